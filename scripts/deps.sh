@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Install the Debian packages (and npm packages) kefu needs to build, run
+# and test.  Does nothing when everything is present.  Safe to run often.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debs=(
+	build-essential pkg-config clang clang-format
+	libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev libcmocka-dev
+	libfuzzer-14-dev libclang-rt-14-dev
+	postgresql
+	wrk sqlite3 curl python3 procps
+)
+# Node.js may come from Debian or from another Debian-format package that
+# bundles npm; ask for Debian's only when the commands are missing.
+command -v node >/dev/null 2>&1 || debs+=(nodejs)
+command -v npm >/dev/null 2>&1 || debs+=(npm)
+
+missing=()
+for p in "${debs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "deps: installing ${missing[*]}"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -qq
+	$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Front-end and browser-test packages, pinned by package-lock.json.
+if [ -f package.json ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
+	echo "deps: npm ci"
+	npm ci --no-audit --no-fund --loglevel=error
+fi
+exit 0

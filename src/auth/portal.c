@@ -1,0 +1,100 @@
+/*
+ * portal.c - see portal.h.
+ */
+#include "auth/portal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/password.h"
+#include "base/json.h"
+#include "base/limits.h"
+#include "store/db.h"
+#include "base/banned.h"
+
+static struct db_sql q_insert = DB_SQL(
+        "INSERT INTO customer_accounts (login, display_name, password_hash, created_at, updated_at)"
+        " VALUES ($1, $2, $3, $4, $4) RETURNING id");
+static struct db_sql q_hash = DB_SQL(
+        "SELECT id, password_hash, disabled FROM customer_accounts WHERE login = $1");
+static struct db_sql q_get = DB_SQL(
+        "SELECT id, login, display_name, customer_id FROM customer_accounts WHERE id = $1");
+
+static int login_valid(const char *login, struct kf_error *err)
+{
+	size_t n = login ? strlen(login) : 0;
+	if (n < 3 || n > KF_MAX_NAME_BYTES || strpbrk(login, " \t\r\n"))
+		return kf_fail(err, KF_EINVAL, "invalid", "login",
+		               "login must be an e-mail address or phone number of 3 to %d characters",
+		               KF_MAX_NAME_BYTES);
+	return 0;
+}
+
+int portal_account_create(struct db *db, const struct actor *a, int64_t now, const char *login,
+                          const char *display_name, const char *password, int64_t *id, struct kf_error *err)
+{
+	char hash[PASSWORD_HASH_MAX];
+	int rc = login_valid(login, err);
+	if (rc == 0)
+		rc = password_policy(password, err);
+	if (rc == 0)
+		rc = password_hash(password, hash, err);
+	if (rc == 0)
+		rc = db_begin(db, err);
+	if (rc < 0)
+		return rc;
+	rc = db_query_int(db, &q_insert,
+	                  DB_ARGS(db_text(login), db_text(display_name ? display_name : login), db_text(hash),
+	                          db_int(now)),
+	                  id, err);
+	if (rc == KF_EEXIST)
+		kf_fail(err, KF_EEXIST, "exists", "login", "portal account %s already exists", login);
+	json_t *after = json_pack("{s:s}", "login", login);
+	if (rc == 0)
+		rc = audit_record(db, a, now, "portal_account.create", "customer_account", *id, NULL, after,
+		                  err);
+	json_decref(after);
+	if (rc < 0) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db, err);
+}
+
+int portal_authenticate(struct db *db, const char *login, const char *password, int64_t *id,
+                        struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	char hash[PASSWORD_HASH_MAX] = "";
+	int disabled = 1;
+	int rc = db_query(db, &q_hash, DB_ARGS(db_text(login)), &r, err);
+	if (rc >= 0)
+		rc = db_next(r, err);
+	if (rc == 1) {
+		*id = db_col_int(r, 0);
+		snprintf(hash, sizeof(hash), "%s", db_col_text(r, 1));
+		disabled = (int)db_col_int(r, 2);
+	}
+	db_done(r);
+	if (rc < 0)
+		return rc;
+	if (rc == 0 || password_verify(hash, password) < 0 || disabled)
+		return kf_fail(err, KF_EAUTH, "bad_credentials", NULL, "wrong login or password");
+	return 0;
+}
+
+int portal_account_get(struct db *db, int64_t id, json_t **out, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	int rc = db_query(db, &q_get, DB_ARGS(db_int(id)), &r, err);
+	if (rc >= 0)
+		rc = db_next(r, err);
+	if (rc == 1)
+		*out = json_pack("{s:I,s:s,s:s,s:o}", "id", (json_int_t)db_col_int(r, 0), "login",
+		                 db_col_text(r, 1), "display_name", db_col_text(r, 2), "customer_id",
+		                 db_col_isnull(r, 3) ? json_null() : json_integer(db_col_int(r, 3)));
+	db_done(r);
+	if (rc == 0)
+		return kf_fail(err, KF_ENOTFOUND, "not_found", NULL, "no such account");
+	return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,98 @@
+/*
+ * session.c - see session.h.
+ */
+#include "auth/session.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/rbac.h"
+#include "store/db.h"
+#include "base/banned.h"
+
+static struct db_sql q_insert = DB_SQL(
+        "INSERT INTO sessions (token_hash, kind, principal_id, csrf, addr, created_at, expires_at,"
+        " last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $6) RETURNING id");
+static struct db_sql q_staff = DB_SQL(
+        "SELECT s.id, s.csrf, s.expires_at, s.last_seen_at, u.id, u.username, u.role, u.disabled"
+        " FROM sessions s JOIN users u ON u.id = s.principal_id"
+        " WHERE s.token_hash = $1 AND s.kind = 'staff'");
+static struct db_sql q_customer = DB_SQL(
+        "SELECT s.id, s.csrf, s.expires_at, s.last_seen_at, c.id, c.login, '', c.disabled"
+        " FROM sessions s JOIN customer_accounts c ON c.id = s.principal_id"
+        " WHERE s.token_hash = $1 AND s.kind = 'customer'");
+static struct db_sql q_touch = DB_SQL("UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE id = $1");
+static struct db_sql q_delete = DB_SQL("DELETE FROM sessions WHERE token_hash = $1");
+static struct db_sql q_delete_all = DB_SQL("DELETE FROM sessions WHERE kind = $1 AND principal_id = $2");
+static struct db_sql q_expired = DB_SQL("DELETE FROM sessions WHERE expires_at < $1");
+
+int session_create(struct db *db, const char *kind, int64_t principal_id, const char *addr, int64_t now,
+                   int ttl_s, char token[TOKEN_TEXT_MAX], char csrf[48], int64_t *id, struct kf_error *err)
+{
+	char hash[TOKEN_HASH_HEX], csrf_full[TOKEN_TEXT_MAX];
+	token_random("kfs_", token);
+	token_random("", csrf_full);
+	snprintf(csrf, 48, "%.43s", csrf_full);
+	token_hash_hex(token, hash);
+	int rc = db_exec(db, &q_expired, DB_ARGS(db_int(now)), err);
+	if (rc < 0)
+		return rc;
+	return db_query_int(db, &q_insert,
+	                    DB_ARGS(db_text(hash), db_text(kind), db_int(principal_id), db_text(csrf),
+	                            db_text(addr), db_int(now), db_int(now + ttl_s)),
+	                    id, err);
+}
+
+struct session_row {
+	int64_t id, expires_at, last_seen_at, principal_id;
+	int disabled;
+};
+
+int session_resolve(struct db *db, const char *kind, const char *token, int64_t now, int ttl_s,
+                    struct principal *who, struct kf_error *err)
+{
+	char hash[TOKEN_HASH_HEX];
+	struct db_rows *r = NULL;
+	struct session_row s = { 0 };
+	int customer = strcmp(kind, "customer") == 0;
+	token_hash_hex(token, hash);
+	int rc = db_query(db, customer ? &q_customer : &q_staff, DB_ARGS(db_text(hash)), &r, err);
+	if (rc >= 0)
+		rc = db_next(r, err);
+	if (rc == 1) {
+		s.id = db_col_int(r, 0);
+		snprintf(who->csrf, sizeof(who->csrf), "%s", db_col_text(r, 1));
+		s.expires_at = db_col_int(r, 2);
+		s.last_seen_at = db_col_int(r, 3);
+		s.principal_id = db_col_int(r, 4);
+		snprintf(who->name, sizeof(who->name), "%s", db_col_text(r, 5));
+		who->role = customer ? ROLE_NONE : role_parse(db_col_text(r, 6));
+		s.disabled = (int)db_col_int(r, 7);
+	}
+	db_done(r);
+	if (rc < 0)
+		return rc;
+	if (rc == 0 || s.expires_at <= now || s.disabled)
+		return kf_fail(err, KF_EAUTH, "unauthenticated", NULL, "sign in first");
+	who->kind = customer ? PRINCIPAL_CUSTOMER : PRINCIPAL_STAFF;
+	who->id = s.principal_id;
+	who->session_id = s.id;
+	who->via_token = 0;
+	if (now - s.last_seen_at >= 60)
+		rc = db_exec(db, &q_touch, DB_ARGS(db_int(s.id), db_int(now), db_int(now + ttl_s)), err);
+	return rc < 0 ? rc : 0;
+}
+
+int session_end(struct db *db, const char *token, struct kf_error *err)
+{
+	char hash[TOKEN_HASH_HEX];
+	token_hash_hex(token, hash);
+	int rc = db_exec(db, &q_delete, DB_ARGS(db_text(hash)), err);
+	return rc < 0 ? rc : 0;
+}
+
+int session_end_all(struct db *db, const char *kind, int64_t principal_id, struct kf_error *err)
+{
+	int rc = db_exec(db, &q_delete_all, DB_ARGS(db_text(kind), db_int(principal_id)), err);
+	return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,69 @@
+/*
+ * user.h - staff accounts: create, read, list, change (with optimistic
+ * concurrency), passwords, authentication.  Every change is audited in
+ * the same transaction.  There is always at least one enabled admin.
+ */
+#ifndef KF_USER_H
+#define KF_USER_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "auth/audit.h"
+#include "auth/rbac.h"
+#include "base/err.h"
+
+struct db;
+
+struct user {
+	int64_t id;
+	char username[65]; /* login name, ASCII */
+	char display_name[129]; /* shown to people, any script */
+	char email[129]; /* may be empty */
+	enum role role;
+	int disabled; /* 1 = cannot sign in */
+	char locale[16]; /* "zh-CN" or "en" */
+	char time_zone[64]; /* IANA zone */
+	int64_t created_at;
+	int64_t updated_at;
+	int64_t version; /* bumped on every change; the ETag */
+};
+
+struct user_patch {
+	const char *display_name; /* NULL = keep */
+	const char *email; /* NULL = keep, "" = clear */
+	enum role role; /* ROLE_NONE = keep */
+	int disabled; /* -1 = keep */
+	const char *locale; /* NULL = keep */
+	const char *time_zone; /* NULL = keep */
+};
+#define USER_PATCH_INIT \
+	{ \
+		NULL, NULL, ROLE_NONE, -1, NULL, NULL \
+	}
+
+/* Check a login name: 1-64 of [A-Za-z0-9._@-], starting with a letter or digit. */
+int user_name_valid(const char *name, struct kf_error *err);
+/* Check a locale ("zh-CN", "en"). */
+int user_locale_valid(const char *locale, struct kf_error *err);
+
+int user_create(struct db *db, const struct actor *a, int64_t now, const char *username,
+                const char *display_name, enum role role, const char *password, struct user *out,
+                struct kf_error *err);
+int user_get(struct db *db, int64_t id, struct user *out, struct kf_error *err);
+int user_get_by_name(struct db *db, const char *username, struct user *out, struct kf_error *err);
+/* Ascending by id after after_id; *items is a new JSON array. */
+int user_list(struct db *db, int64_t after_id, int limit, json_t **items, int64_t *last_id,
+              struct kf_error *err);
+/* KF_ESTALE when version != the stored version (nothing changes). */
+int user_update(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,
+                const struct user_patch *p, struct user *out, struct kf_error *err);
+/* Set a password (policy checked) and end the user's sessions. */
+int user_set_password(struct db *db, const struct actor *a, int64_t now, int64_t id, const char *password,
+                      struct kf_error *err);
+/* KF_EAUTH ("bad_credentials" or "disabled") unless name and password match an enabled user. */
+int user_authenticate(struct db *db, const char *username, const char *password, struct user *out,
+                      struct kf_error *err);
+json_t *user_to_json(const struct user *u);
+
+#endif

@@ -1,0 +1,141 @@
+/*
+ * json.c - see json.h.
+ */
+#include "base/json.h"
+
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/banned.h"
+
+/* Deepest nesting of [ and { outside strings; stops counting past cap. */
+static int json_depth(const char *s, size_t n, int cap)
+{
+	int depth = 0, max = 0, in_str = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = 0;
+		} else if (c == '"') {
+			in_str = 1;
+		} else if (c == '[' || c == '{') {
+			if (++depth > max)
+				max = depth;
+			if (max > cap)
+				return max;
+		} else if (c == ']' || c == '}') {
+			depth--;
+		}
+	}
+	return max;
+}
+
+int json_parse_object(const char *data, size_t len, json_t **out, struct kf_error *err)
+{
+	*out = NULL;
+	if (!data || len == 0)
+		return kf_fail(err, KF_EINVAL, "bad_json", NULL,
+		               "the request body is empty; a JSON object is required");
+	if (json_depth(data, len, KF_MAX_JSON_DEPTH) > KF_MAX_JSON_DEPTH)
+		return kf_fail(err, KF_EINVAL, "bad_json", NULL, "JSON nested deeper than %d levels",
+		               KF_MAX_JSON_DEPTH);
+	json_error_t je;
+	json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+	if (!j)
+		return kf_fail(err, KF_EINVAL, "bad_json", NULL,
+		               "malformed JSON at line %d, column %d (byte %d): %s", je.line, je.column,
+		               je.position, je.text);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return kf_fail(err, KF_EINVAL, "bad_json", NULL, "the request body must be a JSON object");
+	}
+	*out = j;
+	return 0;
+}
+
+static int all_blank(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return 0;
+	return 1;
+}
+
+int json_get_str(json_t *obj, const char *key, int required, size_t maxlen, const char **out,
+                 struct kf_error *err)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v || json_is_null(v)) {
+		if (required)
+			return kf_fail(err, KF_EINVAL, "required", key, "%s is required", key);
+		return 0;
+	}
+	if (!json_is_string(v))
+		return kf_fail(err, KF_EINVAL, "type", key, "%s must be a string", key);
+	const char *s = json_string_value(v);
+	size_t n = json_string_length(v);
+	if (strlen(s) != n)
+		return kf_fail(err, KF_EINVAL, "invalid", key, "%s must not contain NUL characters", key);
+	if (n > maxlen)
+		return kf_fail(err, KF_EINVAL, "too_long", key, "%s is longer than %zu bytes", key, maxlen);
+	if (required && all_blank(s))
+		return kf_fail(err, KF_EINVAL, "required", key, "%s must not be blank", key);
+	*out = s;
+	return 1;
+}
+
+int json_get_int(json_t *obj, const char *key, int required, int64_t min, int64_t max, int64_t *out,
+                 struct kf_error *err)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v || json_is_null(v)) {
+		if (required)
+			return kf_fail(err, KF_EINVAL, "required", key, "%s is required", key);
+		return 0;
+	}
+	if (!json_is_integer(v))
+		return kf_fail(err, KF_EINVAL, "type", key, "%s must be an integer", key);
+	json_int_t i = json_integer_value(v);
+	if (i < min || i > max)
+		return kf_fail(err, KF_EINVAL, "range", key, "%s must be between %lld and %lld", key,
+		               (long long)min, (long long)max);
+	*out = (int64_t)i;
+	return 1;
+}
+
+int json_get_bool(json_t *obj, const char *key, int required, int *out, struct kf_error *err)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v || json_is_null(v)) {
+		if (required)
+			return kf_fail(err, KF_EINVAL, "required", key, "%s is required", key);
+		return 0;
+	}
+	if (!json_is_boolean(v))
+		return kf_fail(err, KF_EINVAL, "type", key, "%s must be true or false", key);
+	*out = json_is_true(v);
+	return 1;
+}
+
+int json_only_keys(json_t *obj, const char *const *keys, struct kf_error *err)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(obj, k, v)
+	{
+		int known = 0;
+		for (const char *const *p = keys; *p && !known; p++)
+			known = strcmp(*p, k) == 0;
+		if (!known)
+			return kf_fail(err, KF_EINVAL, "unknown_field", k, "unknown field %s", k);
+	}
+	return 0;
+}
+
+json_t *json_str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}

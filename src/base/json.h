@@ -1,0 +1,37 @@
+/*
+ * json.h - reading validated fields out of jansson objects, and parsing
+ * request bodies with the caps kefu puts on outside input.
+ *
+ * Every getter returns 1 when the field was present and valid (and
+ * stores it), 0 when it was absent and not required (out untouched), or
+ * KF_EINVAL with err naming the field.  JSON null counts as absent.
+ */
+#ifndef KF_JSON_H
+#define KF_JSON_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+/*
+ * Parse a request body as one JSON object.  Refuses bodies nested deeper
+ * than KF_MAX_JSON_DEPTH, invalid UTF-8, duplicate keys and non-objects,
+ * with a message naming line, column and byte position.  *out is owned.
+ */
+int json_parse_object(const char *data, size_t len, json_t **out, struct kf_error *err);
+
+/* Strings: UTF-8, at most maxlen bytes, and (if nonempty) not blank. */
+int json_get_str(json_t *obj, const char *key, int required, size_t maxlen, const char **out,
+                 struct kf_error *err);
+int json_get_int(json_t *obj, const char *key, int required, int64_t min, int64_t max, int64_t *out,
+                 struct kf_error *err);
+int json_get_bool(json_t *obj, const char *key, int required, int *out, struct kf_error *err);
+/* Refuse any key not in the NULL-terminated list, naming the first one. */
+int json_only_keys(json_t *obj, const char *const *keys, struct kf_error *err);
+
+/* json_string() for possibly-NULL text: NULL gives json_null(). */
+json_t *json_str_or_null(const char *s);
+
+#endif

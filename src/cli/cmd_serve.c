@@ -1,0 +1,60 @@
+/*
+ * cmd_serve.c - kefu serve: open the store (applying pending
+ * migrations) and run the HTTP server until SIGTERM/SIGINT.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "cli/cli.h"
+#include "http/server.h"
+#include "store/db.h"
+#include "base/banned.h"
+
+static void options_from(const struct kf_config *c, struct server_options *o)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	o->addr = c->addr;
+	o->port = c->port;
+	o->workers = c->workers > 0 ? c->workers : (cores > 0 ? (int)cores : 1);
+	o->web_dir = c->web_dir[0] ? c->web_dir : NULL;
+	o->max_body = (size_t)c->max_body;
+	o->request_timeout_s = c->request_timeout;
+	o->access_log = c->access_log;
+	o->secure_cookies = c->secure_cookies;
+	o->session_ttl_s = c->session_ttl;
+	o->login_max_per_account = c->login_max_per_account;
+	o->login_max_per_addr = c->login_max_per_addr;
+	o->login_window_s = c->login_window;
+}
+
+static int level_of(const char *name)
+{
+	static const char *const names[] = { "debug", "info", "warn", "error" };
+	for (int i = 0; i < 4; i++)
+		if (strcmp(names[i], name) == 0)
+			return LOG_LEVEL_DEBUG + i;
+	return LOG_LEVEL_INFO;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	struct kf_config cfg;
+	struct kf_error err = KF_ERROR_INIT;
+	struct db_options o = DB_OPTIONS_INIT;
+	struct app app = { 0 };
+	const char *pos[1];
+	int npos, rc = cli_parse(argc, argv, cli_cmd_find("serve"), NULL, &cfg, pos, 0, &npos);
+	if (rc != EXIT_OK)
+		return rc < 0 ? EXIT_OK : rc;
+	log_set_level(level_of(cfg.log_level));
+	o.sync_full = cfg.sync_full;
+	rc = store_open(cfg.db, &o, &app.store, &err);
+	if (rc < 0)
+		return cli_fail(&err);
+	options_from(&cfg, &app.opt);
+	rc = server_run(&app, &err);
+	store_close(app.store);
+	return rc < 0 ? cli_fail(&err) : EXIT_OK;
+}

@@ -1,0 +1,55 @@
+/*
+ * main.c - kefu's entry point: the table of subcommands.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "base/banned.h"
+
+const struct cli_cmd cli_commands[] = {
+	/* name          run              usage                                          about */
+	{ "init", cmd_init, "kefu init [--db URL] [--admin NAME]",
+	  "Create the database, apply the migrations and create the first admin; the generated password is printed once." },
+	{ "serve", cmd_serve, "kefu serve [--addr A] [--port P] [--db URL] [--workers N]",
+	  "Serve the web UI and the API until SIGTERM or SIGINT; in-flight requests finish first." },
+	{ "user", cmd_user, "kefu user add NAME --role ROLE | list | passwd NAME | disable NAME | enable NAME",
+	  "Manage staff users (roles: admin, manager, agent, crm, analyst)." },
+	{ "portal", cmd_portal, "kefu portal add LOGIN [--name NAME] [--password-stdin]",
+	  "Manage customer portal accounts." },
+	{ "migrate", cmd_migrate, "kefu migrate [--check]",
+	  "Apply pending database migrations (or only report them)." },
+	{ "backup", cmd_backup, "kefu backup DEST", "Write a consistent copy of the database to DEST, online." },
+	{ "version", cmd_version, "kefu version", "Print the version." },
+	{ "permissions", cmd_permissions, "kefu permissions",
+	  "Print the permission table (permission -> roles)." },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "kefu (客服) - customer service and CRM server\n\nusage: kefu <command> [options]\n\n");
+	for (const struct cli_cmd *c = cli_commands; c->name; c++)
+		fprintf(f, "  %-12s %s\n", c->name, c->about);
+	fprintf(f, "\nkefu <command> --help shows a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0)
+		return cmd_version(1, argv + 1);
+	for (const struct cli_cmd *c = cli_commands; c->name; c++)
+		if (strcmp(c->name, argv[1]) == 0)
+			return c->run(argc - 1, argv + 1);
+	fprintf(stderr, "kefu: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

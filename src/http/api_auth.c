@@ -1,0 +1,252 @@
+/*
+ * api_auth.c - signing in and out (staff and portal), the signed-in
+ * user, one's own password.  Sign-in is throttled per account and per
+ * address; every sign-in and failed sign-in is audited.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/portal.h"
+#include "auth/rbac.h"
+#include "auth/session.h"
+#include "auth/throttle.h"
+#include "auth/user.h"
+#include "base/json.h"
+#include "http/api.h"
+#include "http/server.h"
+#include "store/db.h"
+#include "base/banned.h"
+
+struct actor api_actor(const struct req *req)
+{
+	static const char *const kinds[] = { "anonymous", "staff", "customer" };
+	struct actor a = { kinds[req->who.kind], req->who.id, req->who.name, req->addr, req->rid };
+	return a;
+}
+
+static void set_cookie(struct req *req, struct resp *resp, const char *name, const char *value, int max_age)
+{
+	char c[256];
+	snprintf(c, sizeof(c), "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax%s", name, value, max_age,
+	         req->app->opt.secure_cookies ? "; Secure" : "");
+	reply_header(resp, "Set-Cookie", c);
+}
+
+struct credentials {
+	const char *login;
+	const char *password;
+};
+
+static int read_credentials(struct req *req, struct resp *resp, const char *login_key, struct credentials *c)
+{
+	static const char *const keys_user[] = { "username", "password", NULL };
+	static const char *const keys_portal[] = { "login", "password", NULL };
+	struct kf_error err = KF_ERROR_INIT;
+	if (req_json(req, resp) < 0)
+		return -1;
+	int rc = json_only_keys(req->json, strcmp(login_key, "login") ? keys_user : keys_portal, &err);
+	if (rc == 0)
+		rc = json_get_str(req->json, login_key, 1, KF_MAX_NAME_BYTES, &c->login, &err);
+	if (rc >= 0)
+		rc = json_get_str(req->json, "password", 1, KF_MAX_PASSWORD_BYTES, &c->password, &err);
+	if (rc < 0)
+		return reply_kf(resp, &err), -1;
+	return 0;
+}
+
+static struct throttle_limits limits_of(const struct req *req)
+{
+	const struct server_options *o = &req->app->opt;
+	struct throttle_limits l = { o->login_max_per_account, o->login_max_per_addr, o->login_window_s };
+	return l;
+}
+
+/* 429 with Retry-After when this login or address has failed too often. */
+static int throttled(struct req *req, struct resp *resp, const char *login)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	struct throttle_limits lim = limits_of(req);
+	int wait_s = 0;
+	if (throttle_check(req->db, login, req->addr, req->now, &lim, &wait_s, &err) < 0)
+		return reply_kf(resp, &err), -1;
+	if (wait_s == 0)
+		return 0;
+	char w[16];
+	snprintf(w, sizeof(w), "%d", wait_s);
+	reply_error(resp, 429, "rate_limited", NULL, "too many failed sign-ins; try again in %d seconds",
+	            wait_s);
+	reply_header(resp, "Retry-After", w);
+	return -1;
+}
+
+/* Record a failed sign-in (throttle row + audit row) and answer 401. */
+static int login_failed(struct req *req, struct resp *resp, const char *login, const struct kf_error *why)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	struct throttle_limits lim = limits_of(req);
+	struct actor a = { "anonymous", 0, login, req->addr, req->rid };
+	json_t *detail = json_pack("{s:s}", "reason", why->key);
+	int rc = db_begin(req->db, &err);
+	if (rc == 0)
+		rc = throttle_fail(req->db, login, req->addr, req->now, &lim, &err);
+	if (rc == 0)
+		rc = audit_record(req->db, &a, req->now, "login.failed", "session", 0, NULL, detail, &err);
+	json_decref(detail);
+	if (rc == 0)
+		rc = db_commit(req->db, &err);
+	else
+		db_rollback(req->db);
+	return rc < 0 ? reply_kf(resp, &err) : reply_kf(resp, why);
+}
+
+/* Open a session, audit it, set the cookie; body is the caller's answer. */
+static int login_ok(struct req *req, struct resp *resp, const char *kind, int64_t id, const char *login,
+                    json_t *body)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	char token[TOKEN_TEXT_MAX], csrf[48];
+	int64_t sid = 0;
+	int ttl = req->app->opt.session_ttl_s;
+	struct actor a = { kind, id, login, req->addr, req->rid };
+	int rc = db_begin(req->db, &err);
+	if (rc == 0)
+		rc = throttle_clear(req->db, login, &err);
+	if (rc == 0)
+		rc = session_create(req->db, kind, id, req->addr, req->now, ttl, token, csrf, &sid, &err);
+	if (rc == 0)
+		rc = audit_record(req->db, &a, req->now, "login", "session", sid, NULL, NULL, &err);
+	if (rc == 0)
+		rc = db_commit(req->db, &err);
+	else
+		db_rollback(req->db);
+	if (rc < 0) {
+		json_decref(body);
+		return reply_kf(resp, &err);
+	}
+	json_object_set_new(body, "csrf_token", json_string(csrf));
+	set_cookie(req, resp, strcmp(kind, "staff") == 0 ? SESSION_COOKIE : PORTAL_COOKIE, token, ttl);
+	return reply_json(resp, 200, body);
+}
+
+static json_t *permissions_of(enum role role)
+{
+	size_t n;
+	const struct perm_info *t = rbac_table(&n);
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		if (rbac_allows(role, t[i].perm))
+			json_array_append_new(a, json_string(t[i].name));
+	return a;
+}
+
+static json_t *me_body(const struct user *u)
+{
+	json_t *j = user_to_json(u);
+	json_object_set_new(j, "permissions", permissions_of(u->role));
+	return j;
+}
+
+int api_login(struct req *req, struct resp *resp)
+{
+	struct credentials c;
+	struct kf_error err = KF_ERROR_INIT;
+	struct user u;
+	if (read_credentials(req, resp, "username", &c) < 0 || throttled(req, resp, c.login) < 0)
+		return 0;
+	if (user_authenticate(req->db, c.login, c.password, &u, &err) < 0)
+		return err.code == KF_EAUTH ? login_failed(req, resp, c.login, &err) : reply_kf(resp, &err);
+	return login_ok(req, resp, "staff", u.id, u.username, json_pack("{s:o}", "user", me_body(&u)));
+}
+
+static int logout(struct req *req, struct resp *resp, const char *cookie)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	struct actor a = api_actor(req);
+	const char *token = req_cookie(req, cookie);
+	int rc = db_begin(req->db, &err);
+	if (rc == 0 && token)
+		rc = session_end(req->db, token, &err);
+	if (rc == 0)
+		rc = audit_record(req->db, &a, req->now, "logout", "session", req->who.session_id, NULL, NULL,
+		                  &err);
+	if (rc == 0)
+		rc = db_commit(req->db, &err);
+	else
+		db_rollback(req->db);
+	if (rc < 0)
+		return reply_kf(resp, &err);
+	set_cookie(req, resp, cookie, "", 0);
+	return reply_json(resp, 200, json_pack("{s:b}", "ok", 1));
+}
+
+int api_logout(struct req *req, struct resp *resp)
+{
+	return logout(req, resp, SESSION_COOKIE);
+}
+
+int api_me(struct req *req, struct resp *resp)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	struct user u;
+	if (user_get(req->db, req->who.id, &u, &err) < 0)
+		return reply_kf(resp, &err);
+	json_t *j = me_body(&u);
+	json_object_set_new(j, "csrf_token", json_string(req->who.csrf));
+	reply_etag(resp, u.version);
+	return reply_json(resp, 200, j);
+}
+
+int api_me_password(struct req *req, struct resp *resp)
+{
+	static const char *const keys[] = { "current_password", "new_password", NULL };
+	struct kf_error err = KF_ERROR_INIT;
+	struct user u;
+	const char *cur = NULL, *next = NULL;
+	struct actor a = api_actor(req);
+	if (req_json(req, resp) < 0)
+		return 0;
+	int rc = json_only_keys(req->json, keys, &err);
+	if (rc == 0)
+		rc = json_get_str(req->json, "current_password", 1, KF_MAX_PASSWORD_BYTES, &cur, &err);
+	if (rc >= 0)
+		rc = json_get_str(req->json, "new_password", 1, KF_MAX_PASSWORD_BYTES, &next, &err);
+	if (rc >= 0 && user_authenticate(req->db, req->who.name, cur, &u, &err) < 0)
+		rc = kf_fail(&err, KF_EINVAL, "bad_credentials", "current_password",
+		             "the current password is wrong");
+	if (rc >= 0)
+		rc = user_set_password(req->db, &a, req->now, req->who.id, next, &err);
+	if (rc < 0)
+		return reply_kf(resp, &err);
+	set_cookie(req, resp, SESSION_COOKIE, "", 0);
+	return reply_json(resp, 200, json_pack("{s:b,s:s}", "ok", 1, "next", "sign in again"));
+}
+
+int api_portal_login(struct req *req, struct resp *resp)
+{
+	struct credentials c;
+	struct kf_error err = KF_ERROR_INIT;
+	int64_t id = 0;
+	json_t *acct = NULL;
+	if (read_credentials(req, resp, "login", &c) < 0 || throttled(req, resp, c.login) < 0)
+		return 0;
+	if (portal_authenticate(req->db, c.login, c.password, &id, &err) < 0)
+		return err.code == KF_EAUTH ? login_failed(req, resp, c.login, &err) : reply_kf(resp, &err);
+	if (portal_account_get(req->db, id, &acct, &err) < 0)
+		return reply_kf(resp, &err);
+	return login_ok(req, resp, "customer", id, c.login, json_pack("{s:o}", "account", acct));
+}
+
+int api_portal_logout(struct req *req, struct resp *resp)
+{
+	return logout(req, resp, PORTAL_COOKIE);
+}
+
+int api_portal_me(struct req *req, struct resp *resp)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	json_t *acct = NULL;
+	if (portal_account_get(req->db, req->who.id, &acct, &err) < 0)
+		return reply_kf(resp, &err);
+	json_object_set_new(acct, "csrf_token", json_string(req->who.csrf));
+	return reply_json(resp, 200, acct);
+}

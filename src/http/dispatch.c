@@ -1,0 +1,193 @@
+/*
+ * dispatch.c - the gate every API request passes, in this order:
+ * route (404/405), authenticate (401), authorise against the permission
+ * table (403), check CSRF on cookie-authenticated writes (403), then run
+ * the handler -- inside an idempotency record when a POST carries an
+ * Idempotency-Key.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/password.h"
+#include "auth/rbac.h"
+#include "auth/session.h"
+#include "auth/token.h"
+#include "base/limits.h"
+#include "http/api.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "store/db.h"
+#include "store/idempotency.h"
+#include "base/banned.h"
+
+static int is_write(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && strcmp(method, "OPTIONS") != 0;
+}
+
+/* Bearer token first (integrations), then the cookie for this kind of route. */
+static int authenticate(struct req *req, int customer, struct kf_error *err)
+{
+	const char *auth = req_header(req, "Authorization");
+	if (auth && strncmp(auth, "Bearer ", 7) == 0 && !customer)
+		return apitoken_resolve(req->db, auth + 7, req->now, &req->who, err);
+	const char *cookie = req_cookie(req, customer ? PORTAL_COOKIE : SESSION_COOKIE);
+	if (!cookie)
+		return kf_fail(err, KF_EAUTH, "unauthenticated", NULL, "sign in first");
+	return session_resolve(req->db, customer ? "customer" : "staff", cookie, req->now,
+	                       req->app->opt.session_ttl_s, &req->who, err);
+}
+
+static int csrf_ok(struct req *req)
+{
+	const char *sent = req_header(req, "X-CSRF-Token");
+	if (req->who.via_token)
+		return 1;
+	return sent && req->who.csrf[0] && strcmp(sent, req->who.csrf) == 0;
+}
+
+/* Authentication, permission and CSRF; 0 to go on, -1 with resp filled. */
+static int gate(struct req *req, struct resp *resp)
+{
+	const struct route *rt = req->route;
+	struct kf_error err = KF_ERROR_INIT;
+	if (rt->flags & ROUTE_PUBLIC)
+		return 0;
+	if (!req->db)
+		return reply_error(resp, 503, "busy", NULL, "the database is not available"), -1;
+	int customer = (rt->flags & ROUTE_CUSTOMER) != 0;
+	if (authenticate(req, customer, &err) < 0)
+		return reply_kf(resp, &err), -1;
+	if (!customer && !rbac_allows((enum role)req->who.role, (enum perm)rt->perm))
+		return reply_error(resp, 403, "forbidden", NULL, "your role (%s) lacks the %s permission",
+		                   role_name((enum role)req->who.role), perm_name((enum perm)rt->perm)),
+		       -1;
+	if (is_write(req->method) && !(rt->flags & ROUTE_NO_CSRF) && !csrf_ok(req))
+		return reply_error(resp, 403, "csrf", "X-CSRF-Token",
+		                   "missing or wrong X-CSRF-Token header; reload the page"),
+		       -1;
+	return 0;
+}
+
+static void principal_key(const struct principal *who, char *out, size_t n)
+{
+	snprintf(out, n, "%c%lld", who->kind == PRINCIPAL_CUSTOMER ? 'c' : 's', (long long)who->id);
+}
+
+static void replay(struct resp *resp, const struct idem *i)
+{
+	json_t *body = i->response ? json_loads(i->response, 0, NULL) : NULL;
+	reply_json(resp, i->status, body);
+	reply_header(resp, "Idempotent-Replayed", "true");
+}
+
+/*
+ * The answer as stored for replays: secrets shown once (a generated
+ * password, a new API token) are left out, so they never rest in the
+ * database; a replay says so with "redacted".
+ */
+static char *stored_answer(json_t *body)
+{
+	static const char *const secrets[] = { "password", "token", NULL };
+	if (!body)
+		return NULL;
+	json_t *copy = json_deep_copy(body);
+	for (const char *const *s = secrets; json_is_object(copy) && *s; s++)
+		if (json_object_del(copy, *s) == 0)
+			json_object_set_new(copy, "redacted", json_true());
+	char *text = json_dumps(copy, JSON_COMPACT);
+	json_decref(copy);
+	return text;
+}
+
+/* Store a successful answer with the key, in the handler's transaction. */
+static void finish_new(struct req *req, struct resp *resp, const struct idem *i)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	char *body = stored_answer(resp->json);
+	int rc = idem_finish(req->db, i->id, resp->status, body, &err);
+	free(body);
+	if (rc == 0)
+		rc = db_commit(req->db, &err);
+	else
+		db_rollback(req->db);
+	if (rc < 0) {
+		resp_release(resp);
+		reply_kf(resp, &err);
+	}
+}
+
+static void run_idempotent(struct req *req, struct resp *resp, const char *key)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	struct idem i = IDEM_INIT;
+	char who[32], hash[TOKEN_HASH_HEX];
+	if (strlen(key) > KF_MAX_IDEMPOTENCY_KEY || !*key) {
+		reply_error(resp, 400, "invalid", "Idempotency-Key",
+		            "Idempotency-Key must be 1 to %d characters", KF_MAX_IDEMPOTENCY_KEY);
+		return;
+	}
+	principal_key(&req->who, who, sizeof(who));
+	digest_hex(req->body ? req->body : "", req->body_len, hash);
+	int rc = db_begin(req->db, &err);
+	if (rc == 0)
+		rc = idem_begin(req->db, who, key, req->method, req->path, hash, req->now, &i, &err);
+	if (rc < 0) {
+		db_rollback(req->db);
+		reply_kf(resp, &err);
+	} else if (i.state == IDEM_NEW) {
+		req->route->fn(req, resp);
+		if (resp->status >= 200 && resp->status < 400)
+			finish_new(req, resp, &i);
+		else
+			db_rollback(req->db);
+	} else {
+		db_rollback(req->db);
+		if (i.state == IDEM_REPLAY)
+			replay(resp, &i);
+		else if (i.state == IDEM_MISMATCH)
+			reply_error(resp, 422, "idempotency_mismatch", "Idempotency-Key",
+			            "this Idempotency-Key was used for a different request");
+		else
+			reply_error(resp, 409, "idempotency_in_progress", "Idempotency-Key",
+			            "a request with this Idempotency-Key is still running");
+	}
+	idem_release(&i);
+}
+
+static void run(struct req *req, struct resp *resp)
+{
+	const struct route *rt = req->route;
+	const char *key = req_header(req, "Idempotency-Key");
+	if (gate(req, resp) < 0)
+		return;
+	if (key && (rt->flags & ROUTE_IDEMPOTENT) && strcmp(req->method, "POST") == 0)
+		run_idempotent(req, resp, key);
+	else
+		rt->fn(req, resp);
+	if (resp->status == 0)
+		reply_error(resp, 500, "internal", NULL, "the handler gave no answer");
+}
+
+void http_dispatch(struct req *req, struct resp *resp)
+{
+	struct route_match m;
+	int i = router_match(api_routes, api_routes_count, req->method, req->path, &m);
+	if (i == ROUTER_NOT_FOUND) {
+		reply_error(resp, 404, "not_found", NULL, "no such resource: %s", req->path);
+	} else if (i == ROUTER_BAD_METHOD) {
+		reply_error(resp, 405, "method_not_allowed", NULL, "%s is not allowed here", req->method);
+		reply_header(resp, "Allow", m.allow);
+	} else {
+		req->route = &api_routes[i];
+		req->nparams = m.nparams;
+		for (int p = 0; p < m.nparams; p++) {
+			req->param_names[p] = m.names[p];
+			req->param_name_lens[p] = m.name_lens[p];
+			req->param_values[p] = m.values[p];
+		}
+		run(req, resp);
+	}
+	reply_localise(req, resp);
+}

@@ -1,0 +1,73 @@
+/*
+ * i18n_errors.c - see i18n_errors.h.  "%s" in a template is the field.
+ */
+#include "http/i18n_errors.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/banned.h"
+
+static const struct {
+	const char *code; /* API error code */
+	const char *zh; /* Chinese message; %s = field name when the template has one */
+} zh_errors[] = {
+	{ "invalid", "字段 %s 的值无效" },
+	{ "required", "缺少必填字段 %s" },
+	{ "type", "字段 %s 的类型不正确" },
+	{ "range", "字段 %s 超出允许范围" },
+	{ "too_long", "字段 %s 过长" },
+	{ "unknown_field", "未知字段 %s" },
+	{ "bad_json", "请求体不是有效的 JSON 对象" },
+	{ "not_found", "未找到请求的资源" },
+	{ "method_not_allowed", "该资源不支持此请求方法" },
+	{ "unauthenticated", "请先登录" },
+	{ "bad_credentials", "用户名或密码错误" },
+	{ "forbidden", "您没有执行此操作的权限" },
+	{ "csrf", "缺少或错误的 CSRF 令牌，请刷新页面后重试" },
+	{ "conflict", "请求与当前状态冲突" },
+	{ "exists", "%s 已存在" },
+	{ "stale", "该记录已被他人修改，请刷新后重试" },
+	{ "precondition_required", "修改前需要提供 If-Match（读取时得到的 ETag）" },
+	{ "too_large", "请求体过大" },
+	{ "headers_too_large", "请求头过大" },
+	{ "uri_too_long", "请求地址过长" },
+	{ "timeout", "请求超时" },
+	{ "unsupported_media_type", "Content-Type 必须是 application/json" },
+	{ "rate_limited", "尝试次数过多，请稍后再试" },
+	{ "idempotency_mismatch", "同一 Idempotency-Key 已用于不同的请求" },
+	{ "idempotency_in_progress", "同一 Idempotency-Key 的请求仍在处理中" },
+	{ "busy", "服务器繁忙，请稍后重试" },
+	{ "internal", "服务器内部错误，请凭请求编号联系管理员" },
+	{ "disabled", "该账户已停用" },
+	{ "weak_password", "密码太短（至少 10 个字符）" },
+	{ "last_admin", "不能停用或降级最后一个管理员" },
+};
+
+static int find(const char *code)
+{
+	for (size_t i = 0; i < sizeof(zh_errors) / sizeof(zh_errors[0]); i++)
+		if (strcmp(zh_errors[i].code, code) == 0)
+			return (int)i;
+	return -1;
+}
+
+int i18n_error_known(const char *code)
+{
+	return find(code) >= 0;
+}
+
+int i18n_error_zh(const char *code, const char *field, char *out, size_t outsz)
+{
+	int i = find(code);
+	if (i < 0)
+		return -1;
+	const char *t = zh_errors[i].zh;
+	const char *p = strstr(t, "%s");
+	if (!p) {
+		snprintf(out, outsz, "%s", t);
+		return 0;
+	}
+	snprintf(out, outsz, "%.*s%s%s", (int)(p - t), t, field ? field : "", p + 2);
+	return 0;
+}

@@ -1,0 +1,224 @@
+/*
+ * reply.c - building responses: JSON bodies, the one error shape, the
+ * mapping from KF_E* codes to HTTP statuses (the only place it is
+ * decided), ETags, cursor pages; and the request helpers handlers share
+ * (JSON body, ids, paging, If-Match).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/json.h"
+#include "base/xalloc.h"
+#include "http/http.h"
+#include "http/i18n_errors.h"
+#include "base/banned.h"
+
+static const struct {
+	int code; /* enum kf_code */
+	int status; /* HTTP status */
+} status_map[] = {
+	{ KF_EINVAL, 400 },       { KF_EAUTH, 401 },    { KF_EPERM, 403 },  { KF_ENOTFOUND, 404 },
+	{ KF_ECONFLICT, 409 },    { KF_EEXIST, 409 },   { KF_ESTALE, 412 }, { KF_ETOOBIG, 413 },
+	{ KF_EUNSUPPORTED, 415 }, { KF_EPRECOND, 428 }, { KF_ELIMIT, 429 }, { KF_EBUSY, 503 },
+};
+
+int reply_status_for(int code)
+{
+	for (size_t i = 0; i < sizeof(status_map) / sizeof(status_map[0]); i++)
+		if (status_map[i].code == code)
+			return status_map[i].status;
+	return 500;
+}
+
+int reply_json(struct resp *resp, int status, json_t *body)
+{
+	json_decref(resp->json);
+	resp->json = body;
+	resp->status = status;
+	return 0;
+}
+
+/* json_string that never fails: text that is not UTF-8 becomes a fixed marker. */
+static json_t *safe_string(const char *s, const char *fallback)
+{
+	json_t *j = json_string(s);
+	return j ? j : json_string(fallback);
+}
+
+static json_t *error_body(const char *code, const char *field, const char *message)
+{
+	json_t *f = field && *field ? safe_string(field, "(not UTF-8)") : json_null();
+	return json_pack("{s:{s:o,s:o,s:o}}", "error", "code", safe_string(code, "invalid"), "message",
+	                 safe_string(message, "the request contains text that is not UTF-8"), "field", f);
+}
+
+int reply_error(struct resp *resp, int status, const char *code, const char *field, const char *fmt, ...)
+{
+	char msg[KF_ERR_MSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return reply_json(resp, status, error_body(code, field, msg));
+}
+
+int reply_kf(struct resp *resp, const struct kf_error *err)
+{
+	int status = reply_status_for(err->code);
+	if (status == 500)
+		return reply_error(resp, 500, "internal", NULL,
+		                   "internal error; the request id identifies it in the server log");
+	return reply_json(resp, status,
+	                  error_body(err->key[0] ? err->key : kf_code_key(err->code), err->field, err->message));
+}
+
+int reply_header(struct resp *resp, const char *name, const char *value)
+{
+	if (resp->nheaders == RESP_MAX_HEADERS)
+		KF_BUG("too many response headers");
+	resp->header_names[resp->nheaders] = xstrdup(name);
+	resp->header_values[resp->nheaders++] = xstrdup(value);
+	return 0;
+}
+
+int reply_etag(struct resp *resp, int64_t version)
+{
+	char tag[32];
+	snprintf(tag, sizeof(tag), "\"v%lld\"", (long long)version);
+	return reply_header(resp, "ETag", tag);
+}
+
+/* Cursors are "c" + the last id in decimal: opaque to clients, cheap to check. */
+int reply_page(struct resp *resp, json_t *items, int limit, int64_t last_id)
+{
+	json_t *next = json_null();
+	if (json_array_size(items) == (size_t)limit && last_id > 0) {
+		char c[32];
+		snprintf(c, sizeof(c), "c%lld", (long long)last_id);
+		json_decref(next);
+		next = json_string(c);
+	}
+	return reply_json(resp, 200, json_pack("{s:o,s:o}", "items", items, "next_cursor", next));
+}
+
+void resp_release(struct resp *resp)
+{
+	json_decref(resp->json);
+	resp->json = NULL;
+	buf_release(&resp->body);
+	for (int i = 0; i < resp->nheaders; i++) {
+		free(resp->header_names[i]);
+		free(resp->header_values[i]);
+	}
+	resp->nheaders = 0;
+}
+
+int resp_body(struct resp *resp, const char **data, size_t *len, const char **content_type)
+{
+	if (resp->json) {
+		buf_reset(&resp->body);
+		char *s = json_dumps(resp->json, JSON_COMPACT);
+		if (!s)
+			return KF_EINVAL;
+		int rc = buf_adds(&resp->body, s);
+		rc = rc < 0 ? rc : buf_addch(&resp->body, '\n');
+		free(s);
+		if (rc < 0)
+			return rc;
+	}
+	*data = buf_cstr(&resp->body);
+	*len = resp->body.len;
+	*content_type = resp->content_type ? resp->content_type : "application/json; charset=utf-8";
+	return 0;
+}
+
+int req_json(struct req *req, struct resp *resp)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	const char *ct = req_header(req, "Content-Type");
+	if (ct && strncmp(ct, "application/json", 16) != 0)
+		return reply_error(resp, 415, "unsupported_media_type", NULL,
+		                   "Content-Type must be application/json"),
+		       -1;
+	json_decref(req->json);
+	req->json = NULL;
+	if (json_parse_object(req->body, req->body_len, &req->json, &err) < 0)
+		return reply_kf(resp, &err), -1;
+	return 0;
+}
+
+/* A positive decimal int64 with no sign, spaces or leading zeros. */
+static int parse_id(const char *s, int64_t *out)
+{
+	int64_t v = 0;
+	if (!s || !*s || *s == '0' || strlen(s) > 18)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int req_param_id(struct req *req, struct resp *resp, const char *name, int64_t *out)
+{
+	if (parse_id(req_param(req, name), out) < 0)
+		return reply_error(resp, 404, "not_found", name, "no such %s", name), -1;
+	return 0;
+}
+
+int req_page(struct req *req, struct resp *resp, int *limit, int64_t *after_id)
+{
+	const char *l = req_query(req, "limit"), *c = req_query(req, "cursor");
+	int64_t v = KF_DEFAULT_PAGE_SIZE;
+	if (l && (parse_id(l, &v) < 0 || v > KF_MAX_PAGE_SIZE))
+		return reply_error(resp, 400, "range", "limit", "limit must be between 1 and %d",
+		                   KF_MAX_PAGE_SIZE),
+		       -1;
+	*limit = (int)v;
+	*after_id = 0;
+	if (c && *c && (c[0] != 'c' || parse_id(c + 1, after_id) < 0))
+		return reply_error(resp, 400, "invalid", "cursor", "cursor is not one this server issued"), -1;
+	return 0;
+}
+
+int req_if_match(struct req *req, struct resp *resp, int64_t *version)
+{
+	const char *h = req_header(req, "If-Match");
+	if (!h)
+		return reply_error(resp, 428, "precondition_required", "If-Match",
+		                   "If-Match with the ETag you read is required to change this"),
+		       -1;
+	char num[24];
+	size_t n = strlen(h);
+	if (n >= 2 && h[0] == 'W' && h[1] == '/') {
+		h += 2;
+		n -= 2;
+	}
+	if (n < 4 || n - 3 >= sizeof(num) || h[0] != '"' || h[1] != 'v' || h[n - 1] != '"')
+		return reply_error(resp, 412, "stale", "If-Match", "If-Match does not match this resource"), -1;
+	memcpy(num, h + 2, n - 3);
+	num[n - 3] = '\0';
+	if (parse_id(num, version) < 0)
+		return reply_error(resp, 412, "stale", "If-Match", "If-Match does not match this resource"), -1;
+	return 0;
+}
+
+void reply_localise(struct req *req, struct resp *resp)
+{
+	if (!resp->json || resp->status < 400)
+		return;
+	const char *al = req_header(req, "Accept-Language");
+	if (!al || strncmp(al, "zh", 2) != 0)
+		return;
+	json_t *e = json_object_get(resp->json, "error");
+	const char *code = json_string_value(json_object_get(e, "code"));
+	const char *field = json_string_value(json_object_get(e, "field"));
+	char msg[KF_ERR_MSG_MAX];
+	if (code && i18n_error_zh(code, field, msg, sizeof(msg)) == 0)
+		json_object_set_new(e, "message", json_string(msg));
+}

@@ -1,0 +1,39 @@
+/*
+ * routes.c - the route table: every URL kefu answers under /api and the
+ * operational endpoints, with the permission each needs.  The OpenAPI
+ * test (tests/unit/test_openapi.c) fails when a route here is missing
+ * from docs/openapi.json.
+ */
+#include "auth/rbac.h"
+#include "http/api.h"
+#include "base/banned.h"
+
+#define PUB ROUTE_PUBLIC
+#define IDEM ROUTE_IDEMPOTENT
+
+const struct route api_routes[] = {
+	/* method  pattern                         handler             permission         flags */
+	{ "GET", "/healthz", api_healthz, PERM_NONE, PUB, "liveness and database check" },
+	{ "GET", "/metrics", api_metrics, PERM_NONE, PUB, "Prometheus metrics" },
+	{ "GET", "/api/v1/openapi.json", api_openapi, PERM_NONE, PUB, "this API as OpenAPI 3" },
+	{ "GET", "/api/v1/version", api_version, PERM_NONE, PUB, "server version" },
+	{ "POST", "/api/v1/auth/login", api_login, PERM_NONE, PUB | ROUTE_NO_CSRF, "staff sign-in" },
+	{ "POST", "/api/v1/auth/logout", api_logout, PERM_SELF, 0, "staff sign-out" },
+	{ "GET", "/api/v1/me", api_me, PERM_SELF, 0, "the signed-in staff user" },
+	{ "POST", "/api/v1/me/password", api_me_password, PERM_SELF, 0, "change one's own password" },
+	{ "GET", "/api/v1/me/tokens", api_tokens_list, PERM_SELF, 0, "one's API tokens" },
+	{ "POST", "/api/v1/me/tokens", api_tokens_create, PERM_SELF, IDEM, "create an API token" },
+	{ "DELETE", "/api/v1/me/tokens/:id", api_tokens_revoke, PERM_SELF, 0, "revoke an API token" },
+	{ "GET", "/api/v1/users", api_users_list, PERM_USER_READ, 0, "list staff users" },
+	{ "POST", "/api/v1/users", api_users_create, PERM_USER_WRITE, IDEM, "create a staff user" },
+	{ "GET", "/api/v1/users/:id", api_users_get, PERM_USER_READ, 0, "one staff user" },
+	{ "PATCH", "/api/v1/users/:id", api_users_update, PERM_USER_WRITE, 0, "change a staff user" },
+	{ "POST", "/api/v1/users/:id/password", api_users_password, PERM_USER_WRITE, 0,
+	  "set a staff user's password" },
+	{ "GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ, 0, "the audit log" },
+	{ "POST", "/api/v1/portal/login", api_portal_login, PERM_NONE, PUB | ROUTE_NO_CSRF, "customer sign-in" },
+	{ "POST", "/api/v1/portal/logout", api_portal_logout, PERM_NONE, ROUTE_CUSTOMER, "customer sign-out" },
+	{ "GET", "/api/v1/portal/me", api_portal_me, PERM_NONE, ROUTE_CUSTOMER, "the signed-in customer" },
+};
+
+const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -1,0 +1,694 @@
+/*
+ * server.c - the HTTP server on libmicrohttpd (MHD): a thread pool with
+ * epoll, caps on the request, request ids, the access log, metrics,
+ * static files and a graceful shutdown.
+ *
+ * How one request flows.  MHD calls uri_start() as soon as the request
+ * line is read; it allocates the per-request struct rctx (arrival time,
+ * length of the raw target), which MHD hands to every later call.  The
+ * access handler is then called
+ *   1. once when the headers are in: target length (414), header bytes
+ *      (431), Content-Length (413) and slow headers (408) are checked.  An
+ *      error is answered at once, with Connection: close.  Otherwise we
+ *      return MHD_YES without queuing: a response queued on this first
+ *      call is an "early reply" and MHD closes the connection after it,
+ *      which costs a new TCP connection per request (7x slower, see
+ *      performance-notes.md).
+ *   2. once per chunk of body: append it to a buffer capped at max_body.
+ *      MHD refuses to queue a response in this state, so an overflow (413)
+ *      or a body still arriving after request_timeout_s (408) is only
+ *      noted; the rest of the body is discarded, and the answer goes out
+ *      at the end.  A client that keeps sending long after that is cut
+ *      off without an answer.
+ *   3. once more with no data: fill struct req, serve a static file or
+ *      call http_dispatch(), queue the response, count it, log it, and
+ *      free what the request allocated.
+ * MHD calls request_done() when the response has been sent (or the
+ * connection died); the rctx is freed there, and the request stops
+ * counting as in flight.
+ *
+ * Oversized headers.  MHD reads the request line and headers into a
+ * per-connection pool of MHD_OPTION_CONNECTION_MEMORY_LIMIT bytes.  When
+ * they do not fit, MHD answers by itself, without calling us: 414 when
+ * the request line did not fit, 431 when a header line did not, with a
+ * fixed HTML body and Connection: close (libmicrohttpd 0.9.75,
+ * connection.c: the callers of try_grow_read_buffer()).  So the pool is
+ * KF_MAX_URL_BYTES + KF_MAX_HEADER_BYTES + 16 KiB: a request over the
+ * caps by up to several KiB still reaches our own check and gets the JSON
+ * 414/431; only larger ones get MHD's HTML 431/414 - the same status.
+ * (MHD zeroes the whole pool before every keep-alive request, so a
+ * larger pool costs time on every request: 56 KiB instead of 32 KiB
+ * measured ~4% more CPU per request.)  Headers that arrive slower than
+ * request_timeout_s are only
+ * caught once they are complete; a connection idle for IDLE_TIMEOUT_S
+ * is closed by MHD.
+ *
+ * Shutdown.  server_run blocks SIGTERM and SIGINT before MHD starts its
+ * threads (they inherit the mask) and waits for them with sigtimedwait,
+ * flushing the access log once a second meanwhile.  On a signal it sets
+ * app->stopping (every response from then on says Connection: close),
+ * stops accepting (MHD_quiesce_daemon), and waits until no request is in
+ * flight - from the first access-handler call until request_done(), which
+ * MHD calls only after the last byte of the response was handed to the
+ * kernel - or 10 s pass; only then MHD_stop_daemon closes what is left
+ * (idle keep-alive connections).  A handler running when the signal
+ * arrives therefore finishes and its response is delivered.
+ */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/limits.h"
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "http/http.h"
+#include "http/metrics.h"
+#include "http/static.h"
+#include "store/db.h"
+#include "base/banned.h"
+
+#define IDLE_TIMEOUT_S 60 /* MHD closes a connection idle this long */
+#define DRAIN_MAX_MS 10000 /* shutdown waits this long for in-flight requests */
+#define POOL_BYTES (KF_MAX_HEADER_BYTES + KF_MAX_URL_BYTES + 16384) /* see above */
+#define RID_MAX 64 /* longest request id, client-chosen or ours */
+#define LATE_CUTOFF_S 5 /* after a noted 408/413, drop a client this much later */
+#define DEFAULT_CT "application/json; charset=utf-8"
+
+/* Per-request state, from the request line until MHD says it is done. */
+struct rctx {
+	uint64_t t0_us; /* CLOCK_MONOTONIC when the request line was read */
+	int64_t now_ms; /* wall clock then, UTC ms */
+	size_t target_len; /* raw request target (path and query) length */
+	int started; /* the access handler has been called */
+	int fail_status; /* 408 or 413 found during the upload, answered at the end */
+	struct buf body; /* the request body, capped at max_body */
+};
+
+/* One request being answered: the handler's view plus what the log needs. */
+struct exchange {
+	struct req req;
+	struct resp resp;
+	struct rctx *ctx;
+	const char *route; /* metrics label when not req.route: "static", "unmatched" */
+	uint64_t db_us; /* database time of this request */
+	char rid[RID_MAX + 1];
+	char addr[INET6_ADDRSTRLEN];
+};
+
+/* The errors the server itself answers, in the one JSON error shape. */
+static const struct {
+	int status; /* HTTP status */
+	const char *code; /* error.code */
+	const char *message; /* error.message */
+} server_errors[] = {
+	{ 408, "timeout", "the request took too long to arrive" },
+	{ 413, "too_large", "the request body is too large" },
+	{ 414, "uri_too_long", "the request target is too long" },
+	{ 431, "headers_too_large", "the request headers are too large" },
+	{ 500, "internal", "internal error; the request id identifies it in the server log" },
+	{ 503, "unavailable", "the service is unavailable; try again later" },
+};
+
+static _Thread_local uint64_t rid_state; /* xorshift64* state; 0 = not seeded */
+static atomic_uint_fast64_t rid_seeds; /* makes every thread's seed distinct */
+static atomic_long active; /* requests started and not yet completed */
+static atomic_int closing; /* set during shutdown: no new request may start */
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int is_stopping(const struct app *app)
+{
+	return __atomic_load_n(&app->stopping, __ATOMIC_RELAXED);
+}
+
+static size_t max_body(const struct app *app)
+{
+	return app->opt.max_body ? app->opt.max_body : KF_MAX_BODY_BYTES;
+}
+
+static uint64_t timeout_us(const struct app *app)
+{
+	int s = app->opt.request_timeout_s > 0 ? app->opt.request_timeout_s : KF_REQUEST_TIMEOUT_S;
+	return (uint64_t)s * 1000000u;
+}
+
+/* --- request ids --- */
+
+static void rid_seed(void)
+{
+	uint64_t s = 0;
+	if (getrandom(&s, sizeof(s), GRND_NONBLOCK) != (ssize_t)sizeof(s))
+		s = 0;
+	s ^= (atomic_fetch_add(&rid_seeds, 1) + 1) * 0x9E3779B97F4A7C15u;
+	s ^= mono_us();
+	rid_state = s ? s : 1;
+}
+
+/* 16 lowercase hex digits from this thread's xorshift64* generator. */
+static void rid_make(char out[RID_MAX + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	if (!rid_state)
+		rid_seed();
+	uint64_t x = rid_state;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	rid_state = x;
+	x *= 0x2545F4914F6CDD1Du;
+	for (int i = 15; i >= 0; i--, x >>= 4)
+		out[i] = hex[x & 15];
+	out[16] = '\0';
+}
+
+/* A client's X-Request-Id is kept if it is 1-64 of [A-Za-z0-9._-]. */
+static int rid_valid(const char *s)
+{
+	size_t n = 0;
+	for (; s[n]; n++) {
+		char c = s[n];
+		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		        c == '.' || c == '_' || c == '-';
+		if (!ok || n == RID_MAX)
+			return 0;
+	}
+	return n > 0;
+}
+
+/* --- request accessors (http.h) --- */
+
+const char *req_header(struct req *req, const char *name)
+{
+	if (!req || !req->conn)
+		return NULL;
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_query(struct req *req, const char *name)
+{
+	if (!req || !req->conn)
+		return NULL;
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *req_cookie(struct req *req, const char *name)
+{
+	if (!req || !req->conn)
+		return NULL;
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+const char *req_param(const struct req *req, const char *name)
+{
+	size_t n = strlen(name);
+	for (int i = 0; req && i < req->nparams && i < KF_MAX_PATH_PARAMS; i++)
+		if (req->param_name_lens[i] == n && req->param_names[i] &&
+		    memcmp(req->param_names[i], name, n) == 0)
+			return req->param_values[i];
+	return NULL;
+}
+
+/* --- building and sending the answer --- */
+
+static void addr_text(struct MHD_Connection *conn, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	out[0] = '\0';
+	if (!ci || !ci->client_addr)
+		return;
+	if (ci->client_addr->sa_family == AF_INET) {
+		struct sockaddr_in a;
+		memcpy(&a, ci->client_addr, sizeof(a));
+		inet_ntop(AF_INET, &a.sin_addr, out, (socklen_t)n);
+	} else if (ci->client_addr->sa_family == AF_INET6) {
+		struct sockaddr_in6 a;
+		memcpy(&a, ci->client_addr, sizeof(a));
+		inet_ntop(AF_INET6, &a.sin6_addr, out, (socklen_t)n);
+	}
+}
+
+static void exchange_init(struct exchange *x, struct app *app, struct MHD_Connection *conn, struct rctx *ctx,
+                          const char *url, const char *method)
+{
+	memset(x, 0, sizeof(*x));
+	x->ctx = ctx;
+	x->route = "unmatched";
+	const char *rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
+	if (rid && rid_valid(rid))
+		snprintf(x->rid, sizeof(x->rid), "%s", rid);
+	else
+		rid_make(x->rid);
+	addr_text(conn, x->addr, sizeof(x->addr));
+	x->req.method = method;
+	x->req.path = url;
+	x->req.rid = x->rid;
+	x->req.addr = x->addr;
+	x->req.body = ctx->body.p;
+	x->req.body_len = ctx->body.len;
+	x->req.now_ms = ctx->now_ms;
+	x->req.now = ctx->now_ms / 1000;
+	x->req.conn = conn;
+	x->req.app = app;
+}
+
+static void exchange_release(struct exchange *x)
+{
+	resp_release(&x->resp);
+	json_decref(x->req.json);
+	x->req.json = NULL;
+	for (int i = 0; i < KF_MAX_PATH_PARAMS; i++) {
+		free(x->req.param_values[i]);
+		x->req.param_values[i] = NULL;
+	}
+}
+
+/* Fill resp with one of server_errors[]; the connection is closed after it. */
+static void server_error(struct exchange *x, int status)
+{
+	size_t i = 0;
+	while (i < sizeof(server_errors) / sizeof(server_errors[0]) - 1 && server_errors[i].status != status)
+		i++;
+	resp_release(&x->resp);
+	x->resp.static_data = NULL;
+	reply_error(&x->resp, server_errors[i].status, server_errors[i].code, NULL, "%s",
+	            server_errors[i].message);
+	reply_localise(&x->req, &x->resp);
+	x->resp.close = status != 500 && status != 503;
+}
+
+/* The MHD response for resp; *len and *ctype describe the body.  NULL on failure. */
+static struct MHD_Response *make_response(struct resp *resp, size_t *len, const char **ctype)
+{
+	if (resp->static_data) {
+		*len = resp->static_len;
+		*ctype = resp->content_type ? resp->content_type : DEFAULT_CT;
+		return MHD_create_response_from_buffer(*len, (void *)resp->static_data, MHD_RESPMEM_PERSISTENT);
+	}
+	const char *data = NULL;
+	if (resp_body(resp, &data, len, ctype) < 0)
+		return NULL;
+	if (*len > 0 && data == resp->body.p) {
+		char *owned = buf_detach(&resp->body, NULL);
+		struct MHD_Response *r = MHD_create_response_from_buffer(*len, owned, MHD_RESPMEM_MUST_FREE);
+		if (!r)
+			free(owned);
+		return r;
+	}
+	return MHD_create_response_from_buffer(*len, (void *)data, MHD_RESPMEM_MUST_COPY);
+}
+
+static void add_headers(struct MHD_Response *r, const struct exchange *x, const char *ctype)
+{
+	const struct resp *resp = &x->resp;
+	if (resp->status != 204 && resp->status != 304)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype ? ctype : DEFAULT_CT);
+	for (int i = 0; i < resp->nheaders; i++)
+		MHD_add_response_header(r, resp->header_names[i], resp->header_values[i]);
+	MHD_add_response_header(r, "X-Request-Id", x->rid);
+	if (resp->close || is_stopping(x->req.app))
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+}
+
+static void account(const struct exchange *x, size_t bytes)
+{
+	const struct req *req = &x->req;
+	uint64_t dur = mono_us() - x->ctx->t0_us;
+	const char *route = req->route && req->route->pattern ? req->route->pattern : x->route;
+	metrics_observe(route, req->method, x->resp.status, dur, x->db_us);
+	if (!req->app->opt.access_log)
+		return;
+	struct log_access_entry e = {
+		.ts_ms = x->ctx->now_ms + (int64_t)(dur / 1000),
+		.rid = x->rid,
+		.method = req->method,
+		.path = req->path,
+		.status = x->resp.status,
+		.dur_us = dur,
+		.bytes = bytes,
+		.addr = x->addr,
+		.user = req->who.kind != PRINCIPAL_NONE ? req->who.name : NULL,
+		.db_us = x->db_us,
+	};
+	log_access(&e);
+}
+
+/* Queue x->resp on conn, count and log it, and free the exchange. */
+static enum MHD_Result send_answer(struct MHD_Connection *conn, struct exchange *x)
+{
+	enum MHD_Result ret = MHD_NO;
+	size_t len = 0;
+	const char *ctype = NULL;
+	if (x->resp.status < 100 || x->resp.status > 999) {
+		log_msg(LOG_LEVEL_ERROR, "no_answer", "rid %s: %s %s: the handler set no status", x->rid,
+		        x->req.method, x->req.path);
+		server_error(x, 500);
+	}
+	struct MHD_Response *r = make_response(&x->resp, &len, &ctype);
+	if (!r) {
+		log_msg(LOG_LEVEL_ERROR, "response", "rid %s: cannot build the response", x->rid);
+		goto out;
+	}
+	add_headers(r, x, ctype);
+	ret = MHD_queue_response(conn, (unsigned)x->resp.status, r);
+	MHD_destroy_response(r);
+	account(x, len);
+out:
+	exchange_release(x);
+	return ret;
+}
+
+/* --- the three kinds of access-handler call --- */
+
+static int is_static(const char *method, const char *path)
+{
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return 0;
+	return strncmp(path, "/api/", 5) != 0 && strcmp(path, "/api") != 0 && strcmp(path, "/healthz") != 0 &&
+	        strcmp(path, "/metrics") != 0;
+}
+
+/* /healthz and /metrics answer (for themselves) even when the database does not. */
+static int is_probe(const char *path)
+{
+	return strcmp(path, "/healthz") == 0 || strcmp(path, "/metrics") == 0;
+}
+
+static void handle_api(struct exchange *x)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	struct app *app = x->req.app;
+	if (app->store) {
+		x->req.db = store_db(app->store, &err);
+		if (!x->req.db && !is_probe(x->req.path)) {
+			log_msg(LOG_LEVEL_ERROR, "store_unavailable", "rid %s: %s", x->rid, err.message);
+			server_error(x, 503);
+			return;
+		}
+	}
+	uint64_t db0 = db_thread_time_us();
+	http_dispatch(&x->req, &x->resp);
+	x->db_us = db_thread_time_us() - db0;
+}
+
+static enum MHD_Result on_complete(struct app *app, struct MHD_Connection *conn, struct rctx *ctx,
+                                   const char *url, const char *method)
+{
+	struct exchange x;
+	exchange_init(&x, app, conn, ctx, url, method);
+	if (ctx->fail_status) {
+		server_error(&x, ctx->fail_status);
+	} else if (is_static(method, url)) {
+		x.route = "static";
+		static_serve(app, &x.req, &x.resp);
+	} else {
+		handle_api(&x);
+	}
+	return send_answer(conn, &x);
+}
+
+static enum MHD_Result header_bytes(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+                                    const char *value, size_t value_size)
+{
+	size_t *n = cls;
+	(void)kind;
+	(void)key;
+	(void)value;
+	*n += key_size + value_size + 4; /* "Key: value\r\n" */
+	return MHD_YES;
+}
+
+/* The status to refuse a request with as soon as its headers are in, or 0. */
+static int check_headers(const struct app *app, struct MHD_Connection *conn, const struct rctx *ctx)
+{
+	if (ctx->target_len > KF_MAX_URL_BYTES)
+		return 414;
+	size_t hbytes = 0;
+	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, header_bytes, &hbytes);
+	if (hbytes > KF_MAX_HEADER_BYTES)
+		return 431;
+	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl) {
+		errno = 0;
+		char *end = NULL;
+		unsigned long long n = strtoull(cl, &end, 10);
+		if (errno == ERANGE || n > max_body(app))
+			return 413;
+	}
+	if (mono_us() - ctx->t0_us > timeout_us(app))
+		return 408;
+	return 0;
+}
+
+static enum MHD_Result on_first(struct app *app, struct MHD_Connection *conn, struct rctx *ctx,
+                                const char *url, const char *method)
+{
+	ctx->started = 1;
+	metrics_inflight(1);
+	/*
+	 * Count first, then look at closing; server_run sets closing, then
+	 * waits for active to reach 0.  With both sequentially consistent,
+	 * either server_run sees this request and waits for its answer, or
+	 * this request sees closing and is dropped before anything runs.
+	 */
+	atomic_fetch_add(&active, 1);
+	if (atomic_load(&closing))
+		return MHD_NO;
+	ctx->body.max = max_body(app);
+	int status = check_headers(app, conn, ctx);
+	if (!status)
+		return MHD_YES;
+	struct exchange x;
+	exchange_init(&x, app, conn, ctx, url, method);
+	server_error(&x, status);
+	return send_answer(conn, &x);
+}
+
+/* A chunk of body: keep it, or note why the request will be refused. */
+static enum MHD_Result on_data(struct app *app, struct rctx *ctx, const char *data, size_t *size)
+{
+	uint64_t elapsed = mono_us() - ctx->t0_us;
+	if (ctx->fail_status && elapsed > timeout_us(app) + LATE_CUTOFF_S * 1000000u)
+		return MHD_NO;
+	if (!ctx->fail_status && elapsed > timeout_us(app))
+		ctx->fail_status = 408;
+	if (!ctx->fail_status && buf_add(&ctx->body, data, *size) < 0)
+		ctx->fail_status = 413;
+	if (ctx->fail_status)
+		buf_release(&ctx->body);
+	*size = 0;
+	return MHD_YES;
+}
+
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                 const char *version, const char *data, size_t *size, void **con_cls)
+{
+	struct app *app = cls;
+	struct rctx *ctx = *con_cls;
+	(void)version;
+	if (!ctx)
+		return MHD_NO; /* uri_start always runs first; be safe */
+	if (!ctx->started)
+		return on_first(app, conn, ctx, url, method);
+	if (*size)
+		return on_data(app, ctx, data, size);
+	return on_complete(app, conn, ctx, url, method);
+}
+
+/* MHD_OPTION_URI_LOG_CALLBACK: the request line is in; its return value becomes *con_cls. */
+static void *uri_start(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct rctx *ctx = xcalloc(1, sizeof(*ctx));
+	(void)cls;
+	(void)conn;
+	ctx->t0_us = mono_us();
+	ctx->now_ms = wall_ms();
+	ctx->target_len = uri ? strlen(uri) : 0;
+	return ctx;
+}
+
+/* MHD_OPTION_NOTIFY_COMPLETED: the response was sent, or the connection died. */
+static void request_done(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+	struct rctx *ctx = *con_cls;
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (!ctx)
+		return;
+	if (ctx->started) {
+		metrics_inflight(-1);
+		atomic_fetch_sub(&active, 1);
+	}
+	buf_release(&ctx->body);
+	free(ctx);
+	*con_cls = NULL;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	log_vmsg(LOG_LEVEL_WARN, "mhd", fmt, ap);
+}
+
+/* --- start, wait, stop --- */
+
+struct listen_addr {
+	struct sockaddr_storage sa; /* what to bind */
+	int v6; /* sa is IPv6 */
+	const char *text; /* the address as given */
+};
+
+static int listen_addr_parse(const struct server_options *opt, struct listen_addr *la, struct kf_error *err)
+{
+	memset(la, 0, sizeof(*la));
+	la->text = opt->addr && *opt->addr ? opt->addr : "127.0.0.1";
+	if (opt->port < 0 || opt->port > 65535)
+		return kf_fail(err, KF_EINVAL, "invalid", "port", "port %d is out of range", opt->port);
+	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons((uint16_t)opt->port) };
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)opt->port) };
+	if (inet_pton(AF_INET, la->text, &a4.sin_addr) == 1) {
+		memcpy(&la->sa, &a4, sizeof(a4));
+		return 0;
+	}
+	if (inet_pton(AF_INET6, la->text, &a6.sin6_addr) == 1) {
+		memcpy(&la->sa, &a6, sizeof(a6));
+		la->v6 = 1;
+		return 0;
+	}
+	return kf_fail(err, KF_EINVAL, "invalid", "addr", "listen address %s is not an IPv4 or IPv6 literal",
+	               la->text);
+}
+
+/*
+ * The logger comes first so that MHD's own messages, even about later
+ * options, go through log_msg; the pool size only when there is a pool
+ * (MHD warns about a pool of 1).
+ */
+static struct MHD_Daemon *start_daemon(struct app *app, struct listen_addr *la)
+{
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+	        (la->v6 ? MHD_USE_IPv6 : 0);
+	unsigned workers = app->opt.workers > 1 ? (unsigned)app->opt.workers : 0;
+	struct MHD_OptionItem opts[] = {
+		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL },
+		{ MHD_OPTION_SOCK_ADDR, 0, &la->sa },
+		{ MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT_S, NULL },
+		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, POOL_BYTES, NULL },
+		{ MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_start, NULL },
+		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)request_done, NULL },
+		{ workers ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, workers, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	return MHD_start_daemon(flags, (uint16_t)app->opt.port, NULL, NULL, on_access, app, MHD_OPTION_ARRAY,
+	                        opts, MHD_OPTION_END);
+}
+
+static void announce(struct MHD_Daemon *d, const struct listen_addr *la)
+{
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	unsigned port = info ? info->port : 0;
+	const char *l = la->v6 ? "[" : "", *r = la->v6 ? "]" : "";
+	printf("kefu: listening on http://%s%s%s:%u/\n", l, la->text, r, port);
+	fflush(stdout);
+	log_msg(LOG_LEVEL_INFO, "server_start", "listening on http://%s%s%s:%u/", l, la->text, r, port);
+}
+
+/* Wait for SIGTERM or SIGINT (blocked by the caller), flushing the access log each second. */
+static void wait_for_signal(const sigset_t *sigs)
+{
+	const struct timespec second = { 1, 0 };
+	for (;;) {
+		int sig = sigtimedwait(sigs, NULL, &second);
+		if (sig == SIGTERM || sig == SIGINT)
+			return;
+		log_flush_all();
+	}
+}
+
+/* Wait until no request is in flight, or DRAIN_MAX_MS. */
+static void drain(void)
+{
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+	for (int waited = 0; waited < DRAIN_MAX_MS && atomic_load(&active) > 0; waited += 10)
+		nanosleep(&tick, NULL);
+}
+
+/*
+ * Stop in three steps.  1: refuse new connections and answer what is in
+ * flight with Connection: close.  2: once nothing is in flight, let no
+ * new request start (closing); a request that started meanwhile is
+ * waited for.  3: only then close the remaining, idle connections.  An
+ * answer a handler produced is therefore always sent, and a request
+ * dropped in step 2 ran no handler and changed nothing.
+ */
+static void shut_down(struct app *app, struct MHD_Daemon *d)
+{
+	__atomic_store_n(&app->stopping, 1, __ATOMIC_SEQ_CST);
+	log_msg(LOG_LEVEL_INFO, "server_stop", "stopping: %ld requests in flight", (long)atomic_load(&active));
+	MHD_socket lfd = MHD_quiesce_daemon(d);
+	if (lfd != MHD_INVALID_SOCKET)
+		shutdown(lfd, SHUT_RDWR); /* queued connections are refused, not left hanging */
+	drain();
+	atomic_store(&closing, 1);
+	drain();
+	MHD_stop_daemon(d);
+	if (lfd != MHD_INVALID_SOCKET)
+		close(lfd);
+	log_msg(LOG_LEVEL_INFO, "server_stopped", "stopped");
+}
+
+int server_run(struct app *app, struct kf_error *err)
+{
+	struct listen_addr la;
+	struct MHD_Daemon *d = NULL;
+	sigset_t sigs, old;
+	int rc = listen_addr_parse(&app->opt, &la, err);
+	if (rc < 0)
+		return rc;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, &old);
+	signal(SIGPIPE, SIG_IGN);
+	__atomic_store_n(&app->stopping, 0, __ATOMIC_RELAXED);
+	atomic_store(&closing, 0);
+	d = start_daemon(app, &la);
+	if (!d) {
+		rc = kf_fail(err, KF_EIO, "listen", "addr", "cannot listen on %s port %d", la.text,
+		             app->opt.port);
+		goto out;
+	}
+	announce(d, &la);
+	wait_for_signal(&sigs);
+	shut_down(app, d);
+out:
+	log_flush_all();
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}

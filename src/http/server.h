@@ -1,0 +1,43 @@
+/*
+ * server.h - the HTTP server: libmicrohttpd with a thread pool, limits on
+ * body, headers, URL and time, request ids, the access log, /metrics
+ * counters, static files, graceful shutdown.
+ */
+#ifndef KF_SERVER_H
+#define KF_SERVER_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+
+struct store;
+
+struct server_options {
+	const char *addr; /* listen address, e.g. "127.0.0.1" */
+	int port; /* 0 = pick a free port */
+	int workers; /* thread-pool size, >= 1 */
+	const char *web_dir; /* serve web/ from disk; NULL = embedded copy */
+	size_t max_body; /* 413 above */
+	int request_timeout_s; /* 408 when a request takes longer to arrive */
+	int access_log; /* one structured line per request on stderr */
+	int secure_cookies; /* add Secure to cookies (behind TLS) */
+	int session_ttl_s; /* session lifetime, sliding */
+	int login_max_per_account; /* failed logins per account per window */
+	int login_max_per_addr; /* failed logins per address per window */
+	int login_window_s; /* the throttling window */
+};
+
+struct app {
+	struct store *store; /* shared store; each worker has its own connection */
+	struct server_options opt;
+	volatile int stopping; /* set once shutdown has begun */
+};
+
+/*
+ * Serve until SIGTERM or SIGINT, then stop accepting, let in-flight
+ * requests finish (up to 10 s), and return 0.  Prints
+ * "kefu: listening on http://ADDR:PORT/" on stdout (flushed) when ready.
+ */
+int server_run(struct app *app, struct kf_error *err);
+
+#endif

@@ -1,0 +1,168 @@
+/*
+ * db.h - the store: one small interface over SQLite and PostgreSQL.
+ *
+ * A struct db is one connection, owned by one thread at a time.  A struct
+ * store is the shared handle a server holds: it knows the URL and options
+ * and hands each thread its own connection (store_db), opened on first
+ * use and kept with its own prepared-statement cache for the life of the
+ * thread.  Domain code never asks which backend runs.
+ *
+ * SQL is written once, in the common subset of both dialects, with
+ * PostgreSQL-style placeholders $1..$N (SQLite accepts them as named
+ * parameters; the sqlite backend binds by name).  Values are bound, never
+ * formatted into text.  Each statement is a static struct db_sql; its
+ * slot indexes the per-connection cache, so a statement is prepared once
+ * per connection.  Times are int64 UTC seconds or ms; money int64 minor
+ * units; booleans integers 0/1.
+ *
+ * Transactions nest by depth: only the outermost db_begin/db_commit talks
+ * to the database.  A db_rollback inside marks the whole transaction as
+ * failed; the outermost commit then rolls back and returns KF_EDB.  So does
+ * a statement that fails inside a transaction, on both backends (PostgreSQL
+ * aborts the transaction anyway).  db_commit ends its level even when it
+ * fails: never db_rollback after it.  db_rollback outside a transaction does
+ * nothing.  Writes use BEGIN IMMEDIATE on SQLite.
+ */
+#ifndef KF_DB_H
+#define KF_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+struct db;
+struct db_rows;
+struct store;
+
+struct db_sql {
+	const char *text; /* SQL with $1..$N placeholders */
+	int slot; /* cache slot, assigned on first use; 0 = not yet */
+};
+#define DB_SQL(s) \
+	{ \
+		(s), 0 \
+	}
+
+enum db_type { DB_T_NULL, DB_T_INT, DB_T_REAL, DB_T_TEXT, DB_T_BLOB };
+
+struct db_arg {
+	enum db_type type;
+	int64_t i; /* DB_T_INT */
+	double r; /* DB_T_REAL */
+	const char *p; /* DB_T_TEXT, DB_T_BLOB: borrowed for the call */
+	size_t n; /* length of p; for text (size_t)-1 means strlen */
+};
+
+static inline struct db_arg db_int(int64_t v)
+{
+	return (struct db_arg){ .type = DB_T_INT, .i = v };
+}
+static inline struct db_arg db_real(double v)
+{
+	return (struct db_arg){ .type = DB_T_REAL, .r = v };
+}
+/* NULL s binds SQL NULL. */
+static inline struct db_arg db_text(const char *s)
+{
+	return (struct db_arg){ .type = s ? DB_T_TEXT : DB_T_NULL, .p = s, .n = (size_t)-1 };
+}
+static inline struct db_arg db_textn(const char *s, size_t n)
+{
+	return (struct db_arg){ .type = s ? DB_T_TEXT : DB_T_NULL, .p = s, .n = n };
+}
+static inline struct db_arg db_blob(const void *p, size_t n)
+{
+	return (struct db_arg){ .type = DB_T_BLOB, .p = p, .n = n };
+}
+static inline struct db_arg db_null(void)
+{
+	return (struct db_arg){ .type = DB_T_NULL };
+}
+
+/* DB_ARGS(db_int(1), db_text("x")) expands to "array, count". */
+#define DB_ARGS(...) \
+	(const struct db_arg[]){ __VA_ARGS__ }, \
+	        (int)(sizeof((const struct db_arg[]){ __VA_ARGS__ }) / sizeof(struct db_arg))
+#define DB_NOARGS NULL, 0
+
+struct db_options {
+	int create; /* SQLite: create the file if missing */
+	int sync_full; /* SQLite: synchronous=FULL (1, default) or NORMAL (0) */
+	int busy_timeout_ms; /* SQLite busy timeout; 0 = 5000 */
+	int migrate; /* store_open: apply pending migrations (1) or only check (0) */
+};
+#define DB_OPTIONS_INIT \
+	{ \
+		0, 1, 5000, 1 \
+	}
+
+/*
+ * Open one connection.  url is "sqlite:PATH", a plain PATH (SQLite), or
+ * "postgres://..." / "postgresql://..." / a libpq "key=value" string.
+ * Checks that the database is empty or kefu's own and not newer than this
+ * build (KF_EFOREIGN otherwise, with nothing written), then tunes the
+ * connection (WAL, synchronous, busy timeout).  Does not migrate.
+ */
+int db_open(const char *url, const struct db_options *opt, struct db **out, struct kf_error *err);
+void db_close(struct db *db);
+
+/* "sqlite" or "postgres": for migrations and log lines only. */
+const char *db_dialect(const struct db *db);
+
+/* Run a statement that returns no rows; returns rows changed (>= 0) or KF_E*. */
+int db_exec(struct db *db, struct db_sql *q, const struct db_arg *args, int nargs, struct kf_error *err);
+
+/*
+ * Run a statement that returns rows.  Step with db_next; read columns with
+ * db_col_*; always finish with db_done (NULL-safe).  One open result per
+ * statement at a time.  Unique-constraint violations return KF_EEXIST,
+ * lock timeouts KF_EBUSY, anything else KF_EDB.
+ */
+int db_query(struct db *db, struct db_sql *q, const struct db_arg *args, int nargs, struct db_rows **out,
+             struct kf_error *err);
+/* 1 = a row is ready, 0 = no more rows, < 0 = error. */
+int db_next(struct db_rows *r, struct kf_error *err);
+int db_col_isnull(struct db_rows *r, int col);
+int64_t db_col_int(struct db_rows *r, int col);
+double db_col_real(struct db_rows *r, int col);
+/* Borrowed until the next db_next/db_done; NULL for SQL NULL. */
+const char *db_col_text(struct db_rows *r, int col);
+size_t db_col_len(struct db_rows *r, int col);
+void db_done(struct db_rows *r);
+
+/* First column of the first row as an integer; KF_ENOTFOUND if no row. */
+int db_query_int(struct db *db, struct db_sql *q, const struct db_arg *args, int nargs, int64_t *out,
+                 struct kf_error *err);
+
+int db_begin(struct db *db, struct kf_error *err); /* a write transaction */
+int db_commit(struct db *db, struct kf_error *err);
+void db_rollback(struct db *db);
+int db_in_tx(const struct db *db);
+
+/* Run a multi-statement script (migrations only; no parameters). */
+int db_exec_script(struct db *db, const char *sql, struct kf_error *err);
+
+/*
+ * Write a consistent copy of the live database to dest while it is being
+ * served: SQLite's online backup API into a file; PostgreSQL through
+ * pg_dump into a custom-format archive.
+ */
+int db_backup(struct db *db, const char *dest, struct kf_error *err);
+
+/* Microseconds this thread has spent inside the database (for /metrics). */
+uint64_t db_thread_time_us(void);
+
+/*
+ * The shared handle.  store_open opens a first connection, checks the
+ * database and (opt->migrate) applies pending migrations.  store_db
+ * returns the calling thread's connection, opening it on first use; NULL
+ * with err set on failure.  store_close closes every connection; call it
+ * only after every thread using the store has stopped.
+ */
+int store_open(const char *url, const struct db_options *opt, struct store **out, struct kf_error *err);
+struct db *store_db(struct store *s, struct kf_error *err);
+const char *store_url(const struct store *s);
+void store_close(struct store *s);
+
+#endif

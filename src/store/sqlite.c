@@ -1,0 +1,435 @@
+/*
+ * sqlite.c - the SQLite backend of the store (see db.h, store_int.h).
+ *
+ * One sqlite3 handle per struct db, opened NOMUTEX because one thread owns
+ * a connection at a time.  Opening checks whose file it is before anything
+ * can write to it: not a database, another application's database, or a
+ * kefu database from a newer kefu are refused with KF_EFOREIGN and the file
+ * is left byte for byte as it was.  Only then is the connection tuned
+ * (WAL, synchronous, foreign keys).
+ *
+ * Statements are prepared once per connection (SQLITE_PREPARE_PERSISTENT).
+ * The SQL uses $1..$N; SQLite sees those as named parameters and numbers
+ * them in order of first appearance, so values are bound by name.
+ * db_query steps the first row itself so that errors surface in db_query on
+ * both backends; the first db_next then hands out that row.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "store/migrate.h"
+#include "store/store_int.h"
+#include "base/banned.h"
+
+struct sqlite_db {
+	struct db db; /* first, for sqlite_downcast */
+	sqlite3 *conn; /* the handle */
+	char *path; /* the file, for messages; owned */
+};
+
+struct sqlite_rows {
+	struct db_rows rows; /* first, for rows_downcast */
+	sqlite3_stmt *st; /* the prepared statement */
+	int pending; /* db_query stepped once; the next db_next reports it */
+	int have_row; /* what that step found: 1 a row, 0 the end */
+	int finished; /* stepped past the last row, or failed */
+};
+
+static struct sqlite_db *sqlite_downcast(struct db *db)
+{
+	if (db->ops != &sqlite_ops)
+		KF_BUG("sqlite backend handed a connection of another backend");
+	return (struct sqlite_db *)db;
+}
+
+static struct sqlite_rows *rows_downcast(struct db_rows *r)
+{
+	sqlite_downcast(r->db);
+	return (struct sqlite_rows *)r;
+}
+
+/* SQLite result code (extended) to KF_E*. */
+static int sqlite_code(int rc)
+{
+	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return KF_EEXIST;
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return KF_EBUSY;
+	return KF_EDB;
+}
+
+static int sqlite_fail(struct sqlite_db *s, int rc, struct kf_error *err)
+{
+	return kf_fail(err, sqlite_code(rc), NULL, NULL, "sqlite: %s", sqlite3_errmsg(s->conn));
+}
+
+/* ---- opening ------------------------------------------------------------- */
+
+/* Run a one-value query that cannot write; NOTADB means not a database. */
+static int identity_int(struct sqlite_db *s, const char *sql, int64_t *out, struct kf_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->conn, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else if ((rc & 0xff) == SQLITE_NOTADB) {
+		rc = kf_fail(err, KF_EFOREIGN, NULL, NULL, "%s is not a SQLite database", s->path);
+	} else {
+		rc = sqlite_fail(s, rc == SQLITE_DONE ? SQLITE_ERROR : rc, err);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Empty, or kefu's and not newer than this build?  Reads only. */
+static int sqlite_check_identity(struct sqlite_db *s, struct kf_error *err)
+{
+	int64_t objects = 0, app = 0, version = 0;
+	int rc = identity_int(s, "SELECT count(*) FROM sqlite_master", &objects, err);
+	if (rc == 0)
+		rc = identity_int(s, "PRAGMA application_id", &app, err);
+	if (rc == 0)
+		rc = identity_int(s, "PRAGMA user_version", &version, err);
+	if (rc < 0)
+		return rc;
+	if (app != MIGRATE_APP_ID && (objects > 0 || app != 0))
+		return kf_fail(err, KF_EFOREIGN, NULL, NULL,
+		               "%s is not a kefu database (it holds another application's data)", s->path);
+	int latest = migrate_latest();
+	if (version > latest)
+		return kf_fail(err, KF_EFOREIGN, NULL, NULL,
+		               "%s was written by a newer kefu (schema %lld, this kefu knows %d)", s->path,
+		               (long long)version, latest);
+	return 0;
+}
+
+static int sqlite_tune(struct sqlite_db *s, const struct db_options *opt, struct kf_error *err)
+{
+	char sql[128];
+	snprintf(sql, sizeof(sql),
+	         "PRAGMA journal_mode = WAL; PRAGMA synchronous = %s; PRAGMA foreign_keys = ON;",
+	         opt->sync_full ? "FULL" : "NORMAL");
+	int rc = sqlite3_exec(s->conn, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : sqlite_fail(s, rc, err);
+}
+
+static void sqlite_close(struct db *db)
+{
+	struct sqlite_db *s = sqlite_downcast(db);
+	sqlite3_close_v2(s->conn);
+	free(s->path);
+	free(s);
+}
+
+static int sqlite_open(const char *path, const struct db_options *opt, struct db **out, struct kf_error *err)
+{
+	struct sqlite_db *s = xcalloc(1, sizeof(*s));
+	int rc = 0;
+
+	s->db.ops = &sqlite_ops;
+	s->path = xstrdup(path);
+	if (!opt->create && strcmp(path, ":memory:") != 0 && access(path, F_OK) != 0) {
+		rc = kf_fail(err, errno == ENOENT ? KF_ENOTFOUND : KF_EIO, NULL, NULL, "database file %s: %s",
+		             path, strerror(errno));
+		goto out;
+	}
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (opt->create ? SQLITE_OPEN_CREATE : 0);
+	rc = sqlite3_open_v2(path, &s->conn, flags, NULL);
+	if (rc != SQLITE_OK) {
+		rc = kf_fail(err, KF_EIO, NULL, NULL, "cannot open %s: %s", path,
+		             s->conn ? sqlite3_errmsg(s->conn) : sqlite3_errstr(rc));
+		goto out;
+	}
+	sqlite3_extended_result_codes(s->conn, 1);
+	sqlite3_busy_timeout(s->conn, opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms : 5000);
+	rc = sqlite_check_identity(s, err);
+	if (rc < 0)
+		goto out;
+	rc = sqlite_tune(s, opt, err);
+	if (rc < 0)
+		goto out;
+	*out = &s->db;
+out:
+	if (rc < 0)
+		sqlite_close(&s->db);
+	return rc;
+}
+
+/* ---- statements ---------------------------------------------------------- */
+
+static int sqlite_prepare(struct db *db, const struct db_sql *q, struct db_rows **out, struct kf_error *err)
+{
+	struct sqlite_db *s = sqlite_downcast(db);
+	sqlite3_stmt *st = NULL;
+	const char *tail = NULL;
+	int rc = sqlite3_prepare_v3(s->conn, q->text, -1, SQLITE_PREPARE_PERSISTENT, &st, &tail);
+	if (rc != SQLITE_OK)
+		return sqlite_fail(s, rc, err);
+	if (!st || (tail && tail[strspn(tail, " \t\r\n;")])) {
+		sqlite3_finalize(st);
+		return kf_fail(err, KF_EDB, NULL, NULL,
+		               "sqlite: a statement must hold exactly one SQL command");
+	}
+	struct sqlite_rows *r = xcalloc(1, sizeof(*r));
+	r->rows.db = db;
+	r->rows.q = q;
+	r->st = st;
+	*out = &r->rows;
+	return 0;
+}
+
+static void sqlite_finalize(struct db_rows *rows)
+{
+	struct sqlite_rows *r = rows_downcast(rows);
+	sqlite3_finalize(r->st);
+	free(r);
+}
+
+static int bind_one(sqlite3_stmt *st, int idx, const struct db_arg *a)
+{
+	switch (a->type) {
+	case DB_T_INT:
+		return sqlite3_bind_int64(st, idx, a->i);
+	case DB_T_REAL:
+		return sqlite3_bind_double(st, idx, a->r);
+	case DB_T_TEXT:
+		if (!a->p)
+			break;
+		return sqlite3_bind_text64(st, idx, a->p, a->n == (size_t)-1 ? strlen(a->p) : a->n,
+		                           SQLITE_TRANSIENT, SQLITE_UTF8);
+	case DB_T_BLOB:
+		if (a->n == 0)
+			return sqlite3_bind_zeroblob(st, idx, 0);
+		return sqlite3_bind_blob64(st, idx, a->p, a->n, SQLITE_TRANSIENT);
+	case DB_T_NULL:
+		break;
+	}
+	return sqlite3_bind_null(st, idx);
+}
+
+/* Reset the statement and bind args[i] to the parameter named $(i+1). */
+static int sqlite_bind(struct sqlite_rows *r, const struct db_arg *args, int nargs, struct kf_error *err)
+{
+	struct sqlite_db *s = sqlite_downcast(r->rows.db);
+	sqlite3_reset(r->st);
+	sqlite3_clear_bindings(r->st);
+	r->pending = 0;
+	r->have_row = 0;
+	r->finished = 0;
+	int want = sqlite3_bind_parameter_count(r->st);
+	if (want != nargs)
+		return kf_fail(err, KF_EDB, NULL, NULL, "sqlite: the statement takes %d parameters, %d given",
+		               want, nargs);
+	for (int i = 0; i < nargs; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "$%d", i + 1);
+		int idx = sqlite3_bind_parameter_index(r->st, name);
+		if (idx == 0)
+			return kf_fail(err, KF_EDB, NULL, NULL, "sqlite: the statement has no %s", name);
+		int rc = bind_one(r->st, idx, &args[i]);
+		if (rc != SQLITE_OK)
+			return sqlite_fail(s, rc, err);
+	}
+	return 0;
+}
+
+/* Fail with the statement's error, then make it reusable. */
+static int step_fail(struct sqlite_rows *r, int rc, struct kf_error *err)
+{
+	rc = sqlite_fail(sqlite_downcast(r->rows.db), rc, err);
+	sqlite3_reset(r->st);
+	r->finished = 1;
+	return rc;
+}
+
+static int sqlite_exec(struct db_rows *rows, const struct db_arg *args, int nargs, struct kf_error *err)
+{
+	struct sqlite_rows *r = rows_downcast(rows);
+	struct sqlite_db *s = sqlite_downcast(rows->db);
+	int rc = sqlite_bind(r, args, nargs, err);
+	if (rc < 0)
+		return rc;
+	sqlite3_int64 before = sqlite3_total_changes64(s->conn);
+	do
+		rc = sqlite3_step(r->st);
+	while (rc == SQLITE_ROW);
+	if (rc != SQLITE_DONE)
+		return step_fail(r, rc, err);
+	/* changes64 keeps the last DML count; only trust it if this one changed rows. */
+	sqlite3_int64 changed = 0;
+	if (sqlite3_total_changes64(s->conn) != before)
+		changed = sqlite3_changes64(s->conn);
+	sqlite3_reset(r->st);
+	sqlite3_clear_bindings(r->st);
+	return changed > INT_MAX ? INT_MAX : (int)changed;
+}
+
+static int sqlite_query(struct db_rows *rows, const struct db_arg *args, int nargs, struct kf_error *err)
+{
+	struct sqlite_rows *r = rows_downcast(rows);
+	int rc = sqlite_bind(r, args, nargs, err);
+	if (rc < 0)
+		return rc;
+	rc = sqlite3_step(r->st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return step_fail(r, rc, err);
+	r->pending = 1;
+	r->have_row = rc == SQLITE_ROW;
+	r->finished = rc == SQLITE_DONE;
+	return 0;
+}
+
+static int sqlite_next(struct db_rows *rows, struct kf_error *err)
+{
+	struct sqlite_rows *r = rows_downcast(rows);
+	if (r->pending) {
+		r->pending = 0;
+		return r->have_row;
+	}
+	if (r->finished)
+		return 0; /* stepping again would restart the statement */
+	int rc = sqlite3_step(r->st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE) {
+		r->finished = 1;
+		return 0;
+	}
+	return step_fail(r, rc, err);
+}
+
+static int sqlite_col_isnull(struct db_rows *rows, int col)
+{
+	return sqlite3_column_type(rows_downcast(rows)->st, col) == SQLITE_NULL;
+}
+
+static int64_t sqlite_col_int(struct db_rows *rows, int col)
+{
+	return sqlite3_column_int64(rows_downcast(rows)->st, col);
+}
+
+static double sqlite_col_real(struct db_rows *rows, int col)
+{
+	return sqlite3_column_double(rows_downcast(rows)->st, col);
+}
+
+static const char *sqlite_col_text(struct db_rows *rows, int col)
+{
+	return (const char *)sqlite3_column_text(rows_downcast(rows)->st, col);
+}
+
+/* Call after db_col_text: the length is of the same conversion. */
+static size_t sqlite_col_len(struct db_rows *rows, int col)
+{
+	return (size_t)sqlite3_column_bytes(rows_downcast(rows)->st, col);
+}
+
+static void sqlite_done(struct db_rows *rows)
+{
+	struct sqlite_rows *r = rows_downcast(rows);
+	sqlite3_reset(r->st);
+	sqlite3_clear_bindings(r->st);
+	r->pending = 0;
+	r->finished = 1;
+}
+
+/* ---- transactions, scripts, backup --------------------------------------- */
+
+static const char *const tx_sql[] = {
+	[DB_TX_BEGIN] = "BEGIN IMMEDIATE",
+	[DB_TX_COMMIT] = "COMMIT",
+	[DB_TX_ROLLBACK] = "ROLLBACK",
+};
+
+static int sqlite_tx(struct db *db, enum db_tx_verb verb, struct kf_error *err)
+{
+	struct sqlite_db *s = sqlite_downcast(db);
+	if (verb == DB_TX_ROLLBACK && sqlite3_get_autocommit(s->conn))
+		return 0; /* SQLite rolled back by itself already */
+	int rc = sqlite3_exec(s->conn, tx_sql[verb], NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : sqlite_fail(s, rc, err);
+}
+
+static int sqlite_exec_script(struct db *db, const char *sql, struct kf_error *err)
+{
+	struct sqlite_db *s = sqlite_downcast(db);
+	int rc = sqlite3_exec(s->conn, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : sqlite_fail(s, rc, err);
+}
+
+/* Copy the whole database into the open handle to in one step. */
+static int backup_copy(struct sqlite_db *s, sqlite3 *to, struct kf_error *err)
+{
+	sqlite3_backup *b = sqlite3_backup_init(to, "main", s->conn, "main");
+	if (!b)
+		return kf_fail(err, KF_EIO, NULL, NULL, "sqlite backup: %s", sqlite3_errmsg(to));
+	int rc = sqlite3_backup_step(b, -1);
+	int frc = sqlite3_backup_finish(b);
+	if (rc == SQLITE_DONE)
+		rc = frc;
+	if (rc == SQLITE_OK)
+		return 0;
+	int code = sqlite_code(rc) == KF_EBUSY ? KF_EBUSY : KF_EIO;
+	return kf_fail(err, code, NULL, NULL, "sqlite backup: %s", sqlite3_errmsg(to));
+}
+
+/*
+ * The online backup API, all pages in one step: the copy is one read
+ * transaction, so it is consistent while other connections write (WAL).
+ * Written to DEST.tmp and renamed, so dest is complete or absent.
+ */
+static int sqlite_backup(struct db *db, const char *dest, struct kf_error *err)
+{
+	struct sqlite_db *s = sqlite_downcast(db);
+	struct buf tmp = BUF_INIT;
+	sqlite3 *to = NULL;
+
+	int rc = store_backup_start(dest, &tmp, err);
+	if (rc < 0)
+		goto out;
+	if (sqlite3_open_v2(tmp.p, &to, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		rc = kf_fail(err, KF_EIO, NULL, NULL, "cannot open %s: %s", tmp.p,
+		             to ? sqlite3_errmsg(to) : "out of memory");
+		goto out;
+	}
+	rc = backup_copy(s, to, err);
+	if (rc < 0)
+		goto out;
+	if (sqlite3_close(to) != SQLITE_OK)
+		rc = kf_fail(err, KF_EIO, NULL, NULL, "cannot close %s: %s", tmp.p, sqlite3_errmsg(to));
+	else
+		to = NULL;
+out:
+	sqlite3_close_v2(to);
+	return store_backup_end(&tmp, dest, rc, err);
+}
+
+const struct store_ops sqlite_ops = {
+	.name = "sqlite",
+	.open = sqlite_open,
+	.close = sqlite_close,
+	.prepare = sqlite_prepare,
+	.finalize = sqlite_finalize,
+	.exec = sqlite_exec,
+	.query = sqlite_query,
+	.next = sqlite_next,
+	.col_isnull = sqlite_col_isnull,
+	.col_int = sqlite_col_int,
+	.col_real = sqlite_col_real,
+	.col_text = sqlite_col_text,
+	.col_len = sqlite_col_len,
+	.done = sqlite_done,
+	.tx = sqlite_tx,
+	.exec_script = sqlite_exec_script,
+	.backup = sqlite_backup,
+};
