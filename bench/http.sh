@@ -45,8 +45,16 @@ run_wrk() {  # run_wrk LABEL URL [HEADER]
 	printf '%-34s workers=%s  %10s req/s  p50 %-8s p99 %-8s non-2xx %s\n' "$label" "$workers" "$rps" "$p50" "$p99" "${non2xx:-0}"
 }
 
-echo "kefu $("$bin" version) on $(nproc) cores; wrk -t1 -c32 -d${secs}s on loopback; SQLite; access log on"
+cc -O2 -o "$tmp/mhd_baseline" bench/mhd_baseline.c $(pkg-config --cflags --libs libmicrohttpd)
+
+echo "$("$bin" version) on $(nproc) cores; wrk -t1 -c32 -d${secs}s on loopback; SQLite; access log on"
 for workers in 1 2; do
+	bport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	"$tmp/mhd_baseline" "$bport" "$workers" > /dev/null &
+	bpid=$!
+	sleep 0.2
+	run_wrk "bare libmicrohttpd (ceiling)" "http://127.0.0.1:$bport/"
+	kill "$bpid"; wait "$bpid" 2>/dev/null || true
 	start "$workers"
 	base="http://127.0.0.1:$port"
 	cookie=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "auth/rbac.h"
+#include "auth/user.h"
 #include "store/db.h"
 #include "base/banned.h"
 
@@ -14,7 +15,7 @@ static struct db_sql q_insert = DB_SQL(
         "INSERT INTO sessions (token_hash, kind, principal_id, csrf, addr, created_at, expires_at,"
         " last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $6) RETURNING id");
 static struct db_sql q_staff = DB_SQL(
-        "SELECT s.id, s.csrf, s.expires_at, s.last_seen_at, u.id, u.username, u.role, u.disabled"
+        "SELECT s.id, s.csrf, s.expires_at, s.last_seen_at, " USER_COLUMNS
         " FROM sessions s JOIN users u ON u.id = s.principal_id"
         " WHERE s.token_hash = $1 AND s.kind = 'staff'");
 static struct db_sql q_customer = DB_SQL(
@@ -44,43 +45,86 @@ int session_create(struct db *db, const char *kind, int64_t principal_id, const 
 }
 
 struct session_row {
-	int64_t id, expires_at, last_seen_at, principal_id;
-	int disabled;
+	int64_t id, expires_at, last_seen_at;
 };
 
-int session_resolve(struct db *db, const char *kind, const char *token, int64_t now, int ttl_s,
-                    struct principal *who, struct kf_error *err)
+/* The session columns every resolving query starts with. */
+static void session_from_row(struct db_rows *r, struct session_row *s, struct principal *who)
+{
+	s->id = db_col_int(r, 0);
+	snprintf(who->csrf, sizeof(who->csrf), "%s", db_col_text(r, 1));
+	s->expires_at = db_col_int(r, 2);
+	s->last_seen_at = db_col_int(r, 3);
+}
+
+/* After a lookup that found rc rows: refuse dead sessions, extend live ones. */
+static int session_accept(struct db *db, int rc, const struct session_row *s, int disabled, int64_t now,
+                          int ttl_s, struct principal *who, struct kf_error *err)
+{
+	if (rc < 0)
+		return rc;
+	if (rc == 0 || s->expires_at <= now || disabled)
+		return kf_fail(err, KF_EAUTH, "unauthenticated", NULL, "sign in first");
+	who->session_id = s->id;
+	who->via_token = 0;
+	who->token_id = 0;
+	if (now - s->last_seen_at < 60)
+		return 0;
+	rc = db_exec(db, &q_touch, DB_ARGS(db_int(s->id), db_int(now), db_int(now + ttl_s)), err);
+	return rc < 0 ? rc : 0;
+}
+
+int session_resolve_staff(struct db *db, const char *token, int64_t now, int ttl_s, struct principal *who,
+                          struct user *u, struct kf_error *err)
 {
 	char hash[TOKEN_HASH_HEX];
 	struct db_rows *r = NULL;
-	struct session_row s = { 0 };
-	int customer = strcmp(kind, "customer") == 0;
+	struct session_row s = { 0, 0, 0 };
 	token_hash_hex(token, hash);
-	int rc = db_query(db, customer ? &q_customer : &q_staff, DB_ARGS(db_text(hash)), &r, err);
+	int rc = db_query(db, &q_staff, DB_ARGS(db_text(hash)), &r, err);
 	if (rc >= 0)
 		rc = db_next(r, err);
 	if (rc == 1) {
-		s.id = db_col_int(r, 0);
-		snprintf(who->csrf, sizeof(who->csrf), "%s", db_col_text(r, 1));
-		s.expires_at = db_col_int(r, 2);
-		s.last_seen_at = db_col_int(r, 3);
-		s.principal_id = db_col_int(r, 4);
-		snprintf(who->name, sizeof(who->name), "%s", db_col_text(r, 5));
-		who->role = customer ? ROLE_NONE : role_parse(db_col_text(r, 6));
-		s.disabled = (int)db_col_int(r, 7);
+		session_from_row(r, &s, who);
+		user_from_row(r, 4, u);
 	}
 	db_done(r);
-	if (rc < 0)
-		return rc;
-	if (rc == 0 || s.expires_at <= now || s.disabled)
-		return kf_fail(err, KF_EAUTH, "unauthenticated", NULL, "sign in first");
-	who->kind = customer ? PRINCIPAL_CUSTOMER : PRINCIPAL_STAFF;
-	who->id = s.principal_id;
-	who->session_id = s.id;
-	who->via_token = 0;
-	if (now - s.last_seen_at >= 60)
-		rc = db_exec(db, &q_touch, DB_ARGS(db_int(s.id), db_int(now), db_int(now + ttl_s)), err);
-	return rc < 0 ? rc : 0;
+	rc = session_accept(db, rc, &s, rc == 1 && u->disabled, now, ttl_s, who, err);
+	if (rc == 0) {
+		who->kind = PRINCIPAL_STAFF;
+		who->id = u->id;
+		who->role = u->role;
+		snprintf(who->name, sizeof(who->name), "%s", u->username);
+	}
+	return rc;
+}
+
+int session_resolve_customer(struct db *db, const char *token, int64_t now, int ttl_s, struct principal *who,
+                             struct kf_error *err)
+{
+	char hash[TOKEN_HASH_HEX];
+	struct db_rows *r = NULL;
+	struct session_row s = { 0, 0, 0 };
+	int64_t id = 0;
+	int disabled = 1;
+	token_hash_hex(token, hash);
+	int rc = db_query(db, &q_customer, DB_ARGS(db_text(hash)), &r, err);
+	if (rc >= 0)
+		rc = db_next(r, err);
+	if (rc == 1) {
+		session_from_row(r, &s, who);
+		id = db_col_int(r, 4);
+		snprintf(who->name, sizeof(who->name), "%s", db_col_text(r, 5));
+		disabled = (int)db_col_int(r, 7);
+	}
+	db_done(r);
+	rc = session_accept(db, rc, &s, disabled, now, ttl_s, who, err);
+	if (rc == 0) {
+		who->kind = PRINCIPAL_CUSTOMER;
+		who->id = id;
+		who->role = ROLE_NONE;
+	}
+	return rc;
 }
 
 int session_end(struct db *db, const char *token, struct kf_error *err)

@@ -18,6 +18,7 @@
 #include "base/err.h"
 
 struct db;
+struct user;
 
 #define SESSION_COOKIE "kefu_session" /* staff */
 #define PORTAL_COOKIE "kefu_portal" /* customers */
@@ -25,9 +26,15 @@ struct db;
 /* kind is "staff" or "customer". */
 int session_create(struct db *db, const char *kind, int64_t principal_id, const char *addr, int64_t now,
                    int ttl_s, char token[TOKEN_TEXT_MAX], char csrf[48], int64_t *id, struct kf_error *err);
-/* Fill who from a live session whose account is enabled; KF_EAUTH otherwise. */
-int session_resolve(struct db *db, const char *kind, const char *token, int64_t now, int ttl_s,
-                    struct principal *who, struct kf_error *err);
+/*
+ * Fill who (and u, the user row, loaded by the same query) from a live
+ * staff session whose user is enabled; KF_EAUTH otherwise.
+ */
+int session_resolve_staff(struct db *db, const char *token, int64_t now, int ttl_s, struct principal *who,
+                          struct user *u, struct kf_error *err);
+/* The same for a portal (customer) session. */
+int session_resolve_customer(struct db *db, const char *token, int64_t now, int ttl_s, struct principal *who,
+                             struct kf_error *err);
 int session_end(struct db *db, const char *token, struct kf_error *err);
 int session_end_all(struct db *db, const char *kind, int64_t principal_id, struct kf_error *err);
 

@@ -7,13 +7,14 @@
 #include <string.h>
 
 #include "auth/rbac.h"
+#include "auth/user.h"
 #include "base/limits.h"
 #include "store/db.h"
 #include "base/banned.h"
 
 static struct db_sql q_insert = DB_SQL("INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at)"
                                        " VALUES ($1, $2, $3, $4, $5) RETURNING id");
-static struct db_sql q_resolve = DB_SQL("SELECT t.id, t.last_used_at, u.id, u.username, u.role, u.disabled"
+static struct db_sql q_resolve = DB_SQL("SELECT t.id, t.last_used_at, " USER_COLUMNS
                                         " FROM api_tokens t JOIN users u ON u.id = t.user_id"
                                         " WHERE t.token_hash = $1 AND t.revoked_at IS NULL");
 static struct db_sql q_used = DB_SQL("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1");
@@ -66,12 +67,12 @@ int apitoken_create(struct db *db, const struct actor *a, int64_t now, int64_t u
 	return 0;
 }
 
-int apitoken_resolve(struct db *db, const char *token, int64_t now, struct principal *who, struct kf_error *err)
+int apitoken_resolve(struct db *db, const char *token, int64_t now, struct principal *who, struct user *u,
+                     struct kf_error *err)
 {
 	char hash[TOKEN_HASH_HEX];
 	struct db_rows *r = NULL;
 	int64_t id = 0, last_used = 0;
-	int disabled = 1;
 	token_hash_hex(token, hash);
 	int rc = db_query(db, &q_resolve, DB_ARGS(db_text(hash)), &r, err);
 	if (rc >= 0)
@@ -79,17 +80,17 @@ int apitoken_resolve(struct db *db, const char *token, int64_t now, struct princ
 	if (rc == 1) {
 		id = db_col_int(r, 0);
 		last_used = db_col_isnull(r, 1) ? 0 : db_col_int(r, 1);
-		who->id = db_col_int(r, 2);
-		snprintf(who->name, sizeof(who->name), "%s", db_col_text(r, 3));
-		who->role = role_parse(db_col_text(r, 4));
-		disabled = (int)db_col_int(r, 5);
+		user_from_row(r, 2, u);
 	}
 	db_done(r);
 	if (rc < 0)
 		return rc;
-	if (rc == 0 || disabled)
+	if (rc == 0 || u->disabled)
 		return kf_fail(err, KF_EAUTH, "unauthenticated", NULL, "the API token is not valid");
 	who->kind = PRINCIPAL_STAFF;
+	who->id = u->id;
+	who->role = u->role;
+	snprintf(who->name, sizeof(who->name), "%s", u->username);
 	who->via_token = 1;
 	who->token_id = id;
 	who->session_id = 0;

@@ -16,11 +16,12 @@
 #include "base/err.h"
 
 struct db;
+struct user;
 
 int apitoken_create(struct db *db, const struct actor *a, int64_t now, int64_t user_id, const char *name,
                     char token[TOKEN_TEXT_MAX], json_t **created, struct kf_error *err);
-/* Fill who for a live token of an enabled user; KF_EAUTH otherwise. */
-int apitoken_resolve(struct db *db, const char *token, int64_t now, struct principal *who,
+/* Fill who and u (the token's user) for a live token of an enabled user; KF_EAUTH otherwise. */
+int apitoken_resolve(struct db *db, const char *token, int64_t now, struct principal *who, struct user *u,
                      struct kf_error *err);
 /* The user's tokens (never the secret), newest first. */
 int apitoken_list(struct db *db, int64_t user_id, json_t **items, struct kf_error *err);

@@ -13,16 +13,13 @@
 #include "store/db.h"
 #include "base/banned.h"
 
-#define USER_COLS \
-	"id, username, display_name, COALESCE(email, ''), role, disabled, locale," \
-	" time_zone, created_at, updated_at, version"
 
 static struct db_sql q_insert = DB_SQL(
         "INSERT INTO users (username, display_name, role, password_hash, created_at, updated_at)"
         " VALUES ($1, $2, $3, $4, $5, $5) RETURNING id");
-static struct db_sql q_get = DB_SQL("SELECT " USER_COLS " FROM users WHERE id = $1");
-static struct db_sql q_get_name = DB_SQL("SELECT " USER_COLS " FROM users WHERE username = $1");
-static struct db_sql q_list = DB_SQL("SELECT " USER_COLS " FROM users WHERE id > $1 ORDER BY id LIMIT $2");
+static struct db_sql q_get = DB_SQL("SELECT " USER_COLUMNS " FROM users u WHERE u.id = $1");
+static struct db_sql q_get_name = DB_SQL("SELECT " USER_COLUMNS " FROM users u WHERE u.username = $1");
+static struct db_sql q_list = DB_SQL("SELECT " USER_COLUMNS " FROM users u WHERE u.id > $1 ORDER BY u.id LIMIT $2");
 static struct db_sql q_update = DB_SQL(
         "UPDATE users SET display_name = $3, email = $4, role = $5, disabled = $6, locale = $7,"
         " time_zone = $8, updated_at = $9, version = version + 1 WHERE id = $1 AND version = $2");
@@ -60,19 +57,19 @@ static void copy(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
-static void user_from_row(struct db_rows *r, struct user *u)
+void user_from_row(struct db_rows *r, int first, struct user *u)
 {
-	u->id = db_col_int(r, 0);
-	copy(u->username, sizeof(u->username), db_col_text(r, 1));
-	copy(u->display_name, sizeof(u->display_name), db_col_text(r, 2));
-	copy(u->email, sizeof(u->email), db_col_text(r, 3));
-	u->role = role_parse(db_col_text(r, 4));
-	u->disabled = (int)db_col_int(r, 5);
-	copy(u->locale, sizeof(u->locale), db_col_text(r, 6));
-	copy(u->time_zone, sizeof(u->time_zone), db_col_text(r, 7));
-	u->created_at = db_col_int(r, 8);
-	u->updated_at = db_col_int(r, 9);
-	u->version = db_col_int(r, 10);
+	u->id = db_col_int(r, first);
+	copy(u->username, sizeof(u->username), db_col_text(r, first + 1));
+	copy(u->display_name, sizeof(u->display_name), db_col_text(r, first + 2));
+	copy(u->email, sizeof(u->email), db_col_text(r, first + 3));
+	u->role = role_parse(db_col_text(r, first + 4));
+	u->disabled = (int)db_col_int(r, first + 5);
+	copy(u->locale, sizeof(u->locale), db_col_text(r, first + 6));
+	copy(u->time_zone, sizeof(u->time_zone), db_col_text(r, first + 7));
+	u->created_at = db_col_int(r, first + 8);
+	u->updated_at = db_col_int(r, first + 9);
+	u->version = db_col_int(r, first + 10);
 }
 
 static int user_fetch(struct db *db, struct db_sql *q, struct db_arg key, struct user *out, struct kf_error *err)
@@ -82,7 +79,7 @@ static int user_fetch(struct db *db, struct db_sql *q, struct db_arg key, struct
 	if (rc >= 0)
 		rc = db_next(r, err);
 	if (rc == 1)
-		user_from_row(r, out);
+		user_from_row(r, 0, out);
 	db_done(r);
 	if (rc == 0)
 		return kf_fail(err, KF_ENOTFOUND, "not_found", "user", "no such user");
@@ -154,7 +151,7 @@ int user_list(struct db *db, int64_t after_id, int limit, json_t **items, int64_
 	*last_id = 0;
 	int rc = db_query(db, &q_list, DB_ARGS(db_int(after_id), db_int(limit)), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		user_from_row(r, &u);
+		user_from_row(r, 0, &u);
 		*last_id = u.id;
 		json_array_append_new(*items, user_to_json(&u));
 	}

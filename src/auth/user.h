@@ -14,6 +14,7 @@
 #include "base/err.h"
 
 struct db;
+struct db_rows;
 
 struct user {
 	int64_t id;
@@ -41,6 +42,19 @@ struct user_patch {
 	{ \
 		NULL, NULL, ROLE_NONE, -1, NULL, NULL \
 	}
+
+/*
+ * The columns user_from_row() reads, for any query over "users u"; a
+ * query that joins users (sessions, API tokens) selects them too, so one
+ * lookup both authenticates a request and loads its user.
+ */
+#define USER_COLUMNS \
+	"u.id, u.username, u.display_name, COALESCE(u.email, ''), u.role, u.disabled, u.locale," \
+	" u.time_zone, u.created_at, u.updated_at, u.version"
+#define USER_NCOLUMNS 11
+
+/* Fill u from USER_COLUMNS starting at column first of the current row. */
+void user_from_row(struct db_rows *r, int first, struct user *u);
 
 /* Check a login name: 1-64 of [A-Za-z0-9._@-], starting with a letter or digit. */
 int user_name_valid(const char *name, struct kf_error *err);

@@ -186,13 +186,9 @@ int api_logout(struct req *req, struct resp *resp)
 
 int api_me(struct req *req, struct resp *resp)
 {
-	struct kf_error err = KF_ERROR_INIT;
-	struct user u;
-	if (user_get(req->db, req->who.id, &u, &err) < 0)
-		return reply_kf(resp, &err);
-	json_t *j = me_body(&u);
+	json_t *j = me_body(&req->user);
 	json_object_set_new(j, "csrf_token", json_string(req->who.csrf));
-	reply_etag(resp, u.version);
+	reply_etag(resp, req->user.version);
 	return reply_json(resp, 200, j);
 }
 

@@ -30,13 +30,15 @@ static int is_write(const char *method)
 static int authenticate(struct req *req, int customer, struct kf_error *err)
 {
 	const char *auth = req_header(req, "Authorization");
+	int ttl = req->app->opt.session_ttl_s;
 	if (auth && strncmp(auth, "Bearer ", 7) == 0 && !customer)
-		return apitoken_resolve(req->db, auth + 7, req->now, &req->who, err);
+		return apitoken_resolve(req->db, auth + 7, req->now, &req->who, &req->user, err);
 	const char *cookie = req_cookie(req, customer ? PORTAL_COOKIE : SESSION_COOKIE);
 	if (!cookie)
 		return kf_fail(err, KF_EAUTH, "unauthenticated", NULL, "sign in first");
-	return session_resolve(req->db, customer ? "customer" : "staff", cookie, req->now,
-	                       req->app->opt.session_ttl_s, &req->who, err);
+	if (customer)
+		return session_resolve_customer(req->db, cookie, req->now, ttl, &req->who, err);
+	return session_resolve_staff(req->db, cookie, req->now, ttl, &req->who, &req->user, err);
 }
 
 static int csrf_ok(struct req *req)
