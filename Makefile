@@ -44,6 +44,16 @@ $(GEN)/embed_migrations.c: $(EMBED) $(MIG_FILES)
 	@mkdir -p $(GEN)
 	$(EMBED) embed_migrations src/store/migrations $(MIG_FILES) > $@.tmp && mv $@.tmp $@
 
+# docs/openapi.json is generated from the fragments in docs/openapi/ (one per
+# area of the API) and committed, so the published document is always whole.
+OPENAPI_PARTS := $(sort $(wildcard docs/openapi/*.json))
+build/tools/openapi_merge: tools/openapi_merge.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O2 -Wall -Wextra -Werror -o $@ $< $(shell pkg-config --cflags --libs jansson)
+
+docs/openapi.json: build/tools/openapi_merge $(OPENAPI_PARTS)
+	build/tools/openapi_merge $(OPENAPI_PARTS) > $@.tmp && mv $@.tmp $@
+
 $(GEN)/embed_openapi.c: $(EMBED) docs/openapi.json
 	@mkdir -p $(GEN)
 	$(EMBED) embed_openapi docs docs/openapi.json > $@.tmp && mv $@.tmp $@
@@ -93,7 +103,7 @@ build/fuzz/bin/%: tests/fuzz/%.c build/fuzz/libkefu.a
 	clang $(COMMON) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(PKG_CFLAGS) -o $@ $< build/fuzz/libkefu.a $(PKG_LIBS)
 
 # --- the targets people type ---------------------------------------------------
-.PHONY: all deps asan run check unit unit-pg api api-sqlite api-pg api-pg-run pg-suite fuzz fuzz-smoke bench format-check clean
+.PHONY: format all deps asan run check unit unit-pg api api-sqlite api-pg api-pg-run pg-suite fuzz fuzz-smoke bench format-check clean
 
 all: build/rel/kefu
 
@@ -136,6 +146,9 @@ fuzz: deps $(FUZZ_BIN)
 
 format-check:
 	@scripts/format-check.sh
+
+format:
+	clang-format -i $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]' 'tools/*.[ch]' 'bench/*.[ch]')
 
 check: deps
 	$(MAKE) format-check

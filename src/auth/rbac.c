@@ -20,6 +20,23 @@ static const struct perm_info perms[] = {
 	  "see customers' phone, email and address unmasked" },
 	{ PERM_METRICS_READ, "metrics.read", R(ROLE_ADMIN) | R(ROLE_MANAGER) | R(ROLE_ANALYST),
 	  "read operational metrics" },
+	{ PERM_CUSTOMER_READ, "customer.read", ALL_STAFF, "read customer records (masked without pii.read)" },
+	{ PERM_CUSTOMER_WRITE, "customer.write", R(ROLE_ADMIN) | R(ROLE_MANAGER) | R(ROLE_AGENT) | R(ROLE_CRM),
+	  "create and change customer records" },
+	{ PERM_CUSTOMER_PRIVACY, "customer.privacy", R(ROLE_ADMIN) | R(ROLE_CRM),
+	  "export and erase one customer's personal data" },
+	{ PERM_ORDER_READ, "order.read", ALL_STAFF, "read orders, shipments and tracking" },
+	{ PERM_ORDER_WRITE, "order.write", R(ROLE_ADMIN) | R(ROLE_MANAGER) | R(ROLE_AGENT),
+	  "create and change orders, shipments and tracking events" },
+	{ PERM_IMPORT, "import", R(ROLE_ADMIN) | R(ROLE_MANAGER),
+	  "bulk imports of customers, orders, shipments" },
+	{ PERM_TICKET_READ, "ticket.read", ALL_STAFF, "read tickets and their conversation" },
+	{ PERM_TICKET_WRITE, "ticket.write", R(ROLE_ADMIN) | R(ROLE_MANAGER) | R(ROLE_AGENT) | R(ROLE_CRM),
+	  "create tickets, reply, add notes, change state" },
+	{ PERM_TICKET_MANAGE, "ticket.manage", R(ROLE_ADMIN) | R(ROLE_MANAGER),
+	  "merge, reassign, override return windows and payout caps" },
+	{ PERM_DESK_ADMIN, "desk.admin", R(ROLE_ADMIN) | R(ROLE_MANAGER),
+	  "SLA policies, business calendars, teams, categories, canned replies" },
 };
 
 static const char *const role_names[ROLE_COUNT] = {

@@ -27,6 +27,16 @@ enum perm {
 	PERM_AUDIT_READ, /* read the audit log */
 	PERM_PII_READ, /* see unmasked personal data */
 	PERM_METRICS_READ, /* operational metrics */
+	PERM_CUSTOMER_READ, /* read customer records (masked without pii.read) */
+	PERM_CUSTOMER_WRITE, /* create and change customer records */
+	PERM_CUSTOMER_PRIVACY, /* export and erase one customer's data */
+	PERM_ORDER_READ, /* read orders and shipments */
+	PERM_ORDER_WRITE, /* create and change orders, shipments, tracking events */
+	PERM_IMPORT, /* bulk imports */
+	PERM_TICKET_READ, /* read tickets and their conversation */
+	PERM_TICKET_WRITE, /* create tickets, reply, note, change state */
+	PERM_TICKET_MANAGE, /* merge, reassign any ticket, override return windows and payout caps */
+	PERM_DESK_ADMIN, /* SLA policies, calendars, teams, categories, canned replies */
 	PERM_COUNT
 };
 

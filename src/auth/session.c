@@ -14,10 +14,9 @@
 static struct db_sql q_insert = DB_SQL(
         "INSERT INTO sessions (token_hash, kind, principal_id, csrf, addr, created_at, expires_at,"
         " last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $6) RETURNING id");
-static struct db_sql q_staff = DB_SQL(
-        "SELECT s.id, s.csrf, s.expires_at, s.last_seen_at, " USER_COLUMNS
-        " FROM sessions s JOIN users u ON u.id = s.principal_id"
-        " WHERE s.token_hash = $1 AND s.kind = 'staff'");
+static struct db_sql q_staff = DB_SQL("SELECT s.id, s.csrf, s.expires_at, s.last_seen_at, " USER_COLUMNS
+                                      " FROM sessions s JOIN users u ON u.id = s.principal_id"
+                                      " WHERE s.token_hash = $1 AND s.kind = 'staff'");
 static struct db_sql q_customer = DB_SQL(
         "SELECT s.id, s.csrf, s.expires_at, s.last_seen_at, c.id, c.login, '', c.disabled"
         " FROM sessions s JOIN customer_accounts c ON c.id = s.principal_id"

@@ -13,13 +13,13 @@
 #include "store/db.h"
 #include "base/banned.h"
 
-
 static struct db_sql q_insert = DB_SQL(
         "INSERT INTO users (username, display_name, role, password_hash, created_at, updated_at)"
         " VALUES ($1, $2, $3, $4, $5, $5) RETURNING id");
 static struct db_sql q_get = DB_SQL("SELECT " USER_COLUMNS " FROM users u WHERE u.id = $1");
 static struct db_sql q_get_name = DB_SQL("SELECT " USER_COLUMNS " FROM users u WHERE u.username = $1");
-static struct db_sql q_list = DB_SQL("SELECT " USER_COLUMNS " FROM users u WHERE u.id > $1 ORDER BY u.id LIMIT $2");
+static struct db_sql q_list = DB_SQL("SELECT " USER_COLUMNS
+                                     " FROM users u WHERE u.id > $1 ORDER BY u.id LIMIT $2");
 static struct db_sql q_update = DB_SQL(
         "UPDATE users SET display_name = $3, email = $4, role = $5, disabled = $6, locale = $7,"
         " time_zone = $8, updated_at = $9, version = version + 1 WHERE id = $1 AND version = $2");

@@ -55,6 +55,9 @@ int cmd_migrate(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_permissions(int argc, char **argv);
+int cmd_customer(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_ticket(int argc, char **argv);
 
 extern const struct cli_cmd cli_commands[];
 /* The command named name (it must exist). */

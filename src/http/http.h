@@ -40,7 +40,7 @@ struct req {
 	size_t param_name_lens[KF_MAX_PATH_PARAMS];
 	char *param_values[KF_MAX_PATH_PARAMS]; /* owned, percent-decoded */
 	struct principal who;
-	struct user user;                /* the staff user behind who (PRINCIPAL_STAFF) */
+	struct user user; /* the staff user behind who (PRINCIPAL_STAFF) */
 	json_t *json; /* parsed body, owned; set by req_json() */
 };
 

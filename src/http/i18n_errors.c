@@ -42,6 +42,11 @@ static const struct {
 	{ "disabled", "该账户已停用" },
 	{ "weak_password", "密码太短（至少 10 个字符）" },
 	{ "last_admin", "不能停用或降级最后一个管理员" },
+/* Each area of the API keeps its codes in its own list, included here. */
+#include "http/i18n_errors_customers.inc"
+#include "http/i18n_errors_logistics.inc"
+#include "http/i18n_errors_tickets.inc"
+#include "http/i18n_errors_sla.inc"
 };
 
 static int find(const char *code)

@@ -6,6 +6,10 @@
  */
 #include "auth/rbac.h"
 #include "http/api.h"
+#include "http/api_customers.h"
+#include "http/api_logistics.h"
+#include "http/api_tickets.h"
+#include "http/api_sla.h"
 #include "base/banned.h"
 
 #define PUB ROUTE_PUBLIC
@@ -34,6 +38,11 @@ const struct route api_routes[] = {
 	{ "POST", "/api/v1/portal/login", api_portal_login, PERM_NONE, PUB | ROUTE_NO_CSRF, "customer sign-in" },
 	{ "POST", "/api/v1/portal/logout", api_portal_logout, PERM_NONE, ROUTE_CUSTOMER, "customer sign-out" },
 	{ "GET", "/api/v1/portal/me", api_portal_me, PERM_NONE, ROUTE_CUSTOMER, "the signed-in customer" },
+/* Each area of the API keeps its routes in its own list, included here. */
+#include "http/routes_customers.inc"
+#include "http/routes_logistics.inc"
+#include "http/routes_tickets.inc"
+#include "http/routes_sla.inc"
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);
