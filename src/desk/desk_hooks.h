@@ -15,13 +15,13 @@
 struct db;
 
 enum desk_event {
-	DESK_TICKET_CREATED = 1,   /* a new ticket (a customer contact) arrived */
-	DESK_PUBLIC_REPLY,         /* staff sent a public reply (first one = first response) */
-	DESK_CUSTOMER_REPLY,       /* the customer wrote again (next-response clock starts) */
-	DESK_STATE_CHANGED,        /* any state change; hooks read the new state */
-	DESK_PRIORITY_CHANGED,     /* priority or type changed: the policy may change */
-	DESK_RESOLVED,             /* entered resolved */
-	DESK_REOPENED,             /* left resolved/closed back to open */
+	DESK_TICKET_CREATED = 1, /* a new ticket (a customer contact) arrived */
+	DESK_PUBLIC_REPLY, /* staff sent a public reply (first one = first response) */
+	DESK_CUSTOMER_REPLY, /* the customer wrote again (next-response clock starts) */
+	DESK_STATE_CHANGED, /* any state change; hooks read the new state */
+	DESK_PRIORITY_CHANGED, /* priority or type changed: the policy may change */
+	DESK_RESOLVED, /* entered resolved */
+	DESK_REOPENED, /* left resolved/closed back to open */
 };
 
 /*

@@ -15,3 +15,18 @@ CREATE TABLE jobs (
 	UNIQUE (kind, ref_id)
 );
 CREATE INDEX jobs_due ON jobs (state, due_at);
+
+-- The customer timeline (360° view): every area appends a row when it
+-- creates something about a customer (an order, a shipment, a ticket, a
+-- message, a follow-up, a survey, a delay notice), in the same
+-- transaction.  One indexed table makes the newest-first page constant
+-- cost at any size, instead of a UNION over every area's tables.
+CREATE TABLE timeline (
+	id INTEGER PRIMARY KEY,
+	customer_id INTEGER NOT NULL,
+	at INTEGER NOT NULL,
+	kind TEXT NOT NULL,
+	ref_id INTEGER NOT NULL,
+	summary TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX timeline_customer ON timeline (customer_id, at, id);

@@ -1,0 +1,29 @@
+/*
+ * customer_import.h - what the import framework (logistics/import.c)
+ * needs from the customer module: create or update one customer from an
+ * import row, and find a customer by its external id.
+ */
+#ifndef KF_CUSTOMER_IMPORT_H
+#define KF_CUSTOMER_IMPORT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "auth/audit.h"
+#include "base/err.h"
+
+struct db;
+
+/*
+ * Create or update (by "external_id") one customer from a row given as a
+ * JSON object of strings: external_id (required), name (required), kind
+ * (person|company), phone, email, wechat, tier (A|B|C), stage, birthday
+ * (YYYY-MM-DD), province, city, address, tags ("a;b").  KF_EINVAL with
+ * field set for a bad value.  *id is the customer.
+ */
+int customer_import_row(struct db *db, const struct actor *a, json_t *row, int64_t now, int64_t *id,
+                        struct kf_error *err);
+/* The customer with this external id; KF_ENOTFOUND if none. */
+int customer_by_external_id(struct db *db, const char *external_id, int64_t *id, struct kf_error *err);
+
+#endif
