@@ -25,8 +25,8 @@ int timeline_add(struct db *db, int64_t customer_id, int64_t at, const char *kin
 
 /*
  * One page, newest first: rows older than the cursor (before_at,
- * before_id; 0, 0 = from the newest).  *items is a new array of
- * {id, at, kind, ref_id, summary}; *last_at/*last_id the cursor for the
+ * before_id; 0, 0 = from the newest).  The items are a new array of
+ * {id, at, kind, ref_id, summary}; last_at and last_id are the cursor for the
  * next page (0 when this was the last).
  */
 int timeline_page(struct db *db, int64_t customer_id, int64_t before_at, int64_t before_id, int limit,
