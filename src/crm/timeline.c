@@ -33,14 +33,15 @@ int timeline_page(struct db *db, int64_t customer_id, int64_t before_at, int64_t
 	*items = json_array();
 	*last_at = *last_id = 0;
 	int rc = db_query(db, &q_page,
-	                  DB_ARGS(db_int(customer_id), db_int(before_at), db_int(before_id), db_int(limit)), &r,
-	                  err);
+	                  DB_ARGS(db_int(customer_id), db_int(before_at), db_int(before_id), db_int(limit)),
+	                  &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
 		*last_id = db_col_int(r, 0);
 		*last_at = db_col_int(r, 1);
-		json_array_append_new(*items, json_pack("{s:I,s:I,s:s,s:I,s:s}", "id", (json_int_t)*last_id, "at",
-		                                        (json_int_t)*last_at, "kind", db_col_text(r, 2), "ref_id",
-		                                        (json_int_t)db_col_int(r, 3), "summary", db_col_text(r, 4)));
+		json_array_append_new(*items,
+		                      json_pack("{s:I,s:I,s:s,s:I,s:s}", "id", (json_int_t)*last_id, "at",
+		                                (json_int_t)*last_at, "kind", db_col_text(r, 2), "ref_id",
+		                                (json_int_t)db_col_int(r, 3), "summary", db_col_text(r, 4)));
 		n++;
 	}
 	db_done(r);

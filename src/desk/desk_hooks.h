@@ -32,4 +32,13 @@ enum desk_event {
  */
 int desk_on_event(struct db *db, int64_t ticket_id, enum desk_event ev, int64_t now, struct kf_error *err);
 
+/*
+ * Asked by the ticket module before a ticket enters resolved: 0 to go
+ * ahead, or KF_ECONFLICT with a message naming what is missing (a
+ * complaint needs root cause, responsible department and solution; a
+ * return its inspection and refund; a claim its decision).  Implemented
+ * by the process modules (desk/complaint.c, returns.c, claims.c).
+ */
+int desk_can_resolve(struct db *db, int64_t ticket_id, const char *type, struct kf_error *err);
+
 #endif
