@@ -46,6 +46,7 @@ static const struct {
 #include "http/i18n_errors_customers.inc"
 #include "http/i18n_errors_logistics.inc"
 #include "http/i18n_errors_tickets.inc"
+#include "http/i18n_errors_processes.inc"
 #include "http/i18n_errors_sla.inc"
 };
 

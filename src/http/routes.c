@@ -9,6 +9,7 @@
 #include "http/api_customers.h"
 #include "http/api_logistics.h"
 #include "http/api_tickets.h"
+#include "http/api_processes.h"
 #include "http/api_sla.h"
 #include "base/banned.h"
 
@@ -42,6 +43,7 @@ const struct route api_routes[] = {
 #include "http/routes_customers.inc"
 #include "http/routes_logistics.inc"
 #include "http/routes_tickets.inc"
+#include "http/routes_processes.inc"
 #include "http/routes_sla.inc"
 };
 
