@@ -64,15 +64,27 @@ static int all_blank(const char *s)
 	return 1;
 }
 
+/*
+ * The member key of obj: 1 and *v when present (not null), 0 when absent
+ * and optional, KF_EINVAL naming the key when absent and required.
+ */
+static int json_member(json_t *obj, const char *key, int required, json_t **v, struct kf_error *err)
+{
+	*v = json_object_get(obj, key);
+	if (*v && !json_is_null(*v))
+		return 1;
+	if (required)
+		return kf_fail(err, KF_EINVAL, "required", key, "%s is required", key);
+	return 0;
+}
+
 int json_get_str(json_t *obj, const char *key, int required, size_t maxlen, const char **out,
                  struct kf_error *err)
 {
-	json_t *v = json_object_get(obj, key);
-	if (!v || json_is_null(v)) {
-		if (required)
-			return kf_fail(err, KF_EINVAL, "required", key, "%s is required", key);
-		return 0;
-	}
+	json_t *v;
+	int rc = json_member(obj, key, required, &v, err);
+	if (rc <= 0)
+		return rc;
 	if (!json_is_string(v))
 		return kf_fail(err, KF_EINVAL, "type", key, "%s must be a string", key);
 	const char *s = json_string_value(v);
@@ -90,12 +102,10 @@ int json_get_str(json_t *obj, const char *key, int required, size_t maxlen, cons
 int json_get_int(json_t *obj, const char *key, int required, int64_t min, int64_t max, int64_t *out,
                  struct kf_error *err)
 {
-	json_t *v = json_object_get(obj, key);
-	if (!v || json_is_null(v)) {
-		if (required)
-			return kf_fail(err, KF_EINVAL, "required", key, "%s is required", key);
-		return 0;
-	}
+	json_t *v;
+	int rc = json_member(obj, key, required, &v, err);
+	if (rc <= 0)
+		return rc;
 	if (!json_is_integer(v))
 		return kf_fail(err, KF_EINVAL, "type", key, "%s must be an integer", key);
 	json_int_t i = json_integer_value(v);
@@ -108,12 +118,10 @@ int json_get_int(json_t *obj, const char *key, int required, int64_t min, int64_
 
 int json_get_bool(json_t *obj, const char *key, int required, int *out, struct kf_error *err)
 {
-	json_t *v = json_object_get(obj, key);
-	if (!v || json_is_null(v)) {
-		if (required)
-			return kf_fail(err, KF_EINVAL, "required", key, "%s is required", key);
-		return 0;
-	}
+	json_t *v;
+	int rc = json_member(obj, key, required, &v, err);
+	if (rc <= 0)
+		return rc;
 	if (!json_is_boolean(v))
 		return kf_fail(err, KF_EINVAL, "type", key, "%s must be true or false", key);
 	*out = json_is_true(v);

@@ -6,14 +6,8 @@
 #include "auth/rbac.h"
 #include "cli/cli.h"
 #include "store/migrate.h"
+#include "base/version.h"
 #include "base/banned.h"
-
-#ifndef KF_VERSION
-#define KF_VERSION "0.0.0"
-#endif
-#ifndef KF_GIT_REV
-#define KF_GIT_REV "unknown"
-#endif
 
 int cmd_version(int argc, char **argv)
 {

@@ -8,14 +8,8 @@
 #include "http/api.h"
 #include "http/metrics.h"
 #include "store/db.h"
+#include "base/version.h"
 #include "base/banned.h"
-
-#ifndef KF_VERSION
-#define KF_VERSION "0.0.0"
-#endif
-#ifndef KF_GIT_REV
-#define KF_GIT_REV "unknown"
-#endif
 
 int api_healthz(struct req *req, struct resp *resp)
 {
