@@ -119,9 +119,11 @@ run: deps build/rel/kefu
 unit: $(UNIT_BIN)
 	@scripts/run-unit.sh $(UNIT_BIN)
 
-unit-pg: build/asan/tests/test_store
+# The unit suites that also run against PostgreSQL when KF_TEST_PG_URL is set.
+UNIT_PG := build/asan/tests/test_store build/asan/tests/test_search
+unit-pg: $(UNIT_PG)
 	@test -n "$$KF_TEST_PG_URL" || { echo "unit-pg: run through scripts/with-pg.sh"; exit 1; }
-	@scripts/run-unit.sh build/asan/tests/test_store
+	@scripts/run-unit.sh $(UNIT_PG)
 
 API_TEST = node --test --test-concurrency=1 tests/api/
 
@@ -135,7 +137,7 @@ api-pg-run: build/asan/kefu
 	KF_TEST_BIN=build/asan/kefu KF_TEST_BACKEND=postgres $(API_TEST)
 
 # One throwaway PostgreSQL for the store unit tests and the API suite.
-pg-suite api-pg: build/asan/kefu build/asan/tests/test_store
+pg-suite api-pg: build/asan/kefu $(UNIT_PG)
 	scripts/with-pg.sh $(MAKE) --no-print-directory unit-pg api-pg-run
 
 fuzz-smoke: $(FUZZ_BIN)

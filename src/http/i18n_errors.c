@@ -48,6 +48,7 @@ static const struct {
 #include "http/i18n_errors_tickets.inc"
 #include "http/i18n_errors_processes.inc"
 #include "http/i18n_errors_sla.inc"
+#include "http/i18n_errors_search.inc"
 };
 
 static int find(const char *code)

@@ -11,6 +11,7 @@
 #include "http/api_tickets.h"
 #include "http/api_processes.h"
 #include "http/api_sla.h"
+#include "http/api_search.h"
 #include "base/banned.h"
 
 #define PUB ROUTE_PUBLIC
@@ -45,6 +46,7 @@ const struct route api_routes[] = {
 #include "http/routes_tickets.inc"
 #include "http/routes_processes.inc"
 #include "http/routes_sla.inc"
+#include "http/routes_search.inc"
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

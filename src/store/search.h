@@ -1,0 +1,44 @@
+/*
+ * search.h - the full-text index: one document per searchable thing
+ * (a ticket's subject, a message's body, a customer's name and
+ * identities, an order's number and lines), found by any mix of Chinese
+ * and English terms (see base/textsearch.h for how text becomes terms).
+ *
+ * Domain modules call search_put in the transaction that creates or
+ * changes the thing.  SQLite keeps the terms in an FTS5 table, PostgreSQL
+ * in a GIN-indexed tsvector; this file is the one place besides
+ * migrate.c that knows the dialects apart, since full-text syntax is
+ * not common SQL.  Results come newest first, keyset-paged by document
+ * id, so the first page costs the same at any size.
+ */
+#ifndef KF_SEARCH_H
+#define KF_SEARCH_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+struct db;
+
+/*
+ * Index (or re-index) one thing.  kind: "ticket", "message", "customer",
+ * "order"; parent_id: what a hit should open (a message's ticket), 0 if
+ * none; title: shown in results; text: everything searchable (title is
+ * included automatically).
+ */
+int search_put(struct db *db, const char *kind, int64_t ref_id, int64_t parent_id, const char *title,
+               const char *text, int64_t updated_at, struct kf_error *err);
+int search_remove(struct db *db, const char *kind, int64_t ref_id, struct kf_error *err);
+
+/*
+ * Documents matching every term of q (KF_EINVAL "q" when q has none),
+ * of one kind (NULL = all), with id < before_id (0 = from the newest).
+ * *items: new array of {kind, ref_id, parent_id, title}; *last_id the
+ * cursor for the next page, 0 when this page was the last.
+ */
+int search_query(struct db *db, const char *q, const char *kind, int64_t before_id, int limit, json_t **items,
+                 int64_t *last_id, struct kf_error *err);
+
+#endif
