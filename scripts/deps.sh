@@ -10,6 +10,7 @@ debs=(
 	libfuzzer-14-dev libclang-rt-14-dev
 	postgresql
 	wrk sqlite3 curl python3 procps
+	tzdata
 )
 # Node.js may come from Debian or from another Debian-format package that
 # bundles npm; ask for Debian's only when the commands are missing.

@@ -6,6 +6,7 @@
 #define KF_LIMITS_H
 
 #define KF_MAX_BUF_BYTES (64u * 1024 * 1024) /* default cap of a struct buf */
+#define KF_MAX_UPLOAD_BYTES (10u * 1024 * 1024) /* a file upload (attachments) */
 #define KF_MAX_BODY_BYTES (1024u * 1024) /* JSON request body (413 above) */
 #define KF_MAX_HEADER_BYTES (16u * 1024) /* all request headers together (431 above) */
 #define KF_MAX_URL_BYTES 4096 /* request target (414 above) */
@@ -20,5 +21,6 @@
 #define KF_MIN_PASSWORD_CHARS 10 /* passwords set by people */
 #define KF_MAX_IDEMPOTENCY_KEY 128 /* Idempotency-Key header */
 #define KF_MAX_CONFIG_LINE 1024 /* one line of kefu.conf */
+#define KF_MAX_IMPORT_ROW (64u * 1024) /* one CSV row or JSON line of an import */
 
 #endif

@@ -1,6 +1,8 @@
 /*
  * cmd_serve.c - kefu serve: open the store (applying pending
- * migrations) and run the HTTP server until SIGTERM/SIGINT.
+ * migrations), start the job scheduler (jobs/scheduler.h) and run the
+ * HTTP server until SIGTERM/SIGINT; the scheduler stops before the store
+ * closes.
  */
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 #include "base/log.h"
 #include "cli/cli.h"
 #include "http/server.h"
+#include "jobs/scheduler.h"
 #include "store/db.h"
 #include "base/banned.h"
 
@@ -44,6 +47,7 @@ int cmd_serve(int argc, char **argv)
 	struct kf_error err = KF_ERROR_INIT;
 	struct db_options o = DB_OPTIONS_INIT;
 	struct app app = { 0 };
+	struct scheduler *sched = NULL;
 	const char *pos[1];
 	int npos, rc = cli_parse(argc, argv, cli_cmd_find("serve"), NULL, &cfg, pos, 0, &npos);
 	if (rc != EXIT_OK)
@@ -54,7 +58,10 @@ int cmd_serve(int argc, char **argv)
 	if (rc < 0)
 		return cli_fail(&err);
 	options_from(&cfg, &app.opt);
-	rc = server_run(&app, &err);
+	rc = scheduler_start(app.store, &sched, &err);
+	if (rc == 0)
+		rc = server_run(&app, &err);
+	scheduler_stop(sched);
 	store_close(app.store);
 	return rc < 0 ? cli_fail(&err) : EXIT_OK;
 }

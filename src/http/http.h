@@ -67,6 +67,7 @@ enum route_flags {
 	ROUTE_NO_CSRF = 1 << 1, /* write allowed without the CSRF header (login) */
 	ROUTE_CUSTOMER = 1 << 2, /* for portal (customer) sessions instead of staff */
 	ROUTE_IDEMPOTENT = 1 << 3, /* POST honours Idempotency-Key */
+	ROUTE_UPLOAD = 1 << 4, /* the body is a file: up to KF_MAX_UPLOAD_BYTES, not max_body */
 };
 
 struct route {
@@ -120,5 +121,10 @@ void reply_localise(struct req *req, struct resp *resp);
 /* --- dispatch (dispatch.c) --- */
 /* Route, authenticate, authorise, check CSRF, run the handler. */
 void http_dispatch(struct req *req, struct resp *resp);
+/*
+ * The body cap of a request, known from its headers: KF_MAX_UPLOAD_BYTES
+ * for a ROUTE_UPLOAD route (if larger than dflt), else dflt.
+ */
+size_t http_body_cap(const char *method, const char *path, size_t dflt);
 
 #endif

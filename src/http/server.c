@@ -443,7 +443,7 @@ static enum MHD_Result header_bytes(void *cls, enum MHD_ValueKind kind, const ch
 }
 
 /* The status to refuse a request with as soon as its headers are in, or 0. */
-static int check_headers(const struct app *app, struct MHD_Connection *conn, const struct rctx *ctx)
+static int check_headers(const struct app *app, struct MHD_Connection *conn, struct rctx *ctx)
 {
 	if (ctx->target_len > KF_MAX_URL_BYTES)
 		return 414;
@@ -456,7 +456,7 @@ static int check_headers(const struct app *app, struct MHD_Connection *conn, con
 		errno = 0;
 		char *end = NULL;
 		unsigned long long n = strtoull(cl, &end, 10);
-		if (errno == ERANGE || n > max_body(app))
+		if (errno == ERANGE || n > ctx->body.max)
 			return 413;
 	}
 	if (mono_us() - ctx->t0_us > timeout_us(app))
@@ -478,7 +478,7 @@ static enum MHD_Result on_first(struct app *app, struct MHD_Connection *conn, st
 	atomic_fetch_add(&active, 1);
 	if (atomic_load(&closing))
 		return MHD_NO;
-	ctx->body.max = max_body(app);
+	ctx->body.max = http_body_cap(method, url, max_body(app));
 	int status = check_headers(app, conn, ctx);
 	if (!status)
 		return MHD_YES;

@@ -76,3 +76,75 @@ describe('saved views', () => {
 		assert.equal(none.json.next_cursor, null);
 	});
 });
+
+describe('full-text search over tickets, messages, customers and orders', () => {
+	let srv, admin;
+	const it = withLogs(() => srv);
+	const ids = {};
+
+	/** The hits for q (optionally of one kind) as "kind:ref_id" strings, walking every page. */
+	async function hits(q, kind = '') {
+		const out = [];
+		let cursor = '';
+		for (let i = 0; i < 50; i++) {
+			const url = `/api/v1/search?limit=2&q=${encodeURIComponent(q)}${kind ? `&kind=${kind}` : ''}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+			const res = await admin.expect(200, 'GET', url);
+			out.push(...res.json.items.map((h) => `${h.kind}:${h.ref_id}`));
+			if (!res.json.next_cursor) return out;
+			cursor = res.json.next_cursor;
+		}
+		throw new Error('search never ended');
+	}
+
+	before(async () => {
+		srv = await startServer();
+		admin = srv.client('admin');
+		await admin.login('admin', srv.db.adminPassword);
+		const t = async (subject, body) =>
+			(await admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'inquiry', subject, body } })).json.id;
+		ids.refund = await t('申请退款', '收到的杯子有裂痕');
+		ids.parcel = await t('Where is my parcel?', 'Ordered a zeppelin-shaped lamp');
+		ids.mixed = await t('退货 return request', 'Refund for the zeppelins please');
+		const reply = await admin.expect(201, 'POST', `/api/v1/tickets/${ids.parcel}/replies`, { body: { body: '您的包裹物流延误，预计明天送达' } });
+		ids.reply = reply.json.id ?? reply.json.message?.id;
+		const c = await admin.expect(201, 'POST', '/api/v1/customers', {
+			body: { name: '李华', identities: [{ kind: 'phone', value: '13900001111' }] },
+		});
+		ids.customer = c.json.id;
+		const o = await admin.expect(201, 'POST', '/api/v1/orders', {
+			body: { number: 'SO-SEARCH-1', placed_at: 1700000000, lines: [{ sku: 'MUG-01', name: '保温杯', quantity: 1, unit_price_minor: 100 }] },
+		});
+		ids.order = o.json.id;
+	});
+	after(async () => {
+		if (srv) await srv.stop('SIGTERM');
+	});
+
+	it('finds Chinese two-character words inside longer text', async () => {
+		assert.deepEqual(await hits('退款', 'ticket'), [`ticket:${ids.refund}`]);
+		assert.deepEqual(await hits('物流延误', 'message').then((h) => h.length), 1);
+		assert.deepEqual(await hits('保温杯', 'order'), [`order:${ids.order}`]);
+		assert.deepEqual(await hits('李华', 'customer'), [`customer:${ids.customer}`]);
+	});
+
+	it('finds English words as prefixes, case-insensitively, newest first', async () => {
+		const z = await hits('ZEPPELIN');
+		const tickets = z.filter((h) => h.startsWith('ticket:'));
+		assert.deepEqual(tickets, [`ticket:${ids.mixed}`, `ticket:${ids.parcel}`], 'both tickets mentioning zeppelin(s), newest first');
+		assert.deepEqual(await hits('zeppelin refund', 'ticket'), [`ticket:${ids.mixed}`], 'every word must match');
+		assert.deepEqual(await hits('13900001111'), [`customer:${ids.customer}`], 'a phone number finds its customer');
+		assert.deepEqual(await hits('so-search-1', 'order'), [`order:${ids.order}`]);
+	});
+
+	it('a message hit names the ticket to open', async () => {
+		const res = await admin.expect(200, 'GET', `/api/v1/search?q=${encodeURIComponent('明天送达')}&kind=message`);
+		assert.equal(res.json.items.length, 1);
+		assert.equal(res.json.items[0].parent_id, ids.parcel);
+	});
+
+	it('an erased customer is no longer found', async () => {
+		await admin.expect(200, 'POST', `/api/v1/customers/${ids.customer}/erase`);
+		assert.deepEqual(await hits('李华', 'customer'), []);
+		assert.deepEqual(await hits('13900001111'), []);
+	});
+});

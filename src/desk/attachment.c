@@ -1,0 +1,221 @@
+/*
+ * attachment.c - see attachment.h.
+ */
+#include "desk/attachment.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "desk/ticket.h"
+#include "store/db.h"
+#include "base/banned.h"
+
+static struct db_sql q_blob = DB_SQL(
+        "INSERT INTO attachment_blobs (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING");
+static struct db_sql q_insert = DB_SQL(
+        "INSERT INTO attachments (ticket_id, filename, content_type, size, sha256, created_by, created_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id");
+static struct db_sql q_get = DB_SQL(
+        "SELECT a.id, a.ticket_id, a.filename, a.content_type, a.size, a.sha256, a.created_at, b.bytes"
+        " FROM attachments a JOIN attachment_blobs b ON b.sha256 = a.sha256 WHERE a.id = $1");
+static struct db_sql q_list = DB_SQL(
+        "SELECT id, ticket_id, filename, content_type, size, sha256, created_at FROM attachments"
+        " WHERE ticket_id = $1 ORDER BY id");
+
+/* Each accepted type and the bytes its files start with (at offset). */
+static const struct {
+	const char *type; /* canonical Content-Type */
+	const char *magic; /* NULL: text (UTF-8, no NUL) */
+	size_t magic_len;
+	size_t offset;
+	const char *magic2; /* a second marker at offset2 (WEBP), or NULL */
+	size_t offset2;
+} types[] = {
+	{ "image/png", "\x89PNG\r\n\x1a\n", 8, 0, NULL, 0 },
+	{ "image/jpeg", "\xff\xd8\xff", 3, 0, NULL, 0 },
+	{ "image/gif", "GIF8", 4, 0, NULL, 0 },
+	{ "image/webp", "RIFF", 4, 0, "WEBP", 8 },
+	{ "application/pdf", "%PDF-", 5, 0, NULL, 0 },
+	{ "application/zip", "PK", 2, 0, NULL, 0 },
+	{ "text/plain", NULL, 0, 0, NULL, 0 },
+	{ "text/csv", NULL, 0, 0, NULL, 0 },
+};
+
+static int at(const void *data, size_t len, size_t off, const char *magic, size_t n)
+{
+	return len >= off + n && memcmp((const char *)data + off, magic, n) == 0;
+}
+
+static int is_text(const void *data, size_t len)
+{
+	json_t *j = json_stringn(data, len); /* jansson checks UTF-8 and refuses NUL */
+	int ok = j != NULL && memchr(data, '\0', len) == NULL;
+	json_decref(j);
+	return ok;
+}
+
+const char *attachment_check_type(const char *content_type, const void *data, size_t len)
+{
+	size_t n = content_type ? strcspn(content_type, "; ") : 0;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		if (strlen(types[i].type) != n || strncasecmp(types[i].type, content_type, n) != 0)
+			continue;
+		if (!types[i].magic)
+			return len > 0 && is_text(data, len) ? types[i].type : NULL;
+		if (!at(data, len, types[i].offset, types[i].magic, types[i].magic_len))
+			return NULL;
+		if (types[i].magic2 &&
+		    !at(data, len, types[i].offset2, types[i].magic2, strlen(types[i].magic2)))
+			return NULL;
+		return types[i].type;
+	}
+	return NULL;
+}
+
+void attachment_clean_name(const char *name, char *out)
+{
+	const char *base = name ? name : "";
+	for (const char *p = base; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	while (*base == '.' || *base == ' ')
+		base++;
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)base; *p && n < ATTACHMENT_NAME_MAX; p++)
+		out[n++] = (char)(*p < 0x20 || *p == 0x7f || strchr("\"\\:*?<>|;", *p) ? '_' : *p);
+	while (n > 0 && ((unsigned char)out[n - 1] & 0xC0) == 0x80)
+		n--; /* never end inside a UTF-8 sequence */
+	if (n > 0 && ((unsigned char)out[n - 1] & 0x80))
+		n--;
+	out[n] = '\0';
+	if (!n)
+		snprintf(out, ATTACHMENT_NAME_MAX + 1, "attachment");
+}
+
+static json_t *attachment_json(const struct attachment *x)
+{
+	return json_pack("{s:I,s:I,s:s,s:s,s:I,s:s,s:I}", "id", (json_int_t)x->id, "ticket_id",
+	                 (json_int_t)x->ticket_id, "filename", x->filename, "content_type", x->content_type,
+	                 "size", (json_int_t)x->size, "sha256", x->sha256, "created_at",
+	                 (json_int_t)x->created_at);
+}
+
+static int check(const char *content_type, const void *data, size_t len, const char **type, struct kf_error *err)
+{
+	if (len > ATTACHMENT_MAX)
+		return kf_fail(err, KF_ETOOBIG, "too_large", "body",
+		               "an attachment may have at most %u bytes", ATTACHMENT_MAX);
+	*type = attachment_check_type(content_type, data, len);
+	if (!*type)
+		return kf_fail(
+		        err, KF_EUNSUPPORTED, "attachment_type", "Content-Type",
+		        "attachments must be png, jpeg, gif, webp, pdf, plain text, csv or zip, and the bytes must match the type");
+	return 0;
+}
+
+static int store_rows(struct db *db, const struct actor *a, int64_t now, struct attachment *x,
+                      const void *data, size_t len, struct kf_error *err)
+{
+	struct ticket t;
+	int rc = ticket_get(db, x->ticket_id, &t, err);
+	if (rc == 0)
+		rc = db_exec(db, &q_blob, DB_ARGS(db_text(x->sha256), db_blob(data, len)), err);
+	if (rc >= 0)
+		rc = db_query_int(db, &q_insert,
+		                  DB_ARGS(db_int(x->ticket_id), db_text(x->filename), db_text(x->content_type),
+		                          db_int((int64_t)len), db_text(x->sha256), db_int(a->id), db_int(now)),
+		                  &x->id, err);
+	json_t *ev = rc == 0 ? attachment_json(x) : NULL;
+	if (rc == 0)
+		rc = ticket_event_add(db, a, now, x->ticket_id, "attachment", NULL, ev, err);
+	json_decref(ev);
+	return rc;
+}
+
+int attachment_add(struct db *db, const struct actor *a, int64_t now, int64_t ticket_id, const char *filename,
+                   const char *content_type, const void *data, size_t len, json_t **out, struct kf_error *err)
+{
+	struct attachment x;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	*out = NULL;
+	memset(&x, 0, sizeof(x));
+	int rc = check(content_type, data, len, &x.content_type, err);
+	if (rc < 0)
+		return rc;
+	x.ticket_id = ticket_id;
+	x.size = (int64_t)len;
+	x.created_at = now;
+	attachment_clean_name(filename, x.filename);
+	crypto_hash_sha256(h, data, len);
+	sodium_bin2hex(x.sha256, sizeof(x.sha256), h, sizeof(h));
+	rc = db_begin(db, err);
+	if (rc < 0)
+		return rc;
+	rc = store_rows(db, a, now, &x, data, len, err);
+	if (rc < 0) {
+		db_rollback(db);
+		return rc;
+	}
+	rc = db_commit(db, err);
+	if (rc == 0)
+		*out = attachment_json(&x);
+	return rc;
+}
+
+/* The static type string for a stored content type. */
+static const char *canonical(const char *s)
+{
+	for (size_t i = 0; s && i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(types[i].type, s) == 0)
+			return types[i].type;
+	return "application/octet-stream";
+}
+
+static void from_row(struct db_rows *r, struct attachment *x)
+{
+	x->id = db_col_int(r, 0);
+	x->ticket_id = db_col_int(r, 1);
+	snprintf(x->filename, sizeof(x->filename), "%s", db_col_text(r, 2));
+	x->content_type = canonical(db_col_text(r, 3));
+	x->size = db_col_int(r, 4);
+	snprintf(x->sha256, sizeof(x->sha256), "%s", db_col_text(r, 5));
+	x->created_at = db_col_int(r, 6);
+}
+
+int attachment_get(struct db *db, int64_t id, struct attachment *out, struct buf *bytes, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	int rc = db_query(db, &q_get, DB_ARGS(db_int(id)), &r, err);
+	if (rc >= 0)
+		rc = db_next(r, err);
+	if (rc == 1) {
+		from_row(r, out);
+		rc = buf_add(bytes, db_col_text(r, 7), db_col_len(r, 7)) < 0 ? KF_ETOOBIG : 1;
+	}
+	db_done(r);
+	if (rc == 0)
+		return kf_fail(err, KF_ENOTFOUND, "not_found", "attachment", "no such attachment");
+	if (rc == KF_ETOOBIG)
+		return kf_fail(err, KF_EDB, NULL, NULL, "attachment too large to read");
+	return rc < 0 ? rc : 0;
+}
+
+int attachment_list(struct db *db, int64_t ticket_id, json_t **items, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	struct attachment x;
+	*items = json_array();
+	int rc = db_query(db, &q_list, DB_ARGS(db_int(ticket_id)), &r, err);
+	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		from_row(r, &x);
+		json_array_append_new(*items, attachment_json(&x));
+	}
+	db_done(r);
+	if (rc < 0) {
+		json_decref(*items);
+		*items = NULL;
+	}
+	return rc < 0 ? rc : 0;
+}

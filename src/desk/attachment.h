@@ -1,0 +1,54 @@
+/*
+ * attachment.h - files attached to tickets.
+ *
+ * Accepted types: image/png, image/jpeg, image/gif, image/webp,
+ * application/pdf, text/plain, text/csv, application/zip; the bytes must
+ * match the declared type (magic numbers; text must be UTF-8 without NUL),
+ * else KF_EUNSUPPORTED "attachment_type".  At most ATTACHMENT_MAX bytes
+ * (the server's max_body caps a request first).  The bytes are stored in
+ * the database in attachment_blobs keyed by their SHA-256: written in the
+ * same transaction as the attachment row, stored once however often they
+ * are attached, and backed up with everything else.  File names are
+ * sanitised (no path, no control characters or quotes).
+ */
+#ifndef KF_ATTACHMENT_H
+#define KF_ATTACHMENT_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth/audit.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/limits.h"
+
+struct db;
+
+#define ATTACHMENT_MAX KF_MAX_UPLOAD_BYTES /* bytes of one attachment */
+#define ATTACHMENT_NAME_MAX 200 /* bytes of a sanitised file name */
+
+struct attachment {
+	int64_t id;
+	int64_t ticket_id;
+	char filename[ATTACHMENT_NAME_MAX + 1];
+	const char *content_type; /* static: one of the accepted types */
+	int64_t size;
+	char sha256[65];
+	int64_t created_at;
+};
+
+/* Sanitise name (may be NULL) into out (ATTACHMENT_NAME_MAX + 1 bytes). Pure. */
+void attachment_clean_name(const char *name, char *out);
+/* The accepted type for a Content-Type header value (parameters ignored) whose magic data has; NULL if none. Pure. */
+const char *attachment_check_type(const char *content_type, const void *data, size_t len);
+
+/* Attach len bytes to ticket ticket_id; *out is the new attachment's JSON. */
+int attachment_add(struct db *db, const struct actor *a, int64_t now, int64_t ticket_id, const char *filename,
+                   const char *content_type, const void *data, size_t len, json_t **out, struct kf_error *err);
+/* The attachment id with its bytes appended to bytes. */
+int attachment_get(struct db *db, int64_t id, struct attachment *out, struct buf *bytes, struct kf_error *err);
+/* The attachments of a ticket (no bytes); *items is a new array. */
+int attachment_list(struct db *db, int64_t ticket_id, json_t **items, struct kf_error *err);
+
+#endif

@@ -1,0 +1,145 @@
+/*
+ * message.c - see message.h.
+ */
+#include "desk/message.h"
+
+#include <string.h>
+
+#include "crm/timeline.h"
+#include "store/search.h"
+#include "desk/desk_hooks.h"
+#include "store/db.h"
+#include "base/banned.h"
+
+static struct db_sql q_insert = DB_SQL(
+        "INSERT INTO ticket_messages (ticket_id, kind, author_kind, author_id, author_name, body, created_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id");
+static struct db_sql q_list = DB_SQL(
+        "SELECT id, ticket_id, kind, author_kind, author_id, author_name, body, created_at"
+        " FROM ticket_messages WHERE ticket_id = $1 AND id > $2 ORDER BY id LIMIT $3");
+static struct db_sql q_move = DB_SQL("UPDATE ticket_messages SET ticket_id = $2 WHERE ticket_id = $1");
+
+static const char *const kind_names[] = { "public", "note", "customer" };
+
+static json_t *message_json(int64_t id, int64_t ticket_id, const char *kind, const char *author_kind,
+                            int64_t author_id, const char *author_name, const char *body, int64_t at)
+{
+	return json_pack("{s:I,s:I,s:s,s:b,s:{s:s,s:I,s:s},s:s,s:I}", "id", (json_int_t)id, "ticket_id",
+	                 (json_int_t)ticket_id, "kind", kind, "internal", strcmp(kind, "note") == 0, "author",
+	                 "kind", author_kind, "id", (json_int_t)author_id, "name", author_name, "body", body,
+	                 "created_at", (json_int_t)at);
+}
+
+int message_list(struct db *db, int64_t ticket_id, int64_t after_id, int limit, json_t **items,
+                 int64_t *last_id, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	*items = json_array();
+	*last_id = 0;
+	int rc = db_query(db, &q_list, DB_ARGS(db_int(ticket_id), db_int(after_id), db_int(limit)), &r, err);
+	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		*last_id = db_col_int(r, 0);
+		json_array_append_new(*items,
+		                      message_json(*last_id, db_col_int(r, 1), db_col_text(r, 2),
+		                                   db_col_text(r, 3), db_col_int(r, 4), db_col_text(r, 5),
+		                                   db_col_text(r, 6), db_col_int(r, 7)));
+	}
+	db_done(r);
+	if (rc < 0) {
+		json_decref(*items);
+		*items = NULL;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+int message_move_all(struct db *db, int64_t from, int64_t into, struct kf_error *err)
+{
+	int rc = db_exec(db, &q_move, DB_ARGS(db_int(from), db_int(into)), err);
+	return rc < 0 ? rc : 0;
+}
+
+/* The state a message moves the ticket to, or TS_NONE to stay. */
+static enum ticket_state target_state(enum message_kind kind, enum ticket_state cur, enum ticket_state to)
+{
+	if (kind == MESSAGE_CUSTOMER)
+		return cur == TS_PENDING_CUSTOMER || cur == TS_RESOLVED || cur == TS_CLOSED ? TS_OPEN : TS_NONE;
+	if (to != TS_NONE)
+		return to;
+	return kind == MESSAGE_PUBLIC && cur == TS_NEW ? TS_OPEN : TS_NONE;
+}
+
+static int insert(struct db *db, const struct actor *a, int64_t now, int64_t ticket_id,
+                  enum message_kind kind, const char *body, json_t **message, struct kf_error *err)
+{
+	int64_t id = 0;
+	const char *author_kind = kind == MESSAGE_CUSTOMER ? "customer"
+	        : strcmp(a->kind, "system") == 0           ? "system"
+	                                                   : "staff";
+	int64_t author_id = kind == MESSAGE_CUSTOMER && strcmp(a->kind, "customer") != 0 ? 0 : a->id;
+	const char *name = a->name ? a->name : "";
+	int rc = db_query_int(db, &q_insert,
+	                      DB_ARGS(db_int(ticket_id), db_text(kind_names[kind]), db_text(author_kind),
+	                              db_int(author_id), db_text(name), db_text(body), db_int(now)),
+	                      &id, err);
+	if (rc < 0)
+		return rc;
+	rc = search_put(db, "message", id, ticket_id, NULL, body, now, err);
+	if (rc < 0)
+		return rc;
+	*message = message_json(id, ticket_id, kind_names[kind], author_kind, author_id, name, body, now);
+	json_t *ev = json_pack("{s:I,s:s}", "message_id", (json_int_t)id, "kind", kind_names[kind]);
+	rc = ticket_event_add(db, a, now, ticket_id, "message", NULL, ev, err);
+	json_decref(ev);
+	return rc;
+}
+
+/* What a message does to its ticket: first response, hooks, timeline, state. */
+static int side_effects(struct db *db, const struct actor *a, int64_t now, enum message_kind kind,
+                        enum ticket_state to, struct ticket *t, struct kf_error *err)
+{
+	int rc = 0;
+	if (kind == MESSAGE_PUBLIC && !t->first_response_at)
+		t->first_response_at = now;
+	if (kind != MESSAGE_NOTE)
+		rc = timeline_add(db, t->customer_id, now, "message", t->id, t->subject, err);
+	if (rc == 0)
+		rc = ticket_write(db, t, now, err);
+	if (rc == 0 && kind != MESSAGE_NOTE)
+		rc = desk_on_event(db, t->id,
+		                   kind == MESSAGE_PUBLIC ? DESK_PUBLIC_REPLY : DESK_CUSTOMER_REPLY, now, err);
+	enum ticket_state next = target_state(kind, t->state, to);
+	if (rc == 0 && next != TS_NONE && next != t->state)
+		rc = ticket_move(db, a, now, t, next, err);
+	return rc;
+}
+
+int message_add(struct db *db, const struct actor *a, int64_t now, int64_t ticket_id, enum message_kind kind,
+                const char *body, enum ticket_state to, struct ticket *t, json_t **message,
+                struct kf_error *err)
+{
+	size_t n = body ? strlen(body) : 0;
+	*message = NULL;
+	if (n == 0)
+		return kf_fail(err, KF_EINVAL, "required", "body", "body is required");
+	if (n > TICKET_BODY_MAX)
+		return kf_fail(err, KF_ETOOBIG, "too_long", "body", "a message may have at most %d bytes",
+		               TICKET_BODY_MAX);
+	int rc = db_begin(db, err);
+	if (rc < 0)
+		return rc;
+	rc = ticket_get(db, ticket_id, t, err);
+	if (rc == 0 && t->merged_into_id)
+		rc = kf_fail(err, KF_ECONFLICT, "merged", "ticket", "this ticket was merged into #%06lld",
+		             (long long)t->merged_into_id);
+	if (rc == 0)
+		rc = insert(db, a, now, ticket_id, kind, body, message, err);
+	if (rc == 0)
+		rc = side_effects(db, a, now, kind, to, t, err);
+	if (rc < 0) {
+		json_decref(*message);
+		*message = NULL;
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db, err);
+}

@@ -1,0 +1,667 @@
+/*
+ * ticket.c - see ticket.h.  One statement writes every mutable column, so
+ * each kind of change (PATCH, transition, a reply's side effects, merge)
+ * is "load, change the struct, ticket_write", and the version check lives
+ * in one place.
+ */
+#include "desk/ticket.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "crm/timeline.h"
+#include "store/search.h"
+#include "desk/desk_hooks.h"
+#include "store/db.h"
+#include "base/banned.h"
+
+#define TICKET_COLUMNS \
+	"id, type, state, priority, category_id, channel, subject, customer_id, order_id, shipment_id," \
+	" team_id, assignee_id, language, created_by_kind, created_by_id, created_at, updated_at," \
+	" first_response_at, resolved_at, closed_at, merged_into_id, version"
+
+static struct db_sql q_insert = DB_SQL(
+        "INSERT INTO tickets (type, state, priority, prio, category_id, channel, subject, customer_id,"
+        " order_id, shipment_id, team_id, assignee_id, language, created_by_kind, created_by_id,"
+        " created_at, updated_at) VALUES ($1, 'new', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
+        " $13, $14, $15, $15) RETURNING id");
+static struct db_sql q_get = DB_SQL("SELECT " TICKET_COLUMNS " FROM tickets WHERE id = $1");
+static struct db_sql q_write = DB_SQL(
+        "UPDATE tickets SET type = $3, state = $4, priority = $5, prio = $6, category_id = $7,"
+        " subject = $8, customer_id = $9, order_id = $10, shipment_id = $11, team_id = $12,"
+        " assignee_id = $13, updated_at = $14, first_response_at = $15, resolved_at = $16,"
+        " closed_at = $17, merged_into_id = $18, version = version + 1 WHERE id = $1 AND version = $2");
+static struct db_sql q_category = DB_SQL("SELECT id FROM categories WHERE id = $1");
+static struct db_sql q_count = DB_SQL(
+        "INSERT INTO ticket_counts (scope, key, state, n) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (scope, key, state) DO UPDATE SET n = ticket_counts.n + excluded.n");
+static struct db_sql q_counts = DB_SQL(
+        "SELECT scope, key, state, n FROM ticket_counts WHERE scope IN ('all', 'team')"
+        " OR (scope = 'assignee' AND (key = 0 OR key = $1))");
+static struct db_sql q_event = DB_SQL(
+        "INSERT INTO ticket_events (ticket_id, at, actor_kind, actor_id, actor_name, action, before_json,"
+        " after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+static struct db_sql q_events = DB_SQL(
+        "SELECT id, at, actor_kind, actor_id, actor_name, action, before_json, after_json"
+        " FROM ticket_events WHERE ticket_id = $1 AND id > $2 ORDER BY id LIMIT $3");
+
+/*
+ * The inbox.  $1..$6 the wanted states (all six when unfiltered), then
+ * optional filters; the keyset condition and order differ per sort.  The
+ * assignee and team views have their own statements with a plain
+ * equality so the (assignee_id|team_id, state, updated_at) indexes serve them.
+ */
+#define LIST_HEAD "SELECT " TICKET_COLUMNS " FROM tickets WHERE state IN ($1, $2, $3, $4, $5, $6)"
+#define LIST_COMMON \
+	" AND (CAST($7 AS TEXT) IS NULL OR type = $7) AND (CAST($9 AS BIGINT) = 0 OR assignee_id IS NULL)" \
+	" AND (CAST($11 AS BIGINT) IS NULL OR customer_id = $11)" \
+	" AND (CAST($12 AS TEXT) IS NULL OR priority = $12) AND (CAST($13 AS BIGINT) IS NULL OR category_id = $13)"
+#define ANY_ASSIGNEE " AND (CAST($8 AS BIGINT) IS NULL OR assignee_id = $8)"
+#define ANY_TEAM " AND (CAST($10 AS BIGINT) IS NULL OR team_id = $10)"
+#define BY_UPDATED \
+	" AND (updated_at < $14 OR (updated_at = $14 AND id < $15)) ORDER BY updated_at DESC, id DESC LIMIT $16"
+static struct db_sql q_list_updated = DB_SQL(LIST_HEAD LIST_COMMON ANY_ASSIGNEE ANY_TEAM BY_UPDATED);
+static struct db_sql q_list_assignee = DB_SQL(LIST_HEAD LIST_COMMON
+                                              " AND assignee_id = $8" ANY_TEAM BY_UPDATED);
+static struct db_sql q_list_team = DB_SQL(LIST_HEAD LIST_COMMON ANY_ASSIGNEE " AND team_id = $10" BY_UPDATED);
+static struct db_sql q_list_created = DB_SQL(LIST_HEAD LIST_COMMON ANY_ASSIGNEE ANY_TEAM
+                                             " AND id < $14 ORDER BY id DESC LIMIT $15");
+static struct db_sql q_list_priority = DB_SQL(
+        LIST_HEAD LIST_COMMON ANY_ASSIGNEE ANY_TEAM
+        " AND (prio < $14 OR (prio = $14 AND (updated_at < $15 OR (updated_at = $15 AND id < $16))))"
+        " ORDER BY prio DESC, updated_at DESC, id DESC LIMIT $17");
+
+static const char *const types[] = { "inquiry",    "complaint", "return", "claim",
+	                             "suggestion", "follow_up", "care",   NULL };
+static const char *const priorities[] = { "low", "normal", "high", "urgent", NULL };
+static const char *const channels[] = { "portal", "web_form", "email",  "phone", "chat",
+	                                "social", "api",      "system", NULL };
+
+/* Index of s in the NULL-terminated list, or -1. */
+static int one_of(const char *const *list, const char *s)
+{
+	for (int i = 0; s && list[i]; i++)
+		if (strcmp(list[i], s) == 0)
+			return i;
+	return -1;
+}
+
+static void copy(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+void ticket_number(int64_t id, char *buf, size_t n)
+{
+	snprintf(buf, n, "#%06lld", (long long)id);
+}
+
+static struct db_arg id_or_null(int64_t v)
+{
+	return v > 0 ? db_int(v) : db_null();
+}
+
+static json_t *id_json(int64_t v)
+{
+	return v > 0 ? json_integer(v) : json_null();
+}
+
+json_t *ticket_to_json(const struct ticket *t)
+{
+	char num[24];
+	ticket_number(t->id, num, sizeof(num));
+	json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I}", "id", (json_int_t)t->id,
+	                      "number", num, "type", t->type, "state", ticket_state_name(t->state),
+	                      "priority", t->priority, "channel", t->channel, "subject", t->subject,
+	                      "language", t->language, "created_by_kind", t->created_by_kind, "created_by_id",
+	                      (json_int_t)t->created_by_id, "created_at", (json_int_t)t->created_at,
+	                      "updated_at", (json_int_t)t->updated_at, "version", (json_int_t)t->version);
+	json_object_set_new(j, "category_id", id_json(t->category_id));
+	json_object_set_new(j, "customer_id", id_json(t->customer_id));
+	json_object_set_new(j, "order_id", id_json(t->order_id));
+	json_object_set_new(j, "shipment_id", id_json(t->shipment_id));
+	json_object_set_new(j, "team_id", id_json(t->team_id));
+	json_object_set_new(j, "assignee_id", id_json(t->assignee_id));
+	json_object_set_new(j, "first_response_at", id_json(t->first_response_at));
+	json_object_set_new(j, "resolved_at", id_json(t->resolved_at));
+	json_object_set_new(j, "closed_at", id_json(t->closed_at));
+	json_object_set_new(j, "merged_into_id", id_json(t->merged_into_id));
+	return j;
+}
+
+static void ticket_from_row(struct db_rows *r, struct ticket *t)
+{
+	t->id = db_col_int(r, 0);
+	copy(t->type, sizeof(t->type), db_col_text(r, 1));
+	t->state = ticket_state_parse(db_col_text(r, 2));
+	copy(t->priority, sizeof(t->priority), db_col_text(r, 3));
+	t->category_id = db_col_int(r, 4);
+	copy(t->channel, sizeof(t->channel), db_col_text(r, 5));
+	copy(t->subject, sizeof(t->subject), db_col_text(r, 6));
+	t->customer_id = db_col_int(r, 7);
+	t->order_id = db_col_int(r, 8);
+	t->shipment_id = db_col_int(r, 9);
+	t->team_id = db_col_int(r, 10);
+	t->assignee_id = db_col_int(r, 11);
+	copy(t->language, sizeof(t->language), db_col_text(r, 12));
+	copy(t->created_by_kind, sizeof(t->created_by_kind), db_col_text(r, 13));
+	t->created_by_id = db_col_int(r, 14);
+	t->created_at = db_col_int(r, 15);
+	t->updated_at = db_col_int(r, 16);
+	t->first_response_at = db_col_int(r, 17);
+	t->resolved_at = db_col_int(r, 18);
+	t->closed_at = db_col_int(r, 19);
+	t->merged_into_id = db_col_int(r, 20);
+	t->version = db_col_int(r, 21);
+}
+
+int ticket_get(struct db *db, int64_t id, struct ticket *out, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	int rc = db_query(db, &q_get, DB_ARGS(db_int(id)), &r, err);
+	if (rc >= 0)
+		rc = db_next(r, err);
+	if (rc == 1)
+		ticket_from_row(r, out);
+	db_done(r);
+	if (rc == 0)
+		return kf_fail(err, KF_ENOTFOUND, "not_found", "ticket", "no such ticket");
+	return rc < 0 ? rc : 0;
+}
+
+int ticket_event_add(struct db *db, const struct actor *a, int64_t now, int64_t ticket_id, const char *action,
+                     json_t *before, json_t *after, struct kf_error *err)
+{
+	char *jb = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *ja = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	int rc = db_exec(db, &q_event,
+	                 DB_ARGS(db_int(ticket_id), db_int(now), db_text(a->kind), db_int(a->id),
+	                         db_text(a->name ? a->name : ""), db_text(action), db_text(jb), db_text(ja)),
+	                 err);
+	free(jb);
+	free(ja);
+	return rc < 0 ? rc : 0;
+}
+
+static json_t *parse_or_null(const char *s)
+{
+	json_t *j = s ? json_loads(s, 0, NULL) : NULL;
+	return j ? j : json_null();
+}
+
+int ticket_events(struct db *db, int64_t id, int64_t after_id, int limit, json_t **items, int64_t *last_id,
+                  struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	*items = json_array();
+	*last_id = 0;
+	int rc = db_query(db, &q_events, DB_ARGS(db_int(id), db_int(after_id), db_int(limit)), &r, err);
+	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		*last_id = db_col_int(r, 0);
+		json_array_append_new(
+		        *items,
+		        json_pack("{s:I,s:I,s:{s:s,s:I,s:s},s:s,s:o,s:o}", "id", (json_int_t)*last_id, "at",
+		                  (json_int_t)db_col_int(r, 1), "actor", "kind", db_col_text(r, 2), "id",
+		                  (json_int_t)db_col_int(r, 3), "name", db_col_text(r, 4), "action",
+		                  db_col_text(r, 5), "before", parse_or_null(db_col_text(r, 6)), "after",
+		                  parse_or_null(db_col_text(r, 7))));
+	}
+	db_done(r);
+	if (rc < 0) {
+		json_decref(*items);
+		*items = NULL;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+static int count_one(struct db *db, const char *scope, int64_t key, const char *state, int delta,
+                     struct kf_error *err)
+{
+	int rc = db_exec(db, &q_count, DB_ARGS(db_text(scope), db_int(key), db_text(state), db_int(delta)),
+	                 err);
+	return rc < 0 ? rc : 0;
+}
+
+int ticket_count(struct db *db, const struct ticket *t, int delta, struct kf_error *err)
+{
+	const char *st = ticket_state_name(t->state);
+	int rc = count_one(db, "all", 0, st, delta, err);
+	if (rc == 0)
+		rc = count_one(db, "team", t->team_id, st, delta, err);
+	if (rc == 0)
+		rc = count_one(db, "assignee", t->assignee_id, st, delta, err);
+	return rc;
+}
+
+/* {state: 0, ...} for every state. */
+static json_t *zero_counts(void)
+{
+	json_t *j = json_object();
+	for (int s = 0; s < TS_COUNT; s++)
+		json_object_set_new(j, ticket_state_name((enum ticket_state)s), json_integer(0));
+	return j;
+}
+
+/* The object of one counts row: all, mine, unassigned, or teams["id"]. */
+static json_t *counts_slot(json_t *out, const char *scope, int64_t key, int64_t me)
+{
+	char k[24];
+	if (strcmp(scope, "all") == 0)
+		return json_object_get(out, "all");
+	if (strcmp(scope, "assignee") == 0)
+		return json_object_get(out, key == 0 ? "unassigned" : "mine");
+	if (key == 0)
+		return json_object_get(out, "no_team");
+	(void)me;
+	snprintf(k, sizeof(k), "%lld", (long long)key);
+	json_t *teams = json_object_get(out, "teams");
+	if (!json_object_get(teams, k))
+		json_object_set_new(teams, k, zero_counts());
+	return json_object_get(teams, k);
+}
+
+int ticket_counts(struct db *db, int64_t me, json_t **out, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	*out = json_pack("{s:o,s:o,s:o,s:o,s:o}", "all", zero_counts(), "mine", zero_counts(), "unassigned",
+	                 zero_counts(), "no_team", zero_counts(), "teams", json_object());
+	int rc = db_query(db, &q_counts, DB_ARGS(db_int(me)), &r, err);
+	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		int64_t key = db_col_int(r, 1);
+		if (strcmp(db_col_text(r, 0), "assignee") == 0 && key != 0 && key != me)
+			continue;
+		json_t *slot = counts_slot(*out, db_col_text(r, 0), key, me);
+		json_object_set_new(slot, db_col_text(r, 2), json_integer(db_col_int(r, 3)));
+	}
+	db_done(r);
+	if (rc < 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+int ticket_write(struct db *db, struct ticket *t, int64_t now, struct kf_error *err)
+{
+	int rc = db_exec(db, &q_write,
+	                 DB_ARGS(db_int(t->id), db_int(t->version), db_text(t->type),
+	                         db_text(ticket_state_name(t->state)), db_text(t->priority),
+	                         db_int(one_of(priorities, t->priority)), id_or_null(t->category_id),
+	                         db_text(t->subject), id_or_null(t->customer_id), id_or_null(t->order_id),
+	                         id_or_null(t->shipment_id), id_or_null(t->team_id), id_or_null(t->assignee_id),
+	                         db_int(now), id_or_null(t->first_response_at), id_or_null(t->resolved_at),
+	                         id_or_null(t->closed_at), id_or_null(t->merged_into_id)),
+	                 err);
+	if (rc == 0)
+		return kf_fail(err, KF_ESTALE, "stale", NULL,
+		               "the ticket was changed by someone else; reload and try again");
+	if (rc < 0)
+		return rc;
+	t->version++;
+	t->updated_at = now;
+	return 0;
+}
+
+static int check_category(struct db *db, int64_t id, struct kf_error *err)
+{
+	int64_t got;
+	if (id <= 0)
+		return 0;
+	int rc = db_query_int(db, &q_category, DB_ARGS(db_int(id)), &got, err);
+	if (rc == KF_ENOTFOUND)
+		return kf_fail(err, KF_EINVAL, "invalid", "category_id", "no such category");
+	return rc;
+}
+
+static int check_new(const struct ticket_new *in, struct kf_error *err)
+{
+	size_t n = in->subject ? strlen(in->subject) : 0;
+	if (one_of(types, in->type) < 0)
+		return kf_fail(
+		        err, KF_EINVAL, "invalid", "type",
+		        "type must be one of inquiry, complaint, return, claim, suggestion, follow_up, care");
+	if (n == 0 || n > TICKET_SUBJECT_MAX)
+		return kf_fail(err, KF_EINVAL, "required", "subject", "subject must be 1 to %d bytes",
+		               TICKET_SUBJECT_MAX);
+	if (in->priority && one_of(priorities, in->priority) < 0)
+		return kf_fail(err, KF_EINVAL, "invalid", "priority",
+		               "priority must be low, normal, high or urgent");
+	if (in->channel && one_of(channels, in->channel) < 0)
+		return kf_fail(err, KF_EINVAL, "invalid", "channel",
+		               "channel must be portal, web_form, email, phone, chat, social, api or system");
+	if (in->language && strcmp(in->language, "zh") != 0 && strcmp(in->language, "en") != 0)
+		return kf_fail(err, KF_EINVAL, "invalid", "language", "language must be zh or en");
+	if (in->body && strlen(in->body) > TICKET_BODY_MAX)
+		return kf_fail(err, KF_ETOOBIG, "too_long", "body", "a message may have at most %d bytes",
+		               TICKET_BODY_MAX);
+	return 0;
+}
+
+static struct db_sql q_first_msg = DB_SQL(
+        "INSERT INTO ticket_messages (ticket_id, kind, author_kind, author_id, author_name, body, created_at)"
+        " VALUES ($1, 'customer', $2, $3, $4, $5, $6)");
+
+/* The first customer message that came with a new ticket. */
+static int first_message(struct db *db, const struct actor *a, int64_t now, int64_t id, const char *body,
+                         struct kf_error *err)
+{
+	int staff = strcmp(a->kind, "customer") != 0;
+	int rc = db_exec(db, &q_first_msg,
+	                 DB_ARGS(db_int(id), db_text(staff ? "system" : "customer"), db_int(staff ? 0 : a->id),
+	                         db_text(a->name ? a->name : ""), db_text(body), db_int(now)),
+	                 err);
+	return rc < 0 ? rc : 0;
+}
+
+static int insert_ticket(struct db *db, const struct actor *a, int64_t now, const struct ticket_new *in,
+                         int64_t *id, struct kf_error *err)
+{
+	const char *prio = in->priority ? in->priority : "normal";
+	return db_query_int(db, &q_insert,
+	                    DB_ARGS(db_text(in->type), db_text(prio), db_int(one_of(priorities, prio)),
+	                            id_or_null(in->category_id), db_text(in->channel ? in->channel : "api"),
+	                            db_text(in->subject), id_or_null(in->customer_id), id_or_null(in->order_id),
+	                            id_or_null(in->shipment_id), id_or_null(in->team_id),
+	                            id_or_null(in->assignee_id), db_text(in->language ? in->language : "zh"),
+	                            db_text(a->kind), db_int(a->id), db_int(now)),
+	                    id, err);
+}
+
+int ticket_create(struct db *db, const struct actor *a, int64_t now, const struct ticket_new *in,
+                  struct ticket *out, struct kf_error *err)
+{
+	int64_t id = 0;
+	int rc = check_new(in, err);
+	if (rc < 0)
+		return rc;
+	rc = db_begin(db, err);
+	if (rc < 0)
+		return rc;
+	rc = check_category(db, in->category_id, err);
+	if (rc == 0)
+		rc = insert_ticket(db, a, now, in, &id, err);
+	if (rc == 0)
+		rc = ticket_get(db, id, out, err);
+	if (rc == 0)
+		rc = ticket_count(db, out, 1, err);
+	if (rc == 0 && in->body)
+		rc = first_message(db, a, now, id, in->body, err);
+	json_t *after = rc == 0 ? ticket_to_json(out) : NULL;
+	if (rc == 0)
+		rc = ticket_event_add(db, a, now, id, "create", NULL, after, err);
+	json_decref(after);
+	if (rc == 0)
+		rc = timeline_add(db, out->customer_id, now, "ticket", id, out->subject, err);
+	if (rc == 0)
+		rc = search_put(db, "ticket", id, 0, out->subject, in->body, now, err);
+	if (rc == 0)
+		rc = desk_on_event(db, id, DESK_TICKET_CREATED, now, err);
+	if (rc == 0)
+		rc = ticket_get(db, id, out, err); /* routing may have assigned it */
+	if (rc < 0) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db, err);
+}
+
+/* Apply p to t, validating each field. */
+static int patch_apply(struct db *db, const struct ticket_patch *p, struct ticket *t, struct kf_error *err)
+{
+	if (p->subject) {
+		size_t n = strlen(p->subject);
+		if (n == 0 || n > TICKET_SUBJECT_MAX)
+			return kf_fail(err, KF_EINVAL, "required", "subject", "subject must be 1 to %d bytes",
+			               TICKET_SUBJECT_MAX);
+		copy(t->subject, sizeof(t->subject), p->subject);
+	}
+	if (p->priority && one_of(priorities, p->priority) < 0)
+		return kf_fail(err, KF_EINVAL, "invalid", "priority",
+		               "priority must be low, normal, high or urgent");
+	if (p->priority)
+		copy(t->priority, sizeof(t->priority), p->priority);
+	if (p->type && one_of(types, p->type) < 0)
+		return kf_fail(
+		        err, KF_EINVAL, "invalid", "type",
+		        "type must be one of inquiry, complaint, return, claim, suggestion, follow_up, care");
+	if (p->type)
+		copy(t->type, sizeof(t->type), p->type);
+	if (p->category_id >= 0) {
+		int rc = check_category(db, p->category_id, err);
+		if (rc < 0)
+			return rc;
+		t->category_id = p->category_id;
+	}
+	if (p->customer_id >= 0)
+		t->customer_id = p->customer_id;
+	if (p->order_id >= 0)
+		t->order_id = p->order_id;
+	if (p->shipment_id >= 0)
+		t->shipment_id = p->shipment_id;
+	if (p->team_id >= 0)
+		t->team_id = p->team_id;
+	if (p->assignee_id >= 0)
+		t->assignee_id = p->assignee_id;
+	return 0;
+}
+
+/* Only the fields that differ, into before/after objects (new references). */
+static void diff(const struct ticket *b, const struct ticket *a, json_t **jb, json_t **ja)
+{
+	json_t *full_b = ticket_to_json(b), *full_a = ticket_to_json(a);
+	const char *k;
+	json_t *v;
+	*jb = json_object();
+	*ja = json_object();
+	json_object_foreach(full_a, k, v)
+	{
+		if (strcmp(k, "version") == 0 || strcmp(k, "updated_at") == 0)
+			continue;
+		json_t *old = json_object_get(full_b, k);
+		if (json_equal(old, v))
+			continue;
+		json_object_set(*jb, k, old);
+		json_object_set(*ja, k, v);
+	}
+	json_decref(full_b);
+	json_decref(full_a);
+}
+
+/* Counters move when the team or assignee changed. */
+static int recount(struct db *db, const struct ticket *before, const struct ticket *after, struct kf_error *err)
+{
+	if (before->team_id == after->team_id && before->assignee_id == after->assignee_id &&
+	    before->state == after->state)
+		return 0;
+	int rc = ticket_count(db, before, -1, err);
+	return rc < 0 ? rc : ticket_count(db, after, 1, err);
+}
+
+/* Write t (changed from before), with its event and hooks. */
+static int record_change(struct db *db, const struct actor *a, int64_t now, const struct ticket *before,
+                         struct ticket *t, struct kf_error *err)
+{
+	json_t *jb = NULL, *ja = NULL;
+	int rc = recount(db, before, t, err);
+	if (rc == 0)
+		rc = ticket_write(db, t, now, err);
+	if (rc == 0) {
+		diff(before, t, &jb, &ja);
+		rc = json_object_size(ja) ? ticket_event_add(db, a, now, t->id, "update", jb, ja, err) : 0;
+	}
+	json_decref(jb);
+	json_decref(ja);
+	if (rc == 0 && (strcmp(before->priority, t->priority) != 0 || strcmp(before->type, t->type) != 0))
+		rc = desk_on_event(db, t->id, DESK_PRIORITY_CHANGED, now, err);
+	return rc;
+}
+
+int ticket_update(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,
+                  const struct ticket_patch *p, struct ticket *out, struct kf_error *err)
+{
+	struct ticket before;
+	int rc = db_begin(db, err);
+	if (rc < 0)
+		return rc;
+	rc = ticket_get(db, id, &before, err);
+	if (rc == 0 && before.version != version)
+		rc = kf_fail(err, KF_ESTALE, "stale", NULL,
+		             "the ticket was changed by someone else; reload and try again");
+	*out = before;
+	if (rc == 0)
+		rc = patch_apply(db, p, out, err);
+	if (rc == 0)
+		rc = record_change(db, a, now, &before, out, err);
+	if (rc < 0) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db, err);
+}
+
+static int illegal(const struct ticket *t, enum ticket_state to, struct kf_error *err)
+{
+	enum ticket_state targets[TS_COUNT];
+	size_t n = ticket_state_targets(t->state, targets);
+	char list[160] = "";
+	size_t used = 0;
+	for (size_t i = 0; i < n && used < sizeof(list); i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
+		                         ticket_state_name(targets[i]));
+	return kf_fail(err, KF_ECONFLICT, "illegal_transition", "state",
+	               "a %s ticket cannot become %s; allowed: %s", ticket_state_name(t->state),
+	               ticket_state_name(to), n ? list : "none");
+}
+
+/* The hooks of a state change: changed, then resolved or reopened. */
+static int state_hooks(struct db *db, int64_t id, enum ticket_state from, enum ticket_state to, int64_t now,
+                       struct kf_error *err)
+{
+	int rc = desk_on_event(db, id, DESK_STATE_CHANGED, now, err);
+	if (rc == 0 && to == TS_RESOLVED)
+		rc = desk_on_event(db, id, DESK_RESOLVED, now, err);
+	if (rc == 0 && ticket_state_is_reopen(from, to))
+		rc = desk_on_event(db, id, DESK_REOPENED, now, err);
+	return rc;
+}
+
+int ticket_move(struct db *db, const struct actor *a, int64_t now, struct ticket *t, enum ticket_state to,
+                struct kf_error *err)
+{
+	struct ticket before = *t;
+	if (!ticket_state_allowed(t->state, to))
+		return illegal(t, to, err);
+	int rc = to == TS_RESOLVED ? desk_can_resolve(db, t->id, t->type, err) : 0;
+	if (rc < 0)
+		return rc;
+	t->state = to;
+	if (to == TS_RESOLVED)
+		t->resolved_at = now;
+	if (to == TS_CLOSED)
+		t->closed_at = now;
+	if (ticket_state_is_reopen(before.state, to)) {
+		t->resolved_at = 0;
+		t->closed_at = 0;
+	}
+	rc = recount(db, &before, t, err);
+	if (rc == 0)
+		rc = ticket_write(db, t, now, err);
+	json_t *jb = json_pack("{s:s}", "state", ticket_state_name(before.state));
+	json_t *ja = json_pack("{s:s}", "state", ticket_state_name(to));
+	if (rc == 0)
+		rc = ticket_event_add(db, a, now, t->id, "state", jb, ja, err);
+	json_decref(jb);
+	json_decref(ja);
+	return rc == 0 ? state_hooks(db, t->id, before.state, to, now, err) : rc;
+}
+
+int ticket_transition(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,
+                      enum ticket_state to, struct ticket *out, struct kf_error *err)
+{
+	int rc = db_begin(db, err);
+	if (rc < 0)
+		return rc;
+	rc = ticket_get(db, id, out, err);
+	if (rc == 0 && version && out->version != version)
+		rc = kf_fail(err, KF_ESTALE, "stale", NULL,
+		             "the ticket was changed by someone else; reload and try again");
+	if (rc == 0)
+		rc = ticket_move(db, a, now, out, to, err);
+	if (rc < 0) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db, err);
+}
+
+/* The arguments every list statement shares: states and filters, $1..$13. */
+static int filter_args(const struct ticket_filter *f, struct db_arg *args)
+{
+	int n = 0;
+	for (int s = 0; s < TS_COUNT; s++)
+		args[n++] = !f->states || (f->states & (1u << s))
+		        ? db_text(ticket_state_name((enum ticket_state)s))
+		        : db_null();
+	args[n++] = db_text(f->type);
+	args[n++] = f->assignee_id > 0 ? db_int(f->assignee_id) : db_null();
+	args[n++] = db_int(f->assignee_id < 0 ? 1 : 0);
+	args[n++] = id_or_null(f->team_id);
+	args[n++] = id_or_null(f->customer_id);
+	args[n++] = db_text(f->priority);
+	args[n++] = id_or_null(f->category_id);
+	return n;
+}
+
+/* The statement and keyset arguments for f's sort; returns the argument count. */
+static struct db_sql *list_sql(const struct ticket_filter *f, int limit, struct db_arg *args, int *nargs)
+{
+	int n = filter_args(f, args);
+	const int64_t *c = f->cursor;
+	struct db_sql *q = &q_list_updated;
+	if (f->sort == TICKET_SORT_CREATED) {
+		args[n++] = db_int(f->has_cursor ? c[2] : INT64_MAX);
+		q = &q_list_created;
+	} else if (f->sort == TICKET_SORT_PRIORITY) {
+		args[n++] = db_int(f->has_cursor ? c[0] : INT64_MAX);
+		args[n++] = db_int(f->has_cursor ? c[1] : INT64_MAX);
+		args[n++] = db_int(f->has_cursor ? c[2] : INT64_MAX);
+		q = &q_list_priority;
+	} else {
+		args[n++] = db_int(f->has_cursor ? c[1] : INT64_MAX);
+		args[n++] = db_int(f->has_cursor ? c[2] : INT64_MAX);
+		if (f->assignee_id > 0)
+			q = &q_list_assignee;
+		else if (f->team_id > 0)
+			q = &q_list_team;
+	}
+	args[n++] = db_int(limit);
+	*nargs = n;
+	return q;
+}
+
+int ticket_list(struct db *db, const struct ticket_filter *f, int limit, json_t **items,
+                int64_t cursor_out[3], struct kf_error *err)
+{
+	struct db_arg args[20];
+	struct db_rows *r = NULL;
+	struct ticket t;
+	int nargs = 0;
+	struct db_sql *q = list_sql(f, limit, args, &nargs);
+	*items = json_array();
+	int rc = db_query(db, q, args, nargs, &r, err);
+	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		ticket_from_row(r, &t);
+		cursor_out[0] = one_of(priorities, t.priority);
+		cursor_out[1] = t.updated_at;
+		cursor_out[2] = t.id;
+		json_array_append_new(*items, ticket_to_json(&t));
+	}
+	db_done(r);
+	if (rc < 0) {
+		json_decref(*items);
+		*items = NULL;
+	}
+	return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,138 @@
+/*
+ * ticket.h - tickets: create, read, list (the inbox), change with
+ * If-Match, move through the state machine (desk/ticket_state.h), queue
+ * counts, and the event timeline every change appends to.
+ *
+ * Every change runs in one transaction that also writes the ticket event,
+ * keeps ticket_counts in step (scope 'all', 'team', 'assignee'; key 0 =
+ * none), calls the desk hooks (desk/desk_hooks.h) and, for a ticket with a
+ * customer, the customer timeline.  Writes are optimistic: the row
+ * changes only at the version it was read at (KF_ESTALE otherwise).
+ * The number people see is "#" + the id padded to six digits; it is not
+ * stored.
+ */
+#ifndef KF_TICKET_H
+#define KF_TICKET_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "auth/audit.h"
+#include "base/err.h"
+#include "desk/ticket_state.h"
+
+struct db;
+
+#define TICKET_SUBJECT_MAX 500 /* bytes of a subject */
+#define TICKET_BODY_MAX 65536 /* bytes of one message */
+
+struct ticket {
+	int64_t id;
+	char type[16]; /* inquiry, complaint, return, claim, suggestion, follow_up, care */
+	enum ticket_state state;
+	char priority[8]; /* low, normal, high, urgent */
+	int64_t category_id; /* 0 = none */
+	char channel[12]; /* portal, web_form, email, phone, chat, social, api, system */
+	char subject[TICKET_SUBJECT_MAX + 1];
+	int64_t customer_id; /* 0 = not linked; likewise the next four */
+	int64_t order_id;
+	int64_t shipment_id;
+	int64_t team_id;
+	int64_t assignee_id;
+	char language[4]; /* zh or en */
+	char created_by_kind[12]; /* staff, customer, cli, system */
+	int64_t created_by_id;
+	int64_t created_at;
+	int64_t updated_at;
+	int64_t first_response_at; /* 0 = no public reply yet; likewise the next three */
+	int64_t resolved_at;
+	int64_t closed_at;
+	int64_t merged_into_id;
+	int64_t version; /* the ETag */
+};
+
+/* A new ticket: type and subject are required; the rest may be 0/NULL. */
+struct ticket_new {
+	const char *type;
+	const char *subject;
+	const char *priority; /* NULL = normal */
+	const char *channel; /* NULL = api */
+	const char *language; /* NULL = zh */
+	int64_t category_id, customer_id, order_id, shipment_id, team_id, assignee_id;
+	const char *body; /* the customer's first message, or NULL */
+};
+
+/* A change: NULL / -1 = keep; 0 for an id = clear the link. */
+struct ticket_patch {
+	const char *subject;
+	const char *priority;
+	const char *type;
+	int64_t category_id, customer_id, order_id, shipment_id, team_id, assignee_id;
+};
+#define TICKET_PATCH_INIT \
+	{ \
+		NULL, NULL, NULL, -1, -1, -1, -1, -1, -1 \
+	}
+
+enum ticket_sort { TICKET_SORT_UPDATED, TICKET_SORT_CREATED, TICKET_SORT_PRIORITY };
+
+/* The inbox filter; 0 / NULL = any.  cursor[] is the last row of the previous page. */
+struct ticket_filter {
+	unsigned states; /* bit per enum ticket_state; 0 = all */
+	const char *type;
+	const char *priority;
+	int64_t assignee_id; /* -1 = unassigned */
+	int64_t team_id;
+	int64_t customer_id;
+	int64_t category_id;
+	enum ticket_sort sort;
+	int has_cursor;
+	int64_t cursor[3]; /* (prio,) updated_at or -, id; see ticket_list */
+};
+
+int ticket_create(struct db *db, const struct actor *a, int64_t now, const struct ticket_new *in,
+                  struct ticket *out, struct kf_error *err);
+int ticket_get(struct db *db, int64_t id, struct ticket *out, struct kf_error *err);
+/*
+ * One page of the inbox, newest (or most urgent) first.  *items is a new
+ * array; cursor_out gets the keys of the last row (3 numbers) when the
+ * page is full, for the next call's filter cursor.
+ */
+int ticket_list(struct db *db, const struct ticket_filter *f, int limit, json_t **items,
+                int64_t cursor_out[3], struct kf_error *err);
+int ticket_update(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,
+                  const struct ticket_patch *p, struct ticket *out, struct kf_error *err);
+/*
+ * Move ticket id (at version; 0 = whatever is stored) to state to.  An
+ * illegal move is KF_ECONFLICT "illegal_transition"; out then holds the
+ * ticket as stored, so the caller can list ticket_state_targets(out->state).
+ * Entering resolved asks desk_can_resolve first.
+ */
+int ticket_transition(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,
+                      enum ticket_state to, struct ticket *out, struct kf_error *err);
+
+/* --- for the other desk modules, inside their own transaction --- */
+/*
+ * Move a loaded ticket t to state to (checks, counts, event, hooks) and
+ * write it; t is updated (new version).  Same errors as ticket_transition.
+ */
+int ticket_move(struct db *db, const struct actor *a, int64_t now, struct ticket *t, enum ticket_state to,
+                struct kf_error *err);
+/* Write t's fields back (version must be the stored one; it is bumped). */
+int ticket_write(struct db *db, struct ticket *t, int64_t now, struct kf_error *err);
+/* Append one row to ticket id's event timeline; before/after borrowed, may be NULL. */
+int ticket_event_add(struct db *db, const struct actor *a, int64_t now, int64_t ticket_id, const char *action,
+                     json_t *before, json_t *after, struct kf_error *err);
+/* The events of ticket id, oldest first, after event after_id. */
+int ticket_events(struct db *db, int64_t id, int64_t after_id, int limit, json_t **items, int64_t *last_id,
+                  struct kf_error *err);
+/* Add delta to the counters of t's current state, team and assignee. */
+int ticket_count(struct db *db, const struct ticket *t, int delta, struct kf_error *err);
+/* {"all":{state:n},"mine":{..},"unassigned":{..},"teams":{"id":{..}}} for user me. */
+int ticket_counts(struct db *db, int64_t me, json_t **out, struct kf_error *err);
+
+json_t *ticket_to_json(const struct ticket *t);
+/* "#000042" into buf (at least 24 bytes). */
+void ticket_number(int64_t id, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,520 @@
+/*
+ * order.c - see order.h.
+ */
+#include "logistics/order.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/audit.h"
+#include "base/buf.h"
+#include "crm/timeline.h"
+#include "store/search.h"
+#include "store/db.h"
+#include "base/banned.h"
+
+#define ORDER_COLS \
+	"id, number, customer_id, status, placed_at, promised_at, shipping_mode, shipping_terms," \
+	" currency, total_minor, created_at, updated_at, version"
+
+static struct db_sql q_insert = DB_SQL(
+        "INSERT INTO orders (number, customer_id, placed_at, promised_at, shipping_mode, shipping_terms,"
+        " currency, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id");
+static struct db_sql q_line_put = DB_SQL(
+        "INSERT INTO order_lines (order_id, line_no, sku, name, category, quantity, quantity_backordered,"
+        " substituted_sku, unit_price_minor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        " ON CONFLICT (order_id, line_no) DO UPDATE SET sku = excluded.sku, name = excluded.name,"
+        " category = excluded.category, quantity = excluded.quantity,"
+        " quantity_backordered = excluded.quantity_backordered,"
+        " substituted_sku = excluded.substituted_sku, unit_price_minor = excluded.unit_price_minor");
+static struct db_sql q_total = DB_SQL(
+        "UPDATE orders SET total_minor = (SELECT COALESCE(SUM(quantity * unit_price_minor), 0)"
+        " FROM order_lines WHERE order_id = $1), updated_at = $2 WHERE id = $1");
+static struct db_sql q_by_number = DB_SQL("SELECT id FROM orders WHERE number = $1");
+static struct db_sql q_customer_exists = DB_SQL("SELECT id FROM customers WHERE id = $1");
+static struct db_sql q_get = DB_SQL("SELECT " ORDER_COLS " FROM orders WHERE id = $1");
+static struct db_sql q_list_all = DB_SQL("SELECT " ORDER_COLS
+                                         " FROM orders WHERE id > $1 ORDER BY id LIMIT $2");
+static struct db_sql q_list_customer = DB_SQL(
+        "SELECT " ORDER_COLS " FROM orders WHERE customer_id = $3 AND id > $1 ORDER BY id LIMIT $2");
+static struct db_sql q_lines = DB_SQL(
+        "SELECT id, line_no, sku, name, category, quantity, quantity_shipped, quantity_delivered,"
+        " quantity_backordered, substituted_sku, unit_price_minor FROM order_lines WHERE order_id = $1"
+        " ORDER BY line_no");
+static struct db_sql q_shipments = DB_SQL(
+        "SELECT id, tracking_number, carrier, mode, status, eta_at, delivered_at FROM shipments"
+        " WHERE order_id = $1 ORDER BY id");
+static struct db_sql q_update = DB_SQL(
+        "UPDATE orders SET status = $3, promised_at = $4, shipping_mode = $5, shipping_terms = $6,"
+        " updated_at = $7, version = version + 1 WHERE id = $1 AND version = $2");
+static struct db_sql q_sums = DB_SQL(
+        "SELECT COUNT(*), COALESCE(SUM(quantity), 0), COALESCE(SUM(CASE WHEN quantity_shipped >= quantity"
+        " THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN quantity_delivered >= quantity THEN 1 ELSE 0"
+        " END), 0), COALESCE(SUM(quantity_shipped), 0), COALESCE(SUM(quantity_delivered), 0),"
+        " MAX(o.status) FROM orders o LEFT JOIN order_lines l ON l.order_id = o.id WHERE o.id = $1");
+static struct db_sql q_set_status = DB_SQL(
+        "UPDATE orders SET status = $2, updated_at = $3, version = version + 1 WHERE id = $1 AND status <> $2");
+static struct db_sql q_order_customer = DB_SQL("SELECT COALESCE(customer_id, 0) FROM orders WHERE id = $1");
+
+static const char *const order_statuses[] = { "open",      "partially_shipped", "shipped", "delivered",
+	                                      "cancelled", "completed",         NULL };
+
+static int status_valid(const char *s)
+{
+	for (int i = 0; order_statuses[i]; i++)
+		if (strcmp(s, order_statuses[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Text of 1..max bytes without control characters. */
+static int text_ok(const char *s, size_t max, int required)
+{
+	if (!s)
+		return !required;
+	size_t n = strlen(s);
+	if (n == 0)
+		return !required;
+	if (n > max)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int currency_ok(const char *c)
+{
+	if (!c)
+		return 1;
+	if (strlen(c) != 3)
+		return 0;
+	for (int i = 0; i < 3; i++)
+		if (c[i] < 'A' || c[i] > 'Z')
+			return 0;
+	return 1;
+}
+
+static int bad(struct kf_error *err, const char *prefix, const char *field, const char *what)
+{
+	char f[KF_ERR_FIELD_MAX];
+	snprintf(f, sizeof(f), "%s%s", prefix, field);
+	return kf_fail(err, KF_EINVAL, "invalid", f, "%s%s %s", prefix, field, what);
+}
+
+int order_line_validate(const struct order_line_in *l, const char *prefix, struct kf_error *err)
+{
+	if (!text_ok(l->sku, 64, 1))
+		return bad(err, prefix, "sku", "is required: 1 to 64 characters");
+	if (!text_ok(l->name, 256, 0))
+		return bad(err, prefix, "name", "must be at most 256 characters");
+	if (!text_ok(l->category, 64, 0))
+		return bad(err, prefix, "category", "must be at most 64 characters");
+	if (!text_ok(l->substituted_sku, 64, 0))
+		return bad(err, prefix, "substituted_sku", "must be at most 64 characters");
+	if (l->quantity < 0 || l->quantity > 1000000000)
+		return bad(err, prefix, "quantity", "must be 0 to 1000000000");
+	if (l->quantity_backordered < 0 || l->quantity_backordered > l->quantity)
+		return bad(err, prefix, "quantity_backordered", "must be 0 to the quantity");
+	if (l->unit_price_minor < 0 || l->unit_price_minor > 100000000000000LL)
+		return bad(err, prefix, "unit_price_minor", "must be 0 to 10^14 minor units");
+	if (l->line_no < 0 || l->line_no > 1000000)
+		return bad(err, prefix, "line_no", "must be 1 to 1000000");
+	return 0;
+}
+
+int order_validate(const struct order_in *in, struct kf_error *err)
+{
+	char prefix[32];
+	if (!text_ok(in->number, 64, 1))
+		return bad(err, "", "number", "is required: 1 to 64 characters without control characters");
+	if (in->customer_id < 0)
+		return bad(err, "", "customer_id", "must be a customer id");
+	if (in->placed_at <= 0)
+		return bad(err, "", "placed_at", "is required");
+	if (in->promised_at < 0)
+		return bad(err, "", "promised_at", "must be a time");
+	if (!text_ok(in->shipping_mode, 64, 0))
+		return bad(err, "", "shipping_mode", "must be at most 64 characters");
+	if (!text_ok(in->shipping_terms, 64, 0))
+		return bad(err, "", "shipping_terms", "must be at most 64 characters");
+	if (!currency_ok(in->currency))
+		return bad(err, "", "currency", "must be a three-letter ISO 4217 code such as CNY");
+	if (in->nlines > ORDER_MAX_LINES)
+		return kf_fail(err, KF_ETOOBIG, "too_many_lines", "lines", "an order has at most %d lines",
+		               ORDER_MAX_LINES);
+	for (int i = 0; i < in->nlines; i++) {
+		snprintf(prefix, sizeof(prefix), "lines[%d].", i);
+		int rc = order_line_validate(&in->lines[i], prefix, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static struct db_arg opt_time(int64_t t)
+{
+	return t > 0 ? db_int(t) : db_null();
+}
+
+int order_insert(struct db *db, int64_t now, const struct order_in *in, int64_t *id, struct kf_error *err)
+{
+	int rc = db_query_int(db, &q_insert,
+	                      DB_ARGS(db_text(in->number), in->customer_id ? db_int(in->customer_id) : db_null(),
+	                              db_int(in->placed_at), opt_time(in->promised_at),
+	                              db_text(in->shipping_mode ? in->shipping_mode : ""),
+	                              db_text(in->shipping_terms ? in->shipping_terms : ""),
+	                              db_text(in->currency ? in->currency : "CNY"), db_int(now)),
+	                      id, err);
+	if (rc == KF_EEXIST)
+		return kf_fail(err, KF_EEXIST, "exists", "number", "order %s already exists", in->number);
+	return rc;
+}
+
+int order_line_put(struct db *db, int64_t order_id, const struct order_line_in *l, struct kf_error *err)
+{
+	int rc = db_exec(
+	        db, &q_line_put,
+	        DB_ARGS(db_int(order_id), db_int(l->line_no), db_text(l->sku),
+	                db_text(l->name && *l->name ? l->name : l->sku), db_text(l->category ? l->category : ""),
+	                db_int(l->quantity), db_int(l->quantity_backordered),
+	                l->substituted_sku && *l->substituted_sku ? db_text(l->substituted_sku) : db_null(),
+	                db_int(l->unit_price_minor)),
+	        err);
+	return rc < 0 ? rc : 0;
+}
+
+int order_update_total(struct db *db, int64_t order_id, int64_t now, struct kf_error *err)
+{
+	int rc = db_exec(db, &q_total, DB_ARGS(db_int(order_id), db_int(now)), err);
+	return rc < 0 ? rc : 0;
+}
+
+int order_id_by_number(struct db *db, const char *number, int64_t *id, struct kf_error *err)
+{
+	int rc = db_query_int(db, &q_by_number, DB_ARGS(db_text(number)), id, err);
+	if (rc == KF_ENOTFOUND)
+		return kf_fail(err, KF_ENOTFOUND, "not_found", "order_number", "no order %s", number);
+	return rc;
+}
+
+static int customer_check(struct db *db, int64_t customer_id, struct kf_error *err)
+{
+	int64_t found;
+	if (customer_id == 0)
+		return 0;
+	int rc = db_query_int(db, &q_customer_exists, DB_ARGS(db_int(customer_id)), &found, err);
+	if (rc == KF_ENOTFOUND)
+		return kf_fail(err, KF_ENOTFOUND, "not_found", "customer_id", "no such customer");
+	return rc;
+}
+
+static int lines_insert(struct db *db, int64_t id, const struct order_in *in, struct kf_error *err)
+{
+	for (int i = 0; i < in->nlines; i++) {
+		struct order_line_in l = in->lines[i];
+		if (l.line_no == 0)
+			l.line_no = i + 1;
+		int rc = order_line_put(db, id, &l, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Index the order for search: its number, and the SKUs and names of its lines. */
+static int order_index(struct db *db, int64_t id, const struct order_in *in, int64_t now, struct kf_error *err)
+{
+	struct buf text = BUF_INIT;
+	int rc = 0;
+	for (int i = 0; i < in->nlines && rc == 0; i++)
+		rc = buf_addf(&text, " %s %s", in->lines[i].sku, in->lines[i].name ? in->lines[i].name : "");
+	if (rc == 0)
+		rc = search_put(db, "order", id, 0, in->number, buf_cstr(&text), now, err);
+	else
+		rc = kf_fail(err, KF_ETOOBIG, "too_large", "lines", "the order's lines are too large to index");
+	buf_release(&text);
+	return rc;
+}
+
+int order_create(struct db *db, const struct actor *a, int64_t now, const struct order_in *in, int64_t *id,
+                 struct kf_error *err)
+{
+	json_t *after = NULL;
+	int64_t v;
+	int rc = order_validate(in, err);
+	if (rc == 0)
+		rc = db_begin(db, err);
+	if (rc < 0)
+		return rc;
+	rc = customer_check(db, in->customer_id, err);
+	if (rc == 0)
+		rc = order_insert(db, now, in, id, err);
+	if (rc == 0)
+		rc = lines_insert(db, *id, in, err);
+	if (rc == 0)
+		rc = order_update_total(db, *id, now, err);
+	if (rc == 0)
+		rc = timeline_add(db, in->customer_id, now, "order", *id, in->number, err);
+	if (rc == 0)
+		rc = order_index(db, *id, in, now, err);
+	if (rc == 0)
+		rc = order_get_json(db, *id, &after, &v, err);
+	if (rc == 0)
+		rc = audit_record(db, a, now, "order.create", "order", *id, NULL, after, err);
+	json_decref(after);
+	if (rc < 0) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db, err);
+}
+
+static json_t *opt_int(struct db_rows *r, int col)
+{
+	return db_col_isnull(r, col) ? json_null() : json_integer(db_col_int(r, col));
+}
+
+static json_t *order_row_json(struct db_rows *r)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "id", json_integer(db_col_int(r, 0)));
+	json_object_set_new(j, "number", json_string(db_col_text(r, 1)));
+	json_object_set_new(j, "customer_id", opt_int(r, 2));
+	json_object_set_new(j, "status", json_string(db_col_text(r, 3)));
+	json_object_set_new(j, "placed_at", json_integer(db_col_int(r, 4)));
+	json_object_set_new(j, "promised_at", opt_int(r, 5));
+	json_object_set_new(j, "shipping_mode", json_string(db_col_text(r, 6)));
+	json_object_set_new(j, "shipping_terms", json_string(db_col_text(r, 7)));
+	json_object_set_new(j, "currency", json_string(db_col_text(r, 8)));
+	json_object_set_new(j, "total_minor", json_integer(db_col_int(r, 9)));
+	json_object_set_new(j, "created_at", json_integer(db_col_int(r, 10)));
+	json_object_set_new(j, "updated_at", json_integer(db_col_int(r, 11)));
+	json_object_set_new(j, "version", json_integer(db_col_int(r, 12)));
+	return j;
+}
+
+static json_t *line_row_json(struct db_rows *r)
+{
+	json_t *j = json_object();
+	static const char *const names[] = { "id",
+		                             "line_no",
+		                             "sku",
+		                             "name",
+		                             "category",
+		                             "quantity",
+		                             "quantity_shipped",
+		                             "quantity_delivered",
+		                             "quantity_backordered",
+		                             "substituted_sku",
+		                             "unit_price_minor" };
+	for (int c = 0; c < 11; c++) {
+		if (db_col_isnull(r, c))
+			json_object_set_new(j, names[c], json_null());
+		else if (c >= 2 && c <= 4)
+			json_object_set_new(j, names[c], json_string(db_col_text(r, c)));
+		else if (c == 9)
+			json_object_set_new(j, names[c], json_string(db_col_text(r, c)));
+		else
+			json_object_set_new(j, names[c], json_integer(db_col_int(r, c)));
+	}
+	return j;
+}
+
+static json_t *shipment_row_json(struct db_rows *r)
+{
+	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:o}", "id", (json_int_t)db_col_int(r, 0), "tracking_number",
+	                 db_col_text(r, 1), "carrier", db_col_text(r, 2), "mode", db_col_text(r, 3), "status",
+	                 db_col_text(r, 4), "eta_at", opt_int(r, 5), "delivered_at", opt_int(r, 6));
+}
+
+/* Append one row per result of q(id) to a new array set as key of obj. */
+static int add_rows(struct db *db, struct db_sql *q, int64_t id, json_t *obj, const char *key,
+                    json_t *(*row)(struct db_rows *), struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	json_t *arr = json_array();
+	json_object_set_new(obj, key, arr);
+	int rc = db_query(db, q, DB_ARGS(db_int(id)), &r, err);
+	while (rc >= 0 && (rc = db_next(r, err)) == 1)
+		json_array_append_new(arr, row(r));
+	db_done(r);
+	return rc < 0 ? rc : 0;
+}
+
+int order_get_json(struct db *db, int64_t id, json_t **out, int64_t *version, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	json_t *j = NULL;
+	int rc = db_query(db, &q_get, DB_ARGS(db_int(id)), &r, err);
+	if (rc >= 0)
+		rc = db_next(r, err);
+	if (rc == 1) {
+		j = order_row_json(r);
+		*version = db_col_int(r, 12);
+	}
+	db_done(r);
+	if (rc == 0)
+		return kf_fail(err, KF_ENOTFOUND, "not_found", "order", "no such order");
+	if (rc > 0)
+		rc = add_rows(db, &q_lines, id, j, "lines", line_row_json, err);
+	if (rc == 0)
+		rc = add_rows(db, &q_shipments, id, j, "shipments", shipment_row_json, err);
+	if (rc < 0) {
+		json_decref(j);
+		return rc;
+	}
+	*out = j;
+	return 0;
+}
+
+int order_list(struct db *db, int64_t customer_id, int64_t after_id, int limit, json_t **items,
+               int64_t *last_id, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	int rc;
+	*items = json_array();
+	*last_id = 0;
+	if (customer_id)
+		rc = db_query(db, &q_list_customer,
+		              DB_ARGS(db_int(after_id), db_int(limit), db_int(customer_id)), &r, err);
+	else
+		rc = db_query(db, &q_list_all, DB_ARGS(db_int(after_id), db_int(limit)), &r, err);
+	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		*last_id = db_col_int(r, 0);
+		json_array_append_new(*items, order_row_json(r));
+	}
+	db_done(r);
+	if (rc < 0) {
+		json_decref(*items);
+		*items = NULL;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* The new values: the stored ones with the patch applied and checked. */
+static int patch_apply(const struct order_patch *p, json_t *cur, const char **status, int64_t *promised,
+                       const char **mode, const char **terms, struct kf_error *err)
+{
+	*status = p->status ? p->status : json_string_value(json_object_get(cur, "status"));
+	*promised = p->has_promised_at ? p->promised_at
+	                               : json_integer_value(json_object_get(cur, "promised_at"));
+	*mode = p->shipping_mode ? p->shipping_mode : json_string_value(json_object_get(cur, "shipping_mode"));
+	*terms = p->shipping_terms ? p->shipping_terms
+	                           : json_string_value(json_object_get(cur, "shipping_terms"));
+	if (!status_valid(*status))
+		return bad(err, "", "status",
+		           "must be open, partially_shipped, shipped, delivered, cancelled or completed");
+	if (*promised < 0)
+		return bad(err, "", "promised_at", "must be a time");
+	if (!text_ok(*mode, 64, 0))
+		return bad(err, "", "shipping_mode", "must be at most 64 characters");
+	if (!text_ok(*terms, 64, 0))
+		return bad(err, "", "shipping_terms", "must be at most 64 characters");
+	return 0;
+}
+
+/* Cancelling is refused once anything shipped. */
+static int cancel_ok(json_t *cur, const char *status, struct kf_error *err)
+{
+	size_t i;
+	json_t *l;
+	if (strcmp(status, "cancelled") != 0)
+		return 0;
+	json_array_foreach(json_object_get(cur, "lines"), i,
+	                   l) if (json_integer_value(json_object_get(l, "quantity_shipped")) >
+	                          0) return kf_fail(err, KF_ECONFLICT, "order_shipped", "status",
+	                                            "the order has shipped; it cannot be cancelled");
+	return 0;
+}
+
+static int order_write(struct db *db, int64_t id, int64_t version, int64_t now, const char *status,
+                       int64_t promised, const char *mode, const char *terms, struct kf_error *err)
+{
+	int rc = db_exec(db, &q_update,
+	                 DB_ARGS(db_int(id), db_int(version), db_text(status), opt_time(promised),
+	                         db_text(mode), db_text(terms), db_int(now)),
+	                 err);
+	if (rc == 0)
+		return kf_fail(err, KF_ESTALE, "stale", NULL,
+		               "the order was changed by someone else; reload and try again");
+	return rc < 0 ? rc : 0;
+}
+
+int order_update(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,
+                 const struct order_patch *p, struct kf_error *err)
+{
+	json_t *before = NULL, *after = NULL;
+	const char *status = NULL, *mode = NULL, *terms = NULL;
+	int64_t promised = 0, v = 0;
+	int rc = db_begin(db, err);
+	if (rc < 0)
+		return rc;
+	rc = order_get_json(db, id, &before, &v, err);
+	if (rc == 0 && v != version)
+		rc = kf_fail(err, KF_ESTALE, "stale", NULL,
+		             "the order was changed by someone else; reload and try again");
+	if (rc == 0)
+		rc = patch_apply(p, before, &status, &promised, &mode, &terms, err);
+	if (rc == 0)
+		rc = cancel_ok(before, status, err);
+	if (rc == 0)
+		rc = order_write(db, id, version, now, status, promised, mode, terms, err);
+	if (rc == 0)
+		rc = order_get_json(db, id, &after, &v, err);
+	if (rc == 0)
+		rc = audit_record(db, a, now, "order.update", "order", id, before, after, err);
+	json_decref(before);
+	json_decref(after);
+	if (rc < 0) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db, err);
+}
+
+int order_customer(struct db *db, int64_t id, int64_t *customer_id, struct kf_error *err)
+{
+	int rc = db_query_int(db, &q_order_customer, DB_ARGS(db_int(id)), customer_id, err);
+	if (rc == KF_ENOTFOUND)
+		return kf_fail(err, KF_ENOTFOUND, "not_found", "order_id", "no such order");
+	return rc;
+}
+
+/* The status the lines say: n lines, all shipped / delivered counts, quantities moved. */
+static const char *status_from_lines(int64_t n, int64_t all_shipped, int64_t all_delivered, int64_t shipped,
+                                     int64_t delivered)
+{
+	if (n == 0)
+		return NULL;
+	if (all_delivered == n)
+		return "delivered";
+	if (all_shipped == n)
+		return "shipped";
+	if (shipped > 0 || delivered > 0)
+		return "partially_shipped";
+	return "open";
+}
+
+int order_refresh_status(struct db *db, int64_t id, int64_t now, const char *if_no_lines, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	const char *want = NULL;
+	int keep = 1;
+	int rc = db_query(db, &q_sums, DB_ARGS(db_int(id)), &r, err);
+	if (rc >= 0)
+		rc = db_next(r, err);
+	if (rc == 1) {
+		const char *cur = db_col_text(r, 6);
+		keep = !cur || strcmp(cur, "cancelled") == 0 || strcmp(cur, "completed") == 0;
+		want = status_from_lines(db_col_int(r, 0), db_col_int(r, 2), db_col_int(r, 3),
+		                         db_col_int(r, 4), db_col_int(r, 5));
+		if (db_col_int(r, 0) == 0)
+			want = if_no_lines;
+	}
+	db_done(r);
+	if (rc < 0 || keep || !want)
+		return rc < 0 ? rc : 0;
+	rc = db_exec(db, &q_set_status, DB_ARGS(db_int(id), db_text(want), db_int(now)), err);
+	return rc < 0 ? rc : 0;
+}
