@@ -172,16 +172,6 @@ static void run(struct req *req, struct resp *resp)
 		reply_error(resp, 500, "internal", NULL, "the handler gave no answer");
 }
 
-size_t http_body_cap(const char *method, const char *path, size_t dflt)
-{
-	struct route_match m;
-	int i = router_match(api_routes, api_routes_count, method, path, &m);
-	route_match_release(&m);
-	if (i >= 0 && (api_routes[i].flags & ROUTE_UPLOAD) && dflt < KF_MAX_UPLOAD_BYTES)
-		return KF_MAX_UPLOAD_BYTES;
-	return dflt;
-}
-
 void http_dispatch(struct req *req, struct resp *resp)
 {
 	struct route_match m;

@@ -6,6 +6,8 @@
  */
 #include "auth/rbac.h"
 #include "http/api.h"
+#include "http/router.h"
+#include "base/limits.h"
 #include "http/api_customers.h"
 #include "http/api_logistics.h"
 #include "http/api_tickets.h"
@@ -50,3 +52,14 @@ const struct route api_routes[] = {
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);
+
+/* The body cap of a request (see http.h); here so that the server needs the table, not dispatch.c. */
+size_t http_body_cap(const char *method, const char *path, size_t dflt)
+{
+	struct route_match m;
+	int i = router_match(api_routes, api_routes_count, method, path, &m);
+	route_match_release(&m);
+	if (i >= 0 && (api_routes[i].flags & ROUTE_UPLOAD) && dflt < KF_MAX_UPLOAD_BYTES)
+		return KF_MAX_UPLOAD_BYTES;
+	return dflt;
+}

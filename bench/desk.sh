@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Service-desk figures: create a ticket durably (synchronous=FULL semantics:
+# the answer is sent only after the WAL is fsynced, by group commit), GET a
+# ticket by id, the public tracking lookup, queue counts and the inbox
+# first page.  wrk -t1 -c32 on loopback, SQLite, release build.  Prints the
+# figures; never passes or fails on them.
+#
+#   bench/desk.sh [KEFU_BIN] [SECONDS] [WORKERS]
+# KF_BENCH_DB=path uses an existing database (e.g. a large demo one) instead
+# of a fresh one; its admin password must be in KF_BENCH_PASSWORD.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${1:-build/rel/kefu}
+secs=${2:-10}
+workers=${3:-2}
+tmp=$(mktemp -d)
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+db=${KF_BENCH_DB:-}
+pw=${KF_BENCH_PASSWORD:-}
+if [ -z "$db" ]; then
+	db=$tmp/bench.db
+	"$bin" init --db "$db" > "$tmp/init.txt"
+	pw=$(sed -n 's/^admin password: //p' "$tmp/init.txt")
+fi
+"$bin" serve --db "$db" --port 0 --workers "$workers" --access_log false > "$tmp/out.txt" 2> "$tmp/err.log" &
+pid=$!
+for _ in $(seq 300); do
+	port=$(sed -n 's|.*listening on http://[^:]*:\([0-9]*\)/.*|\1|p' "$tmp/out.txt")
+	[ -n "$port" ] && break
+	sleep 0.05
+done
+base=http://127.0.0.1:$port
+jar=$tmp/jar
+csrf=$(curl -s -c "$jar" -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$pw\"}" "$base/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')
+token=$(curl -s -b "$jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' -d '{"name":"bench"}' "$base/api/v1/me/tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+auth="Authorization: Bearer $token"
+
+report() {  # report LABEL WRK-OUTPUT
+	local rps p50 p99
+	rps=$(awk '/Requests\/sec/ {print $2}' <<<"$2")
+	p50=$(awk '$1=="50%" {print $2}' <<<"$2")
+	p99=$(awk '$1=="99%" {print $2}' <<<"$2")
+	printf '%-44s workers=%s  %10s req/s  p50 %-8s p99 %-8s %s\n' "$1" "$workers" "$rps" "$p50" "$p99" "$(grep -o 'status [0-9]*: [0-9]*' <<<"$2" | tr '\n' ' ')"
+}
+
+echo "$("$bin" version); $(nproc) cores; wrk -t1 -c32 -d${secs}s; SQLite (durable commits, group fsync); db $( [ -n "${KF_BENCH_DB:-}" ] && echo "$KF_BENCH_DB" || echo fresh)"
+body='{"type":"inquiry","subject":"我的包裹到哪里了 Where is my parcel","body":"订单 SO-1 三天没有物流更新，请帮忙查询。 No tracking update for three days.","channel":"api"}'
+out=$(BODY=$body TOKEN=$token wrk -t1 -c32 -d"${secs}s" --latency -s bench/wrk_post.lua "$base/api/v1/tickets")
+report "POST /api/v1/tickets (durable)" "$out"
+
+id=$(curl -s -H "$auth" "$base/api/v1/tickets?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+report "GET /api/v1/tickets/:id" "$(wrk -t1 -c32 -d"${secs}s" --latency -H "$auth" "$base/api/v1/tickets/$id")"
+
+curl -s -H "$auth" -H 'Content-Type: application/json' -d '{"number":"SO-BENCH-1","placed_at":1700000000,"lines":[{"sku":"MUG","quantity":1,"unit_price_minor":100}]}' "$base/api/v1/orders" > "$tmp/order.json"
+oid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$tmp/order.json")
+curl -s -H "$auth" -H 'Content-Type: application/json' -d "{\"order_id\":$oid,\"carrier\":\"SF Express\",\"tracking_number\":\"SF1000000001\",\"mode\":\"express\"}" "$base/api/v1/shipments" > /dev/null
+for st in info_received in_transit out_for_delivery; do
+	curl -s -H "$auth" -H 'Content-Type: application/json' -d "{\"at\":$((1700000000 + RANDOM)),\"status\":\"$st\",\"location\":\"上海\"}" "$base/api/v1/shipments/$(curl -s -H "$auth" "$base/api/v1/orders/$oid" | python3 -c 'import json,sys; print(json.load(sys.stdin)["shipments"][0]["id"])')/events" > /dev/null
+done
+report "GET /api/v1/track/:number (public)" "$(wrk -t1 -c32 -d"${secs}s" --latency "$base/api/v1/track/SF1000000001")"
+report "GET /api/v1/tickets/counts" "$(wrk -t1 -c32 -d"${secs}s" --latency -H "$auth" "$base/api/v1/tickets/counts")"
+report "GET /api/v1/tickets?state=new (first page)" "$(wrk -t1 -c32 -d"${secs}s" --latency -H "$auth" "$base/api/v1/tickets?state=new&limit=50")"
+report "GET /api/v1/search?q=包裹 (first page)" "$(wrk -t1 -c32 -d"${secs}s" --latency -H "$auth" "$base/api/v1/search?q=%E5%8C%85%E8%A3%B9&limit=20")"
+echo "tickets in the database: $(curl -s -H "$auth" "$base/api/v1/tickets/counts" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d)' | head -c 300)"
