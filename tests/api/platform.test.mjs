@@ -13,6 +13,8 @@ import { after, before, describe, test } from 'node:test';
 
 import {
 	BACKEND,
+	PG_URL,
+	resetPostgres,
 	assertError,
 	assertNoSanitizer,
 	cleanup,
@@ -101,8 +103,26 @@ describe('command line', () => {
 		}
 	});
 
-	it('kefu serve refuses a SQLite file that is not kefu\'s and leaves it unchanged', async (t) => {
-		if (BACKEND !== 'sqlite') return t.skip('sqlite only');
+	it('kefu serve refuses a PostgreSQL database that is not kefu\'s and leaves it unchanged', async () => {
+		if (BACKEND !== 'postgres') return; // the SQLite form of this test follows
+		await resetPostgres();
+		const psql = (sql) => run('psql', ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', PG_URL, '-c', sql], { rawEnv: process.env });
+		const mk = await psql("CREATE TABLE notes (id serial PRIMARY KEY, body text); INSERT INTO notes (body) VALUES ('hello');");
+		assert.equal(mk.code, 0, mk.stderr);
+		const dir = tmpDir();
+		const r = await kefu(['serve', '--db', PG_URL, '--port', '0'], { cwd: dir, timeout: 20_000 });
+		assertNoSanitizer(r.stderr);
+		assert.notEqual(r.code, 0, `kefu serve accepted a foreign database; stdout: ${r.stdout}`);
+		assert.match(r.stderr, /not a kefu database/);
+		const tables = await psql("SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'");
+		assert.equal(tables.stdout.trim(), 'notes', 'kefu created tables in a foreign database');
+		const rows = await psql('SELECT body FROM notes');
+		assert.equal(rows.stdout.trim(), 'hello');
+		await resetPostgres();
+	});
+
+	it('kefu serve refuses a SQLite file that is not kefu\'s and leaves it unchanged', async () => {
+		if (BACKEND !== 'sqlite') return; // the PostgreSQL form is the test above
 		const dir = tmpDir();
 		const file = path.join(dir, 'other.db');
 		const mk = await run('sqlite3', [file, 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES (\'hello\');']);
