@@ -64,4 +64,4 @@ report "GET /api/v1/track/:number (public)" "$(wrk -t1 -c32 -d"${secs}s" --laten
 report "GET /api/v1/tickets/counts" "$(wrk -t1 -c32 -d"${secs}s" --latency -H "$auth" "$base/api/v1/tickets/counts")"
 report "GET /api/v1/tickets?state=new (first page)" "$(wrk -t1 -c32 -d"${secs}s" --latency -H "$auth" "$base/api/v1/tickets?state=new&limit=50")"
 report "GET /api/v1/search?q=包裹 (first page)" "$(wrk -t1 -c32 -d"${secs}s" --latency -H "$auth" "$base/api/v1/search?q=%E5%8C%85%E8%A3%B9&limit=20")"
-echo "tickets in the database: $(curl -s -H "$auth" "$base/api/v1/tickets/counts" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d)' | head -c 300)"
+echo "tickets in the database: $(curl -s -H "$auth" "$base/api/v1/tickets/counts" | python3 -c "import json,sys; print(json.load(sys.stdin)[\"all\"])")"
