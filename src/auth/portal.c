@@ -83,6 +83,21 @@ int portal_authenticate(struct db *db, const char *login, const char *password, 
 	return 0;
 }
 
+static struct db_sql q_erase = DB_SQL(
+        "UPDATE customer_accounts SET disabled = 1, login = 'erased-' || CAST(id AS TEXT), display_name = '',"
+        " version = version + 1 WHERE customer_id = $1");
+static struct db_sql q_erase_sessions = DB_SQL(
+        "DELETE FROM sessions WHERE kind = 'customer'"
+        " AND principal_id IN (SELECT id FROM customer_accounts WHERE customer_id = $1)");
+
+int portal_accounts_erase(struct db *db, int64_t customer_id, struct kf_error *err)
+{
+	int rc = db_exec(db, &q_erase_sessions, DB_ARGS(db_int(customer_id)), err);
+	if (rc >= 0)
+		rc = db_exec(db, &q_erase, DB_ARGS(db_int(customer_id)), err);
+	return rc < 0 ? rc : 0;
+}
+
 int portal_account_get(struct db *db, int64_t id, json_t **out, struct kf_error *err)
 {
 	struct db_rows *r = NULL;

@@ -19,6 +19,12 @@ int portal_account_create(struct db *db, const struct actor *a, int64_t now, con
 /* KF_EAUTH unless login and password match an enabled account. */
 int portal_authenticate(struct db *db, const char *login, const char *password, int64_t *id,
                         struct kf_error *err);
+/*
+ * Erasure of a customer reaches their portal accounts: each is disabled,
+ * its login (an e-mail or phone) replaced by "erased-<id>", its sessions
+ * ended.
+ */
+int portal_accounts_erase(struct db *db, int64_t customer_id, struct kf_error *err);
 /* {id, login, display_name, customer_id} */
 int portal_account_get(struct db *db, int64_t id, json_t **out, struct kf_error *err);
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/portal.h"
 #include "crm/customer.h"
 #include "crm/timeline.h"
 #include "store/search.h"
@@ -220,6 +221,8 @@ static int erase_rows(struct db *db, int64_t id, int64_t now, struct kf_error *e
 		rc = timeline_erase(db, id, err);
 	if (rc == 0)
 		rc = search_remove(db, "customer", id, err);
+	if (rc == 0)
+		rc = portal_accounts_erase(db, id, err);
 	return rc < 0 ? rc : 0;
 }
 
