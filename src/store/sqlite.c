@@ -83,6 +83,8 @@ struct sqlite_rows {
 	int pending; /* db_query stepped once; the next db_next reports it */
 	int have_row; /* what that step found: 1 a row, 0 the end */
 	int finished; /* stepped past the last row, or failed */
+	int nparams; /* parameters of the statement, once param_idx is set */
+	int *param_idx; /* param_idx[i] = SQLite's index of "$i+1"; owned */
 };
 
 static struct sqlite_db *sqlite_downcast(struct db *db)
@@ -282,11 +284,9 @@ static void autocommit_end(struct sqlite_db *s, sqlite3_stmt *st)
 
 static int sqlite_tune(struct sqlite_db *s, const struct db_options *opt, struct kf_error *err)
 {
-	int rc = sqlite3_exec(s->conn,
-	                      "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
-	                      /* pages through mmap, not pread: every connection re-reads what another changed */
-	                      " PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384;",
-	                      NULL, NULL, NULL);
+	int rc = sqlite3_exec(
+	        s->conn, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+	        NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return sqlite_fail(s, rc, err);
 	if (strcmp(s->path, ":memory:") != 0)
@@ -366,6 +366,7 @@ static void sqlite_finalize(struct db_rows *rows)
 {
 	struct sqlite_rows *r = rows_downcast(rows);
 	sqlite3_finalize(r->st);
+	free(r->param_idx);
 	free(r);
 }
 
@@ -392,25 +393,42 @@ static int bind_one(sqlite3_stmt *st, int idx, const struct db_arg *a)
 }
 
 /* Reset the statement and bind args[i] to the parameter named $(i+1). */
+/*
+ * Map "$1".."$N" to SQLite's parameter indexes once per statement (SQLite
+ * numbers named parameters by first appearance, so "$2" may come first).
+ */
+static int map_params(struct sqlite_rows *r, struct kf_error *err)
+{
+	int n = sqlite3_bind_parameter_count(r->st);
+	r->param_idx = xcalloc((size_t)(n > 0 ? n : 1), sizeof(int));
+	for (int i = 0; i < n; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "$%d", i + 1);
+		r->param_idx[i] = sqlite3_bind_parameter_index(r->st, name);
+		if (r->param_idx[i] == 0) {
+			free(r->param_idx);
+			r->param_idx = NULL;
+			return kf_fail(err, KF_EDB, NULL, NULL, "sqlite: the statement has no %s", name);
+		}
+	}
+	r->nparams = n;
+	return 0;
+}
+
 static int sqlite_bind(struct sqlite_rows *r, const struct db_arg *args, int nargs, struct kf_error *err)
 {
 	struct sqlite_db *s = sqlite_downcast(r->rows.db);
 	sqlite3_reset(r->st);
-	sqlite3_clear_bindings(r->st);
 	r->pending = 0;
 	r->have_row = 0;
 	r->finished = 0;
-	int want = sqlite3_bind_parameter_count(r->st);
-	if (want != nargs)
+	if (!r->param_idx && map_params(r, err) < 0)
+		return KF_EDB;
+	if (r->nparams != nargs)
 		return kf_fail(err, KF_EDB, NULL, NULL, "sqlite: the statement takes %d parameters, %d given",
-		               want, nargs);
+		               r->nparams, nargs);
 	for (int i = 0; i < nargs; i++) {
-		char name[16];
-		snprintf(name, sizeof(name), "$%d", i + 1);
-		int idx = sqlite3_bind_parameter_index(r->st, name);
-		if (idx == 0)
-			return kf_fail(err, KF_EDB, NULL, NULL, "sqlite: the statement has no %s", name);
-		int rc = bind_one(r->st, idx, &args[i]);
+		int rc = bind_one(r->st, r->param_idx[i], &args[i]);
 		if (rc != SQLITE_OK)
 			return sqlite_fail(s, rc, err);
 	}
