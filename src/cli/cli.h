@@ -58,6 +58,7 @@ int cmd_permissions(int argc, char **argv);
 int cmd_customer(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_ticket(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 
 extern const struct cli_cmd cli_commands[];
 /* The command named name (it must exist). */

@@ -23,6 +23,8 @@ const struct cli_cmd cli_commands[] = {
 	  "Import CSV or JSON lines, streaming; all-or-nothing unless --skip-bad." },
 	{ "ticket", cmd_ticket, "kefu ticket list|show|create|reply|note|transition ...",
 	  "Work tickets from the command line." },
+	{ "demo", cmd_demo, "kefu demo --customers N [--seed S] [--db URL]",
+	  "Fill a freshly initialised database with realistic bilingual demo data (deterministic per seed)." },
 	{ "migrate", cmd_migrate, "kefu migrate [--check]",
 	  "Apply pending database migrations (or only report them)." },
 	{ "backup", cmd_backup, "kefu backup DEST", "Write a consistent copy of the database to DEST, online." },

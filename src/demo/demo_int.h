@@ -1,0 +1,88 @@
+/*
+ * demo_int.h - what the files of the demo generator share: the state of
+ * one run (struct demo_gen) and what one customer's orders leave for
+ * their tickets.  demo.c runs the batches and the staff; demo_crm.c
+ * writes a customer; demo_orders.c the orders and shipments;
+ * demo_tickets.c the tickets and their processes.
+ */
+#ifndef KF_DEMO_INT_H
+#define KF_DEMO_INT_H
+
+#include <stdint.h>
+
+#include "demo/demo.h"
+#include "demo/demo_names.h"
+#include "demo/demo_rng.h"
+#include "desk/ticket_state.h"
+
+#define DEMO_DAY 86400
+#define DEMO_MAX_AGENTS 8 /* agents who work tickets */
+#define DEMO_MAX_TEAMS 4
+#define DEMO_MAX_ORDERS 32 /* orders of one customer */
+#define DEMO_USER_SLOTS 64 /* ticket_counts keys by user id kept in memory */
+
+struct demo_agent {
+	int64_t id; /* users.id */
+	const char *username; /* wangfang */
+	const char *display; /* 王芳 */
+	int team; /* index into demo_gen.team_ids */
+	int english; /* works the English tickets */
+};
+
+struct demo_gen {
+	struct db *db;
+	const struct demo_opts *o;
+	struct demo_counts *c;
+	int64_t now; /* "today" */
+	struct demo_agent agents[DEMO_MAX_AGENTS];
+	int nagents;
+	int64_t team_ids[DEMO_MAX_TEAMS];
+	int64_t order_serial; /* next order number serial */
+	int64_t ship_serial; /* next tracking number serial */
+	/* ticket_counts of the current batch, added to the table at its commit */
+	int64_t n_all[TS_COUNT];
+	int64_t n_team[DEMO_MAX_TEAMS + 1][TS_COUNT]; /* [0] = no team, [i + 1] = team_ids[i] */
+	int64_t n_user[DEMO_USER_SLOTS][TS_COUNT]; /* by users.id; [0] = unassigned */
+};
+
+/* The customer being written, as its orders and tickets need it. */
+struct demo_customer {
+	int64_t id;
+	struct demo_person person;
+	int english; /* writes in English */
+	char tier; /* A, B or C */
+	const struct demo_place *place;
+	int64_t created_at;
+};
+
+/* One order of the customer, for the tickets that talk about it. */
+struct demo_order {
+	int64_t id;
+	char number[32];
+	int64_t placed_at;
+	int64_t total_minor;
+	const struct demo_product *product; /* the first line's product */
+	int64_t line_id; /* the first line */
+	int64_t line_qty;
+	int64_t line_price; /* the first line's unit price */
+	int64_t shipment_id; /* 0 = not shipped */
+	char tracking[DEMO_CONTACT_MAX];
+	const char *carrier;
+	int64_t delivered_at; /* 0 = not delivered */
+	int late; /* delivered after its ETA, or still out past it */
+};
+
+/* demo_crm.c: the customer with identities, addresses, preferences, tags, consents, search doc. */
+int demo_customer_write(struct demo_gen *g, struct demo_rng *r, int64_t serial, struct demo_customer *cu,
+                        struct kf_error *err);
+/* demo_orders.c: n orders of cu with lines, shipments, events, notices, jobs; into out[0..n). */
+int demo_orders_write(struct demo_gen *g, struct demo_rng *r, const struct demo_customer *cu, int n,
+                      struct demo_order *out, struct kf_error *err);
+/* demo_tickets.c: n tickets of cu about its orders. */
+int demo_tickets_write(struct demo_gen *g, struct demo_rng *r, const struct demo_customer *cu,
+                       const struct demo_order *orders, int norders, int n, struct kf_error *err);
+
+/* "YYYY-MM-DD" (UTC) of t into out (11 bytes). */
+void demo_date(int64_t t, char out[11]);
+
+#endif

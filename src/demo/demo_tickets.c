@@ -1,0 +1,521 @@
+/*
+ * demo_tickets.c - a demo customer's tickets: every type, every state,
+ * with a conversation (the customer's message, the agent's replies, an
+ * internal note) from demo_text.c, the ticket events of its state
+ * changes, the complaint, return and claim records of its process, the
+ * timeline row and the search document ticket_create writes.  Writes
+ * desk's tables directly (see demo.h); the queue counters are summed in
+ * struct demo_gen and written at the batch's commit by demo.c.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "crm/timeline.h"
+#include "demo/demo_int.h"
+#include "demo/demo_text.h"
+#include "desk/ticket.h"
+#include "store/db.h"
+#include "store/search.h"
+#include "base/banned.h"
+
+#define MIN 60
+#define HOUR 3600
+
+static struct db_sql q_ticket = DB_SQL(
+        "INSERT INTO tickets (type, state, priority, prio, category_id, channel, subject, customer_id, order_id,"
+        " shipment_id, team_id, assignee_id, language, created_by_kind, created_by_id, created_at, updated_at,"
+        " first_response_at, resolved_at, closed_at, version)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+        " RETURNING id");
+static struct db_sql q_message = DB_SQL(
+        "INSERT INTO ticket_messages (ticket_id, kind, author_kind, author_id, author_name, body, created_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7)");
+static struct db_sql q_event = DB_SQL(
+        "INSERT INTO ticket_events (ticket_id, at, actor_kind, actor_id, actor_name, action, before_json,"
+        " after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+static struct db_sql q_complaint = DB_SQL(
+        "INSERT INTO complaints (ticket_id, step, acknowledged_at, classified_at, category_id,"
+        " investigation_notes, root_cause, responsible_department, solution, compensation_minor, implemented_at,"
+        " customer_confirmation, customer_confirmed_at, feedback_to_department_at, archived_at, created_at,"
+        " updated_at, version) VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $3, $15,"
+        " $16)");
+static struct db_sql q_return = DB_SQL(
+        "INSERT INTO return_requests (ticket_id, order_id, reason, action, status, return_tracking_number,"
+        " inspection_result, inspection_notes, refund_minor, lines_value_minor, delivered_at, window_deadline_at,"
+        " created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
+        " $15) RETURNING id");
+static struct db_sql q_return_line = DB_SQL(
+        "INSERT INTO return_lines (return_id, order_line_id, quantity, unit_price_minor) VALUES ($1, $2, 1, $3)");
+static struct db_sql q_claim = DB_SQL(
+        "INSERT INTO claims (ticket_id, shipment_id, kind, declared_value_minor, decision, decision_reason,"
+        " payout_minor, carrier_recovery_minor, carrier_recovery_status, decided_by, decided_at, created_at,"
+        " updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)");
+
+/* One ticket, decided before anything is written. */
+struct plan {
+	const char *type;
+	enum ticket_state state;
+	const struct demo_script *s;
+	const struct demo_order *o; /* NULL = about no order */
+	const struct demo_agent *agent; /* NULL = unassigned */
+	int team; /* index into g->team_ids */
+	const char *priority, *channel, *lang;
+	int prio; /* the index of priority, tickets.prio */
+	int64_t t0, reply, follow, close, resolved, closed, updated, first_response;
+	struct demo_vars v;
+	char subject[TICKET_SUBJECT_MAX + 1];
+};
+
+static const char *const priorities[] = { "low", "normal", "high", "urgent" };
+
+/* Never in the future: a minute before "today" at the latest. */
+static int64_t past(const struct demo_gen *g, int64_t t)
+{
+	return t < g->now - MIN ? t : g->now - MIN;
+}
+
+static const char *pick_type(struct demo_rng *r)
+{
+	static const struct {
+		const char *type;
+		int weight;
+	} w[] = { { "inquiry", 38 },   { "complaint", 15 }, { "return", 12 }, { "claim", 7 },
+		  { "suggestion", 6 }, { "follow_up", 12 }, { "care", 10 } };
+	int v = (int)demo_rng_below(r, 100);
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		if (v < w[i].weight)
+			return w[i].type;
+		v -= w[i].weight;
+	}
+	return "inquiry";
+}
+
+static enum ticket_state pick_state(struct demo_rng *r)
+{
+	static const int w[TS_COUNT] = { 6, 10, 7, 5, 12, 60 };
+	int v = (int)demo_rng_below(r, 100);
+	for (int s = 0; s < TS_COUNT; s++) {
+		if (v < w[s])
+			return (enum ticket_state)s;
+		v -= w[s];
+	}
+	return TS_CLOSED;
+}
+
+/* An order to talk about, preferring shipped ones (delivered ones for returns). */
+static const struct demo_order *pick_order(struct demo_rng *r, const struct demo_order *o, int n, int delivered)
+{
+	if (n == 0)
+		return NULL;
+	int start = (int)demo_rng_below(r, (uint64_t)n);
+	for (int i = 0; i < n; i++) {
+		const struct demo_order *c = &o[(start + i) % n];
+		if (delivered ? c->delivered_at != 0 : c->shipment_id != 0)
+			return c;
+	}
+	return delivered ? NULL : &o[start];
+}
+
+/* The team of a ticket: pre-sales, after-sales, logistics, the English desk. */
+static int team_of(const struct plan *p)
+{
+	if (strcmp(p->lang, "en") == 0)
+		return 3;
+	if (strcmp(p->type, "claim") == 0 || p->s->category_id == 25 || p->s->category_id == 7)
+		return 2;
+	if (strcmp(p->type, "inquiry") == 0 || strcmp(p->type, "suggestion") == 0)
+		return 0;
+	return 1;
+}
+
+static void pick_agent(struct demo_gen *g, struct demo_rng *r, struct plan *p)
+{
+	int start = (int)demo_rng_below(r, (uint64_t)g->nagents);
+	p->agent = NULL;
+	if (p->state == TS_NEW && demo_rng_chance(r, 50))
+		return; /* not routed yet */
+	for (int i = 0; i < g->nagents; i++)
+		if (g->agents[(start + i) % g->nagents].team == p->team)
+			p->agent = &g->agents[(start + i) % g->nagents];
+}
+
+/* When things happened: open tickets are recent, finished ones anywhere in the past. */
+static void plan_times(struct demo_gen *g, struct demo_rng *r, const struct demo_customer *cu, struct plan *p)
+{
+	int done = p->state == TS_RESOLVED || p->state == TS_CLOSED;
+	if (!done) {
+		p->t0 = g->now - demo_rng_range(r, 10 * MIN, (p->state == TS_NEW ? 2 : 10) * DEMO_DAY);
+	} else {
+		int64_t base = p->o ? (p->o->delivered_at ? p->o->delivered_at : p->o->placed_at)
+		                    : g->now - demo_rng_range(r, 3, 365) * DEMO_DAY;
+		p->t0 = base + demo_rng_range(r, HOUR, 5 * DEMO_DAY);
+		if (p->t0 > g->now - 3 * DEMO_DAY)
+			p->t0 = g->now - 3 * DEMO_DAY - (int64_t)demo_rng_below(r, DEMO_DAY);
+	}
+	if (p->t0 < cu->created_at)
+		p->t0 = cu->created_at + HOUR;
+	p->reply = past(g, p->t0 + demo_rng_range(r, 5 * MIN, 6 * HOUR));
+	p->follow = past(g, p->reply + demo_rng_range(r, 10 * MIN, DEMO_DAY));
+	p->close = past(g, p->follow + demo_rng_range(r, 10 * MIN, DEMO_DAY));
+	p->resolved = done ? p->close + MIN : 0;
+	p->closed = p->state == TS_CLOSED ? past(g, p->resolved + demo_rng_range(r, 2, 7) * DEMO_DAY) : 0;
+}
+
+static void plan_ticket(struct demo_gen *g, struct demo_rng *r, const struct demo_customer *cu,
+                        const struct demo_order *orders, int norders, struct plan *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->type = pick_type(r);
+	p->state = pick_state(r);
+	p->lang = cu->english ? "en" : "zh";
+	p->o = pick_order(r, orders, norders, strcmp(p->type, "return") == 0);
+	if ((strcmp(p->type, "return") == 0 && !p->o) ||
+	    (strcmp(p->type, "claim") == 0 && (!p->o || !p->o->shipment_id)))
+		p->type = "inquiry";
+	if (strcmp(p->type, "care") == 0 || strcmp(p->type, "suggestion") == 0)
+		p->o = NULL;
+	p->s = demo_script(r, p->type, p->lang);
+	p->team = team_of(p);
+	pick_agent(g, r, p);
+	int prio = strcmp(p->type, "complaint") == 0 || strcmp(p->type, "claim") == 0 ? 2 : 1;
+	if (prio == 2 && demo_rng_chance(r, 60))
+		prio = cu->tier == 'A' && demo_rng_chance(r, 20) ? 3 : 1;
+	if (prio == 1 && demo_rng_chance(r, 10))
+		prio = 0;
+	p->prio = prio;
+	p->priority = priorities[prio];
+	static const char *const channels[] = { "email", "web_form", "chat", "phone", "social", "portal" };
+	int system = strcmp(p->type, "care") == 0 || strcmp(p->type, "follow_up") == 0;
+	p->channel = system ? "system" : channels[demo_rng_below(r, 6)];
+	plan_times(g, r, cu, p);
+	p->v = (struct demo_vars){ p->o ? p->o->number : "",
+		                   p->o ? p->o->tracking : "",
+		                   p->o ? (cu->english ? p->o->product->name_en : p->o->product->name_zh) : "",
+		                   p->o && p->o->carrier ? p->o->carrier : "",
+		                   cu->person.name,
+		                   p->agent ? p->agent->display : g->agents[0].display };
+	demo_expand(p->s->subject, &p->v, p->subject, sizeof(p->subject));
+}
+
+static struct db_arg opt(int64_t v)
+{
+	return v > 0 ? db_int(v) : db_null();
+}
+
+/* The version a ticket has after its history: created, first reply, each state change. */
+static int64_t version_of(const struct plan *p, int nstates)
+{
+	return 1 + (p->first_response ? 1 : 0) + nstates;
+}
+
+static int insert_ticket(struct demo_gen *g, const struct demo_customer *cu, const struct plan *p,
+                         int nstates, int64_t *id, struct kf_error *err)
+{
+	int phone = strcmp(p->channel, "phone") == 0 && p->agent;
+	return db_query_int(
+	        g->db, &q_ticket,
+	        DB_ARGS(db_text(p->type), db_text(ticket_state_name(p->state)), db_text(p->priority),
+	                db_int(p->prio), opt(p->s->category_id), db_text(p->channel), db_text(p->subject),
+	                db_int(cu->id), opt(p->o ? p->o->id : 0), opt(p->o ? p->o->shipment_id : 0),
+	                db_int(g->team_ids[p->team]), opt(p->agent ? p->agent->id : 0), db_text(p->lang),
+	                db_text(phone ? "staff" : "system"), db_int(phone ? p->agent->id : 0), db_int(p->t0),
+	                db_int(p->updated), opt(p->first_response), opt(p->resolved), opt(p->closed),
+	                db_int(version_of(p, nstates))),
+	        id, err);
+}
+
+static int message(struct demo_gen *g, int64_t id, const char *kind, const char *author_kind,
+                   int64_t author_id, const char *author, const char *tmpl, const struct plan *p, int64_t at,
+                   struct kf_error *err)
+{
+	char body[DEMO_TEXT_MAX];
+	demo_expand(tmpl, &p->v, body, sizeof(body));
+	int rc = db_exec(g->db, &q_message,
+	                 DB_ARGS(db_int(id), db_text(kind), db_text(author_kind), db_int(author_id),
+	                         db_text(author), db_text(body), db_int(at)),
+	                 err);
+	if (rc < 0)
+		return rc;
+	g->c->messages++;
+	return 0;
+}
+
+static int staff_says(struct demo_gen *g, int64_t id, const char *kind, const char *tmpl,
+                      const struct plan *p, int64_t at, struct kf_error *err)
+{
+	const struct demo_agent *a = p->agent ? p->agent : &g->agents[0];
+	return message(g, id, kind, "staff", a->id, a->display, tmpl, p, at, err);
+}
+
+/* The conversation so far, by state. */
+static int conversation(struct demo_gen *g, struct demo_rng *r, const struct demo_customer *cu, int64_t id,
+                        const struct plan *p, struct kf_error *err)
+{
+	int system = strcmp(p->channel, "system") == 0;
+	int done = p->state == TS_RESOLVED || p->state == TS_CLOSED;
+	int rc = system
+	        ? message(g, id, "note", "system", 0, "kefu", p->s->opening, p, p->t0, err)
+	        : message(g, id, "customer", "customer", 0, cu->person.name, p->s->opening, p, p->t0, err);
+	if (rc < 0 || p->state == TS_NEW)
+		return rc;
+	rc = staff_says(g, id, "public", p->s->reply, p, p->reply, err);
+	if (rc == 0 && (p->state == TS_PENDING_INTERNAL || (done && demo_rng_chance(r, 40))))
+		rc = staff_says(g, id, "note", p->s->note, p, p->reply + MIN, err);
+	if (rc == 0 && (done || (p->state == TS_OPEN && demo_rng_chance(r, 50))))
+		rc = message(g, id, "customer", system ? "staff" : "customer", 0, cu->person.name,
+		             p->s->followup, p, p->follow, err);
+	if (rc == 0 && done)
+		rc = staff_says(g, id, "public", p->s->closing, p, p->close, err);
+	return rc;
+}
+
+static int event(struct demo_gen *g, int64_t id, const struct plan *p, int64_t at, const char *action,
+                 const char *before, const char *after, struct kf_error *err)
+{
+	const struct demo_agent *a = p->agent ? p->agent : &g->agents[0];
+	int rc = db_exec(g->db, &q_event,
+	                 DB_ARGS(db_int(id), db_int(at), db_text("staff"), db_int(a->id),
+	                         db_text(a->username), db_text(action), db_text(before), db_text(after)),
+	                 err);
+	if (rc < 0)
+		return rc;
+	g->c->ticket_events++;
+	return 0;
+}
+
+static int state_event(struct demo_gen *g, int64_t id, const struct plan *p, int64_t at,
+                       enum ticket_state from, enum ticket_state to, struct kf_error *err)
+{
+	char b[48], a[48];
+	snprintf(b, sizeof(b), "{\"state\":\"%s\"}", ticket_state_name(from));
+	snprintf(a, sizeof(a), "{\"state\":\"%s\"}", ticket_state_name(to));
+	return event(g, id, p, at, "state", b, a, err);
+}
+
+/* The "create" event carries the ticket as it was created, like ticket_create's. */
+static int create_event(struct demo_gen *g, const struct demo_customer *cu, int64_t id, const struct plan *p,
+                        struct kf_error *err)
+{
+	struct ticket t;
+	memset(&t, 0, sizeof(t));
+	t.id = id;
+	snprintf(t.type, sizeof(t.type), "%s", p->type);
+	t.state = TS_NEW;
+	snprintf(t.priority, sizeof(t.priority), "%s", p->priority);
+	t.category_id = p->s->category_id;
+	snprintf(t.channel, sizeof(t.channel), "%s", p->channel);
+	snprintf(t.subject, sizeof(t.subject), "%s", p->subject);
+	t.customer_id = cu->id;
+	t.order_id = p->o ? p->o->id : 0;
+	t.shipment_id = p->o ? p->o->shipment_id : 0;
+	snprintf(t.language, sizeof(t.language), "%s", p->lang);
+	snprintf(t.created_by_kind, sizeof(t.created_by_kind), "system");
+	t.created_at = t.updated_at = p->t0;
+	t.version = 1;
+	json_t *j = ticket_to_json(&t);
+	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	int rc = db_exec(g->db, &q_event,
+	                 DB_ARGS(db_int(id), db_int(p->t0), db_text("system"), db_int(0), db_text("kefu"),
+	                         db_text("create"), db_null(), db_text(s)),
+	                 err);
+	free(s);
+	json_decref(j);
+	if (rc < 0)
+		return rc;
+	g->c->ticket_events++;
+	return 0;
+}
+
+/* The state path new -> open -> (pending_*) | resolved (-> closed); returns the number of hops. */
+static int state_path(const struct plan *p, enum ticket_state path[4], int64_t at[4])
+{
+	int n = 0;
+	if (p->state == TS_NEW)
+		return 0;
+	path[n] = TS_OPEN, at[n++] = p->reply;
+	if (p->state == TS_PENDING_CUSTOMER)
+		path[n] = TS_PENDING_CUSTOMER, at[n++] = p->reply + 30;
+	if (p->state == TS_PENDING_INTERNAL)
+		path[n] = TS_PENDING_INTERNAL, at[n++] = p->reply + MIN + 30;
+	if (p->state == TS_RESOLVED || p->state == TS_CLOSED)
+		path[n] = TS_RESOLVED, at[n++] = p->resolved;
+	if (p->state == TS_CLOSED)
+		path[n] = TS_CLOSED, at[n++] = p->closed;
+	return n;
+}
+
+static int events(struct demo_gen *g, const struct demo_customer *cu, int64_t id, const struct plan *p,
+                  const enum ticket_state *path, const int64_t *at, int n, struct kf_error *err)
+{
+	int rc = create_event(g, cu, id, p, err);
+	enum ticket_state from = TS_NEW;
+	for (int i = 0; i < n && rc == 0; i++) {
+		rc = state_event(g, id, p, at[i], from, path[i], err);
+		from = path[i];
+	}
+	return rc;
+}
+
+/* ---- the processes ---- */
+
+static int complaint_row(struct demo_gen *g, struct demo_rng *r, int64_t id, const struct plan *p,
+                         struct kf_error *err)
+{
+	static const char *const steps[] = { "received", "initial_handling", "investigation",
+		                             "solution", "implementation",   "archived" };
+	int step = p->state == TS_OPEN            ? 1 + (int)demo_rng_below(r, 2)
+	        : p->state == TS_PENDING_CUSTOMER ? 3
+	        : p->state == TS_PENDING_INTERNAL ? 2
+	        : p->state == TS_RESOLVED         ? 4
+	                                          : 5;
+	const struct demo_rca *rca = demo_rca(p->s->category_id);
+	int solved = step >= 3, done = step >= 4, closed = step == 5;
+	int64_t comp = solved && demo_rng_chance(r, 40) ? demo_rng_range(r, 1, 10) * 1000 : 0;
+	int rc = db_exec(
+	        g->db, &q_complaint,
+	        DB_ARGS(db_int(id), db_text(steps[step]), db_int(p->reply), opt(p->s->category_id),
+	                db_text(step >= 2 ? p->s->note : NULL), db_text(solved ? rca->root_cause : NULL),
+	                db_text(solved ? rca->department : NULL), db_text(solved ? rca->solution : NULL),
+	                db_int(comp), opt(done ? p->resolved : 0), db_text(closed ? "accepted" : NULL),
+	                opt(closed ? p->closed : 0), opt(done ? p->resolved : 0), opt(closed ? p->closed : 0),
+	                db_int(p->updated), db_int(1 + step)),
+	        err);
+	if (rc < 0)
+		return rc;
+	g->c->complaints++;
+	return 0;
+}
+
+static int return_row(struct demo_gen *g, struct demo_rng *r, int64_t id, const struct plan *p,
+                      struct kf_error *err)
+{
+	int exchange = p->s->category_id == 20, rejected = demo_rng_chance(r, 8);
+	int done = p->state == TS_RESOLVED || p->state == TS_CLOSED;
+	int stage = done ? 3 : p->state == TS_PENDING_INTERNAL ? 2 : 1; /* authorised, received, final */
+	const char *status = stage == 1 ? "authorised"
+	        : stage == 2            ? "received"
+	        : rejected              ? "rejected"
+	        : exchange              ? "exchanged"
+	                                : "refunded";
+	char rtn[DEMO_CONTACT_MAX];
+	snprintf(rtn, sizeof(rtn), "SF1%012lld", (long long)demo_scramble(g->ship_serial++, 12));
+	int64_t value = p->o->line_price, rid = 0;
+	int refunded = strcmp(status, "refunded") == 0;
+	int rc = db_query_int(
+	        g->db, &q_return,
+	        DB_ARGS(db_int(id), db_int(p->o->id), db_text(p->s->subject),
+	                db_text(exchange ? "exchange" : "refund"), db_text(status),
+	                db_text(stage >= 2 ? rtn : NULL), db_text(done ? (rejected ? "used" : "ok") : NULL),
+	                db_text(done ? (rejected ? "商品已使用，不符合退货条件" : "商品完好，吊牌齐全") : NULL),
+	                refunded ? db_int(value) : db_null(), db_int(value), db_int(p->o->delivered_at),
+	                db_int(p->o->delivered_at + 7 * DEMO_DAY), db_int(p->reply), db_int(p->updated),
+	                db_int(1 + stage + (done ? 1 : 0))),
+	        &rid, err);
+	if (rc == 0)
+		rc = db_exec(g->db, &q_return_line,
+		             DB_ARGS(db_int(rid), db_int(p->o->line_id), db_int(value)), err);
+	if (rc < 0)
+		return rc;
+	g->c->returns++;
+	return 0;
+}
+
+static int claim_row(struct demo_gen *g, struct demo_rng *r, int64_t id, const struct plan *p,
+                     struct kf_error *err)
+{
+	int cat = p->s->category_id, done = p->state == TS_RESOLVED || p->state == TS_CLOSED;
+	int v = (int)demo_rng_below(r, 10);
+	const char *decision = !done ? "pending"
+	        : v < 7              ? "approved"
+	        : v < 9              ? "partially_approved"
+	                             : "rejected";
+	int64_t declared = p->o->total_minor;
+	int64_t payout = !done ? 0 : v < 7 ? declared : v < 9 ? declared / 2 : 0;
+	const char *recovery = payout == 0 ? "none" : demo_rng_chance(r, 50) ? "recovered" : "claimed";
+	const struct demo_agent *a = p->agent ? p->agent : &g->agents[0];
+	int rc = db_exec(g->db, &q_claim,
+	                 DB_ARGS(db_int(id), db_int(p->o->shipment_id),
+	                         db_text(cat == 10          ? "loss"
+	                                         : cat == 6 ? "late"
+	                                                    : "damage"),
+	                         db_int(declared), db_text(decision),
+	                         db_text(!done           ? NULL
+	                                         : v < 9 ? "凭证齐全，承运商责任"
+	                                                 : "凭证不足，无法认定运输损坏"),
+	                         db_int(payout), db_int(strcmp(recovery, "recovered") == 0 ? payout : 0),
+	                         db_text(recovery), opt(done ? a->id : 0), opt(done ? p->resolved : 0),
+	                         db_int(p->reply), db_int(p->updated), db_int(done ? 2 : 1)),
+	                 err);
+	if (rc < 0)
+		return rc;
+	g->c->claims++;
+	return 0;
+}
+
+static int process(struct demo_gen *g, struct demo_rng *r, int64_t id, const struct plan *p,
+                   struct kf_error *err)
+{
+	if (p->state == TS_NEW)
+		return 0;
+	if (strcmp(p->type, "complaint") == 0)
+		return complaint_row(g, r, id, p, err);
+	if (strcmp(p->type, "return") == 0)
+		return return_row(g, r, id, p, err);
+	if (strcmp(p->type, "claim") == 0)
+		return claim_row(g, r, id, p, err);
+	return 0;
+}
+
+static void count(struct demo_gen *g, const struct plan *p)
+{
+	int64_t user = p->agent ? p->agent->id : 0;
+	g->n_all[p->state]++;
+	g->n_team[p->team + 1][p->state]++;
+	if (user >= 0 && user < DEMO_USER_SLOTS)
+		g->n_user[user][p->state]++;
+	g->c->tickets++;
+}
+
+static int one_ticket(struct demo_gen *g, struct demo_rng *r, const struct demo_customer *cu,
+                      const struct demo_order *orders, int norders, struct kf_error *err)
+{
+	struct plan p;
+	enum ticket_state path[4];
+	int64_t at[4], id = 0;
+	char opening[DEMO_TEXT_MAX];
+	plan_ticket(g, r, cu, orders, norders, &p);
+	int n = state_path(&p, path, at);
+	p.first_response = p.state == TS_NEW ? 0 : p.reply;
+	p.updated = n ? at[n - 1] : p.t0;
+	if (p.state == TS_OPEN)
+		p.updated = p.follow; /* the customer may have answered */
+	int rc = insert_ticket(g, cu, &p, n, &id, err);
+	if (rc == 0)
+		rc = conversation(g, r, cu, id, &p, err);
+	if (rc == 0)
+		rc = events(g, cu, id, &p, path, at, n, err);
+	if (rc == 0)
+		rc = process(g, r, id, &p, err);
+	if (rc == 0)
+		rc = timeline_add(g->db, cu->id, p.t0, "ticket", id, p.subject, err);
+	demo_expand(p.s->opening, &p.v, opening, sizeof(opening));
+	if (rc == 0)
+		rc = search_put(g->db, "ticket", id, 0, p.subject, opening, p.t0, err);
+	if (rc < 0)
+		return rc;
+	count(g, &p);
+	g->c->timeline++;
+	g->c->search_docs++;
+	return 0;
+}
+
+int demo_tickets_write(struct demo_gen *g, struct demo_rng *r, const struct demo_customer *cu,
+                       const struct demo_order *orders, int norders, int n, struct kf_error *err)
+{
+	int rc = 0;
+	for (int i = 0; i < n && rc == 0; i++)
+		rc = one_ticket(g, r, cu, orders, norders, err);
+	return rc;
+}

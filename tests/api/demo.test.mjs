@@ -1,0 +1,145 @@
+// demo.test.mjs - `kefu demo`: the generated data set through the API.
+// A fresh database gets `kefu demo --customers 200 --seed 7`; then the
+// tickets of every type and state, the queue counts, a customer's
+// timeline, search in Chinese, public tracking and orders with their
+// lines must all be there.  Two fresh databases with the same seed get
+// the same counts.
+//
+//   KF_TEST_BIN=build/asan/kefu node --test --test-concurrency=1 tests/api/demo.test.mjs
+//   scripts/with-pg.sh env KF_TEST_BACKEND=postgres node --test --test-concurrency=1 tests/api/demo.test.mjs
+
+import assert from 'node:assert/strict';
+import { after, before, describe } from 'node:test';
+
+import { Client, cleanup, freshDb, kefu, kefuOk, startServer, withLogs } from './lib.mjs';
+
+after(cleanup);
+
+const TYPES = ['inquiry', 'complaint', 'return', 'claim', 'suggestion', 'follow_up', 'care'];
+const STATES = ['new', 'open', 'pending_customer', 'pending_internal', 'resolved', 'closed'];
+const DEMO_ARGS = ['--customers', '200', '--seed', '7'];
+const PASSWORD = 'demo-password-1';
+
+/** Run kefu demo on db; returns its stdout. */
+async function demo(db) {
+	const r = await kefuOk(['demo', ...DEMO_ARGS, '--db', db.url], { cwd: db.dir, timeout: 300_000 });
+	return r.stdout;
+}
+
+/** The count lines of kefu demo's report, without the timing. */
+function countsOf(stdout) {
+	return stdout
+		.split('\n')
+		.filter((l) => /\d/.test(l) && !/ rows in /.test(l))
+		.join('\n');
+}
+
+/** Every item of a paged list. */
+async function all(client, url) {
+	const out = [];
+	let cursor = '';
+	for (let i = 0; i < 1000; i++) {
+		const sep = url.includes('?') ? '&' : '?';
+		const res = await client.expect(200, 'GET', `${url}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+		out.push(...res.json.items);
+		if (!res.json.next_cursor) return out;
+		cursor = res.json.next_cursor;
+	}
+	throw new Error(`${url}: the list never ended`);
+}
+
+describe('kefu demo', () => {
+	let srv, admin, agent, firstStdout;
+	const it = withLogs(() => [srv]);
+
+	before(async () => {
+		const db = await freshDb();
+		firstStdout = await demo(db);
+		srv = await startServer({ db });
+		admin = new Client(srv, 'admin');
+		await admin.login('admin', db.adminPassword);
+		agent = new Client(srv, 'agent');
+		await agent.login('wangfang', PASSWORD);
+	});
+
+	it('prints the counts and the demo-only password', () => {
+		assert.match(firstStdout, /200 customers/);
+		assert.match(firstStdout, /DEMO ONLY/);
+		assert.match(firstStdout, new RegExp(PASSWORD));
+	});
+
+	it('refuses a database that already has customers', async () => {
+		const r = await kefu(['demo', ...DEMO_ARGS, '--db', srv.db.url], { cwd: srv.db.dir });
+		assert.equal(r.code, 1, r.stdout + r.stderr);
+		assert.match(r.stderr, /already has 200 customers/);
+	});
+
+	it('rejects a bad --customers with exit 2', async () => {
+		const r = await kefu(['demo', '--customers', 'lots', '--db', srv.db.url], { cwd: srv.db.dir });
+		assert.equal(r.code, 2, r.stdout + r.stderr);
+	});
+
+	it('has tickets of every type in every state, and the counts agree', async () => {
+		const counts = (await admin.expect(200, 'GET', '/api/v1/tickets/counts')).json;
+		for (const state of STATES) {
+			let total = 0;
+			for (const type of TYPES) {
+				const items = await all(admin, `/api/v1/tickets?type=${type}&state=${state}`);
+				assert.ok(items.length > 0, `no ${type} ticket in state ${state}`);
+				for (const t of items) assert.equal(t.state, state);
+				total += items.length;
+			}
+			assert.equal(counts.all[state], total, `counts.all.${state}`);
+		}
+	});
+
+	it('tickets have conversations, in Chinese and English', async () => {
+		const closed = await all(admin, '/api/v1/tickets?type=complaint&state=closed');
+		const t = closed[0];
+		const msgs = (await admin.expect(200, 'GET', `/api/v1/tickets/${t.id}/messages`)).json.items;
+		assert.ok(msgs.length >= 3, `closed complaint ${t.id} has ${msgs.length} messages`);
+		const tickets = await all(admin, '/api/v1/tickets?type=inquiry');
+		assert.ok(tickets.some((x) => x.language === 'en'), 'no English ticket');
+		assert.ok(tickets.some((x) => /[\u4e00-\u9fff]/.test(x.subject)), 'no Chinese subject');
+	});
+
+	it("a customer's timeline is not empty", async () => {
+		const t = (await all(admin, '/api/v1/tickets?type=return&state=closed'))[0];
+		const res = await admin.expect(200, 'GET', `/api/v1/customers/${t.customer_id}/timeline`);
+		const kinds = new Set(res.json.items.map((i) => i.kind));
+		assert.ok(kinds.has('ticket') && kinds.has('order'), `timeline kinds: ${[...kinds]}`);
+	});
+
+	it('search finds a Chinese word of the conversations', async () => {
+		const res = await admin.expect(200, 'GET', `/api/v1/search?q=${encodeURIComponent('快递')}`);
+		assert.ok(res.json.items.length > 0, 'nothing found for 快递');
+		const refund = await admin.expect(200, 'GET', `/api/v1/search?q=${encodeURIComponent('退款')}&kind=ticket`);
+		assert.ok(refund.json.items.length > 0, 'no ticket found for 退款');
+	});
+
+	it('public tracking works for a generated tracking number', async () => {
+		const t = (await all(admin, '/api/v1/tickets?type=claim&state=closed'))[0];
+		const ship = await admin.expect(200, 'GET', `/api/v1/shipments/${t.shipment_id}`);
+		const number = ship.json.tracking_number;
+		const anon = new Client(srv, 'anonymous');
+		const res = await anon.expect(200, 'GET', `/api/v1/track/${encodeURIComponent(number)}`);
+		assert.ok(res.json.events.length > 0, `no events for ${number}`);
+	});
+
+	it('orders have lines and totals that add up', async () => {
+		const orders = (await admin.expect(200, 'GET', '/api/v1/orders?limit=20')).json.items;
+		assert.ok(orders.length > 0);
+		for (const o of orders.slice(0, 10)) {
+			const full = (await admin.expect(200, 'GET', `/api/v1/orders/${o.id}`)).json;
+			assert.ok(full.lines.length > 0, `order ${o.id} has no lines`);
+			const sum = full.lines.reduce((s, l) => s + l.quantity * l.unit_price_minor, 0);
+			assert.equal(full.total_minor, sum, `order ${o.id} total`);
+		}
+	});
+
+	it('the same seed on another fresh database gives the same counts', async () => {
+		const db2 = await freshDb();
+		const second = await demo(db2);
+		assert.equal(countsOf(second), countsOf(firstStdout));
+	});
+});
