@@ -11,6 +11,7 @@
 #include "crm/timeline.h"
 #include "store/search.h"
 #include "store/db.h"
+#include "store/db_json.h"
 #include "base/banned.h"
 
 #define ORDER_COLS \
@@ -328,17 +329,13 @@ static json_t *shipment_row_json(struct db_rows *r)
 	                 db_col_text(r, 4), "eta_at", opt_int(r, 5), "delivered_at", opt_int(r, 6));
 }
 
-/* Append one row per result of q(id) to a new array set as key of obj. */
+/* One row per result of q(id), in a new array set as key of obj. */
 static int add_rows(struct db *db, struct db_sql *q, int64_t id, json_t *obj, const char *key,
                     json_t *(*row)(struct db_rows *), struct kf_error *err)
 {
-	struct db_rows *r = NULL;
 	json_t *arr = json_array();
 	json_object_set_new(obj, key, arr);
-	int rc = db_query(db, q, DB_ARGS(db_int(id)), &r, err);
-	while (rc >= 0 && (rc = db_next(r, err)) == 1)
-		json_array_append_new(arr, row(r));
-	db_done(r);
+	int rc = db_rows_json(db, q, DB_ARGS(db_int(id)), row, arr, err);
 	return rc < 0 ? rc : 0;
 }
 

@@ -1,0 +1,20 @@
+/*
+ * db_json.c - see db_json.h.
+ */
+#include "store/db_json.h"
+
+#include "base/banned.h"
+
+int db_rows_json(struct db *db, struct db_sql *q, const struct db_arg *args, int nargs,
+                 json_t *(*row)(struct db_rows *r), json_t *into, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	int n = 0;
+	int rc = db_query(db, q, args, nargs, &r, err);
+	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		json_array_append_new(into, row(r));
+		n++;
+	}
+	db_done(r);
+	return rc < 0 ? rc : n;
+}
