@@ -9,6 +9,7 @@
 
 #include "desk/process_hooks.h"
 #include "store/db.h"
+#include "store/db_json.h"
 #include "base/banned.h"
 
 struct claim {
@@ -69,19 +70,18 @@ static void from_row(struct db_rows *r, struct claim *c)
 	c->version = db_col_int(r, 15);
 }
 
+static void fill_row(struct db_rows *r, void *out)
+{
+	from_row(r, out);
+}
+
 static int load(struct db *db, int64_t ticket_id, struct claim *c, struct kf_error *err)
 {
 	struct process_ticket t;
-	struct db_rows *r = NULL;
 	int rc = process_ticket_load(db, ticket_id, "claim", &t, err);
 	if (rc < 0)
 		return rc;
-	rc = db_query(db, &q_get, DB_ARGS(db_int(ticket_id)), &r, err);
-	if (rc >= 0)
-		rc = db_next(r, err);
-	if (rc == 1)
-		from_row(r, c);
-	db_done(r);
+	rc = db_query_row(db, &q_get, DB_ARGS(db_int(ticket_id)), fill_row, c, err);
 	if (rc == 0)
 		return kf_fail(err, KF_ENOTFOUND, "not_found", "claim", "ticket %lld has no claim yet",
 		               (long long)ticket_id);

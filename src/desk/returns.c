@@ -11,6 +11,7 @@
 #include "base/json.h"
 #include "desk/process_hooks.h"
 #include "store/db.h"
+#include "store/db_json.h"
 #include "base/banned.h"
 
 /* One return as stored. */
@@ -95,19 +96,18 @@ static void from_row(struct db_rows *r, struct return_req *x)
 }
 
 /* The return of a return ticket, or KF_ENOTFOUND "not_found" field "return". */
+static void fill_row(struct db_rows *r, void *out)
+{
+	from_row(r, out);
+}
+
 static int load(struct db *db, int64_t ticket_id, struct return_req *x, struct kf_error *err)
 {
 	struct process_ticket t;
-	struct db_rows *r = NULL;
 	int rc = process_ticket_load(db, ticket_id, "return", &t, err);
 	if (rc < 0)
 		return rc;
-	rc = db_query(db, &q_get, DB_ARGS(db_int(ticket_id)), &r, err);
-	if (rc >= 0)
-		rc = db_next(r, err);
-	if (rc == 1)
-		from_row(r, x);
-	db_done(r);
+	rc = db_query_row(db, &q_get, DB_ARGS(db_int(ticket_id)), fill_row, x, err);
 	if (rc == 0)
 		return kf_fail(err, KF_ENOTFOUND, "not_found", "return", "ticket %lld has no return yet",
 		               (long long)ticket_id);

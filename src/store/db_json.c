@@ -18,3 +18,16 @@ int db_rows_json(struct db *db, struct db_sql *q, const struct db_arg *args, int
 	db_done(r);
 	return rc < 0 ? rc : n;
 }
+
+int db_query_row(struct db *db, struct db_sql *q, const struct db_arg *args, int nargs,
+                 void (*fill)(struct db_rows *r, void *out), void *out, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	int rc = db_query(db, q, args, nargs, &r, err);
+	if (rc >= 0)
+		rc = db_next(r, err);
+	if (rc == 1)
+		fill(r, out);
+	db_done(r);
+	return rc;
+}

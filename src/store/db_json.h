@@ -1,6 +1,6 @@
 /*
- * db_json.h - the common "query, one JSON object per row, into an array"
- * loop that every area's read functions need.
+ * db_json.h - the two read loops every area needs: one JSON object per
+ * row into an array, and one row into a struct.
  */
 #ifndef KF_DB_JSON_H
 #define KF_DB_JSON_H
@@ -16,5 +16,12 @@
  */
 int db_rows_json(struct db *db, struct db_sql *q, const struct db_arg *args, int nargs,
                  json_t *(*row)(struct db_rows *r), json_t *into, struct kf_error *err);
+
+/*
+ * Run q with args and, if it returns a row, call fill(r, out) on the
+ * first one.  Returns 1 when a row was found, 0 when none, or KF_E*.
+ */
+int db_query_row(struct db *db, struct db_sql *q, const struct db_arg *args, int nargs,
+                 void (*fill)(struct db_rows *r, void *out), void *out, struct kf_error *err);
 
 #endif
