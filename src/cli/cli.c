@@ -152,3 +152,16 @@ const struct cli_cmd *cli_cmd_find(const char *name)
 			return c;
 	KF_BUG("unknown command in cli_cmd_find");
 }
+
+int64_t cli_parse_id(const char *s)
+{
+	int64_t v = 0;
+	if (!s || !*s || *s == '0' || strlen(s) > 18)
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}

@@ -46,6 +46,8 @@ struct actor cli_actor(void);
 /* Read one line (a password) from stdin without the newline. */
 int cli_read_line(char *out, size_t n);
 int64_t cli_now(void);
+/* A positive decimal id; 0 when s is not one. */
+int64_t cli_parse_id(const char *s);
 
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
@@ -59,6 +61,14 @@ int cmd_customer(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_ticket(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_order(int argc, char **argv);
+int cmd_track(int argc, char **argv);
+int cmd_sla(int argc, char **argv);
+int cmd_calendar(int argc, char **argv);
+int cmd_complaint(int argc, char **argv);
+int cmd_return(int argc, char **argv);
+int cmd_claim(int argc, char **argv);
+int cmd_search(int argc, char **argv);
 
 extern const struct cli_cmd cli_commands[];
 /* The command named name (it must exist). */

@@ -226,3 +226,36 @@ int cal_add_business_days(const struct calendar *c, int64_t t, int n, int64_t *a
 	}
 	return no_hours(err);
 }
+
+int cal_parse_iso(const char *s, int64_t *out)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	char date[11];
+	int64_t day;
+	int h, m, sec = 0, oh = 0, om = 0;
+	size_t n = strlen(s);
+	if (n < 17 || s[10] != 'T' || s[13] != ':')
+		return -1;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (cal_parse_date(date, &day, &err) < 0)
+		return -1;
+	h = two_digits(s + 11);
+	m = two_digits(s + 14);
+	if (h < 0 || h > 23 || m < 0 || m > 59)
+		return -1;
+	const char *p = s + 16;
+	if (*p == ':' && ((sec = two_digits(p + 1)) < 0 || sec > 59))
+		return -1;
+	p += *p == ':' ? 3 : 0;
+	int sign = *p == '-' ? -1 : 1;
+	if (*p == 'Z' && p[1] == '\0')
+		p = "";
+	else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':' && (oh = two_digits(p + 1)) >= 0 &&
+	         (om = two_digits(p + 4)) >= 0)
+		p = "";
+	if (*p)
+		return -1;
+	*out = day * 86400 + h * 3600 + m * 60 + sec - sign * (oh * 3600 + om * 60);
+	return 0;
+}

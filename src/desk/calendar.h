@@ -55,6 +55,8 @@ int cal_add_hours(struct calendar *c, int wd, int start_min, int end_min, struct
 int cal_add_date(struct calendar *c, const char *date, enum cal_exception kind, struct kf_error *err);
 /* Parse "YYYY-MM-DD" into a day number; 0 or KF_EINVAL (field "date"). */
 int cal_parse_date(const char *s, int64_t *day, struct kf_error *err);
+/* "YYYY-MM-DDTHH:MM[:SS](Z|+HH:MM|-HH:MM)" to UTC seconds; -1 when s is not that. */
+int cal_parse_iso(const char *s, int64_t *out);
 
 /* The local day number of the instant t. */
 int64_t cal_local_day(const struct calendar *c, int64_t t);

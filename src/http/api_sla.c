@@ -177,45 +177,6 @@ int api_sla_policies_delete(struct req *req, struct resp *resp)
 	return do_delete(req, resp, policy_delete);
 }
 
-static int two(const char *s, int *out)
-{
-	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
-		return -1;
-	*out = (s[0] - '0') * 10 + (s[1] - '0');
-	return 0;
-}
-
-/* "YYYY-MM-DDTHH:MM[:SS](Z|+HH:MM|-HH:MM)" -> UTC seconds. */
-static int parse_iso(const char *s, int64_t *out)
-{
-	struct kf_error err = KF_ERROR_INIT;
-	char date[11];
-	int64_t day;
-	int h, m, sec = 0, oh = 0, om = 0;
-	size_t n = strlen(s);
-	if (n < 17 || s[10] != 'T' || s[13] != ':')
-		return -1;
-	memcpy(date, s, 10);
-	date[10] = '\0';
-	if (cal_parse_date(date, &day, &err) < 0 || two(s + 11, &h) < 0 || two(s + 14, &m) < 0 || h > 23 ||
-	    m > 59)
-		return -1;
-	const char *p = s + 16;
-	if (*p == ':' && (two(p + 1, &sec) < 0 || sec > 59))
-		return -1;
-	p += *p == ':' ? 3 : 0;
-	int sign = *p == '-' ? -1 : 1;
-	if (*p == 'Z' && p[1] == '\0')
-		p = "";
-	else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':' && two(p + 1, &oh) == 0 &&
-	         two(p + 4, &om) == 0)
-		p = "";
-	if (*p)
-		return -1;
-	*out = day * 86400 + h * 3600 + m * 60 + sec - sign * (oh * 3600 + om * 60);
-	return 0;
-}
-
 static int query_at(struct req *req, struct resp *resp, int64_t *at)
 {
 	const char *s = req_query(req, "at");
@@ -228,7 +189,7 @@ static int query_at(struct req *req, struct resp *resp, int64_t *at)
 		*at = v;
 		return 0;
 	}
-	if (parse_iso(s, at) == 0)
+	if (cal_parse_iso(s, at) == 0)
 		return 0;
 	return reply_error(resp, 400, "invalid", "at",
 	                   "at must be UTC seconds or an ISO 8601 time such as 2026-11-24T10:00:00+08:00"),

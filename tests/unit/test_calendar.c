@@ -223,12 +223,43 @@ static void test_bad_input(void **state)
 	assert_int_equal(cal_end_of_business_day(&cal, 0, &due, &err), KF_EINVAL);
 }
 
+static void test_parse_iso(void **state)
+{
+	(void)state;
+	int64_t t = -1;
+	assert_int_equal(cal_parse_iso("2026-03-02T09:30Z", &t), 0);
+	assert_int_equal(t, 1772443800);
+	assert_int_equal(cal_parse_iso("2026-03-02T09:30:15Z", &t), 0);
+	assert_int_equal(t, 1772443815);
+	assert_int_equal(cal_parse_iso("2026-03-02T17:30:15+08:00", &t), 0);
+	assert_int_equal(t, 1772443815);
+	assert_int_equal(cal_parse_iso("2026-03-02T04:00:15-05:30", &t), 0);
+	assert_int_equal(t, 1772443815);
+	static const char *const bad[] = { "2026-03-02",
+		                           "2026-03-02T24:00Z",
+		                           "2026-03-02T09:60Z",
+		                           "2026-03-02T09:30:61Z",
+		                           "2026-02-30T09:30Z",
+		                           "2026-03-02T09:30+8",
+		                           "2026-03-02T09:30Zx",
+		                           "2026-03-02 09:30Z",
+		                           "2026-03-02T9:30Z",
+		                           "",
+		                           NULL };
+	for (int i = 0; bad[i]; i++) {
+		t = 7;
+		assert_int_equal(cal_parse_iso(bad[i], &t), -1);
+		assert_int_equal(t, 7);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_shanghai),     cmocka_unit_test(test_lunch),
 		cmocka_unit_test(test_is_business_time), cmocka_unit_test(test_sunset),
 		cmocka_unit_test(test_dst_new_york),     cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_parse_iso),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
