@@ -2,7 +2,9 @@
 # Service-desk figures: create a ticket durably (synchronous=FULL semantics:
 # the answer is sent only after the WAL is fsynced, by group commit), GET a
 # ticket by id, the public tracking lookup, queue counts and the inbox
-# first page.  wrk -t1 -c32 on loopback, SQLite, release build.  Prints the
+# first page.  Ticket creation is measured twice: with --batch-writers 0
+# (each request its own commit) and with the default write batcher (many
+# requests per durable commit).  wrk -t1 -c32 on loopback, SQLite, release build.  Prints the
 # figures; never passes or fails on them.
 #
 #   bench/desk.sh [KEFU_BIN] [SECONDS] [WORKERS]
@@ -25,18 +27,24 @@ if [ -z "$db" ]; then
 	"$bin" init --db "$db" > "$tmp/init.txt"
 	pw=$(sed -n 's/^admin password: //p' "$tmp/init.txt")
 fi
-"$bin" serve --db "$db" --port 0 --workers "$workers" --access_log false > "$tmp/out.txt" 2> "$tmp/err.log" &
-pid=$!
-for _ in $(seq 300); do
-	port=$(sed -n 's|.*listening on http://[^:]*:\([0-9]*\)/.*|\1|p' "$tmp/out.txt")
-	[ -n "$port" ] && break
-	sleep 0.05
-done
-base=http://127.0.0.1:$port
-jar=$tmp/jar
-csrf=$(curl -s -c "$jar" -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$pw\"}" "$base/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')
-token=$(curl -s -b "$jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' -d '{"name":"bench"}' "$base/api/v1/me/tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-auth="Authorization: Bearer $token"
+# serve BATCH_WRITERS: (re)start kefu on $db, sign in, make a token.
+serve() {
+	[ -n "$pid" ] && kill "$pid" && wait "$pid" 2>/dev/null || true
+	: > "$tmp/out.txt"
+	"$bin" serve --db "$db" --port 0 --workers "$workers" --batch-writers "$1" --access_log false > "$tmp/out.txt" 2> "$tmp/err.log" &
+	pid=$!
+	port=
+	for _ in $(seq 300); do
+		port=$(sed -n 's|.*listening on http://[^:]*:\([0-9]*\)/.*|\1|p' "$tmp/out.txt")
+		[ -n "$port" ] && break
+		sleep 0.05
+	done
+	base=http://127.0.0.1:$port
+	jar=$tmp/jar
+	csrf=$(curl -s -c "$jar" -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$pw\"}" "$base/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')
+	token=$(curl -s -b "$jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' -d '{"name":"bench"}' "$base/api/v1/me/tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+	auth="Authorization: Bearer $token"
+}
 
 report() {  # report LABEL WRK-OUTPUT
 	local rps p50 p99
@@ -48,8 +56,12 @@ report() {  # report LABEL WRK-OUTPUT
 
 echo "$("$bin" version); $(nproc) cores; wrk -t1 -c32 -d${secs}s; SQLite (durable commits, group fsync); db $( [ -n "${KF_BENCH_DB:-}" ] && echo "$KF_BENCH_DB" || echo fresh)"
 body='{"type":"inquiry","subject":"我的包裹到哪里了 Where is my parcel","body":"订单 SO-1 三天没有物流更新，请帮忙查询。 No tracking update for three days.","channel":"api"}'
+serve 0
 out=$(BODY=$body TOKEN=$token wrk -t1 -c32 -d"${secs}s" --latency -s bench/wrk_post.lua "$base/api/v1/tickets")
-report "POST /api/v1/tickets (durable)" "$out"
+report "POST /api/v1/tickets (durable, one commit each)" "$out"
+serve 2
+out=$(BODY=$body TOKEN=$token wrk -t1 -c32 -d"${secs}s" --latency -s bench/wrk_post.lua "$base/api/v1/tickets")
+report "POST /api/v1/tickets (durable, batched)" "$out"
 
 id=$(curl -s -H "$auth" "$base/api/v1/tickets?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
 report "GET /api/v1/tickets/:id" "$(wrk -t1 -c32 -d"${secs}s" --latency -H "$auth" "$base/api/v1/tickets/$id")"

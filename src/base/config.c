@@ -42,6 +42,7 @@ static const struct key keys[] = {
 	S(addr, "address to listen on"),
 	I(port, 0, 65535, "port to listen on (0 = any free port)"),
 	I(workers, 0, 256, "HTTP worker threads (0 = one per core)"),
+	I(batch_writers, 0, 8, "writer threads that commit ticket and message writes in batches (0 = off)"),
 	S(web_dir, "serve the web UI from this directory instead of the built-in copy"),
 	B(sync_full, "SQLite synchronous=FULL: an acknowledged write survives power loss"),
 	B(access_log, "write one JSON line per request to stderr"),
@@ -62,6 +63,7 @@ void config_defaults(struct kf_config *c)
 	snprintf(c->addr, sizeof(c->addr), "127.0.0.1");
 	c->port = 8080;
 	c->sync_full = 1;
+	c->batch_writers = 2;
 	c->access_log = 1;
 	c->max_body = KF_MAX_BODY_BYTES;
 	c->request_timeout = KF_REQUEST_TIMEOUT_S;

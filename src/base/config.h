@@ -20,6 +20,7 @@ struct kf_config {
 	char addr[64]; /* listen address */
 	int port; /* listen port (0 = any free port) */
 	int workers; /* HTTP worker threads (0 = one per core) */
+	int batch_writers; /* group-commit writer threads (http/batch.h); 0 = off */
 	char web_dir[CONFIG_STR_MAX]; /* serve web/ from disk (development) */
 	int sync_full; /* SQLite synchronous=FULL (1) or NORMAL (0) */
 	int access_log; /* one log line per request */

@@ -21,6 +21,7 @@ static void options_from(const struct kf_config *c, struct server_options *o)
 	o->addr = c->addr;
 	o->port = c->port;
 	o->workers = c->workers > 0 ? c->workers : (cores > 0 ? (int)cores : 1);
+	o->batch_writers = c->batch_writers;
 	o->web_dir = c->web_dir[0] ? c->web_dir : NULL;
 	o->max_body = (size_t)c->max_body;
 	o->request_timeout_s = c->request_timeout;

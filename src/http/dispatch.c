@@ -158,18 +158,34 @@ static void run_idempotent(struct req *req, struct resp *resp, const char *key)
 	idem_release(&i);
 }
 
-static void run(struct req *req, struct resp *resp)
+static void run_handler(struct req *req, struct resp *resp)
 {
 	const struct route *rt = req->route;
 	const char *key = req_header(req, "Idempotency-Key");
-	if (gate(req, resp) < 0)
-		return;
 	if (key && (rt->flags & ROUTE_IDEMPOTENT) && strcmp(req->method, "POST") == 0)
 		run_idempotent(req, resp, key);
 	else
 		rt->fn(req, resp);
 	if (resp->status == 0)
 		reply_error(resp, 500, "internal", NULL, "the handler gave no answer");
+}
+
+void http_run_deferred(struct req *req, struct resp *resp)
+{
+	req->deferred = 0;
+	run_handler(req, resp);
+	reply_localise(req, resp);
+}
+
+static void run(struct req *req, struct resp *resp)
+{
+	if (gate(req, resp) < 0)
+		return;
+	if ((req->route->flags & ROUTE_BATCH) && req->app && req->app->batch) {
+		req->deferred = 1;
+		return;
+	}
+	run_handler(req, resp);
 }
 
 void http_dispatch(struct req *req, struct resp *resp)
@@ -190,6 +206,8 @@ void http_dispatch(struct req *req, struct resp *resp)
 			req->param_values[p] = m.values[p];
 		}
 		run(req, resp);
+		if (req->deferred)
+			return;
 	}
 	reply_localise(req, resp);
 }

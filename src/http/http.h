@@ -42,6 +42,7 @@ struct req {
 	struct principal who;
 	struct user user; /* the staff user behind who (PRINCIPAL_STAFF) */
 	json_t *json; /* parsed body, owned; set by req_json() */
+	int deferred; /* http_dispatch left the handler to the batcher: call http_run_deferred */
 };
 
 #define RESP_MAX_HEADERS 8
@@ -68,6 +69,12 @@ enum route_flags {
 	ROUTE_CUSTOMER = 1 << 2, /* for portal (customer) sessions instead of staff */
 	ROUTE_IDEMPOTENT = 1 << 3, /* POST honours Idempotency-Key */
 	ROUTE_UPLOAD = 1 << 4, /* the body is a file: up to KF_MAX_UPLOAD_BYTES, not max_body */
+	/*
+	 * Run by the write batcher (batch.h), many requests per commit.  The
+	 * handler must write only through req->db, and answer an error status
+	 * whenever it wants its writes undone (they are, with its savepoint).
+	 */
+	ROUTE_BATCH = 1 << 5,
 };
 
 struct route {
@@ -119,8 +126,15 @@ int resp_body(struct resp *resp, const char **data, size_t *len, const char **co
 void reply_localise(struct req *req, struct resp *resp);
 
 /* --- dispatch (dispatch.c) --- */
-/* Route, authenticate, authorise, check CSRF, run the handler. */
+/*
+ * Route, authenticate, authorise, check CSRF, run the handler.  For a
+ * ROUTE_BATCH route when the app has a batcher it stops before the handler
+ * and sets req->deferred: the caller then has http_run_deferred run on a
+ * batch writer.
+ */
 void http_dispatch(struct req *req, struct resp *resp);
+/* The handler part of http_dispatch (idempotency included), for the batcher. */
+void http_run_deferred(struct req *req, struct resp *resp);
 /*
  * The body cap of a request, known from its headers: KF_MAX_UPLOAD_BYTES
  * for a ROUTE_UPLOAD route (if larger than dflt), else dflt.

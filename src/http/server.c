@@ -63,6 +63,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,7 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "http/http.h"
+#include "http/batch.h"
 #include "http/metrics.h"
 #include "http/static.h"
 #include "store/db.h"
@@ -88,14 +90,7 @@
 #define DEFAULT_CT "application/json; charset=utf-8"
 
 /* Per-request state, from the request line until MHD says it is done. */
-struct rctx {
-	uint64_t t0_us; /* CLOCK_MONOTONIC when the request line was read */
-	int64_t now_ms; /* wall clock then, UTC ms */
-	size_t target_len; /* raw request target (path and query) length */
-	int started; /* the access handler has been called */
-	int fail_status; /* 408 or 413 found during the upload, answered at the end */
-	struct buf body; /* the request body, capped at max_body */
-};
+struct rctx;
 
 /* One request being answered: the handler's view plus what the log needs. */
 struct exchange {
@@ -106,6 +101,21 @@ struct exchange {
 	uint64_t db_us; /* database time of this request */
 	char rid[RID_MAX + 1];
 	char addr[INET6_ADDRSTRLEN];
+};
+
+/* Where a request is with the write batcher (batch.h). */
+enum parked { PARK_NONE, PARK_WAITING, PARK_ANSWERED };
+
+struct rctx {
+	uint64_t t0_us; /* CLOCK_MONOTONIC when the request line was read */
+	int64_t now_ms; /* wall clock then, UTC ms */
+	size_t target_len; /* raw request target (path and query) length */
+	int started; /* the access handler has been called */
+	int fail_status; /* 408 or 413 found during the upload, answered at the end */
+	struct buf body; /* the request body, capped at max_body */
+	struct exchange x; /* the request being answered, once the body is in */
+	struct batch_item item; /* x queued with the batcher */
+	atomic_int parked; /* enum parked */
 };
 
 /* The errors the server itself answers, in the one JSON error shape. */
@@ -415,20 +425,57 @@ static void handle_api(struct exchange *x)
 	x->db_us = db_thread_time_us() - db0;
 }
 
+/* On a batch writer: the answer is final and durable; wake the connection. */
+static void batch_answered(struct batch_item *it)
+{
+	struct rctx *ctx = (struct rctx *)(void *)((char *)it - offsetof(struct rctx, item));
+	atomic_store(&ctx->parked, PARK_ANSWERED);
+	MHD_resume_connection(ctx->x.req.conn);
+}
+
+/*
+ * Hand x to the batcher and suspend the connection until it answers
+ * (batch_answered).  Suspend comes first, so the answer can never arrive
+ * before it; when the queue is full, answer 503 through the same path.
+ */
+static enum MHD_Result park(struct app *app, struct MHD_Connection *conn, struct rctx *ctx)
+{
+	ctx->item.req = &ctx->x.req;
+	ctx->item.resp = &ctx->x.resp;
+	ctx->item.done = batch_answered;
+	atomic_store(&ctx->parked, PARK_WAITING);
+	MHD_suspend_connection(conn);
+	if (batch_submit(app->batch, &ctx->item) < 0) {
+		reply_error(&ctx->x.resp, 503, "busy", NULL, "too many writes are waiting; try again shortly");
+		reply_localise(&ctx->x.req, &ctx->x.resp);
+		batch_answered(&ctx->item);
+	}
+	return MHD_YES;
+}
+
 static enum MHD_Result on_complete(struct app *app, struct MHD_Connection *conn, struct rctx *ctx,
                                    const char *url, const char *method)
 {
-	struct exchange x;
-	exchange_init(&x, app, conn, ctx, url, method);
-	if (ctx->fail_status) {
-		server_error(&x, ctx->fail_status);
-	} else if (is_static(method, url)) {
-		x.route = "static";
-		static_serve(app, &x.req, &x.resp);
-	} else {
-		handle_api(&x);
+	struct exchange *x = &ctx->x;
+	int parked = atomic_load(&ctx->parked);
+	if (parked == PARK_ANSWERED) {
+		atomic_store(&ctx->parked, PARK_NONE);
+		return send_answer(conn, x);
 	}
-	return send_answer(conn, &x);
+	if (parked == PARK_WAITING)
+		return MHD_YES; /* a spurious call while suspended; the batcher answers */
+	exchange_init(x, app, conn, ctx, url, method);
+	if (ctx->fail_status) {
+		server_error(x, ctx->fail_status);
+	} else if (is_static(method, url)) {
+		x->route = "static";
+		static_serve(app, &x->req, &x->resp);
+	} else {
+		handle_api(x);
+		if (x->req.deferred)
+			return park(app, conn, ctx);
+	}
+	return send_answer(conn, x);
 }
 
 static enum MHD_Result header_bytes(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
@@ -482,10 +529,9 @@ static enum MHD_Result on_first(struct app *app, struct MHD_Connection *conn, st
 	int status = check_headers(app, conn, ctx);
 	if (!status)
 		return MHD_YES;
-	struct exchange x;
-	exchange_init(&x, app, conn, ctx, url, method);
-	server_error(&x, status);
-	return send_answer(conn, &x);
+	exchange_init(&ctx->x, app, conn, ctx, url, method);
+	server_error(&ctx->x, status);
+	return send_answer(conn, &ctx->x);
 }
 
 /* A chunk of body: keep it, or note why the request will be refused. */
@@ -545,6 +591,8 @@ static void request_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 		metrics_inflight(-1);
 		atomic_fetch_sub(&active, 1);
 	}
+	if (atomic_load(&ctx->parked) != PARK_NONE)
+		exchange_release(&ctx->x); /* answered, but the connection died before it was sent */
 	buf_release(&ctx->body);
 	free(ctx);
 	*con_cls = NULL;
@@ -593,7 +641,7 @@ static int listen_addr_parse(const struct server_options *opt, struct listen_add
 static struct MHD_Daemon *start_daemon(struct app *app, struct listen_addr *la)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-	        (la->v6 ? MHD_USE_IPv6 : 0);
+	        MHD_ALLOW_SUSPEND_RESUME | (la->v6 ? MHD_USE_IPv6 : 0);
 	unsigned workers = app->opt.workers > 1 ? (unsigned)app->opt.workers : 0;
 	struct MHD_OptionItem opts[] = {
 		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL },
@@ -657,6 +705,8 @@ static void shut_down(struct app *app, struct MHD_Daemon *d)
 	drain();
 	atomic_store(&closing, 1);
 	drain();
+	batch_stop(app->batch); /* answers whatever is still queued (only after a drain timeout) */
+	app->batch = NULL;
 	MHD_stop_daemon(d);
 	if (lfd != MHD_INVALID_SOCKET)
 		close(lfd);
@@ -678,10 +728,17 @@ int server_run(struct app *app, struct kf_error *err)
 	signal(SIGPIPE, SIG_IGN);
 	__atomic_store_n(&app->stopping, 0, __ATOMIC_RELAXED);
 	atomic_store(&closing, 0);
+	if (app->store && app->opt.batch_writers > 0) {
+		rc = batch_start(app->store, app->opt.batch_writers, http_run_deferred, &app->batch, err);
+		if (rc < 0)
+			goto out;
+	}
 	d = start_daemon(app, &la);
 	if (!d) {
 		rc = kf_fail(err, KF_EIO, "listen", "addr", "cannot listen on %s port %d", la.text,
 		             app->opt.port);
+		batch_stop(app->batch);
+		app->batch = NULL;
 		goto out;
 	}
 	announce(d, &la);

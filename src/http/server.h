@@ -10,12 +10,14 @@
 
 #include "base/err.h"
 
+struct batch;
 struct store;
 
 struct server_options {
 	const char *addr; /* listen address, e.g. "127.0.0.1" */
 	int port; /* 0 = pick a free port */
 	int workers; /* thread-pool size, >= 1 */
+	int batch_writers; /* write batcher threads (batch.h); 0 = none */
 	const char *web_dir; /* serve web/ from disk; NULL = embedded copy */
 	size_t max_body; /* 413 above */
 	int request_timeout_s; /* 408 when a request takes longer to arrive */
@@ -30,6 +32,7 @@ struct server_options {
 struct app {
 	struct store *store; /* shared store; each worker has its own connection */
 	struct server_options opt;
+	struct batch *batch; /* the write batcher (batch.h); NULL = run writes on the workers */
 	volatile int stopping; /* set once shutdown has begun */
 };
 

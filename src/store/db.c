@@ -186,6 +186,8 @@ static int note_failure(struct db *db, int rc)
 {
 	if (rc < 0 && db->tx_depth > 0)
 		db->tx_failed = 1;
+	else if (rc < 0 && db->batch)
+		db->item_failed = 1;
 	return rc;
 }
 
@@ -283,11 +285,51 @@ out:
 
 /* ---- transactions -------------------------------------------------------- */
 
+/*
+ * Savepoint statements, prepared once per connection like any other.  In
+ * a batch the outermost level of a domain transaction is kf_tx; each item
+ * is kf_item.
+ */
+static struct db_sql q_tx_begin = DB_SQL("SAVEPOINT kf_tx");
+static struct db_sql q_tx_release = DB_SQL("RELEASE kf_tx");
+static struct db_sql q_tx_undo = DB_SQL("ROLLBACK TO kf_tx");
+static struct db_sql q_item_begin = DB_SQL("SAVEPOINT kf_item");
+static struct db_sql q_item_release = DB_SQL("RELEASE kf_item");
+static struct db_sql q_item_undo = DB_SQL("ROLLBACK TO kf_item");
+
+/* One savepoint statement; not a failure of the item's own statements. */
+static int sp_run(struct db *db, struct db_sql *q, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	int rc = stmt_get(db, q, &r, err);
+	if (rc == 0)
+		rc = db->ops->exec(r, NULL, 0, err);
+	return rc < 0 ? rc : 0;
+}
+
+/* Undo to a savepoint and drop it. */
+static int sp_undo(struct db *db, struct db_sql *undo, struct db_sql *release, struct kf_error *err)
+{
+	int rc = sp_run(db, undo, err);
+	return rc < 0 ? rc : sp_run(db, release, err);
+}
+
+static int tx_verb(struct db *db, enum db_tx_verb verb, struct kf_error *err)
+{
+	if (!db->batch)
+		return db->ops->tx(db, verb, err);
+	if (verb == DB_TX_BEGIN)
+		return sp_run(db, &q_tx_begin, err);
+	if (verb == DB_TX_COMMIT)
+		return sp_run(db, &q_tx_release, err);
+	return sp_undo(db, &q_tx_undo, &q_tx_release, err);
+}
+
 int db_begin(struct db *db, struct kf_error *err)
 {
 	if (db->tx_depth == 0) {
 		uint64_t t0 = mono_us();
-		int rc = db->ops->tx(db, DB_TX_BEGIN, err);
+		int rc = tx_verb(db, DB_TX_BEGIN, err);
 		account(t0);
 		if (rc < 0)
 			return rc;
@@ -310,13 +352,13 @@ int db_commit(struct db *db, struct kf_error *err)
 	uint64_t t0 = mono_us();
 	int rc = 0;
 	if (db->tx_failed) {
-		db->ops->tx(db, DB_TX_ROLLBACK, NULL);
+		tx_verb(db, DB_TX_ROLLBACK, NULL);
 		rc = kf_fail(err, KF_EDB, "rolled_back", NULL,
 		             "the transaction was rolled back because a step inside it failed");
 	} else {
-		rc = db->ops->tx(db, DB_TX_COMMIT, err);
+		rc = tx_verb(db, DB_TX_COMMIT, err);
 		if (rc < 0)
-			db->ops->tx(db, DB_TX_ROLLBACK, NULL);
+			tx_verb(db, DB_TX_ROLLBACK, NULL);
 	}
 	db->tx_failed = 0;
 	account(t0);
@@ -333,14 +375,74 @@ void db_rollback(struct db *db)
 		return;
 	}
 	uint64_t t0 = mono_us();
-	db->ops->tx(db, DB_TX_ROLLBACK, NULL);
+	tx_verb(db, DB_TX_ROLLBACK, NULL);
 	db->tx_failed = 0;
 	account(t0);
+}
+
+int db_batch_begin(struct db *db, struct kf_error *err)
+{
+	if (db->tx_depth > 0 || db->batch)
+		KF_BUG("db_batch_begin inside a transaction");
+	uint64_t t0 = mono_us();
+	int rc = db->ops->tx(db, DB_TX_BEGIN, err);
+	account(t0);
+	if (rc == 0)
+		db->batch = 1;
+	return rc;
+}
+
+int db_batch_item_begin(struct db *db, struct kf_error *err)
+{
+	if (!db->batch || db->tx_depth > 0)
+		KF_BUG("db_batch_item_begin outside a batch or inside a transaction");
+	db->item_failed = 0;
+	return sp_run(db, &q_item_begin, err);
+}
+
+int db_batch_item_end(struct db *db, int keep, struct kf_error *err)
+{
+	if (!db->batch)
+		KF_BUG("db_batch_item_end outside a batch");
+	if (db->tx_depth > 0)
+		KF_BUG("a batch item left a transaction open");
+	keep = keep && !db->item_failed;
+	db->item_failed = 0;
+	int rc = keep ? sp_run(db, &q_item_release, err) : sp_undo(db, &q_item_undo, &q_item_release, err);
+	return rc < 0 ? rc : keep;
+}
+
+int db_batch_commit(struct db *db, struct kf_error *err)
+{
+	if (!db->batch || db->tx_depth > 0)
+		KF_BUG("db_batch_commit outside a batch or inside a transaction");
+	db->batch = 0;
+	uint64_t t0 = mono_us();
+	int rc = db->ops->tx(db, DB_TX_COMMIT, err);
+	if (rc < 0)
+		db->ops->tx(db, DB_TX_ROLLBACK, NULL);
+	account(t0);
+	return rc;
+}
+
+void db_batch_abort(struct db *db)
+{
+	if (!db->batch)
+		return;
+	db->batch = 0;
+	db->tx_depth = 0;
+	db->tx_failed = 0;
+	db->ops->tx(db, DB_TX_ROLLBACK, NULL);
 }
 
 int db_in_tx(const struct db *db)
 {
 	return db->tx_depth > 0;
+}
+
+int db_in_batch(const struct db *db)
+{
+	return db->batch;
 }
 
 int db_exec_script(struct db *db, const char *sql, struct kf_error *err)

@@ -22,6 +22,14 @@
  * aborts the transaction anyway).  db_commit ends its level even when it
  * fails: never db_rollback after it.  db_rollback outside a transaction does
  * nothing.  Writes use BEGIN IMMEDIATE on SQLite.
+ *
+ * Batches.  A writer that runs many requests in one transaction (group
+ * commit, http/batch.c) wraps them in db_batch_begin/db_batch_commit and
+ * each request in db_batch_item_begin/db_batch_item_end.  Inside a batch
+ * the outermost db_begin/db_commit/db_rollback become SAVEPOINT/RELEASE/
+ * ROLLBACK TO, so domain code keeps its transaction semantics unchanged,
+ * and an item that fails is undone alone.  Only db_batch_commit commits
+ * (durably, like db_commit).
  */
 #ifndef KF_DB_H
 #define KF_DB_H
@@ -139,6 +147,18 @@ int db_begin(struct db *db, struct kf_error *err); /* a write transaction */
 int db_commit(struct db *db, struct kf_error *err);
 void db_rollback(struct db *db);
 int db_in_tx(const struct db *db);
+
+/* Group commit: see "Batches" above.  db_batch_item_end undoes the item
+ * unless keep and no statement of it failed; it returns 1 when kept, 0 when
+ * undone, KF_E* when the transaction is no longer usable (then call
+ * db_batch_abort).  db_batch_commit ends the batch even when it fails. */
+int db_batch_begin(struct db *db, struct kf_error *err);
+int db_batch_item_begin(struct db *db, struct kf_error *err);
+int db_batch_item_end(struct db *db, int keep, struct kf_error *err);
+int db_batch_commit(struct db *db, struct kf_error *err);
+void db_batch_abort(struct db *db);
+/* Inside db_batch_begin .. db_batch_commit (for work deferred to the end of a batch). */
+int db_in_batch(const struct db *db);
 
 /* Run a multi-statement script (migrations only; no parameters). */
 int db_exec_script(struct db *db, const char *sql, struct kf_error *err);

@@ -34,9 +34,48 @@ static struct db_sql q_pg_find = DB_SQL(
         " WHERE tsv @@ to_tsquery('simple', $1) AND ($2 = 0 OR id < $2) AND ($3 = '' OR kind = $3)"
         " ORDER BY id DESC LIMIT $4");
 
+/*
+ * SQLite inside a write batch (db_in_batch): FTS5 writes its pending terms
+ * out as a new segment at every savepoint, and a batch opens two per
+ * request, so there the terms are staged in a connection-private
+ * in-memory table (temp_store = MEMORY) and reach search_fts once, in
+ * search_flush just before the batch commits.  A staged row with NULL terms
+ * is a removal.  Savepoints cover the stage like any table, so an undone
+ * request leaves nothing staged.
+ */
+static struct db_sql q_stage_make = DB_SQL(
+        "CREATE TEMP TABLE IF NOT EXISTS search_stage (id INTEGER PRIMARY KEY, terms TEXT)");
+static struct db_sql q_stage_put = DB_SQL("INSERT OR REPLACE INTO search_stage (id, terms) VALUES ($1, $2)");
+static struct db_sql q_stage_del = DB_SQL("DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_stage)");
+static struct db_sql q_stage_out = DB_SQL(
+        "INSERT INTO search_fts (rowid, terms) SELECT id, terms FROM search_stage WHERE terms IS NOT NULL ORDER BY id");
+static struct db_sql q_stage_clear = DB_SQL("DELETE FROM search_stage");
+
 static int is_pg(struct db *db)
 {
 	return strcmp(db_dialect(db), "postgres") == 0;
+}
+
+static int stage(struct db *db, int64_t id, const char *terms, struct kf_error *err)
+{
+	int rc = db_exec(db, &q_stage_make, DB_NOARGS, err);
+	if (rc >= 0)
+		rc = db_exec(db, &q_stage_put, DB_ARGS(db_int(id), terms ? db_text(terms) : db_null()), err);
+	return rc;
+}
+
+int search_flush(struct db *db, struct kf_error *err)
+{
+	if (is_pg(db))
+		return 0;
+	int rc = db_exec(db, &q_stage_make, DB_NOARGS, err);
+	if (rc >= 0)
+		rc = db_exec(db, &q_stage_del, DB_NOARGS, err);
+	if (rc >= 0)
+		rc = db_exec(db, &q_stage_out, DB_NOARGS, err);
+	if (rc >= 0)
+		rc = db_exec(db, &q_stage_clear, DB_NOARGS, err);
+	return rc < 0 ? rc : 0;
 }
 
 static int put_terms(struct db *db, int64_t id, const char *terms, struct kf_error *err)
@@ -44,6 +83,8 @@ static int put_terms(struct db *db, int64_t id, const char *terms, struct kf_err
 	int rc;
 	if (is_pg(db))
 		return db_exec(db, &q_pg_put, DB_ARGS(db_int(id), db_text(terms)), err);
+	if (db_in_batch(db))
+		return stage(db, id, terms, err);
 	rc = db_exec(db, &q_lite_del, DB_ARGS(db_int(id)), err);
 	if (rc >= 0)
 		rc = db_exec(db, &q_lite_put, DB_ARGS(db_int(id), db_text(terms)), err);
@@ -80,7 +121,8 @@ int search_remove(struct db *db, const char *kind, int64_t ref_id, struct kf_err
 	if (rc == KF_ENOTFOUND)
 		return 0;
 	if (rc == 0 && !is_pg(db))
-		rc = db_exec(db, &q_lite_del, DB_ARGS(db_int(id)), err);
+		rc = db_in_batch(db) ? stage(db, id, NULL, err)
+		                     : db_exec(db, &q_lite_del, DB_ARGS(db_int(id)), err);
 	if (rc >= 0)
 		rc = db_exec(db, &q_doc_del, DB_ARGS(db_int(id)), err);
 	return rc < 0 ? rc : 0;

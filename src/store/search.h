@@ -31,6 +31,12 @@ struct db;
 int search_put(struct db *db, const char *kind, int64_t ref_id, int64_t parent_id, const char *title,
                const char *text, int64_t updated_at, struct kf_error *err);
 int search_remove(struct db *db, const char *kind, int64_t ref_id, struct kf_error *err);
+/*
+ * Inside a write batch, SQLite stages index changes (see search.c); the
+ * batch writer calls this once before db_batch_commit to apply them.
+ * Elsewhere, and on PostgreSQL, there is nothing to do.
+ */
+int search_flush(struct db *db, struct kf_error *err);
 
 /*
  * Documents matching every term of q (KF_EINVAL "q" when q has none),

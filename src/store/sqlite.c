@@ -285,7 +285,8 @@ static void autocommit_end(struct sqlite_db *s, sqlite3_stmt *st)
 static int sqlite_tune(struct sqlite_db *s, const struct db_options *opt, struct kf_error *err)
 {
 	int rc = sqlite3_exec(
-	        s->conn, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+	        s->conn,
+	        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
 	        NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return sqlite_fail(s, rc, err);

@@ -57,6 +57,8 @@ struct db {
 	int nstmts; /* length of stmts */
 	int tx_depth; /* db_begin nesting; 0 = autocommit */
 	int tx_failed; /* an inner level rolled back or a statement failed */
+	int batch; /* inside db_batch_begin: the outermost level is a savepoint */
+	int item_failed; /* a statement of the current batch item failed outside db_begin */
 };
 
 struct db_rows {

@@ -176,6 +176,37 @@ static void test_search_store(void **state)
 	assert_string_equal(err.field, "q");
 }
 
+/* Inside a write batch: staged on SQLite, applied by search_flush; undone items leave nothing. */
+static void test_search_batch(void **state)
+{
+	struct fixture *f = *state;
+	struct kf_error err = KF_ERROR_INIT;
+	put(f->db, "ticket", 1, "旧的 old", "");
+	put(f->db, "ticket", 2, "gone soon", "");
+	assert_int_equal(db_batch_begin(f->db, &err), 0);
+	assert_int_equal(db_batch_item_begin(f->db, &err), 0);
+	put(f->db, "ticket", 10, "批量 batched", "kept");
+	put(f->db, "ticket", 1, "新的 fresh", ""); /* re-index inside the batch */
+	assert_int_equal(search_remove(f->db, "ticket", 2, &err), 0);
+	assert_int_equal(db_batch_item_end(f->db, 1, &err), 1);
+	assert_int_equal(db_batch_item_begin(f->db, &err), 0);
+	put(f->db, "ticket", 11, "批量 batched", "undone");
+	assert_int_equal(db_batch_item_end(f->db, 0, &err), 0);
+	assert_int_equal(search_flush(f->db, &err), 0);
+	assert_int_equal(db_batch_commit(f->db, &err), 0);
+	hits_are(f->db, "batched", NULL, "10");
+	hits_are(f->db, "批量", NULL, "10");
+	hits_are(f->db, "kept", NULL, "10");
+	hits_are(f->db, "undone", NULL, "");
+	hits_are(f->db, "fresh", NULL, "1");
+	hits_are(f->db, "old", NULL, "");
+	hits_are(f->db, "gone", NULL, "");
+	/* outside a batch the stage is empty and flushing does nothing */
+	assert_int_equal(search_flush(f->db, &err), 0);
+	put(f->db, "ticket", 12, "after", "");
+	hits_are(f->db, "after", NULL, "12");
+}
+
 static void test_search_paging(void **state)
 {
 	struct fixture *f = *state;
@@ -203,10 +234,12 @@ int main(void)
 	const struct CMUnitTest store[] = {
 		cmocka_unit_test_setup_teardown(test_search_store, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_search_paging, setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_search_batch, setup_sqlite, teardown),
 	};
 	const struct CMUnitTest pg[] = {
 		cmocka_unit_test_setup_teardown(test_search_store, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_search_paging, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_search_batch, setup_pg, teardown),
 	};
 	int failed = cmocka_run_group_tests_name("textsearch", pure, NULL, NULL);
 	failed += cmocka_run_group_tests_name("search (sqlite)", store, NULL, NULL);

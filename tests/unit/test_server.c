@@ -62,7 +62,10 @@ static const struct route stub_routes[] = {
 	{ "GET", "/api/db", h_unused, 0, 0, "has a db connection" },
 	{ "GET", "/metrics", h_unused, 0, 0, "metrics" },
 	{ "GET", "/api/items/:id", h_unused, 0, 0, "a path parameter" },
+	{ "POST", "/api/deferred", h_unused, 0, 0, "run by the write batcher" },
 };
+
+static atomic_int deferred_ran; /* http_run_deferred calls */
 
 static atomic_int slow_started; /* the /api/slow handler is running */
 
@@ -89,6 +92,11 @@ void http_dispatch(struct req *req, struct resp *resp)
 		resp->content_type = METRICS_CONTENT_TYPE;
 		metrics_render(&resp->body);
 		resp->status = 200;
+	} else if (strcmp(p, "/api/deferred") == 0) {
+		req->route = &stub_routes[6];
+		req->deferred = req->app->batch != NULL; /* as dispatch.c does for ROUTE_BATCH */
+		if (!req->deferred)
+			reply_json(resp, 200, json_pack("{s:b}", "batched", 0));
 	} else if (strncmp(p, "/api/items/", 11) == 0) {
 		req->route = &stub_routes[5];
 		req->nparams = 1;
@@ -99,6 +107,16 @@ void http_dispatch(struct req *req, struct resp *resp)
 	} else {
 		reply_error(resp, 404, "not_found", NULL, "no such resource");
 	}
+}
+
+/* What a batch writer runs: on the writer's connection, inside a transaction. */
+void http_run_deferred(struct req *req, struct resp *resp)
+{
+	atomic_fetch_add(&deferred_ran, 1);
+	req->deferred = 0;
+	reply_json(resp, 201,
+	           json_pack("{s:b,s:b,s:I}", "batched", 1, "in_batch", req->db && db_in_batch(req->db),
+	                     "len", (json_int_t)req->body_len));
 }
 
 /* --- a server in a thread --- */
@@ -762,6 +780,50 @@ static void test_shutdown_delivers_inflight(void **state)
 	close(c);
 }
 
+/* Batched requests: parked, run by a writer in a transaction, resumed and answered. */
+static void test_deferred_batch(void **state)
+{
+	struct srv s;
+	struct http_resp r;
+	struct server_options o = opts_default();
+	enum { N = 24 };
+	int fds[N];
+	(void)state;
+	o.batch_writers = 2;
+	atomic_store(&deferred_ran, 0);
+	srv_start(&s, &o, 1);
+	for (int i = 0; i < N; i++) {
+		fds[i] = conn_open(s.port);
+		send_str(fds[i], "POST /api/deferred HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
+	}
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(read_resp(fds[i], &r, 0), 0);
+		assert_int_equal(r.status, 201);
+		assert_string_equal(r.body, "{\"batched\":true,\"in_batch\":true,\"len\":3}\n");
+		resp_free(&r);
+		/* keep-alive after a resume: the same connection answers again */
+		send_str(fds[i], "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+		assert_int_equal(read_resp(fds[i], &r, 0), 0);
+		assert_int_equal(r.status, 200);
+		resp_free(&r);
+		close(fds[i]);
+	}
+	assert_int_equal(atomic_load(&deferred_ran), N);
+	srv_stop(&s);
+
+	/* Without writers the same route runs on the worker. */
+	o.batch_writers = 0;
+	srv_start(&s, &o, 1);
+	assert_int_equal(
+	        roundtrip(s.port, "POST /api/deferred HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", &r),
+	        0);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.body, "{\"batched\":false}\n");
+	resp_free(&r);
+	srv_stop(&s);
+	assert_int_equal(atomic_load(&deferred_ran), N);
+}
+
 static void test_listen_errors(void **state)
 {
 	struct app app = { 0 };
@@ -910,6 +972,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_metrics, teardown),
 		cmocka_unit_test_teardown(test_metrics_threads, teardown),
 		cmocka_unit_test_teardown(test_shutdown_delivers_inflight, teardown),
+		cmocka_unit_test_teardown(test_deferred_batch, teardown),
 		cmocka_unit_test_teardown(test_listen_errors, teardown),
 		cmocka_unit_test_teardown(test_ipv6, teardown),
 	};

@@ -404,6 +404,64 @@ static void test_transactions(void **state)
 	assert_int_equal(count_rows(f->db, NULL), 3);
 }
 
+/* Group commit: items in savepoints, domain transactions inside them. */
+static void test_batch(void **state)
+{
+	struct fx *f = *state;
+	struct kf_error err = KF_ERROR_INIT;
+
+	make_table(f->db);
+	OK(db_batch_begin(f->db, &e_));
+	/* item 1: an autocommit-style write, kept */
+	OK(db_batch_item_begin(f->db, &e_));
+	assert_int_equal(insert(f->db, 1, "a", &err), 1);
+	assert_int_equal(db_batch_item_end(f->db, 1, &err), 1);
+	/* item 2: a domain transaction that commits, but the answer was an error: undone */
+	OK(db_batch_item_begin(f->db, &e_));
+	OK(db_begin(f->db, &e_));
+	assert_int_equal(insert(f->db, 2, "b", &err), 1);
+	OK(db_commit(f->db, &e_));
+	assert_int_equal(db_batch_item_end(f->db, 0, &err), 0);
+	/* item 3: the domain transaction rolls back, then the item writes again and is kept */
+	OK(db_batch_item_begin(f->db, &e_));
+	OK(db_begin(f->db, &e_));
+	assert_int_equal(insert(f->db, 3, "c", &err), 1);
+	db_rollback(f->db);
+	assert_int_equal(db_in_tx(f->db), 0);
+	assert_int_equal(insert(f->db, 4, "d", &err), 1);
+	assert_int_equal(db_batch_item_end(f->db, 1, &err), 1);
+	/* item 4: a failed statement inside a domain transaction: its commit fails, the item is undone */
+	OK(db_batch_item_begin(f->db, &e_));
+	OK(db_begin(f->db, &e_));
+	assert_int_equal(insert(f->db, 5, "e", &err), 1);
+	assert_int_equal(insert(f->db, 1, "dup", &err), KF_EEXIST);
+	assert_int_equal(db_commit(f->db, &err), KF_EDB);
+	assert_int_equal(db_batch_item_end(f->db, 0, &err), 0);
+	/* item 5: a failed statement outside db_begin undoes the item even when kept */
+	OK(db_batch_item_begin(f->db, &e_));
+	assert_int_equal(insert(f->db, 6, "f", &err), 1);
+	assert_int_equal(insert(f->db, 4, "dup", &err), KF_EEXIST);
+	assert_int_equal(db_batch_item_end(f->db, 1, &err), 0);
+	/* the transaction is still usable after all that */
+	OK(db_batch_item_begin(f->db, &e_));
+	assert_int_equal(insert(f->db, 7, "g", &err), 1);
+	assert_int_equal(db_batch_item_end(f->db, 1, &err), 1);
+	OK(db_batch_commit(f->db, &e_));
+	assert_int_equal(db_in_tx(f->db), 0);
+	assert_int_equal(count_rows(f->db, NULL), 3); /* 1, 4 and 7 */
+
+	/* an aborted batch keeps nothing, and the connection works afterwards */
+	OK(db_batch_begin(f->db, &e_));
+	OK(db_batch_item_begin(f->db, &e_));
+	assert_int_equal(insert(f->db, 8, "h", &err), 1);
+	db_batch_abort(f->db);
+	assert_int_equal(count_rows(f->db, NULL), 3);
+	OK(db_begin(f->db, &e_));
+	assert_int_equal(insert(f->db, 9, "i", &err), 1);
+	OK(db_commit(f->db, &e_));
+	assert_int_equal(count_rows(f->db, NULL), 4);
+}
+
 static void test_backup(void **state)
 {
 	struct fx *f = *state;
@@ -842,6 +900,7 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 	        cmocka_unit_test_setup_teardown(test_placeholder_order, setup, teardown), \
 	        cmocka_unit_test_setup_teardown(test_unique, setup, teardown), \
 	        cmocka_unit_test_setup_teardown(test_transactions, setup, teardown), \
+	        cmocka_unit_test_setup_teardown(test_batch, setup, teardown), \
 	        cmocka_unit_test_setup_teardown(test_backup, setup, teardown), \
 	        cmocka_unit_test_setup_teardown(test_thread_connections, setup, teardown), \
 	        cmocka_unit_test_setup_teardown(test_slot_race, setup, teardown), \
