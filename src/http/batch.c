@@ -75,8 +75,8 @@ static void run_batch(struct batch *b, struct db *db, struct batch_item *list, s
 			rc = db_batch_item_end(db, ok_status(it->resp->status), &err);
 		}
 		if (rc < 0) {
-			log_msg(LOG_LEVEL_ERROR, "batch", "rid %s: the batch transaction failed: %s", it->req->rid,
-			        err.message);
+			log_msg(LOG_LEVEL_ERROR, "batch", "rid %s: the batch transaction failed: %s",
+			        it->req->rid, err.message);
 			db_batch_abort(db);
 			fail_all(list, &err);
 			return;
@@ -127,7 +127,8 @@ static void *writer_main(void *arg)
 		struct kf_error err = KF_ERROR_INIT;
 		struct db *db = store_db(b->store, &err); /* this thread's, opened once */
 		if (!db)
-			log_msg(LOG_LEVEL_ERROR, "batch", "the writer has no database connection: %s", err.message);
+			log_msg(LOG_LEVEL_ERROR, "batch", "the writer has no database connection: %s",
+			        err.message);
 		run_batch(b, db, list, &err);
 		while (list) {
 			struct batch_item *next = list->next;

@@ -15,6 +15,7 @@
 #include "auth/token.h"
 #include "base/limits.h"
 #include "http/api.h"
+#include "http/cache.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "store/db.h"
@@ -177,10 +178,33 @@ void http_run_deferred(struct req *req, struct resp *resp)
 	reply_localise(req, resp);
 }
 
+/* A ROUTE_CACHED GET: the cached answer, or the handler's, kept for the next one. */
+static void run_cached(struct req *req, struct resp *resp)
+{
+	const char *data, *ctype;
+	size_t len;
+	if (cache_get(req->path, req->now_ms, &resp->body)) {
+		resp->status = 200;
+		reply_header(resp, "X-Cache", "hit");
+		return;
+	}
+	uint64_t gen = cache_generation();
+	run_handler(req, resp);
+	if (resp->status != 200 || !resp->json || resp_body(resp, &data, &len, &ctype) < 0)
+		return;
+	cache_put(req->path, gen, req->now_ms, data, len);
+	json_decref(resp->json); /* the body is serialised already */
+	resp->json = NULL;
+}
+
 static void run(struct req *req, struct resp *resp)
 {
 	if (gate(req, resp) < 0)
 		return;
+	if ((req->route->flags & ROUTE_CACHED) && strcmp(req->method, "GET") == 0) {
+		run_cached(req, resp);
+		return;
+	}
 	if ((req->route->flags & ROUTE_BATCH) && req->app && req->app->batch) {
 		req->deferred = 1;
 		return;

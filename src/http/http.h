@@ -75,6 +75,8 @@ enum route_flags {
 	 * whenever it wants its writes undone (they are, with its savepoint).
 	 */
 	ROUTE_BATCH = 1 << 5,
+	/* A public GET whose 200 answers may be served from cache.h for a moment. */
+	ROUTE_CACHED = 1 << 6,
 };
 
 struct route {

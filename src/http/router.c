@@ -22,7 +22,12 @@ static size_t seg_len(const char *s)
  * Compare one pattern with a path.  On a match, fill m's parameters and
  * return 1; otherwise release what was filled and return 0.
  */
-static int pattern_match(const char *pat, const char *path, struct route_match *m)
+/*
+ * Match pat against path without allocating: parameter names and values
+ * are left as pointers and lengths in m and vals/vlens.
+ */
+static int pattern_match(const char *pat, const char *path, struct route_match *m, const char **vals,
+                         size_t *vlens)
 {
 	m->nparams = 0;
 	while (*pat == '/' && *path == '/') {
@@ -31,21 +36,18 @@ static int pattern_match(const char *pat, const char *path, struct route_match *
 		size_t pl = seg_len(pat), sl = seg_len(path);
 		if (*pat == ':') {
 			if (sl == 0 || m->nparams == KF_MAX_PATH_PARAMS)
-				goto no;
+				return 0;
 			m->names[m->nparams] = pat + 1;
 			m->name_lens[m->nparams] = pl - 1;
-			m->values[m->nparams++] = xstrndup(path, sl);
+			vals[m->nparams] = path;
+			vlens[m->nparams++] = sl;
 		} else if (pl != sl || memcmp(pat, path, pl) != 0) {
-			goto no;
+			return 0;
 		}
 		pat += pl;
 		path += sl;
 	}
-	if (*pat == '\0' && *path == '\0')
-		return 1;
-no:
-	route_match_release(m);
-	return 0;
+	return *pat == '\0' && *path == '\0';
 }
 
 static int method_is(const char *route_method, const char *method)
@@ -63,26 +65,34 @@ static void allow_add(struct route_match *m, const char *method)
 	snprintf(m->allow + len, sizeof(m->allow) - len, "%s%s", len ? ", " : "", method);
 }
 
+/*
+ * First the routes of this method (the common case costs no allocation
+ * but the parameter copies of the match); only when none matches, the
+ * others, to tell 405 (with Allow) from 404.
+ */
 int router_match(const struct route *table, size_t n, const char *method, const char *path,
                  struct route_match *m)
 {
+	const char *vals[KF_MAX_PATH_PARAMS];
+	size_t vlens[KF_MAX_PATH_PARAMS];
 	int path_seen = 0;
 	memset(m, 0, sizeof(*m));
 	for (size_t i = 0; i < n; i++) {
-		struct route_match tmp = { 0 };
-		if (!pattern_match(table[i].pattern, path, &tmp))
+		if (!method_is(table[i].method, method) ||
+		    !pattern_match(table[i].pattern, path, m, vals, vlens))
 			continue;
-		if (method_is(table[i].method, method)) {
-			memcpy(m->names, tmp.names, sizeof(tmp.names));
-			memcpy(m->name_lens, tmp.name_lens, sizeof(tmp.name_lens));
-			memcpy(m->values, tmp.values, sizeof(tmp.values));
-			m->nparams = tmp.nparams;
-			return (int)i;
-		}
-		route_match_release(&tmp);
+		for (int p = 0; p < m->nparams; p++)
+			m->values[p] = xstrndup(vals[p], vlens[p]);
+		return (int)i;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (method_is(table[i].method, method) ||
+		    !pattern_match(table[i].pattern, path, m, vals, vlens))
+			continue;
 		path_seen = 1;
 		allow_add(m, table[i].method);
 	}
+	m->nparams = 0;
 	return path_seen ? ROUTER_BAD_METHOD : ROUTER_NOT_FOUND;
 }
 

@@ -6,6 +6,8 @@
  */
 #include "auth/rbac.h"
 #include "http/api.h"
+#include <string.h>
+
 #include "http/router.h"
 #include "base/limits.h"
 #include "http/api_customers.h"
@@ -57,6 +59,8 @@ const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);
 size_t http_body_cap(const char *method, const char *path, size_t dflt)
 {
 	struct route_match m;
+	if (strcmp(method, "POST") != 0 && strcmp(method, "PUT") != 0)
+		return dflt; /* only POST and PUT carry files */
 	int i = router_match(api_routes, api_routes_count, method, path, &m);
 	route_match_release(&m);
 	if (i >= 0 && (api_routes[i].flags & ROUTE_UPLOAD) && dflt < KF_MAX_UPLOAD_BYTES)

@@ -77,6 +77,7 @@
 #include "base/xalloc.h"
 #include "http/http.h"
 #include "http/batch.h"
+#include "http/cache.h"
 #include "http/metrics.h"
 #include "http/static.h"
 #include "store/db.h"
@@ -384,6 +385,8 @@ static enum MHD_Result send_answer(struct MHD_Connection *conn, struct exchange 
 		goto out;
 	}
 	add_headers(r, x, ctype);
+	if (x->resp.status < 400 && strcmp(x->req.method, "GET") != 0 && strcmp(x->req.method, "HEAD") != 0)
+		cache_bump(); /* a write was committed: cached answers may be stale */
 	ret = MHD_queue_response(conn, (unsigned)x->resp.status, r);
 	MHD_destroy_response(r);
 	account(x, len);

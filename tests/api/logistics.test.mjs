@@ -130,6 +130,35 @@ describe('orders, shipments and tracking', () => {
 		assert.equal(missing.status, 404);
 	});
 
+	it('tracking answers are cached briefly, and never outlive a write', async () => {
+		const o = (await newOrder()).json;
+		const tn = uniq('ZT');
+		const s = (await admin.expect(201, 'POST', '/api/v1/shipments', { body: { order_id: o.id, tracking_number: tn } })).json;
+		const track = () => httpRequest(srv.base, 'GET', `/api/v1/track/${tn}`);
+		const first = await track();
+		assert.equal(first.status, 200);
+		assert.equal(first.headers['x-cache'], undefined);
+		const second = await track();
+		assert.equal(second.headers['x-cache'], 'hit');
+		assert.equal(second.text, first.text);
+		// an event is visible on the very next lookup
+		await admin.expect(201, 'POST', `/api/v1/shipments/${s.id}/events`, { body: { at: T0 + 50, status: 'in_transit', location: '广州' } });
+		const third = await track();
+		assert.equal(third.headers['x-cache'], undefined);
+		assert.equal(JSON.parse(third.text).status, 'in_transit');
+		assert.equal((await track()).headers['x-cache'], 'hit');
+		// a failed write does not matter; time does: after the TTL (1 s) the answer is made again
+		assertError(await admin.api('POST', `/api/v1/shipments/${s.id}/events`, { body: { at: T0, status: 'teleported' } }), 400, 'invalid');
+		assert.equal((await track()).headers['x-cache'], 'hit');
+		await new Promise((r) => setTimeout(r, 1100));
+		assert.equal((await track()).headers['x-cache'], undefined);
+		// an unknown number is never cached
+		assert.equal((await httpRequest(srv.base, 'GET', '/api/v1/track/NOPE-1')).status, 404);
+		const again = await httpRequest(srv.base, 'GET', '/api/v1/track/NOPE-1');
+		assert.equal(again.status, 404);
+		assert.equal(again.headers['x-cache'], undefined);
+	});
+
 	it('an exception raises a delay notice at once; staff mark it done', async () => {
 		const o = (await newOrder()).json;
 		const s = (await admin.expect(201, 'POST', '/api/v1/shipments', { body: { order_id: o.id, tracking_number: uniq('ZT') } })).json;
