@@ -329,16 +329,6 @@ static json_t *shipment_row_json(struct db_rows *r)
 	                 db_col_text(r, 4), "eta_at", opt_int(r, 5), "delivered_at", opt_int(r, 6));
 }
 
-/* One row per result of q(id), in a new array set as key of obj. */
-static int add_rows(struct db *db, struct db_sql *q, int64_t id, json_t *obj, const char *key,
-                    json_t *(*row)(struct db_rows *), struct kf_error *err)
-{
-	json_t *arr = json_array();
-	json_object_set_new(obj, key, arr);
-	int rc = db_rows_json(db, q, DB_ARGS(db_int(id)), row, arr, err);
-	return rc < 0 ? rc : 0;
-}
-
 int order_get_json(struct db *db, int64_t id, json_t **out, int64_t *version, struct kf_error *err)
 {
 	struct db_rows *r = NULL;
@@ -354,9 +344,9 @@ int order_get_json(struct db *db, int64_t id, json_t **out, int64_t *version, st
 	if (rc == 0)
 		return kf_fail(err, KF_ENOTFOUND, "not_found", "order", "no such order");
 	if (rc > 0)
-		rc = add_rows(db, &q_lines, id, j, "lines", line_row_json, err);
+		rc = db_rows_json_set(db, &q_lines, id, j, "lines", line_row_json, err);
 	if (rc == 0)
-		rc = add_rows(db, &q_shipments, id, j, "shipments", shipment_row_json, err);
+		rc = db_rows_json_set(db, &q_shipments, id, j, "shipments", shipment_row_json, err);
 	if (rc < 0) {
 		json_decref(j);
 		return rc;

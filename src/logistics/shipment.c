@@ -302,16 +302,6 @@ static json_t *event_json(struct db_rows *r)
 	                 db_col_text(r, 3), "description", db_col_text(r, 4), "source", db_col_text(r, 5));
 }
 
-/* One row per result of q(id), in a new array set as key of obj. */
-static int add_rows(struct db *db, struct db_sql *q, int64_t id, json_t *obj, const char *key,
-                    json_t *(*row)(struct db_rows *), struct kf_error *err)
-{
-	json_t *arr = json_array();
-	json_object_set_new(obj, key, arr);
-	int rc = db_rows_json(db, q, DB_ARGS(db_int(id)), row, arr, err);
-	return rc < 0 ? rc : 0;
-}
-
 int shipment_get_json(struct db *db, int64_t id, json_t **out, int64_t *version, struct kf_error *err)
 {
 	struct db_rows *r = NULL;
@@ -327,9 +317,9 @@ int shipment_get_json(struct db *db, int64_t id, json_t **out, int64_t *version,
 	if (rc == 0)
 		return kf_fail(err, KF_ENOTFOUND, "not_found", "shipment", "no such shipment");
 	if (rc > 0)
-		rc = add_rows(db, &q_lines, id, j, "lines", line_json, err);
+		rc = db_rows_json_set(db, &q_lines, id, j, "lines", line_json, err);
 	if (rc == 0)
-		rc = add_rows(db, &q_events, id, j, "events", event_json, err);
+		rc = db_rows_json_set(db, &q_events, id, j, "events", event_json, err);
 	if (rc < 0) {
 		json_decref(j);
 		return rc;
@@ -552,7 +542,7 @@ int shipment_track_json(struct db *db, const char *number, json_t **out, struct 
 		return kf_fail(err, KF_ENOTFOUND, "not_found", "number",
 		               "no shipment with this tracking number");
 	if (rc > 0)
-		rc = add_rows(db, &q_track_events, id, j, "events", track_event_json, err);
+		rc = db_rows_json_set(db, &q_track_events, id, j, "events", track_event_json, err);
 	if (rc < 0) {
 		json_decref(j);
 		return rc;

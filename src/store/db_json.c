@@ -31,3 +31,12 @@ int db_query_row(struct db *db, struct db_sql *q, const struct db_arg *args, int
 	db_done(r);
 	return rc;
 }
+
+int db_rows_json_set(struct db *db, struct db_sql *q, int64_t id, json_t *obj, const char *key,
+                     json_t *(*row)(struct db_rows *r), struct kf_error *err)
+{
+	json_t *arr = json_array();
+	json_object_set_new(obj, key, arr);
+	int rc = db_rows_json(db, q, DB_ARGS(db_int(id)), row, arr, err);
+	return rc < 0 ? rc : 0;
+}
