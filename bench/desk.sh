@@ -76,4 +76,15 @@ report "GET /api/v1/track/:number (public)" "$(wrk -t1 -c32 -d"${secs}s" --laten
 report "GET /api/v1/tickets/counts" "$(wrk -t1 -c32 -d"${secs}s" --latency -H "$auth" "$base/api/v1/tickets/counts")"
 report "GET /api/v1/tickets?state=new (first page)" "$(wrk -t1 -c32 -d"${secs}s" --latency -H "$auth" "$base/api/v1/tickets?state=new&limit=50")"
 report "GET /api/v1/search?q=包裹 (first page)" "$(wrk -t1 -c32 -d"${secs}s" --latency -H "$auth" "$base/api/v1/search?q=%E5%8C%85%E8%A3%B9&limit=20")"
+# Latency of one request at a time (what a person waiting for the page sees), 1 connection.
+report1() {  # report1 LABEL URL
+	local out
+	out=$(wrk -t1 -c1 -d"${secs}s" --latency -H "$auth" "$2")
+	printf '%-44s 1 client   %10s req/s  p50 %-8s p99 %-8s\n' "$1" "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(awk '$1=="50%" {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")"
+}
+report1 "GET /api/v1/tickets/counts" "$base/api/v1/tickets/counts"
+report1 "GET /api/v1/tickets?state=new (first page)" "$base/api/v1/tickets?state=new&limit=50"
+report1 "GET /api/v1/tickets?view=mine (first page)" "$base/api/v1/tickets?assignee=me&limit=50"
+report1 "GET /api/v1/search?q=包裹 (first page)" "$base/api/v1/search?q=%E5%8C%85%E8%A3%B9&limit=20"
+report1 "GET /api/v1/search?q=破损 退款 (two terms)" "$base/api/v1/search?q=%E7%A0%B4%E6%8D%9F%20%E9%80%80%E6%AC%BE&limit=20"
 echo "tickets in the database: $(curl -s -H "$auth" "$base/api/v1/tickets/counts" | python3 -c "import json,sys; print(json.load(sys.stdin)[\"all\"])")"

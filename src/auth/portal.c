@@ -13,8 +13,8 @@
 #include "base/banned.h"
 
 static struct db_sql q_insert = DB_SQL(
-        "INSERT INTO customer_accounts (login, display_name, password_hash, created_at, updated_at)"
-        " VALUES ($1, $2, $3, $4, $4) RETURNING id");
+        "INSERT INTO customer_accounts (login, display_name, password_hash, created_at, updated_at, customer_id)"
+        " VALUES ($1, $2, $3, $4, $4, $5) RETURNING id");
 static struct db_sql q_hash = DB_SQL(
         "SELECT id, password_hash, disabled FROM customer_accounts WHERE login = $1");
 static struct db_sql q_get = DB_SQL(
@@ -31,7 +31,8 @@ static int login_valid(const char *login, struct kf_error *err)
 }
 
 int portal_account_create(struct db *db, const struct actor *a, int64_t now, const char *login,
-                          const char *display_name, const char *password, int64_t *id, struct kf_error *err)
+                          const char *display_name, const char *password, int64_t customer_id, int64_t *id,
+                          struct kf_error *err)
 {
 	char hash[PASSWORD_HASH_MAX];
 	int rc = login_valid(login, err);
@@ -45,11 +46,11 @@ int portal_account_create(struct db *db, const struct actor *a, int64_t now, con
 		return rc;
 	rc = db_query_int(db, &q_insert,
 	                  DB_ARGS(db_text(login), db_text(display_name ? display_name : login), db_text(hash),
-	                          db_int(now)),
+	                          db_int(now), customer_id ? db_int(customer_id) : db_null()),
 	                  id, err);
 	if (rc == KF_EEXIST)
 		kf_fail(err, KF_EEXIST, "exists", "login", "portal account %s already exists", login);
-	json_t *after = json_pack("{s:s}", "login", login);
+	json_t *after = json_pack("{s:s,s:I}", "login", login, "customer_id", (json_int_t)customer_id);
 	if (rc == 0)
 		rc = audit_record(db, a, now, "portal_account.create", "customer_account", *id, NULL, after,
 		                  err);

@@ -13,9 +13,14 @@
 
 struct db;
 
-/* login is an e-mail address or a phone number; *id is the new account. */
+/*
+ * login is an e-mail address or a phone number; customer_id the customer
+ * record the account sees in the portal (0 = none yet; the caller checks
+ * that it exists and is not erased); *id is the new account.
+ */
 int portal_account_create(struct db *db, const struct actor *a, int64_t now, const char *login,
-                          const char *display_name, const char *password, int64_t *id, struct kf_error *err);
+                          const char *display_name, const char *password, int64_t customer_id, int64_t *id,
+                          struct kf_error *err);
 /* KF_EAUTH unless login and password match an enabled account. */
 int portal_authenticate(struct db *db, const char *login, const char *password, int64_t *id,
                         struct kf_error *err);

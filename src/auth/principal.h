@@ -18,6 +18,7 @@ enum principal_kind {
 struct principal {
 	enum principal_kind kind;
 	int64_t id; /* users.id or customer_accounts.id */
+	int64_t customer_id; /* the customer record of a portal account; 0 = none (and for staff) */
 	int role; /* enum role (auth/rbac.h); 0 for customers */
 	char name[KF_MAX_NAME_BYTES + 1]; /* username or login */
 	int via_token; /* authenticated by an API token, not a cookie */

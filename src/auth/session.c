@@ -18,7 +18,7 @@ static struct db_sql q_staff = DB_SQL("SELECT s.id, s.csrf, s.expires_at, s.last
                                       " FROM sessions s JOIN users u ON u.id = s.principal_id"
                                       " WHERE s.token_hash = $1 AND s.kind = 'staff'");
 static struct db_sql q_customer = DB_SQL(
-        "SELECT s.id, s.csrf, s.expires_at, s.last_seen_at, c.id, c.login, '', c.disabled"
+        "SELECT s.id, s.csrf, s.expires_at, s.last_seen_at, c.id, c.login, '', c.disabled, c.customer_id"
         " FROM sessions s JOIN customer_accounts c ON c.id = s.principal_id"
         " WHERE s.token_hash = $1 AND s.kind = 'customer'");
 static struct db_sql q_touch = DB_SQL("UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE id = $1");
@@ -104,7 +104,7 @@ int session_resolve_customer(struct db *db, const char *token, int64_t now, int 
 	char hash[TOKEN_HASH_HEX];
 	struct db_rows *r = NULL;
 	struct session_row s = { 0, 0, 0 };
-	int64_t id = 0;
+	int64_t id = 0, customer_id = 0;
 	int disabled = 1;
 	token_hash_hex(token, hash);
 	int rc = db_query(db, &q_customer, DB_ARGS(db_text(hash)), &r, err);
@@ -115,12 +115,14 @@ int session_resolve_customer(struct db *db, const char *token, int64_t now, int 
 		id = db_col_int(r, 4);
 		snprintf(who->name, sizeof(who->name), "%s", db_col_text(r, 5));
 		disabled = (int)db_col_int(r, 7);
+		customer_id = db_col_isnull(r, 8) ? 0 : db_col_int(r, 8);
 	}
 	db_done(r);
 	rc = session_accept(db, rc, &s, disabled, now, ttl_s, who, err);
 	if (rc == 0) {
 		who->kind = PRINCIPAL_CUSTOMER;
 		who->id = id;
+		who->customer_id = customer_id;
 		who->role = ROLE_NONE;
 	}
 	return rc;

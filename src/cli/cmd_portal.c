@@ -8,15 +8,17 @@
 #include "base/limits.h"
 #include "auth/portal.h"
 #include "cli/cli.h"
+#include "crm/customer.h"
 #include "store/db.h"
 #include "base/banned.h"
 
 int cmd_portal(int argc, char **argv)
 {
-	const char *name = NULL;
+	const char *name = NULL, *customer = NULL;
 	int from_stdin = 0;
 	const struct cli_flag flags[] = {
 		{ "name", 1, &name, NULL, "the customer's display name" },
+		{ "customer", 1, &customer, NULL, "the customer record (id) the account sees in the portal" },
 		{ "password-stdin", 0, NULL, &from_stdin, "read the password from standard input" },
 		{ NULL, 0, NULL, NULL, NULL },
 	};
@@ -27,12 +29,18 @@ int cmd_portal(int argc, char **argv)
 	struct actor a = cli_actor();
 	const char *pos[2];
 	char pw[KF_MAX_PASSWORD_BYTES + 2];
-	int64_t id = 0;
+	int64_t id = 0, customer_id = 0;
+	struct customer c;
 	int npos, rc = cli_parse(argc, argv, cli_cmd_find("portal"), flags, &cfg, pos, 2, &npos);
 	if (rc != EXIT_OK)
 		return rc < 0 ? EXIT_OK : rc;
 	if (npos != 2 || strcmp(pos[0], "add") != 0) {
-		fprintf(stderr, "usage: kefu portal add LOGIN [--name NAME] [--password-stdin]\n");
+		fprintf(stderr,
+		        "usage: kefu portal add LOGIN [--customer ID] [--name NAME] [--password-stdin]\n");
+		return EXIT_USAGE;
+	}
+	if (customer && (customer_id = cli_parse_id(customer)) <= 0) {
+		fprintf(stderr, "kefu portal: --customer must be a customer id\n");
 		return EXIT_USAGE;
 	}
 	if (!from_stdin) {
@@ -44,7 +52,11 @@ int cmd_portal(int argc, char **argv)
 	o.migrate = 0;
 	rc = store_open(cfg.db, &o, &st, &err);
 	struct db *db = rc == 0 ? store_db(st, &err) : NULL;
-	rc = db ? portal_account_create(db, &a, cli_now(), pos[1], name, pw, &id, &err) : -1;
+	rc = db ? 0 : -1;
+	if (rc == 0 && customer_id)
+		rc = customer_portal_linkable(db, customer_id, &c, &err);
+	if (rc == 0)
+		rc = portal_account_create(db, &a, cli_now(), pos[1], name, pw, customer_id, &id, &err);
 	store_close(st);
 	if (rc < 0)
 		return cli_fail(&err);

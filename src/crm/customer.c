@@ -303,6 +303,16 @@ int customer_get(struct db *db, int64_t id, struct customer *out, struct kf_erro
 	return rc < 0 ? rc : 0;
 }
 
+int customer_portal_linkable(struct db *db, int64_t id, struct customer *out, struct kf_error *err)
+{
+	int rc = customer_get(db, id, out, err);
+	if (rc == KF_ENOTFOUND)
+		return kf_fail(err, KF_ENOTFOUND, "not_found", "customer_id", "no such customer");
+	if (rc == 0 && out->erased_at)
+		return kf_fail(err, KF_ECONFLICT, "erased", "customer_id", "this customer was erased");
+	return rc;
+}
+
 static json_t *int_or_null(int64_t v)
 {
 	return v ? json_integer(v) : json_null();

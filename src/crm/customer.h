@@ -142,6 +142,8 @@ int customer_address_read(json_t *obj, const char *prefix, int required, struct 
 int customer_create(struct db *db, const struct actor *a, int64_t now, const struct customer_fields *f,
                     json_t *extra, struct customer *out, struct kf_error *err);
 int customer_get(struct db *db, int64_t id, struct customer *out, struct kf_error *err);
+/* A customer a portal account may be linked to: it exists (KF_ENOTFOUND) and is not erased (KF_ECONFLICT). */
+int customer_portal_linkable(struct db *db, int64_t id, struct customer *out, struct kf_error *err);
 /* Change the profile; KF_ESTALE (nothing changed) when version is not the stored one. */
 int customer_update(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,
                     const struct customer_fields *f, struct customer *out, struct kf_error *err);

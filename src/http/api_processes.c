@@ -147,7 +147,7 @@ int api_complaint_advance(struct req *req, struct resp *resp)
 
 /* ---- returns --------------------------------------------------------- */
 
-static int read_lines(json_t *arr, struct return_line_input *lines, size_t *n, struct kf_error *err)
+int api_return_lines(json_t *arr, struct return_line_input *lines, size_t *n, struct kf_error *err)
 {
 	static const char *const keys[] = { "order_line_id", "quantity", NULL };
 	size_t i;
@@ -194,7 +194,7 @@ int api_return_create(struct req *req, struct resp *resp)
 	if (rc >= 0 && (in.action = return_action_parse(action)) == RA_NONE)
 		rc = kf_fail(&err, KF_EINVAL, "invalid", "action", "action must be refund, exchange or repair");
 	if (rc >= 0)
-		rc = read_lines(json_object_get(req->json, "lines"), lines, &in.nlines, &err);
+		rc = api_return_lines(json_object_get(req->json, "lines"), lines, &in.nlines, &err);
 	if (rc >= 0)
 		rc = json_get_str(req->json, "window_override_reason", 0, RETURN_TEXT_MAX,
 		                  &in.window_override_reason, &err);
