@@ -40,8 +40,9 @@ static int customer_of(struct req *req, struct resp *resp, int64_t *out)
 	*out = req->who.customer_id;
 	if (*out > 0)
 		return 0;
-	reply_error(resp, 403, "no_customer", NULL,
-	            "this portal account is not linked to a customer record yet; please contact customer service");
+	reply_error(
+	        resp, 403, "no_customer", NULL,
+	        "this portal account is not linked to a customer record yet; please contact customer service");
 	return -1;
 }
 
@@ -81,8 +82,8 @@ static int my_order(struct req *req, struct resp *resp, int64_t customer, int64_
 /* What a customer sees of a ticket. */
 static json_t *ticket_view(const struct ticket *t)
 {
-	static const char *const keep[] = { "id",         "number",     "type",       "state",
-		                            "subject",    "order_id",   "channel",    "created_at",
+	static const char *const keep[] = { "id",         "number",      "type",      "state",
+		                            "subject",    "order_id",    "channel",   "created_at",
 		                            "updated_at", "resolved_at", "closed_at", NULL };
 	json_t *all = ticket_to_json(t), *out = json_object();
 	for (const char *const *k = keep; *k; k++) {
@@ -137,7 +138,8 @@ int api_portal_tickets(struct req *req, struct resp *resp)
 	out = json_array();
 	json_array_foreach(items, i, it)
 	{
-		static const char *const keep[] = { "id", "number", "type", "state", "subject", "order_id",
+		static const char *const keep[] = { "id",         "number",     "type",
+			                            "state",      "subject",    "order_id",
 			                            "created_at", "updated_at", NULL };
 		json_t *v = json_object();
 		for (const char *const *k = keep; *k; k++)
@@ -171,10 +173,11 @@ int api_portal_ticket(struct req *req, struct resp *resp)
 			continue;
 		json_t *author = json_object_get(m, "author");
 		const char *kind = json_string_value(json_object_get(author, "kind"));
-		json_array_append_new(pub, json_pack("{s:O,s:O,s:s,s:O}", "id", json_object_get(m, "id"), "body",
-		                                     json_object_get(m, "body"), "from",
-		                                     kind && strcmp(kind, "customer") == 0 ? "customer" : "service",
-		                                     "created_at", json_object_get(m, "created_at")));
+		json_array_append_new(pub,
+		                      json_pack("{s:O,s:O,s:s,s:O}", "id", json_object_get(m, "id"), "body",
+		                                json_object_get(m, "body"), "from",
+		                                kind && strcmp(kind, "customer") == 0 ? "customer" : "service",
+		                                "created_at", json_object_get(m, "created_at")));
 	}
 	json_decref(msgs);
 	out = ticket_view(&t);
@@ -183,8 +186,13 @@ int api_portal_ticket(struct req *req, struct resp *resp)
 	if (strcmp(t.type, "complaint") == 0) {
 		struct complaint c;
 		if (complaint_get(req->db, t.id, &c, &err) == 0) {
-			static const char *const keep[] = { "step", "solution", "compensation_minor", "currency",
-				                            "customer_confirmation", "customer_confirmed_at", NULL };
+			static const char *const keep[] = { "step",
+				                            "solution",
+				                            "compensation_minor",
+				                            "currency",
+				                            "customer_confirmation",
+				                            "customer_confirmed_at",
+				                            NULL };
 			json_t *all = complaint_to_json(&c), *v = json_object();
 			for (const char *const *k = keep; *k; k++)
 				if (json_object_get(all, *k))
@@ -233,7 +241,8 @@ int api_portal_ticket_create(struct req *req, struct resp *resp)
 	for (const char *const *ty = open_types; *ty; ty++)
 		allowed |= strcmp(*ty, in.type) == 0;
 	if (!allowed)
-		return reply_error(resp, 400, "invalid", "type", "type must be inquiry, complaint or suggestion");
+		return reply_error(resp, 400, "invalid", "type",
+		                   "type must be inquiry, complaint or suggestion");
 	if (in.order_id && my_order(req, resp, customer, in.order_id) < 0) {
 		resp_release(resp);
 		return reply_error(resp, 400, "invalid", "order_id", "no such order of yours");
@@ -277,8 +286,9 @@ int api_portal_ticket_attach(struct req *req, struct resp *resp)
 	int64_t customer;
 	if (customer_of(req, resp, &customer) < 0 || my_ticket(req, resp, customer, &t) < 0)
 		return 0;
-	if (attachment_add(req->db, &a, req->now, t.id, req_query(req, "filename"), req_header(req, "Content-Type"),
-	                   req->body ? req->body : "", req->body_len, &out, &err) < 0)
+	if (attachment_add(req->db, &a, req->now, t.id, req_query(req, "filename"),
+	                   req_header(req, "Content-Type"), req->body ? req->body : "", req->body_len, &out,
+	                   &err) < 0)
 		return reply_kf(resp, &err);
 	return reply_json(resp, 201, out);
 }
@@ -313,7 +323,8 @@ int api_portal_ticket_confirm(struct req *req, struct resp *resp)
 		rc = complaint_change(req->db, &a, req->now, t.id, c.version, CS_NONE, &p, &c, &err);
 	if (rc == 0 && comment && *comment) {
 		json_t *msg = NULL;
-		rc = message_add(req->db, &a, req->now, t.id, MESSAGE_CUSTOMER, comment, TS_NONE, &t, &msg, &err);
+		rc = message_add(req->db, &a, req->now, t.id, MESSAGE_CUSTOMER, comment, TS_NONE, &t, &msg,
+		                 &err);
 		json_decref(msg);
 	}
 	if (rc < 0) {
@@ -419,7 +430,8 @@ int api_customer_portal_account(struct req *req, struct resp *resp)
 		password_generate(generated);
 		pw = generated;
 	}
-	if (portal_account_create(req->db, &a, req->now, login, name ? name : c.name, pw, id, &account, &err) < 0 ||
+	if (portal_account_create(req->db, &a, req->now, login, name ? name : c.name, pw, id, &account, &err) <
+	            0 ||
 	    portal_account_get(req->db, account, &out, &err) < 0)
 		return reply_kf(resp, &err);
 	if (generated[0])
