@@ -127,7 +127,9 @@ int message_add(struct db *db, const struct actor *a, int64_t now, int64_t ticke
 	int rc = db_begin(db, err);
 	if (rc < 0)
 		return rc;
-	rc = ticket_get(db, ticket_id, t, err);
+	rc = ticket_lock(db, ticket_id, err); /* concurrent messages on one ticket wait, none is refused */
+	if (rc == 0)
+		rc = ticket_get(db, ticket_id, t, err);
 	if (rc == 0 && t->merged_into_id)
 		rc = kf_fail(err, KF_ECONFLICT, "merged", "ticket", "this ticket was merged into #%06lld",
 		             (long long)t->merged_into_id);

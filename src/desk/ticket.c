@@ -283,6 +283,17 @@ int ticket_counts(struct db *db, int64_t me, json_t **out, struct kf_error *err)
 	return rc < 0 ? rc : 0;
 }
 
+static struct db_sql q_lock = DB_SQL("SELECT id FROM tickets WHERE id = $1 FOR UPDATE");
+
+int ticket_lock(struct db *db, int64_t id, struct kf_error *err)
+{
+	int64_t got;
+	int rc = db_query_int(db, &q_lock, DB_ARGS(db_int(id)), &got, err);
+	if (rc == KF_ENOTFOUND)
+		return kf_fail(err, KF_ENOTFOUND, "not_found", "ticket", "no such ticket");
+	return rc;
+}
+
 int ticket_write(struct db *db, struct ticket *t, int64_t now, struct kf_error *err)
 {
 	int rc = db_exec(db, &q_write,

@@ -94,6 +94,12 @@ int ticket_create(struct db *db, const struct actor *a, int64_t now, const struc
                   struct ticket *out, struct kf_error *err);
 int ticket_get(struct db *db, int64_t id, struct ticket *out, struct kf_error *err);
 /*
+ * Inside a transaction: hold ticket id's row until it ends, so a change
+ * computed from what ticket_get reads next cannot be stale (PostgreSQL;
+ * SQLite's writers are serialised anyway).  KF_ENOTFOUND if missing.
+ */
+int ticket_lock(struct db *db, int64_t id, struct kf_error *err);
+/*
  * One page of the inbox, newest (or most urgent) first.  *items is a new
  * array; cursor_out gets the keys of the last row (3 numbers) when the
  * page is full, for the next call's filter cursor.

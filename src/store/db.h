@@ -23,6 +23,10 @@
  * fails: never db_rollback after it.  db_rollback outside a transaction does
  * nothing.  Writes use BEGIN IMMEDIATE on SQLite.
  *
+ * A SELECT may end with " FOR UPDATE" to lock its rows until the end of the
+ * transaction on PostgreSQL (read-modify-write without a lost update);
+ * SQLite, whose writers are serialised, prepares it without the clause.
+ *
  * Batches.  A writer that runs many requests in one transaction (group
  * commit, http/batch.c) wraps them in db_batch_begin/db_batch_commit and
  * each request in db_batch_item_begin/db_batch_item_end.  Inside a batch

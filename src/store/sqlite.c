@@ -347,10 +347,15 @@ static int sqlite_prepare(struct db *db, const struct db_sql *q, struct db_rows 
 	struct sqlite_db *s = sqlite_downcast(db);
 	sqlite3_stmt *st = NULL;
 	const char *tail = NULL;
-	int rc = sqlite3_prepare_v3(s->conn, q->text, -1, SQLITE_PREPARE_PERSISTENT, &st, &tail);
+	/* A trailing FOR UPDATE (a PostgreSQL row lock) is left out: SQLite writers are serialised. */
+	static const char lock[] = " FOR UPDATE";
+	size_t len = strlen(q->text), ll = sizeof(lock) - 1;
+	int n = len > ll && strcmp(q->text + len - ll, lock) == 0 ? (int)(len - ll) : -1;
+	int rc = sqlite3_prepare_v3(s->conn, q->text, n, SQLITE_PREPARE_PERSISTENT, &st, &tail);
 	if (rc != SQLITE_OK)
 		return sqlite_fail(s, rc, err);
-	if (!st || (tail && tail[strspn(tail, " \t\r\n;")])) {
+	const char *end = q->text + (n >= 0 ? (size_t)n : len);
+	if (!st || (tail && tail < end && tail + strspn(tail, " \t\r\n;") < end)) {
 		sqlite3_finalize(st);
 		return kf_fail(err, KF_EDB, NULL, NULL,
 		               "sqlite: a statement must hold exactly one SQL command");

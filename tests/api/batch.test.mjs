@@ -128,7 +128,7 @@ describe('shutdown with parked writes', () => {
 		const { srv, admin } = await boot([]);
 		const jobs = Array.from({ length: 40 }, (_, i) =>
 			admin.api('POST', '/api/v1/tickets', { body: { type: 'inquiry', subject: `term ${i}` } }).catch((e) => e));
-		await new Promise((r) => setTimeout(r, 20));
+		await Promise.race(jobs); // some answered; others still parked or running
 		srv.signal('SIGTERM');
 		const res = await Promise.all(jobs);
 		await srv.stop();

@@ -402,6 +402,15 @@ static void test_transactions(void **state)
 	assert_int_equal(insert(f->db, 7, "ok", &err), 1);
 	OK(db_commit(f->db, &e_));
 	assert_int_equal(count_rows(f->db, NULL), 3);
+
+	/* A row lock: FOR UPDATE on PostgreSQL, left out on SQLite; same answer on both. */
+	static struct db_sql q_lock = DB_SQL("SELECT id FROM t WHERE id = $1 FOR UPDATE");
+	int64_t got = 0;
+	OK(db_begin(f->db, &e_));
+	OK(db_query_int(f->db, &q_lock, DB_ARGS(db_int(7)), &got, &e_));
+	assert_int_equal(got, 7);
+	assert_int_equal(db_query_int(f->db, &q_lock, DB_ARGS(db_int(99)), &got, &err), KF_ENOTFOUND);
+	OK(db_commit(f->db, &e_));
 }
 
 /* Group commit: items in savepoints, domain transactions inside them. */
