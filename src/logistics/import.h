@@ -6,7 +6,11 @@
  *
  * An import is one transaction.  Each row is checked completely before
  * anything of it is written, so a bad row writes nothing and is recorded
- * as (row, field, message).  import_end then either commits (no bad rows,
+ * as (row, field, message).  Orders are written in bulk: lines go in
+ * multi-row statements, a new order's total is summed in C, customers
+ * are looked up once per import, and new orders are indexed for search
+ * in batches (see import_orders.c); a database fault while writing a
+ * batch ends the import (nothing is committed).  import_end then either commits (no bad rows,
  * or skip_bad) or rolls everything back (all-or-nothing, the default).
  * One audit row per import carries the counts; rows are not audited
  * one by one.  Imports are upserts: importing the same file twice
@@ -67,6 +71,10 @@ struct import {
 	int64_t group_order; /* its id, 0 = none */
 	int64_t group_next_line; /* next default line_no */
 	int group_dirty; /* lines were written: recompute the total */
+	int group_exact; /* group_total is the order's total (a new order, line_no rising, no overflow) */
+	int64_t group_total; /* sum of quantity * unit price of its lines */
+	int64_t group_max_line; /* highest line_no written in this group */
+	struct import_orders *orders; /* orders: the work written in batches (owned) */
 	char last_ship[80]; /* events: the last tracking number looked up */
 	int64_t last_ship_id;
 };

@@ -72,8 +72,27 @@ int order_create(struct db *db, const struct actor *a, int64_t now, const struct
  * caller's transaction.  *id is the new order.
  */
 int order_insert(struct db *db, int64_t now, const struct order_in *in, int64_t *id, struct kf_error *err);
+/*
+ * For the import: the order with in->number, inserted from in (header
+ * only, no audit, in the caller's transaction) unless it exists; *id is
+ * it, *created 1 when it was inserted now.  Cheaper than order_insert on
+ * SQLite (no RETURNING).
+ */
+int order_insert_new(struct db *db, int64_t now, const struct order_in *in, int64_t *id, int *created,
+                     struct kf_error *err);
 /* For the import: insert or replace line l->line_no of order_id (no transaction of its own). */
 int order_line_put(struct db *db, int64_t order_id, const struct order_line_in *l, struct kf_error *err);
+/*
+ * For the import: insert or replace n lines at once (0 <= n <=
+ * ORDER_LINES_BATCH), line i into order order_ids[i].  No two may name
+ * the same (order, line_no): PostgreSQL refuses to upsert one row twice in
+ * a statement.  Strings are borrowed for the call.
+ */
+#define ORDER_LINES_BATCH 16
+int order_lines_put(struct db *db, const int64_t *order_ids, const struct order_line_in *lines, int n,
+                    struct kf_error *err);
+/* For the import: set total_minor of an order whose lines the caller summed itself. */
+int order_set_total(struct db *db, int64_t order_id, int64_t total_minor, int64_t now, struct kf_error *err);
 /* Recompute total_minor from the lines. */
 int order_update_total(struct db *db, int64_t order_id, int64_t now, struct kf_error *err);
 /* The order with this number; KF_ENOTFOUND. */

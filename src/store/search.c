@@ -4,10 +4,12 @@
 #include "store/search.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "base/textsearch.h"
+#include "base/xalloc.h"
 #include "store/db.h"
 #include "base/banned.h"
 
@@ -140,4 +142,73 @@ int search_query(struct db *db, const char *q, const char *kind, int64_t before_
 	if (n < limit)
 		*last_id = 0;
 	return 0;
+}
+
+/* ---- bulk --------------------------------------------------------------- */
+
+/*
+ * The bulk path's statements.  No RETURNING on SQLite: such a statement
+ * runs under a statement journal (a 64 KiB buffer allocated and freed per
+ * call) and opens a savepoint, at which FTS5 writes out its pending
+ * terms; the id is read back with q_doc_id instead.  PostgreSQL keeps
+ * the terms in the document row, so one upsert does everything.
+ */
+static struct db_sql q_lite_doc = DB_SQL(
+        "INSERT INTO search_docs (kind, ref_id, parent_id, title, updated_at) VALUES ($1, $2, $3, $4, $5)"
+        " ON CONFLICT (kind, ref_id) DO UPDATE SET parent_id = excluded.parent_id, title = excluded.title,"
+        " updated_at = excluded.updated_at");
+static struct db_sql q_pg_doc = DB_SQL(
+        "INSERT INTO search_docs (kind, ref_id, parent_id, title, updated_at, terms)"
+        " VALUES ($1, $2, $3, $4, $5, $6)"
+        " ON CONFLICT (kind, ref_id) DO UPDATE SET parent_id = excluded.parent_id, title = excluded.title,"
+        " updated_at = excluded.updated_at, terms = excluded.terms");
+
+/* The terms of one document (title and text) into terms, which is reset first. */
+static int doc_terms(const struct search_doc *d, struct buf *terms, struct kf_error *err)
+{
+	buf_reset(terms);
+	int rc = textsearch_terms(d->title ? d->title : "", d->title ? strlen(d->title) : 0, terms);
+	if (rc == 0 && d->text)
+		rc = textsearch_terms(d->text, strlen(d->text), terms);
+	if (rc < 0)
+		return kf_fail(err, KF_ETOOBIG, "too_large", "text", "text too large to index");
+	return 0;
+}
+
+/* One document's row (on PostgreSQL with its terms); its id into *id on SQLite. */
+static int doc_put(struct db *db, const struct search_doc *d, struct buf *terms, int64_t *id,
+                   struct kf_error *err)
+{
+	struct db_arg a[6] = { db_text(d->kind),
+		               db_int(d->ref_id),
+		               d->parent_id ? db_int(d->parent_id) : db_null(),
+		               db_text(d->title ? d->title : ""),
+		               db_int(d->updated_at),
+		               db_null() };
+	if (is_pg(db)) {
+		int rc = doc_terms(d, terms, err);
+		a[5] = db_text(buf_cstr(terms));
+		return rc < 0 ? rc : db_exec(db, &q_pg_doc, a, 6, err);
+	}
+	int rc = db_exec(db, &q_lite_doc, a, 5, err);
+	if (rc >= 0)
+		rc = db_query_int(db, &q_doc_id, DB_ARGS(db_text(d->kind), db_int(d->ref_id)), id, err);
+	return rc;
+}
+
+int search_put_many(struct db *db, const struct search_doc *docs, int n, struct kf_error *err)
+{
+	struct buf terms = BUF_INIT;
+	int64_t *ids = n > 0 ? xcalloc((size_t)n, sizeof(*ids)) : NULL;
+	int rc = 0;
+	for (int i = 0; i < n && rc >= 0; i++)
+		rc = doc_put(db, &docs[i], &terms, &ids[i], err);
+	for (int i = 0; i < n && rc >= 0 && !is_pg(db); i++) {
+		rc = doc_terms(&docs[i], &terms, err);
+		if (rc == 0)
+			rc = put_terms(db, ids[i], buf_cstr(&terms), err);
+	}
+	buf_release(&terms);
+	free(ids);
+	return rc < 0 ? rc : 0;
 }
