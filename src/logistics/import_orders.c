@@ -91,8 +91,8 @@ static int queued(const struct import_orders *o, int64_t order_id, int64_t line_
 	return 0;
 }
 
-int import_orders_line(struct import_orders *o, struct db *db, int64_t order_id, const struct order_line_in *l,
-                       struct kf_error *err)
+int import_orders_line(struct import_orders *o, struct db *db, int64_t order_id,
+                       const struct order_line_in *l, struct kf_error *err)
 {
 	if (o->nlines == ORDER_LINES_BATCH || queued(o, order_id, l->line_no)) {
 		int rc = import_orders_flush_lines(o, db, err);

@@ -39,8 +39,8 @@ int import_orders_customer(struct import_orders *o, struct db *db, const char *e
  * copied); writes the queue first when it is full or already holds
  * this (order, line_no).  < 0 only for a database fault.
  */
-int import_orders_line(struct import_orders *o, struct db *db, int64_t order_id, const struct order_line_in *l,
-                       struct kf_error *err);
+int import_orders_line(struct import_orders *o, struct db *db, int64_t order_id,
+                       const struct order_line_in *l, struct kf_error *err);
 /* Queue the search document of order id, created by this import (number: 1..64 bytes, copied). */
 int import_orders_created(struct import_orders *o, struct db *db, int64_t id, const char *number, int64_t now,
                           struct kf_error *err);

@@ -186,8 +186,8 @@ struct counts {
 };
 
 /* Import r (lines[0] the header) of kind; the result of import_end, with the counts in *c. */
-static int run_import(struct db *db, enum import_kind kind, const struct rows *r, int skip_bad, struct counts *c,
-                      struct kf_error *err)
+static int run_import(struct db *db, enum import_kind kind, const struct rows *r, int skip_bad,
+                      struct counts *c, struct kf_error *err)
 {
 	struct import im;
 	struct actor a = { "cli", 0, "test", NULL, NULL };
@@ -210,11 +210,11 @@ static int run_import(struct db *db, enum import_kind kind, const struct rows *r
 static struct db_sql q_total = DB_SQL("SELECT total_minor FROM orders WHERE number = $1");
 static struct db_sql q_nlines = DB_SQL(
         "SELECT COUNT(*) FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.number = $1");
-static struct db_sql q_line_qty = DB_SQL(
-        "SELECT l.quantity FROM order_lines l JOIN orders o ON o.id = l.order_id"
-        " WHERE o.number = $1 AND l.line_no = $2");
+static struct db_sql q_line_qty = DB_SQL("SELECT l.quantity FROM order_lines l JOIN orders o ON o.id = l.order_id"
+                                         " WHERE o.number = $1 AND l.line_no = $2");
 static struct db_sql q_customer = DB_SQL("SELECT id FROM customers WHERE external_id = $1");
-static struct db_sql q_timeline = DB_SQL("SELECT COUNT(*) FROM timeline WHERE customer_id = $1 AND kind = 'order'");
+static struct db_sql q_timeline = DB_SQL(
+        "SELECT COUNT(*) FROM timeline WHERE customer_id = $1 AND kind = 'order'");
 static struct db_sql q_norders = DB_SQL("SELECT COUNT(*) FROM orders WHERE number LIKE $1");
 
 /* q with text as $1 (when not NULL) and n as the next parameter (when >= 0); -1 when no row. */
