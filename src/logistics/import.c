@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "crm/customer_import.h"
-#include "crm/timeline.h"
 #include "logistics/import_orders.h"
 #include "logistics/order.h"
 #include "logistics/shipment.h"
@@ -339,7 +338,7 @@ int import_begin(struct import *im, struct db *db, const struct actor *a, int64_
 	if (rc < 0)
 		im->db = NULL;
 	if (rc == 0 && kind == IMPORT_ORDERS)
-		im->orders = import_orders_new();
+		im->orders = import_orders_new(now);
 	return rc;
 }
 
@@ -367,21 +366,19 @@ int import_columns(struct import *im, const char *const *names, int n, struct kf
 }
 
 /*
- * End the current order group: set its total.  A new order whose lines
- * came with rising line numbers has the total summed in C (nothing to
- * write when it is 0, the default); otherwise its queued lines are
- * written and the total is summed from all its lines in SQL.
+ * End the current order group.  A new order goes to the bulk writer with
+ * its total when that was summed exactly in C (rising line numbers);
+ * an existing order that got lines has its total recomputed in SQL.
  */
 static int flush_group(struct import *im, struct kf_error *err)
 {
 	int rc = 0;
-	if (im->group_order && im->group_dirty && im->group_exact && im->group_total != 0)
-		rc = order_set_total(im->db, im->group_order, im->group_total, im->now, err);
-	else if (im->group_order && im->group_dirty && !im->group_exact) {
-		rc = import_orders_flush_lines(im->orders, im->db, err);
-		if (rc == 0)
-			rc = order_update_total(im->db, im->group_order, im->now, err);
-	}
+	if (im->group_live && im->group_new)
+		rc = import_orders_end_new(im->orders, im->db, im->group_exact, im->group_total, err);
+	else if (im->group_live && im->group_dirty)
+		rc = import_orders_recompute(im->orders, im->db, im->group, err);
+	im->group_live = 0;
+	im->group_new = 0;
 	im->group_dirty = 0;
 	return rc;
 }
@@ -490,30 +487,25 @@ static int order_header(struct import *im, struct order_in *o, struct kf_error *
 }
 
 /*
- * The order with this row's number: inserted from the row's header
- * (*created = 1) unless it exists.  A header that cannot make an order
- * is an error only when there is no order to find.
+ * The order with this row's number (*id), or a new one from the row's
+ * header (*created = 1, *id = 0: the bulk writer writes it when its group
+ * ends).  A header that cannot make an order is an error only when there
+ * is no order to find.
  */
 static int order_find_or_add(struct import *im, int64_t *id, int *created, struct kf_error *e)
 {
 	struct order_in o;
-	struct kf_error lookup = KF_ERROR_INIT;
 	*created = 0;
-	int rc = order_header(im, &o, e);
-	if (rc == 0)
-		rc = order_insert_new(im->db, im->now, &o, id, created, e);
-	else if (rc == KF_EINVAL || rc == KF_ENOTFOUND) {
-		int found = order_id_by_number(im->db, o.number, id, &lookup);
-		if (found != KF_ENOTFOUND)
-			rc = found;
-		if (found < 0 && found != KF_ENOTFOUND)
-			*e = lookup;
-	}
-	if (rc == 0 && *created)
-		rc = timeline_add(im->db, o.customer_id, im->now, "order", *id, o.number, e);
-	if (rc == 0 && *created)
-		rc = import_orders_created(im->orders, im->db, *id, o.number, im->now, e);
-	return rc;
+	int rc = import_orders_lookup(im->orders, im->db, im->vals[O_NUMBER], id, e);
+	if (rc != KF_ENOTFOUND)
+		return rc;
+	*id = 0;
+	rc = order_header(im, &o, e);
+	if (rc < 0)
+		return rc;
+	import_orders_begin_new(im->orders, &o);
+	*created = 1;
+	return 0;
 }
 
 /* Find or create the order of this row's group; 1 when the row is bad. */
@@ -523,7 +515,7 @@ static int order_group(struct import *im, int64_t row, struct kf_error *err)
 	const char *number = im->vals[O_NUMBER];
 	if (!number)
 		return bad_value(im, row, "order_number", "is required");
-	if (im->group_order && strcmp(number, im->group) == 0)
+	if (im->group_live && strcmp(number, im->group) == 0)
 		return 0;
 	int rc = flush_group(im, err);
 	if (rc < 0)
@@ -538,6 +530,8 @@ static int order_group(struct import *im, int64_t row, struct kf_error *err)
 		return row_error(im, row, rc, &e, err) < 0 ? rc : 1;
 	snprintf(im->group, sizeof(im->group), "%s", number);
 	im->group_order = id;
+	im->group_live = 1;
+	im->group_new = created;
 	im->group_next_line = 1;
 	im->group_exact = created;
 	im->group_total = 0;

@@ -3,12 +3,19 @@
  * logistics/import.c): the work of an orders import that is cheaper done
  * many rows at a time.
  *
- * Lines are queued and written ORDER_LINES_BATCH per statement; a new
- * order's search document is queued and written IMPORT_SEARCH_BATCH at a
- * time through search_put_many; customers are looked up once per import
- * and kept in a hash map.  Everything queued is written by
- * import_orders_flush, which the importer calls before it reads what was
- * written (an order's total from its lines) and before it commits.
+ * The importer reads an order's rows as a group.  A new order is kept
+ * in memory until its group ends, then queued with the total of its
+ * lines and written ORDER_LINES_BATCH orders per statement; its timeline
+ * row and search document follow once its id is known (search documents
+ * IMPORT_SEARCH_BATCH at a time, through search_put_many).  Lines are
+ * queued and written ORDER_LINES_BATCH per statement once their order
+ * is written: should the queue fill while the current order is still
+ * being read, that order is written at once (and its total later).
+ * Orders whose total cannot be summed in C (existing orders, repeated
+ * line numbers) are recomputed in SQL after their lines are written.
+ * Customers are looked up once per import and kept in a hash map.
+ * import_orders_flush writes everything; the importer calls it before
+ * it commits.
  */
 #ifndef KF_IMPORT_ORDERS_H
 #define KF_IMPORT_ORDERS_H
@@ -19,12 +26,16 @@
 
 struct db;
 struct import_orders;
+struct order_in;
 struct order_line_in;
 
 #define IMPORT_SEARCH_BATCH 2048 /* new orders indexed per search_put_many */
 #define IMPORT_CUSTOMER_CACHE 100000 /* customers remembered per import */
+#define IMPORT_LINES_QUEUE 64 /* lines waiting for their statements */
+#define IMPORT_RECOMPUTE_MAX 64 /* orders waiting for a total from SQL */
 
-struct import_orders *import_orders_new(void);
+/* A writer for one import; now is the import's time (created_at, timeline, search). */
+struct import_orders *import_orders_new(int64_t now);
 /* Free (NULL-safe); whatever is still queued is dropped. */
 void import_orders_free(struct import_orders *o);
 
@@ -34,18 +45,26 @@ void import_orders_free(struct import_orders *o);
  */
 int import_orders_customer(struct import_orders *o, struct db *db, const char *external_id, int64_t *id,
                            struct kf_error *err);
+/* The order with this number, written or queued by this import or not: 0, KF_ENOTFOUND or a fault. */
+int import_orders_lookup(struct import_orders *o, struct db *db, const char *number, int64_t *id,
+                         struct kf_error *err);
+/* The group now being read is the new order in (validated; copied), not yet written. */
+void import_orders_begin_new(struct import_orders *o, const struct order_in *in);
 /*
- * Queue line l of order order_id (a validated line: its strings are
- * copied); writes the queue first when it is full or already holds
- * this (order, line_no).  < 0 only for a database fault.
+ * Queue a validated line (copied) of the current group's order:
+ * order_id for an existing order, 0 for the new one.  < 0 only for a
+ * database fault.
  */
 int import_orders_line(struct import_orders *o, struct db *db, int64_t order_id,
                        const struct order_line_in *l, struct kf_error *err);
-/* Queue the search document of order id, created by this import (number: 1..64 bytes, copied). */
-int import_orders_created(struct import_orders *o, struct db *db, int64_t id, const char *number, int64_t now,
+/*
+ * The new order's group ended: queue it with total (exact: the sum of its
+ * lines; else its total is recomputed from its lines in SQL).
+ */
+int import_orders_end_new(struct import_orders *o, struct db *db, int exact, int64_t total,
                           struct kf_error *err);
-/* Write the queued lines (not the search documents). */
-int import_orders_flush_lines(struct import_orders *o, struct db *db, struct kf_error *err);
+/* An existing order got lines: recompute its total once they are written. */
+int import_orders_recompute(struct import_orders *o, struct db *db, const char *number, struct kf_error *err);
 /* Write everything queued. */
 int import_orders_flush(struct import_orders *o, struct db *db, struct kf_error *err);
 

@@ -72,14 +72,6 @@ int order_create(struct db *db, const struct actor *a, int64_t now, const struct
  * caller's transaction.  *id is the new order.
  */
 int order_insert(struct db *db, int64_t now, const struct order_in *in, int64_t *id, struct kf_error *err);
-/*
- * For the import: the order with in->number, inserted from in (header
- * only, no audit, in the caller's transaction) unless it exists; *id is
- * it, *created 1 when it was inserted now.  Cheaper than order_insert on
- * SQLite (no RETURNING).
- */
-int order_insert_new(struct db *db, int64_t now, const struct order_in *in, int64_t *id, int *created,
-                     struct kf_error *err);
 /* For the import: insert or replace line l->line_no of order_id (no transaction of its own). */
 int order_line_put(struct db *db, int64_t order_id, const struct order_line_in *l, struct kf_error *err);
 /*
@@ -91,6 +83,15 @@ int order_line_put(struct db *db, int64_t order_id, const struct order_line_in *
 #define ORDER_LINES_BATCH 16
 int order_lines_put(struct db *db, const int64_t *order_ids, const struct order_line_in *lines, int n,
                     struct kf_error *err);
+/*
+ * For the import: insert n new orders (0 <= n <= ORDER_LINES_BATCH) with
+ * their totals (header only, no audit, in the caller's transaction); ids[i]
+ * is in[i]'s new id.  The numbers must be new and distinct (KF_EEXIST).
+ */
+int order_insert_many(struct db *db, int64_t now, const struct order_in *in, const int64_t *totals, int n,
+                      int64_t *ids, struct kf_error *err);
+/* For the import: recompute total_minor of the order with this number from its lines. */
+int order_update_total_by_number(struct db *db, const char *number, int64_t now, struct kf_error *err);
 /* For the import: set total_minor of an order whose lines the caller summed itself. */
 int order_set_total(struct db *db, int64_t order_id, int64_t total_minor, int64_t now, struct kf_error *err);
 /* Recompute total_minor from the lines. */

@@ -278,6 +278,11 @@ static void orders_rows(struct fixture *f, struct rows *r, int bad)
 	rows_add(r, "%sC,,2025-01-04,,S9,,1,0.01", p); /* C: no customer */
 	rows_add(r, "%sE,%sC1,2025-01-05,,,,,", p, p); /* E: the order only */
 	rows_add(r, "%sA,,,21,SKU21,,1,100", p); /* A again: a second group, header from the order */
+	for (int i = 1; i <= 70; i++) /* L: more lines than the queue holds, so written before its group ends */
+		rows_add(r, "%sL,%sC1,2025-01-07,,L%d,,1,%d", p, p, i, i);
+	rows_add(r, "%sM,%sC1,2025-01-08,,S1,,2,1", p, p); /* M: repeated line numbers past the queue */
+	for (int i = 0; i < 70; i++)
+		rows_add(r, "%sM,%sC1,2025-01-08,%d,S1,,1,1", p, p, 1 + i % 2);
 	if (bad)
 		rows_add(r, "%sD,%sNOPE,2025-01-06,,S1,,1,1", p, p);
 	for (int i = 0; i < EXTRA_ORDERS; i++)
@@ -300,6 +305,11 @@ static void check_orders(struct fixture *f)
 	assert_int_equal(total_of(f, "E"), 0);
 	assert_int_equal(nlines_of(f, "E"), 0);
 	assert_int_equal(total_of(f, "D"), -1);
+	assert_int_equal(total_of(f, "L"), 70 * 71 / 2 * 100);
+	assert_int_equal(nlines_of(f, "L"), 70);
+	assert_int_equal(total_of(f, "M"), 200);
+	assert_int_equal(nlines_of(f, "M"), 2);
+	assert_int_equal(hits_for(f, "L"), 1);
 	assert_int_equal(total_of(f, "X0000"), 100);
 	assert_int_equal(total_of(f, "X2099"), 100);
 	assert_int_equal(hits_for(f, "A"), 1);
@@ -307,7 +317,7 @@ static void check_orders(struct fixture *f)
 	assert_int_equal(hits_for(f, "X2099"), 1);
 	snprintf(number, sizeof(number), "%sC1", f->p);
 	int64_t c1 = int_of(f->db, &q_customer, number, -1);
-	assert_int_equal(int_of(f->db, &q_timeline, (const char *)NULL, c1), 2); /* A and E */
+	assert_int_equal(int_of(f->db, &q_timeline, (const char *)NULL, c1), 4); /* A, E, L and M */
 	snprintf(number, sizeof(number), "%sC2", f->p);
 	int64_t c2 = int_of(f->db, &q_customer, number, -1);
 	assert_int_equal(int_of(f->db, &q_timeline, (const char *)NULL, c2), 1 + EXTRA_ORDERS);
@@ -344,7 +354,7 @@ static void test_orders_import(void **state)
 	assert_int_equal(run_import(f->db, IMPORT_ORDERS, &ord, 1, &im, &err), 0);
 	assert_int_equal(im.imported, ord.n - 2);
 	check_orders(f);
-	assert_int_equal(int_of(f->db, &q_norders, like, -1), 4 + EXTRA_ORDERS);
+	assert_int_equal(int_of(f->db, &q_norders, like, -1), 6 + EXTRA_ORDERS);
 	rows_free(&cust);
 	rows_free(&ord);
 }
