@@ -190,7 +190,14 @@ int import_orders_lookup(struct import_orders *o, struct db *db, const char *num
 				return rc;
 			break;
 		}
-	return order_id_by_number(db, number, id, err);
+	/*
+	 * Most lookups find nothing (a new order); without err that costs no
+	 * message formatting.  A fault is asked again for its message.
+	 */
+	int rc = order_id_by_number(db, number, id, NULL);
+	if (rc < 0 && rc != KF_ENOTFOUND)
+		rc = order_id_by_number(db, number, id, err);
+	return rc;
 }
 
 void import_orders_begin_new(struct import_orders *o, const struct order_in *in)
