@@ -259,6 +259,7 @@ static int import_run(struct kf_config *cfg, enum import_kind kind, struct impor
 	o.migrate = 0;
 	int rc = store_open(cfg->db, &o, &st, err);
 	struct db *db = rc == 0 ? store_db(st, err) : NULL;
+	/* every SQLite connection keeps statement journals in memory (temp_store, store/sqlite.c) */
 	rc = db ? import_file(db, kind, ia, f, err) : -1;
 	store_close(st);
 	if (f != stdin)

@@ -10,8 +10,7 @@
 #include <string.h>
 
 #include "crm/customer_import.h"
-#include "crm/timeline.h"
-#include "store/search.h"
+#include "logistics/import_orders.h"
 #include "logistics/order.h"
 #include "logistics/shipment.h"
 #include "store/db.h"
@@ -338,6 +337,8 @@ int import_begin(struct import *im, struct db *db, const struct actor *a, int64_
 	int rc = db_begin(db, err);
 	if (rc < 0)
 		im->db = NULL;
+	if (rc == 0 && kind == IMPORT_ORDERS)
+		im->orders = import_orders_new(now);
 	return rc;
 }
 
@@ -364,11 +365,20 @@ int import_columns(struct import *im, const char *const *names, int n, struct kf
 	return 0;
 }
 
+/*
+ * End the current order group.  A new order goes to the bulk writer with
+ * its total when that was summed exactly in C (rising line numbers);
+ * an existing order that got lines has its total recomputed in SQL.
+ */
 static int flush_group(struct import *im, struct kf_error *err)
 {
 	int rc = 0;
-	if (im->group_order && im->group_dirty)
-		rc = order_update_total(im->db, im->group_order, im->now, err);
+	if (im->group_live && im->group_new)
+		rc = import_orders_end_new(im->orders, im->db, im->group_exact, im->group_total, err);
+	else if (im->group_live && im->group_dirty)
+		rc = import_orders_recompute(im->orders, im->db, im->group, err);
+	im->group_live = 0;
+	im->group_new = 0;
 	im->group_dirty = 0;
 	return rc;
 }
@@ -378,6 +388,8 @@ int import_end(struct import *im, struct kf_error *err)
 	if (!im->db)
 		return kf_fail(err, KF_EDB, "db", NULL, "the import has no transaction");
 	int rc = flush_group(im, err);
+	if (rc == 0 && im->orders)
+		rc = import_orders_flush(im->orders, im->db, err);
 	if (rc == 0 && im->bad && !im->skip_bad)
 		rc = kf_fail(err, KF_EINVAL, "import_failed", NULL,
 		             "%lld of %lld rows are bad; nothing was imported", (long long)im->bad,
@@ -407,6 +419,8 @@ void import_release(struct import *im)
 	im->db = NULL;
 	free(im->errors);
 	im->errors = NULL;
+	import_orders_free(im->orders);
+	im->orders = NULL;
 }
 
 /* ---- the kinds ---------------------------------------------------------- */
@@ -427,38 +441,70 @@ static int row_customer(struct import *im, int64_t row, struct kf_error *err)
 	return 0;
 }
 
+#define TIME_FORMS "is not a date or time (YYYY-MM-DD[THH:MM[:SS][Z|+08:00]] or M/D/YYYY)"
+
 /* Parse an optional time field; 1 and recorded when bad. */
 static int opt_time(struct import *im, int64_t row, int f, const char *name, int64_t *out)
 {
 	*out = 0;
 	if (im->vals[f] && import_parse_time(im->vals[f], out) < 0)
-		return bad_value(im, row, name,
-		                 "is not a date or time (YYYY-MM-DD[THH:MM[:SS][Z|+08:00]] or M/D/YYYY)");
+		return bad_value(im, row, name, TIME_FORMS);
 	return 0;
 }
 
-/* The order header from the row; 1 when the row is bad (recorded). */
-static int order_header(struct import *im, int64_t row, struct order_in *o, struct kf_error *err)
+/* An optional time field of the order header; KF_EINVAL naming it when bad. */
+static int header_time(struct import *im, int f, const char *name, int64_t *out, struct kf_error *e)
 {
-	struct kf_error e = KF_ERROR_INIT;
+	*out = 0;
+	if (im->vals[f] && import_parse_time(im->vals[f], out) < 0)
+		return kf_fail(e, KF_EINVAL, "invalid", name, "%s " TIME_FORMS, name);
+	return 0;
+}
+
+/*
+ * A new order from the row into o.  KF_EINVAL or KF_ENOTFOUND (an unknown
+ * customer) with e naming the field when the row cannot make one, which
+ * is only an error when the order does not exist yet; < 0 otherwise for
+ * a fault.
+ */
+static int order_header(struct import *im, struct order_in *o, struct kf_error *e)
+{
 	memset(o, 0, sizeof(*o));
 	o->number = im->vals[O_NUMBER];
 	o->shipping_mode = im->vals[O_MODE];
 	o->shipping_terms = im->vals[O_TERMS];
 	o->currency = im->vals[O_CURRENCY];
 	if (!im->vals[O_PLACED])
-		return bad_value(im, row, "placed_at", "is required for a new order");
-	if (opt_time(im, row, O_PLACED, "placed_at", &o->placed_at) ||
-	    opt_time(im, row, O_PROMISED, "promised_at", &o->promised_at))
-		return 1;
-	int rc = order_validate(o, &e);
+		return kf_fail(e, KF_EINVAL, "invalid", "placed_at", "placed_at is required for a new order");
+	int rc = header_time(im, O_PLACED, "placed_at", &o->placed_at, e);
+	if (rc == 0)
+		rc = header_time(im, O_PROMISED, "promised_at", &o->promised_at, e);
+	if (rc == 0)
+		rc = order_validate(o, e);
 	if (rc == 0 && im->vals[O_CUSTOMER])
-		rc = customer_by_external_id(im->db, im->vals[O_CUSTOMER], &o->customer_id, &e);
-	if (rc == KF_ENOTFOUND)
-		kf_fail(&e, KF_ENOTFOUND, "not_found", "customer_external_id",
-		        "no customer with external id %s", im->vals[O_CUSTOMER]);
+		rc = import_orders_customer(im->orders, im->db, im->vals[O_CUSTOMER], &o->customer_id, e);
+	return rc;
+}
+
+/*
+ * The order with this row's number (*id), or a new one from the row's
+ * header (*created = 1, *id = 0: the bulk writer writes it when its group
+ * ends).  A header that cannot make an order is an error only when there
+ * is no order to find.
+ */
+static int order_find_or_add(struct import *im, int64_t *id, int *created, struct kf_error *e)
+{
+	struct order_in o;
+	*created = 0;
+	int rc = import_orders_lookup(im->orders, im->db, im->vals[O_NUMBER], id, e);
+	if (rc != KF_ENOTFOUND)
+		return rc;
+	*id = 0;
+	rc = order_header(im, &o, e);
 	if (rc < 0)
-		return row_error(im, row, rc, &e, err) < 0 ? rc : 1;
+		return rc;
+	import_orders_begin_new(im->orders, &o);
+	*created = 1;
 	return 0;
 }
 
@@ -466,11 +512,10 @@ static int order_header(struct import *im, int64_t row, struct order_in *o, stru
 static int order_group(struct import *im, int64_t row, struct kf_error *err)
 {
 	struct kf_error e = KF_ERROR_INIT;
-	struct order_in o;
 	const char *number = im->vals[O_NUMBER];
 	if (!number)
 		return bad_value(im, row, "order_number", "is required");
-	if (im->group_order && strcmp(number, im->group) == 0)
+	if (im->group_live && strcmp(number, im->group) == 0)
 		return 0;
 	int rc = flush_group(im, err);
 	if (rc < 0)
@@ -479,23 +524,29 @@ static int order_group(struct import *im, int64_t row, struct kf_error *err)
 	if (strlen(number) >= sizeof(im->group))
 		return bad_value(im, row, "order_number", "is longer than 64 characters");
 	int64_t id = 0;
-	rc = order_id_by_number(im->db, number, &id, &e);
-	if (rc == KF_ENOTFOUND) {
-		rc = order_header(im, row, &o, err);
-		if (rc != 0)
-			return rc;
-		rc = order_insert(im->db, im->now, &o, &id, &e);
-		if (rc == 0)
-			rc = timeline_add(im->db, o.customer_id, im->now, "order", id, number, &e);
-		if (rc == 0)
-			rc = search_put(im->db, "order", id, 0, number, NULL, im->now, &e);
-	}
+	int created = 0;
+	rc = order_find_or_add(im, &id, &created, &e);
 	if (rc < 0)
 		return row_error(im, row, rc, &e, err) < 0 ? rc : 1;
 	snprintf(im->group, sizeof(im->group), "%s", number);
 	im->group_order = id;
+	im->group_live = 1;
+	im->group_new = created;
 	im->group_next_line = 1;
+	im->group_exact = created;
+	im->group_total = 0;
+	im->group_max_line = 0;
 	return 0;
+}
+
+/* Keep the group's total in C while that stays exact (see flush_group). */
+static void group_count(struct import *im, const struct order_line_in *l)
+{
+	if (l->line_no <= im->group_max_line ||
+	    !import_orders_total_add(&im->group_total, l->quantity, l->unit_price_minor))
+		im->group_exact = 0;
+	if (l->line_no > im->group_max_line)
+		im->group_max_line = l->line_no;
 }
 
 /* The line of an order row; 1 when bad. */
@@ -545,9 +596,10 @@ static int row_order(struct import *im, int64_t row, struct kf_error *err)
 		if (l.line_no == 0)
 			l.line_no = im->group_next_line;
 		im->group_next_line = l.line_no + 1;
-		rc = order_line_put(im->db, im->group_order, &l, &e);
+		group_count(im, &l);
+		rc = import_orders_line(im->orders, im->db, im->group_order, &l, err);
 		if (rc < 0)
-			return row_error(im, row, rc, &e, err);
+			return rc;
 		im->group_dirty = 1;
 	}
 	im->imported++;

@@ -6,7 +6,11 @@
  *
  * An import is one transaction.  Each row is checked completely before
  * anything of it is written, so a bad row writes nothing and is recorded
- * as (row, field, message).  import_end then either commits (no bad rows,
+ * as (row, field, message).  Orders are written in bulk: new orders and
+ * lines go in multi-row statements, a new order's total is summed in C,
+ * customers are looked up once per import, and new orders are indexed
+ * for search in batches (see import_orders.h); a database fault while
+ * writing a batch ends the import (nothing is committed).  import_end then either commits (no bad rows,
  * or skip_bad) or rolls everything back (all-or-nothing, the default).
  * One audit row per import carries the counts; rows are not audited
  * one by one.  Imports are upserts: importing the same file twice
@@ -64,9 +68,15 @@ struct import {
 	struct import_error *errors; /* the first IMPORT_MAX_ERRORS bad rows (owned) */
 	int nerrors;
 	char group[80]; /* orders: number of the order whose rows are being read */
-	int64_t group_order; /* its id, 0 = none */
+	int64_t group_order; /* its id; 0 while a new order is not written yet */
 	int64_t group_next_line; /* next default line_no */
 	int group_dirty; /* lines were written: recompute the total */
+	int group_live; /* a group is being read (its order found or queued) */
+	int group_new; /* its order is new: written by the bulk writer when the group ends */
+	int group_exact; /* group_total is the order's total (a new order, line_no rising, no overflow) */
+	int64_t group_total; /* sum of quantity * unit price of its lines */
+	int64_t group_max_line; /* highest line_no written in this group */
+	struct import_orders *orders; /* orders: the work written in batches (owned) */
 	char last_ship[80]; /* events: the last tracking number looked up */
 	int64_t last_ship_id;
 };

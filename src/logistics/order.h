@@ -74,6 +74,26 @@ int order_create(struct db *db, const struct actor *a, int64_t now, const struct
 int order_insert(struct db *db, int64_t now, const struct order_in *in, int64_t *id, struct kf_error *err);
 /* For the import: insert or replace line l->line_no of order_id (no transaction of its own). */
 int order_line_put(struct db *db, int64_t order_id, const struct order_line_in *l, struct kf_error *err);
+/*
+ * For the import: insert or replace n lines at once (0 <= n <=
+ * ORDER_LINES_BATCH), line i into order order_ids[i].  No two may name
+ * the same (order, line_no): PostgreSQL refuses to upsert one row twice in
+ * a statement.  Strings are borrowed for the call.
+ */
+#define ORDER_LINES_BATCH 16
+int order_lines_put(struct db *db, const int64_t *order_ids, const struct order_line_in *lines, int n,
+                    struct kf_error *err);
+/*
+ * For the import: insert n new orders (0 <= n <= ORDER_LINES_BATCH) with
+ * their totals (header only, no audit, in the caller's transaction); ids[i]
+ * is in[i]'s new id.  The numbers must be new and distinct (KF_EEXIST).
+ */
+int order_insert_many(struct db *db, int64_t now, const struct order_in *in, const int64_t *totals, int n,
+                      int64_t *ids, struct kf_error *err);
+/* For the import: recompute total_minor of the order with this number from its lines. */
+int order_update_total_by_number(struct db *db, const char *number, int64_t now, struct kf_error *err);
+/* For the import: set total_minor of an order whose lines the caller summed itself. */
+int order_set_total(struct db *db, int64_t order_id, int64_t total_minor, int64_t now, struct kf_error *err);
 /* Recompute total_minor from the lines. */
 int order_update_total(struct db *db, int64_t order_id, int64_t now, struct kf_error *err);
 /* The order with this number; KF_ENOTFOUND. */

@@ -4,10 +4,12 @@
 #include "store/search.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "base/textsearch.h"
+#include "base/xalloc.h"
 #include "store/db.h"
 #include "base/banned.h"
 
@@ -182,4 +184,222 @@ int search_query(struct db *db, const char *q, const char *kind, int64_t before_
 	if (n < limit)
 		*last_id = 0;
 	return 0;
+}
+
+/* ---- bulk --------------------------------------------------------------- */
+
+/*
+ * The bulk path's statements.  No RETURNING on SQLite: such a statement
+ * runs under a statement journal (a 64 KiB buffer allocated and freed per
+ * call) and opens a savepoint, at which FTS5 writes out its pending
+ * terms; ids are read back with a SELECT instead.  Documents go
+ * SEARCH_CHUNK rows per statement; PostgreSQL keeps the terms in the
+ * document row, so there one upsert does everything.
+ */
+#define SEARCH_CHUNK 16 /* documents per multi-row statement */
+#define DOC_UPSERT \
+	" ON CONFLICT (kind, ref_id) DO UPDATE SET parent_id = excluded.parent_id, title = excluded.title," \
+	" updated_at = excluded.updated_at"
+static struct db_sql q_lite_doc = DB_SQL(
+        "INSERT INTO search_docs (kind, ref_id, parent_id, title, updated_at) VALUES ($1, $2, $3, $4, $5)" DOC_UPSERT);
+static struct db_sql q_lite_docs = DB_SQL(
+        "INSERT INTO search_docs (kind, ref_id, parent_id, title, updated_at)"
+        " VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15)"
+        ", ($16, $17, $18, $19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30)"
+        ", ($31, $32, $33, $34, $35), ($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45)"
+        ", ($46, $47, $48, $49, $50), ($51, $52, $53, $54, $55), ($56, $57, $58, $59, $60)"
+        ", ($61, $62, $63, $64, $65), ($66, $67, $68, $69, $70), ($71, $72, $73, $74, $75)"
+        ", ($76, $77, $78, $79, $80)" DOC_UPSERT);
+static struct db_sql q_pg_doc = DB_SQL(
+        "INSERT INTO search_docs (kind, ref_id, parent_id, title, updated_at, terms)"
+        " VALUES ($1, $2, $3, $4, $5, $6)" DOC_UPSERT ", terms = excluded.terms");
+static struct db_sql q_pg_docs = DB_SQL(
+        "INSERT INTO search_docs (kind, ref_id, parent_id, title, updated_at, terms)"
+        " VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12)"
+        ", ($13, $14, $15, $16, $17, $18), ($19, $20, $21, $22, $23, $24)"
+        ", ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36)"
+        ", ($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48)"
+        ", ($49, $50, $51, $52, $53, $54), ($55, $56, $57, $58, $59, $60)"
+        ", ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72)"
+        ", ($73, $74, $75, $76, $77, $78), ($79, $80, $81, $82, $83, $84)"
+        ", ($85, $86, $87, $88, $89, $90), ($91, $92, $93, $94, $95, $96)" DOC_UPSERT
+        ", terms = excluded.terms");
+static struct db_sql q_doc_ids = DB_SQL(
+        "SELECT ref_id, id FROM search_docs WHERE kind = $1 AND ref_id IN"
+        " ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)");
+static struct db_sql q_lite_dels = DB_SQL(
+        "DELETE FROM search_fts WHERE rowid IN"
+        " ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)");
+
+/* The terms of one document (title and text) into terms, which is reset first. */
+static int doc_terms(const struct search_doc *d, struct buf *terms, struct kf_error *err)
+{
+	buf_reset(terms);
+	int rc = textsearch_terms(d->title ? d->title : "", d->title ? strlen(d->title) : 0, terms);
+	if (rc == 0 && d->text)
+		rc = textsearch_terms(d->text, strlen(d->text), terms);
+	if (rc < 0)
+		return kf_fail(err, KF_ETOOBIG, "too_large", "text", "text too large to index");
+	return 0;
+}
+
+/* The document's five row parameters, and on PostgreSQL its terms as the sixth (in *terms). */
+static int doc_args(struct db *db, const struct search_doc *d, struct buf *terms, struct db_arg *a,
+                    struct kf_error *err)
+{
+	a[0] = db_text(d->kind);
+	a[1] = db_int(d->ref_id);
+	a[2] = d->parent_id ? db_int(d->parent_id) : db_null();
+	a[3] = db_text(d->title ? d->title : "");
+	a[4] = db_int(d->updated_at);
+	if (!is_pg(db))
+		return 0;
+	int rc = doc_terms(d, terms, err);
+	a[5] = db_text(buf_cstr(terms));
+	return rc;
+}
+
+/* One document's row; on SQLite its id into *id. */
+static int doc_put(struct db *db, const struct search_doc *d, int64_t *id, struct kf_error *err)
+{
+	struct buf terms = BUF_INIT;
+	struct db_arg a[6];
+	int rc = doc_args(db, d, &terms, a, err);
+	if (rc == 0 && is_pg(db))
+		rc = db_exec(db, &q_pg_doc, a, 6, err);
+	else if (rc == 0)
+		rc = db_exec(db, &q_lite_doc, a, 5, err);
+	if (rc >= 0 && !is_pg(db))
+		rc = db_query_int(db, &q_doc_id, DB_ARGS(db_text(d->kind), db_int(d->ref_id)), id, err);
+	buf_release(&terms);
+	return rc < 0 ? rc : 0;
+}
+
+/* SEARCH_CHUNK documents of one kind, no two for the same thing: one statement can take them. */
+static int chunk_ok(const struct search_doc *d)
+{
+	for (int i = 0; i < SEARCH_CHUNK; i++)
+		for (int j = i + 1; j < SEARCH_CHUNK; j++)
+			if (d[j].ref_id == d[i].ref_id || strcmp(d[j].kind, d[0].kind) != 0)
+				return 0;
+	return 1;
+}
+
+/* The ids of a chunk's documents into ids[], matched by ref_id. */
+static int chunk_ids(struct db *db, const struct search_doc *d, int64_t *ids, struct kf_error *err)
+{
+	struct db_arg a[1 + SEARCH_CHUNK];
+	struct db_rows *r = NULL;
+	a[0] = db_text(d[0].kind);
+	for (int i = 0; i < SEARCH_CHUNK; i++)
+		a[1 + i] = db_int(d[i].ref_id);
+	int rc = db_query(db, &q_doc_ids, a, 1 + SEARCH_CHUNK, &r, err);
+	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		int64_t ref = db_col_int(r, 0);
+		for (int i = 0; i < SEARCH_CHUNK; i++)
+			if (d[i].ref_id == ref)
+				ids[i] = db_col_int(r, 1);
+	}
+	db_done(r);
+	return rc < 0 ? rc : 0;
+}
+
+/* A chunk's document rows in one statement (with the terms on PostgreSQL); ids on SQLite. */
+static int chunk_put(struct db *db, const struct search_doc *d, int64_t *ids, struct kf_error *err)
+{
+	struct buf terms[SEARCH_CHUNK];
+	struct db_arg a[SEARCH_CHUNK * 6];
+	int pg = is_pg(db), per = pg ? 6 : 5, rc = 0;
+	for (int i = 0; i < SEARCH_CHUNK; i++)
+		terms[i] = (struct buf)BUF_INIT;
+	for (int i = 0; i < SEARCH_CHUNK && rc == 0; i++)
+		rc = doc_args(db, &d[i], &terms[i], a + i * per, err);
+	if (rc == 0)
+		rc = db_exec(db, pg ? &q_pg_docs : &q_lite_docs, a, SEARCH_CHUNK * per, err);
+	if (rc >= 0 && !pg)
+		rc = chunk_ids(db, d, ids, err);
+	for (int i = 0; i < SEARCH_CHUNK; i++)
+		buf_release(&terms[i]);
+	return rc < 0 ? rc : 0;
+}
+
+struct doc_ref {
+	int64_t id; /* search_docs.id */
+	int pos; /* index in the batch */
+};
+
+static int doc_ref_cmp(const void *a, const void *b)
+{
+	const struct doc_ref *x = a, *y = b;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->pos - y->pos;
+}
+
+/* keep[i] = 0 when a later document of the batch has the same id (the last one wins), else 1. */
+static void mark_last(const int64_t *ids, int n, unsigned char *keep)
+{
+	struct doc_ref *r = xcalloc((size_t)n, sizeof(*r));
+	for (int i = 0; i < n; i++)
+		r[i] = (struct doc_ref){ ids[i], i };
+	qsort(r, (size_t)n, sizeof(*r), doc_ref_cmp);
+	for (int i = 0; i < n; i++)
+		keep[r[i].pos] = i + 1 == n || r[i + 1].id != r[i].id;
+	free(r);
+}
+
+/*
+ * SQLite: the terms rows of n documents whose ids are ids[]: every old
+ * row out, then the new ones in (of a document given twice, the last).
+ */
+static int terms_put(struct db *db, const struct search_doc *docs, const int64_t *ids, int n,
+                     struct kf_error *err)
+{
+	struct buf terms = BUF_INIT;
+	struct db_arg a[SEARCH_CHUNK];
+	unsigned char *keep = xcalloc((size_t)n, 1);
+	int i = 0, rc = 0;
+	mark_last(ids, n, keep);
+	for (; rc >= 0 && n - i >= SEARCH_CHUNK; i += SEARCH_CHUNK) {
+		for (int k = 0; k < SEARCH_CHUNK; k++)
+			a[k] = db_int(ids[i + k]);
+		rc = db_exec(db, &q_lite_dels, a, SEARCH_CHUNK, err);
+	}
+	for (; rc >= 0 && i < n; i++)
+		rc = db_exec(db, &q_lite_del, DB_ARGS(db_int(ids[i])), err);
+	for (i = 0; rc >= 0 && i < n; i++) {
+		if (!keep[i])
+			continue;
+		rc = doc_terms(&docs[i], &terms, err);
+		if (rc >= 0)
+			rc = db_exec(db, &q_lite_put, DB_ARGS(db_int(ids[i]), db_text(buf_cstr(&terms))), err);
+	}
+	free(keep);
+	buf_release(&terms);
+	return rc < 0 ? rc : 0;
+}
+
+int search_put_many(struct db *db, const struct search_doc *docs, int n, struct kf_error *err)
+{
+	if (n <= 0)
+		return 0;
+	int64_t *ids = xcalloc((size_t)n, sizeof(*ids));
+	int rc = 0, i = 0;
+	while (i < n && rc == 0) {
+		if (n - i >= SEARCH_CHUNK && chunk_ok(&docs[i])) {
+			rc = chunk_put(db, &docs[i], &ids[i], err);
+			i += SEARCH_CHUNK;
+		} else {
+			rc = doc_put(db, &docs[i], &ids[i], err);
+			i++;
+		}
+	}
+	for (int k = 0; k < n && rc == 0 && !is_pg(db); k++)
+		if (ids[k] <= 0)
+			rc = kf_fail(err, KF_EDB, "db", NULL, "search: no document row for %s %lld",
+			             docs[k].kind, (long long)docs[k].ref_id);
+	if (rc == 0 && !is_pg(db))
+		rc = terms_put(db, docs, ids, n, err);
+	free(ids);
+	return rc;
 }

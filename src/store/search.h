@@ -47,4 +47,25 @@ int search_flush(struct db *db, struct kf_error *err);
 int search_query(struct db *db, const char *q, const char *kind, int64_t before_id, int limit, json_t **items,
                  int64_t *last_id, struct kf_error *err);
 
+/* One document for search_put_many; the fields mean what search_put's arguments mean. */
+struct search_doc {
+	const char *kind; /* "order", ... */
+	int64_t ref_id; /* the thing's id */
+	int64_t parent_id; /* 0 = none */
+	const char *title; /* borrowed */
+	const char *text; /* borrowed; may be NULL */
+	int64_t updated_at;
+};
+
+/*
+ * Index n documents: the same rows as n search_put calls, written in an
+ * order that suits bulk loads (the import).  Every document row goes
+ * first, then every term row, so SQLite's FTS5 keeps the terms of the
+ * whole batch pending in memory and writes them as one segment, where
+ * search_put's interleaving of a RETURNING statement (which opens a
+ * statement savepoint, and FTS5 flushes its pending terms at every
+ * savepoint) writes one segment per document.  Stops at the first error.
+ */
+int search_put_many(struct db *db, const struct search_doc *docs, int n, struct kf_error *err);
+
 #endif

@@ -202,6 +202,8 @@ describe('orders, shipments and tracking', () => {
 		assert.equal(o1.total_minor, 2460);
 		assert.equal(o1.placed_at, Date.UTC(2024, 2, 1) / 1000);
 		assert.equal(orders.find((o) => o.number === n2).placed_at, Date.UTC(2024, 2, 2) / 1000);
+		const hits = (await admin.expect(200, 'GET', `/api/v1/search?q=${encodeURIComponent(n2)}&kind=order`)).json.items;
+		assert.deepEqual(hits.map((h) => h.title), [n2], 'an order imported through the API is searchable');
 		// shipments and events through the API
 		const tn = uniq('IMPS');
 		await admin.expect(200, 'POST', '/api/v1/imports/shipments', { body: { rows: [{ tracking_number: tn, order_number: n1, carrier: 'SF', mode: 'air', eta_at: '2024-03-05T12:00:00+08:00' }] } });
@@ -262,11 +264,19 @@ describe('kefu import', () => {
 		assert.equal(o.placed_at, Date.UTC(2012, 8, 7) / 1000);
 		assert.ok(o.customer_id > 0, 'the order is linked to its customer');
 		assert.ok(o.lines.length >= 1);
+		// imported orders are searchable and on their customer's timeline
+		const hits = (await admin.expect(200, 'GET', `/api/v1/search?q=${encodeURIComponent(o.number)}&kind=order`)).json.items;
+		assert.ok(hits.some((h) => h.ref_id === o.id), `search finds ${o.number}: ${JSON.stringify(hits)}`);
+		const tl = (await admin.expect(200, 'GET', `/api/v1/customers/${o.customer_id}/timeline?limit=200`)).json.items;
+		assert.ok(tl.some((t) => t.kind === 'order' && t.ref_id === o.id), 'the order is on the customer\'s timeline');
 		// a second run changes nothing (upsert by line number)
 		r = await imp(['orders', path.join(DATA, 'superstore_lineitems.csv'), '--map', 'Order ID=order_number,Product ID=sku,Quantity=quantity']);
 		assert.equal(r.code, 0, r.stderr);
 		const o2 = (await admin.expect(200, 'GET', `/api/v1/orders/${page.id}`)).json;
 		assert.equal(o2.lines.length, o.lines.length);
+		assert.equal(o2.total_minor, o.total_minor);
+		const tl2 = (await admin.expect(200, 'GET', `/api/v1/customers/${o.customer_id}/timeline?limit=200`)).json.items;
+		assert.equal(tl2.length, tl.length, 'a second import adds no timeline rows');
 	});
 
 	it('bad rows: all-or-nothing lists FILE:LINE errors and imports nothing; --skip-bad imports the rest', async () => {

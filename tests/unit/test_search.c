@@ -225,6 +225,40 @@ static void test_search_paging(void **state)
 	assert_int_equal(seen, 7);
 }
 
+/*
+ * search_put_many: whole 16-document chunks, the remainder one by one, a
+ * chunk with a repeated document or mixed kinds one by one; re-indexing
+ * replaces old terms.  The hits must be what search_put gives.
+ */
+static void test_search_put_many(void **state)
+{
+	struct fixture *f = *state;
+	struct kf_error err = KF_ERROR_INIT;
+	struct search_doc docs[40];
+	char titles[40][32];
+	put(f->db, "order", 1005, "旧标题 stale", NULL);
+	for (int i = 0; i < 40; i++) {
+		snprintf(titles[i], sizeof(titles[i]), "SO%04d 保温杯", 1000 + i);
+		docs[i] = (struct search_doc){ "order",   1000 + i, 0, titles[i], i % 2 ? "blue mug" : NULL,
+			                       1700000000 };
+	}
+	assert_int_equal(search_put_many(f->db, docs, 40, &err), 0); /* 2 chunks + 8 single */
+	hits_are(f->db, "SO1005", "order", "1005");
+	hits_are(f->db, "SO1039", "order", "1039");
+	hits_are(f->db, "stale", NULL, "");
+	/* Newest document first: 1005 keeps the row it had before. */
+	hits_are(f->db, "blue", "order",
+	         "1039,1037,1035,1033,1031,1029,1027,1025,1023,1021,1019,1017,1015,1013,1011,1009,1007,1003,1001,1005");
+	/* A chunk repeating a document, and one mixing kinds: written one by one, the last one wins. */
+	docs[3] = docs[2];
+	docs[3].title = "SO1002 换了 renamed";
+	docs[20].kind = "customer";
+	assert_int_equal(search_put_many(f->db, docs, 32, &err), 0);
+	hits_are(f->db, "renamed", NULL, "1002");
+	hits_are(f->db, "SO1020", "customer", "1020");
+	assert_int_equal(search_put_many(f->db, docs, 0, &err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
@@ -235,11 +269,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_search_store, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_search_paging, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_search_batch, setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_search_put_many, setup_sqlite, teardown),
 	};
 	const struct CMUnitTest pg[] = {
 		cmocka_unit_test_setup_teardown(test_search_store, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_search_paging, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_search_batch, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_search_put_many, setup_pg, teardown),
 	};
 	int failed = cmocka_run_group_tests_name("textsearch", pure, NULL, NULL);
 	failed += cmocka_run_group_tests_name("search (sqlite)", store, NULL, NULL);
