@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "crm/timeline.h"
 #include "demo/demo_int.h"
 #include "demo/demo_text.h"
 #include "desk/ticket.h"
@@ -22,36 +21,6 @@
 
 #define MIN 60
 #define HOUR 3600
-
-static struct db_sql q_ticket = DB_SQL(
-        "INSERT INTO tickets (type, state, priority, prio, category_id, channel, subject, customer_id, order_id,"
-        " shipment_id, team_id, assignee_id, language, created_by_kind, created_by_id, created_at, updated_at,"
-        " first_response_at, resolved_at, closed_at, version)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
-        " RETURNING id");
-static struct db_sql q_message = DB_SQL(
-        "INSERT INTO ticket_messages (ticket_id, kind, author_kind, author_id, author_name, body, created_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7)");
-static struct db_sql q_event = DB_SQL(
-        "INSERT INTO ticket_events (ticket_id, at, actor_kind, actor_id, actor_name, action, before_json,"
-        " after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
-static struct db_sql q_complaint = DB_SQL(
-        "INSERT INTO complaints (ticket_id, step, acknowledged_at, classified_at, category_id,"
-        " investigation_notes, root_cause, responsible_department, solution, compensation_minor, implemented_at,"
-        " customer_confirmation, customer_confirmed_at, feedback_to_department_at, archived_at, created_at,"
-        " updated_at, version) VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $3, $15,"
-        " $16)");
-static struct db_sql q_return = DB_SQL(
-        "INSERT INTO return_requests (ticket_id, order_id, reason, action, status, return_tracking_number,"
-        " inspection_result, inspection_notes, refund_minor, lines_value_minor, delivered_at, window_deadline_at,"
-        " created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
-        " $15) RETURNING id");
-static struct db_sql q_return_line = DB_SQL(
-        "INSERT INTO return_lines (return_id, order_line_id, quantity, unit_price_minor) VALUES ($1, $2, 1, $3)");
-static struct db_sql q_claim = DB_SQL(
-        "INSERT INTO claims (ticket_id, shipment_id, kind, declared_value_minor, decision, decision_reason,"
-        " payout_minor, carrier_recovery_minor, carrier_recovery_status, decided_by, decided_at, created_at,"
-        " updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)");
 
 /* One ticket, decided before anything is written. */
 struct plan {
@@ -214,16 +183,17 @@ static int insert_ticket(struct demo_gen *g, const struct demo_customer *cu, con
                          int nstates, int64_t *id, struct kf_error *err)
 {
 	int phone = strcmp(p->channel, "phone") == 0 && p->agent;
-	return db_query_int(
-	        g->db, &q_ticket,
-	        DB_ARGS(db_text(p->type), db_text(ticket_state_name(p->state)), db_text(p->priority),
-	                db_int(p->prio), opt(p->s->category_id), db_text(p->channel), db_text(p->subject),
-	                db_int(cu->id), opt(p->o ? p->o->id : 0), opt(p->o ? p->o->shipment_id : 0),
-	                db_int(g->team_ids[p->team]), opt(p->agent ? p->agent->id : 0), db_text(p->lang),
-	                db_text(phone ? "staff" : "system"), db_int(phone ? p->agent->id : 0), db_int(p->t0),
-	                db_int(p->updated), opt(p->first_response), opt(p->resolved), opt(p->closed),
-	                db_int(version_of(p, nstates))),
-	        id, err);
+	*id = g->next_ticket++;
+	return demo_put(g, DT_TICKETS,
+	                DB_ARGS(db_int(*id), db_text(p->type), db_text(ticket_state_name(p->state)),
+	                        db_text(p->priority), db_int(p->prio), opt(p->s->category_id),
+	                        db_text(p->channel), db_text(p->subject), db_int(cu->id),
+	                        opt(p->o ? p->o->id : 0), opt(p->o ? p->o->shipment_id : 0),
+	                        db_int(g->team_ids[p->team]), opt(p->agent ? p->agent->id : 0), db_text(p->lang),
+	                        db_text(phone ? "staff" : "system"), db_int(phone ? p->agent->id : 0),
+	                        db_int(p->t0), db_int(p->updated), opt(p->first_response), opt(p->resolved),
+	                        opt(p->closed), db_int(version_of(p, nstates))),
+	                NULL, err);
 }
 
 static int message(struct demo_gen *g, int64_t id, const char *kind, const char *author_kind,
@@ -232,14 +202,10 @@ static int message(struct demo_gen *g, int64_t id, const char *kind, const char 
 {
 	char body[DEMO_TEXT_MAX];
 	demo_expand(tmpl, &p->v, body, sizeof(body));
-	int rc = db_exec(g->db, &q_message,
-	                 DB_ARGS(db_int(id), db_text(kind), db_text(author_kind), db_int(author_id),
-	                         db_text(author), db_text(body), db_int(at)),
-	                 err);
-	if (rc < 0)
-		return rc;
-	g->c->messages++;
-	return 0;
+	return demo_put(g, DT_MESSAGES,
+	                DB_ARGS(db_int(id), db_text(kind), db_text(author_kind), db_int(author_id),
+	                        db_text(author), db_text(body), db_int(at)),
+	                &g->c->messages, err);
 }
 
 static int staff_says(struct demo_gen *g, int64_t id, const char *kind, const char *tmpl,
@@ -249,24 +215,31 @@ static int staff_says(struct demo_gen *g, int64_t id, const char *kind, const ch
 	return message(g, id, kind, "staff", a->id, a->display, tmpl, p, at, err);
 }
 
-/* The conversation so far, by state. */
+/*
+ * The conversation so far, by state.  Complaints and claims get the whole
+ * exchange (the customer's message, the reply, an internal note now and
+ * then, the customer's answer and the closing reply); the other tickets
+ * mostly the message and its reply, now and then the rest too.
+ */
 static int conversation(struct demo_gen *g, struct demo_rng *r, const struct demo_customer *cu, int64_t id,
                         const struct plan *p, struct kf_error *err)
 {
 	int system = strcmp(p->channel, "system") == 0;
 	int done = p->state == TS_RESOLVED || p->state == TS_CLOSED;
+	int full = strcmp(p->type, "complaint") == 0 || strcmp(p->type, "claim") == 0;
 	int rc = system
 	        ? message(g, id, "note", "system", 0, "kefu", p->s->opening, p, p->t0, err)
 	        : message(g, id, "customer", "customer", 0, cu->person.name, p->s->opening, p, p->t0, err);
 	if (rc < 0 || p->state == TS_NEW)
 		return rc;
 	rc = staff_says(g, id, "public", p->s->reply, p, p->reply, err);
-	if (rc == 0 && (p->state == TS_PENDING_INTERNAL || (done && demo_rng_chance(r, 40))))
+	if (rc == 0 && (p->state == TS_PENDING_INTERNAL || (done && full && demo_rng_chance(r, 40))))
 		rc = staff_says(g, id, "note", p->s->note, p, p->reply + MIN, err);
-	if (rc == 0 && (done || (p->state == TS_OPEN && demo_rng_chance(r, 50))))
+	int talk = done && (full || demo_rng_chance(r, 15));
+	if (rc == 0 && (talk || (p->state == TS_OPEN && demo_rng_chance(r, 50))))
 		rc = message(g, id, "customer", system ? "staff" : "customer", 0, cu->person.name,
 		             p->s->followup, p, p->follow, err);
-	if (rc == 0 && done)
+	if (rc == 0 && talk)
 		rc = staff_says(g, id, "public", p->s->closing, p, p->close, err);
 	return rc;
 }
@@ -275,14 +248,10 @@ static int event(struct demo_gen *g, int64_t id, const struct plan *p, int64_t a
                  const char *before, const char *after, struct kf_error *err)
 {
 	const struct demo_agent *a = p->agent ? p->agent : &g->agents[0];
-	int rc = db_exec(g->db, &q_event,
-	                 DB_ARGS(db_int(id), db_int(at), db_text("staff"), db_int(a->id),
-	                         db_text(a->username), db_text(action), db_text(before), db_text(after)),
-	                 err);
-	if (rc < 0)
-		return rc;
-	g->c->ticket_events++;
-	return 0;
+	return demo_put(g, DT_EVENTS,
+	                DB_ARGS(db_int(id), db_int(at), db_text("staff"), db_int(a->id), db_text(a->username),
+	                        db_text(action), db_text(before), db_text(after)),
+	                &g->c->ticket_events, err);
 }
 
 static int state_event(struct demo_gen *g, int64_t id, const struct plan *p, int64_t at,
@@ -316,16 +285,13 @@ static int create_event(struct demo_gen *g, const struct demo_customer *cu, int6
 	t.version = 1;
 	json_t *j = ticket_to_json(&t);
 	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc = db_exec(g->db, &q_event,
-	                 DB_ARGS(db_int(id), db_int(p->t0), db_text("system"), db_int(0), db_text("kefu"),
-	                         db_text("create"), db_null(), db_text(s)),
-	                 err);
+	int rc = demo_put(g, DT_EVENTS,
+	                  DB_ARGS(db_int(id), db_int(p->t0), db_text("system"), db_int(0), db_text("kefu"),
+	                          db_text("create"), db_null(), db_text(s)),
+	                  &g->c->ticket_events, err);
 	free(s);
 	json_decref(j);
-	if (rc < 0)
-		return rc;
-	g->c->ticket_events++;
-	return 0;
+	return rc;
 }
 
 /* The state path new -> open -> (pending_*) | resolved (-> closed); returns the number of hops. */
@@ -346,15 +312,13 @@ static int state_path(const struct plan *p, enum ticket_state path[4], int64_t a
 	return n;
 }
 
+/* The "create" event and the last state change (the one into the ticket's state now). */
 static int events(struct demo_gen *g, const struct demo_customer *cu, int64_t id, const struct plan *p,
                   const enum ticket_state *path, const int64_t *at, int n, struct kf_error *err)
 {
 	int rc = create_event(g, cu, id, p, err);
-	enum ticket_state from = TS_NEW;
-	for (int i = 0; i < n && rc == 0; i++) {
-		rc = state_event(g, id, p, at[i], from, path[i], err);
-		from = path[i];
-	}
+	if (rc == 0 && n > 0)
+		rc = state_event(g, id, p, at[n - 1], n > 1 ? path[n - 2] : TS_NEW, path[n - 1], err);
 	return rc;
 }
 
@@ -373,19 +337,16 @@ static int complaint_row(struct demo_gen *g, struct demo_rng *r, int64_t id, con
 	const struct demo_rca *rca = demo_rca(p->s->category_id);
 	int solved = step >= 3, done = step >= 4, closed = step == 5;
 	int64_t comp = solved && demo_rng_chance(r, 40) ? demo_rng_range(r, 1, 10) * 1000 : 0;
-	int rc = db_exec(
-	        g->db, &q_complaint,
-	        DB_ARGS(db_int(id), db_text(steps[step]), db_int(p->reply), opt(p->s->category_id),
-	                db_text(step >= 2 ? p->s->note : NULL), db_text(solved ? rca->root_cause : NULL),
-	                db_text(solved ? rca->department : NULL), db_text(solved ? rca->solution : NULL),
-	                db_int(comp), opt(done ? p->resolved : 0), db_text(closed ? "accepted" : NULL),
-	                opt(closed ? p->closed : 0), opt(done ? p->resolved : 0), opt(closed ? p->closed : 0),
+	return demo_put(
+	        g, DT_COMPLAINTS,
+	        DB_ARGS(db_int(id), db_text(steps[step]), db_int(p->reply), db_int(p->reply),
+	                opt(p->s->category_id), db_text(step >= 2 ? p->s->note : NULL),
+	                db_text(solved ? rca->root_cause : NULL), db_text(solved ? rca->department : NULL),
+	                db_text(solved ? rca->solution : NULL), db_int(comp), opt(done ? p->resolved : 0),
+	                db_text(closed ? "accepted" : NULL), opt(closed ? p->closed : 0),
+	                opt(done ? p->resolved : 0), opt(closed ? p->closed : 0), db_int(p->reply),
 	                db_int(p->updated), db_int(1 + step)),
-	        err);
-	if (rc < 0)
-		return rc;
-	g->c->complaints++;
-	return 0;
+	        &g->c->complaints, err);
 }
 
 static int return_row(struct demo_gen *g, struct demo_rng *r, int64_t id, const struct plan *p,
@@ -401,25 +362,22 @@ static int return_row(struct demo_gen *g, struct demo_rng *r, int64_t id, const 
 	                                : "refunded";
 	char rtn[DEMO_CONTACT_MAX];
 	snprintf(rtn, sizeof(rtn), "SF1%012lld", (long long)demo_scramble(g->ship_serial++, 12));
-	int64_t value = p->o->line_price, rid = 0;
+	int64_t value = p->o->line_price, rid = g->next_return++;
 	int refunded = strcmp(status, "refunded") == 0;
-	int rc = db_query_int(
-	        g->db, &q_return,
-	        DB_ARGS(db_int(id), db_int(p->o->id), db_text(p->s->subject),
+	int rc = demo_put(
+	        g, DT_RETURNS,
+	        DB_ARGS(db_int(rid), db_int(id), db_int(p->o->id), db_text(p->s->subject),
 	                db_text(exchange ? "exchange" : "refund"), db_text(status),
 	                db_text(stage >= 2 ? rtn : NULL), db_text(done ? (rejected ? "used" : "ok") : NULL),
 	                db_text(done ? (rejected ? "商品已使用，不符合退货条件" : "商品完好，吊牌齐全") : NULL),
 	                refunded ? db_int(value) : db_null(), db_int(value), db_int(p->o->delivered_at),
 	                db_int(p->o->delivered_at + 7 * DEMO_DAY), db_int(p->reply), db_int(p->updated),
 	                db_int(1 + stage + (done ? 1 : 0))),
-	        &rid, err);
+	        &g->c->returns, err);
 	if (rc == 0)
-		rc = db_exec(g->db, &q_return_line,
-		             DB_ARGS(db_int(rid), db_int(p->o->line_id), db_int(value)), err);
-	if (rc < 0)
-		return rc;
-	g->c->returns++;
-	return 0;
+		rc = demo_put(g, DT_RETURN_LINES,
+		              DB_ARGS(db_int(rid), db_int(p->o->line_id), db_int(1), db_int(value)), NULL, err);
+	return rc;
 }
 
 static int claim_row(struct demo_gen *g, struct demo_rng *r, int64_t id, const struct plan *p,
@@ -435,23 +393,19 @@ static int claim_row(struct demo_gen *g, struct demo_rng *r, int64_t id, const s
 	int64_t payout = !done ? 0 : v < 7 ? declared : v < 9 ? declared / 2 : 0;
 	const char *recovery = payout == 0 ? "none" : demo_rng_chance(r, 50) ? "recovered" : "claimed";
 	const struct demo_agent *a = p->agent ? p->agent : &g->agents[0];
-	int rc = db_exec(g->db, &q_claim,
-	                 DB_ARGS(db_int(id), db_int(p->o->shipment_id),
-	                         db_text(cat == 10          ? "loss"
-	                                         : cat == 6 ? "late"
-	                                                    : "damage"),
-	                         db_int(declared), db_text(decision),
-	                         db_text(!done           ? NULL
-	                                         : v < 9 ? "凭证齐全，承运商责任"
-	                                                 : "凭证不足，无法认定运输损坏"),
-	                         db_int(payout), db_int(strcmp(recovery, "recovered") == 0 ? payout : 0),
-	                         db_text(recovery), opt(done ? a->id : 0), opt(done ? p->resolved : 0),
-	                         db_int(p->reply), db_int(p->updated), db_int(done ? 2 : 1)),
-	                 err);
-	if (rc < 0)
-		return rc;
-	g->c->claims++;
-	return 0;
+	return demo_put(g, DT_CLAIMS,
+	                DB_ARGS(db_int(id), db_int(p->o->shipment_id),
+	                        db_text(cat == 10          ? "loss"
+	                                        : cat == 6 ? "late"
+	                                                   : "damage"),
+	                        db_int(declared), db_text(decision),
+	                        db_text(!done           ? NULL
+	                                        : v < 9 ? "凭证齐全，承运商责任"
+	                                                : "凭证不足，无法认定运输损坏"),
+	                        db_int(payout), db_int(strcmp(recovery, "recovered") == 0 ? payout : 0),
+	                        db_text(recovery), opt(done ? a->id : 0), opt(done ? p->resolved : 0),
+	                        db_int(p->reply), db_int(p->updated), db_int(done ? 2 : 1)),
+	                &g->c->claims, err);
 }
 
 static int process(struct demo_gen *g, struct demo_rng *r, int64_t id, const struct plan *p,
@@ -499,14 +453,13 @@ static int one_ticket(struct demo_gen *g, struct demo_rng *r, const struct demo_
 	if (rc == 0)
 		rc = process(g, r, id, &p, err);
 	if (rc == 0)
-		rc = timeline_add(g->db, cu->id, p.t0, "ticket", id, p.subject, err);
+		rc = demo_timeline(g, cu->id, p.t0, "ticket", id, p.subject, err);
 	demo_expand(p.s->opening, &p.v, opening, sizeof(opening));
 	if (rc == 0)
-		rc = search_put(g->db, "ticket", id, 0, p.subject, opening, p.t0, err);
+		rc = search_load_add(g->search, "ticket", id, 0, p.subject, opening, p.t0, err);
 	if (rc < 0)
 		return rc;
 	count(g, &p);
-	g->c->timeline++;
 	g->c->search_docs++;
 	return 0;
 }

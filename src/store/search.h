@@ -41,4 +41,22 @@ int search_remove(struct db *db, const char *kind, int64_t ref_id, struct kf_err
 int search_query(struct db *db, const char *q, const char *kind, int64_t before_id, int limit, json_t **items,
                  int64_t *last_id, struct kf_error *err);
 
+/*
+ * Bulk indexing, for loading many new documents at once (kefu demo):
+ * documents go in with multi-row INSERTs (store/bulk.h) and ids of their
+ * own, from the highest id in search_docs on.  Only for things not indexed
+ * yet: search_load_add never replaces a document (a duplicate kind and
+ * ref_id fails with KF_EEXIST, at the add or the flush that writes it).
+ * search_load_new reads the next id; search_load_flush writes what is
+ * pending; search_load_free frees (NULL-safe) without writing.
+ */
+struct search_load;
+int search_load_new(struct db *db, struct search_load **out, struct kf_error *err);
+int search_load_add(struct search_load *l, const char *kind, int64_t ref_id, int64_t parent_id,
+                    const char *title, const char *text, int64_t updated_at, struct kf_error *err);
+int search_load_flush(struct search_load *l, struct kf_error *err);
+void search_load_free(struct search_load *l);
+/* PostgreSQL: move search_docs' id sequence past the ids search_load_add used; SQLite: nothing. */
+int search_load_finish(struct search_load *l, struct kf_error *err);
+
 #endif
