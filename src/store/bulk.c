@@ -19,18 +19,19 @@
 struct bulk {
 	struct db *db; /* the connection written to */
 	struct bulk_sql *q; /* the table */
+	struct db_sql *one, *many; /* q's statements for db's dialect */
 	int nrows; /* rows pending */
 	struct db_arg args[BULK_ROWS * BULK_MAX_COLS]; /* the pending values */
 	size_t off[BULK_ROWS * BULK_MAX_COLS]; /* where a text value starts in text */
 	struct buf text; /* copies of the pending text values, each NUL-terminated */
 };
 
-/* "INSERT INTO t (cols) VALUES ($1, ...), ($n+1, ...), ..." for rows rows; owned by the caller. */
-static char *insert_text(const struct bulk_sql *q, int rows)
+/* "INSERT [OR FAIL] INTO t (cols) VALUES ($1, ...), ($n+1, ...), ..." for rows rows; owned by the caller. */
+static char *insert_text(const struct bulk_sql *q, int lite, int rows)
 {
 	struct buf b = BUF_INIT;
 	int n = 0;
-	buf_addf(&b, "INSERT INTO %s (%s) VALUES ", q->table, q->cols);
+	buf_addf(&b, "INSERT %sINTO %s (%s) VALUES ", lite ? "OR FAIL " : "", q->table, q->cols);
 	for (int r = 0; r < rows; r++) {
 		buf_adds(&b, r ? ", (" : "(");
 		for (int c = 0; c < q->ncols; c++)
@@ -44,13 +45,16 @@ struct bulk *bulk_new(struct db *db, struct bulk_sql *q)
 {
 	if (q->ncols < 1 || q->ncols > BULK_MAX_COLS)
 		KF_BUG("bulk_new: a table of 1..BULK_MAX_COLS columns");
-	if (!q->one.text) {
-		q->one.text = insert_text(q, 1);
-		q->many.text = insert_text(q, BULK_ROWS);
+	int lite = strcmp(db_dialect(db), "sqlite") == 0;
+	if (!q->sql[lite][0].text) {
+		q->sql[lite][0].text = insert_text(q, lite, 1);
+		q->sql[lite][1].text = insert_text(q, lite, BULK_ROWS);
 	}
 	struct bulk *b = xcalloc(1, sizeof(*b));
 	b->db = db;
 	b->q = q;
+	b->one = &q->sql[lite][0];
+	b->many = &q->sql[lite][1];
 	return b;
 }
 
@@ -100,9 +104,9 @@ int bulk_flush(struct bulk *b, struct kf_error *err)
 		if (b->args[k].type == DB_T_TEXT || b->args[k].type == DB_T_BLOB)
 			b->args[k].p = b->text.p + b->off[k];
 	if (b->nrows == BULK_ROWS)
-		rc = db_exec(b->db, &b->q->many, b->args, BULK_ROWS * n, err);
+		rc = db_exec(b->db, b->many, b->args, BULK_ROWS * n, err);
 	for (int r = 0; r < b->nrows && b->nrows < BULK_ROWS && rc >= 0; r++)
-		rc = db_exec(b->db, &b->q->one, &b->args[r * n], n, err);
+		rc = db_exec(b->db, b->one, &b->args[r * n], n, err);
 	b->nrows = 0;
 	buf_reset(&b->text);
 	return rc < 0 ? rc : 0;

@@ -11,7 +11,11 @@
  * pending rows of one table: bulk_add copies a row (text included), and
  * first writes the pending rows when BULK_ROWS are there; bulk_flush writes
  * what is left (one row at a time, with the one-row statement).  Rows are
- * written in the order they were added.  Callers that need ids assign
+ * written in the order they were added.  On SQLite the statements are
+ * INSERT OR FAIL: a failing row fails the statement without undoing the
+ * rows before it (the caller's transaction is rolled back anyway), so
+ * SQLite needs no statement journal for a multi-row INSERT, which would
+ * copy every page the statement touches.  Callers that need ids assign
  * them themselves (an "id" column), since one statement inserts many rows.
  */
 #ifndef KF_BULK_H
@@ -28,12 +32,18 @@ struct bulk_sql {
 	const char *table; /* "ticket_messages" */
 	const char *cols; /* "ticket_id, kind, body" */
 	int ncols; /* the number of names in cols, 1..BULK_MAX_COLS */
-	struct db_sql one; /* the one-row INSERT, text made on first use */
-	struct db_sql many; /* the BULK_ROWS-row INSERT, text made on first use */
+	/* The INSERTs, text made on first use: [SQLite][one row, BULK_ROWS rows]. */
+	struct db_sql sql[2][2];
 };
 #define BULK_SQL(table, cols, ncols) \
 	{ \
-		(table), (cols), (ncols), DB_SQL(NULL), DB_SQL(NULL) \
+		(table), (cols), (ncols), \
+		{ \
+			{ DB_SQL(NULL), DB_SQL(NULL) }, \
+			{ \
+				DB_SQL(NULL), DB_SQL(NULL) \
+			} \
+		} \
 	}
 
 struct bulk; /* the pending rows of one table (bulk.c) */

@@ -152,7 +152,17 @@ static struct db_sql q_pg_doc_seq = DB_SQL(
         "SELECT setval(pg_get_serial_sequence('search_docs', 'id'), (SELECT MAX(id) FROM search_docs))");
 static struct bulk_sql b_lite_docs = BULK_SQL("search_docs", "id, kind, ref_id, parent_id, title, updated_at",
                                               6);
-static struct bulk_sql b_lite_terms = BULK_SQL("search_fts", "rowid, terms", 2);
+/*
+ * SQLite: FTS5 keeps the terms of new documents in memory and writes them
+ * out as a new segment of the index whenever hashsize bytes are pending
+ * (1 MB by default); segments are then merged again and again.  A load
+ * keeps up to 256 MB pending, so the index is written in a few large
+ * segments, and puts the default back at the end.
+ */
+static struct db_sql q_lite_load_hash = DB_SQL(
+        "INSERT INTO search_fts (search_fts, rank) VALUES ('hashsize', 268435456)");
+static struct db_sql q_lite_default_hash = DB_SQL(
+        "INSERT INTO search_fts (search_fts, rank) VALUES ('hashsize', 1048576)");
 static struct bulk_sql b_pg_docs = BULK_SQL("search_docs",
                                             "id, kind, ref_id, parent_id, title, updated_at, terms", 7);
 
@@ -161,7 +171,7 @@ struct search_load {
 	int pg; /* the terms go into search_docs.terms (PostgreSQL), not search_fts */
 	int64_t next_id; /* the id of the next document */
 	struct bulk *docs; /* search_docs rows */
-	struct bulk *terms; /* search_fts rows; NULL on PostgreSQL */
+
 	struct buf t; /* the terms of the document being added */
 };
 
@@ -170,6 +180,8 @@ int search_load_new(struct db *db, struct search_load **out, struct kf_error *er
 	int64_t max = 0;
 	*out = NULL;
 	int rc = db_query_int(db, &q_max_doc, DB_NOARGS, &max, err);
+	if (rc == 0 && !is_pg(db))
+		rc = db_exec(db, &q_lite_load_hash, DB_NOARGS, err);
 	if (rc < 0)
 		return rc;
 	struct search_load *l = xcalloc(1, sizeof(*l));
@@ -177,7 +189,6 @@ int search_load_new(struct db *db, struct search_load **out, struct kf_error *er
 	l->pg = is_pg(db);
 	l->next_id = max + 1;
 	l->docs = bulk_new(db, l->pg ? &b_pg_docs : &b_lite_docs);
-	l->terms = l->pg ? NULL : bulk_new(db, &b_lite_terms);
 	*out = l;
 	return 0;
 }
@@ -203,21 +214,26 @@ int search_load_add(struct search_load *l, const char *kind, int64_t ref_id, int
 	              DB_ARGS(db_int(id), db_text(kind), db_int(ref_id), parent, db_text(title ? title : ""),
 	                      db_int(updated_at)),
 	              err);
-	return rc < 0 ? rc : bulk_add(l->terms, DB_ARGS(db_int(id), db_text(terms)), err);
+	/*
+	 * One row per statement: a multi-row INSERT into an FTS5 table opens a
+	 * statement savepoint, which makes FTS5 write out its pending terms.
+	 */
+	if (rc == 0)
+		rc = db_exec(l->db, &q_lite_put, DB_ARGS(db_int(id), db_text(terms)), err);
+	return rc < 0 ? rc : 0;
 }
 
 int search_load_flush(struct search_load *l, struct kf_error *err)
 {
-	int rc = bulk_flush(l->docs, err);
-	if (rc == 0 && l->terms)
-		rc = bulk_flush(l->terms, err);
-	return rc;
+	return bulk_flush(l->docs, err);
 }
 
 int search_load_finish(struct search_load *l, struct kf_error *err)
 {
 	int rc = search_load_flush(l, err);
-	if (rc == 0 && l->pg) {
+	if (rc == 0 && !l->pg)
+		rc = db_exec(l->db, &q_lite_default_hash, DB_NOARGS, err);
+	if (rc >= 0 && l->pg) {
 		struct db_rows *r = NULL;
 		rc = db_query(l->db, &q_pg_doc_seq, DB_NOARGS, &r, err);
 		db_done(r);
@@ -230,7 +246,6 @@ void search_load_free(struct search_load *l)
 	if (!l)
 		return;
 	bulk_free(l->docs);
-	bulk_free(l->terms);
 	buf_release(&l->t);
 	free(l);
 }
