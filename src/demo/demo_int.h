@@ -1,9 +1,9 @@
 /*
  * demo_int.h - what the files of the demo generator share: the state of
  * one run (struct demo_gen) and what one customer's orders leave for
- * their tickets.  demo.c runs the batches and the staff; demo_crm.c
- * writes a customer; demo_orders.c the orders and shipments;
- * demo_tickets.c the tickets and their processes.
+ * their tickets.  demo.c runs the load, the staff and the bulk writers
+ * (demo_put); demo_crm.c writes a customer; demo_orders.c the orders and
+ * shipments; demo_tickets.c the tickets and their processes.
  */
 #ifndef KF_DEMO_INT_H
 #define KF_DEMO_INT_H
@@ -20,6 +20,7 @@
 #define DEMO_MAX_AGENTS 8 /* agents who work tickets */
 #define DEMO_MAX_TEAMS 4
 #define DEMO_MAX_ORDERS 32 /* orders of one customer */
+#define DEMO_TYPES 7 /* ticket types */
 #define DEMO_USER_SLOTS 64 /* ticket_counts keys by user id kept in memory */
 
 struct demo_agent {
@@ -73,6 +74,8 @@ struct demo_gen {
 	int64_t team_ids[DEMO_MAX_TEAMS];
 	int64_t order_serial; /* next order number serial */
 	int64_t ship_serial; /* next tracking number serial */
+	uint8_t covered[DEMO_TYPES][TS_COUNT]; /* a ticket of this type in this state was written */
+	int ncovered; /* how many of covered are set */
 	/* ticket_counts of the tickets, added to the table at the end */
 	int64_t n_all[TS_COUNT];
 	int64_t n_team[DEMO_MAX_TEAMS + 1][TS_COUNT]; /* [0] = no team, [i + 1] = team_ids[i] */

@@ -5,8 +5,8 @@
  * delivered, with failed attempts, pickup points, exceptions and expired
  * tracking now and then), late parcels with their delay notices, and the
  * pending "shipment_eta" job of every parcel still on its way.  Writes
- * logistics' tables directly (see demo.h); the timeline, search, delay
- * notices and jobs go through their modules.
+ * logistics' tables, the timeline, delay notices and jobs directly as
+ * bulk rows (see demo.h), the search documents through search_load_add.
  */
 #include <stdio.h>
 #include <string.h>
@@ -68,7 +68,7 @@ static void plan_events(struct demo_rng *r, int64_t now, struct parcel *p)
 	if (late)
 		transit += demo_rng_range(r, 2, 5) * DEMO_DAY;
 	int64_t pickup = t;
-	if (demo_rng_chance(r, 20)) {
+	if (demo_rng_chance(r, 10)) {
 		add_event(p, t, "info_received", p->origin, "商家已发货，等待揽收");
 		pickup = t + 4 * HOUR;
 	}
@@ -80,7 +80,7 @@ static void plan_events(struct demo_rng *r, int64_t now, struct parcel *p)
 		return;
 	}
 	int64_t hub = t + transit / 2, out = t + transit - 3 * HOUR;
-	if (fate < 5 || demo_rng_chance(r, 20))
+	if (fate < 5 || demo_rng_chance(r, 10))
 		add_event(p, hub, "in_transit", p->destination, "快件已到达转运中心");
 	if (fate < 5) {
 		p->exception = exceptions[demo_rng_below(r, 4)];

@@ -1,11 +1,11 @@
 /*
  * demo_tickets.c - a demo customer's tickets: every type, every state,
  * with a conversation (the customer's message, the agent's replies, an
- * internal note) from demo_text.c, the ticket events of its state
- * changes, the complaint, return and claim records of its process, the
+ * internal note) from demo_text.c, its "create" event and the event of
+ * its last state change, the complaint, return and claim records of its process, the
  * timeline row and the search document ticket_create writes.  Writes
  * desk's tables directly (see demo.h); the queue counters are summed in
- * struct demo_gen and written at the batch's commit by demo.c.
+ * struct demo_gen and written at the end by demo.c.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -45,20 +45,60 @@ static int64_t past(const struct demo_gen *g, int64_t t)
 	return t < g->now - MIN ? t : g->now - MIN;
 }
 
+/* The ticket types and how often each is drawn (percent). */
+static const struct {
+	const char *type;
+	int weight;
+} types[DEMO_TYPES] = { { "inquiry", 38 },   { "complaint", 15 }, { "return", 12 }, { "claim", 7 },
+	                { "suggestion", 6 }, { "follow_up", 12 }, { "care", 10 } };
+
 static const char *pick_type(struct demo_rng *r)
 {
-	static const struct {
-		const char *type;
-		int weight;
-	} w[] = { { "inquiry", 38 },   { "complaint", 15 }, { "return", 12 }, { "claim", 7 },
-		  { "suggestion", 6 }, { "follow_up", 12 }, { "care", 10 } };
 	int v = (int)demo_rng_below(r, 100);
-	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
-		if (v < w[i].weight)
-			return w[i].type;
-		v -= w[i].weight;
+	for (int i = 0; i < DEMO_TYPES; i++) {
+		if (v < types[i].weight)
+			return types[i].type;
+		v -= types[i].weight;
 	}
 	return "inquiry";
+}
+
+static int type_index(const char *type)
+{
+	for (int i = 0; i < DEMO_TYPES; i++)
+		if (strcmp(types[i].type, type) == 0)
+			return i;
+	KF_BUG("a ticket type that is not in the table");
+	return 0;
+}
+
+/*
+ * Until every type has been seen in every state, a ticket takes the first
+ * combination still missing that its customer can have (a return needs a
+ * delivered order, a claim a shipped one), so that even a small data set
+ * shows them all.  Draws nothing: the random stream stays the same.
+ */
+static void cover(const struct demo_gen *g, const struct demo_order *o, int n, const char **type,
+                  enum ticket_state *state)
+{
+	int shipped = 0, delivered = 0;
+	if (g->ncovered == DEMO_TYPES * TS_COUNT)
+		return;
+	for (int i = 0; i < n; i++) {
+		shipped |= o[i].shipment_id != 0;
+		delivered |= o[i].delivered_at != 0;
+	}
+	for (int t = 0; t < DEMO_TYPES; t++) {
+		if ((t == 2 && !delivered) || (t == 3 && !shipped))
+			continue;
+		for (int st = 0; st < TS_COUNT; st++) {
+			if (!g->covered[t][st]) {
+				*type = types[t].type;
+				*state = (enum ticket_state)st;
+				return;
+			}
+		}
+	}
 }
 
 static enum ticket_state pick_state(struct demo_rng *r)
@@ -138,6 +178,7 @@ static void plan_ticket(struct demo_gen *g, struct demo_rng *r, const struct dem
 	memset(p, 0, sizeof(*p));
 	p->type = pick_type(r);
 	p->state = pick_state(r);
+	cover(g, orders, norders, &p->type, &p->state);
 	p->lang = cu->english ? "en" : "zh";
 	p->o = pick_order(r, orders, norders, strcmp(p->type, "return") == 0);
 	if ((strcmp(p->type, "return") == 0 && !p->o) ||
@@ -235,7 +276,7 @@ static int conversation(struct demo_gen *g, struct demo_rng *r, const struct dem
 	rc = staff_says(g, id, "public", p->s->reply, p, p->reply, err);
 	if (rc == 0 && (p->state == TS_PENDING_INTERNAL || (done && full && demo_rng_chance(r, 40))))
 		rc = staff_says(g, id, "note", p->s->note, p, p->reply + MIN, err);
-	int talk = done && (full || demo_rng_chance(r, 15));
+	int talk = done && (full || demo_rng_chance(r, 10));
 	if (rc == 0 && (talk || (p->state == TS_OPEN && demo_rng_chance(r, 50))))
 		rc = message(g, id, "customer", system ? "staff" : "customer", 0, cu->person.name,
 		             p->s->followup, p, p->follow, err);
@@ -425,6 +466,9 @@ static int process(struct demo_gen *g, struct demo_rng *r, int64_t id, const str
 static void count(struct demo_gen *g, const struct plan *p)
 {
 	int64_t user = p->agent ? p->agent->id : 0;
+	int t = type_index(p->type);
+	g->ncovered += !g->covered[t][p->state];
+	g->covered[t][p->state] = 1;
 	g->n_all[p->state]++;
 	g->n_team[p->team + 1][p->state]++;
 	if (user >= 0 && user < DEMO_USER_SLOTS)
