@@ -152,17 +152,6 @@ static struct db_sql q_pg_doc_seq = DB_SQL(
         "SELECT setval(pg_get_serial_sequence('search_docs', 'id'), (SELECT MAX(id) FROM search_docs))");
 static struct bulk_sql b_lite_docs = BULK_SQL("search_docs", "id, kind, ref_id, parent_id, title, updated_at",
                                               6);
-/*
- * SQLite: FTS5 keeps the terms of new documents in memory and writes them
- * out as a new segment of the index whenever hashsize bytes are pending
- * (1 MB by default); segments are then merged again and again.  A load
- * keeps up to 256 MB pending, so the index is written in a few large
- * segments, and puts the default back at the end.
- */
-static struct db_sql q_lite_load_hash = DB_SQL(
-        "INSERT INTO search_fts (search_fts, rank) VALUES ('hashsize', 268435456)");
-static struct db_sql q_lite_default_hash = DB_SQL(
-        "INSERT INTO search_fts (search_fts, rank) VALUES ('hashsize', 1048576)");
 static struct bulk_sql b_pg_docs = BULK_SQL("search_docs",
                                             "id, kind, ref_id, parent_id, title, updated_at, terms", 7);
 
@@ -180,8 +169,6 @@ int search_load_new(struct db *db, struct search_load **out, struct kf_error *er
 	int64_t max = 0;
 	*out = NULL;
 	int rc = db_query_int(db, &q_max_doc, DB_NOARGS, &max, err);
-	if (rc == 0 && !is_pg(db))
-		rc = db_exec(db, &q_lite_load_hash, DB_NOARGS, err);
 	if (rc < 0)
 		return rc;
 	struct search_load *l = xcalloc(1, sizeof(*l));
@@ -231,8 +218,6 @@ int search_load_flush(struct search_load *l, struct kf_error *err)
 int search_load_finish(struct search_load *l, struct kf_error *err)
 {
 	int rc = search_load_flush(l, err);
-	if (rc == 0 && !l->pg)
-		rc = db_exec(l->db, &q_lite_default_hash, DB_NOARGS, err);
 	if (rc >= 0 && l->pg) {
 		struct db_rows *r = NULL;
 		rc = db_query(l->db, &q_pg_doc_seq, DB_NOARGS, &r, err);

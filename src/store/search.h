@@ -47,8 +47,7 @@ int search_query(struct db *db, const char *q, const char *kind, int64_t before_
  * own, from the highest id in search_docs on.  Only for things not indexed
  * yet: search_load_add never replaces a document (a duplicate kind and
  * ref_id fails with KF_EEXIST, at the add or the flush that writes it).
- * search_load_new reads the next id (and tunes SQLite's FTS5 for the
- * load, see search_load_finish); search_load_flush writes what is
+ * search_load_new reads the next id; search_load_flush writes what is
  * pending; search_load_free frees (NULL-safe) without writing.
  */
 struct search_load;
@@ -58,9 +57,8 @@ int search_load_add(struct search_load *l, const char *kind, int64_t ref_id, int
 int search_load_flush(struct search_load *l, struct kf_error *err);
 void search_load_free(struct search_load *l);
 /*
- * Write what is pending and end the load: SQLite's FTS5 gets its usual
- * in-memory limit back (search_load_new raised it), PostgreSQL's id
- * sequence of search_docs moves past the ids search_load_add used.
+ * Write what is pending and end the load: on PostgreSQL the id sequence
+ * of search_docs moves past the ids search_load_add used.
  */
 int search_load_finish(struct search_load *l, struct kf_error *err);
 
