@@ -126,6 +126,15 @@ int demo_put(struct demo_gen *g, enum demo_table t, const struct db_arg *args, i
 int demo_timeline(struct demo_gen *g, int64_t customer, int64_t at, const char *kind, int64_t ref_id,
                   const char *summary, struct kf_error *err);
 
+struct buf;
+struct ticket;
+/*
+ * Append t as JSON to out: the object desk/ticket.c's ticket_to_json makes
+ * (keys sorted, as json_dumps with JSON_SORT_KEYS writes them), without
+ * building it in jansson first; for the "create" event of every ticket.
+ */
+void demo_ticket_json(const struct ticket *t, struct buf *out);
+
 /* "YYYY-MM-DD" (UTC) of t into out (11 bytes). */
 void demo_date(int64_t t, char out[11]);
 

@@ -106,11 +106,12 @@ static void add_rows(struct bulk *b, int64_t first, int n)
 	for (int i = 0; i < n; i++) {
 		int64_t id = first + i;
 		snprintf(summary, sizeof(summary), "行 %lld row", (long long)id);
-		assert_int_equal(bulk_add(b,
-		                          DB_ARGS(db_int(id), db_int(id % 5 + 1), db_int(1700000000 + id),
-		                                  db_text("order"), db_int(id * 10), db_text(id % 7 ? summary : NULL)),
-		                          &err),
-		                 0);
+		assert_int_equal(
+		        bulk_add(b,
+		                 DB_ARGS(db_int(id), db_int(id % 5 + 1), db_int(1700000000 + id),
+		                         db_text("order"), db_int(id * 10), db_text(id % 7 ? summary : NULL)),
+		                 &err),
+		        0);
 		assert_true(bulk_pending(b) >= 1 && bulk_pending(b) <= BULK_ROWS);
 	}
 }
@@ -173,8 +174,9 @@ static void test_bulk_failure(void **state)
 	assert_int_equal(bulk_flush(b, &err), 0);
 	/* a full statement with a duplicate id fails, on the add that writes it */
 	add_rows(b, 3, BULK_ROWS);
-	assert_int_not_equal(bulk_add(b, DB_ARGS(db_int(9999), db_int(1), db_int(1), db_text("order"), db_int(1),
-	                                         db_text("x")),
+	assert_int_not_equal(bulk_add(b,
+	                              DB_ARGS(db_int(9999), db_int(1), db_int(1), db_text("order"), db_int(1),
+	                                      db_text("x")),
 	                              &err),
 	                     0);
 	assert_int_equal(bulk_pending(b), 0);
@@ -211,11 +213,12 @@ static void test_search_load(void **state)
 	struct search_load *l = NULL;
 	assert_int_equal(search_put(f->db, "ticket", 1, 0, "申请退款", "商品破损", 1700000000, &err), 0);
 	assert_int_equal(search_load_new(f->db, &l, &err), 0);
-	assert_int_equal(search_load_add(l, "ticket", 2, 0, "Where is my parcel?", "zeppelin lamp", 1700000001, &err),
-	                 0);
+	assert_int_equal(
+	        search_load_add(l, "ticket", 2, 0, "Where is my parcel?", "zeppelin lamp", 1700000001, &err),
+	        0);
 	for (int i = 0; i < BULK_ROWS + 5; i++)
-		assert_int_equal(search_load_add(l, "order", 100 + i, 0, "订单", i == 42 ? "退款 包裹" : "包裹",
-		                                 1700000002, &err),
+		assert_int_equal(search_load_add(l, "order", 100 + i, 0, "订单",
+		                                 i == 42 ? "退款 包裹" : "包裹", 1700000002, &err),
 		                 0);
 	assert_int_equal(search_load_add(l, "message", 7, 2, "", "物流延误三天了", 1700000003, &err), 0);
 	assert_int_equal(search_load_finish(l, &err), 0);
