@@ -96,7 +96,12 @@ int cmd_demo(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	struct demo_opts d = { n, (uint64_t)s, cli_now() / 86400 * 86400, isatty(2) ? progress : NULL, NULL };
-	o.sync_full = cfg.sync_full;
+	/*
+	 * The load makes its data durable itself, once at the end (demo_generate):
+	 * no WAL fsync after each commit, which SQLite's load mode would not
+	 * have a WAL for.
+	 */
+	o.sync_full = 0;
 	/* The page cache grows and shrinks all the time: keep freed memory instead of trimming the heap. */
 	mallopt(M_TRIM_THRESHOLD, 512 << 20);
 	mallopt(M_TOP_PAD, 64 << 20);

@@ -13,20 +13,6 @@
 #include "store/search.h"
 #include "base/banned.h"
 
-static struct db_sql q_customer = DB_SQL(
-        "INSERT INTO customers (kind, name, external_id, tier, stage, birthday, locale, note, created_at,"
-        " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id");
-static struct db_sql q_identity = DB_SQL(
-        "INSERT INTO customer_identities (customer_id, kind, value, created_at) VALUES ($1, $2, $3, $4)");
-static struct db_sql q_address = DB_SQL(
-        "INSERT INTO customer_addresses (customer_id, label, recipient, phone, province, city, district, line,"
-        " postcode, is_default, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)");
-static struct db_sql q_pref = DB_SQL(
-        "INSERT INTO customer_preferences (customer_id, key, value, updated_at) VALUES ($1, $2, $3, $4)");
-static struct db_sql q_tag = DB_SQL("INSERT INTO customer_tags (customer_id, tag) VALUES ($1, $2)");
-static struct db_sql q_consent = DB_SQL(
-        "INSERT INTO customer_consents (customer_id, purpose, granted, at, source) VALUES ($1, $2, $3, $4, $5)");
-
 /* Lifecycle stages by tier: A customers are mostly loyal, C ones new or drifting away. */
 static const char *stage_of(struct demo_rng *r, char tier)
 {
@@ -36,16 +22,6 @@ static const char *stage_of(struct demo_rng *r, char tier)
 	if (tier == 'A')
 		return a[demo_rng_below(r, 5)];
 	return tier == 'B' ? b[demo_rng_below(r, 6)] : c[demo_rng_below(r, 6)];
-}
-
-static int exec(struct demo_gen *g, struct db_sql *q, const struct db_arg *args, int n, int64_t *count,
-                struct kf_error *err)
-{
-	int rc = db_exec(g->db, q, args, n, err);
-	if (rc < 0)
-		return rc;
-	(*count)++;
-	return 0;
 }
 
 static int profile(struct demo_gen *g, struct demo_rng *r, int64_t serial, struct demo_customer *cu,
@@ -67,13 +43,15 @@ static int profile(struct demo_gen *g, struct demo_rng *r, int64_t serial, struc
 	const char *note = company
 	        ? (cu->english ? "Corporate account, monthly invoice." : "企业客户，月结，需开专票。")
 	        : (cu->tier == 'A' ? "高价值客户，优先处理。" : "");
-	return db_query_int(g->db, &q_customer,
-	                    DB_ARGS(db_text(company ? "company" : "person"), db_text(cu->person.name),
-	                            db_text(demo_rng_chance(r, 60) ? ext : NULL), db_textn(&cu->tier, 1),
-	                            db_text(stage_of(r, cu->tier)), db_text(company ? NULL : bday),
-	                            db_text(cu->english ? "en" : "zh-CN"), db_text(note),
-	                            db_int(cu->created_at)),
-	                    &cu->id, err);
+	const char *external = demo_rng_chance(r, 60) ? ext : NULL, *stage = stage_of(r, cu->tier);
+	cu->id = g->next_customer++;
+	return demo_put(g, DT_CUSTOMERS,
+	                DB_ARGS(db_int(cu->id), db_text(company ? "company" : "person"),
+	                        db_text(cu->person.name), db_text(external), db_textn(&cu->tier, 1),
+	                        db_text(stage), db_text(company ? NULL : bday),
+	                        db_text(cu->english ? "en" : "zh-CN"), db_text(note), db_int(cu->created_at),
+	                        db_int(cu->created_at)),
+	                NULL, err);
 }
 
 /* Phone always, e-mail mostly, WeChat for half of the Chinese customers; *text for the search doc. */
@@ -82,22 +60,22 @@ static int identities(struct demo_gen *g, struct demo_rng *r, int64_t serial, co
 {
 	char v[DEMO_CONTACT_MAX];
 	demo_phone(r, serial, phone);
-	int rc = exec(g, &q_identity,
-	              DB_ARGS(db_int(cu->id), db_text("phone"), db_text(phone), db_int(cu->created_at)),
-	              &g->c->identities, err);
+	int rc = demo_put(g, DT_IDENTITIES,
+	                  DB_ARGS(db_int(cu->id), db_text("phone"), db_text(phone), db_int(cu->created_at)),
+	                  &g->c->identities, err);
 	buf_addf(text, " %s", phone);
 	if (rc == 0 && demo_rng_chance(r, cu->english ? 95 : 65)) {
 		demo_email(r, cu->person.latin, serial, v);
-		rc = exec(g, &q_identity,
-		          DB_ARGS(db_int(cu->id), db_text("email"), db_text(v), db_int(cu->created_at)),
-		          &g->c->identities, err);
+		rc = demo_put(g, DT_IDENTITIES,
+		              DB_ARGS(db_int(cu->id), db_text("email"), db_text(v), db_int(cu->created_at)),
+		              &g->c->identities, err);
 		buf_addf(text, " %s", v);
 	}
 	if (rc == 0 && !cu->english && demo_rng_chance(r, 50)) {
 		demo_wechat(r, cu->person.latin, serial, v);
-		rc = exec(g, &q_identity,
-		          DB_ARGS(db_int(cu->id), db_text("wechat"), db_text(v), db_int(cu->created_at)),
-		          &g->c->identities, err);
+		rc = demo_put(g, DT_IDENTITIES,
+		              DB_ARGS(db_int(cu->id), db_text("wechat"), db_text(v), db_int(cu->created_at)),
+		              &g->c->identities, err);
 		buf_addf(text, " %s", v);
 	}
 	return rc;
@@ -111,11 +89,12 @@ static int addresses(struct demo_gen *g, struct demo_rng *r, const struct demo_c
 	for (int i = 0; i < n && rc == 0; i++) {
 		const struct demo_place *p = i == 0 ? cu->place : demo_place(r);
 		demo_street(r, p, line, sizeof(line));
-		rc = exec(g, &q_address,
-		          DB_ARGS(db_int(cu->id), db_text(i == 0 ? "家" : "公司"), db_text(cu->person.name),
-		                  db_text(phone), db_text(p->province), db_text(p->city), db_text(p->district),
-		                  db_text(line), db_text(p->postcode), db_int(i == 0), db_int(cu->created_at)),
-		          &g->c->addresses, err);
+		rc = demo_put(g, DT_ADDRESSES,
+		              DB_ARGS(db_int(cu->id), db_text(i == 0 ? "家" : "公司"), db_text(cu->person.name),
+		                      db_text(phone), db_text(p->province), db_text(p->city),
+		                      db_text(p->district), db_text(line), db_text(p->postcode),
+		                      db_int(i == 0), db_int(cu->created_at), db_int(cu->created_at)),
+		              &g->c->addresses, err);
 	}
 	return rc;
 }
@@ -128,30 +107,31 @@ static int likes(struct demo_gen *g, struct demo_rng *r, const struct demo_custo
 	for (int i = 0; i < np && rc == 0; i++) {
 		const char *k, *v;
 		demo_preference(r, first + i, &k, &v);
-		rc = exec(g, &q_pref, DB_ARGS(db_int(cu->id), db_text(k), db_text(v), db_int(cu->created_at)),
-		          &g->c->preferences, err);
+		rc = demo_put(g, DT_PREFERENCES,
+		              DB_ARGS(db_int(cu->id), db_text(k), db_text(v), db_int(cu->created_at)),
+		              &g->c->preferences, err);
 	}
 	const char *t1 = cu->tier == 'A' ? "VIP" : demo_tag(r), *t2 = demo_tag(r);
 	int nt = (int)demo_rng_below(r, 3);
 	if (rc == 0 && (nt > 0 || cu->tier == 'A'))
-		rc = exec(g, &q_tag, DB_ARGS(db_int(cu->id), db_text(t1)), &g->c->tags, err);
+		rc = demo_put(g, DT_TAGS, DB_ARGS(db_int(cu->id), db_text(t1)), &g->c->tags, err);
 	if (rc == 0 && nt > 1 && strcmp(t1, t2) != 0)
-		rc = exec(g, &q_tag, DB_ARGS(db_int(cu->id), db_text(t2)), &g->c->tags, err);
+		rc = demo_put(g, DT_TAGS, DB_ARGS(db_int(cu->id), db_text(t2)), &g->c->tags, err);
 	return rc;
 }
 
 static int consents(struct demo_gen *g, struct demo_rng *r, const struct demo_customer *cu, struct kf_error *err)
 {
-	int rc = exec(g, &q_consent,
-	              DB_ARGS(db_int(cu->id), db_text("data_processing"), db_int(1), db_int(cu->created_at),
-	                      db_text("signup")),
-	              &g->c->consents, err);
+	int rc = demo_put(g, DT_CONSENTS,
+	                  DB_ARGS(db_int(cu->id), db_text("data_processing"), db_int(1),
+	                          db_int(cu->created_at), db_text("signup")),
+	                  &g->c->consents, err);
 	if (rc == 0 && demo_rng_chance(r, 60))
-		rc = exec(g, &q_consent,
-		          DB_ARGS(db_int(cu->id), db_text(cu->english ? "marketing_email" : "marketing_sms"),
-		                  db_int(demo_rng_chance(r, 70)), db_int(cu->created_at + DEMO_DAY),
-		                  db_text("portal")),
-		          &g->c->consents, err);
+		rc = demo_put(g, DT_CONSENTS,
+		              DB_ARGS(db_int(cu->id), db_text(cu->english ? "marketing_email" : "marketing_sms"),
+		                      db_int(demo_rng_chance(r, 70)), db_int(cu->created_at + DEMO_DAY),
+		                      db_text("portal")),
+		              &g->c->consents, err);
 	return rc;
 }
 
@@ -170,8 +150,8 @@ int demo_customer_write(struct demo_gen *g, struct demo_rng *r, int64_t serial, 
 	if (rc == 0)
 		rc = consents(g, r, cu, err);
 	if (rc == 0)
-		rc = search_put(g->db, "customer", cu->id, 0, cu->person.name, buf_cstr(&text),
-		                cu->created_at, err);
+		rc = search_load_add(g->search, "customer", cu->id, 0, cu->person.name, buf_cstr(&text),
+		                     cu->created_at, err);
 	buf_release(&text);
 	if (rc < 0)
 		return rc;

@@ -1,9 +1,9 @@
 /*
  * demo_int.h - what the files of the demo generator share: the state of
  * one run (struct demo_gen) and what one customer's orders leave for
- * their tickets.  demo.c runs the batches and the staff; demo_crm.c
- * writes a customer; demo_orders.c the orders and shipments;
- * demo_tickets.c the tickets and their processes.
+ * their tickets.  demo.c runs the load, the staff and the bulk writers
+ * (demo_put); demo_crm.c writes a customer; demo_orders.c the orders and
+ * shipments; demo_tickets.c the tickets and their processes.
  */
 #ifndef KF_DEMO_INT_H
 #define KF_DEMO_INT_H
@@ -14,11 +14,13 @@
 #include "demo/demo_names.h"
 #include "demo/demo_rng.h"
 #include "desk/ticket_state.h"
+#include "store/db.h"
 
 #define DEMO_DAY 86400
 #define DEMO_MAX_AGENTS 8 /* agents who work tickets */
 #define DEMO_MAX_TEAMS 4
 #define DEMO_MAX_ORDERS 32 /* orders of one customer */
+#define DEMO_TYPES 7 /* ticket types */
 #define DEMO_USER_SLOTS 64 /* ticket_counts keys by user id kept in memory */
 
 struct demo_agent {
@@ -29,8 +31,41 @@ struct demo_agent {
 	int english; /* works the English tickets */
 };
 
+/* The tables the bulk of the data goes into, each through its own struct bulk (store/bulk.h). */
+enum demo_table {
+	DT_CUSTOMERS,
+	DT_IDENTITIES,
+	DT_ADDRESSES,
+	DT_PREFERENCES,
+	DT_TAGS,
+	DT_CONSENTS,
+	DT_ORDERS,
+	DT_LINES,
+	DT_SHIPMENTS,
+	DT_TRACKING,
+	DT_NOTICES,
+	DT_JOBS,
+	DT_TIMELINE,
+	DT_TICKETS,
+	DT_MESSAGES,
+	DT_EVENTS,
+	DT_COMPLAINTS,
+	DT_RETURNS,
+	DT_RETURN_LINES,
+	DT_CLAIMS,
+	DT_COUNT
+};
+
+struct bulk;
+struct search_load;
+
 struct demo_gen {
 	struct db *db;
+	struct bulk *w[DT_COUNT]; /* the pending rows of each table */
+	struct search_load *search; /* the pending search documents */
+	int ordered; /* write a table's parents before its full bulk (foreign keys are checked: PostgreSQL) */
+	/* The next id of the tables whose ids other rows refer to (the generator assigns them). */
+	int64_t next_customer, next_order, next_line, next_shipment, next_notice, next_ticket, next_return;
 	const struct demo_opts *o;
 	struct demo_counts *c;
 	int64_t now; /* "today" */
@@ -39,7 +74,9 @@ struct demo_gen {
 	int64_t team_ids[DEMO_MAX_TEAMS];
 	int64_t order_serial; /* next order number serial */
 	int64_t ship_serial; /* next tracking number serial */
-	/* ticket_counts of the current batch, added to the table at its commit */
+	uint8_t covered[DEMO_TYPES][TS_COUNT]; /* a ticket of this type in this state was written */
+	int ncovered; /* how many of covered are set */
+	/* ticket_counts of the tickets, added to the table at the end */
 	int64_t n_all[TS_COUNT];
 	int64_t n_team[DEMO_MAX_TEAMS + 1][TS_COUNT]; /* [0] = no team, [i + 1] = team_ids[i] */
 	int64_t n_user[DEMO_USER_SLOTS][TS_COUNT]; /* by users.id; [0] = unassigned */
@@ -81,6 +118,22 @@ int demo_orders_write(struct demo_gen *g, struct demo_rng *r, const struct demo_
 /* demo_tickets.c: n tickets of cu about its orders. */
 int demo_tickets_write(struct demo_gen *g, struct demo_rng *r, const struct demo_customer *cu,
                        const struct demo_order *orders, int norders, int n, struct kf_error *err);
+
+/* Add a row to table t (DB_ARGS); counts it in *count when count is not NULL. */
+int demo_put(struct demo_gen *g, enum demo_table t, const struct db_arg *args, int nargs, int64_t *count,
+             struct kf_error *err);
+/* The timeline row of something about customer (crm/timeline.c's timeline_add, as a bulk row). */
+int demo_timeline(struct demo_gen *g, int64_t customer, int64_t at, const char *kind, int64_t ref_id,
+                  const char *summary, struct kf_error *err);
+
+struct buf;
+struct ticket;
+/*
+ * Append t as JSON to out: the object desk/ticket.c's ticket_to_json makes
+ * (keys sorted, as json_dumps with JSON_SORT_KEYS writes them), without
+ * building it in jansson first; for the "create" event of every ticket.
+ */
+void demo_ticket_json(const struct ticket *t, struct buf *out);
 
 /* "YYYY-MM-DD" (UTC) of t into out (11 bytes). */
 void demo_date(int64_t t, char out[11]);

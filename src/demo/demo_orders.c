@@ -5,16 +5,14 @@
  * delivered, with failed attempts, pickup points, exceptions and expired
  * tracking now and then), late parcels with their delay notices, and the
  * pending "shipment_eta" job of every parcel still on its way.  Writes
- * logistics' tables directly (see demo.h); the timeline, search, delay
- * notices and jobs go through their modules.
+ * logistics' tables, the timeline, delay notices and jobs directly as
+ * bulk rows (see demo.h), the search documents through search_load_add.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "base/buf.h"
-#include "crm/timeline.h"
 #include "demo/demo_int.h"
-#include "jobs/job.h"
 #include "logistics/delay.h"
 #include "store/db.h"
 #include "store/search.h"
@@ -23,21 +21,6 @@
 #define MAX_LINES 3
 #define MAX_EVENTS 10
 #define HOUR 3600
-
-static struct db_sql q_order = DB_SQL(
-        "INSERT INTO orders (number, customer_id, status, placed_at, promised_at, shipping_mode, shipping_terms,"
-        " total_minor, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $4, $9, $10)"
-        " RETURNING id");
-static struct db_sql q_line = DB_SQL(
-        "INSERT INTO order_lines (order_id, line_no, sku, name, category, quantity, quantity_shipped,"
-        " quantity_delivered, unit_price_minor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id");
-static struct db_sql q_shipment = DB_SQL(
-        "INSERT INTO shipments (order_id, customer_id, carrier, tracking_number, mode, status, status_at, origin,"
-        " destination, shipped_at, eta_at, delivered_at, created_at, updated_at, version)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $10, $7, $13) RETURNING id");
-static struct db_sql q_event = DB_SQL(
-        "INSERT INTO tracking_events (shipment_id, at, status, location, description, source, created_at)"
-        " VALUES ($1, $2, $3, $4, $5, 'api', $2)");
 
 static const char *const warehouses[] = { "上海市", "广州市", "杭州市", "北京市", "武汉市", "成都市" };
 
@@ -60,6 +43,7 @@ struct parcel {
 	struct event ev[MAX_EVENTS];
 	int nev;
 	const char *exception; /* the exception's description, NULL = none */
+	int exc; /* the index of the exception event in ev */
 };
 
 static void add_event(struct parcel *p, int64_t at, const char *status, const char *loc, const char *desc)
@@ -71,15 +55,24 @@ static void add_event(struct parcel *p, int64_t at, const char *status, const ch
 static const char *const exceptions[] = { "收件人电话无法接通，包裹滞留网点", "外包装破损，暂扣待处理",
 	                                  "地址不详，等待客户确认", "天气原因，航班延误" };
 
-/* The events of a parcel up to now, and whether it was delivered. */
+/*
+ * The events of a parcel up to now, and whether it was delivered: about
+ * three for most (picked up, out for delivery, delivered), with the
+ * label printed before pickup, a stop at a hub, failed attempts, pickup
+ * points, exceptions and expired tracking now and then.
+ */
 static void plan_events(struct demo_rng *r, int64_t now, struct parcel *p)
 {
 	int64_t t = p->shipped_at, transit = demo_rng_range(r, 1, 3) * DEMO_DAY + demo_rng_below(r, 8 * HOUR);
 	int late = demo_rng_chance(r, 8), fate = (int)demo_rng_below(r, 100);
 	if (late)
 		transit += demo_rng_range(r, 2, 5) * DEMO_DAY;
-	add_event(p, t, "info_received", p->origin, "商家已发货，等待揽收");
-	add_event(p, t + 4 * HOUR, "in_transit", p->origin, "快件已揽收，发往分拨中心");
+	int64_t pickup = t;
+	if (demo_rng_chance(r, 10)) {
+		add_event(p, t, "info_received", p->origin, "商家已发货，等待揽收");
+		pickup = t + 4 * HOUR;
+	}
+	add_event(p, pickup, "in_transit", p->origin, "快件已揽收，发往分拨中心");
 	if (fate < 2 && t + 20 * HOUR < now) { /* lost in the network: the carrier goes quiet */
 		add_event(p, t + 20 * HOUR, "in_transit", p->origin, "快件已到达分拨中心");
 		if (t + 15 * DEMO_DAY < now)
@@ -87,9 +80,11 @@ static void plan_events(struct demo_rng *r, int64_t now, struct parcel *p)
 		return;
 	}
 	int64_t hub = t + transit / 2, out = t + transit - 3 * HOUR;
-	add_event(p, hub, "in_transit", p->destination, "快件已到达转运中心");
+	if (fate < 5 || demo_rng_chance(r, 10))
+		add_event(p, hub, "in_transit", p->destination, "快件已到达转运中心");
 	if (fate < 5) {
 		p->exception = exceptions[demo_rng_below(r, 4)];
+		p->exc = p->nev;
 		add_event(p, hub + 6 * HOUR, "exception", p->destination, p->exception);
 		out += 2 * DEMO_DAY;
 		add_event(p, out - 6 * HOUR, "in_transit", p->destination, "问题已处理，继续派送");
@@ -111,7 +106,7 @@ static void plan_events(struct demo_rng *r, int64_t now, struct parcel *p)
 		p->nev--;
 	if (p->nev > 0 && strcmp(p->ev[p->nev - 1].status, "delivered") == 0)
 		p->delivered_at = done;
-	if (p->exception && (p->nev < 4 || p->ev[3].at > now))
+	if (p->exception && p->nev <= p->exc)
 		p->exception = NULL;
 }
 
@@ -119,15 +114,28 @@ static int write_events(struct demo_gen *g, int64_t id, const struct parcel *p, 
 {
 	for (int i = 0; i < p->nev; i++) {
 		const struct event *e = &p->ev[i];
-		int rc = db_exec(g->db, &q_event,
-		                 DB_ARGS(db_int(id), db_int(e->at), db_text(e->status), db_text(e->location),
-		                         db_text(e->description)),
-		                 err);
+		int rc = demo_put(g, DT_TRACKING,
+		                  DB_ARGS(db_int(id), db_int(e->at), db_text(e->status), db_text(e->location),
+		                          db_text(e->description), db_text("api"), db_int(e->at)),
+		                  &g->c->tracking_events, err);
 		if (rc < 0)
 			return rc;
-		g->c->tracking_events++;
 	}
 	return 0;
+}
+
+/* A delay notice with its timeline row, as logistics/delay.c's delay_raise writes it. */
+static int notice(struct demo_gen *g, int64_t shipment, int64_t customer, const char *reason,
+                  const char *detail, int64_t eta_at, int64_t at, struct kf_error *err)
+{
+	char summary[200];
+	int64_t id = g->next_notice++;
+	int rc = demo_put(g, DT_NOTICES,
+	                  DB_ARGS(db_int(id), db_int(shipment), db_int(customer), db_text(reason),
+	                          db_text(detail), db_int(eta_at), db_int(at)),
+	                  &g->c->delay_notices, err);
+	snprintf(summary, sizeof(summary), "%s: %s", reason, detail);
+	return rc < 0 ? rc : demo_timeline(g, customer, at, "delay_notice", id, summary, err);
 }
 
 /* The notices and the job that follow from the parcel's state now. */
@@ -136,24 +144,21 @@ static int aftermath(struct demo_gen *g, int64_t id, int64_t customer, const str
 {
 	char detail[160];
 	int rc = 0;
-	if (p->exception) {
-		rc = delay_raise(g->db, id, customer, "exception", p->exception, p->eta_at, p->ev[3].at, err);
-		g->c->delay_notices++;
-		g->c->timeline++;
-	}
+	if (p->exception)
+		rc = notice(g, id, customer, "exception", p->exception, p->eta_at, p->ev[p->exc].at, err);
 	const char *last = p->nev ? p->ev[p->nev - 1].status : "pending";
 	int open = !p->delivered_at && strcmp(last, "expired") != 0;
 	if (rc == 0 && open && p->eta_at <= g->now) {
 		snprintf(detail, sizeof(detail), "%s not delivered by its ETA", p->number);
-		rc = delay_raise(g->db, id, customer, "eta_passed", detail, p->eta_at, p->eta_at + 300, err);
-		g->c->delay_notices++;
-		g->c->timeline++;
+		rc = notice(g, id, customer, "eta_passed", detail, p->eta_at, p->eta_at + 300, err);
 		o->late = 1;
 	}
-	if (rc == 0 && open && p->eta_at > g->now) {
-		rc = job_schedule(g->db, DELAY_JOB_KIND, id, p->eta_at, p->shipped_at, err);
-		g->c->jobs++;
-	}
+	/* jobs/job.c's job_schedule of logistics/delay.h's DELAY_JOB_KIND */
+	if (rc == 0 && open && p->eta_at > g->now)
+		rc = demo_put(g, DT_JOBS,
+		              DB_ARGS(db_text(DELAY_JOB_KIND), db_int(id), db_int(p->eta_at),
+		                      db_int(p->shipped_at), db_int(p->shipped_at)),
+		              &g->c->jobs, err);
 	if (p->delivered_at > p->eta_at)
 		o->late = 1;
 	return rc;
@@ -177,20 +182,19 @@ static int write_parcel(struct demo_gen *g, const struct demo_customer *cu, stru
                         const struct parcel *p, struct kf_error *err)
 {
 	const struct event *last = &p->ev[p->nev - 1];
-	int rc = db_query_int(
-	        g->db, &q_shipment,
-	        DB_ARGS(db_int(o->id), db_int(cu->id), db_text(p->carrier->name), db_text(p->number),
-	                db_text(p->carrier->mode), db_text(last->status), db_int(last->at),
-	                db_text(p->origin), db_text(p->destination), db_int(p->shipped_at), db_int(p->eta_at),
-	                p->delivered_at ? db_int(p->delivered_at) : db_null(), db_int(1 + p->nev)),
-	        &o->shipment_id, err);
-	if (rc < 0)
-		return rc;
-	g->c->shipments++;
-	rc = write_events(g, o->shipment_id, p, err);
+	o->shipment_id = g->next_shipment++;
+	int rc = demo_put(g, DT_SHIPMENTS,
+	                  DB_ARGS(db_int(o->shipment_id), db_int(o->id), db_int(cu->id),
+	                          db_text(p->carrier->name), db_text(p->number), db_text(p->carrier->mode),
+	                          db_text(last->status), db_int(last->at), db_text(p->origin),
+	                          db_text(p->destination), db_int(p->shipped_at), db_int(p->eta_at),
+	                          p->delivered_at ? db_int(p->delivered_at) : db_null(),
+	                          db_int(p->shipped_at), db_int(last->at), db_int(1 + p->nev)),
+	                  &g->c->shipments, err);
 	if (rc == 0)
-		rc = timeline_add(g->db, cu->id, p->shipped_at, "shipment", o->shipment_id, p->number, err);
-	g->c->timeline++;
+		rc = write_events(g, o->shipment_id, p, err);
+	if (rc == 0)
+		rc = demo_timeline(g, cu->id, p->shipped_at, "shipment", o->shipment_id, p->number, err);
 	return rc == 0 ? aftermath(g, o->shipment_id, cu->id, p, o, err) : rc;
 }
 
@@ -213,17 +217,16 @@ static int write_lines(struct demo_gen *g, struct demo_order *o, const struct li
                        int delivered, int english, struct buf *text, struct kf_error *err)
 {
 	for (int i = 0; i < n; i++) {
-		int64_t id = 0;
+		int64_t id = g->next_line++;
 		const char *name = english ? l[i].p->name_en : l[i].p->name_zh;
-		int rc = db_query_int(g->db, &q_line,
-		                      DB_ARGS(db_int(o->id), db_int(i + 1), db_text(l[i].p->sku),
-		                              db_text(name), db_text(l[i].p->category), db_int(l[i].qty),
-		                              db_int(shipped ? l[i].qty : 0),
-		                              db_int(delivered ? l[i].qty : 0), db_int(l[i].price)),
-		                      &id, err);
+		int rc = demo_put(g, DT_LINES,
+		                  DB_ARGS(db_int(id), db_int(o->id), db_int(i + 1), db_text(l[i].p->sku),
+		                          db_text(name), db_text(l[i].p->category), db_int(l[i].qty),
+		                          db_int(shipped ? l[i].qty : 0), db_int(delivered ? l[i].qty : 0),
+		                          db_int(l[i].price)),
+		                  &g->c->order_lines, err);
 		if (rc < 0)
 			return rc;
-		g->c->order_lines++;
 		buf_addf(text, " %s %s", l[i].p->sku, name);
 		if (i == 0) {
 			o->line_id = id;
@@ -253,13 +256,13 @@ static int insert_order(struct demo_gen *g, struct demo_rng *r, const struct dem
                         struct demo_order *o, const char *status, int64_t version, int64_t updated,
                         struct kf_error *err)
 {
-	return db_query_int(g->db, &q_order,
-	                    DB_ARGS(db_text(o->number), db_int(cu->id), db_text(status), db_int(o->placed_at),
-	                            db_int(o->placed_at + 3 * DEMO_DAY),
-	                            db_text(demo_rng_chance(r, 30) ? "次日达" : "标准快递"),
-	                            db_text(cu->english ? "DAP" : ""), db_int(o->total_minor),
-	                            db_int(updated), db_int(version)),
-	                    &o->id, err);
+	const char *mode = demo_rng_chance(r, 30) ? "次日达" : "标准快递";
+	return demo_put(g, DT_ORDERS,
+	                DB_ARGS(db_int(o->id), db_text(o->number), db_int(cu->id), db_text(status),
+	                        db_int(o->placed_at), db_int(o->placed_at + 3 * DEMO_DAY), db_text(mode),
+	                        db_text(cu->english ? "DAP" : ""), db_int(o->total_minor),
+	                        db_int(o->placed_at), db_int(updated), db_int(version)),
+	                &g->c->orders, err);
 }
 
 static int one_order(struct demo_gen *g, struct demo_rng *r, const struct demo_customer *cu,
@@ -271,6 +274,7 @@ static int one_order(struct demo_gen *g, struct demo_rng *r, const struct demo_c
 	int64_t version, span = g->now - cu->created_at;
 	char day[11];
 	memset(o, 0, sizeof(*o));
+	o->id = g->next_order++;
 	o->placed_at = g->now -
 	        (int64_t)demo_rng_below(r, (uint64_t)(span < 365 * DEMO_DAY ? span : 365 * DEMO_DAY));
 	int cancelled = demo_rng_chance(r, 4);
@@ -296,13 +300,12 @@ static int one_order(struct demo_gen *g, struct demo_rng *r, const struct demo_c
 	if (rc == 0 && shipped)
 		rc = write_parcel(g, cu, o, &p, err);
 	if (rc == 0)
-		rc = timeline_add(g->db, cu->id, o->placed_at, "order", o->id, o->number, err);
+		rc = demo_timeline(g, cu->id, o->placed_at, "order", o->id, o->number, err);
 	if (rc == 0)
-		rc = search_put(g->db, "order", o->id, 0, o->number, buf_cstr(&text), o->placed_at, err);
+		rc = search_load_add(g->search, "order", o->id, 0, o->number, buf_cstr(&text), o->placed_at,
+		                     err);
 	buf_release(&text);
-	g->c->orders++;
-	g->c->timeline++;
-	g->c->search_docs++;
+	g->c->search_docs += rc == 0;
 	return rc;
 }
 

@@ -1,18 +1,17 @@
 /*
  * demo_tickets.c - a demo customer's tickets: every type, every state,
  * with a conversation (the customer's message, the agent's replies, an
- * internal note) from demo_text.c, the ticket events of its state
- * changes, the complaint, return and claim records of its process, the
+ * internal note) from demo_text.c, its "create" event and the event of
+ * its last state change, the complaint, return and claim records of its process, the
  * timeline row and the search document ticket_create writes.  Writes
  * desk's tables directly (see demo.h); the queue counters are summed in
- * struct demo_gen and written at the batch's commit by demo.c.
+ * struct demo_gen and written at the end by demo.c.
  */
-#include <jansson.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "crm/timeline.h"
+#include "base/buf.h"
 #include "demo/demo_int.h"
 #include "demo/demo_text.h"
 #include "desk/ticket.h"
@@ -22,36 +21,6 @@
 
 #define MIN 60
 #define HOUR 3600
-
-static struct db_sql q_ticket = DB_SQL(
-        "INSERT INTO tickets (type, state, priority, prio, category_id, channel, subject, customer_id, order_id,"
-        " shipment_id, team_id, assignee_id, language, created_by_kind, created_by_id, created_at, updated_at,"
-        " first_response_at, resolved_at, closed_at, version)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
-        " RETURNING id");
-static struct db_sql q_message = DB_SQL(
-        "INSERT INTO ticket_messages (ticket_id, kind, author_kind, author_id, author_name, body, created_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7)");
-static struct db_sql q_event = DB_SQL(
-        "INSERT INTO ticket_events (ticket_id, at, actor_kind, actor_id, actor_name, action, before_json,"
-        " after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
-static struct db_sql q_complaint = DB_SQL(
-        "INSERT INTO complaints (ticket_id, step, acknowledged_at, classified_at, category_id,"
-        " investigation_notes, root_cause, responsible_department, solution, compensation_minor, implemented_at,"
-        " customer_confirmation, customer_confirmed_at, feedback_to_department_at, archived_at, created_at,"
-        " updated_at, version) VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $3, $15,"
-        " $16)");
-static struct db_sql q_return = DB_SQL(
-        "INSERT INTO return_requests (ticket_id, order_id, reason, action, status, return_tracking_number,"
-        " inspection_result, inspection_notes, refund_minor, lines_value_minor, delivered_at, window_deadline_at,"
-        " created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
-        " $15) RETURNING id");
-static struct db_sql q_return_line = DB_SQL(
-        "INSERT INTO return_lines (return_id, order_line_id, quantity, unit_price_minor) VALUES ($1, $2, 1, $3)");
-static struct db_sql q_claim = DB_SQL(
-        "INSERT INTO claims (ticket_id, shipment_id, kind, declared_value_minor, decision, decision_reason,"
-        " payout_minor, carrier_recovery_minor, carrier_recovery_status, decided_by, decided_at, created_at,"
-        " updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)");
 
 /* One ticket, decided before anything is written. */
 struct plan {
@@ -76,20 +45,60 @@ static int64_t past(const struct demo_gen *g, int64_t t)
 	return t < g->now - MIN ? t : g->now - MIN;
 }
 
+/* The ticket types and how often each is drawn (percent). */
+static const struct {
+	const char *type;
+	int weight;
+} types[DEMO_TYPES] = { { "inquiry", 38 },   { "complaint", 15 }, { "return", 12 }, { "claim", 7 },
+	                { "suggestion", 6 }, { "follow_up", 12 }, { "care", 10 } };
+
 static const char *pick_type(struct demo_rng *r)
 {
-	static const struct {
-		const char *type;
-		int weight;
-	} w[] = { { "inquiry", 38 },   { "complaint", 15 }, { "return", 12 }, { "claim", 7 },
-		  { "suggestion", 6 }, { "follow_up", 12 }, { "care", 10 } };
 	int v = (int)demo_rng_below(r, 100);
-	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
-		if (v < w[i].weight)
-			return w[i].type;
-		v -= w[i].weight;
+	for (int i = 0; i < DEMO_TYPES; i++) {
+		if (v < types[i].weight)
+			return types[i].type;
+		v -= types[i].weight;
 	}
 	return "inquiry";
+}
+
+static int type_index(const char *type)
+{
+	for (int i = 0; i < DEMO_TYPES; i++)
+		if (strcmp(types[i].type, type) == 0)
+			return i;
+	KF_BUG("a ticket type that is not in the table");
+	return 0;
+}
+
+/*
+ * Until every type has been seen in every state, a ticket takes the first
+ * combination still missing that its customer can have (a return needs a
+ * delivered order, a claim a shipped one), so that even a small data set
+ * shows them all.  Draws nothing: the random stream stays the same.
+ */
+static void cover(const struct demo_gen *g, const struct demo_order *o, int n, const char **type,
+                  enum ticket_state *state)
+{
+	int shipped = 0, delivered = 0;
+	if (g->ncovered == DEMO_TYPES * TS_COUNT)
+		return;
+	for (int i = 0; i < n; i++) {
+		shipped |= o[i].shipment_id != 0;
+		delivered |= o[i].delivered_at != 0;
+	}
+	for (int t = 0; t < DEMO_TYPES; t++) {
+		if ((t == 2 && !delivered) || (t == 3 && !shipped))
+			continue;
+		for (int st = 0; st < TS_COUNT; st++) {
+			if (!g->covered[t][st]) {
+				*type = types[t].type;
+				*state = (enum ticket_state)st;
+				return;
+			}
+		}
+	}
 }
 
 static enum ticket_state pick_state(struct demo_rng *r)
@@ -169,6 +178,7 @@ static void plan_ticket(struct demo_gen *g, struct demo_rng *r, const struct dem
 	memset(p, 0, sizeof(*p));
 	p->type = pick_type(r);
 	p->state = pick_state(r);
+	cover(g, orders, norders, &p->type, &p->state);
 	p->lang = cu->english ? "en" : "zh";
 	p->o = pick_order(r, orders, norders, strcmp(p->type, "return") == 0);
 	if ((strcmp(p->type, "return") == 0 && !p->o) ||
@@ -214,16 +224,17 @@ static int insert_ticket(struct demo_gen *g, const struct demo_customer *cu, con
                          int nstates, int64_t *id, struct kf_error *err)
 {
 	int phone = strcmp(p->channel, "phone") == 0 && p->agent;
-	return db_query_int(
-	        g->db, &q_ticket,
-	        DB_ARGS(db_text(p->type), db_text(ticket_state_name(p->state)), db_text(p->priority),
-	                db_int(p->prio), opt(p->s->category_id), db_text(p->channel), db_text(p->subject),
-	                db_int(cu->id), opt(p->o ? p->o->id : 0), opt(p->o ? p->o->shipment_id : 0),
-	                db_int(g->team_ids[p->team]), opt(p->agent ? p->agent->id : 0), db_text(p->lang),
-	                db_text(phone ? "staff" : "system"), db_int(phone ? p->agent->id : 0), db_int(p->t0),
-	                db_int(p->updated), opt(p->first_response), opt(p->resolved), opt(p->closed),
-	                db_int(version_of(p, nstates))),
-	        id, err);
+	*id = g->next_ticket++;
+	return demo_put(g, DT_TICKETS,
+	                DB_ARGS(db_int(*id), db_text(p->type), db_text(ticket_state_name(p->state)),
+	                        db_text(p->priority), db_int(p->prio), opt(p->s->category_id),
+	                        db_text(p->channel), db_text(p->subject), db_int(cu->id),
+	                        opt(p->o ? p->o->id : 0), opt(p->o ? p->o->shipment_id : 0),
+	                        db_int(g->team_ids[p->team]), opt(p->agent ? p->agent->id : 0), db_text(p->lang),
+	                        db_text(phone ? "staff" : "system"), db_int(phone ? p->agent->id : 0),
+	                        db_int(p->t0), db_int(p->updated), opt(p->first_response), opt(p->resolved),
+	                        opt(p->closed), db_int(version_of(p, nstates))),
+	                NULL, err);
 }
 
 static int message(struct demo_gen *g, int64_t id, const char *kind, const char *author_kind,
@@ -232,14 +243,10 @@ static int message(struct demo_gen *g, int64_t id, const char *kind, const char 
 {
 	char body[DEMO_TEXT_MAX];
 	demo_expand(tmpl, &p->v, body, sizeof(body));
-	int rc = db_exec(g->db, &q_message,
-	                 DB_ARGS(db_int(id), db_text(kind), db_text(author_kind), db_int(author_id),
-	                         db_text(author), db_text(body), db_int(at)),
-	                 err);
-	if (rc < 0)
-		return rc;
-	g->c->messages++;
-	return 0;
+	return demo_put(g, DT_MESSAGES,
+	                DB_ARGS(db_int(id), db_text(kind), db_text(author_kind), db_int(author_id),
+	                        db_text(author), db_text(body), db_int(at)),
+	                &g->c->messages, err);
 }
 
 static int staff_says(struct demo_gen *g, int64_t id, const char *kind, const char *tmpl,
@@ -249,24 +256,31 @@ static int staff_says(struct demo_gen *g, int64_t id, const char *kind, const ch
 	return message(g, id, kind, "staff", a->id, a->display, tmpl, p, at, err);
 }
 
-/* The conversation so far, by state. */
+/*
+ * The conversation so far, by state.  Complaints and claims get the whole
+ * exchange (the customer's message, the reply, an internal note now and
+ * then, the customer's answer and the closing reply); the other tickets
+ * mostly the message and its reply, now and then the rest too.
+ */
 static int conversation(struct demo_gen *g, struct demo_rng *r, const struct demo_customer *cu, int64_t id,
                         const struct plan *p, struct kf_error *err)
 {
 	int system = strcmp(p->channel, "system") == 0;
 	int done = p->state == TS_RESOLVED || p->state == TS_CLOSED;
+	int full = strcmp(p->type, "complaint") == 0 || strcmp(p->type, "claim") == 0;
 	int rc = system
 	        ? message(g, id, "note", "system", 0, "kefu", p->s->opening, p, p->t0, err)
 	        : message(g, id, "customer", "customer", 0, cu->person.name, p->s->opening, p, p->t0, err);
 	if (rc < 0 || p->state == TS_NEW)
 		return rc;
 	rc = staff_says(g, id, "public", p->s->reply, p, p->reply, err);
-	if (rc == 0 && (p->state == TS_PENDING_INTERNAL || (done && demo_rng_chance(r, 40))))
+	if (rc == 0 && (p->state == TS_PENDING_INTERNAL || (done && full && demo_rng_chance(r, 40))))
 		rc = staff_says(g, id, "note", p->s->note, p, p->reply + MIN, err);
-	if (rc == 0 && (done || (p->state == TS_OPEN && demo_rng_chance(r, 50))))
+	int talk = done && (full || demo_rng_chance(r, 10));
+	if (rc == 0 && (talk || (p->state == TS_OPEN && demo_rng_chance(r, 50))))
 		rc = message(g, id, "customer", system ? "staff" : "customer", 0, cu->person.name,
 		             p->s->followup, p, p->follow, err);
-	if (rc == 0 && done)
+	if (rc == 0 && talk)
 		rc = staff_says(g, id, "public", p->s->closing, p, p->close, err);
 	return rc;
 }
@@ -275,14 +289,10 @@ static int event(struct demo_gen *g, int64_t id, const struct plan *p, int64_t a
                  const char *before, const char *after, struct kf_error *err)
 {
 	const struct demo_agent *a = p->agent ? p->agent : &g->agents[0];
-	int rc = db_exec(g->db, &q_event,
-	                 DB_ARGS(db_int(id), db_int(at), db_text("staff"), db_int(a->id),
-	                         db_text(a->username), db_text(action), db_text(before), db_text(after)),
-	                 err);
-	if (rc < 0)
-		return rc;
-	g->c->ticket_events++;
-	return 0;
+	return demo_put(g, DT_EVENTS,
+	                DB_ARGS(db_int(id), db_int(at), db_text("staff"), db_int(a->id), db_text(a->username),
+	                        db_text(action), db_text(before), db_text(after)),
+	                &g->c->ticket_events, err);
 }
 
 static int state_event(struct demo_gen *g, int64_t id, const struct plan *p, int64_t at,
@@ -294,11 +304,59 @@ static int state_event(struct demo_gen *g, int64_t id, const struct plan *p, int
 	return event(g, id, p, at, "state", b, a, err);
 }
 
+/* ,"key":v, or "key":null for v <= 0 (ticket.c's id_json). */
+static void json_id(struct buf *b, const char *key, int64_t v)
+{
+	if (v > 0)
+		buf_addf(b, ",\"%s\":%lld", key, (long long)v);
+	else
+		buf_addf(b, ",\"%s\":null", key);
+}
+
+static void json_str(struct buf *b, const char *key, const char *v)
+{
+	buf_addf(b, ",\"%s\":", key);
+	buf_add_json_str(b, v, strlen(v));
+}
+
+void demo_ticket_json(const struct ticket *t, struct buf *out)
+{
+	char num[24];
+	ticket_number(t->id, num, sizeof(num));
+	if (t->assignee_id > 0)
+		buf_addf(out, "{\"assignee_id\":%lld", (long long)t->assignee_id);
+	else
+		buf_adds(out, "{\"assignee_id\":null");
+	json_id(out, "category_id", t->category_id);
+	json_str(out, "channel", t->channel);
+	json_id(out, "closed_at", t->closed_at);
+	buf_addf(out, ",\"created_at\":%lld,\"created_by_id\":%lld", (long long)t->created_at,
+	         (long long)t->created_by_id);
+	json_str(out, "created_by_kind", t->created_by_kind);
+	json_id(out, "customer_id", t->customer_id);
+	json_id(out, "first_response_at", t->first_response_at);
+	buf_addf(out, ",\"id\":%lld", (long long)t->id);
+	json_str(out, "language", t->language);
+	json_id(out, "merged_into_id", t->merged_into_id);
+	json_str(out, "number", num);
+	json_id(out, "order_id", t->order_id);
+	json_str(out, "priority", t->priority);
+	json_id(out, "resolved_at", t->resolved_at);
+	json_id(out, "shipment_id", t->shipment_id);
+	json_str(out, "state", ticket_state_name(t->state));
+	json_str(out, "subject", t->subject);
+	json_id(out, "team_id", t->team_id);
+	json_str(out, "type", t->type);
+	buf_addf(out, ",\"updated_at\":%lld,\"version\":%lld}", (long long)t->updated_at,
+	         (long long)t->version);
+}
+
 /* The "create" event carries the ticket as it was created, like ticket_create's. */
 static int create_event(struct demo_gen *g, const struct demo_customer *cu, int64_t id, const struct plan *p,
                         struct kf_error *err)
 {
 	struct ticket t;
+	struct buf j = BUF_INIT;
 	memset(&t, 0, sizeof(t));
 	t.id = id;
 	snprintf(t.type, sizeof(t.type), "%s", p->type);
@@ -314,18 +372,13 @@ static int create_event(struct demo_gen *g, const struct demo_customer *cu, int6
 	snprintf(t.created_by_kind, sizeof(t.created_by_kind), "system");
 	t.created_at = t.updated_at = p->t0;
 	t.version = 1;
-	json_t *j = ticket_to_json(&t);
-	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc = db_exec(g->db, &q_event,
-	                 DB_ARGS(db_int(id), db_int(p->t0), db_text("system"), db_int(0), db_text("kefu"),
-	                         db_text("create"), db_null(), db_text(s)),
-	                 err);
-	free(s);
-	json_decref(j);
-	if (rc < 0)
-		return rc;
-	g->c->ticket_events++;
-	return 0;
+	demo_ticket_json(&t, &j);
+	int rc = demo_put(g, DT_EVENTS,
+	                  DB_ARGS(db_int(id), db_int(p->t0), db_text("system"), db_int(0), db_text("kefu"),
+	                          db_text("create"), db_null(), db_textn(buf_cstr(&j), j.len)),
+	                  &g->c->ticket_events, err);
+	buf_release(&j);
+	return rc;
 }
 
 /* The state path new -> open -> (pending_*) | resolved (-> closed); returns the number of hops. */
@@ -346,15 +399,13 @@ static int state_path(const struct plan *p, enum ticket_state path[4], int64_t a
 	return n;
 }
 
+/* The "create" event and the last state change (the one into the ticket's state now). */
 static int events(struct demo_gen *g, const struct demo_customer *cu, int64_t id, const struct plan *p,
                   const enum ticket_state *path, const int64_t *at, int n, struct kf_error *err)
 {
 	int rc = create_event(g, cu, id, p, err);
-	enum ticket_state from = TS_NEW;
-	for (int i = 0; i < n && rc == 0; i++) {
-		rc = state_event(g, id, p, at[i], from, path[i], err);
-		from = path[i];
-	}
+	if (rc == 0 && n > 0)
+		rc = state_event(g, id, p, at[n - 1], n > 1 ? path[n - 2] : TS_NEW, path[n - 1], err);
 	return rc;
 }
 
@@ -373,19 +424,16 @@ static int complaint_row(struct demo_gen *g, struct demo_rng *r, int64_t id, con
 	const struct demo_rca *rca = demo_rca(p->s->category_id);
 	int solved = step >= 3, done = step >= 4, closed = step == 5;
 	int64_t comp = solved && demo_rng_chance(r, 40) ? demo_rng_range(r, 1, 10) * 1000 : 0;
-	int rc = db_exec(
-	        g->db, &q_complaint,
-	        DB_ARGS(db_int(id), db_text(steps[step]), db_int(p->reply), opt(p->s->category_id),
-	                db_text(step >= 2 ? p->s->note : NULL), db_text(solved ? rca->root_cause : NULL),
-	                db_text(solved ? rca->department : NULL), db_text(solved ? rca->solution : NULL),
-	                db_int(comp), opt(done ? p->resolved : 0), db_text(closed ? "accepted" : NULL),
-	                opt(closed ? p->closed : 0), opt(done ? p->resolved : 0), opt(closed ? p->closed : 0),
+	return demo_put(
+	        g, DT_COMPLAINTS,
+	        DB_ARGS(db_int(id), db_text(steps[step]), db_int(p->reply), db_int(p->reply),
+	                opt(p->s->category_id), db_text(step >= 2 ? p->s->note : NULL),
+	                db_text(solved ? rca->root_cause : NULL), db_text(solved ? rca->department : NULL),
+	                db_text(solved ? rca->solution : NULL), db_int(comp), opt(done ? p->resolved : 0),
+	                db_text(closed ? "accepted" : NULL), opt(closed ? p->closed : 0),
+	                opt(done ? p->resolved : 0), opt(closed ? p->closed : 0), db_int(p->reply),
 	                db_int(p->updated), db_int(1 + step)),
-	        err);
-	if (rc < 0)
-		return rc;
-	g->c->complaints++;
-	return 0;
+	        &g->c->complaints, err);
 }
 
 static int return_row(struct demo_gen *g, struct demo_rng *r, int64_t id, const struct plan *p,
@@ -401,25 +449,22 @@ static int return_row(struct demo_gen *g, struct demo_rng *r, int64_t id, const 
 	                                : "refunded";
 	char rtn[DEMO_CONTACT_MAX];
 	snprintf(rtn, sizeof(rtn), "SF1%012lld", (long long)demo_scramble(g->ship_serial++, 12));
-	int64_t value = p->o->line_price, rid = 0;
+	int64_t value = p->o->line_price, rid = g->next_return++;
 	int refunded = strcmp(status, "refunded") == 0;
-	int rc = db_query_int(
-	        g->db, &q_return,
-	        DB_ARGS(db_int(id), db_int(p->o->id), db_text(p->s->subject),
+	int rc = demo_put(
+	        g, DT_RETURNS,
+	        DB_ARGS(db_int(rid), db_int(id), db_int(p->o->id), db_text(p->s->subject),
 	                db_text(exchange ? "exchange" : "refund"), db_text(status),
 	                db_text(stage >= 2 ? rtn : NULL), db_text(done ? (rejected ? "used" : "ok") : NULL),
 	                db_text(done ? (rejected ? "商品已使用，不符合退货条件" : "商品完好，吊牌齐全") : NULL),
 	                refunded ? db_int(value) : db_null(), db_int(value), db_int(p->o->delivered_at),
 	                db_int(p->o->delivered_at + 7 * DEMO_DAY), db_int(p->reply), db_int(p->updated),
 	                db_int(1 + stage + (done ? 1 : 0))),
-	        &rid, err);
+	        &g->c->returns, err);
 	if (rc == 0)
-		rc = db_exec(g->db, &q_return_line,
-		             DB_ARGS(db_int(rid), db_int(p->o->line_id), db_int(value)), err);
-	if (rc < 0)
-		return rc;
-	g->c->returns++;
-	return 0;
+		rc = demo_put(g, DT_RETURN_LINES,
+		              DB_ARGS(db_int(rid), db_int(p->o->line_id), db_int(1), db_int(value)), NULL, err);
+	return rc;
 }
 
 static int claim_row(struct demo_gen *g, struct demo_rng *r, int64_t id, const struct plan *p,
@@ -435,23 +480,19 @@ static int claim_row(struct demo_gen *g, struct demo_rng *r, int64_t id, const s
 	int64_t payout = !done ? 0 : v < 7 ? declared : v < 9 ? declared / 2 : 0;
 	const char *recovery = payout == 0 ? "none" : demo_rng_chance(r, 50) ? "recovered" : "claimed";
 	const struct demo_agent *a = p->agent ? p->agent : &g->agents[0];
-	int rc = db_exec(g->db, &q_claim,
-	                 DB_ARGS(db_int(id), db_int(p->o->shipment_id),
-	                         db_text(cat == 10          ? "loss"
-	                                         : cat == 6 ? "late"
-	                                                    : "damage"),
-	                         db_int(declared), db_text(decision),
-	                         db_text(!done           ? NULL
-	                                         : v < 9 ? "凭证齐全，承运商责任"
-	                                                 : "凭证不足，无法认定运输损坏"),
-	                         db_int(payout), db_int(strcmp(recovery, "recovered") == 0 ? payout : 0),
-	                         db_text(recovery), opt(done ? a->id : 0), opt(done ? p->resolved : 0),
-	                         db_int(p->reply), db_int(p->updated), db_int(done ? 2 : 1)),
-	                 err);
-	if (rc < 0)
-		return rc;
-	g->c->claims++;
-	return 0;
+	return demo_put(g, DT_CLAIMS,
+	                DB_ARGS(db_int(id), db_int(p->o->shipment_id),
+	                        db_text(cat == 10          ? "loss"
+	                                        : cat == 6 ? "late"
+	                                                   : "damage"),
+	                        db_int(declared), db_text(decision),
+	                        db_text(!done           ? NULL
+	                                        : v < 9 ? "凭证齐全，承运商责任"
+	                                                : "凭证不足，无法认定运输损坏"),
+	                        db_int(payout), db_int(strcmp(recovery, "recovered") == 0 ? payout : 0),
+	                        db_text(recovery), opt(done ? a->id : 0), opt(done ? p->resolved : 0),
+	                        db_int(p->reply), db_int(p->updated), db_int(done ? 2 : 1)),
+	                &g->c->claims, err);
 }
 
 static int process(struct demo_gen *g, struct demo_rng *r, int64_t id, const struct plan *p,
@@ -471,6 +512,9 @@ static int process(struct demo_gen *g, struct demo_rng *r, int64_t id, const str
 static void count(struct demo_gen *g, const struct plan *p)
 {
 	int64_t user = p->agent ? p->agent->id : 0;
+	int t = type_index(p->type);
+	g->ncovered += !g->covered[t][p->state];
+	g->covered[t][p->state] = 1;
 	g->n_all[p->state]++;
 	g->n_team[p->team + 1][p->state]++;
 	if (user >= 0 && user < DEMO_USER_SLOTS)
@@ -499,14 +543,13 @@ static int one_ticket(struct demo_gen *g, struct demo_rng *r, const struct demo_
 	if (rc == 0)
 		rc = process(g, r, id, &p, err);
 	if (rc == 0)
-		rc = timeline_add(g->db, cu->id, p.t0, "ticket", id, p.subject, err);
+		rc = demo_timeline(g, cu->id, p.t0, "ticket", id, p.subject, err);
 	demo_expand(p.s->opening, &p.v, opening, sizeof(opening));
 	if (rc == 0)
-		rc = search_put(g->db, "ticket", id, 0, p.subject, opening, p.t0, err);
+		rc = search_load_add(g->search, "ticket", id, 0, p.subject, opening, p.t0, err);
 	if (rc < 0)
 		return rc;
 	count(g, &p);
-	g->c->timeline++;
 	g->c->search_docs++;
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "base/textsearch.h"
 #include "base/xalloc.h"
+#include "store/bulk.h"
 #include "store/db.h"
 #include "base/banned.h"
 
@@ -402,4 +403,94 @@ int search_put_many(struct db *db, const struct search_doc *docs, int n, struct 
 		rc = terms_put(db, docs, ids, n, err);
 	free(ids);
 	return rc;
+}
+
+/* ---- bulk indexing (search_load_*) ---- */
+
+static struct db_sql q_max_doc = DB_SQL("SELECT COALESCE(MAX(id), 0) FROM search_docs");
+static struct db_sql q_pg_doc_seq = DB_SQL(
+        "SELECT setval(pg_get_serial_sequence('search_docs', 'id'), (SELECT MAX(id) FROM search_docs))");
+static struct bulk_sql b_lite_docs = BULK_SQL("search_docs", "id, kind, ref_id, parent_id, title, updated_at",
+                                              6);
+static struct bulk_sql b_pg_docs = BULK_SQL("search_docs",
+                                            "id, kind, ref_id, parent_id, title, updated_at, terms", 7);
+
+struct search_load {
+	struct db *db;
+	int pg; /* the terms go into search_docs.terms (PostgreSQL), not search_fts */
+	int64_t next_id; /* the id of the next document */
+	struct bulk *docs; /* search_docs rows */
+
+	struct buf t; /* the terms of the document being added */
+};
+
+int search_load_new(struct db *db, struct search_load **out, struct kf_error *err)
+{
+	int64_t max = 0;
+	*out = NULL;
+	int rc = db_query_int(db, &q_max_doc, DB_NOARGS, &max, err);
+	if (rc < 0)
+		return rc;
+	struct search_load *l = xcalloc(1, sizeof(*l));
+	l->db = db;
+	l->pg = is_pg(db);
+	l->next_id = max + 1;
+	l->docs = bulk_new(db, l->pg ? &b_pg_docs : &b_lite_docs);
+	*out = l;
+	return 0;
+}
+
+int search_load_add(struct search_load *l, const char *kind, int64_t ref_id, int64_t parent_id,
+                    const char *title, const char *text, int64_t updated_at, struct kf_error *err)
+{
+	int64_t id = l->next_id++;
+	buf_reset(&l->t);
+	int rc = textsearch_terms(title ? title : "", title ? strlen(title) : 0, &l->t);
+	if (rc == 0 && text)
+		rc = textsearch_terms(text, strlen(text), &l->t);
+	if (rc < 0)
+		return kf_fail(err, KF_ETOOBIG, "too_large", "text", "text too large to index");
+	struct db_arg parent = parent_id ? db_int(parent_id) : db_null();
+	const char *terms = buf_cstr(&l->t);
+	if (l->pg)
+		return bulk_add(l->docs,
+		                DB_ARGS(db_int(id), db_text(kind), db_int(ref_id), parent,
+		                        db_text(title ? title : ""), db_int(updated_at), db_text(terms)),
+		                err);
+	rc = bulk_add(l->docs,
+	              DB_ARGS(db_int(id), db_text(kind), db_int(ref_id), parent, db_text(title ? title : ""),
+	                      db_int(updated_at)),
+	              err);
+	/*
+	 * One row per statement: a multi-row INSERT into an FTS5 table opens a
+	 * statement savepoint, which makes FTS5 write out its pending terms.
+	 */
+	if (rc == 0)
+		rc = db_exec(l->db, &q_lite_put, DB_ARGS(db_int(id), db_text(terms)), err);
+	return rc < 0 ? rc : 0;
+}
+
+int search_load_flush(struct search_load *l, struct kf_error *err)
+{
+	return bulk_flush(l->docs, err);
+}
+
+int search_load_finish(struct search_load *l, struct kf_error *err)
+{
+	int rc = search_load_flush(l, err);
+	if (rc >= 0 && l->pg) {
+		struct db_rows *r = NULL;
+		rc = db_query(l->db, &q_pg_doc_seq, DB_NOARGS, &r, err);
+		db_done(r);
+	}
+	return rc < 0 ? rc : 0;
+}
+
+void search_load_free(struct search_load *l)
+{
+	if (!l)
+		return;
+	bulk_free(l->docs);
+	buf_release(&l->t);
+	free(l);
 }

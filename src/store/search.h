@@ -67,5 +67,25 @@ struct search_doc {
  * savepoint) writes one segment per document.  Stops at the first error.
  */
 int search_put_many(struct db *db, const struct search_doc *docs, int n, struct kf_error *err);
+/*
+ * Bulk indexing, for loading many new documents at once (kefu demo):
+ * documents go in with multi-row INSERTs (store/bulk.h) and ids of their
+ * own, from the highest id in search_docs on.  Only for things not indexed
+ * yet: search_load_add never replaces a document (a duplicate kind and
+ * ref_id fails with KF_EEXIST, at the add or the flush that writes it).
+ * search_load_new reads the next id; search_load_flush writes what is
+ * pending; search_load_free frees (NULL-safe) without writing.
+ */
+struct search_load;
+int search_load_new(struct db *db, struct search_load **out, struct kf_error *err);
+int search_load_add(struct search_load *l, const char *kind, int64_t ref_id, int64_t parent_id,
+                    const char *title, const char *text, int64_t updated_at, struct kf_error *err);
+int search_load_flush(struct search_load *l, struct kf_error *err);
+void search_load_free(struct search_load *l);
+/*
+ * Write what is pending and end the load: on PostgreSQL the id sequence
+ * of search_docs moves past the ids search_load_add used.
+ */
+int search_load_finish(struct search_load *l, struct kf_error *err);
 
 #endif

@@ -2,8 +2,9 @@
 // A fresh database gets `kefu demo --customers 200 --seed 7`; then the
 // tickets of every type and state, the queue counts, a customer's
 // timeline, search in Chinese, public tracking and orders with their
-// lines must all be there.  Two fresh databases with the same seed get
-// the same counts.
+// lines, ticket histories, delay notices and the search index of orders
+// must all be there.  Two fresh databases with the same seed get the
+// same counts.
 //
 //   KF_TEST_BIN=build/asan/kefu node --test --test-concurrency=1 tests/api/demo.test.mjs
 //   scripts/with-pg.sh env KF_TEST_BACKEND=postgres node --test --test-concurrency=1 tests/api/demo.test.mjs
@@ -135,6 +136,26 @@ describe('kefu demo', () => {
 			const sum = full.lines.reduce((s, l) => s + l.quantity * l.unit_price_minor, 0);
 			assert.equal(full.total_minor, sum, `order ${o.id} total`);
 		}
+	});
+
+	it("a closed ticket's history has its creation and its last state change", async () => {
+		const t = (await all(admin, '/api/v1/tickets?type=complaint&state=closed'))[0];
+		const events = (await admin.expect(200, 'GET', `/api/v1/tickets/${t.id}/events`)).json.items;
+		const create = events.find((e) => e.action === 'create');
+		assert.ok(create, `ticket ${t.id} has no create event`);
+		assert.equal(create.after.id, t.id);
+		assert.equal(create.after.subject, t.subject);
+		const last = events.filter((e) => e.action === 'state').pop();
+		assert.ok(last, `ticket ${t.id} has no state event`);
+		assert.deepEqual([last.before.state, last.after.state], ['resolved', 'closed']);
+	});
+
+	it('late parcels have delay notices, and search finds an order by its number', async () => {
+		const notices = (await admin.expect(200, 'GET', '/api/v1/delay-notices?limit=50')).json.items;
+		assert.ok(notices.length > 0, 'no delay notice');
+		const order = (await admin.expect(200, 'GET', '/api/v1/orders?limit=1')).json.items[0];
+		const res = await admin.expect(200, 'GET', `/api/v1/search?q=${encodeURIComponent(order.number)}&kind=order`);
+		assert.ok(res.json.items.some((i) => i.ref_id === order.id), `order ${order.number} not found`);
 	});
 
 	it('the same seed on another fresh database gives the same counts', async () => {

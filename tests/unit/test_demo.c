@@ -3,7 +3,8 @@
  * demo_names.c, demo_text.c): the same seed gives the same names,
  * contacts and texts; phones, e-mails and tracking numbers have valid
  * shapes and never collide; every ticket type has scripts in Chinese
- * and English and every placeholder is filled.
+ * and English and every placeholder is filled; the "create" event's JSON
+ * (demo_ticket_json) is the object ticket_to_json makes, byte for byte.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,9 +16,14 @@
 
 #include <cmocka.h>
 
+#include <jansson.h>
+
+#include "base/buf.h"
+#include "demo/demo_int.h"
 #include "demo/demo_names.h"
 #include "demo/demo_rng.h"
 #include "demo/demo_text.h"
+#include "desk/ticket.h"
 #include "base/banned.h"
 
 static const char *const types[] = { "inquiry",    "complaint", "return", "claim",
@@ -178,6 +184,50 @@ static void test_rca(void **state)
 	assert_non_null(demo_rca(12345)->solution);
 }
 
+/* demo_ticket_json(t) is json_dumps(ticket_to_json(t), JSON_COMPACT | JSON_SORT_KEYS). */
+static void json_is_tickets(const struct ticket *t)
+{
+	struct buf b = BUF_INIT;
+	json_t *j = ticket_to_json(t);
+	char *want = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	demo_ticket_json(t, &b);
+	assert_string_equal(buf_cstr(&b), want);
+	free(want);
+	json_decref(j);
+	buf_release(&b);
+}
+
+static void test_ticket_json(void **state)
+{
+	struct ticket t;
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	t.id = 7;
+	snprintf(t.type, sizeof(t.type), "complaint");
+	snprintf(t.priority, sizeof(t.priority), "high");
+	snprintf(t.channel, sizeof(t.channel), "email");
+	snprintf(t.subject, sizeof(t.subject), "快递破损 \"杯子\" \\ 退款");
+	snprintf(t.language, sizeof(t.language), "zh");
+	snprintf(t.created_by_kind, sizeof(t.created_by_kind), "system");
+	t.created_at = t.updated_at = 1700000000;
+	t.version = 1;
+	json_is_tickets(&t); /* every optional id unset: nulls */
+	t.state = TS_CLOSED;
+	t.category_id = 12;
+	t.customer_id = 3;
+	t.order_id = 1234567;
+	t.shipment_id = 99;
+	t.team_id = 2;
+	t.assignee_id = 5;
+	t.created_by_id = 5;
+	t.first_response_at = 1700000100;
+	t.resolved_at = 1700000200;
+	t.closed_at = 1700000300;
+	t.merged_into_id = 8;
+	t.version = 6;
+	json_is_tickets(&t); /* every one set */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +235,7 @@ int main(void)
 		cmocka_unit_test(test_email_shape),      cmocka_unit_test(test_scramble_unique),
 		cmocka_unit_test(test_tracking_numbers), cmocka_unit_test(test_scripts),
 		cmocka_unit_test(test_expand),           cmocka_unit_test(test_rca),
+		cmocka_unit_test(test_ticket_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
