@@ -72,8 +72,8 @@ int routing_choose(const struct routing_member *m, int n, enum routing_mode mode
 
 static struct db_sql q_members = DB_SQL(
         "SELECT m.user_id, m.languages, m.category_ids, m.active,"
-        " (SELECT COUNT(*) FROM tickets t WHERE t.assignee_id = m.user_id"
-        "  AND t.state IN ('new', 'open', 'pending_customer', 'pending_internal'))"
+        " (SELECT COALESCE(SUM(c.n), 0) FROM ticket_counts c WHERE c.scope = 'assignee' AND c.key = m.user_id"
+        "  AND c.state IN ('new', 'open', 'pending_customer', 'pending_internal'))"
         " FROM team_members m JOIN users u ON u.id = m.user_id"
         " WHERE m.team_id = $1 AND u.disabled = 0 ORDER BY m.user_id LIMIT $2");
 static struct db_sql q_team = DB_SQL(
