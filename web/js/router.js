@@ -1,0 +1,53 @@
+// router.js - a tiny hash router.
+//
+// Routes are [pattern, loader] pairs; a pattern like '/tickets/:id'
+// matches location.hash '#/tickets/42' and the page gets {id: '42'} plus
+// the query after '?' as params.  A page module exports
+// render(main, params) and may return a cleanup function, called before
+// the next page renders (timers, key handlers).
+
+export function parseHash(hash) {
+	const raw = (hash || '').replace(/^#/, '') || '/';
+	const [path, qs = ''] = raw.split('?');
+	return { path, query: Object.fromEntries(new URLSearchParams(qs)) };
+}
+
+/** {params} when pattern matches path, else null. */
+export function match(pattern, path) {
+	const a = pattern.split('/').filter(Boolean);
+	const b = path.split('/').filter(Boolean);
+	if (a.length !== b.length) return null;
+	const params = {};
+	for (let i = 0; i < a.length; i++) {
+		if (a[i].startsWith(':')) params[a[i].slice(1)] = decodeURIComponent(b[i]);
+		else if (a[i] !== b[i]) return null;
+	}
+	return params;
+}
+
+export function makeRouter(routes, mount, notFound) {
+	let cleanup = null;
+	let seq = 0;
+	async function go() {
+		const my = ++seq;
+		const { path, query } = parseHash(location.hash);
+		if (typeof cleanup === 'function') cleanup();
+		cleanup = null;
+		for (const [pattern, load] of routes) {
+			const params = match(pattern, path);
+			if (!params) continue;
+			const mod = await load();
+			if (my !== seq) return;
+			cleanup = await mod.render(mount(pattern), { ...query, ...params }, query);
+			return;
+		}
+		notFound(path);
+	}
+	window.addEventListener('hashchange', go);
+	return { go };
+}
+
+export function navigate(hash) {
+	if (location.hash === hash) window.dispatchEvent(new HashChangeEvent('hashchange'));
+	else location.hash = hash;
+}
