@@ -59,7 +59,9 @@ export async function launch() {
  */
 export async function newPage(browser, { lang = 'en', width = 1280, height = 860, timezone = 'Asia/Shanghai' } = {}) {
 	const ctx = await browser.newContext({ viewport: { width, height }, locale: lang, timezoneId: timezone });
-	await ctx.addInitScript((l) => localStorage.setItem('kefu.lang', l), lang);
+	await ctx.addInitScript((l) => {
+		if (!localStorage.getItem('kefu.lang')) localStorage.setItem('kefu.lang', l);
+	}, lang);
 	const page = await ctx.newPage();
 	page.errors = [];
 	page.on('pageerror', (e) => page.errors.push(e.message));

@@ -224,7 +224,7 @@ async function returnPanel(tk, changed) {
 				toast(t('return.requested'));
 				await draw();
 				changed();
-			}, { window: 'window_override_reason', 'lines[0].quantity': 'lines' });
+			}, { quantity: 'lines' });
 		});
 		clear(box, h('h2', t('return.title')), form);
 	}
