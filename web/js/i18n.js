@@ -17,7 +17,7 @@ function pickLang() {
 		saved = null;
 	}
 	if (LANGS.includes(saved)) return saved;
-	return (navigator.language || '').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+	return ((globalThis.navigator && navigator.language) || '').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 
 export function lang() {
@@ -29,6 +29,12 @@ export async function loadStrings(l = current) {
 	strings = await r.json();
 	current = l;
 	document.documentElement.lang = l;
+}
+
+/** Use dict as the strings of language l (tests, and pages that bring their own). */
+export function useStrings(l, dict) {
+	strings = dict;
+	current = l;
 }
 
 export async function setLang(l) {

@@ -51,3 +51,14 @@ export function navigate(hash) {
 	if (location.hash === hash) window.dispatchEvent(new HashChangeEvent('hashchange'));
 	else location.hash = hash;
 }
+
+/** The tracking number in a /track/<number> path ('' when none). */
+export function trackNumber(p) {
+	const m = /^\/track\/([^/]+)\/?$/.exec(p);
+	if (!m) return '';
+	try {
+		return decodeURIComponent(m[1]).trim();
+	} catch {
+		return '';
+	}
+}

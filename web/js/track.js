@@ -6,17 +6,12 @@ import { api } from './api.js';
 import { clear, field, h } from './dom.js';
 import { fmtTime, LANGS, lang, loadStrings, setLang, t } from './i18n.js';
 import { statusLabel, trackingHistory } from './panels.js';
+import { trackNumber } from './router.js';
 
 const main = document.getElementById('main');
 
-/** The tracking number in a /track/<number> path ('' when none). */
-export function numberFromPath(p) {
-	const m = /^\/track\/([^/]+)\/?$/.exec(p);
-	return m ? decodeURIComponent(m[1]).trim() : '';
-}
-
 async function render() {
-	const number = numberFromPath(location.pathname);
+	const number = trackNumber(location.pathname);
 	document.title = t('track.title');
 	const input = h('input', { name: 'number', value: number, required: true, autocomplete: 'off', spellcheck: 'false' });
 	const form = h('form.track-form', field(t('track.number'), input), h('button.primary', { type: 'submit' }, t('track.submit')));
