@@ -32,9 +32,11 @@ export async function render(main, params) {
 	const extra = h('div.ticket-extra');
 	clear(main, h('div.ticket-page', head, h('div.ticket-cols', h('div.ticket-left', convo, composerBox, extra), side)));
 
+	let props = null;
 	const reloadTicket = async () => {
 		({ data: tk, etag } = await api('GET', `/api/v1/tickets/${id}`));
 		drawHead();
+		props?.sync();
 	};
 
 	function drawHead() {
@@ -118,7 +120,7 @@ export async function render(main, params) {
 				body.value = '';
 				toast(t(mode === 'reply' ? 'composer.sent' : 'composer.noted'));
 				await Promise.all([drawConvo(), reloadTicket()]);
-				drawSide();
+				drawSlaAndCustomer();
 			});
 		});
 		body.addEventListener('keydown', (e) => {
@@ -146,6 +148,12 @@ export async function render(main, params) {
 			);
 		};
 		fill();
+		// Controls the agent touched keep their value when the ticket reloads.
+		form.addEventListener('change', (e) => (e.target.dataset.dirty = '1'));
+		form.sync = () => {
+			for (const el of form.querySelectorAll('select[name]')) if (!el.dataset.dirty) el.value = String(tk[el.name] ?? '');
+		};
+		form.clean = () => form.querySelectorAll('[data-dirty]').forEach((el) => delete el.dataset.dirty);
 		form.addEventListener('submit', (e) => {
 			e.preventDefault();
 			submitting(form, () => saveProps(form));
@@ -169,6 +177,7 @@ export async function render(main, params) {
 				// Someone else changed the ticket: load theirs, keep ours in the form.
 				({ data: tk, etag } = await api('GET', `/api/v1/tickets/${id}`));
 				drawHead();
+				props.sync();
 				e.message = t('error.stale');
 			}
 			if (e.code === 'illegal_transition' || e.code === 'complaint_incomplete' || e.code === 'return_incomplete') e.field = e.field || 'state';
@@ -176,7 +185,9 @@ export async function render(main, params) {
 		}
 		drawHead();
 		toast(t('action.saved'));
-		drawSide();
+		props.clean();
+		props.sync();
+		drawSlaAndCustomer();
 	}
 
 	async function assignMe() {
@@ -184,7 +195,7 @@ export async function render(main, params) {
 			({ data: tk, etag } = await api('PATCH', `/api/v1/tickets/${id}`, { body: { assignee_id: session.user.id }, etag }));
 			toast(t('ticket.assigned_to_me', { number: tk.number }));
 			drawHead();
-			drawSide();
+			props.sync();
 		} catch (e) {
 			toast(e.message, 'error');
 		}
@@ -195,13 +206,24 @@ export async function render(main, params) {
 			({ data: tk, etag } = await api('POST', `/api/v1/tickets/${id}/transition`, { body: { state: 'resolved' }, etag }));
 			toast(t('ticket.resolved_n', { number: tk.number }));
 			drawHead();
-			drawSide();
+			props.sync();
+			drawSlaAndCustomer();
 		} catch (e) {
 			toast(e.message, 'error');
 		}
 	}
 
+	const slaSlot = h('div');
+	const customerSlot = h('div');
+
+	/** The side column: properties (kept across reloads), SLA clocks, customer. */
 	async function drawSide() {
+		props = await propsForm();
+		clear(side, h('section.panel', props), slaSlot, customerSlot);
+		await drawSlaAndCustomer();
+	}
+
+	async function drawSlaAndCustomer() {
 		stops.splice(0).forEach((f) => f());
 		const slaBox = h('section.panel', h('h2', t('ticket.sla')));
 		get(`/api/v1/tickets/${id}/sla`)
@@ -211,18 +233,14 @@ export async function render(main, params) {
 				slaBox.append(c.el);
 			})
 			.catch(() => slaBox.append(h('p.muted', t('sla.none'))));
-		clear(
-			side,
-			h('section.panel', await propsForm()),
-			slaBox,
-			tk.customer_id ? await customerPanel(tk.customer_id, id) : h('section.panel', h('h2', t('customer.title')), h('p.muted', t('customer.none')))
-		);
+		clear(slaSlot, slaBox);
+		clear(customerSlot, tk.customer_id ? await customerPanel(tk.customer_id, id) : h('section.panel', h('h2', t('customer.title')), h('p.muted', t('customer.none'))));
 	}
 
 	async function drawExtra() {
 		clear(
 			extra,
-			await processPanel(tk, () => reloadTicket().then(drawSide)),
+			await processPanel(tk, () => reloadTicket().then(drawSlaAndCustomer)),
 			tk.order_id ? await orderPanel(tk.order_id, tk.shipment_id) : null,
 			await linksPanel(),
 			historyPanel()
