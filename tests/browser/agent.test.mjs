@@ -80,6 +80,11 @@ describe('agent workspace', () => {
 		await page.locator('article.msg-public .body', { hasText: text }).waitFor();
 		const msgs = (await agent.expect(200, 'GET', `/api/v1/tickets/${tid}/messages`)).json.items;
 		assert.ok(msgs.some((m) => m.kind === 'public' && m.body === text), 'the reply reached the API');
+
+		// an attachment is uploaded and listed
+		await page.setInputFiles('section.attachments input[type=file]', { name: '签收单.txt', mimeType: 'text/plain', buffer: Buffer.from('signed by 王芳\n') });
+		await page.click('section.attachments button[type=submit]');
+		await page.locator('section.attachments li a', { hasText: '签收单.txt' }).waitFor();
 		assertNoPageErrors(page);
 		await page.context().close();
 	});

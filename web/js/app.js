@@ -8,6 +8,7 @@ import { api, setCsrf, setUnauthorisedHandler } from './api.js';
 import { clear, h } from './dom.js';
 import { LANGS, lang, loadStrings, setLang, t } from './i18n.js';
 import { makeRouter, navigate } from './router.js';
+import { bell } from './notify.js';
 import { session } from './session.js';
 
 const routes = [
@@ -81,6 +82,7 @@ function renderShell() {
 			renderShell();
 			router.go();
 		}),
+		bell(),
 		h('span.who', { title: session.user.role }, session.user.display_name || session.user.username),
 		h('button.link#signout', { type: 'button', on: { click: signOut } }, t('nav.signout'))
 	);

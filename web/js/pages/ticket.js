@@ -242,9 +242,43 @@ export async function render(main, params) {
 			extra,
 			await processPanel(tk, () => reloadTicket().then(drawSlaAndCustomer)),
 			tk.order_id ? await orderPanel(tk.order_id, tk.shipment_id) : null,
+			await attachmentsPanel(),
 			await linksPanel(),
 			historyPanel()
 		);
+	}
+
+	async function attachmentsPanel() {
+		const list = await get(`/api/v1/tickets/${id}/attachments`).catch(() => ({ items: [] }));
+		const file = h('input', { name: 'file', type: 'file', required: true, accept: 'image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv,application/zip' });
+		const form = h('form.inline', field(t('attach.file'), file, t('attach.hint')), h('button', { type: 'submit' }, t('attach.upload')));
+		form.addEventListener('submit', (e) => {
+			e.preventDefault();
+			const f = file.files[0];
+			if (!f) return;
+			submitting(form, async () => {
+				await api('POST', `/api/v1/tickets/${id}/attachments`, { body: f, query: { filename: f.name } });
+				toast(t('attach.done'));
+				drawExtra();
+			}, { body: 'file', filename: 'file', 'Content-Type': 'file' });
+		});
+		return h(
+			'section.panel.attachments',
+			h('h2', t('attach.title')),
+			list.items.length
+				? h('ul.plain', list.items.map((a) => h('li', h('a', { href: `/api/v1/attachments/${a.id}` }, a.filename), ' ', h('span.muted', `${a.content_type} · ${Math.ceil(a.size / 1024)} KB · ${fmtTime(a.created_at, 'short')}`))))
+				: h('p.muted', t('attach.none')),
+			form
+		);
+	}
+
+	async function unlink(other) {
+		try {
+			await api('DELETE', `/api/v1/tickets/${id}/links/${other}`);
+			drawExtra();
+		} catch (e) {
+			toast(e.message, 'error');
+		}
 	}
 
 	async function linksPanel() {
@@ -275,7 +309,19 @@ export async function render(main, params) {
 			'section.panel.links',
 			h('h2', t('link.title')),
 			links.items.length
-				? h('ul', links.items.map((l) => h('li', h('a', { href: `#/tickets/${l.ticket_id ?? l.other_id ?? l.id}` }, `#${l.ticket_id ?? l.other_id ?? l.id}`), ' ', te('link', l.kind), l.subject ? ' · ' + l.subject : '')))
+				? h(
+						'ul.plain.link-list',
+						links.items.map((l) =>
+							h(
+								'li',
+								h('a', { href: `#/tickets/${l.ticket_id}` }, `#${String(l.ticket_id).padStart(6, '0')}`),
+								' ',
+								te('link', l.kind),
+								' ',
+								h('button.link', { type: 'button', on: { click: () => unlink(l.ticket_id) } }, t('link.remove'))
+							)
+						)
+					)
 				: h('p.muted', t('link.none')),
 			h('div.two', linkForm, can('ticket.manage') ? mergeForm : null)
 		);
