@@ -63,6 +63,9 @@ for (let i = 0; i < runs; i++) {
 }
 line('ticket page visible (from the inbox)', ticket);
 
+const seen = Buffer.concat([...bytes.values()]);
+console.log(`JS + CSS after the ticket page too: ${bytes.size} files, ${seen.length} bytes raw, ${zlib.gzipSync(seen, { level: 9 }).length} bytes gzip -9`);
+
 await browser.close();
 await env.srv.stop();
 await cleanup();

@@ -12,7 +12,7 @@ import { describe, it } from 'node:test';
 
 import { withQuery } from '../../web/js/api.js';
 import { scale } from '../../web/js/chart.js';
-import { fmtSpan, te, t, useStrings } from '../../web/js/i18n.js';
+import { fmtSpan, fmtTime, setTimeZone, te, t, useStrings } from '../../web/js/i18n.js';
 import { activeCount, isDue, viewQuery } from '../../web/js/pages/inbox.js';
 import { tally } from '../../web/js/pages/dashboard.js';
 import { hitHref } from '../../web/js/pages/search.js';
@@ -83,6 +83,15 @@ describe('sla clocks', () => {
 		assert.equal(clockState(tgt, 9500, true).cls, 'paused');
 		assert.equal(clockState({ ...tgt, done_at: 9000 }, 99999, false).cls, 'met');
 		assert.equal(clockState({ ...tgt, done_at: 11000, breached_at: 10000 }, 99999, false).cls, 'missed');
+	});
+	it('shows times in the user zone, and ignores an unknown zone', () => {
+		setTimeZone('Asia/Shanghai');
+		assert.match(fmtTime(0), /8:00/);
+		setTimeZone('UTC');
+		assert.match(fmtTime(0), /12:00/);
+		setTimeZone('Not/AZone');
+		assert.ok(fmtTime(0));
+		setTimeZone('UTC');
 	});
 	it('formats spans in days, hours and minutes', () => {
 		assert.equal(fmtSpan(2 * 86400 + 3 * 3600), '2d 3h');

@@ -6,7 +6,7 @@
 
 import { api, setCsrf, setUnauthorisedHandler } from './api.js';
 import { clear, h } from './dom.js';
-import { LANGS, lang, loadStrings, setLang, t } from './i18n.js';
+import { LANGS, lang, loadStrings, setLang, setTimeZone, t } from './i18n.js';
 import { makeRouter, navigate } from './router.js';
 import { bell } from './notify.js';
 import { session } from './session.js';
@@ -119,6 +119,7 @@ function showLogin() {
 }
 
 function start() {
+	setTimeZone(session.user.time_zone);
 	renderShell();
 	if (!router)
 		router = makeRouter(
@@ -145,6 +146,11 @@ function globalKeys(e) {
 }
 
 async function boot() {
+	// The strings and the session in parallel: two round trips become one.
+	const meP = api('GET', '/api/v1/me', { quiet401: true }).then(
+		(r) => r.data,
+		() => null
+	);
 	await loadStrings();
 	document.title = t('app.name');
 	setUnauthorisedHandler(() => {
@@ -154,14 +160,11 @@ async function boot() {
 		}
 	});
 	document.addEventListener('keydown', globalKeys);
-	try {
-		const { data } = await api('GET', '/api/v1/me', { quiet401: true });
-		session.user = data;
-		setCsrf(data.csrf_token);
-		start();
-	} catch {
-		showLogin();
-	}
+	const me = await meP;
+	if (!me) return showLogin();
+	session.user = me;
+	setCsrf(me.csrf_token);
+	start();
 }
 
 boot();

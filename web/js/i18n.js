@@ -2,8 +2,8 @@
 //
 // Strings live in /i18n/<lang>.json (flat keys); t(key, vars) replaces
 // {name} placeholders.  The choice is kept in localStorage ("kefu.lang")
-// and sent as Accept-Language by api.js.  Dates use Intl in the browser's
-// time zone.
+// and sent as Accept-Language by api.js.  Dates use Intl in the staff
+// user's time zone (setTimeZone), else the browser's.
 
 export const LANGS = ['zh-CN', 'en'];
 let current = pickLang();
@@ -62,6 +62,19 @@ export function te(prefix, value) {
 }
 
 const fmtCache = new Map();
+let zone; /* IANA zone of the signed-in user; undefined: the browser's */
+
+/** Show times in zone (a staff user's time_zone); an unknown zone keeps the browser's. */
+export function setTimeZone(z) {
+	try {
+		new Intl.DateTimeFormat('en', { timeZone: z || undefined });
+		zone = z || undefined;
+	} catch {
+		zone = undefined;
+	}
+	fmtCache.clear();
+}
+
 function fmt(kind) {
 	const key = current + kind;
 	if (!fmtCache.has(key)) {
@@ -71,7 +84,7 @@ function fmt(kind) {
 				: kind === 'short'
 					? { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' }
 					: { dateStyle: 'medium', timeStyle: 'short' };
-		fmtCache.set(key, new Intl.DateTimeFormat(current, o));
+		fmtCache.set(key, new Intl.DateTimeFormat(current, { ...o, timeZone: zone }));
 	}
 	return fmtCache.get(key);
 }

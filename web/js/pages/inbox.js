@@ -59,6 +59,7 @@ async function mapLimit(items, n, fn) {
 
 export async function render(main, params) {
 	const view = params.view || 'mine';
+	const namesP = users().catch(() => new Map()); /* in parallel with the first page */
 	const state = { rows: [], cursor: null, sel: 0, loading: false };
 	let saved = [];
 	let savedView = null;
@@ -214,7 +215,7 @@ export async function render(main, params) {
 	}
 
 	async function draw() {
-		const names = await users().catch(() => new Map());
+		const names = await namesP;
 		const now = Date.now() / 1000;
 		clear(
 			list,

@@ -19,6 +19,7 @@ export async function render(main, params) {
 	const id = Number(params.id);
 	const stops = [];
 	let tk, etag;
+	let firstMsgs = get(`/api/v1/tickets/${id}/messages`, { limit: 200 }).catch(() => null); /* with the ticket */
 	try {
 		({ data: tk, etag } = await api('GET', `/api/v1/tickets/${id}`));
 	} catch (e) {
@@ -56,7 +57,8 @@ export async function render(main, params) {
 	}
 
 	async function drawConvo() {
-		const msgs = await get(`/api/v1/tickets/${id}/messages`, { limit: 200 });
+		const msgs = (await firstMsgs) || (await get(`/api/v1/tickets/${id}/messages`, { limit: 200 }));
+		firstMsgs = Promise.resolve(null);
 		clear(
 			convo,
 			h('h2.sr', t('ticket.conversation')),
