@@ -163,7 +163,19 @@ describe('agent workspace', () => {
 		}
 		assert.ok(found, 'the follow-up ticket was opened');
 		await page.reload();
-		await page.locator('section.customer .mini-tickets li', { hasText: 'Follow-up' }).first().waitFor();
+		const fu = page.locator('section.customer .mini-tickets li', { hasText: 'Follow-up' }).first();
+		await fu.waitFor();
+
+		// the agent records that the customer is satisfied on the follow-up
+		await fu.locator('a').first().click();
+		await page.locator('form.followup').waitFor();
+		await page.click('form.followup button[type=submit]');
+		assert.equal(await page.locator('form.followup input[name=outcome]').first().evaluate((el) => el.validity.valueMissing), true, 'an outcome is required');
+		await page.check('form.followup input[value=satisfied]');
+		await page.fill('form.followup textarea[name=note]', '客户表示满意');
+		await page.click('form.followup button[type=submit]');
+		await page.locator('section.process p', { hasText: 'Satisfied' }).waitFor();
+		await page.locator('.ticket-head .badge.st-resolved').waitFor();
 		assertNoPageErrors(page);
 		await page.context().close();
 	});

@@ -36,7 +36,38 @@ export async function processPanel(tk, changed) {
 	if (tk.type === 'complaint') return complaintPanel(tk, changed);
 	if (tk.type === 'return') return returnPanel(tk, changed);
 	if (tk.type === 'claim') return claimPanel(tk, changed);
+	if (tk.type === 'follow_up') return followupPanel(tk, changed);
 	return null;
+}
+
+/** A follow-up (回访): record whether the customer is satisfied; not satisfied reopens the complaint. */
+function followupPanel(tk, changed) {
+	const box = h('section.panel.process', { 'aria-label': t('followup.title') });
+	if (tk.state === 'resolved' || tk.state === 'closed') return clear(box, h('h2', t('followup.title')), h('p.muted', t('followup.recorded')));
+	const form = h(
+		'form.followup',
+		h(
+			'fieldset',
+			h('legend', t('followup.outcome')),
+			['satisfied', 'not_satisfied'].map((o) => h('label.radio', h('input', { type: 'radio', name: 'outcome', value: o, required: true }), ' ', t(`followup.${o}`)))
+		),
+		h('input', { type: 'hidden', name: 'outcome_err', id: `fo-${tk.id}` }),
+		h('div.field-error', { id: `fo-${tk.id}-err` }),
+		field(t('followup.note'), h('textarea', { name: 'note', rows: 2 })),
+		h('button.primary', { type: 'submit' }, t('followup.record'))
+	);
+	form.addEventListener('submit', (e) => {
+		e.preventDefault();
+		submitting(form, async () => {
+			const body = { outcome: form.elements.outcome.value };
+			if (form.elements.note.value.trim()) body.note = form.elements.note.value.trim();
+			const { data } = await api('POST', `/api/v1/follow-ups/${tk.id}/outcome`, { body });
+			toast(t('followup.saved'));
+			clear(box, h('h2', t('followup.title')), h('p', t(`followup.${data.outcome}`)), data.outcome === 'not_satisfied' ? h('p', h('a', { href: `#/tickets/${data.complaint_id}` }, t('followup.reopened'))) : null);
+			changed();
+		}, { outcome: 'outcome_err' });
+	});
+	return clear(box, h('h2', t('followup.title')), form);
 }
 
 async function complaintPanel(tk, changed) {

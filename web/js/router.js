@@ -3,8 +3,9 @@
 // Routes are [pattern, loader] pairs; a pattern like '/tickets/:id'
 // matches location.hash '#/tickets/42' and the page gets {id: '42'} plus
 // the query after '?' as params.  A page module exports
-// render(main, params) and may return a cleanup function, called before
-// the next page renders (timers, key handlers).
+// render(el, params) and may return a cleanup function, called before
+// the next page renders (timers, key handlers); el is a fresh element per
+// navigation, so a slow page never draws over the one that replaced it.
 
 export function parseHash(hash) {
 	const raw = (hash || '').replace(/^#/, '') || '/';
@@ -38,7 +39,14 @@ export function makeRouter(routes, mount, notFound) {
 			if (!params) continue;
 			const mod = await load();
 			if (my !== seq) return;
-			cleanup = await mod.render(mount(pattern), { ...query, ...params }, query);
+			// A fresh element per navigation: a page still rendering when the
+			// user moves on writes into a detached element, never over the next.
+			const el = document.createElement('div');
+			el.className = 'route';
+			mount(pattern).replaceChildren(el);
+			const done = await mod.render(el, { ...query, ...params }, query);
+			if (my === seq) cleanup = done;
+			else if (typeof done === 'function') done();
 			return;
 		}
 		notFound(path);

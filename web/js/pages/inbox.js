@@ -60,7 +60,7 @@ async function mapLimit(items, n, fn) {
 export async function render(main, params) {
 	const view = params.view || 'mine';
 	const namesP = users().catch(() => new Map()); /* in parallel with the first page */
-	const state = { rows: [], cursor: null, sel: 0, loading: false };
+	const state = { rows: [], cursor: null, sel: 0, loading: false, seq: 0 };
 	let saved = [];
 	let savedView = null;
 	if (/^saved-\d+$/.test(view)) {
@@ -179,29 +179,31 @@ export async function render(main, params) {
 		);
 	}
 
+	/* A new filter wins over a load in flight; "load more" waits its turn. */
 	async function load(reset) {
-		if (state.loading) return;
+		if (!reset && state.loading) return;
+		const my = ++state.seq;
 		state.loading = true;
 		status.textContent = t('loading');
 		try {
-			if (reset) {
-				state.rows = [];
-				state.cursor = null;
-				state.sel = 0;
-			}
 			const q = { ...filters, limit: 50, cursor: reset ? null : state.cursor };
 			const page = await get('/api/v1/tickets', q);
 			let rows = page.items;
 			if (view === 'due') rows = await dueRows(rows);
+			if (my !== state.seq) return;
+			if (reset) {
+				state.rows = [];
+				state.sel = 0;
+			}
 			state.rows = state.rows.concat(rows);
 			state.cursor = page.next_cursor;
 			await draw();
 			status.textContent = state.rows.length ? t('inbox.showing', { n: state.rows.length }) : t('inbox.empty');
 			more.hidden = !state.cursor;
 		} catch (e) {
-			status.textContent = e.message;
+			if (my === state.seq) status.textContent = e.message;
 		} finally {
-			state.loading = false;
+			if (my === state.seq) state.loading = false;
 		}
 	}
 
