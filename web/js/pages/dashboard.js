@@ -71,7 +71,7 @@ export async function render(main) {
 			),
 			h(
 				'div.grid',
-				panel(t('dash.by_state'), barChart(['new', 'open', 'pending_customer', 'pending_internal', 'resolved'].map((s) => [te('state', s), counts.all[s] || 0]), { title: t('dash.by_state') })),
+				panel(t('dash.by_state'), barChart(['new', 'open', 'pending_customer', 'pending_internal'].map((s) => [te('state', s), counts.all[s] || 0]), { title: t('dash.by_state') })),
 				panel(t('dash.by_team'), barChart(Object.entries(counts.teams || {}).map(([id, b]) => [teamName.get(id) || '#' + id, activeCount(b)]), { title: t('dash.by_team') })),
 				panel(t('dash.by_agent'), barChart(tally(active.items, (x) => (x.assignee_id ? names.get(x.assignee_id) || '#' + x.assignee_id : t('ticket.unassigned'))).slice(0, 12), { title: t('dash.by_agent') }), cut(active.cut)),
 				panel(t('dash.today_type'), barChart(tally(today.items, (x) => te('type', x.type)), { title: t('dash.today_type') }), cut(today.cut)),
