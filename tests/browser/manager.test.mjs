@@ -1,7 +1,7 @@
 // manager.test.mjs - returns and calendars in a real browser: a return
 // inside the window is requested by the agent; outside it the agent gets
-// the API's error (typed reason kept) and a manager overrides it; a
-// manager adds a holiday on the day a new contact would fall due and sees
+// the API's error (typed reason kept) and a manager overrides it; a claim
+// is filed and decided within the declared value; a manager adds a holiday on the day a new contact would fall due and sees
 // the SLA preview's due time move.
 //
 //   KF_TEST_BIN=build/asan/kefu node --test --test-concurrency=1 tests/browser/manager.test.mjs
@@ -86,6 +86,38 @@ describe('returns and calendars', () => {
 		assert.equal(rma.window_override_reason, '老客户，主管特批');
 		assertNoPageErrors(mgr);
 		await mgr.context().close();
+	});
+
+	it('a claim is filed and decided; a payout over the declared value is refused next to the field', async () => {
+		const now = Math.floor(Date.now() / 1000);
+		const order = (await admin.expect(201, 'POST', '/api/v1/orders', {
+			body: { number: `WEB-CLAIM-${now}`, placed_at: now - 5 * DAY, currency: 'CNY', lines: [{ line_no: 1, sku: 'VASE-1', name: '青花瓷瓶', quantity: 1, unit_price_minor: 30000 }] },
+		})).json;
+		const ship = (await admin.expect(201, 'POST', '/api/v1/shipments', {
+			body: { order_id: order.id, tracking_number: `SFCLAIM${now}`, carrier: 'SF', lines: [{ order_line_id: order.lines[0].id, quantity: 1 }] },
+		})).json;
+		const tk = (await agent.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'claim', subject: '花瓶碎了', order_id: order.id, shipment_id: ship.id } })).json;
+		const page = await newPage(browser, { lang: 'en' });
+		await signIn(page, env.base, 'wangfang');
+		await page.goto(`${env.base}/#/tickets/${tk.id}`);
+		const panel = page.locator('section.process');
+		await panel.locator('select[name=kind]').selectOption('damage');
+		await panel.locator('input[name=declared_value_minor]').fill('300.00');
+		await panel.locator('button[type=submit]').click();
+		await panel.locator('.badge', { hasText: 'Pending' }).waitFor();
+		await panel.locator('select[name=decision]').selectOption('approved');
+		await panel.locator('input[name=payout_minor]').fill('500');
+		await panel.locator('button[type=submit]').click();
+		await panel.locator('input[name=payout_minor] ~ .field-error').filter({ hasText: /\S/ }).waitFor();
+		assert.equal(await panel.locator('input[name=payout_minor]').inputValue(), '500', 'the typed payout is kept');
+		await panel.locator('input[name=payout_minor]').fill('300');
+		await panel.locator('textarea[name=decision_reason]').fill('运输破损，全额赔付');
+		await panel.locator('button[type=submit]').click();
+		await panel.locator('.badge', { hasText: 'Approved' }).waitFor();
+		const cl = (await agent.expect(200, 'GET', `/api/v1/tickets/${tk.id}/claim`)).json;
+		assert.equal(cl.payout_minor, 30000);
+		assertNoPageErrors(page);
+		await page.context().close();
 	});
 
 	it('a manager adds a holiday and sees a due time move', async () => {

@@ -228,7 +228,7 @@ export async function render(main, params) {
 						dataset: { id: r.id },
 						'aria-selected': i === state.sel ? 'true' : 'false',
 						class: `prio-${r.priority}`,
-						on: { click: () => open(r.id), mouseenter: () => {} },
+						on: { click: () => open(r.id) },
 					},
 					h('td.num', h('a', { href: `#/tickets/${r.id}` }, r.number)),
 					h('td.subject', r.subject),
@@ -244,7 +244,7 @@ export async function render(main, params) {
 		);
 	}
 
-	function select_(i) {
+	function moveTo(i) {
 		if (!state.rows.length) return;
 		state.sel = Math.max(0, Math.min(state.rows.length - 1, i));
 		list.querySelectorAll('tr').forEach((tr, k) => tr.setAttribute('aria-selected', k === state.sel ? 'true' : 'false'));
@@ -281,8 +281,8 @@ export async function render(main, params) {
 		if (tag === 'input' || tag === 'textarea' || tag === 'select') return;
 		const r = state.rows[state.sel];
 		const acts = {
-			j: () => select_(state.sel + 1),
-			k: () => select_(state.sel - 1),
+			j: () => moveTo(state.sel + 1),
+			k: () => moveTo(state.sel - 1),
 			o: () => r && open(r.id),
 			Enter: () => r && open(r.id),
 			r: () => r && open(r.id, 'reply'),

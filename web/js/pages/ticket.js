@@ -4,7 +4,7 @@
 // panels, the type's process panel, merge and links, and the history.
 
 import { api, get } from '../api.js';
-import { clear, field, formValues, h, select, showError, submitting, toast } from '../dom.js';
+import { clear, field, h, select, submitting, toast } from '../dom.js';
 import { fmtTime, t, te } from '../i18n.js';
 import { navigate } from '../router.js';
 import { can, categories, categoryName, session, teams, users } from '../session.js';
