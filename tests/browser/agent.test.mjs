@@ -163,7 +163,8 @@ describe('agent workspace', () => {
 		}
 		assert.ok(found, 'the follow-up ticket was opened');
 		await page.reload();
-		const fu = page.locator('section.customer .mini-tickets li', { hasText: 'Follow-up' }).first();
+		const fuTicket = (await agent.expect(200, 'GET', `/api/v1/tickets?customer_id=${cust.id}&type=follow_up`)).json.items[0];
+		const fu = page.locator('section.customer .mini-tickets li', { hasText: fuTicket.subject }).first();
 		await fu.waitFor();
 
 		// the agent records that the customer is satisfied on the follow-up

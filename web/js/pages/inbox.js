@@ -59,8 +59,15 @@ async function mapLimit(items, n, fn) {
 
 export async function render(main, params) {
 	const view = params.view || 'mine';
-	const namesP = users().catch(() => new Map()); /* in parallel with the first page */
 	const state = { rows: [], cursor: null, sel: 0, loading: false, seq: 0 };
+	// Staff names arrive in parallel with the first page; rows never wait for them.
+	let names = new Map();
+	users()
+		.catch(() => new Map())
+		.then((m) => {
+			names = m;
+			if (state.rows.length) draw();
+		});
 	let saved = [];
 	let savedView = null;
 	if (/^saved-\d+$/.test(view)) {
@@ -197,7 +204,7 @@ export async function render(main, params) {
 			}
 			state.rows = state.rows.concat(rows);
 			state.cursor = page.next_cursor;
-			await draw();
+			draw();
 			status.textContent = state.rows.length ? t('inbox.showing', { n: state.rows.length }) : t('inbox.empty');
 			more.hidden = !state.cursor;
 		} catch (e) {
@@ -216,8 +223,7 @@ export async function render(main, params) {
 			.sort((a, b) => a._due.due_at - b._due.due_at);
 	}
 
-	async function draw() {
-		const names = await namesP;
+	function draw() {
 		const now = Date.now() / 1000;
 		clear(
 			list,
@@ -268,7 +274,7 @@ export async function render(main, params) {
 			}
 			const fresh = await get(`/api/v1/tickets/${r.id}`);
 			state.rows[state.sel] = fresh;
-			await draw();
+			draw();
 			renderSide();
 		} catch (e) {
 			toast(e.message, 'error');
