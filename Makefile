@@ -103,7 +103,7 @@ build/fuzz/bin/%: tests/fuzz/%.c build/fuzz/libkefu.a
 	clang $(COMMON) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(PKG_CFLAGS) -o $@ $< build/fuzz/libkefu.a $(PKG_LIBS)
 
 # --- the targets people type ---------------------------------------------------
-.PHONY: format all deps asan run check unit unit-pg api api-sqlite api-pg api-pg-run pg-suite fuzz fuzz-smoke bench format-check clean
+.PHONY: format all deps asan run check unit unit-pg api api-sqlite api-pg api-pg-run pg-suite browser screenshots fuzz fuzz-smoke bench format-check clean
 
 all: build/rel/kefu
 
@@ -140,6 +140,15 @@ api-pg-run: build/asan/kefu
 pg-suite api-pg: build/asan/kefu $(UNIT_PG)
 	scripts/with-pg.sh $(MAKE) --no-print-directory unit-pg api-pg-run
 
+# The web UI in Debian's chromium (playwright-core) against a real kefu serve
+# on SQLite with demo data, plus the i18n and pure-function tests of web/js.
+browser: build/asan/kefu
+	KF_TEST_BIN=build/asan/kefu KF_TEST_BACKEND=sqlite node --test --test-concurrency=1 tests/browser/
+
+# Screenshots of the main pages in both languages into docs/screenshots/.
+screenshots: build/rel/kefu
+	KF_TEST_BIN=build/rel/kefu KF_TEST_BACKEND=sqlite node tests/browser/screenshots.mjs
+
 fuzz-smoke: $(FUZZ_BIN)
 	@scripts/fuzz.sh 15 $(FUZZ_BIN)
 
@@ -158,6 +167,7 @@ check: deps
 	$(MAKE) unit
 	$(MAKE) api-sqlite
 	$(MAKE) pg-suite
+	$(MAKE) browser
 	$(MAKE) fuzz-smoke
 	@echo "make check: every suite passed"
 

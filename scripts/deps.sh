@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages (and npm packages) kefu needs to build, run
-# and test.  Does nothing when everything is present.  Safe to run often.
+# and test (chromium and a CJK font for the browser tests and screenshots).
+# Does nothing when everything is present.  Safe to run often.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,7 @@ debs=(
 	postgresql
 	wrk sqlite3 curl python3 procps
 	tzdata
+	chromium fonts-wqy-microhei
 )
 # Node.js may come from Debian or from another Debian-format package that
 # bundles npm; ask for Debian's only when the commands are missing.

@@ -1,0 +1,63 @@
+// screenshots.mjs - screenshots of the main pages in Chinese and English
+// into docs/screenshots/<page>-<lang>.png (`make screenshots`; not part of
+// `make check`).  Serves a fresh demo database with KF_TEST_BIN.
+
+import { DEMO_PASSWORD, cleanup, demoServer, launch, newPage, shot, signIn } from './lib.mjs';
+
+process.env.KF_SCREENSHOTS = '1';
+
+const env = await demoServer({ customers: 120 });
+const browser = await launch();
+const agent = env.srv.client('wangfang');
+await agent.login('wangfang', DEMO_PASSWORD);
+
+// a complaint with a customer, an order and a parcel, mid-process
+const complaints = (await agent.expect(200, 'GET', '/api/v1/tickets?type=complaint&state=open&limit=50')).json.items;
+const tk = complaints.find((x) => x.customer_id && x.order_id && x.shipment_id) || complaints[0];
+const ship = (await agent.expect(200, 'GET', `/api/v1/shipments/${tk.shipment_id}`)).json;
+const { kefuOk } = await import('../api/lib.mjs');
+await kefuOk(['portal', 'add', 'demo@example.com', '--name', '李娜 / Li Na', '--password-stdin', '--db', env.db.url], { input: 'portal-pass-123\n', cwd: env.db.dir });
+
+for (const lang of ['zh-CN', 'en']) {
+	const page = await newPage(browser, { lang, width: 1280, height: 800 });
+	await page.goto(`${env.base}/`);
+	await page.locator('form.login').waitFor();
+	await shot(page, `signin-${lang}`);
+	await signIn(page, env.base, 'wangfang');
+	await page.waitForSelector('table.tickets tbody tr');
+	await shot(page, `inbox-${lang}`);
+	await page.goto(`${env.base}/#/tickets/${tk.id}`);
+	await page.locator('section.process ol.steps').waitFor();
+	await page.locator('section.order').waitFor();
+	await shot(page, `ticket-${lang}`, { fullPage: true });
+	await page.goto(`${env.base}/#/customers/${tk.customer_id}`);
+	await page.locator('.customer-page').waitFor();
+	await shot(page, `customer-${lang}`);
+	await page.context().close();
+
+	const mgr = await newPage(browser, { lang, width: 1280, height: 800 });
+	await signIn(mgr, env.base, 'zhaomin');
+	await mgr.goto(`${env.base}/#/dashboard`);
+	await mgr.locator('.dashboard svg').first().waitFor();
+	await shot(mgr, `dashboard-${lang}`);
+	await mgr.goto(`${env.base}/#/admin/calendars`);
+	await mgr.locator('form.sla-preview dd').first().waitFor();
+	await shot(mgr, `admin-calendars-${lang}`);
+	await mgr.context().close();
+
+	const phone = await newPage(browser, { lang, width: 375, height: 740 });
+	await phone.goto(`${env.base}/track/${ship.tracking_number}`);
+	await phone.locator('.track-status').waitFor();
+	await shot(phone, `track-${lang}`);
+	await phone.goto(`${env.base}/portal`);
+	await phone.fill('input[name=login]', 'demo@example.com');
+	await phone.fill('input[name=password]', 'portal-pass-123');
+	await phone.click('form.login button[type=submit]');
+	await phone.locator('section.card h2').waitFor();
+	await shot(phone, `portal-${lang}`);
+	await phone.context().close();
+}
+await browser.close();
+await env.srv.stop();
+await cleanup();
+console.log('screenshots: docs/screenshots/*.png');
