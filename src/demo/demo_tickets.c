@@ -453,7 +453,7 @@ static int return_row(struct demo_gen *g, struct demo_rng *r, int64_t id, const 
 	int refunded = strcmp(status, "refunded") == 0;
 	int rc = demo_put(
 	        g, DT_RETURNS,
-	        DB_ARGS(db_int(rid), db_int(id), db_int(p->o->id), db_text(p->s->subject),
+	        DB_ARGS(db_int(rid), db_int(id), db_int(p->o->id), db_text(p->subject),
 	                db_text(exchange ? "exchange" : "refund"), db_text(status),
 	                db_text(stage >= 2 ? rtn : NULL), db_text(done ? (rejected ? "used" : "ok") : NULL),
 	                db_text(done ? (rejected ? "商品已使用，不符合退货条件" : "商品完好，吊牌齐全") : NULL),

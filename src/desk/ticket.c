@@ -625,6 +625,21 @@ static int filter_args(const struct ticket_filter *f, struct db_arg *args)
 	return n;
 }
 
+/*
+ * One customer's tickets: the same lists with the customer as a plain
+ * equality, so the planner reads them through tickets_customer (a
+ * customer has few tickets) instead of walking the whole inbox order.
+ */
+#define ONE_CUSTOMER " AND customer_id = $11"
+static struct db_sql q_list_cust_updated = DB_SQL(
+        LIST_HEAD LIST_COMMON ANY_ASSIGNEE ANY_TEAM ONE_CUSTOMER BY_UPDATED);
+static struct db_sql q_list_cust_created = DB_SQL(LIST_HEAD LIST_COMMON ANY_ASSIGNEE ANY_TEAM ONE_CUSTOMER
+                                                  " AND id < $14 ORDER BY id DESC LIMIT $15");
+static struct db_sql q_list_cust_priority = DB_SQL(
+        LIST_HEAD LIST_COMMON ANY_ASSIGNEE ANY_TEAM ONE_CUSTOMER
+        " AND (prio < $14 OR (prio = $14 AND (updated_at < $15 OR (updated_at = $15 AND id < $16))))"
+        " ORDER BY prio DESC, updated_at DESC, id DESC LIMIT $17");
+
 /* The statement and keyset arguments for f's sort; returns the argument count. */
 static struct db_sql *list_sql(const struct ticket_filter *f, int limit, struct db_arg *args, int *nargs)
 {
@@ -647,6 +662,10 @@ static struct db_sql *list_sql(const struct ticket_filter *f, int limit, struct 
 		else if (f->team_id > 0)
 			q = &q_list_team;
 	}
+	if (f->customer_id > 0)
+		q = f->sort == TICKET_SORT_CREATED        ? &q_list_cust_created
+		        : f->sort == TICKET_SORT_PRIORITY ? &q_list_cust_priority
+		                                          : &q_list_cust_updated;
 	args[n++] = db_int(limit);
 	*nargs = n;
 	return q;

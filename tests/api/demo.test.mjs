@@ -104,6 +104,22 @@ describe('kefu demo', () => {
 		assert.ok(tickets.some((x) => /[\u4e00-\u9fff]/.test(x.subject)), 'no Chinese subject');
 	});
 
+	it('generated text has every placeholder filled: subjects, messages, return reasons', async () => {
+		const returns = await all(admin, '/api/v1/tickets?type=return');
+		assert.ok(returns.length > 0);
+		let seen = 0;
+		for (const t of returns.slice(0, 40)) {
+			assert.ok(!/[{}]/.test(t.subject), `subject: ${t.subject}`);
+			const r = await admin.api('GET', `/api/v1/tickets/${t.id}/return`);
+			if (r.status !== 200) continue;
+			seen++;
+			assert.ok(!/[{}]/.test(r.json.reason), `return reason: ${r.json.reason}`);
+			const msgs = (await admin.expect(200, 'GET', `/api/v1/tickets/${t.id}/messages`)).json.items;
+			for (const m of msgs) assert.ok(!/\{(name|product|order|track)\}/.test(m.body), `message: ${m.body}`);
+		}
+		assert.ok(seen > 0, 'no return authorisations among the return tickets');
+	});
+
 	it("a customer's timeline is not empty", async () => {
 		const t = (await all(admin, '/api/v1/tickets?type=return&state=closed'))[0];
 		const res = await admin.expect(200, 'GET', `/api/v1/customers/${t.customer_id}/timeline`);
