@@ -54,6 +54,7 @@ report() {  # report LABEL WRK-OUTPUT
 	printf '%-44s workers=%s  %10s req/s  p50 %-8s p99 %-8s %s\n' "$1" "$workers" "$rps" "$p50" "$p99" "$(grep -o 'status [0-9]*: [0-9]*' <<<"$2" | tr '\n' ' ')"
 }
 
+run=$(date +%s%N) # unique order and tracking numbers, so a database can be benched again
 echo "$("$bin" version); $(nproc) cores; wrk -t1 -c32 -d${secs}s; SQLite (durable commits, group fsync); db $( [ -n "${KF_BENCH_DB:-}" ] && echo "$KF_BENCH_DB" || echo fresh)"
 body='{"type":"inquiry","subject":"我的包裹到哪里了 Where is my parcel","body":"订单 SO-1 三天没有物流更新，请帮忙查询。 No tracking update for three days.","channel":"api"}'
 serve 0
@@ -66,13 +67,13 @@ report "POST /api/v1/tickets (durable, batched)" "$out"
 id=$(curl -s -H "$auth" "$base/api/v1/tickets?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
 report "GET /api/v1/tickets/:id" "$(wrk -t1 -c32 -d"${secs}s" --latency -H "$auth" "$base/api/v1/tickets/$id")"
 
-curl -s -H "$auth" -H 'Content-Type: application/json' -d '{"number":"SO-BENCH-1","placed_at":1700000000,"lines":[{"sku":"MUG","quantity":1,"unit_price_minor":100}]}' "$base/api/v1/orders" > "$tmp/order.json"
+curl -s -H "$auth" -H 'Content-Type: application/json' -d "{\"number\":\"SO-BENCH-$run\",\"placed_at\":1700000000,\"lines\":[{\"sku\":\"MUG\",\"quantity\":1,\"unit_price_minor\":100}]}" "$base/api/v1/orders" > "$tmp/order.json"
 oid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$tmp/order.json")
-curl -s -H "$auth" -H 'Content-Type: application/json' -d "{\"order_id\":$oid,\"carrier\":\"SF Express\",\"tracking_number\":\"SF1000000001\",\"mode\":\"express\"}" "$base/api/v1/shipments" > /dev/null
+curl -s -H "$auth" -H 'Content-Type: application/json' -d "{\"order_id\":$oid,\"carrier\":\"SF Express\",\"tracking_number\":\"SFB$run\",\"mode\":\"express\"}" "$base/api/v1/shipments" > /dev/null
 for st in info_received in_transit out_for_delivery; do
 	curl -s -H "$auth" -H 'Content-Type: application/json' -d "{\"at\":$((1700000000 + RANDOM)),\"status\":\"$st\",\"location\":\"上海\"}" "$base/api/v1/shipments/$(curl -s -H "$auth" "$base/api/v1/orders/$oid" | python3 -c 'import json,sys; print(json.load(sys.stdin)["shipments"][0]["id"])')/events" > /dev/null
 done
-report "GET /api/v1/track/:number (public)" "$(wrk -t1 -c32 -d"${secs}s" --latency "$base/api/v1/track/SF1000000001")"
+report "GET /api/v1/track/:number (public)" "$(wrk -t1 -c32 -d"${secs}s" --latency "$base/api/v1/track/SFB$run")"
 report "GET /api/v1/tickets/counts" "$(wrk -t1 -c32 -d"${secs}s" --latency -H "$auth" "$base/api/v1/tickets/counts")"
 report "GET /api/v1/tickets?state=new (first page)" "$(wrk -t1 -c32 -d"${secs}s" --latency -H "$auth" "$base/api/v1/tickets?state=new&limit=50")"
 report "GET /api/v1/search?q=包裹 (first page)" "$(wrk -t1 -c32 -d"${secs}s" --latency -H "$auth" "$base/api/v1/search?q=%E5%8C%85%E8%A3%B9&limit=20")"
