@@ -147,3 +147,14 @@ json_t *json_str_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
 }
+
+json_t *json_pick(json_t *obj, const char *const *keys)
+{
+	json_t *out = json_object();
+	for (; *keys; keys++) {
+		json_t *v = json_object_get(obj, *keys);
+		if (v)
+			json_object_set(out, *keys, v);
+	}
+	return out;
+}

@@ -30,6 +30,8 @@ int json_get_int(json_t *obj, const char *key, int required, int64_t min, int64_
 int json_get_bool(json_t *obj, const char *key, int required, int *out, struct kf_error *err);
 /* Refuse any key not in the NULL-terminated list, naming the first one. */
 int json_only_keys(json_t *obj, const char *const *keys, struct kf_error *err);
+/* A new object with those of keys (NULL-terminated) that obj has, values shared. */
+json_t *json_pick(json_t *obj, const char *const *keys);
 
 /* json_string() for possibly-NULL text: NULL gives json_null(). */
 json_t *json_str_or_null(const char *s);

@@ -85,12 +85,7 @@ static json_t *ticket_view(const struct ticket *t)
 	static const char *const keep[] = { "id",         "number",      "type",      "state",
 		                            "subject",    "order_id",    "channel",   "created_at",
 		                            "updated_at", "resolved_at", "closed_at", NULL };
-	json_t *all = ticket_to_json(t), *out = json_object();
-	for (const char *const *k = keep; *k; k++) {
-		json_t *v = json_object_get(all, *k);
-		if (v)
-			json_object_set(out, *k, v);
-	}
+	json_t *all = ticket_to_json(t), *out = json_pick(all, keep);
 	json_decref(all);
 	return out;
 }
@@ -141,11 +136,7 @@ int api_portal_tickets(struct req *req, struct resp *resp)
 		static const char *const keep[] = { "id",         "number",     "type",
 			                            "state",      "subject",    "order_id",
 			                            "created_at", "updated_at", NULL };
-		json_t *v = json_object();
-		for (const char *const *k = keep; *k; k++)
-			if (json_object_get(it, *k))
-				json_object_set(v, *k, json_object_get(it, *k));
-		json_array_append_new(out, v);
+		json_array_append_new(out, json_pick(it, keep));
 	}
 	json_decref(items);
 	return reply_json(resp, 200, json_pack("{s:o,s:n}", "items", out, "next_cursor"));
@@ -193,10 +184,7 @@ int api_portal_ticket(struct req *req, struct resp *resp)
 				                            "customer_confirmation",
 				                            "customer_confirmed_at",
 				                            NULL };
-			json_t *all = complaint_to_json(&c), *v = json_object();
-			for (const char *const *k = keep; *k; k++)
-				if (json_object_get(all, *k))
-					json_object_set(v, *k, json_object_get(all, *k));
+			json_t *all = complaint_to_json(&c), *v = json_pick(all, keep);
 			json_decref(all);
 			json_object_set_new(v, "can_confirm", json_boolean(c.step == CS_IMPLEMENTATION));
 			json_object_set_new(out, "complaint", v);

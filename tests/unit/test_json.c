@@ -463,6 +463,22 @@ static void test_buf_json_str(void **state)
 	buf_release(&b);
 }
 
+static void test_pick(void **state)
+{
+	(void)state;
+	static const char *const keys[] = { "a", "c", "missing", NULL };
+	json_t *src = json_pack("{s:i,s:s,s:n}", "a", 1, "b", "secret", "c");
+	json_t *out = json_pick(src, keys);
+	char *text = json_dumps(out, JSON_SORT_KEYS | JSON_COMPACT);
+	assert_string_equal(text, "{\"a\":1,\"c\":null}");
+	free(text);
+	json_decref(out);
+	out = json_pick(src, keys + 3); /* no keys */
+	assert_int_equal(json_object_size(out), 0);
+	json_decref(out);
+	json_decref(src);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +500,7 @@ int main(void)
 		cmocka_unit_test(test_buf_cap_json_str),
 		cmocka_unit_test(test_buf_addf_long),
 		cmocka_unit_test(test_buf_json_str),
+		cmocka_unit_test(test_pick),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
