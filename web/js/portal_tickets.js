@@ -197,16 +197,15 @@ function returnBox(r) {
 /** #/tickets/:id: head, process, conversation, reply, files; redrawn in place after each write. */
 export async function renderTicket(el, { id }) {
 	clear(el, h('p.muted', t('loading')));
-	async function draw(focusHead) {
+	async function draw() {
 		const tk = await get(`/api/v1/portal/tickets/${encodeURIComponent(id)}`);
 		const msgs = conversation(tk.messages);
-		const head = h('h2', { tabindex: -1 }, tk.subject);
 		clear(
 			el,
 			h('p', h('a', { href: '#/tickets' }, t('portal.back_tickets'))),
 			h(
 				'section.card.portal-ticket-head',
-				head,
+				h('h2', { tabindex: -1 }, tk.subject),
 				h('div.badges', stateBadge(tk.state), h('span.tag', te('type', tk.type)), h('span.muted', tk.number)),
 				tk.order_id ? h('p', h('a', { href: `#/orders/${tk.order_id}` }, t('portal.ticket.order'))) : null
 			),
@@ -216,7 +215,6 @@ export async function renderTicket(el, { id }) {
 			canReply(tk) ? replyForm(tk, draw) : h('p.muted', t('portal.ticket.closed')),
 			attachmentsBox(tk, draw)
 		);
-		if (focusHead) head.focus();
 	}
-	await draw(false);
+	await draw();
 }
