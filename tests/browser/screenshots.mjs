@@ -15,8 +15,11 @@ await agent.login('wangfang', DEMO_PASSWORD);
 const complaints = (await agent.expect(200, 'GET', '/api/v1/tickets?type=complaint&state=open&limit=50')).json.items;
 const tk = complaints.find((x) => x.customer_id && x.order_id && x.shipment_id) || complaints[0];
 const ship = (await agent.expect(200, 'GET', `/api/v1/shipments/${tk.shipment_id}`)).json;
-const { kefuOk } = await import('../api/lib.mjs');
-await kefuOk(['portal', 'add', 'demo@example.com', '--name', '李娜 / Li Na', '--password-stdin', '--db', env.db.url], { input: 'portal-pass-123\n', cwd: env.db.dir });
+// the complaint's customer gets a portal account through the staff API
+const admin = env.srv.client('admin');
+await admin.login('admin', env.db.adminPassword);
+const cust = (await admin.expect(200, 'GET', `/api/v1/customers/${tk.customer_id}`)).json;
+await admin.expect(201, 'POST', `/api/v1/customers/${cust.id}/portal-account`, { body: { login: 'demo@example.com', password: 'portal-pass-123', display_name: cust.name } });
 
 for (const lang of ['zh-CN', 'en']) {
 	const page = await newPage(browser, { lang, width: 1280, height: 800 });
@@ -55,6 +58,15 @@ for (const lang of ['zh-CN', 'en']) {
 	await phone.click('form.login button[type=submit]');
 	await phone.locator('section.card h2').waitFor();
 	await shot(phone, `portal-${lang}`);
+	await phone.goto(`${env.base}/portal#/orders/${tk.order_id}`);
+	await phone.locator('form.portal-return').waitFor();
+	await shot(phone, `portal-order-${lang}`, { fullPage: true });
+	await phone.goto(`${env.base}/portal#/tickets/${tk.id}`);
+	await phone.locator('section.portal-complaint').waitFor();
+	await shot(phone, `portal-ticket-${lang}`, { fullPage: true });
+	await phone.goto(`${env.base}/portal#/tickets/new?order=${tk.order_id}`);
+	await phone.locator('form.portal-new').waitFor();
+	await shot(phone, `portal-new-${lang}`);
 	await phone.context().close();
 }
 await browser.close();

@@ -1,17 +1,27 @@
 // portal.js - the customer portal (/portal), phone first: sign in with
 // the portal account (its own cookie and CSRF token, apart from staff),
-// the account, parcel tracking and sign out.
+// then a small hash-routed site of the customer's own things:
 //
-// The API offers the portal only login, logout and me so far; orders,
-// tickets, returns and complaint confirmation need portal endpoints
-// (docs/web.md lists them) before these pages can show them.
+//   #/              hello, shortcuts, parcel tracking
+//   #/orders        my orders          (portal_orders.js)
+//   #/orders/:id    an order: lines, each parcel's history, a return request
+//   #/tickets       my tickets         (portal_tickets.js)
+//   #/tickets/new   open a ticket (?order=ID preselects the order)
+//   #/tickets/:id   the public conversation, a reply, files, a complaint's
+//                   solution to accept or reject
+//
+// Every portal call is quiet on 401: an expired session shows the sign-in
+// form again and keeps the hash, so the customer lands where they were.
 
 import { api, setCsrf } from './api.js';
 import { clear, field, h, submitting } from './dom.js';
 import { LANGS, lang, loadStrings, setLang, t } from './i18n.js';
+import { makeRouter } from './router.js';
 
 const main = document.getElementById('main');
 let account = null;
+let router = null;
+let view = null;
 
 function langSwitch() {
 	return h(
@@ -38,7 +48,8 @@ function renderLogin() {
 	login.focus();
 }
 
-function trackBox() {
+/** The tracking box: goes to the public tracking page of the number typed. */
+export function trackBox() {
 	const n = h('input', { name: 'number', required: true, autocomplete: 'off' });
 	const form = h('form.card.track-form', field(t('track.number'), n), h('button', { type: 'submit' }, t('track.submit')));
 	form.addEventListener('submit', (e) => {
@@ -48,26 +59,101 @@ function trackBox() {
 	return h('section', { 'aria-label': t('track.title') }, h('h2', t('track.title')), form);
 }
 
-function renderHome() {
-	const out = h('button', { type: 'button', on: { click: signOut } }, t('nav.signout'));
+function nav() {
+	const links = [
+		['#/orders', 'portal.nav.orders'],
+		['#/tickets', 'portal.nav.tickets'],
+		['#/tickets/new', 'portal.nav.new_ticket'],
+	];
+	return h('nav.portal-nav', { 'aria-label': t('portal.nav.label') }, links.map(([href, key]) => h('a', { href, dataset: { nav: href } }, t(key))));
+}
+
+/** Mark the nav link of the current page (aria-current): the exact one, else the longest prefix. */
+function markNav() {
+	const path = (location.hash || '#/').split('?')[0];
+	const links = [...main.querySelectorAll('.portal-nav a')];
+	const hit = links.find((a) => a.dataset.nav === path) || links.filter((a) => path.startsWith(a.dataset.nav + '/')).sort((a, b) => b.dataset.nav.length - a.dataset.nav.length)[0];
+	for (const a of links) {
+		if (a === hit) a.setAttribute('aria-current', 'page');
+		else a.removeAttribute('aria-current');
+	}
+}
+
+function renderHome(el) {
 	clear(
-		main,
-		h('header', h('h1', t('portal.title')), h('div.row', langSwitch(), out)),
-		h('section.card', h('h2', t('portal.hello', { name: account.display_name || account.login })), h('p.muted', account.login)),
+		el,
+		h('section.card.hello', h('h2', t('portal.hello', { name: account.display_name || account.login })), h('p.muted', account.login)),
+		h(
+			'ul.portal-tiles',
+			h('li', h('a.tile', { href: '#/orders' }, h('strong', t('portal.nav.orders')), h('span.muted', t('portal.orders.hint')))),
+			h('li', h('a.tile', { href: '#/tickets' }, h('strong', t('portal.nav.tickets')), h('span.muted', t('portal.tickets.hint')))),
+			h('li', h('a.tile', { href: '#/tickets/new' }, h('strong', t('portal.nav.new_ticket')), h('span.muted', t('portal.new.hint'))))
+		),
 		trackBox()
 	);
 }
 
-async function signOut() {
-	await api('POST', '/api/v1/portal/logout', { quiet401: true }).catch(() => null);
+/** A page module loader that shows a 401 as the sign-in form and other errors in the page. */
+function page(load, name) {
+	return async () => {
+		const mod = typeof load === 'function' ? await load() : load;
+		return {
+			render: async (el, params) => {
+				if (!account) return null;
+				try {
+					return await mod[name](el, params, { account, onSignedOut: signedOut });
+				} catch (e) {
+					if (e.status === 401) return signedOut();
+					clear(el, h('p.form-error', { role: 'alert' }, e.message || t('error.generic')));
+					return null;
+				}
+			},
+		};
+	};
+}
+
+const orders = () => import('./portal_orders.js');
+const tickets = () => import('./portal_tickets.js');
+const ROUTES = [
+	['/', page({ renderHome }, 'renderHome')],
+	['/orders', page(orders, 'renderOrders')],
+	['/orders/:id', page(orders, 'renderOrder')],
+	['/tickets', page(tickets, 'renderTickets')],
+	['/tickets/new', page(tickets, 'renderNewTicket')],
+	['/tickets/:id', page(tickets, 'renderTicket')],
+];
+
+function renderShell() {
+	const out = h('button', { type: 'button', on: { click: signOut } }, t('nav.signout'));
+	view = h('div#view');
+	clear(main, h('header.portal-head', h('h1', h('a', { href: '#/' }, t('portal.title'))), h('div.row', langSwitch(), out)), nav(), view);
+	if (!router) {
+		router = makeRouter(ROUTES, () => view, () => clear(view, h('p.form-error', { role: 'alert' }, t('portal.not_found'))));
+		window.addEventListener('hashchange', () => {
+			markNav();
+			main.focus({ preventScroll: true });
+		});
+	}
+	markNav();
+	router.go();
+}
+
+function signedOut() {
 	account = null;
 	setCsrf('');
 	render();
+	return null;
+}
+
+async function signOut() {
+	await api('POST', '/api/v1/portal/logout', { quiet401: true }).catch(() => null);
+	location.hash = '';
+	signedOut();
 }
 
 function render() {
 	document.title = t('portal.title');
-	if (account) renderHome();
+	if (account) renderShell();
 	else renderLogin();
 }
 
