@@ -26,6 +26,7 @@
 #include "desk/ticket.h"
 #include "http/api.h"
 #include "http/api_processes.h"
+#include "http/api_tickets.h"
 #include "logistics/order.h"
 #include "store/db.h"
 #include "base/banned.h"
@@ -279,6 +280,15 @@ int api_portal_ticket_attach(struct req *req, struct resp *resp)
 	                   &err) < 0)
 		return reply_kf(resp, &err);
 	return reply_json(resp, 201, out);
+}
+
+/* Download a file of one of my tickets. */
+int api_portal_attachment(struct req *req, struct resp *resp)
+{
+	int64_t customer;
+	if (customer_of(req, resp, &customer) < 0)
+		return 0;
+	return api_attachment_send(req, resp, customer);
 }
 
 /* The customer accepts or rejects the implemented solution of their complaint. */

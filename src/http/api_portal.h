@@ -15,6 +15,7 @@ int api_portal_ticket(struct req *req, struct resp *resp);
 int api_portal_ticket_create(struct req *req, struct resp *resp);
 int api_portal_ticket_message(struct req *req, struct resp *resp);
 int api_portal_ticket_attach(struct req *req, struct resp *resp);
+int api_portal_attachment(struct req *req, struct resp *resp);
 int api_portal_ticket_confirm(struct req *req, struct resp *resp);
 int api_portal_return_create(struct req *req, struct resp *resp);
 /* Staff: give a customer a portal account (api_customers.c's neighbour). */

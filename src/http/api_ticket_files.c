@@ -56,15 +56,22 @@ static void disposition(const char *name, struct buf *b)
 	}
 }
 
-int api_attachments_get(struct req *req, struct resp *resp)
+int api_attachment_send(struct req *req, struct resp *resp, int64_t customer_id)
 {
 	struct kf_error err = KF_ERROR_INIT;
 	struct attachment x;
+	struct ticket t;
 	struct buf cd = BUF_INIT;
 	int64_t id;
 	if (req_param_id(req, resp, "id", &id) < 0)
 		return 0;
-	if (attachment_get(req->db, id, &x, &resp->body, &err) < 0) {
+	int rc = attachment_get(req->db, id, &x, &resp->body, &err);
+	if (rc == 0 && customer_id > 0) {
+		rc = ticket_get(req->db, x.ticket_id, &t, &err);
+		if (rc == 0 && t.customer_id != customer_id)
+			rc = kf_fail(&err, KF_ENOTFOUND, "not_found", NULL, "no such attachment");
+	}
+	if (rc < 0) {
 		buf_reset(&resp->body);
 		return reply_kf(resp, &err);
 	}
@@ -76,4 +83,9 @@ int api_attachments_get(struct req *req, struct resp *resp)
 	resp->content_type = x.content_type;
 	resp->status = 200;
 	return 0;
+}
+
+int api_attachments_get(struct req *req, struct resp *resp)
+{
+	return api_attachment_send(req, resp, 0);
 }

@@ -38,5 +38,7 @@ int api_canned_render(struct req *req, struct resp *resp);
 int api_attachments_upload(struct req *req, struct resp *resp);
 int api_attachments_list(struct req *req, struct resp *resp);
 int api_attachments_get(struct req *req, struct resp *resp);
+/* Send attachment :id; customer_id > 0: only if its ticket is that customer's (else 404). */
+int api_attachment_send(struct req *req, struct resp *resp, int64_t customer_id);
 
 #endif

@@ -132,6 +132,11 @@ describe('customer portal', () => {
 		assert.equal(file.status, 201, file.text);
 		mine = (await portal.c.expect(200, 'GET', `/api/v1/portal/tickets/${t.id}`)).json;
 		assert.equal(mine.attachments.length, 1);
+		const dl = await portal.c.expect(200, 'GET', `/api/v1/portal/attachments/${file.json.id}`);
+		assert.equal(dl.text, 'photo description');
+		assert.match(dl.headers['content-disposition'], /crack\.txt/);
+		const stranger = await account(bob.id);
+		assertError(await stranger.c.api('GET', `/api/v1/portal/attachments/${file.json.id}`), 404, 'not_found', 'another customer\'s file');
 
 		const list = (await portal.c.expect(200, 'GET', '/api/v1/portal/tickets')).json.items;
 		assert.ok(list.some((x) => x.id === t.id));

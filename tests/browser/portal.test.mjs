@@ -111,6 +111,11 @@ describe('customer portal', () => {
 		await page.click('form.portal-new button[type=submit]');
 		await page.locator('.portal-ticket-head h2', { hasText: 'Cracked teapot lid' }).waitFor();
 		assert.match(await page.textContent('.portal-files'), /crack\.txt/);
+		// the file downloads through the portal route, with the customer's own session
+		const href = await page.getAttribute('.portal-files a', 'href');
+		assert.match(href, /^\/api\/v1\/portal\/attachments\/\d+$/);
+		const body = await page.evaluate(async (u) => (await fetch(u)).text(), href);
+		assert.equal(body, 'a photo description');
 		await assertFits(page, 'ticket page');
 		const id = Number(/#\/tickets\/(\d+)/.exec(page.url())[1]);
 		const staff = (await admin.expect(200, 'GET', `/api/v1/tickets/${id}`)).json;

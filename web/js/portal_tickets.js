@@ -140,7 +140,7 @@ function attachmentsBox(tk, reload) {
 		'section.card.portal-files',
 		h('h2', t('attach.title')),
 		files.length
-			? h('ul.plain', files.map((a) => h('li', a.filename, ' ', h('span.muted', `${Math.max(1, Math.ceil((a.size || 0) / 1024))} KB · ${fmtTime(a.created_at, 'short')}`))))
+			? h('ul.plain', files.map((a) => h('li', h('a', { href: `/api/v1/portal/attachments/${a.id}` }, a.filename), ' ', h('span.muted', `${Math.max(1, Math.ceil((a.size || 0) / 1024))} KB · ${fmtTime(a.created_at, 'short')}`))))
 			: h('p.muted', t('attach.none')),
 		canReply(tk) ? form : null
 	);
