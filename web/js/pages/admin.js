@@ -240,7 +240,7 @@ function calendarForm(cal, etag, redraw) {
 				rec,
 				form,
 				calendarFormValues,
-				(tag) => api('PATCH', `/api/v1/calendars/${cal.id}`, { body: { time_zone: v.time_zone || '', hours }, etag: tag }),
+				(tag) => api('PATCH', `/api/v1/calendars/${cal.id}`, { body: v.time_zone ? { time_zone: v.time_zone, hours } : { hours }, etag: tag }),
 				() => api('GET', `/api/v1/calendars/${cal.id}`)
 			);
 			toast(t('action.saved'));
