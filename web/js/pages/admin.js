@@ -1,13 +1,16 @@
 // admin.js - desk administration: users and roles, teams, SLA policies,
 // business calendars with holidays (and an SLA preview that shows a
 // holiday moving a due time), categories, canned replies and the audit
-// log.  Each section is a list plus a create form; every change goes
-// through the audited API.
+// log.  Each section is a list plus a create form; SLA policies, calendar
+// hours and time zone, and team members are edited in place.  Every change
+// goes through the audited API; edits send If-Match, and a 412 reloads the
+// record (new ETag) while the user's typed values stay in the form.
 
-import { api, get } from '../api.js';
+import { api, ApiError, get } from '../api.js';
 import { clear, field, formValues, h, select, submitting, toast } from '../dom.js';
 import { fmtTime, t, te } from '../i18n.js';
 import { can, categories, categoryName, forget } from '../session.js';
+import { calendarFormValues, formatHours, memberBody, mergeReloaded, parseHours, policyBody, policyFormValues, POLICY_ALIASES, secondsToHours } from './admin_forms.js';
 
 const SECTIONS = [
 	['calendars', 'desk.admin'],
@@ -60,14 +63,7 @@ async function calendars(body, params, redraw) {
 	const picker = select('cal', list.items.map((c) => [c.id, c.name]), id, { 'aria-label': t('admin.calendar') });
 	picker.addEventListener('change', () => (location.hash = `#/admin/calendars?cal=${picker.value}`));
 	if (!id) return clear(body, h('h1', t('admin.calendars')), h('p.muted', t('admin.none')));
-	const { data: cal } = await api('GET', `/api/v1/calendars/${id}`);
-	const hours = h(
-		'ul.plain',
-		[0, 1, 2, 3, 4, 5, 6].map((d) => {
-			const iv = (cal.hours || []).filter((x) => x.weekday === d);
-			return h('li', h('strong', t(`weekday.${d}`)), ' ', iv.length ? iv.map((x) => `${x.start}–${x.end}`).join(', ') : h('span.muted', t('admin.closed')));
-		})
-	);
+	const { data: cal, etag } = await api('GET', `/api/v1/calendars/${id}`);
 	const holidays = [...(cal.holidays || [])].sort((a, b) => a.date.localeCompare(b.date));
 	const delBtn = (x) =>
 		h(
@@ -108,7 +104,7 @@ async function calendars(body, params, redraw) {
 		h('div.row', picker, h('span.muted', cal.time_zone)),
 		h(
 			'div.two',
-			h('div', h('section.panel', h('h2', t('admin.hours')), hours), await slaPreview(id)),
+			h('div', calendarForm(cal, etag, redraw), await slaPreview(id)),
 			h(
 				'div',
 				h(
@@ -165,46 +161,284 @@ async function slaPreview(calId) {
 	return form;
 }
 
+/** The values of form's controls named in keys (checkboxes as booleans). */
+function readControls(form, keys) {
+	const out = {};
+	for (const k of keys) {
+		const el = form.elements[k];
+		if (el) out[k] = el.type === 'checkbox' ? el.checked : el.value;
+	}
+	return out;
+}
+
+function writeControls(form, values) {
+	for (const [k, v] of Object.entries(values)) {
+		const el = form.elements[k];
+		if (!el) continue;
+		if (el.type === 'checkbox') el.checked = !!v;
+		else el.value = v;
+	}
+}
+
+/**
+ * Run send(etag) for an edit of rec ({etag, data}) in form.  On 412,
+ * reload() the record: its new ETag goes into rec, the controls the user
+ * left alone take the reloaded values (toValues(data)), the ones they
+ * edited keep their edits, and the conflict shows at the form's top so
+ * saving again applies those edits over the newer record.
+ */
+async function saveEdit(rec, form, toValues, send, reload) {
+	try {
+		return await send(rec.etag);
+	} catch (e) {
+		if (e.status !== 412) throw e;
+		const fresh = await reload();
+		const base = toValues(rec.data);
+		const next = toValues(fresh.data);
+		writeControls(form, mergeReloaded(base, readControls(form, Object.keys(next)), next));
+		rec.etag = fresh.etag;
+		rec.data = fresh.data;
+		throw new ApiError(412, e.code, t('admin.conflict'), null);
+	}
+}
+
+const ZONES = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+
+/** Weekly hours (one line per weekday) and the time zone of calendar cal. */
+function calendarForm(cal, etag, redraw) {
+	const rec = { etag, data: cal };
+	const texts = formatHours(cal.hours);
+	const days = [1, 2, 3, 4, 5, 6, 0].map((d) => field(t(`weekday.${d}`), h('input', { name: `hours_${d}`, value: texts[d], placeholder: t('admin.closed') })));
+	const hoursSet = h('fieldset', { name: 'hours', id: `cal-${cal.id}-hours` }, h('legend', t('admin.hours')), h('div.hint', t('admin.hours_hint')), days);
+	const hoursErr = h('div.field-error', { id: `${hoursSet.id}-err`, role: 'alert' });
+	hoursSet.setAttribute('aria-describedby', hoursErr.id);
+	const zones = h(
+		'datalist',
+		{ id: `cal-${cal.id}-zones` },
+		ZONES.map((z) => h('option', { value: z }))
+	);
+	const form = h(
+		'form.panel.cal-edit',
+		h('h2', t('admin.edit_calendar')),
+		field(t('admin.time_zone'), h('input', { name: 'time_zone', value: cal.time_zone, list: zones.id, required: true, autocomplete: 'off' })),
+		zones,
+		hoursSet,
+		hoursErr,
+		h('button.primary', { type: 'submit' }, t('action.save'))
+	);
+	form.addEventListener('submit', (e) => {
+		e.preventDefault();
+		submitting(form, async () => {
+			const v = formValues(form);
+			let hours;
+			try {
+				hours = parseHours([0, 1, 2, 3, 4, 5, 6].map((d) => v[`hours_${d}`] || ''));
+			} catch (err) {
+				throw new ApiError(400, 'invalid', t('admin.hours_bad', { piece: err.bad }), err.field);
+			}
+			await saveEdit(
+				rec,
+				form,
+				calendarFormValues,
+				(tag) => api('PATCH', `/api/v1/calendars/${cal.id}`, { body: v.time_zone ? { time_zone: v.time_zone, hours } : { hours }, etag: tag }),
+				() => api('GET', `/api/v1/calendars/${cal.id}`)
+			);
+			toast(t('action.saved'));
+			redraw();
+		});
+	});
+	return form;
+}
+
+/** The fields of an SLA policy, filled from p (a new one when p is null). */
+function policyFields(cals, p) {
+	const any = [['', t('filter.any')]];
+	const v = p || {};
+	return [
+		field(t('admin.name'), h('input', { name: 'name', required: true, value: v.name || '' })),
+		h(
+			'div.row',
+			field(t('filter.type'), select('ticket_type', [...any, ...TYPES.map((x) => [x, te('type', x)])], v.ticket_type || '')),
+			field(t('filter.priority'), select('priority', [...any, ...PRIORITIES.map((x) => [x, te('priority', x)])], v.priority || '')),
+			field(t('admin.tier'), select('customer_tier', [...any, ['A', 'A'], ['B', 'B'], ['C', 'C']], v.customer_tier || ''))
+		),
+		field(t('admin.first_response_h'), h('input', { name: 'first_response_h', inputmode: 'decimal', value: secondsToHours(v.first_response_s) })),
+		field(t('admin.next_response_h'), h('input', { name: 'next_response_h', inputmode: 'decimal', value: secondsToHours(v.next_response_s) })),
+		field(t('admin.resolution_h'), h('input', { name: 'resolution_h', inputmode: 'decimal', value: secondsToHours(v.resolution_s) })),
+		field(t('admin.calendar'), select('calendar_id', cals.items.map((c) => [c.id, c.name]), v.calendar_id ?? cals.items[0]?.id)),
+		field(t('admin.rank'), h('input', { name: 'rank', inputmode: 'numeric', value: v.rank ?? '' }), t('admin.rank_hint')),
+		field(t('admin.sunset'), h('input', { name: 'sunset', type: 'checkbox', checked: !!v.sunset }), t('admin.sunset_hint')),
+	];
+}
+
 async function sla(body, params, redraw) {
 	const [pol, cals] = await Promise.all([get('/api/v1/sla-policies', { limit: 200 }), get('/api/v1/calendars', { limit: 200 })]);
 	const calName = new Map(cals.items.map((c) => [c.id, c.name]));
 	const hrs = (s) => (s ? (s / 3600).toFixed(1) + ' h' : '—');
-	const add = createForm(
-		t('admin.add_policy'),
-		[
-			field(t('admin.name'), h('input', { name: 'name', required: true })),
-			field(t('filter.type'), select('ticket_type', [['', t('filter.any')], ...TYPES.map((x) => [x, te('type', x)])], '')),
-			field(t('filter.priority'), select('priority', [['', t('filter.any')], ...PRIORITIES.map((x) => [x, te('priority', x)])], '')),
-			field(t('admin.tier'), select('customer_tier', [['', t('filter.any')], ['A', 'A'], ['B', 'B'], ['C', 'C']], '')),
-			field(t('admin.first_response_h'), h('input', { name: 'first_response_h', inputmode: 'decimal' })),
-			field(t('admin.resolution_h'), h('input', { name: 'resolution_h', inputmode: 'decimal' })),
-			field(t('admin.calendar'), select('calendar_id', cals.items.map((c) => [c.id, c.name]), cals.items[0]?.id)),
-			field(t('admin.sunset'), h('input', { name: 'sunset', type: 'checkbox' })),
-		],
-		async (form) => {
-			const v = formValues(form);
-			const b = { name: v.name, ticket_type: v.ticket_type || '', priority: v.priority || '', customer_tier: v.customer_tier || '', calendar_id: Number(v.calendar_id), sunset: form.elements.sunset.checked };
-			if (v.first_response_h) b.first_response_s = Math.round(parseFloat(v.first_response_h) * 3600);
-			if (v.resolution_h) b.resolution_s = Math.round(parseFloat(v.resolution_h) * 3600);
-			await api('POST', '/api/v1/sla-policies', { body: b });
-			toast(t('action.saved'));
-			redraw();
-		}
-	);
+	const editSlot = h('div.edit-slot');
+
+	const edit = async (p) => {
+		const rec = await api('GET', `/api/v1/sla-policies/${p.id}`);
+		const form = h(
+			'form.panel.policy-edit',
+			h('h2', t('admin.edit_policy', { name: rec.data.name })),
+			policyFields(cals, rec.data),
+			h('div.row', h('button.primary', { type: 'submit' }, t('action.save')), h('button', { type: 'button', on: { click: () => clear(editSlot) } }, t('action.cancel')))
+		);
+		form.addEventListener('submit', (e) => {
+			e.preventDefault();
+			submitting(
+				form,
+				async () => {
+					const b = policyBody(formValues(form), form.elements.sunset.checked);
+					await saveEdit(
+						rec,
+						form,
+						policyFormValues,
+						(tag) => api('PATCH', `/api/v1/sla-policies/${p.id}`, { body: b, etag: tag }),
+						() => api('GET', `/api/v1/sla-policies/${p.id}`)
+					);
+					toast(t('action.saved'));
+					redraw();
+				},
+				POLICY_ALIASES
+			);
+		});
+		clear(editSlot, form);
+		form.elements.name.focus();
+	};
+	const actions = (p) =>
+		h(
+			'span.row-actions',
+			h('button.link', { type: 'button', 'aria-label': t('admin.edit_named', { name: p.name }), on: { click: () => edit(p).catch((e) => toast(e.message, 'error')) } }, t('action.edit')),
+			' ',
+			h(
+				'button.link',
+				{
+					type: 'button',
+					'aria-label': t('admin.delete_named', { name: p.name }),
+					on: {
+						click: async () => {
+							try {
+								await api('DELETE', `/api/v1/sla-policies/${p.id}`);
+								toast(t('action.saved'));
+								redraw();
+							} catch (e) {
+								toast(e.message, 'error');
+							}
+						},
+					},
+				},
+				t('action.delete')
+			)
+		);
+
+	const add = h('form.panel.create.policy-add', h('h2', t('admin.add_policy')), policyFields(cals, null), h('button.primary', { type: 'submit' }, t('action.add')));
+	add.addEventListener('submit', (e) => {
+		e.preventDefault();
+		submitting(
+			add,
+			async () => {
+				await api('POST', '/api/v1/sla-policies', { body: policyBody(formValues(add), add.elements.sunset.checked) });
+				toast(t('action.saved'));
+				redraw();
+			},
+			POLICY_ALIASES
+		);
+	});
 	clear(
 		body,
 		h('h1', t('admin.sla')),
 		table(
-			[t('admin.name'), t('filter.type'), t('filter.priority'), t('admin.tier'), t('sla.first_response'), t('sla.resolution'), t('admin.sunset'), t('admin.calendar')],
-			pol.items.map((p) => [p.name, te('type', p.ticket_type), te('priority', p.priority), p.customer_tier || '—', hrs(p.first_response_s), hrs(p.resolution_s), p.sunset ? '✓' : '', calName.get(p.calendar_id) || p.calendar_id])
+			[t('admin.name'), t('filter.type'), t('filter.priority'), t('admin.tier'), t('sla.first_response'), t('sla.next_response'), t('sla.resolution'), t('admin.sunset'), t('admin.calendar'), t('admin.rank'), ''],
+			pol.items.map((p) => [
+				p.name,
+				te('type', p.ticket_type),
+				te('priority', p.priority),
+				p.customer_tier || '—',
+				hrs(p.first_response_s),
+				hrs(p.next_response_s),
+				hrs(p.resolution_s),
+				p.sunset ? '✓' : '',
+				calName.get(p.calendar_id) || p.calendar_id,
+				p.rank ?? '',
+				actions(p),
+			])
 		),
+		editSlot,
 		add
+	);
+}
+
+/** A team's members with their skills, a remove button each, and an add/update form. */
+function teamPanel(team, staff, redraw) {
+	const remove = (m) =>
+		h(
+			'button.link',
+			{
+				type: 'button',
+				'aria-label': t('admin.remove_member', { name: m.username }),
+				on: {
+					click: async () => {
+						try {
+							await api('DELETE', `/api/v1/teams/${team.id}/members/${m.user_id}`);
+							forget('teams');
+							forget('users');
+							toast(t('action.saved'));
+							redraw();
+						} catch (e) {
+							toast(e.message, 'error');
+						}
+					},
+				},
+			},
+			t('action.remove')
+		);
+	const members = team.members || [];
+	const who = staff
+		? field(t('admin.user'), select('user_id', [['', '—'], ...staff.map((u) => [u.id, u.display_name ? `${u.display_name} (${u.username})` : u.username])], ''))
+		: field(t('admin.user_id'), h('input', { name: 'user_id', inputmode: 'numeric', required: true }));
+	const form = h(
+		'form.member-add',
+		h('h3', t('admin.add_member')),
+		h(
+			'div.row',
+			who,
+			field(t('admin.languages'), h('input', { name: 'languages', placeholder: 'zh,en' }), t('admin.skills_hint')),
+			field(t('admin.category_ids'), h('input', { name: 'category_ids', placeholder: '1,5' }), t('admin.skills_hint')),
+			field(t('admin.active'), h('input', { name: 'active', type: 'checkbox', checked: true }))
+		),
+		h('button.primary', { type: 'submit' }, t('admin.save_member'))
+	);
+	form.addEventListener('submit', (e) => {
+		e.preventDefault();
+		submitting(form, async () => {
+			const v = formValues(form);
+			if (!/^\d+$/.test(v.user_id || '')) throw new ApiError(400, 'required', t('admin.pick_user'), 'user_id');
+			await api('PUT', `/api/v1/teams/${team.id}/members/${v.user_id}`, { body: memberBody(v, form.elements.active.checked) });
+			forget('teams');
+			forget('users');
+			toast(t('action.saved'));
+			redraw();
+		});
+	});
+	return h(
+		'section.panel.team',
+		{ dataset: { team: team.id } },
+		h('h2', team.name, ' ', h('span.muted', t(`mode.${team.mode}`))),
+		members.length
+			? table(
+					[t('admin.user'), t('admin.languages'), t('admin.category_ids'), t('admin.status'), ''],
+					members.map((m) => [m.username, m.languages || t('admin.any_skill'), m.category_ids || t('admin.any_skill'), m.active === false ? t('admin.inactive') : t('admin.active'), remove(m)])
+				)
+			: h('p.muted', t('admin.none')),
+		form
 	);
 }
 
 async function teams(body, params, redraw) {
 	const list = await get('/api/v1/teams', { limit: 200 });
-	const full = await Promise.all(list.items.map((x) => get(`/api/v1/teams/${x.id}`)));
+	const [full, staff] = await Promise.all([Promise.all(list.items.map((x) => get(`/api/v1/teams/${x.id}`))), can('user.read') ? get('/api/v1/users', { limit: 200 }).then((p) => p.items) : null]);
 	const add = createForm(
 		t('admin.add_team'),
 		[field(t('admin.name'), h('input', { name: 'name', required: true })), field(t('admin.mode'), select('mode', [['round_robin', t('mode.round_robin')], ['least_loaded', t('mode.least_loaded')]], 'round_robin'))],
@@ -215,15 +449,7 @@ async function teams(body, params, redraw) {
 			redraw();
 		}
 	);
-	clear(
-		body,
-		h('h1', t('admin.teams')),
-		table(
-			[t('admin.name'), t('admin.mode'), t('admin.members')],
-			full.map((x) => [x.name, t(`mode.${x.mode}`), (x.members || []).map((m) => `${m.username}${m.languages ? ' (' + m.languages + ')' : ''}`).join(', ')])
-		),
-		add
-	);
+	clear(body, h('h1', t('admin.teams')), full.map((x) => teamPanel(x, staff, redraw)), add);
 }
 
 async function cats(body, params, redraw) {
