@@ -67,7 +67,8 @@ describe('agent workspace', () => {
 		await page.locator(`table.tickets tbody tr[data-id="${id}"]`).click();
 		await page.waitForURL(new RegExp(`#/tickets/${id}$`));
 		await page.goBack();
-		await page.waitForSelector('table.tickets tbody tr');
+		// the inbox is ready for keys once it has drawn again and selected a row
+		await page.waitForSelector('table.tickets tbody tr[aria-selected="true"]');
 
 		// r opens the ticket with the reply box focused; Ctrl+Enter sends
 		await page.keyboard.press('r');
