@@ -47,11 +47,6 @@ static int customer_of(struct req *req, struct resp *resp, int64_t *out)
 	return -1;
 }
 
-static int not_found(struct resp *resp, const char *what)
-{
-	return reply_error(resp, 404, "not_found", NULL, "no such %s", what);
-}
-
 /* A ticket of this customer, or 404. */
 static int my_ticket(struct req *req, struct resp *resp, int64_t customer, struct ticket *t)
 {
@@ -61,23 +56,28 @@ static int my_ticket(struct req *req, struct resp *resp, int64_t customer, struc
 		return -1;
 	int rc = ticket_get(req->db, id, t, &err);
 	if (rc == KF_ENOTFOUND || (rc == 0 && t->customer_id != customer))
-		return not_found(resp, "ticket"), -1;
+		return reply_error(resp, 404, "not_found", NULL, "no such ticket"), -1;
 	if (rc < 0)
 		return reply_kf(resp, &err), -1;
 	return 0;
 }
 
-/* An order of this customer, or 404. */
-static int my_order(struct req *req, struct resp *resp, int64_t customer, int64_t id)
+/*
+ * Is order id this customer's?  0 if so; otherwise err says why: 404 when
+ * the order is what the URL names (field NULL), 400 invalid on the body's
+ * field when it is a reference in a request.  Database errors pass through.
+ */
+static int my_order(struct req *req, int64_t customer, int64_t id, const char *field, struct kf_error *err)
 {
-	struct kf_error err = KF_ERROR_INIT;
 	int64_t owner = 0;
-	int rc = order_customer(req->db, id, &owner, &err);
-	if (rc == KF_ENOTFOUND || (rc == 0 && owner != customer))
-		return not_found(resp, "order"), -1;
-	if (rc < 0)
-		return reply_kf(resp, &err), -1;
-	return 0;
+	int rc = order_customer(req->db, id, &owner, err);
+	if (rc < 0 && rc != KF_ENOTFOUND)
+		return rc;
+	if (rc == 0 && owner == customer)
+		return 0;
+	if (!field)
+		return kf_fail(err, KF_ENOTFOUND, "not_found", NULL, "no such order");
+	return kf_fail(err, KF_EINVAL, "invalid", field, "no such order of yours");
 }
 
 /* What a customer sees of a ticket. */
@@ -109,10 +109,9 @@ int api_portal_order(struct req *req, struct resp *resp)
 	struct kf_error err = KF_ERROR_INIT;
 	json_t *j = NULL;
 	int64_t customer, id, version;
-	if (customer_of(req, resp, &customer) < 0 || req_param_id(req, resp, "id", &id) < 0 ||
-	    my_order(req, resp, customer, id) < 0)
+	if (customer_of(req, resp, &customer) < 0 || req_param_id(req, resp, "id", &id) < 0)
 		return 0;
-	if (order_get_json(req->db, id, &j, &version, &err) < 0)
+	if (my_order(req, customer, id, NULL, &err) < 0 || order_get_json(req->db, id, &j, &version, &err) < 0)
 		return reply_kf(resp, &err);
 	return reply_json(resp, 200, j);
 }
@@ -232,10 +231,8 @@ int api_portal_ticket_create(struct req *req, struct resp *resp)
 	if (!allowed)
 		return reply_error(resp, 400, "invalid", "type",
 		                   "type must be inquiry, complaint or suggestion");
-	if (in.order_id && my_order(req, resp, customer, in.order_id) < 0) {
-		resp_release(resp);
-		return reply_error(resp, 400, "invalid", "order_id", "no such order of yours");
-	}
+	if (in.order_id && my_order(req, customer, in.order_id, "order_id", &err) < 0)
+		return reply_kf(resp, &err);
 	in.customer_id = customer;
 	in.channel = "portal";
 	if (ticket_create(req->db, &a, req->now, &in, &t, &err) < 0)
@@ -368,12 +365,10 @@ int api_portal_return_create(struct req *req, struct resp *resp)
 		rc = kf_fail(&err, KF_EINVAL, "invalid", "action", "action must be refund, exchange or repair");
 	if (rc >= 0)
 		rc = api_return_lines(json_object_get(req->json, "lines"), lines, &in.nlines, &err);
+	if (rc >= 0)
+		rc = my_order(req, customer, in.order_id, "order_id", &err);
 	if (rc < 0)
 		return reply_kf(resp, &err);
-	if (my_order(req, resp, customer, in.order_id) < 0) {
-		resp_release(resp);
-		return reply_error(resp, 400, "invalid", "order_id", "no such order of yours");
-	}
 	memset(&tn, 0, sizeof(tn));
 	snprintf(subject, sizeof(subject), "退货申请 / Return request (order %lld)", (long long)in.order_id);
 	tn.type = "return";
