@@ -93,7 +93,8 @@ void report_set_int(struct report_table *t, size_t row, size_t col, int64_t v);
 void report_set_num(struct report_table *t, size_t row, size_t col, double v); /* RT_NUM and RT_RATE */
 /* num/den as a rate; a zero denominator leaves the cell null. */
 void report_set_rate(struct report_table *t, size_t row, size_t col, int64_t num, int64_t den);
-void report_set_drill(struct report_table *t, size_t row, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void report_set_drill(struct report_table *t, size_t row, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 void report_set_note(struct report_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const struct report_cell *report_cell(const struct report_table *t, size_t row, size_t col);
 /* The index of the column named key, or -1. */
@@ -104,8 +105,8 @@ int report_col_index(const struct report_table *t, const char *key);
 const char *report_opt(const struct report_params *p, const char *key);
 /* A number option in [lo, hi]; missing = def; malformed or out of range =
  * KF_EINVAL naming the option as the field. */
-int report_opt_num(const struct report_params *p, const char *key, double def, double lo, double hi, double *out,
-                   struct kf_error *err);
+int report_opt_num(const struct report_params *p, const char *key, double def, double lo, double hi,
+                   double *out, struct kf_error *err);
 
 /* ---- the registry (report_list.c) ---- */
 const struct report_def *report_find(const char *name);
