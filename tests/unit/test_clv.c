@@ -605,6 +605,308 @@ static void test_summary_rules(void **state)
 	clv_summary_release(&s);
 }
 
+/* ---- the clv report ---- */
+
+struct fixture {
+	char dir[64]; /* SQLite: the temporary directory */
+	char pg_db[64]; /* PostgreSQL: the database made for this run */
+	struct store *store;
+	struct db *db;
+};
+
+static int open_store(struct fixture *f, const char *url)
+{
+	struct db_options opt = DB_OPTIONS_INIT;
+	struct kf_error err = KF_ERROR_INIT;
+	opt.create = 1;
+	opt.sync_full = 0;
+	if (store_open(url, &opt, &f->store, &err) < 0) {
+		print_error("store_open %s: %s\n", url, err.message);
+		return -1;
+	}
+	f->db = store_db(f->store, &err);
+	return f->db ? 0 : -1;
+}
+
+static int setup_sqlite(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char url[128];
+	*state = f;
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/kefu-test-clv-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(url, sizeof(url), "sqlite:%s/kefu.db", f->dir);
+	return open_store(f, url);
+}
+
+/* Run one statement on the server's database (CREATE/DROP DATABASE). */
+static int pg_admin(const char *base, const char *sql)
+{
+	struct db_options opt = DB_OPTIONS_INIT;
+	struct kf_error err = KF_ERROR_INIT;
+	struct db *db = NULL;
+	int rc = db_open(base, &opt, &db, &err);
+	if (rc == 0)
+		rc = db_exec_script(db, sql, &err);
+	if (rc < 0)
+		print_error("%s: %s\n", sql, err.message);
+	db_close(db);
+	return rc;
+}
+
+/* A database of its own, so the orders other suites leave behind do not enter the fit. */
+static int setup_pg(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	const char *base = getenv("KF_TEST_PG_URL");
+	char sql[128], url[512];
+	*state = f;
+	if (!f || !base)
+		return -1;
+	snprintf(f->pg_db, sizeof(f->pg_db), "kefu_clv_%ld", (long)getpid());
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", f->pg_db);
+	const char *slash = strrchr(base, '/');
+	if (!slash || pg_admin(base, sql) < 0)
+		return -1;
+	snprintf(url, sizeof(url), "%.*s/%s", (int)(slash - base), base, f->pg_db);
+	return open_store(f, url);
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[160];
+	store_close(f->store);
+	if (f->dir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+		if (system(cmd) != 0)
+			return -1;
+	}
+	if (f->pg_db[0]) {
+		snprintf(cmd, sizeof(cmd), "DROP DATABASE %s", f->pg_db);
+		if (pg_admin(getenv("KF_TEST_PG_URL"), cmd) < 0)
+			return -1;
+	}
+	free(f);
+	return 0;
+}
+
+static struct db_sql q_add_order = DB_SQL(
+        "INSERT INTO orders (number, customer_id, status, placed_at, total_minor, created_at, updated_at)"
+        " VALUES ($1, $2, $3, $4, $5, $4, $4)");
+
+static void add_order(struct db *db, int64_t customer, const char *status, int64_t at, int64_t minor)
+{
+	static int seq;
+	char number[32];
+	struct kf_error err = KF_ERROR_INIT;
+	snprintf(number, sizeof(number), "CLV-%d", ++seq);
+	int rc = db_exec(db, &q_add_order,
+	                 DB_ARGS(db_text(number), customer ? db_int(customer) : db_null(), db_text(status),
+	                         db_int(at), db_int(minor)),
+	                 &err);
+	if (rc < 0)
+		fail_msg("insert order: %s", err.message);
+}
+
+#define CDNOW_END (tz_days_from_civil(1997, 10, 1) * 86400) /* calibration end: 1997-09-30 inclusive */
+
+/*
+ * The CDNOW sample as orders (customer = sample id, at noon UTC, amounts in
+ * cents), plus what the report must skip: cancelled orders, guest orders,
+ * orders after the end.
+ */
+static void load_cdnow_orders(struct db *db)
+{
+	FILE *f = open_data("CDNOW_sample.txt");
+	struct kf_error err = KF_ERROR_INIT;
+	char line[256];
+	assert_int_equal(db_begin(db, &err), 0);
+	while (fgets(line, sizeof(line), f)) {
+		char *end;
+		(void)strtoll(line, &end, 10);
+		long long id = strtoll(end, &end, 10), ymd = strtoll(end, &end, 10);
+		(void)strtoll(end, &end, 10);
+		double amount = strtod(end, &end);
+		int64_t day = tz_days_from_civil(ymd / 10000, (int)(ymd / 100 % 100), (int)(ymd % 100));
+		add_order(db, id, "delivered", day * 86400 + 12 * 3600, llround(amount * 100));
+	}
+	fclose(f);
+	add_order(db, 1, "cancelled", CDNOW_END - 86400, 99999999); /* would make 0001 the top customer */
+	add_order(db, 0, "delivered", CDNOW_END - 86400, 99999999); /* a guest */
+	add_order(db, 2357, "delivered", CDNOW_END, 99999999); /* the first second after the end */
+	assert_int_equal(db_commit(db, &err), 0);
+}
+
+static struct report_params params(int64_t to, const char **keys, const char **vals, size_t n)
+{
+	struct report_params p = { .to = to, .now = to + 86400 * 365, .by = "", .tz = "" };
+	for (size_t i = 0; i < n; i++) {
+		p.opt_key[i] = keys[i];
+		p.opt_val[i] = vals[i];
+	}
+	p.nopts = n;
+	return p;
+}
+
+static double num(const struct report_table *t, size_t row, const char *key)
+{
+	int c = report_col_index(t, key);
+	assert_true(c >= 0);
+	const struct report_cell *cell = report_cell(t, row, (size_t)c);
+	assert_false(cell->null);
+	return t->cols[c].type == RT_INT || t->cols[c].type == RT_MONEY ? (double)cell->i : cell->d;
+}
+
+static void test_report_cdnow(void **state)
+{
+	struct fixture *f = *state;
+	const struct report_def *def = report_find("clv");
+	assert_non_null(def);
+	assert_string_equal(def->perm, "report.read");
+	load_cdnow_orders(f->db);
+	const char *k[] = { "limit", "horizon_weeks", "discount" }, *v[] = { "10", "39", "0" };
+	struct report_params p = params(CDNOW_END, k, v, 3);
+	struct report_table t;
+	struct kf_error err = KF_ERROR_INIT;
+	int rc = def->run(f->db, &p, &t, &err);
+	if (rc)
+		fail_msg("clv report: %s", err.message);
+	print_message("note: %s\n", t.note);
+	assert_int_equal(t.nrows, 10);
+	/* The same fit, independently: the summary rebuilt from the file, in cents. */
+	struct clv_summary s;
+	cdnow_rebuild(&s);
+	for (size_t i = 0; i < s.n; i++)
+		s.m[i] *= 100;
+	struct clv_data d = clv_summary_data(&s);
+	struct clv_bgnbd bg;
+	struct clv_gg gg;
+	assert_int_equal(clv_bgnbd_fit(&d, NULL, &bg, NULL, &err), 0);
+	assert_int_equal(clv_gg_fit(&d, NULL, &gg, NULL, &err), 0);
+	char want[64];
+	snprintf(want, sizeof(want), "r=%.4f alpha=%.4f a=%.4f b=%.4f", bg.r, bg.alpha, bg.a, bg.b);
+	assert_non_null(strstr(t.note, want));
+	assert_non_null(strstr(t.note, "2357 customers"));
+	assert_non_null(strstr(t.note, "946 repeat customers"));
+	assert_non_null(strstr(t.note, "calibration to 1997-09-30"));
+	/* The best customer by CLV over all 2,357, recomputed; no discount: E[M] x E[Y(39)]. */
+	size_t best = 0;
+	double best_clv = -1;
+	for (size_t i = 0; i < s.n; i++) {
+		double c = clv_gg_mean(&gg, s.x[i], s.m[i]) *
+		        clv_bgnbd_expected(&bg, s.x[i], s.t_x[i], s.T[i], 39);
+		if (c > best_clv) {
+			best_clv = c;
+			best = i;
+		}
+	}
+	assert_near(num(&t, 0, "customer_id"), (double)s.id[best], 0);
+	assert_near(num(&t, 0, "clv"), best_clv, 0.5 + 1e-6 * best_clv);
+	assert_near(num(&t, 0, "x"), s.x[best], 0);
+	assert_near(num(&t, 0, "recency_weeks"), s.t_x[best], 1e-12);
+	assert_near(num(&t, 0, "age_weeks"), s.T[best], 1e-12);
+	assert_near(num(&t, 0, "p_alive"), clv_bgnbd_p_alive(&bg, s.x[best], s.t_x[best], s.T[best]), 1e-6);
+	assert_near(num(&t, 0, "expected_purchases"),
+	            clv_bgnbd_expected(&bg, s.x[best], s.t_x[best], s.T[best], 39), 1e-6);
+	assert_near(num(&t, 0, "expected_spend"), clv_gg_mean(&gg, s.x[best], s.m[best]), 0.5 + 1e-6);
+	char drill[64];
+	snprintf(drill, sizeof(drill), "/api/v1/customers/%lld", (long long)s.id[best]);
+	assert_string_equal(t.drill[0], drill);
+	for (size_t r = 1; r < t.nrows; r++)
+		assert_true(num(&t, r - 1, "clv") >= num(&t, r, "clv"));
+	assert_true(num(&t, 0, "customer_id") != 1); /* the cancelled order did not count */
+	clv_summary_release(&s);
+	report_table_free(&t);
+}
+
+/* All customers, the default horizon and discount; the customers' own checks. */
+static void test_report_options(void **state)
+{
+	struct fixture *f = *state;
+	const struct report_def *def = report_find("clv");
+	struct kf_error err = KF_ERROR_INIT;
+	load_cdnow_orders(f->db);
+	/* A customer with two orders an hour apart across midnight UTC, the same day in Shanghai. */
+	add_order(f->db, 5000, "open", CDNOW_END - 10 * 86400 - 1800, 1000);
+	add_order(f->db, 5000, "open", CDNOW_END - 10 * 86400 + 1800, 1000);
+	const char *k[] = { "limit" }, *v[] = { "100000" };
+	struct report_params p = params(CDNOW_END, k, v, 1);
+	struct report_table t;
+	assert_int_equal(def->run(f->db, &p, &t, &err), 0);
+	assert_int_equal(t.nrows, 2358);
+	int seen = 0;
+	for (size_t r = 0; r < t.nrows; r++) {
+		double x = num(&t, r, "x"), alive = num(&t, r, "p_alive");
+		assert_true(alive > 0 && alive <= 1);
+		/* >= 0: a heavy buyer long silent (1901: 21 repeats, none in 16 weeks) rounds to 0 cents */
+		if (!(num(&t, r, "expected_purchases") > 0 && num(&t, r, "clv") >= 0))
+			fail_msg("row %zu: customer %g x %g T %g purchases %g clv %g", r,
+			         num(&t, r, "customer_id"), x, num(&t, r, "age_weeks"),
+			         num(&t, r, "expected_purchases"), num(&t, r, "clv"));
+		if (x == 0)
+			assert_near(alive, 1, 0);
+		if (num(&t, r, "customer_id") == 5000) {
+			assert_near(x, 1, 0); /* UTC: two days */
+			seen = 1;
+		}
+	}
+	assert_true(seen);
+	report_table_free(&t);
+	p.tz = "Asia/Shanghai";
+	assert_int_equal(def->run(f->db, &p, &t, &err), 0);
+	for (size_t r = 0; r < t.nrows; r++)
+		if (num(&t, r, "customer_id") == 5000)
+			assert_near(num(&t, r, "x"), 0, 0); /* one local day */
+	report_table_free(&t);
+	/* Bad options name their field. */
+	const char *bad[][2] = {
+		{ "limit", "0" }, { "limit", "2.5" }, { "horizon_weeks", "-1" }, { "discount", "x" }
+	};
+	for (size_t i = 0; i < 4; i++) {
+		p = params(CDNOW_END, &bad[i][0], &bad[i][1], 1);
+		err = (struct kf_error)KF_ERROR_INIT;
+		assert_int_equal(def->run(f->db, &p, &t, &err), KF_EINVAL);
+		assert_string_equal(err.field, bad[i][0]);
+		report_table_free(&t);
+	}
+	p = params(CDNOW_END, NULL, NULL, 0);
+	p.tz = "Not/AZone";
+	assert_int_equal(def->run(f->db, &p, &t, &err), KF_EINVAL);
+	report_table_free(&t);
+}
+
+static void test_report_empty_and_unfittable(void **state)
+{
+	struct fixture *f = *state;
+	const struct report_def *def = report_find("clv");
+	struct kf_error err = KF_ERROR_INIT;
+	struct report_params p = params(CDNOW_END, NULL, NULL, 0);
+	struct report_table t;
+	/* No orders: an empty table that says why. */
+	assert_int_equal(def->run(f->db, &p, &t, &err), 0);
+	assert_int_equal(t.nrows, 0);
+	assert_non_null(strstr(t.note, "no purchases"));
+	report_table_free(&t);
+	/* Only first purchases: the model cannot be fitted; a clear error. */
+	assert_int_equal(db_begin(f->db, &err), 0);
+	for (int c = 1; c <= 20; c++)
+		add_order(f->db, c, "delivered", CDNOW_END - c * 86400, 1000);
+	assert_int_equal(db_commit(f->db, &err), 0);
+	assert_int_equal(def->run(f->db, &p, &t, &err), KF_EINVAL);
+	assert_string_equal(err.key, "no_repeat");
+	assert_int_equal(t.nrows, 0);
+	report_table_free(&t);
+	/* Orders only after the end: nothing to fit either. */
+	p.to = CDNOW_END - 100 * 86400;
+	assert_int_equal(def->run(f->db, &p, &t, &err), 0);
+	assert_int_equal(t.nrows, 0);
+	report_table_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
@@ -625,5 +927,19 @@ int main(void)
 		cmocka_unit_test(test_weights),
 		cmocka_unit_test(test_summary_rules),
 	};
-	return cmocka_run_group_tests_name("clv", pure, NULL, NULL) ? 1 : 0;
+	const struct CMUnitTest lite[] = {
+		cmocka_unit_test_setup_teardown(test_report_cdnow, setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_report_options, setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_report_empty_and_unfittable, setup_sqlite, teardown),
+	};
+	const struct CMUnitTest pg[] = {
+		cmocka_unit_test_setup_teardown(test_report_cdnow, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_report_options, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_report_empty_and_unfittable, setup_pg, teardown),
+	};
+	int failed = cmocka_run_group_tests_name("clv", pure, NULL, NULL);
+	failed += cmocka_run_group_tests_name("clv report (sqlite)", lite, NULL, NULL);
+	if (getenv("KF_TEST_PG_URL"))
+		failed += cmocka_run_group_tests_name("clv report (postgres)", pg, NULL, NULL);
+	return failed ? 1 : 0;
 }
