@@ -748,6 +748,69 @@ double clv_discounted_purchases(const struct clv_bgnbd *par, double x, double t_
 	return sum;
 }
 
+struct value_key {
+	double x, tx, T;
+	size_t i;
+};
+
+static int cmp_value_key(const void *pa, const void *pb)
+{
+	const struct value_key *a = pa, *b = pb;
+	if (a->x != b->x)
+		return a->x < b->x ? -1 : 1;
+	if (a->tx != b->tx)
+		return a->tx < b->tx ? -1 : 1;
+	return a->T < b->T ? -1 : a->T > b->T;
+}
+
+static int check_value_args(const struct clv_data *d, double horizon, double annual_rate,
+                            const struct clv_values *out, struct kf_error *err)
+{
+	int rc = check_data(d, err);
+	if (rc < 0)
+		return rc;
+	if ((out->spend || out->clv) && !d->m)
+		return kf_fail(err, KF_EINVAL, "invalid", "data",
+		               "spend and CLV need the mean purchase values m");
+	if (!(horizon >= 0 && horizon <= 1e4))
+		return kf_fail(err, KF_EINVAL, "out_of_range", "horizon",
+		               "the horizon must be 0 to 10000 weeks");
+	if (!(annual_rate > -1) || !isfinite(annual_rate))
+		return kf_fail(err, KF_EINVAL, "out_of_range", "discount",
+		               "the discount rate must be above -1");
+	return 0;
+}
+
+int clv_value(const struct clv_bgnbd *bg, const struct clv_gg *gg, const struct clv_data *d, double horizon,
+              double annual_rate, const struct clv_values *out, struct kf_error *err)
+{
+	int rc = check_value_args(d, horizon, annual_rate, out, err);
+	if (rc < 0)
+		return rc;
+	struct value_key *keys = xcalloc(d->n, sizeof *keys);
+	for (size_t i = 0; i < d->n; i++)
+		keys[i] = (struct value_key){ d->x[i], d->x[i] > 0 ? d->t_x[i] : 0, d->T[i], i };
+	qsort(keys, d->n, sizeof *keys, cmp_value_key);
+	double disc = NAN, und = NAN;
+	for (size_t k = 0; k < d->n; k++) {
+		const struct value_key *v = &keys[k];
+		if (k == 0 || cmp_value_key(&keys[k - 1], v) != 0)
+			disc = clv_discounted_purchases(bg, v->x, v->tx, v->T, horizon, annual_rate, &und);
+		size_t i = v->i;
+		double spend = d->m ? clv_gg_mean(gg, v->x, d->m[i]) : NAN;
+		if (out->p_alive)
+			out->p_alive[i] = clv_bgnbd_p_alive(bg, v->x, v->tx, v->T);
+		if (out->purchases)
+			out->purchases[i] = und;
+		if (out->spend)
+			out->spend[i] = spend;
+		if (out->clv)
+			out->clv[i] = spend * disc;
+	}
+	free(keys);
+	return 0;
+}
+
 /* ---- summary ---- */
 
 void clv_summary_init(struct clv_summary *s, int64_t cal_end_day)

@@ -145,6 +145,25 @@ double clv_gg_mean(const struct clv_gg *par, double x, double m);
 double clv_discounted_purchases(const struct clv_bgnbd *par, double x, double t_x, double T, double horizon,
                                 double annual_rate, double *undiscounted);
 
+/* Per-customer outputs of clv_value: caller-owned arrays of d->n entries; any may be NULL. */
+struct clv_values {
+	double *p_alive; /* P(alive | x, t_x, T) */
+	double *purchases; /* E[Y(horizon) | x, t_x, T] */
+	double *spend; /* E[M | x, m] */
+	double *clv; /* spend x clv_discounted_purchases(...) */
+};
+
+/*
+ * Value every customer of d over the horizon (weeks) at the annual
+ * discount rate.  The purchase forecast depends only on (x, t_x, T), so
+ * it is computed once per distinct triple.  An output that is undefined
+ * (spend with q <= 1 and x = 0) is NaN.  KF_EINVAL for invalid data (as
+ * clv_bgnbd_ll; d->m is needed for spend and clv), horizon outside
+ * [0, 1e4] or annual_rate <= -1 (field "horizon" / "discount").
+ */
+int clv_value(const struct clv_bgnbd *bg, const struct clv_gg *gg, const struct clv_data *d, double horizon,
+              double annual_rate, const struct clv_values *out, struct kf_error *err);
+
 /* ---- summary of a purchase log ---- */
 
 /*

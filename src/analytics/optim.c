@@ -11,15 +11,19 @@
  * length comes from backtracking: start at 1 (at most OPTIM_MAX_STEP in any
  * coordinate), accept when the Armijo condition f(x + t d) <= f(x) +
  * 1e-4 t g'd holds, otherwise shrink t by quadratic interpolation (clamped
- * to [0.1 t, 0.5 t]), or by 10 where f is not finite.  When no step is
- * accepted along d, H is reset to the identity (steepest descent) once;
- * a second failure ends the run.
+ * to [0.1 t, 0.5 t]), or by 10 where f is not finite; it gives up on a
+ * direction at once when f(x + t d) differs from f(x) by rounding only
+ * (f is flat there at double precision).  When no step is accepted along
+ * d, H is reset to the identity (steepest descent) once; a second failure
+ * ends the run: converged if max |g_i| <= OPTIM_STALL_SLACK * gtol (the
+ * gradient is as small as f's rounding lets it get), stalled otherwise.
  *
  * Nelder-Mead is the textbook simplex (reflection 1, expansion 2,
  * contraction 1/2, shrink 1/2) started from x and x + 0.5 e_i.
  */
 #include "analytics/optim.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -28,6 +32,7 @@
 #define OPTIM_MAX_STEP 5.0 /* largest first trial step in any coordinate (log-parameters: a factor e^5) */
 #define OPTIM_LS_TRIES 60 /* line-search shrinks before giving up on a direction */
 #define OPTIM_ARMIJO 1e-4
+#define OPTIM_FLAT 16 /* f values this many ulps apart count as equal */
 #define OPTIM_STALL_SLACK 1e3 /* a stall with max|g| <= this * gtol counts as converged */
 
 static const struct optim_opts defaults = { 500, 1e-8, 1e-12, 0 };
@@ -146,6 +151,10 @@ static int line_search(struct bfgs *b, const double *d, double slope)
 			t *= 0.1;
 			continue;
 		}
+		/* No lower and no higher than rounding: f is flat along d at
+		 * this precision, and shorter steps will not do better. */
+		if (fnew - b->f <= OPTIM_FLAT * DBL_EPSILON * (1 + fabs(b->f)))
+			return 0;
 		/* Minimum of the quadratic through f(0), f'(0) and f(t). */
 		double tq = -slope * t * t / (2 * (fnew - b->f - slope * t));
 		t = fmin(fmax(tq, 0.1 * t), 0.5 * t);

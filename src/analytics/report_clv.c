@@ -109,16 +109,6 @@ static int fit(const struct clv_summary *s, struct clv_fits *f, struct kf_error 
 	return rc;
 }
 
-static int cmp_key(const void *pa, const void *pb)
-{
-	const struct clv_row *a = pa, *b = pb;
-	if (a->x != b->x)
-		return a->x < b->x ? -1 : 1;
-	if (a->tx != b->tx)
-		return a->tx < b->tx ? -1 : 1;
-	return a->T < b->T ? -1 : a->T > b->T;
-}
-
 /* CLV descending, undefined values last, then customer id ascending. */
 static int cmp_clv(const void *pa, const void *pb)
 {
@@ -131,31 +121,21 @@ static int cmp_clv(const void *pa, const void *pb)
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
-/*
- * Value every customer.  The purchase forecast depends only on (x, t_x, T),
- * so rows are sorted by that key and the series are summed once per key.
- */
-static void value_all(const struct clv_summary *s, const struct clv_fits *f, const struct clv_opts *o,
-                      struct clv_row *rows)
+/* Value every customer (clv_value), then order the rows by CLV. */
+static int value_all(const struct clv_summary *s, const struct clv_fits *f, const struct clv_opts *o,
+                     struct clv_row *rows, struct kf_error *err)
 {
-	for (size_t i = 0; i < s->n; i++)
-		rows[i] = (struct clv_row){ .id = s->id[i],
-			                    .x = s->x[i],
-			                    .tx = s->t_x[i],
-			                    .T = s->T[i],
-			                    .spend = clv_gg_mean(&f->gg, s->x[i], s->m[i]) };
-	qsort(rows, s->n, sizeof *rows, cmp_key);
-	double disc = NAN, und = NAN;
-	for (size_t i = 0; i < s->n; i++) {
-		struct clv_row *w = &rows[i];
-		if (i == 0 || cmp_key(&rows[i - 1], w) != 0)
-			disc = clv_discounted_purchases(&f->bg, w->x, w->tx, w->T, o->horizon, o->discount,
-			                                &und);
-		w->alive = clv_bgnbd_p_alive(&f->bg, w->x, w->tx, w->T);
-		w->purchases = und;
-		w->clv = w->spend * disc;
-	}
-	qsort(rows, s->n, sizeof *rows, cmp_clv);
+	struct clv_data d = clv_summary_data(s);
+	double *v = xcalloc(4 * s->n, sizeof *v);
+	struct clv_values out = { v, v + s->n, v + 2 * s->n, v + 3 * s->n };
+	int rc = clv_value(&f->bg, &f->gg, &d, o->horizon, o->discount, &out, err);
+	for (size_t i = 0; rc == 0 && i < s->n; i++)
+		rows[i] = (struct clv_row){ s->id[i],       s->x[i],          s->t_x[i],    s->T[i],
+			                    out.p_alive[i], out.purchases[i], out.spend[i], out.clv[i] };
+	free(v);
+	if (rc == 0)
+		qsort(rows, s->n, sizeof *rows, cmp_clv);
+	return rc;
 }
 
 static void set_money(struct report_table *t, size_t row, size_t col, double v)
@@ -230,7 +210,9 @@ static int clv_run(struct db *db, const struct report_params *p, struct report_t
 		goto out;
 	progress(p, 2);
 	rows = xcalloc(s.n, sizeof *rows);
-	value_all(&s, &f, &o, rows);
+	rc = value_all(&s, &f, &o, rows, err);
+	if (rc < 0)
+		goto out;
 	size_t shown = s.n < (size_t)o.limit ? s.n : (size_t)o.limit;
 	fill(t, rows, shown);
 	note(t, &s, &f, &o, shown);

@@ -430,6 +430,40 @@ static void test_clv_value(void **state)
 	assert_true(isnan(clv_discounted_purchases(p, 2, 30.43, 38.86, 52, -1, NULL)));
 }
 
+/* clv_value: every customer as the per-customer functions give it, computed once per (x, t_x, T). */
+static void test_value_all(void **state)
+{
+	(void)state;
+	struct cdnow *c = cdnow_summary();
+	struct clv_data d = cdnow_data(c);
+	struct kf_error err = KF_ERROR_INIT;
+	static double alive[2357], purchases[2357], spend[2357], clv[2357];
+	struct clv_values out = { alive, purchases, spend, clv };
+	assert_int_equal(clv_value(&cdnow_bg, &cdnow_gg, &d, 52, 0.1, &out, &err), 0);
+	for (size_t i = 0; i < c->n; i++) {
+		double und,
+		        disc = clv_discounted_purchases(&cdnow_bg, c->x[i], c->tx[i], c->T[i], 52, 0.1, &und);
+		double m = clv_gg_mean(&cdnow_gg, c->x[i], c->m[i]);
+		assert_near(alive[i], clv_bgnbd_p_alive(&cdnow_bg, c->x[i], c->tx[i], c->T[i]), 0);
+		assert_near(purchases[i], und, 0);
+		assert_near(spend[i], m, 0);
+		assert_near(clv[i], m * disc, 0);
+	}
+	assert_near(purchases[0], clv_bgnbd_expected(&cdnow_bg, 2, 30.43, 38.86, 52), 1e-12);
+	/* Only what is asked for; spend needs m. */
+	struct clv_values some = { .p_alive = alive };
+	d.m = NULL;
+	assert_int_equal(clv_value(&cdnow_bg, &cdnow_gg, &d, 52, 0.1, &some, &err), 0);
+	assert_int_equal(clv_value(&cdnow_bg, &cdnow_gg, &d, 52, 0.1, &out, &err), KF_EINVAL);
+	d.m = c->m;
+	assert_int_equal(clv_value(&cdnow_bg, &cdnow_gg, &d, -1, 0.1, &out, &err), KF_EINVAL);
+	assert_string_equal(err.field, "horizon");
+	assert_int_equal(clv_value(&cdnow_bg, &cdnow_gg, &d, 52, -1, &out, &err), KF_EINVAL);
+	assert_string_equal(err.field, "discount");
+	struct clv_data empty = { 0 };
+	assert_int_equal(clv_value(&cdnow_bg, &cdnow_gg, &empty, 52, 0.1, &out, &err), KF_EINVAL);
+}
+
 /* ---- edge cases ---- */
 
 static void test_fit_edges(void **state)
@@ -921,6 +955,7 @@ int main(void)
 		cmocka_unit_test(test_gg_gradient),
 		cmocka_unit_test(test_gg_means),
 		cmocka_unit_test(test_clv_value),
+		cmocka_unit_test(test_value_all),
 		cmocka_unit_test(test_fit_edges),
 		cmocka_unit_test(test_fit_not_converged),
 		cmocka_unit_test(test_fit_divergent),
