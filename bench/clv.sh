@@ -6,6 +6,9 @@
 #
 #   bench/clv.sh [CUSTOMERS] [SEED]
 # KF_DATA_DIR: the shared data directory (default ../shared/data).
+# KF_BENCH_DB=path also runs the clv report on that SQLite database as of
+# now (it is migrated if it needs to be: give it a copy, e.g.
+# sqlite3 /work/bigdb/kefu.db ".backup /tmp/big.db").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${KF_DATA_DIR:-../shared/data}
@@ -13,3 +16,6 @@ data=${KF_DATA_DIR:-../shared/data}
 make --no-print-directory -s build/rel/bench/clv_bench
 echo "kefu $(cat VERSION) ($(git rev-parse --short HEAD 2>/dev/null || echo unknown)); $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 build/rel/bench/clv_bench "$data" "${1:-1000000}" "${2:-1}"
+if [ -n "${KF_BENCH_DB:-}" ]; then
+	build/rel/bench/clv_bench --report "$KF_BENCH_DB"
+fi

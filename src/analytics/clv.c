@@ -474,11 +474,15 @@ double clv_hyp2f1(double a, double b, double c, double z)
 	return term == 0 ? pre * sum : NAN;
 }
 
+#define CLV_SCALE 1e200 /* a scaled series moves this factor into its log-scale */
+
 /*
- * S = sum_{k>=1} z^k (A)_k (a)_{k-1} / ((C)_k k!), the part of
- * 2F1(A, a-1; C; z) = 1 + (a-1) S that survives division by a - 1.
+ * e^ls * S, S = sum_{k>=1} z^k (A)_k (a)_{k-1} / ((C)_k k!), the part of
+ * 2F1(A, a-1; C; z) = 1 + (a-1) S that survives division by a - 1.  The
+ * terms carry the scale e^ls separately, so neither the terms (which
+ * grow like (1-z)^-(a-1) for large a) nor the prefactor overflow.
  */
-static double bg_series(double A, double a, double C, double z)
+static double bg_series(double A, double a, double C, double z, double ls)
 {
 	if (z == 0)
 		return 0;
@@ -487,9 +491,38 @@ static double bg_series(double A, double a, double C, double z)
 		double ratio = z * (A + k) * (a + k - 1) / ((C + k) * (k + 1.0));
 		term *= ratio;
 		sum += term;
+		if (fabs(term) > CLV_SCALE) {
+			term /= CLV_SCALE;
+			sum /= CLV_SCALE;
+			ls += log(CLV_SCALE);
+		}
 		if (term == 0 || !isfinite(sum))
-			return term == 0 ? sum : NAN;
+			return term == 0 ? sum * exp(ls) : NAN;
 		if (tail_small(term, fmax(fabs(ratio), z), sum))
+			return sum * exp(ls);
+	}
+	return NAN;
+}
+
+/*
+ * The numerator of FHL eq. 10 after Pfaff's transformation
+ * 2F1(A, B; C; z) = (1-z)^-B 2F1(C-A, B; C; w), w = z/(z-1) = -t/(alpha+T):
+ *     N = -C sum_{k>=1} (r+x)_k (a)_{k-1} w^k / ((C)_k k!),  C = a+b+x-1,
+ * whose first term is (r+x) t/(alpha+T).  Its terms alternate and shrink
+ * fast when C is large against a and r+x (a large b: rare dropout), where
+ * the Euler form needs thousands of terms.  NaN (use the Euler form) as
+ * soon as a term ratio exceeds 1/2: then it converges slowly or not at all.
+ */
+static double bg_pfaff(double rx, double a, double C, double w)
+{
+	double term = -rx * w, sum = term;
+	for (int k = 1; k < 2000; k++) {
+		double ratio = w * (rx + k) * (a + k - 1) / ((C + k) * (k + 1.0));
+		if (fabs(ratio) > 0.5)
+			return NAN;
+		term *= ratio;
+		sum += term;
+		if (term == 0 || fabs(term) <= CLV_SERIES_EPS * fabs(sum))
 			return sum;
 	}
 	return NAN;
@@ -497,20 +530,24 @@ static double bg_series(double A, double a, double C, double z)
 
 /*
  * (a+b+x-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; z)],
- * z = t/(alpha+T+t), the numerator of FHL eq. 10.  With Euler's
- * transformation the bracket is 1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z);
- * writing 2F1 = 1 + (a-1) S and dividing by a-1 gives
+ * z = t/(alpha+T+t), the numerator of FHL eq. 10.  Pfaff's form when it
+ * converges fast (above), else Euler's: the bracket is
+ * 1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z); writing 2F1 = 1 + (a-1) S
+ * and dividing by a-1 gives
  *     G = -expm1((a-1) L)/(a-1) - (1-z)^(a-1) S,  L = ln(1-z),
  * which has no pole at a = 1 and no overflowing terms for large x.
  */
 static double bg_growth(const struct clv_bgnbd *p, double x, double T, double t)
 {
-	double base = p->alpha + T;
+	if (t == 0)
+		return 0;
+	double base = p->alpha + T, C = p->a + p->b + x - 1;
+	double n = bg_pfaff(p->r + x, p->a, C, -t / base);
+	if (isfinite(n))
+		return n;
 	double z = t / (base + t), L = log(base / (base + t)), am1 = p->a - 1;
-	double C = p->a + p->b + x - 1;
-	double S = bg_series(p->a + p->b - 1 - p->r, p->a, C, z);
 	double first = am1 != 0 ? -expm1(am1 * L) / am1 : -L;
-	return C * (first - exp(am1 * L) * S);
+	return C * (first - bg_series(p->a + p->b - 1 - p->r, p->a, C, z, am1 * L));
 }
 
 double clv_bgnbd_expected(const struct clv_bgnbd *p, double x, double t_x, double T, double t)

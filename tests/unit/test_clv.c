@@ -290,9 +290,10 @@ static double expected_literal(const struct clv_bgnbd *p, double x, double tx, d
 static void test_expected_vs_literal(void **state)
 {
 	(void)state;
-	const struct clv_bgnbd pars[] = {
-		cdnow_bg, { 1.5, 10, 2.5, 4 }, { 0.3, 2, 1.2, 0.4 }, { 2, 3, 0.999, 2 }
-	};
+	/* CDNOW; moderate; b < 1; a ~ 1; rare dropout (Pfaff's form); large a (the scaled Euler form) */
+	const struct clv_bgnbd pars[] = { cdnow_bg,           { 1.5, 10, 2.5, 4 }, { 0.3, 2, 1.2, 0.4 },
+		                          { 2, 3, 0.999, 2 }, { 2, 20, 40, 3000 }, { 1.2, 8, 60, 30 },
+		                          { 1, 5, 800, 50 } };
 	const double xs[] = { 0, 1, 5, 30 }, ts[] = { 1, 13, 52, 104 };
 	for (size_t k = 0; k < sizeof(pars) / sizeof(pars[0]); k++)
 		for (size_t i = 0; i < 4; i++)
@@ -310,6 +311,18 @@ static void test_expected_vs_literal(void **state)
 	assert_true(isfinite(y1) && y1 > 0);
 	assert_near(y1, clv_bgnbd_expected(&plo, 2, 20, 30, 26), 1e-6);
 	assert_near(y1, clv_bgnbd_expected(&phi, 2, 20, 30, 26), 1e-6);
+	/* Nearly no dropout (the demo database's fit): close to the Gamma-Poisson (r+x) t / (alpha+T). */
+	const struct clv_bgnbd rare = { 2.316, 20.25, 3177.5, 1878148.8 };
+	for (double T = 0; T <= 156; T += 13) {
+		for (double t = 4; t <= 104; t *= 2) {
+			double y = clv_bgnbd_expected(&rare, 3, T * 0.8, T, t),
+			       bound = (rare.r + 3) * t / (rare.alpha + T);
+			if (!(y <= bound && y >= 0.95 * bound))
+				fail_msg("T %g t %g: E[Y] %g, no-dropout bound %g", T, t, y, bound);
+		}
+		double y0 = clv_bgnbd_unconditional(&rare, 52);
+		assert_true(y0 <= rare.r * 52 / rare.alpha && y0 >= 0.95 * rare.r * 52 / rare.alpha);
+	}
 	/* A heavy buyer: 2F1 itself is ~1e300 here, the prediction is ordinary. */
 	double big = clv_bgnbd_expected(&cdnow_bg, 400, 38, 39, 520);
 	assert_true(isfinite(big) && big > 0 && big < 1e4);
