@@ -96,6 +96,11 @@ build/asan/tests/%: tests/unit/%.c build/asan/libkefu.a
 	@mkdir -p $(dir $@)
 	$(CC) $(COMMON) $(ASAN_FLAGS) $(PKG_CFLAGS) -MMD -MP -o $@ $< build/asan/libkefu.a $(PKG_LIBS) -lcmocka
 
+# --- bench programs, built against the release library --------------------------
+build/rel/bench/clv_bench: bench/clv_bench.c build/rel/libkefu.a
+	@mkdir -p $(dir $@)
+	$(CC) $(COMMON) $(REL_FLAGS) $(PKG_CFLAGS) -o $@ $< build/rel/libkefu.a $(PKG_LIBS)
+
 # --- fuzz harnesses (clang + libFuzzer) ----------------------------------------
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/bin/%,$(FUZZ_SRC))
 build/fuzz/bin/%: tests/fuzz/%.c build/fuzz/libkefu.a
@@ -121,6 +126,7 @@ unit: $(UNIT_BIN)
 
 # The unit suites that also run against PostgreSQL when KF_TEST_PG_URL is set.
 UNIT_PG := build/asan/tests/test_store build/asan/tests/test_search build/asan/tests/test_scheduler build/asan/tests/test_import build/asan/tests/test_bulk
+UNIT_PG += build/asan/tests/test_clv
 unit-pg: $(UNIT_PG)
 	@test -n "$$KF_TEST_PG_URL" || { echo "unit-pg: run through scripts/with-pg.sh"; exit 1; }
 	@scripts/run-unit.sh $(UNIT_PG)

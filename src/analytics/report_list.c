@@ -6,7 +6,10 @@
 
 #include <string.h>
 
+extern const struct report_def report_clv; /* report_clv.c */
+
 static const struct report_def *const all_reports[] = {
+	&report_clv,
 	NULL,
 };
 
