@@ -77,8 +77,8 @@ void sl_eval(const struct sl_order *o, const struct sl_line *l, size_t n, struct
 int sl_fact_equal(const struct sl_fact *a, const struct sl_fact *b)
 {
 	return a->flags == b->flags && a->lines == b->lines && a->lines_complete == b->lines_complete &&
-	       a->lines_stockout == b->lines_stockout && a->units == b->units &&
-	       a->units_shipped == b->units_shipped && a->cycle_s == b->cycle_s;
+	        a->lines_stockout == b->lines_stockout && a->units == b->units &&
+	        a->units_shipped == b->units_shipped && a->cycle_s == b->cycle_s;
 }
 
 void sl_agg_init(struct sl_agg *a)
@@ -171,6 +171,6 @@ void sl_cycle(const struct sl_agg *a, struct sl_cycle *out)
 		out->cv = out->has_cv ? out->sd / out->mean : 0;
 	}
 	out->has_pct = stats_hist_percentile(&a->hist, 0.50, &out->p50) &&
-	               stats_hist_percentile(&a->hist, 0.90, &out->p90) &&
-	               stats_hist_percentile(&a->hist, 0.95, &out->p95);
+	        stats_hist_percentile(&a->hist, 0.90, &out->p90) &&
+	        stats_hist_percentile(&a->hist, 0.95, &out->p95);
 }
