@@ -96,6 +96,11 @@ build/asan/tests/%: tests/unit/%.c build/asan/libkefu.a
 	@mkdir -p $(dir $@)
 	$(CC) $(COMMON) $(ASAN_FLAGS) $(PKG_CFLAGS) -MMD -MP -o $@ $< build/asan/libkefu.a $(PKG_LIBS) -lcmocka
 
+# --- bench programs (release build) ---------------------------------------------
+build/rel/bench/service_bench: bench/service_bench.c build/rel/libkefu.a
+	@mkdir -p $(dir $@)
+	$(CC) $(COMMON) $(REL_FLAGS) $(PKG_CFLAGS) -o $@ $< build/rel/libkefu.a $(PKG_LIBS)
+
 # --- fuzz harnesses (clang + libFuzzer) ----------------------------------------
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/bin/%,$(FUZZ_SRC))
 build/fuzz/bin/%: tests/fuzz/%.c build/fuzz/libkefu.a
