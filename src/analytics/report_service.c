@@ -95,6 +95,9 @@ struct run {
 	struct strmap idx; /* key -> index in g */
 	struct group *g;
 	size_t n, cap;
+	struct sl_agg *last; /* the group found last (rows come in runs) */
+	int64_t last_day;
+	char last_value[256];
 };
 
 /* The group a local day falls in, for the period kinds: key and day span. */
@@ -123,12 +126,16 @@ static struct sl_agg *group_for(struct run *r, const char *value, int64_t day)
 {
 	char key[256];
 	int64_t i, d0 = INT64_MIN, d1 = INT64_MAX;
+	if (r->last && (r->by->kind == SF_ALL ? day == r->last_day : strcmp(value, r->last_value) == 0))
+		return r->last;
+	r->last_day = day;
+	snprintf(r->last_value, sizeof r->last_value, "%s", value);
 	if (r->by->kind == SF_ALL)
 		period_of(r->by->period, day, key, sizeof key, &d0, &d1);
 	else
 		snprintf(key, sizeof key, "%s", value);
 	if (strmap_get(&r->idx, key, &i))
-		return r->g[i].agg;
+		return r->last = r->g[i].agg;
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 32;
 		r->g = xreallocarray(r->g, r->cap, sizeof *r->g);
@@ -137,7 +144,7 @@ static struct sl_agg *group_for(struct run *r, const char *value, int64_t day)
 	sl_agg_init(a);
 	r->g[r->n] = (struct group){ xstrdup(key), d0, d1, a };
 	strmap_put(&r->idx, key, (int64_t)r->n++);
-	return a;
+	return r->last = a;
 }
 
 static void run_release(struct run *r)
@@ -158,8 +165,9 @@ static int raw_order(void *arg, const struct sf_order *o, struct kf_error *err)
 	(void)err;
 	if (o->cancelled || (r->from && o->placed_at < r->from) || (r->to && o->placed_at >= r->to))
 		return 0;
-	const char *v[] = { [SF_ALL] = "", [SF_CARRIER] = o->carrier, [SF_MODE] = o->mode,
-		            [SF_REGION] = o->region, [SF_CATEGORY] = "" };
+	const char *v[] = {
+		[SF_ALL] = "", [SF_CARRIER] = o->carrier, [SF_MODE] = o->mode, [SF_REGION] = o->region, [SF_CATEGORY] = ""
+	};
 	if (r->by->kind != SF_CATEGORY) {
 		sl_agg_add(group_for(r, v[r->by->kind], o->day), &o->fact, 1);
 		return 0;
@@ -169,11 +177,9 @@ static int raw_order(void *arg, const struct sf_order *o, struct kf_error *err)
 	return 0;
 }
 
-static int daily_row(void *arg, const char *value, int64_t day, const struct sl_agg *a, struct kf_error *err)
+static struct sl_agg *daily_row(void *arg, const char *value, int64_t day)
 {
-	(void)err;
-	sl_agg_merge(group_for(arg, value, day), a, 1);
-	return 0;
+	return group_for(arg, value, day);
 }
 
 /* 1 when t is 0 (open) or a local midnight; *day its local day. */
@@ -315,14 +321,15 @@ static int run_service(struct db *db, const struct report_params *p, struct repo
 		if (why)
 			report_set_note(t, "computed from the raw tables (%s); days in %s", why, z->name);
 		else
-			report_set_note(t, "from the daily aggregates as of %lld; days in %s", (long long)watermark,
-			                z->name);
+			report_set_note(t, "from the daily aggregates as of %lld; days in %s",
+			                (long long)watermark, z->name);
 	}
 	run_release(&r);
 	return rc;
 }
 
-static const char *const by_allowed[] = { "carrier", "mode", "region", "category", "day", "week", "month", NULL };
+static const char *const by_allowed[] = { "carrier", "mode", "region", "category",
+	                                  "day",     "week", "month",  NULL };
 
 const struct report_def report_service_level = {
 	.name = "service-level",

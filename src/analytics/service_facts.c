@@ -40,9 +40,8 @@ static struct db_sql q_orders = DB_SQL(
 static struct db_sql q_lines = DB_SQL(
         "SELECT order_id, category, quantity, quantity_shipped, quantity_delivered, quantity_backordered"
         " FROM order_lines WHERE order_id >= $1 AND order_id <= $2 ORDER BY order_id, line_no");
-static struct db_sql q_ships = DB_SQL(
-        "SELECT order_id, carrier, mode, COALESCE(delivered_at, 0) FROM shipments"
-        " WHERE order_id >= $1 AND order_id <= $2 ORDER BY order_id, id");
+static struct db_sql q_ships = DB_SQL("SELECT order_id, carrier, mode, COALESCE(delivered_at, 0) FROM shipments"
+                                      " WHERE order_id >= $1 AND order_id <= $2 ORDER BY order_id, id");
 static struct db_sql q_claims = DB_SQL(
         "SELECT s.order_id, c.kind FROM claims c JOIN shipments s ON s.id = c.shipment_id"
         " WHERE s.order_id >= $1 AND s.order_id <= $2 ORDER BY s.order_id");
@@ -75,10 +74,10 @@ static struct db_sql q_changed_tickets = DB_SQL(
         "SELECT order_id FROM tickets WHERE updated_at > $1 AND order_id IS NOT NULL AND type = 'complaint'");
 
 #define FACT_COLS "flags, lines, lines_complete, lines_stockout, units, units_shipped, cycle_s"
-static struct db_sql q_fact_get = DB_SQL(
-        "SELECT day, carrier, mode, region, " FACT_COLS " FROM order_facts WHERE order_id = $1");
-static struct db_sql q_cat_get = DB_SQL(
-        "SELECT category, " FACT_COLS " FROM order_fact_categories WHERE order_id = $1 ORDER BY category");
+static struct db_sql q_fact_get = DB_SQL("SELECT day, carrier, mode, region, " FACT_COLS
+                                         " FROM order_facts WHERE order_id = $1");
+static struct db_sql q_cat_get = DB_SQL("SELECT category, " FACT_COLS
+                                        " FROM order_fact_categories WHERE order_id = $1 ORDER BY category");
 static struct db_sql q_fact_put = DB_SQL(
         "INSERT INTO order_facts (order_id, day, carrier, mode, region, " FACT_COLS ")"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (order_id) DO UPDATE SET"
@@ -107,9 +106,10 @@ static struct db_sql q_daily_put = DB_SQL(
         " otif = excluded.otif, perfect = excluded.perfect, damaged = excluded.damaged,"
         " claimed = excluded.claimed, cycle_sum = excluded.cycle_sum, cycle_sumsq = excluded.cycle_sumsq,"
         " hist = excluded.hist");
-static struct db_sql q_daily_del = DB_SQL("DELETE FROM service_daily WHERE kind = $1 AND value = $2 AND day = $3");
-static struct db_sql q_daily_scan = DB_SQL(
-        "SELECT value, day, " DAILY_COLS " FROM service_daily WHERE kind = $1 AND day >= $2 AND day < $3");
+static struct db_sql q_daily_del = DB_SQL(
+        "DELETE FROM service_daily WHERE kind = $1 AND value = $2 AND day = $3");
+static struct db_sql q_daily_scan = DB_SQL("SELECT value, day, " DAILY_COLS
+                                           " FROM service_daily WHERE kind = $1 AND day >= $2 AND day < $3");
 
 /* ---- interned names --------------------------------------------------------- */
 
@@ -505,13 +505,12 @@ static void daymap_add(struct daymap *m, const struct sf_order *o, int sign)
 		sl_agg_add(daymap_get(m, SF_CATEGORY, o->cat[i], o->day), &o->cat_fact[i], sign);
 }
 
-/* Read a service_daily row's columns from col on into a (zeroed first). */
-static int agg_from_row(struct db_rows *r, int col, struct sl_agg *a, struct kf_error *err)
+/* Add a service_daily row's columns from col on into a. */
+static int agg_add_row(struct db_rows *r, int col, struct sl_agg *a, struct kf_error *err)
 {
-	sl_agg_init(a);
 	for (int i = 0; i < SL_C_COUNT; i++)
-		a->c[i] = db_col_int(r, col + i);
-	a->cycle_sumsq = (long double)db_col_int(r, col + SL_C_COUNT);
+		a->c[i] += db_col_int(r, col + i);
+	a->cycle_sumsq += (long double)db_col_int(r, col + SL_C_COUNT);
 	const unsigned char *h = (const unsigned char *)db_col_text(r, col + SL_C_COUNT + 1);
 	size_t n = db_col_len(r, col + SL_C_COUNT + 1);
 	if (n && stats_hist_decode(&a->hist, h, n, 1) < 0)
@@ -528,7 +527,7 @@ static int daily_load(struct db *db, const struct day_entry *e, struct sl_agg *a
 	if (rc >= 0)
 		rc = db_next(r, err);
 	if (rc == 1)
-		rc = agg_from_row(r, 0, a, err);
+		rc = agg_add_row(r, 0, a, err);
 	db_done(r);
 	return rc < 0 ? rc : 0;
 }
@@ -565,7 +564,8 @@ static int daymap_apply(struct db *db, const struct daymap *m, struct kf_error *
 		sl_agg_merge(row, e->agg, 1);
 		if (sl_agg_empty(row))
 			rc = db_exec(db, &q_daily_del,
-			             DB_ARGS(db_text(kind_names[e->kind]), db_text(e->value), db_int(e->day)), err);
+			             DB_ARGS(db_text(kind_names[e->kind]), db_text(e->value), db_int(e->day)),
+			             err);
 		else
 			rc = daily_store(db, e, row, err);
 		rc = rc < 0 ? rc : 0;
@@ -671,7 +671,7 @@ static int same_fact(const struct sf_order *a, const struct sf_order *b)
 
 static struct db_arg fact_arg(const struct sl_fact *f, int i)
 {
-	const int64_t v[] = { (int64_t)f->flags, f->lines, f->lines_complete, f->lines_stockout,
+	const int64_t v[] = { (int64_t)f->flags, f->lines,         f->lines_complete, f->lines_stockout,
 		              f->units,          f->units_shipped, f->cycle_s };
 	return db_int(v[i]);
 }
@@ -686,15 +686,16 @@ static int fact_write(struct db *db, const struct sf_order *o, int fresh, struct
 		return rc < 0 ? rc : 0;
 	const struct sl_fact *f = &o->fact;
 	rc = db_exec(db, &q_fact_put,
-		             DB_ARGS(db_int(o->id), db_int(o->day), db_text(o->carrier), db_text(o->mode),
-		                     db_text(o->region), fact_arg(f, 0), fact_arg(f, 1), fact_arg(f, 2),
-		                     fact_arg(f, 3), fact_arg(f, 4), fact_arg(f, 5), fact_arg(f, 6)),
-		             err);
+	             DB_ARGS(db_int(o->id), db_int(o->day), db_text(o->carrier), db_text(o->mode),
+	                     db_text(o->region), fact_arg(f, 0), fact_arg(f, 1), fact_arg(f, 2),
+	                     fact_arg(f, 3), fact_arg(f, 4), fact_arg(f, 5), fact_arg(f, 6)),
+	             err);
 	for (size_t i = 0; rc >= 0 && i < o->ncat; i++) {
 		const struct sl_fact *c = &o->cat_fact[i];
 		rc = db_exec(db, &q_cat_put,
 		             DB_ARGS(db_int(o->id), db_text(o->cat[i]), fact_arg(c, 0), fact_arg(c, 1),
-		                     fact_arg(c, 2), fact_arg(c, 3), fact_arg(c, 4), fact_arg(c, 5), fact_arg(c, 6)),
+		                     fact_arg(c, 2), fact_arg(c, 3), fact_arg(c, 4), fact_arg(c, 5),
+		                     fact_arg(c, 6)),
 		             err);
 	}
 	return rc < 0 ? rc : 0;
@@ -785,8 +786,8 @@ static int build(struct db *db, const struct tz *z, int64_t now, struct fold *f,
 		rc = db_begin(db, err);
 	if (rc < 0)
 		return rc;
-	if (db_exec(db, &q_clear_cats, DB_NOARGS, err) < 0 || db_exec(db, &q_clear_facts, DB_NOARGS, err) < 0 ||
-	    db_exec(db, &q_clear_daily, DB_NOARGS, err) < 0)
+	if (db_exec(db, &q_clear_cats, DB_NOARGS, err) < 0 ||
+	    db_exec(db, &q_clear_facts, DB_NOARGS, err) < 0 || db_exec(db, &q_clear_daily, DB_NOARGS, err) < 0)
 		rc = KF_EDB;
 	rc = finish_tx(db, rc, err);
 	f->fresh = 1;
@@ -835,7 +836,8 @@ static int cmp_id(const void *a, const void *b)
 
 static int changed_ids(struct db *db, int64_t since, struct idset *s, struct kf_error *err)
 {
-	struct db_sql *const qs[] = { &q_changed_orders, &q_changed_ships, &q_changed_claims, &q_changed_tickets };
+	struct db_sql *const qs[] = { &q_changed_orders, &q_changed_ships, &q_changed_claims,
+		                      &q_changed_tickets };
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < sizeof qs / sizeof qs[0]; i++)
 		rc = collect(db, qs[i], since, s, err);
@@ -923,15 +925,10 @@ int sf_daily_scan(struct db *db, enum sf_kind k, int64_t day0, int64_t day1, sf_
                   struct kf_error *err)
 {
 	struct db_rows *r = NULL;
-	struct sl_agg *a = xmalloc(sizeof *a);
 	int rc = db_query(db, &q_daily_scan, DB_ARGS(db_text(kind_names[k]), db_int(day0), db_int(day1)), &r,
 	                  err);
-	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		rc = agg_from_row(r, 2, a, err);
-		if (rc == 0)
-			rc = fn(arg, db_col_text(r, 0), db_col_int(r, 1), a, err);
-	}
+	while (rc >= 0 && (rc = db_next(r, err)) == 1)
+		rc = agg_add_row(r, 2, fn(arg, db_col_text(r, 0), db_col_int(r, 1)), err);
 	db_done(r);
-	free(a);
 	return rc < 0 ? rc : 0;
 }

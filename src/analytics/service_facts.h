@@ -79,10 +79,9 @@ int sf_watermark(struct db *db, int64_t *out, struct kf_error *err);
  */
 int sf_refresh(struct db *db, int64_t now, int64_t *changed, struct kf_error *err);
 
-/* One service_daily row: its value, local day and counters (a borrowed for the call). */
-typedef int (*sf_daily_fn)(void *arg, const char *value, int64_t day, const struct sl_agg *a,
-                           struct kf_error *err);
-/* Every service_daily row of kind k with day0 <= day < day1, in no particular order. */
+/* Where a service_daily row of (value, day) is to be added; borrowed. */
+typedef struct sl_agg *(*sf_daily_fn)(void *arg, const char *value, int64_t day);
+/* Add every service_daily row of kind k with day0 <= day < day1 into the aggregate fn names for it. */
 int sf_daily_scan(struct db *db, enum sf_kind k, int64_t day0, int64_t day1, sf_daily_fn fn, void *arg,
                   struct kf_error *err);
 

@@ -170,8 +170,8 @@ static int64_t customer(struct fixture *f, const char *province, int64_t now)
 	int64_t id = 0;
 	assert_int_equal(db_query_int(f->db, &q_customer, DB_ARGS(db_text("c"), db_int(now)), &id, &err), 0);
 	/* a non-default address first: the default one must win */
-	assert_true(db_exec(f->db, &q_address, DB_ARGS(db_int(id), db_text("西藏自治区"), db_int(0), db_int(now)),
-	                    &err) >= 0);
+	assert_true(db_exec(f->db, &q_address,
+	                    DB_ARGS(db_int(id), db_text("西藏自治区"), db_int(0), db_int(now)), &err) >= 0);
 	assert_true(db_exec(f->db, &q_address, DB_ARGS(db_int(id), db_text(province), db_int(1), db_int(now)),
 	                    &err) >= 0);
 	return id;
@@ -214,8 +214,8 @@ static int64_t ship(struct fixture *f, int64_t order_id, const int64_t *q, int n
 		if (q[i] > 0)
 			sl[k++] = (struct shipment_line_in){ line_ids[i], q[i] };
 	snprintf(number, sizeof number, "SF%08lld", (long long)++f->ship_serial);
-	struct shipment_in in = { order_id, number, carrier, mode, NULL, NULL, at, at + 2 * DAY, q ? sl : NULL,
-		                  q ? k : 0 };
+	struct shipment_in in = { order_id, number, carrier,      mode,          NULL,
+		                  NULL,     at,     at + 2 * DAY, q ? sl : NULL, q ? k : 0 };
 	int64_t id = 0;
 	assert_int_equal(shipment_create(f->db, &tester, f->now ? f->now : at, &in, &id, &err), 0);
 	return id;
@@ -235,11 +235,11 @@ static void claim(struct fixture *f, int64_t order_id, int64_t shipment, const c
 	struct kf_error err = KF_ERROR_INIT;
 	int64_t t = 0;
 	assert_int_equal(db_query_int(f->db, &q_ticket,
-	                              DB_ARGS(db_text("claim"), db_int(order_id), db_int(shipment), db_int(at)), &t,
-	                              &err),
+	                              DB_ARGS(db_text("claim"), db_int(order_id), db_int(shipment), db_int(at)),
+	                              &t, &err),
 	                 0);
-	assert_true(db_exec(f->db, &q_claim, DB_ARGS(db_int(t), db_int(shipment), db_text(kind), db_int(at)), &err) >=
-	            0);
+	assert_true(db_exec(f->db, &q_claim, DB_ARGS(db_int(t), db_int(shipment), db_text(kind), db_int(at)),
+	                    &err) >= 0);
 }
 
 /* ---- comparing the two sources -------------------------------------------------- */
@@ -366,7 +366,8 @@ static void test_aggregates_follow_changes(void **state)
 	for (int i = 0; i < 3; i++) {
 		snprintf(num, sizeof num, "M%d", i);
 		int64_t id = order(f, c1, sh_day(5) + i * HOUR, 2, num);
-		event(f, ship(f, id, NULL, 0, "京东物流", "express", sh_day(5) + 5 * HOUR), "delivered", sh_day(6));
+		event(f, ship(f, id, NULL, 0, "京东物流", "express", sh_day(5) + 5 * HOUR), "delivered",
+		      sh_day(6));
 	}
 	assert_int_equal(sf_refresh(f->db, sh_day(13), &changed, &err), 0);
 	assert_int_equal(changed, 7); /* orders 0, 7, 9, 11 and three new ones */
@@ -376,11 +377,13 @@ static void test_aggregates_follow_changes(void **state)
 
 	/* A complaint classified as damage on arrival (category 9) counts as damage. */
 	int64_t t = 0;
-	assert_int_equal(db_query_int(f->db, &q_ticket,
-	                              DB_ARGS(db_text("complaint"), db_int(o[1]), db_null(), db_int(sh_day(13) + 5)),
-	                              &t, &err),
-	                 0);
-	assert_true(db_exec(f->db, &q_ticket_cat, DB_ARGS(db_int(t), db_int(9), db_int(sh_day(13) + 5)), &err) >= 0);
+	assert_int_equal(
+	        db_query_int(f->db, &q_ticket,
+	                     DB_ARGS(db_text("complaint"), db_int(o[1]), db_null(), db_int(sh_day(13) + 5)),
+	                     &t, &err),
+	        0);
+	assert_true(db_exec(f->db, &q_ticket_cat, DB_ARGS(db_int(t), db_int(9), db_int(sh_day(13) + 5)),
+	                    &err) >= 0);
 	assert_int_equal(sf_refresh(f->db, sh_day(14), &changed, &err), 0);
 	assert_int_equal(changed, 1);
 	assert_agg_equals_raw(f);
@@ -452,7 +455,8 @@ static int run_pg(void)
 	};
 	pg_admin = PQconnectdb(pg_base_url);
 	if (PQstatus(pg_admin) != CONNECTION_OK) {
-		fprintf(stderr, "test_service_facts: cannot connect to KF_TEST_PG_URL: %s", PQerrorMessage(pg_admin));
+		fprintf(stderr, "test_service_facts: cannot connect to KF_TEST_PG_URL: %s",
+		        PQerrorMessage(pg_admin));
 		PQfinish(pg_admin);
 		return 1;
 	}
