@@ -30,17 +30,18 @@
 #define T_END 1790000000LL /* "now" of the fixture: 2026-09-21 */
 #define SPAN_DAYS 730
 
-static const char *const provinces[] = { "广东省", "浙江省", "江苏省", "上海市", "北京市", "四川省",
-	                                  "湖北省", "山东省", "福建省", "河南省", "湖南省", "安徽省",
-	                                  "河北省", "陕西省", "重庆市", "天津市", "辽宁省", "云南省",
-	                                  "广西壮族自治区", "江西省", "山西省", "贵州省", "吉林省",
-	                                  "黑龙江省", "内蒙古自治区", "新疆维吾尔自治区", "甘肃省",
-	                                  "海南省", "宁夏回族自治区", "青海省", "西藏自治区" };
+static const char *const provinces[] = {
+	"广东省",         "浙江省", "江苏省",    "上海市",       "北京市",           "四川省", "湖北省",
+	"山东省",         "福建省", "河南省",    "湖南省",       "安徽省",           "河北省", "陕西省",
+	"重庆市",         "天津市", "辽宁省",    "云南省",       "广西壮族自治区",   "江西省", "山西省",
+	"贵州省",         "吉林省", "黑龙江省",  "内蒙古自治区", "新疆维吾尔自治区", "甘肃省", "海南省",
+	"宁夏回族自治区", "青海省", "西藏自治区"
+};
 static const char *const carriers[] = { "顺丰速运", "中通快递", "圆通速递", "韵达快递",
 	                                "申通快递", "京东物流", "EMS",      "德邦快递" };
 static const char *const modes[] = { "express", "road", "air", "rail" };
-static const char *const cats[] = { "家电", "手机数码", "服装", "鞋靴", "美妆", "食品",
-	                             "母婴", "家居", "图书", "运动", "汽车用品", "宠物" };
+static const char *const cats[] = { "家电", "手机数码", "服装", "鞋靴", "美妆",     "食品",
+	                            "母婴", "家居",     "图书", "运动", "汽车用品", "宠物" };
 #define N(a) (sizeof(a) / sizeof(a[0]))
 
 static double now_s(void)
@@ -92,9 +93,11 @@ struct gen {
 
 static void gen_customers(sqlite3 *db, int64_t customers)
 {
-	sqlite3_stmt *c = prep(db, "INSERT INTO customers (id, name, created_at, updated_at) VALUES (?1, 'c', ?2, ?2)");
-	sqlite3_stmt *a = prep(db, "INSERT INTO customer_addresses (customer_id, province, city, line, is_default,"
-	                           " created_at, updated_at) VALUES (?1, ?2, ?2, 'x', 1, ?3, ?3)");
+	sqlite3_stmt *c = prep(
+	        db, "INSERT INTO customers (id, name, created_at, updated_at) VALUES (?1, 'c', ?2, ?2)");
+	sqlite3_stmt *a = prep(db,
+	                       "INSERT INTO customer_addresses (customer_id, province, city, line, is_default,"
+	                       " created_at, updated_at) VALUES (?1, ?2, ?2, 'x', 1, ?3, ?3)");
 	for (int64_t i = 1; i <= customers; i++) {
 		sqlite3_bind_int64(c, 1, i);
 		sqlite3_bind_int64(c, 2, T_END - SPAN_DAYS * DAY);
@@ -112,7 +115,8 @@ static void gen_customers(sqlite3 *db, int64_t customers)
 static void gen_order(struct gen *g, int64_t id, int64_t customers, int64_t placed, int64_t now, int64_t stamp)
 {
 	char num[32];
-	int64_t ship_at = placed + 3600 * (2 + below(30)), cycle = DAY + below(6 * DAY) + (below(20) == 0 ? 5 * DAY : 0);
+	int64_t ship_at = placed + 3600 * (2 + below(30)),
+	        cycle = DAY + below(6 * DAY) + (below(20) == 0 ? 5 * DAY : 0);
 	int shipped = ship_at < now, delivered = placed + cycle < now;
 	snprintf(num, sizeof num, "B%lld", (long long)id);
 	sqlite3_stmt *o = g->order;
@@ -179,16 +183,23 @@ static void gen_order(struct gen *g, int64_t id, int64_t customers, int64_t plac
 static void gen_open(struct gen *g, sqlite3 *db)
 {
 	g->db = db;
-	g->order = prep(db, "INSERT INTO orders (id, number, customer_id, status, placed_at, promised_at, created_at,"
-	                    " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?7)");
-	g->line = prep(db, "INSERT INTO order_lines (id, order_id, line_no, sku, category, quantity, quantity_shipped,"
-	                   " quantity_delivered, quantity_backordered) VALUES (?1, ?2, ?3, 'SKU', ?4, ?5, ?6, ?7, ?8)");
-	g->ship = prep(db, "INSERT INTO shipments (id, order_id, carrier, tracking_number, mode, status, shipped_at,"
-	                   " delivered_at, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?9)");
-	g->ticket = prep(db, "INSERT INTO tickets (id, type, category_id, subject, order_id, created_by_kind,"
-	                     " created_at, updated_at) VALUES (?1, ?2, ?3, 'x', ?4, 'system', ?5, ?5)");
-	g->claim = prep(db, "INSERT INTO claims (ticket_id, shipment_id, kind, declared_value_minor, created_at,"
-	                    " updated_at) VALUES (?1, ?2, ?3, 100, ?4, ?4)");
+	g->order = prep(db,
+	                "INSERT INTO orders (id, number, customer_id, status, placed_at, promised_at, created_at,"
+	                " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?7)");
+	g->line = prep(
+	        db,
+	        "INSERT INTO order_lines (id, order_id, line_no, sku, category, quantity, quantity_shipped,"
+	        " quantity_delivered, quantity_backordered) VALUES (?1, ?2, ?3, 'SKU', ?4, ?5, ?6, ?7, ?8)");
+	g->ship = prep(
+	        db,
+	        "INSERT INTO shipments (id, order_id, carrier, tracking_number, mode, status, shipped_at,"
+	        " delivered_at, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?9)");
+	g->ticket = prep(db,
+	                 "INSERT INTO tickets (id, type, category_id, subject, order_id, created_by_kind,"
+	                 " created_at, updated_at) VALUES (?1, ?2, ?3, 'x', ?4, 'system', ?5, ?5)");
+	g->claim = prep(db,
+	                "INSERT INTO claims (ticket_id, shipment_id, kind, declared_value_minor, created_at,"
+	                " updated_at) VALUES (?1, ?2, ?3, 100, ?4, ?4)");
 }
 
 static void gen_close(struct gen *g)
@@ -272,7 +283,8 @@ static double report_ms(struct db *db, const char *by, const char *source, size_
 	*rows = t.nrows;
 	if (!strcmp(by, "") && t.nrows == 1)
 		printf("   total: %lld orders, OTIF %.4f, unit fill %.4f, OCT mean %.0f s\n",
-		       (long long)report_cell(&t, 0, 1)->i, report_cell(&t, 0, (size_t)report_col_index(&t, "otif"))->d,
+		       (long long)report_cell(&t, 0, 1)->i,
+		       report_cell(&t, 0, (size_t)report_col_index(&t, "otif"))->d,
 		       report_cell(&t, 0, (size_t)report_col_index(&t, "fill_rate_unit"))->d,
 		       (double)report_cell(&t, 0, (size_t)report_col_index(&t, "oct_mean"))->i);
 	report_table_free(&t);
@@ -297,12 +309,14 @@ int main(int argc, char **argv)
 	if (store_open(argv[1], &opt, &st, &err) < 0)
 		die(err.message, NULL);
 	struct db *db = store_db(st, &err);
-	printf("1. raw computation of every KPI (one scan per table): %.0f ms\n", report_ms(db, "", "raw", &rows));
+	printf("1. raw computation of every KPI (one scan per table): %.0f ms\n",
+	       report_ms(db, "", "raw", &rows));
 	if (sf_watermark(db, &w, &err) == 0 && w < 0) {
 		double t0 = now_s();
 		if (sf_refresh(db, T_END, &changed, &err) < 0)
 			die(err.message, NULL);
-		printf("2. first build of the aggregates: %.1f s (%lld orders)\n", now_s() - t0, (long long)changed);
+		printf("2. first build of the aggregates: %.1f s (%lld orders)\n", now_s() - t0,
+		       (long long)changed);
 	}
 	sf_watermark(db, &w, &err);
 	int64_t now = w + 3600;
@@ -320,7 +334,8 @@ int main(int argc, char **argv)
 	const char *const bys[] = { "", "carrier", "category", "region", "month", "day" };
 	for (size_t i = 0; i < N(bys); i++) {
 		double ms = report_ms(db, bys[i], NULL, &rows);
-		printf("4. report from aggregates, by %-8s: %.1f ms (%zu rows)\n", *bys[i] ? bys[i] : "none", ms, rows);
+		printf("4. report from aggregates, by %-8s: %.1f ms (%zu rows)\n", *bys[i] ? bys[i] : "none",
+		       ms, rows);
 	}
 	store_close(st);
 	return 0;
