@@ -97,7 +97,7 @@ build/asan/tests/%: tests/unit/%.c build/asan/libkefu.a
 	$(CC) $(COMMON) $(ASAN_FLAGS) $(PKG_CFLAGS) -MMD -MP -o $@ $< build/asan/libkefu.a $(PKG_LIBS) -lcmocka
 
 # --- bench programs, built against the release library --------------------------
-build/rel/bench/clv_bench: bench/clv_bench.c build/rel/libkefu.a
+build/rel/bench/%: bench/%.c build/rel/libkefu.a
 	@mkdir -p $(dir $@)
 	$(CC) $(COMMON) $(REL_FLAGS) $(PKG_CFLAGS) -o $@ $< build/rel/libkefu.a $(PKG_LIBS)
 
@@ -127,6 +127,7 @@ unit: $(UNIT_BIN)
 # The unit suites that also run against PostgreSQL when KF_TEST_PG_URL is set.
 UNIT_PG := build/asan/tests/test_store build/asan/tests/test_search build/asan/tests/test_scheduler build/asan/tests/test_import build/asan/tests/test_bulk
 UNIT_PG += build/asan/tests/test_clv
+UNIT_PG += build/asan/tests/test_service_facts
 unit-pg: $(UNIT_PG)
 	@test -n "$$KF_TEST_PG_URL" || { echo "unit-pg: run through scripts/with-pg.sh"; exit 1; }
 	@scripts/run-unit.sh $(UNIT_PG)

@@ -7,8 +7,10 @@
 #include <string.h>
 
 extern const struct report_def report_clv; /* report_clv.c */
+extern const struct report_def report_service_level; /* report_service.c */
 
 static const struct report_def *const all_reports[] = {
+	&report_service_level,
 	&report_clv,
 	NULL,
 };

@@ -92,3 +92,100 @@ int stats_percentile_sorted(const double *v, size_t n, double q, double *out)
 	*out = v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
 	return 1;
 }
+
+int stats_hist_bucket(int64_t x)
+{
+	if (x <= 0)
+		return 0;
+	if (x >= (int64_t)STATS_HIST_LAST * STATS_HIST_WIDTH)
+		return STATS_HIST_LAST;
+	return (int)(x / STATS_HIST_WIDTH);
+}
+
+void stats_hist_add(struct stats_hist *h, int64_t x, int w)
+{
+	h->c[stats_hist_bucket(x)] += w;
+	h->n += w;
+}
+
+void stats_hist_merge(struct stats_hist *a, const struct stats_hist *b, int sign)
+{
+	for (int i = 0; i < STATS_HIST_BUCKETS; i++)
+		a->c[i] += sign * b->c[i];
+	a->n += sign * b->n;
+}
+
+int stats_hist_empty(const struct stats_hist *h)
+{
+	for (int i = 0; i < STATS_HIST_BUCKETS; i++)
+		if (h->c[i])
+			return 0;
+	return 1;
+}
+
+/* The value placed at rank k (0-based) of the evenly spread buckets. */
+static double hist_value_at(const struct stats_hist *h, int64_t k)
+{
+	int64_t below = 0;
+	for (int b = 0; b < STATS_HIST_BUCKETS; b++) {
+		int64_t c = h->c[b] > 0 ? h->c[b] : 0;
+		if (k < below + c) {
+			if (b == STATS_HIST_LAST)
+				return (double)STATS_HIST_LAST * STATS_HIST_WIDTH;
+			return ((double)b + ((double)(k - below) + 0.5) / (double)c) * STATS_HIST_WIDTH;
+		}
+		below += c;
+	}
+	return (double)STATS_HIST_LAST * STATS_HIST_WIDTH;
+}
+
+int stats_hist_percentile(const struct stats_hist *h, double q, double *out)
+{
+	if (h->n < 1 || !(q >= 0 && q <= 1))
+		return 0;
+	double r = (double)(h->n - 1) * q;
+	int64_t lo = (int64_t)floor(r);
+	double x0 = hist_value_at(h, lo);
+	if (lo >= h->n - 1) {
+		*out = x0;
+		return 1;
+	}
+	*out = x0 + (r - (double)lo) * (hist_value_at(h, lo + 1) - x0);
+	return 1;
+}
+
+size_t stats_hist_encode(const struct stats_hist *h, unsigned char *out)
+{
+	size_t n = 0;
+	for (int b = 0; b < STATS_HIST_BUCKETS; b++) {
+		if (!h->c[b])
+			continue;
+		uint32_t c = (uint32_t)h->c[b];
+		out[n++] = (unsigned char)(b & 0xff);
+		out[n++] = (unsigned char)(b >> 8);
+		for (int i = 0; i < 4; i++)
+			out[n++] = (unsigned char)(c >> (8 * i));
+	}
+	return n;
+}
+
+int stats_hist_decode(struct stats_hist *h, const unsigned char *p, size_t n, int sign)
+{
+	if (n % 6)
+		return -1;
+	int prev = -1;
+	for (size_t i = 0; i < n; i += 6) { /* check everything before touching h */
+		int b = p[i] | p[i + 1] << 8;
+		if (b >= STATS_HIST_BUCKETS || b <= prev)
+			return -1;
+		prev = b;
+	}
+	for (size_t i = 0; i < n; i += 6) {
+		uint32_t c = (uint32_t)p[i + 2] | (uint32_t)p[i + 3] << 8 | (uint32_t)p[i + 4] << 16 |
+		        (uint32_t)p[i + 5] << 24;
+		int32_t v = (int32_t)c;
+		h->c[p[i] | p[i + 1] << 8] += sign * v;
+		h->n += sign * (int64_t)v;
+	}
+	return 0;
+}

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "base/log.h"
+#include "analytics/service_facts.h"
 #include "base/xalloc.h"
 #include "desk/followup.h"
 #include "desk/sla_clock.h"
@@ -52,9 +53,13 @@ static const struct job_kind {
 	job_fn run; /* runs in its own transaction; idempotent */
 	int recurring; /* 1: scheduler_seed makes sure one is pending (ref_id 0) */
 } kinds[] = {
-	{ "sla_warn", sla_job_warn, 0 },         { "sla_breach", sla_job_breach, 0 },
-	{ "followup_due", followup_job_due, 0 }, { "care_daily", run_care, 1 },
-	{ DELAY_JOB_KIND, delay_eta_job, 0 },    { "idem_prune", run_idem_prune, 1 },
+	{ "sla_warn", sla_job_warn, 0 },
+	{ "sla_breach", sla_job_breach, 0 },
+	{ "followup_due", followup_job_due, 0 },
+	{ "care_daily", run_care, 1 },
+	{ DELAY_JOB_KIND, delay_eta_job, 0 },
+	{ "idem_prune", run_idem_prune, 1 },
+	{ SF_JOB_KIND, sf_job, 1 },
 };
 
 static const struct job_kind *kind_find(const char *kind)

@@ -99,6 +99,107 @@ static void test_percentiles(void **state)
 	assert_int_equal(stats_percentile_sorted(v, 4, NAN, &out), 0);
 }
 
+static void test_hist_buckets(void **state)
+{
+	(void)state;
+	assert_int_equal(stats_hist_bucket(-5), 0);
+	assert_int_equal(stats_hist_bucket(0), 0);
+	assert_int_equal(stats_hist_bucket(3599), 0);
+	assert_int_equal(stats_hist_bucket(3600), 1);
+	assert_int_equal(stats_hist_bucket(60 * 86400 - 1), 1439);
+	assert_int_equal(stats_hist_bucket(60 * 86400), STATS_HIST_LAST);
+	assert_int_equal(stats_hist_bucket(INT64_MAX), STATS_HIST_LAST);
+}
+
+/* The documented bound: within one bucket width of exact type 7. */
+static void test_hist_percentile_error(void **state)
+{
+	(void)state;
+	static struct stats_hist h;
+	static double v[5000];
+	memset(&h, 0, sizeof h);
+	uint64_t x = 12345;
+	for (int i = 0; i < 5000; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		int64_t s = (int64_t)((x >> 20) % (50 * 86400)); /* up to 50 days */
+		if (i % 3 == 0)
+			s = 2 * 86400 + (int64_t)((x >> 40) % 7200); /* a dense cluster */
+		v[i] = (double)s;
+		stats_hist_add(&h, s, 1);
+	}
+	stats_sort(v, 5000);
+	const double qs[] = { 0, 0.1, 0.5, 0.9, 0.95, 0.99, 1 };
+	for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+		double exact, est;
+		assert_int_equal(stats_percentile_sorted(v, 5000, qs[i], &exact), 1);
+		assert_int_equal(stats_hist_percentile(&h, qs[i], &est), 1);
+		assert_true(fabs(exact - est) <= STATS_HIST_WIDTH);
+	}
+}
+
+static void test_hist_small_and_overflow(void **state)
+{
+	(void)state;
+	static struct stats_hist h;
+	memset(&h, 0, sizeof h);
+	double out = -1;
+	assert_int_equal(stats_hist_percentile(&h, 0.5, &out), 0);
+	stats_hist_add(&h, 7200, 1);
+	assert_int_equal(stats_hist_percentile(&h, 0.5, &out), 1);
+	assert_float_equal(out, 9000, 1e-9); /* the middle of its bucket */
+	assert_int_equal(stats_hist_percentile(&h, 1.5, &out), 0);
+	stats_hist_add(&h, 100 * 86400, 1); /* overflow reads as 60 days */
+	stats_hist_percentile(&h, 1, &out);
+	assert_float_equal(out, 60 * 86400, 1e-9);
+	stats_hist_percentile(&h, 0.5, &out);
+	assert_float_equal(out, 9000 + 0.5 * (60 * 86400 - 9000), 1e-6);
+	/* Two values in one bucket sit at its quarter points. */
+	memset(&h, 0, sizeof h);
+	stats_hist_add(&h, 10, 1);
+	stats_hist_add(&h, 20, 1);
+	stats_hist_percentile(&h, 0, &out);
+	assert_float_equal(out, 900, 1e-9);
+	stats_hist_percentile(&h, 1, &out);
+	assert_float_equal(out, 2700, 1e-9);
+}
+
+static void test_hist_codec_and_merge(void **state)
+{
+	(void)state;
+	static struct stats_hist a, b, c;
+	static unsigned char bytes[STATS_HIST_BYTES_MAX];
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	memset(&c, 0, sizeof c);
+	assert_int_equal(stats_hist_encode(&a, bytes), 0);
+	assert_true(stats_hist_empty(&a));
+	stats_hist_add(&a, 100, 1);
+	stats_hist_add(&a, 100, 1);
+	stats_hist_add(&a, 90 * 86400, 1);
+	stats_hist_add(&a, 5 * 86400, -1); /* a delta may go negative */
+	size_t n = stats_hist_encode(&a, bytes);
+	assert_int_equal(n, 18);
+	assert_int_equal(stats_hist_decode(&b, bytes, n, 1), 0);
+	assert_memory_equal(&a, &b, sizeof a);
+	assert_int_equal(b.n, 2);
+	assert_int_equal(stats_hist_decode(&b, bytes, n, -1), 0);
+	assert_true(stats_hist_empty(&b));
+	assert_int_equal(b.n, 0);
+	stats_hist_merge(&c, &a, 1);
+	stats_hist_merge(&c, &a, 1);
+	assert_int_equal(c.c[0], 4);
+	assert_int_equal(c.n, 4);
+	stats_hist_merge(&c, &a, -1);
+	assert_memory_equal(&a, &c, sizeof a);
+	/* Malformed: a partial entry, buckets out of order, a bucket out of range. */
+	assert_int_equal(stats_hist_decode(&b, bytes, 5, 1), -1);
+	unsigned char bad[12] = { 5, 0, 1, 0, 0, 0, 4, 0, 1, 0, 0, 0 };
+	assert_int_equal(stats_hist_decode(&b, bad, 12, 1), -1);
+	unsigned char big[6] = { 0xa1, 0x05, 1, 0, 0, 0 }; /* bucket 1441 */
+	assert_int_equal(stats_hist_decode(&b, big, 6, 1), -1);
+	assert_true(stats_hist_empty(&b));
+}
+
 static const struct report_col cols[] = {
 	{ "name", "Name", "名称", RT_TEXT },
 	{ "n", "Count", "数量", RT_INT },
@@ -176,6 +277,10 @@ int main(void)
 		cmocka_unit_test(test_small_n_and_zero_mean),
 		cmocka_unit_test(test_merge_equals_sequential),
 		cmocka_unit_test(test_percentiles),
+		cmocka_unit_test(test_hist_buckets),
+		cmocka_unit_test(test_hist_percentile_error),
+		cmocka_unit_test(test_hist_small_and_overflow),
+		cmocka_unit_test(test_hist_codec_and_merge),
 		cmocka_unit_test(test_report_table),
 		cmocka_unit_test(test_report_opts),
 	};
