@@ -117,24 +117,51 @@ static int reply_order(struct req *req, struct resp *resp, int64_t id, int statu
 	return reply_json(resp, status, j);
 }
 
+/* A positive integer query parameter into *out (absent = 0); -1 after a 400. */
+static int query_id(struct req *req, struct resp *resp, const char *name, const char *what, int64_t *out)
+{
+	const char *c = req_query(req, name);
+	*out = 0;
+	if (!c)
+		return 0;
+	char *end = NULL;
+	long long v = strtoll(c, &end, 10);
+	if (!*c || *end || v <= 0) {
+		reply_error(resp, 400, "invalid", name, "%s must be %s", name, what);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* A short text query parameter ("" when absent); -1 after a 400. */
+static int query_text(struct req *req, struct resp *resp, const char *name, const char **out)
+{
+	const char *c = req_query(req, name);
+	*out = c ? c : "";
+	if (strlen(*out) > 128) {
+		reply_error(resp, 400, "too_long", name, "%s is longer than 128 bytes", name);
+		return -1;
+	}
+	return 0;
+}
+
 int api_orders_list(struct req *req, struct resp *resp)
 {
 	struct kf_error err = KF_ERROR_INIT;
+	struct order_filter f = { 0 };
 	int limit;
-	int64_t after, last, customer = 0;
+	int64_t after, last;
 	json_t *items = NULL;
-	const char *c = req_query(req, "customer_id");
-	if (req_page(req, resp, &limit, &after) < 0)
+	if (req_page(req, resp, &limit, &after) < 0 ||
+	    query_id(req, resp, "customer_id", "a customer id", &f.customer_id) < 0 ||
+	    query_id(req, resp, "placed_from", "a time in UTC seconds", &f.placed_from) < 0 ||
+	    query_id(req, resp, "placed_to", "a time in UTC seconds", &f.placed_to) < 0 ||
+	    query_text(req, resp, "carrier", &f.carrier) < 0 || query_text(req, resp, "mode", &f.mode) < 0 ||
+	    query_text(req, resp, "region", &f.region) < 0 ||
+	    query_text(req, resp, "category", &f.category) < 0)
 		return 0;
-	if (c) {
-		char *end = NULL;
-		long long v = strtoll(c, &end, 10);
-		if (!*c || *end || v <= 0)
-			return reply_error(resp, 400, "invalid", "customer_id",
-			                   "customer_id must be a customer id");
-		customer = v;
-	}
-	if (order_list(req->db, customer, after, limit, &items, &last, &err) < 0)
+	if (order_list_filtered(req->db, &f, after, limit, &items, &last, &err) < 0)
 		return reply_kf(resp, &err);
 	return reply_page(resp, items, limit, last);
 }

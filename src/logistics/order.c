@@ -102,6 +102,14 @@ static struct db_sql q_list_all = DB_SQL("SELECT " ORDER_COLS
                                          " FROM orders WHERE id > $1 ORDER BY id LIMIT $2");
 static struct db_sql q_list_customer = DB_SQL(
         "SELECT " ORDER_COLS " FROM orders WHERE customer_id = $3 AND id > $1 ORDER BY id LIMIT $2");
+static struct db_sql q_list_filtered = DB_SQL(
+        "SELECT " ORDER_COLS " FROM orders o WHERE o.id > $1 AND ($3 = 0 OR o.customer_id = $3)"
+        " AND ($4 = 0 OR o.placed_at >= $4) AND ($5 = 0 OR o.placed_at < $5)"
+        " AND ($6 = '' OR EXISTS (SELECT 1 FROM order_facts f WHERE f.order_id = o.id AND f.carrier = $6))"
+        " AND ($7 = '' OR EXISTS (SELECT 1 FROM order_facts f WHERE f.order_id = o.id AND f.mode = $7))"
+        " AND ($8 = '' OR EXISTS (SELECT 1 FROM order_facts f WHERE f.order_id = o.id AND f.region = $8))"
+        " AND ($9 = '' OR EXISTS (SELECT 1 FROM order_fact_categories c WHERE c.order_id = o.id AND c.category = $9))"
+        " ORDER BY o.id LIMIT $2");
 static struct db_sql q_lines = DB_SQL(
         "SELECT id, line_no, sku, name, category, quantity, quantity_shipped, quantity_delivered,"
         " quantity_backordered, substituted_sku, unit_price_minor FROM order_lines WHERE order_id = $1"
@@ -532,6 +540,31 @@ int order_list(struct db *db, int64_t customer_id, int64_t after_id, int limit, 
 		              DB_ARGS(db_int(after_id), db_int(limit), db_int(customer_id)), &r, err);
 	else
 		rc = db_query(db, &q_list_all, DB_ARGS(db_int(after_id), db_int(limit)), &r, err);
+	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		*last_id = db_col_int(r, 0);
+		json_array_append_new(*items, order_row_json(r));
+	}
+	db_done(r);
+	if (rc < 0) {
+		json_decref(*items);
+		*items = NULL;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+int order_list_filtered(struct db *db, const struct order_filter *f, int64_t after_id, int limit,
+                        json_t **items, int64_t *last_id, struct kf_error *err)
+{
+	if (!f->placed_from && !f->placed_to && !*f->carrier && !*f->mode && !*f->region && !*f->category)
+		return order_list(db, f->customer_id, after_id, limit, items, last_id, err);
+	struct db_rows *r = NULL;
+	*items = json_array();
+	*last_id = 0;
+	int rc = db_query(db, &q_list_filtered,
+	                  DB_ARGS(db_int(after_id), db_int(limit), db_int(f->customer_id),
+	                          db_int(f->placed_from), db_int(f->placed_to), db_text(f->carrier),
+	                          db_text(f->mode), db_text(f->region), db_text(f->category)),
+	                  &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
 		*last_id = db_col_int(r, 0);
 		json_array_append_new(*items, order_row_json(r));

@@ -104,6 +104,17 @@ int order_get_json(struct db *db, int64_t id, json_t **out, int64_t *version, st
 /* One page by id; customer_id 0 = every customer.  *items new; *last_id the cursor. */
 int order_list(struct db *db, int64_t customer_id, int64_t after_id, int limit, json_t **items,
                int64_t *last_id, struct kf_error *err);
+/* The narrower list behind a service-level report row (report_service.c's
+ * drill-down): placed in [placed_from, placed_to) (0 = open), and the
+ * carrier, mode, region or product category of the order's service-level
+ * fact (order_facts, kept by the service_facts job; "" = any). */
+struct order_filter {
+	int64_t customer_id;
+	int64_t placed_from, placed_to;
+	const char *carrier, *mode, *region, *category;
+};
+int order_list_filtered(struct db *db, const struct order_filter *f, int64_t after_id, int limit,
+                        json_t **items, int64_t *last_id, struct kf_error *err);
 /* Change status / promised_at / shipping fields if version matches (KF_ESTALE), audited. */
 int order_update(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,
                  const struct order_patch *p, struct kf_error *err);

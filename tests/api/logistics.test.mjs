@@ -52,6 +52,21 @@ describe('orders, shipments and tracking', () => {
 		assert.match(badQty.json.error.field, /quantity/);
 	});
 
+	it('filters the list by placing time and by service-level dimensions (report drill-down)', async () => {
+		const o = (await newOrder()).json;
+		const q = (s) => admin.expect(200, 'GET', `/api/v1/orders?limit=200&${s}`);
+		assert.ok((await q(`placed_from=${o.placed_at}&placed_to=${o.placed_at + 1}`)).json.items.some((x) => x.id === o.id));
+		for (const x of (await q(`placed_from=${o.placed_at}&placed_to=${o.placed_at + 1}`)).json.items) {
+			assert.ok(x.placed_at >= o.placed_at && x.placed_at < o.placed_at + 1, 'only orders placed in the range');
+		}
+		assert.ok(!(await q(`placed_to=${o.placed_at}`)).json.items.some((x) => x.id === o.id), 'placed_to is exclusive');
+		assert.equal((await q('carrier=NO-SUCH-CARRIER')).json.items.length, 0, 'a carrier filter narrows the list');
+		assert.equal((await q('category=no-such-category')).json.items.length, 0);
+		assertError(await admin.api('GET', '/api/v1/orders?placed_from=yesterday'), 400, 'invalid');
+		assert.equal((await admin.api('GET', '/api/v1/orders?placed_from=-5')).json.error.field, 'placed_from');
+		assertError(await admin.api('GET', `/api/v1/orders?region=${'x'.repeat(200)}`), 400, 'too_long');
+	});
+
 	it('PATCH needs If-Match; a stale one is 412 and changes nothing', async () => {
 		const o = (await newOrder()).json;
 		assertError(await admin.api('PATCH', `/api/v1/orders/${o.id}`, { body: { shipping_terms: 'FOB origin' } }), 428, null);
