@@ -211,7 +211,7 @@ static int open_store(struct fixture *f, const char *url)
 	opt.create = 1;
 	opt.sync_full = 0;
 	static int tests_run;
-	f->year = 2001 + 28 * tests_run;
+	f->year = 2001 + 28 * (tests_run % 4); /* four tests seed a desk; 2001-2099 keeps the cycle */
 	f->d0 = tz_days_from_civil(f->year, 3, 1) * DAY;
 	snprintf(f->p, sizeof(f->p), "q%ldn%d", (long)getpid(), tests_run++);
 	if (store_open(url, &opt, &f->store, &err) < 0) {
