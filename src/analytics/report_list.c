@@ -3,6 +3,7 @@
  * here (defined next to its run function).
  */
 #include "analytics/report.h"
+#include "analytics/quality.h"
 
 #include <string.h>
 
@@ -10,6 +11,9 @@ extern const struct report_def report_clv; /* report_clv.c */
 extern const struct report_def report_service_level; /* report_service.c */
 
 static const struct report_def *const all_reports[] = {
+	&report_three_controls,
+	&report_staff,
+	&report_complaints,
 	&report_service_level,
 	&report_clv,
 	NULL,
