@@ -80,8 +80,8 @@ int main(int argc, char **argv)
 	}
 	double dt = now_s() - t0;
 	printf("card: 50 zones x 20 breaks, 201 postcode matchers, 2 surcharges + insurance\n");
-	printf("quotes: %ld in %.3f s = %.0f quotes/s on one core (%.0f ns each; %ld refused; checksum %lld)\n", n, dt,
-	       (double)n / dt, dt * 1e9 / (double)n, bad, (long long)sum);
+	printf("quotes: %ld in %.3f s = %.0f quotes/s on one core (%.0f ns each; %ld refused; checksum %lld)\n",
+	       n, dt, (double)n / dt, dt * 1e9 / (double)n, bad, (long long)sum);
 	rc_release(&c);
 	return 0;
 }

@@ -19,6 +19,8 @@
 #include "pricing/money.h"
 #include "pricing/quote.h"
 #include "pricing/ratecard.h"
+#include "pricing/ratecard_csv.h"
+#include "base/buf.h"
 
 static void test_money_rounding(void **state)
 {
@@ -258,6 +260,98 @@ static void test_bad_cards(void **state)
 	assert_int_equal(rc_validate(&c, &err), KF_EINVAL);
 	assert_string_equal(err.key, "overlapping_bands");
 	rc_release(&c);
+}
+
+static const char good_csv[] = "kind,a,b,c,d,e,f,g,h,i,j\r\n"
+                               "# an express card\n"
+                               "card,\"SF, express\",express,zone,CNY,5000,500,800,1,30,200\n"
+                               "zone,Z1,0,1,2\n"
+                               "zone,Z2,0,2,4\n"
+                               "match,postcode,200,Z1\n"
+                               "match,region,上海,Z1\n"
+                               "match,default,,Z2\n"
+                               "break,0\n"
+                               "break,1000\n"
+                               "rate,Z1,0,1000,0\n"
+                               "rate,Z1,1000,1000,200\n"
+                               "rate,Z2,0,1200,0\n"
+                               "surcharge,fuel,percent,always,1250\n";
+
+static void test_csv_round_trip(void **state)
+{
+	(void)state;
+	struct kf_error err = KF_ERROR_INIT;
+	struct rate_card c, d;
+	assert_int_equal(rc_read_csv(&c, good_csv, strlen(good_csv), &err), 0);
+	assert_string_equal(c.carrier, "SF, express");
+	assert_int_equal(c.mode, RC_EXPRESS);
+	assert_int_equal(c.nzones, 2);
+	assert_int_equal(c.nbreaks, 2);
+	assert_int_equal(c.deficit_rule, 1);
+	assert_int_equal(c.insurance_min, 200);
+	assert_int_equal(rc_zone_for(&c, "", "上海", -1), 0);
+	assert_int_equal(c.per_kg[1], 200);
+	assert_int_equal(c.base[1 * c.nbreaks + 1], RC_NO_RATE);
+	struct buf out = BUF_INIT, again = BUF_INIT;
+	rc_write_csv(&c, &out);
+	assert_int_equal(rc_read_csv(&d, buf_cstr(&out), out.len, &err), 0);
+	rc_write_csv(&d, &again);
+	assert_string_equal(buf_cstr(&out), buf_cstr(&again));
+	assert_memory_equal(c.base, d.base, c.nzones * c.nbreaks * sizeof *c.base);
+	assert_int_equal(d.surcharges[0].value, 1250);
+	buf_release(&out);
+	buf_release(&again);
+	rc_release(&c);
+	rc_release(&d);
+}
+
+/* Each bad card is refused with its line and reason. */
+static void test_csv_refusals(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *key, *line;
+	} cases[] = {
+		{ "zone,Z1,0,1,2\n", "invalid", "line 1:" }, /* card row first */
+		{ "card,X,boat,zone,CNY,0,1,0,0,0,0\n", "invalid", "line 1:" },
+		{ "card,X,road,zone,CNY,0,0,0,0,0,0\n", "invalid", "line 1:" }, /* step 0 */
+		{ "card,X,road,zone,CNY,0,1,0,0,0,0\nzone,A,0,1,1\nmatch,default,,A\nbreak,0\nbreak,0\n",
+		  "overlapping_breaks", "line 5:" },
+		{ "card,X,road,zone,CNY,0,1,0,0,0,0\nzone,A,0,1,1\nmatch,default,,A\nbreak,500\n",
+		  "first_break_not_zero", "line 4:" },
+		{ "card,X,road,zone,CNY,0,1,0,0,0,0\nzone,A,0,1,1\nzone,B,0,1,1\nmatch,default,,A\nbreak,0\nrate,A,0,1,1\n",
+		  "missing_rate", "line 3:" },
+		{ "card,X,road,zone,CNY,0,1,0,0,0,0\nzone,A,0,1,1\nzone,B,0,1,1\nmatch,default,,A\nbreak,0\nrate,A,0,1,1\n"
+		  "rate,B,0,1,1\n",
+		  "unreachable_zone", "line 3:" },
+		{ "card,X,road,zone,CNY,0,1,0,0,0,0\nzone,A,0,1,1\nmatch,region,江苏,Q\n", "unknown_zone",
+		  "line 3:" },
+		{ "card,X,road,zone,CNY,0,1,0,0,0,0\nzone,A,0,1,1\nmatch,region,江苏,A\nmatch,region,江苏,A\n",
+		  "duplicate", "line 4:" },
+		{ "card,X,road,zone,CNY,0,1,0,0,0,0\nzone,A,0,1,1\nmatch,default,,A\nbreak,0\nrate,A,7,1,1\n",
+		  "unknown_break", "line 5:" },
+		{ "card,X,road,zone,CNY,0,1,0,0,0,0\nzone,A,0,1,1\nmatch,default,,A\nbreak,0\nrate,A,0,-1,1\n",
+		  "invalid", "line 5:" },
+		{ "card,X,road,zone,CNY,0,1,0,0,0,0\nzone,A,0,1,1\nmatch,default,,A\nbreak,0\nrate,A,0,1,1\nrate,A,0,2,2\n",
+		  "duplicate", "line 6:" },
+		{ "card,X,road,distance,CNY,0,1,0,0,0,0\nzone,A,0,1,1\nzone,B,0,1,1\n", "overlapping_bands",
+		  "line 3:" },
+		{ "card,X,road,zone,CNY,0,1,0,0,0,0\nzone,A,0,1\n", "invalid", "line 2:" }, /* too few fields */
+		{ "card,X,road,zone,CNY,0,1,0,0,0,0\nsurcharge,fuel,percent,sometimes,10\n", "invalid",
+		  "line 2:" },
+		{ "card,X,road,zone,CNY,0,1,0,0,0,0\nfoo,1\n", "invalid", "line 2:" },
+		{ "card,X,road,zone,CNY,0,1,0,0,0,0\nzone,A,0,1,1\nmatch,default,,A\nbreak,0\nrate,A,0,1x,1\n",
+		  "invalid", "line 5:" },
+		{ "", "required", "" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct kf_error err = KF_ERROR_INIT;
+		struct rate_card c;
+		int rc = rc_read_csv(&c, cases[i].text, strlen(cases[i].text), &err);
+		if (rc != KF_EINVAL || strcmp(err.key, cases[i].key) ||
+		    strncmp(err.message, cases[i].line, strlen(cases[i].line)))
+			fail_msg("case %zu: rc %d key %s message %s", i, rc, err.key, err.message);
+	}
 }
 
 static struct quote_req base_req(void)
@@ -566,6 +660,8 @@ int main(void)
 		cmocka_unit_test(test_freight_breaks_and_minimum),
 		cmocka_unit_test(test_deficit_weight_rule),
 		cmocka_unit_test(test_bad_cards),
+		cmocka_unit_test(test_csv_round_trip),
+		cmocka_unit_test(test_csv_refusals),
 		cmocka_unit_test(test_quote_plain_and_terms),
 		cmocka_unit_test(test_quote_surcharges_insurance),
 		cmocka_unit_test(test_quote_discounts),
