@@ -254,7 +254,10 @@ int quote_compute(const struct rate_card *card, const struct quote_basing *basin
 	if (extras_step(c, req, q, freight, delivered, &extras) || money_add(freight, extras, &freight))
 		return overflow(err);
 	if (req->pickup) { /* delivered terms, buyer collects: give back up to the actual cost */
-		int64_t cap = freight < actual ? freight : actual, a;
+		int64_t cost, a; /* the seller's actual delivery cost: its carrier's freight and extras */
+		if (money_add(actual, extras, &cost))
+			return overflow(err);
+		int64_t cap = freight < cost ? freight : cost;
 		if (money_bp(cap, pol ? pol->pickup_allowance_bp : 0, &a) || add_line(q, QL_PICKUP, "", -a, 1))
 			return overflow(err);
 		freight -= a;
