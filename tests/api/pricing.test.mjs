@@ -73,6 +73,10 @@ describe('rate cards', () => {
 		let e = assertError(await admin.api('POST', '/api/v1/rate-cards', { body: { name: uniq('bad'), csv: overlap } }), 400, 'overlapping_breaks');
 		assert.equal(e.field, 'weight_from_g');
 		assert.match(e.message, /^line 6:/);
+		admin.lang = 'zh-CN';
+		e = assertError(await admin.api('POST', '/api/v1/rate-cards', { body: { name: uniq('bad'), csv: overlap } }), 400, 'overlapping_breaks');
+		admin.lang = undefined;
+		assert.match(e.message, /^第 6 行：重量分段重叠/, 'the Chinese message keeps the line');
 		const missing = 'card,X,road,zone,CNY,0,1,0,0,0,0\nzone,A,0,1,1\nzone,B,0,1,1\nmatch,default,,A\nmatch,region,江苏,B\nbreak,0\nrate,A,0,100,0\n';
 		e = assertError(await admin.api('POST', '/api/v1/rate-cards', { body: { name: uniq('bad'), csv: missing } }), 400, 'missing_rate');
 		assert.match(e.message, /^line 3:/, 'the zone B line');
