@@ -64,8 +64,13 @@ static void slot_set(unsigned i, struct card_entry *e)
 		entry_free(old);
 }
 
+static void policy_forget(void);
+static void calendar_forget(void);
+
 void pricing_cache_clear(void)
 {
+	policy_forget();
+	calendar_forget();
 	pthread_mutex_lock(&cache_mu);
 	for (unsigned i = 0; i < CACHE_SLOTS; i++)
 		slot_set(i, NULL);
@@ -480,6 +485,39 @@ static int policy_load(struct db *db, json_t **doc, int64_t *version, struct kf_
 	return rc < 0 ? rc : 0;
 }
 
+static struct db_sql q_policy_version = DB_SQL("SELECT version FROM price_policy WHERE id = 1");
+static pthread_mutex_t policy_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct quote_policy policy_cache;
+static int64_t policy_cache_version; /* 0 = empty */
+
+/* The parsed policy, re-read only when its version moved. */
+static int policy_current(struct db *db, struct quote_policy *pol, struct kf_error *err)
+{
+	int64_t v;
+	int rc = db_query_int(db, &q_policy_version, DB_NOARGS, &v, err);
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&policy_mu);
+	int hit = policy_cache_version == v;
+	if (hit)
+		*pol = policy_cache;
+	pthread_mutex_unlock(&policy_mu);
+	if (hit)
+		return 0;
+	json_t *doc = NULL;
+	rc = policy_load(db, &doc, &v, err);
+	if (rc == 0)
+		rc = policy_parse(doc, pol, err);
+	json_decref(doc);
+	if (rc == 0) {
+		pthread_mutex_lock(&policy_mu);
+		policy_cache = *pol;
+		policy_cache_version = v;
+		pthread_mutex_unlock(&policy_mu);
+	}
+	return rc;
+}
+
 int price_policy_get(struct db *db, json_t **out, int64_t *version, struct kf_error *err)
 {
 	int rc = policy_load(db, out, version, err);
@@ -693,6 +731,44 @@ static int parse_request(json_t *body, int64_t now, struct parsed *p, struct kf_
 	return rc < 0 ? rc : 0;
 }
 
+/* The default business calendar, parsed once per (id, version). */
+static struct db_sql q_cal_version = DB_SQL(
+        "SELECT id, version FROM calendars WHERE id = (SELECT value FROM desk_settings WHERE key = 'default_calendar_id')");
+static pthread_mutex_t cal_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct calendar *cal_cache;
+static int64_t cal_cache_id, cal_cache_version;
+
+static int calendar_current(struct db *db, struct calendar *out, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	int64_t id = 0, version = 0;
+	int rc = db_query(db, &q_cal_version, DB_NOARGS, &r, err);
+	if (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		id = db_col_int(r, 0);
+		version = db_col_int(r, 1);
+	}
+	db_done(r);
+	if (rc <= 0)
+		return rc < 0 ? rc : kf_fail(err, KF_ENOTFOUND, "not_found", "calendar", "no default calendar");
+	pthread_mutex_lock(&cal_mu);
+	int hit = cal_cache && cal_cache_id == id && cal_cache_version == version;
+	if (hit)
+		*out = *cal_cache;
+	pthread_mutex_unlock(&cal_mu);
+	if (hit)
+		return 0;
+	if ((rc = calendar_load(db, id, out, err)) < 0)
+		return rc;
+	pthread_mutex_lock(&cal_mu);
+	if (!cal_cache)
+		cal_cache = xcalloc(1, sizeof *cal_cache);
+	*cal_cache = *out;
+	cal_cache_id = id;
+	cal_cache_version = version;
+	pthread_mutex_unlock(&cal_mu);
+	return 0;
+}
+
 /* Earliest and latest delivery: the opening of the n-th business day after
  * at in the default business calendar. */
 static void transit_dates(struct db *db, const struct quote *q, int64_t at, json_t *out)
@@ -700,8 +776,7 @@ static void transit_dates(struct db *db, const struct quote *q, int64_t at, json
 	struct kf_error err = KF_ERROR_INIT;
 	struct calendar *cal = xcalloc(1, sizeof *cal);
 	int64_t lo = 0, hi = 0;
-	int64_t cal_id = desk_setting(db, "default_calendar_id", 1);
-	if (calendar_load(db, cal_id, cal, &err) == 0 &&
+	if (calendar_current(db, cal, &err) == 0 &&
 	    (q->transit_min_days < 1 || cal_add_business_days(cal, at, q->transit_min_days, &lo, &err) == 0) &&
 	    (q->transit_max_days < 1 || cal_add_business_days(cal, at, q->transit_max_days, &hi, &err) == 0)) {
 		json_object_set_new(out, "earliest_at", json_integer(lo ? lo : at));
@@ -807,14 +882,13 @@ int quote_price(struct db *db, const struct actor *a, int64_t now, json_t *body,
 	size_t ncards = 0;
 	struct quote_policy pol;
 	struct quote *q = xcalloc(1, sizeof *q);
-	json_t *doc = NULL;
-	int64_t pv, contract_bp = 0;
+	int64_t contract_bp = 0;
 	*out = NULL;
 	int rc = parse_request(body, now, p, err);
 	if (rc == 0)
 		rc = check_refs(db, p, &contract_bp, err);
-	if (rc == 0 && (rc = policy_load(db, &doc, &pv, err)) == 0)
-		rc = policy_parse(doc, &pol, err);
+	if (rc == 0)
+		rc = policy_current(db, &pol, err);
 	p->req.contract_bp = contract_bp;
 	/* the cards: one, or the basing points and the actual origin */
 	int64_t ids[QUOTE_MAX_BASING + 1];
@@ -846,7 +920,6 @@ int quote_price(struct db *db, const struct actor *a, int64_t now, json_t *body,
 		rc = store_quote(db, a, now, body, p, *out, err);
 	for (size_t i = 0; i < ncards; i++)
 		entry_put(cards[i]);
-	json_decref(doc);
 	free(p);
 	free(q);
 	if (rc < 0) {
@@ -895,4 +968,19 @@ int quote_list_for(struct db *db, const char *kind, int64_t id, json_t **items, 
 		return rc;
 	}
 	return 0;
+}
+
+static void policy_forget(void)
+{
+	pthread_mutex_lock(&policy_mu);
+	policy_cache_version = 0;
+	pthread_mutex_unlock(&policy_mu);
+}
+
+static void calendar_forget(void)
+{
+	pthread_mutex_lock(&cal_mu);
+	free(cal_cache);
+	cal_cache = NULL;
+	pthread_mutex_unlock(&cal_mu);
 }
