@@ -70,6 +70,8 @@ int cmd_return(int argc, char **argv);
 int cmd_claim(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_quote(int argc, char **argv);
+int cmd_ratecard(int argc, char **argv);
 
 extern const struct cli_cmd cli_commands[];
 /* The command named name (it must exist). */

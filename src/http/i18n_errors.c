@@ -50,6 +50,7 @@ static const struct {
 #include "http/i18n_errors_sla.inc"
 #include "http/i18n_errors_search.inc"
 #include "http/i18n_errors_reports.inc"
+#include "http/i18n_errors_pricing.inc"
 };
 
 static int find(const char *code)

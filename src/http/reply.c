@@ -219,6 +219,17 @@ void reply_localise(struct req *req, struct resp *resp)
 	const char *code = json_string_value(json_object_get(e, "code"));
 	const char *field = json_string_value(json_object_get(e, "field"));
 	char msg[KF_ERR_MSG_MAX];
-	if (code && i18n_error_zh(code, field, msg, sizeof(msg)) == 0)
-		json_object_set_new(e, "message", json_string(msg));
+	if (!code || i18n_error_zh(code, field, msg, sizeof(msg)) != 0)
+		return;
+	/* An import error names its line ("line 12: ..."): keep it in Chinese. */
+	const char *en = json_string_value(json_object_get(e, "message"));
+	long line = 0;
+	int used = 0;
+	if (en && sscanf(en, "line %ld: %n", &line, &used) == 1 && used > 0 && line > 0) {
+		char with[KF_ERR_MSG_MAX + 32];
+		snprintf(with, sizeof(with), "第 %ld 行：%s", line, msg);
+		json_object_set_new(e, "message", json_string(with));
+		return;
+	}
+	json_object_set_new(e, "message", json_string(msg));
 }

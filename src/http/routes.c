@@ -18,6 +18,7 @@
 #include "http/api_search.h"
 #include "http/api_portal.h"
 #include "http/api_reports.h"
+#include "http/api_pricing.h"
 #include "base/banned.h"
 
 #define PUB ROUTE_PUBLIC
@@ -55,6 +56,7 @@ const struct route api_routes[] = {
 #include "http/routes_search.inc"
 #include "http/routes_portal.inc"
 #include "http/routes_reports.inc"
+#include "http/routes_pricing.inc"
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -1,0 +1,986 @@
+/*
+ * pricing_store.c - rate cards, policy, contract rates and quotes in the
+ * database (see pricing_store.h).
+ */
+#include "pricing/pricing_store.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/json.h"
+#include "base/xalloc.h"
+#include "desk/calendar.h"
+#include "desk/desk_config.h"
+#include "pricing/quote.h"
+#include "pricing/ratecard_csv.h"
+#include "store/db.h"
+#include "store/db_json.h"
+#include "base/banned.h"
+
+/* ---- the parsed-card cache ---------------------------------------------- */
+
+#define CACHE_SLOTS 64
+
+struct card_entry {
+	int64_t id, version;
+	int active;
+	struct rate_card *card;
+	int refs; /* borrowers */
+	int stale; /* replaced: freed when the last borrower returns it */
+};
+
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct card_entry *cache[CACHE_SLOTS];
+static unsigned cache_next;
+
+static void entry_free(struct card_entry *e)
+{
+	rc_release(e->card);
+	free(e->card);
+	free(e);
+}
+
+static void entry_put(struct card_entry *e)
+{
+	pthread_mutex_lock(&cache_mu);
+	int dead = --e->refs == 0 && e->stale;
+	pthread_mutex_unlock(&cache_mu);
+	if (dead)
+		entry_free(e);
+}
+
+/* Replace slot i's entry with e (NULL to empty it); the old one is freed
+ * now or by its last borrower.  Called with cache_mu held. */
+static void slot_set(unsigned i, struct card_entry *e)
+{
+	struct card_entry *old = cache[i];
+	cache[i] = e;
+	if (!old)
+		return;
+	old->stale = 1;
+	if (old->refs == 0)
+		entry_free(old);
+}
+
+static void policy_forget(void);
+static void calendar_forget(void);
+
+void pricing_cache_clear(void)
+{
+	policy_forget();
+	calendar_forget();
+	pthread_mutex_lock(&cache_mu);
+	for (unsigned i = 0; i < CACHE_SLOTS; i++)
+		slot_set(i, NULL);
+	pthread_mutex_unlock(&cache_mu);
+}
+
+static struct db_sql q_card_version = DB_SQL("SELECT version, active FROM rate_cards WHERE id = $1");
+static struct db_sql q_card_csv = DB_SQL("SELECT csv, version, active FROM rate_cards WHERE id = $1");
+
+static struct card_entry *cache_find(int64_t id, int64_t version)
+{
+	struct card_entry *hit = NULL;
+	pthread_mutex_lock(&cache_mu);
+	for (unsigned i = 0; i < CACHE_SLOTS && !hit; i++)
+		if (cache[i] && cache[i]->id == id && cache[i]->version == version) {
+			hit = cache[i];
+			hit->refs++;
+		}
+	pthread_mutex_unlock(&cache_mu);
+	return hit;
+}
+
+static struct card_entry *cache_add(struct card_entry *e)
+{
+	pthread_mutex_lock(&cache_mu);
+	unsigned slot = CACHE_SLOTS;
+	for (unsigned i = 0; i < CACHE_SLOTS; i++)
+		if (cache[i] && cache[i]->id == e->id)
+			slot = i; /* an older version of the same card */
+	if (slot == CACHE_SLOTS)
+		slot = cache_next++ % CACHE_SLOTS;
+	e->refs = 1; /* the caller; the cache owns it until it is replaced */
+	slot_set(slot, e);
+	pthread_mutex_unlock(&cache_mu);
+	return e;
+}
+
+/* Borrow card id (parsed); entry_put when done.  KF_ENOTFOUND if none. */
+static int card_acquire(struct db *db, int64_t id, struct card_entry **out, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	int64_t version = 0;
+	int rc = db_query(db, &q_card_version, DB_ARGS(db_int(id)), &r, err);
+	if (rc >= 0 && (rc = db_next(r, err)) == 1)
+		version = db_col_int(r, 0);
+	db_done(r);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return kf_fail(err, KF_ENOTFOUND, "not_found", "card_id", "no rate card %lld", (long long)id);
+	if ((*out = cache_find(id, version)))
+		return 0;
+	struct card_entry *e = xcalloc(1, sizeof *e);
+	e->card = xcalloc(1, sizeof *e->card);
+	e->id = id;
+	rc = db_query(db, &q_card_csv, DB_ARGS(db_int(id)), &r, err);
+	if (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		e->version = db_col_int(r, 1);
+		e->active = (int)db_col_int(r, 2);
+		rc = rc_read_csv(e->card, db_col_text(r, 0), db_col_len(r, 0), err);
+	} else if (rc == 0) {
+		rc = kf_fail(err, KF_ENOTFOUND, "not_found", "card_id", "no rate card %lld", (long long)id);
+	}
+	db_done(r);
+	if (rc < 0) {
+		free(e->card);
+		free(e);
+		return rc;
+	}
+	*out = cache_add(e);
+	return 0;
+}
+
+/* ---- labels ------------------------------------------------------------- */
+
+static const char *const kind_label[QL_KIND_COUNT][2] = {
+	{ "Goods", "货款" },
+	{ "Quantity discount", "批量折扣" },
+	{ "Promotion", "促销折扣" },
+	{ "Freight", "运费" },
+	{ "Contract rate discount", "协议客户运费折扣" },
+	{ "Surcharge", "附加费" },
+	{ "Insurance", "保价费" },
+	{ "Pickup allowance", "自提折扣" },
+};
+
+static const struct {
+	const char *code, *en, *zh;
+} surcharge_label[] = {
+	{ "fuel", "Fuel surcharge", "燃油附加费" },
+	{ "hazardous", "Hazardous goods surcharge", "危险品附加费" },
+	{ "dangerous", "Hazardous goods surcharge", "危险品附加费" },
+	{ "handling", "Special handling", "特殊处理费" },
+	{ "special", "Special handling", "特殊处理费" },
+	{ "remote", "Remote area surcharge", "偏远地区附加费" },
+	{ "peak", "Peak season surcharge", "旺季附加费" },
+};
+
+static json_t *line_json(const struct quote_line *l)
+{
+	const char *en = kind_label[l->kind][0], *zh = kind_label[l->kind][1];
+	for (size_t i = 0; l->kind == QL_SURCHARGE && i < sizeof surcharge_label / sizeof surcharge_label[0];
+	     i++)
+		if (strcmp(l->code, surcharge_label[i].code) == 0) {
+			en = surcharge_label[i].en;
+			zh = surcharge_label[i].zh;
+		}
+	return json_pack("{s:s,s:s,s:s,s:s,s:I,s:b}", "kind", quote_line_kind_name(l->kind), "code", l->code,
+	                 "label_en", en, "label_zh", zh, "amount", (json_int_t)l->amount, "in_price",
+	                 l->in_price);
+}
+
+/* ---- card summaries ----------------------------------------------------- */
+
+static const char *const sc_kind_name[] = { "percent", "flat", "per_kg" };
+static const char *const sc_when_name[] = { "always", "hazardous", "special" };
+
+static json_t *card_json(const struct rate_card *c, int full)
+{
+	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:b,s:I,s:I,s:I,s:I}", "carrier", c->carrier,
+	                      "mode", rc_mode_name(c->mode), "geo", c->geo == RC_GEO_ZONE ? "zone" : "distance",
+	                      "currency", c->currency, "dim_divisor", (json_int_t)c->dim_divisor,
+	                      "weight_step_g", (json_int_t)c->weight_step_g, "min_charge",
+	                      (json_int_t)c->min_charge, "deficit_rule", c->deficit_rule, "insurance_bp",
+	                      (json_int_t)c->insurance_bp, "insurance_min", (json_int_t)c->insurance_min,
+	                      "zone_count", (json_int_t)c->nzones, "break_count", (json_int_t)c->nbreaks);
+	if (!full)
+		return o;
+	json_t *zones = json_array(), *breaks = json_array(), *sc = json_array();
+	for (size_t z = 0; z < c->nzones; z++)
+		json_array_append_new(zones,
+		                      json_pack("{s:s,s:I,s:i,s:i}", "code", c->zones[z].code, "min_km",
+		                                (json_int_t)c->zones[z].min_km, "transit_min_days",
+		                                c->zones[z].transit_min_days, "transit_max_days",
+		                                c->zones[z].transit_max_days));
+	for (size_t b = 0; b < c->nbreaks; b++)
+		json_array_append_new(breaks, json_integer(c->break_min_g[b]));
+	for (size_t i = 0; i < c->nsurcharges; i++)
+		json_array_append_new(sc,
+		                      json_pack("{s:s,s:s,s:s,s:I}", "code", c->surcharges[i].code, "kind",
+		                                sc_kind_name[c->surcharges[i].kind], "when",
+		                                sc_when_name[c->surcharges[i].when], "value",
+		                                (json_int_t)c->surcharges[i].value));
+	json_object_set_new(o, "zones", zones);
+	json_object_set_new(o, "breaks_g", breaks);
+	json_object_set_new(o, "surcharges", sc);
+	return o;
+}
+
+static struct db_sql q_card_row = DB_SQL(
+        "SELECT id, name, active, created_at, updated_at, version FROM rate_cards WHERE id = $1");
+static struct db_sql q_card_list = DB_SQL(
+        "SELECT id, name, active, created_at, updated_at, version FROM rate_cards ORDER BY name");
+static struct db_sql q_card_insert = DB_SQL(
+        "INSERT INTO rate_cards (name, carrier, mode, csv, created_by, created_at, updated_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id");
+static struct db_sql q_card_update = DB_SQL(
+        "UPDATE rate_cards SET csv = $3, carrier = $4, mode = $5, updated_at = $6, version = version + 1"
+        " WHERE id = $1 AND version = $2");
+static struct db_sql q_card_retire = DB_SQL(
+        "UPDATE rate_cards SET active = 0, updated_at = $2, version = version + 1 WHERE id = $1 AND active = 1");
+
+/* The stored fields of a rate_cards row. */
+static json_t *card_row(struct db_rows *r)
+{
+	return json_pack("{s:I,s:s,s:b,s:I,s:I,s:I}", "id", (json_int_t)db_col_int(r, 0), "name",
+	                 db_col_text(r, 1), "active", (int)db_col_int(r, 2), "created_at",
+	                 (json_int_t)db_col_int(r, 3), "updated_at", (json_int_t)db_col_int(r, 4), "version",
+	                 (json_int_t)db_col_int(r, 5));
+}
+
+static int card_with_body(struct db *db, json_t *row, int full, struct kf_error *err)
+{
+	struct card_entry *e;
+	int rc = card_acquire(db, json_integer_value(json_object_get(row, "id")), &e, err);
+	if (rc < 0)
+		return rc;
+	json_t *body = card_json(e->card, full);
+	json_object_update(row, body);
+	json_decref(body);
+	entry_put(e);
+	return 0;
+}
+
+int ratecard_list(struct db *db, json_t **items, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	*items = json_array();
+	int rc = db_query(db, &q_card_list, DB_NOARGS, &r, err);
+	while (rc >= 0 && (rc = db_next(r, err)) == 1)
+		json_array_append_new(*items, card_row(r));
+	db_done(r);
+	for (size_t i = 0; rc >= 0 && i < json_array_size(*items); i++)
+		rc = card_with_body(db, json_array_get(*items, i), 0, err);
+	if (rc < 0) {
+		json_decref(*items);
+		*items = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+int ratecard_get(struct db *db, int64_t id, json_t **out, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	*out = NULL;
+	int rc = db_query(db, &q_card_row, DB_ARGS(db_int(id)), &r, err);
+	if (rc >= 0 && (rc = db_next(r, err)) == 1)
+		*out = card_row(r);
+	db_done(r);
+	if (rc == 0)
+		rc = kf_fail(err, KF_ENOTFOUND, "not_found", "card_id", "no rate card %lld", (long long)id);
+	if (rc >= 0)
+		rc = card_with_body(db, *out, 1, err);
+	if (rc < 0) {
+		json_decref(*out);
+		*out = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+int ratecard_csv(struct db *db, int64_t id, char **csv, int64_t *version, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	*csv = NULL;
+	int rc = db_query(db, &q_card_csv, DB_ARGS(db_int(id)), &r, err);
+	if (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		*csv = xstrdup(db_col_text(r, 0));
+		*version = db_col_int(r, 1);
+	}
+	db_done(r);
+	if (rc == 0)
+		return kf_fail(err, KF_ENOTFOUND, "not_found", "card_id", "no rate card %lld", (long long)id);
+	return rc < 0 ? rc : 0;
+}
+
+static int check_csv(const char *csv, size_t len, struct rate_card *c, struct kf_error *err)
+{
+	if (!csv || len == 0)
+		return kf_fail(err, KF_EINVAL, "required", "csv", "the rate card CSV is empty");
+	if (len > PRICING_CSV_MAX)
+		return kf_fail(err, KF_ETOOBIG, "too_long", "csv", "a rate card may have at most %d bytes",
+		               PRICING_CSV_MAX);
+	return rc_read_csv(c, csv, len, err);
+}
+
+static int finish(struct db *db, int rc, struct kf_error *err)
+{
+	if (rc < 0) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db, err);
+}
+
+int ratecard_create(struct db *db, const struct actor *a, int64_t now, const char *name, const char *csv,
+                    size_t len, json_t **out, struct kf_error *err)
+{
+	struct rate_card *c = xcalloc(1, sizeof *c);
+	int64_t id = 0;
+	*out = NULL;
+	int rc = name && *name ? 0 : kf_fail(err, KF_EINVAL, "required", "name", "name is required");
+	if (rc == 0)
+		rc = check_csv(csv, len, c, err);
+	if (rc == 0 && (rc = db_begin(db, err)) == 0) {
+		rc = db_query_int(db, &q_card_insert,
+		                  DB_ARGS(db_text(name), db_text(c->carrier), db_text(rc_mode_name(c->mode)),
+		                          db_text(csv), db_int(a->id), db_int(now)),
+		                  &id, err);
+		if (rc == KF_EEXIST)
+			rc = kf_fail(err, KF_EEXIST, "exists", "name", "a rate card named %s exists", name);
+		if (rc == 0) {
+			json_t *after = json_pack("{s:s,s:s}", "name", name, "carrier", c->carrier);
+			rc = audit_record(db, a, now, "ratecard.create", "rate_card", id, NULL, after, err);
+			json_decref(after);
+		}
+		rc = finish(db, rc, err);
+	}
+	rc_release(c);
+	free(c);
+	if (rc < 0)
+		return rc;
+	return ratecard_get(db, id, out, err);
+}
+
+int ratecard_replace(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,
+                     const char *csv, size_t len, json_t **out, struct kf_error *err)
+{
+	struct rate_card *c = xcalloc(1, sizeof *c);
+	*out = NULL;
+	int rc = check_csv(csv, len, c, err);
+	if (rc == 0 && (rc = db_begin(db, err)) == 0) {
+		rc = db_exec(db, &q_card_update,
+		             DB_ARGS(db_int(id), db_int(version), db_text(csv), db_text(c->carrier),
+		                     db_text(rc_mode_name(c->mode)), db_int(now)),
+		             err);
+		if (rc == 0) {
+			int64_t v;
+			rc = db_query_int(db, &q_card_version, DB_ARGS(db_int(id)), &v, err) == KF_ENOTFOUND
+			        ? kf_fail(err, KF_ENOTFOUND, "not_found", "card_id", "no rate card %lld",
+			                  (long long)id)
+			        : kf_fail(err, KF_ESTALE, "stale", NULL,
+			                  "the rate card was changed by someone else");
+		}
+		if (rc > 0) {
+			json_t *after = json_pack("{s:s,s:I}", "carrier", c->carrier, "zones",
+			                          (json_int_t)c->nzones);
+			rc = audit_record(db, a, now, "ratecard.replace", "rate_card", id, NULL, after, err);
+			json_decref(after);
+		}
+		rc = finish(db, rc, err);
+	}
+	rc_release(c);
+	free(c);
+	if (rc < 0)
+		return rc;
+	return ratecard_get(db, id, out, err);
+}
+
+int ratecard_retire(struct db *db, const struct actor *a, int64_t now, int64_t id, struct kf_error *err)
+{
+	int rc = db_begin(db, err);
+	if (rc < 0)
+		return rc;
+	rc = db_exec(db, &q_card_retire, DB_ARGS(db_int(id), db_int(now)), err);
+	if (rc == 0)
+		rc = kf_fail(err, KF_ENOTFOUND, "not_found", "card_id", "no active rate card %lld",
+		             (long long)id);
+	if (rc > 0)
+		rc = audit_record(db, a, now, "ratecard.retire", "rate_card", id, NULL, NULL, err);
+	return finish(db, rc, err);
+}
+
+/* ---- the price policy --------------------------------------------------- */
+
+static struct db_sql q_policy_get = DB_SQL("SELECT body, version FROM price_policy WHERE id = 1");
+static struct db_sql q_policy_put = DB_SQL(
+        "UPDATE price_policy SET body = $2, updated_at = $3, version = version + 1 WHERE id = 1 AND version = $1");
+
+/* An instant given as an ISO 8601 string. */
+static int get_instant(json_t *o, const char *key, const char *field, int64_t *out, struct kf_error *err)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	if (!s || cal_parse_iso(s, out) < 0)
+		return kf_fail(err, KF_EINVAL, "invalid", field, "%s must be an ISO 8601 time", field);
+	return 0;
+}
+
+/* Read and check a policy document into *pol. */
+static int policy_parse(json_t *body, struct quote_policy *pol, struct kf_error *err)
+{
+	static const char *const keys[] = { "tiers", "promotions", "pickup_allowance_bp", NULL };
+	static const char *const tier_keys[] = { "min_qty", "bp", NULL };
+	static const char *const promo_keys[] = { "code", "start", "end", "bp", NULL };
+	memset(pol, 0, sizeof *pol);
+	int rc = json_only_keys(body, keys, err);
+	json_t *tiers = json_object_get(body, "tiers"), *promos = json_object_get(body, "promotions");
+	if (rc == 0 && tiers && (!json_is_array(tiers) || json_array_size(tiers) > QUOTE_MAX_TIERS))
+		rc = kf_fail(err, KF_EINVAL, "invalid", "tiers", "tiers is a list of at most %d tiers",
+		             QUOTE_MAX_TIERS);
+	if (rc == 0 && promos && (!json_is_array(promos) || json_array_size(promos) > QUOTE_MAX_PROMOS))
+		rc = kf_fail(err, KF_EINVAL, "invalid", "promotions", "promotions is a list of at most %d",
+		             QUOTE_MAX_PROMOS);
+	for (size_t i = 0; rc == 0 && i < json_array_size(tiers); i++) {
+		json_t *t = json_array_get(tiers, i);
+		if (!json_is_object(t))
+			return kf_fail(err, KF_EINVAL, "invalid", "tiers", "each tier is an object");
+		if ((rc = json_only_keys(t, tier_keys, err)) == 0 &&
+		    (rc = json_get_int(t, "min_qty", 1, 1, INT64_MAX, &pol->tiers[i].min_qty, err)) >= 0)
+			rc = json_get_int(t, "bp", 1, 0, 10000, &pol->tiers[i].bp, err);
+		rc = rc < 0 ? rc : 0;
+		pol->ntiers = i + 1;
+	}
+	for (size_t i = 0; rc == 0 && i < json_array_size(promos); i++) {
+		json_t *p = json_array_get(promos, i);
+		const char *code = NULL;
+		if (!json_is_object(p))
+			return kf_fail(err, KF_EINVAL, "invalid", "promotions", "each promotion is an object");
+		struct quote_promo *q = &pol->promos[i];
+		if ((rc = json_only_keys(p, promo_keys, err)) == 0 &&
+		    (rc = json_get_str(p, "code", 1, RC_CODE_MAX - 1, &code, err)) >= 0 &&
+		    (rc = get_instant(p, "start", "promotions.start", &q->start, err)) == 0 &&
+		    (rc = get_instant(p, "end", "promotions.end", &q->end, err)) == 0)
+			rc = json_get_int(p, "bp", 1, 0, 10000, &q->bp, err);
+		if (rc >= 0 && q->end <= q->start)
+			rc = kf_fail(err, KF_EINVAL, "invalid", "promotions.end",
+			             "a promotion must end after it starts");
+		if (rc >= 0)
+			snprintf(q->code, sizeof q->code, "%s", code);
+		rc = rc < 0 ? rc : 0;
+		pol->npromos = i + 1;
+	}
+	pol->pickup_allowance_bp = 10000;
+	if (rc == 0)
+		rc = json_get_int(body, "pickup_allowance_bp", 0, 0, 10000, &pol->pickup_allowance_bp, err);
+	return rc < 0 ? rc : 0;
+}
+
+static int policy_load(struct db *db, json_t **doc, int64_t *version, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	*doc = NULL;
+	int rc = db_query(db, &q_policy_get, DB_NOARGS, &r, err);
+	if (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		rc = json_parse_object(db_col_text(r, 0), db_col_len(r, 0), doc, err);
+		*version = db_col_int(r, 1);
+	} else if (rc == 0) {
+		rc = kf_fail(err, KF_EDB, "no_policy", "", "the price policy row is missing");
+	}
+	db_done(r);
+	return rc < 0 ? rc : 0;
+}
+
+static struct db_sql q_policy_version = DB_SQL("SELECT version FROM price_policy WHERE id = 1");
+static pthread_mutex_t policy_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct quote_policy policy_cache;
+static int64_t policy_cache_version; /* 0 = empty */
+
+/* The parsed policy, re-read only when its version moved. */
+static int policy_current(struct db *db, struct quote_policy *pol, struct kf_error *err)
+{
+	int64_t v;
+	int rc = db_query_int(db, &q_policy_version, DB_NOARGS, &v, err);
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&policy_mu);
+	int hit = policy_cache_version == v;
+	if (hit)
+		*pol = policy_cache;
+	pthread_mutex_unlock(&policy_mu);
+	if (hit)
+		return 0;
+	json_t *doc = NULL;
+	rc = policy_load(db, &doc, &v, err);
+	if (rc == 0)
+		rc = policy_parse(doc, pol, err);
+	json_decref(doc);
+	if (rc == 0) {
+		pthread_mutex_lock(&policy_mu);
+		policy_cache = *pol;
+		policy_cache_version = v;
+		pthread_mutex_unlock(&policy_mu);
+	}
+	return rc;
+}
+
+int price_policy_get(struct db *db, json_t **out, int64_t *version, struct kf_error *err)
+{
+	int rc = policy_load(db, out, version, err);
+	if (rc == 0)
+		json_object_set_new(*out, "version", json_integer(*version));
+	return rc;
+}
+
+int price_policy_put(struct db *db, const struct actor *a, int64_t now, int64_t version, json_t *body,
+                     json_t **out, struct kf_error *err)
+{
+	struct quote_policy pol;
+	*out = NULL;
+	int rc = policy_parse(body, &pol, err);
+	if (rc < 0)
+		return rc;
+	char *text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+	if ((rc = db_begin(db, err)) == 0) {
+		rc = db_exec(db, &q_policy_put, DB_ARGS(db_int(version), db_text(text), db_int(now)), err);
+		if (rc == 0)
+			rc = kf_fail(err, KF_ESTALE, "stale", NULL,
+			             "the price policy was changed by someone else");
+		if (rc > 0)
+			rc = audit_record(db, a, now, "price_policy.update", "price_policy", 1, NULL, body,
+			                  err);
+		rc = finish(db, rc, err);
+	}
+	free(text);
+	int64_t v;
+	return rc < 0 ? rc : price_policy_get(db, out, &v, err);
+}
+
+/* ---- contract rates ----------------------------------------------------- */
+
+static struct db_sql q_contract_get = DB_SQL(
+        "SELECT customer_id, freight_bp, note, updated_at, version FROM contract_rates WHERE customer_id = $1");
+static struct db_sql q_contract_put = DB_SQL(
+        "INSERT INTO contract_rates (customer_id, freight_bp, note, updated_at) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (customer_id) DO UPDATE SET freight_bp = $2, note = $3, updated_at = $4,"
+        " version = contract_rates.version + 1");
+static struct db_sql q_customer_exists = DB_SQL("SELECT id FROM customers WHERE id = $1 AND erased_at IS NULL");
+
+int contract_rate_get(struct db *db, int64_t customer_id, json_t **out, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	*out = NULL;
+	int rc = db_query(db, &q_contract_get, DB_ARGS(db_int(customer_id)), &r, err);
+	if (rc >= 0 && (rc = db_next(r, err)) == 1)
+		*out = json_pack("{s:I,s:I,s:s,s:I,s:I}", "customer_id", (json_int_t)db_col_int(r, 0),
+		                 "freight_bp", (json_int_t)db_col_int(r, 1), "note", db_col_text(r, 2),
+		                 "updated_at", (json_int_t)db_col_int(r, 3), "version",
+		                 (json_int_t)db_col_int(r, 4));
+	db_done(r);
+	if (rc == 0)
+		return kf_fail(err, KF_ENOTFOUND, "not_found", "customer_id",
+		               "the customer has no contract rate");
+	return rc < 0 ? rc : 0;
+}
+
+int contract_rate_put(struct db *db, const struct actor *a, int64_t now, int64_t customer_id, json_t *body,
+                      json_t **out, struct kf_error *err)
+{
+	static const char *const keys[] = { "freight_bp", "note", NULL };
+	int64_t bp, cid;
+	const char *note = NULL;
+	*out = NULL;
+	int rc = json_only_keys(body, keys, err);
+	if (rc == 0)
+		rc = json_get_int(body, "freight_bp", 1, 0, 10000, &bp, err);
+	if (rc >= 0)
+		rc = json_get_str(body, "note", 0, 500, &note, err);
+	if (rc < 0)
+		return rc;
+	if ((rc = db_begin(db, err)) < 0)
+		return rc;
+	rc = db_query_int(db, &q_customer_exists, DB_ARGS(db_int(customer_id)), &cid, err);
+	if (rc == KF_ENOTFOUND)
+		rc = kf_fail(err, KF_ENOTFOUND, "not_found", "customer_id", "no such customer");
+	if (rc == 0)
+		rc = db_exec(db, &q_contract_put,
+		             DB_ARGS(db_int(customer_id), db_int(bp), db_text(note ? note : ""), db_int(now)),
+		             err);
+	if (rc >= 0)
+		rc = audit_record(db, a, now, "contract_rate.put", "customer", customer_id, NULL, body, err);
+	rc = finish(db, rc, err);
+	return rc < 0 ? rc : contract_rate_get(db, customer_id, out, err);
+}
+
+/* ---- quotes ------------------------------------------------------------- */
+
+static struct db_sql q_quote_insert = DB_SQL(
+        "INSERT INTO quotes (card_id, customer_id, ticket_id, order_id, currency, total_minor, request, result,"
+        " created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id");
+static struct db_sql q_quote_get = DB_SQL("SELECT id, result, created_at FROM quotes WHERE id = $1");
+static struct db_sql q_quotes_ticket = DB_SQL(
+        "SELECT id, result, created_at FROM quotes WHERE ticket_id = $1 ORDER BY id DESC LIMIT 100");
+static struct db_sql q_quotes_order = DB_SQL(
+        "SELECT id, result, created_at FROM quotes WHERE order_id = $1 ORDER BY id DESC LIMIT 100");
+static struct db_sql q_quotes_customer = DB_SQL(
+        "SELECT id, result, created_at FROM quotes WHERE customer_id = $1 ORDER BY id DESC LIMIT 100");
+static struct db_sql q_ticket_exists = DB_SQL("SELECT id FROM tickets WHERE id = $1");
+static struct db_sql q_order_exists = DB_SQL("SELECT id FROM orders WHERE id = $1");
+
+struct parsed {
+	struct quote_req req;
+	int64_t card_id;
+	size_t npoints;
+	int64_t point_ids[QUOTE_MAX_BASING];
+	int64_t actual_id;
+	int64_t customer_id, ticket_id, order_id;
+	const char *postcode, *region;
+};
+
+static int parse_dest(json_t *d, struct parsed *p, struct kf_error *err)
+{
+	static const char *const keys[] = { "postcode", "region", "distance_km", NULL };
+	if (!json_is_object(d))
+		return kf_fail(err, KF_EINVAL, "required", "destination",
+		               "destination is required (postcode, region or distance_km)");
+	int rc = json_only_keys(d, keys, err);
+	if (rc == 0)
+		rc = json_get_str(d, "postcode", 0, 16, &p->postcode, err);
+	if (rc >= 0)
+		rc = json_get_str(d, "region", 0, 64, &p->region, err);
+	if (rc >= 0)
+		rc = json_get_int(d, "distance_km", 0, 0, 100000, &p->req.distance_km, err);
+	return rc < 0 ? rc : 0;
+}
+
+static int parse_basing(json_t *b, struct parsed *p, struct kf_error *err)
+{
+	static const char *const keys[] = { "points", "actual_card_id", NULL };
+	json_t *pts = json_object_get(b, "points");
+	int rc = json_is_object(b) ? json_only_keys(b, keys, err)
+	                           : kf_fail(err, KF_EINVAL, "invalid", "basing", "basing is an object");
+	if (rc == 0 &&
+	    (!json_is_array(pts) || json_array_size(pts) < 1 || json_array_size(pts) > QUOTE_MAX_BASING))
+		rc = kf_fail(err, KF_EINVAL, "invalid", "basing.points",
+		             "basing.points lists 1 to %d rate card ids", QUOTE_MAX_BASING);
+	for (size_t i = 0; rc == 0 && i < json_array_size(pts); i++) {
+		json_t *v = json_array_get(pts, i);
+		if (!json_is_integer(v) || json_integer_value(v) < 1)
+			rc = kf_fail(err, KF_EINVAL, "invalid", "basing.points",
+			             "basing.points lists rate card ids");
+		else
+			p->point_ids[p->npoints++] = json_integer_value(v);
+	}
+	if (rc == 0)
+		rc = json_get_int(b, "actual_card_id", 1, 1, INT64_MAX, &p->actual_id, err);
+	return rc < 0 ? rc : 0;
+}
+
+static int parse_request(json_t *body, int64_t now, struct parsed *p, struct kf_error *err)
+{
+	static const char *const keys[] = {
+		"card_id",  "basing",    "unit_price",     "quantity",  "weight_g",         "length_mm",
+		"width_mm", "height_mm", "declared_value", "hazardous", "special_handling", "destination",
+		"terms",    "pickup",    "customer_id",    "ticket_id", "order_id",         "at",
+		NULL
+	};
+	struct quote_req *r = &p->req;
+	const char *terms = NULL;
+	memset(p, 0, sizeof *p);
+	r->distance_km = -1;
+	r->at = now;
+	int rc = json_only_keys(body, keys, err);
+	if (rc == 0 && !json_object_get(body, "card_id") == !json_object_get(body, "basing"))
+		rc = kf_fail(err, KF_EINVAL, "required", "card_id",
+		             "give card_id, or basing for basing-point pricing");
+	if (rc == 0 && json_object_get(body, "card_id"))
+		rc = json_get_int(body, "card_id", 1, 1, INT64_MAX, &p->card_id, err);
+	if (rc >= 0 && json_object_get(body, "basing"))
+		rc = parse_basing(json_object_get(body, "basing"), p, err);
+	if (rc >= 0)
+		rc = json_get_int(body, "unit_price", 0, 0, INT64_MAX / 1000000, &r->unit_price, err);
+	r->quantity = 1;
+	if (rc >= 0)
+		rc = json_get_int(body, "quantity", 0, 1, 1000000, &r->quantity, err);
+	if (rc >= 0)
+		rc = json_get_int(body, "weight_g", 1, 1, 100000000000LL, &r->weight_g, err);
+	if (rc >= 0)
+		rc = json_get_int(body, "length_mm", 0, 0, 100000, &r->len_mm, err);
+	if (rc >= 0)
+		rc = json_get_int(body, "width_mm", 0, 0, 100000, &r->wid_mm, err);
+	if (rc >= 0)
+		rc = json_get_int(body, "height_mm", 0, 0, 100000, &r->hei_mm, err);
+	if (rc >= 0)
+		rc = json_get_int(body, "declared_value", 0, 0, INT64_MAX / 10000, &r->declared_value, err);
+	if (rc >= 0)
+		rc = json_get_bool(body, "hazardous", 0, &r->hazardous, err);
+	if (rc >= 0)
+		rc = json_get_bool(body, "special_handling", 0, &r->special, err);
+	if (rc >= 0)
+		rc = json_get_bool(body, "pickup", 0, &r->pickup, err);
+	if (rc >= 0)
+		rc = parse_dest(json_object_get(body, "destination"), p, err);
+	if (rc >= 0)
+		rc = json_get_str(body, "terms", 0, 20, &terms, err);
+	if (rc >= 0 && terms && quote_terms_parse(terms, &r->terms) < 0)
+		rc = kf_fail(err, KF_EINVAL, "invalid", "terms", "terms must be fob_origin or fob_destination");
+	if (rc >= 0)
+		rc = json_get_int(body, "customer_id", 0, 1, INT64_MAX, &p->customer_id, err);
+	if (rc >= 0)
+		rc = json_get_int(body, "ticket_id", 0, 1, INT64_MAX, &p->ticket_id, err);
+	if (rc >= 0)
+		rc = json_get_int(body, "order_id", 0, 1, INT64_MAX, &p->order_id, err);
+	if (rc >= 0 && json_object_get(body, "at"))
+		rc = get_instant(body, "at", "at", &r->at, err);
+	r->postcode = p->postcode;
+	r->region = p->region;
+	return rc < 0 ? rc : 0;
+}
+
+/* The default business calendar, parsed once per (id, version). */
+static struct db_sql q_cal_version = DB_SQL(
+        "SELECT id, version FROM calendars WHERE id = (SELECT value FROM desk_settings WHERE key = 'default_calendar_id')");
+static pthread_mutex_t cal_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct calendar *cal_cache;
+static int64_t cal_cache_id, cal_cache_version;
+
+static int calendar_current(struct db *db, struct calendar *out, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	int64_t id = 0, version = 0;
+	int rc = db_query(db, &q_cal_version, DB_NOARGS, &r, err);
+	if (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		id = db_col_int(r, 0);
+		version = db_col_int(r, 1);
+	}
+	db_done(r);
+	if (rc <= 0)
+		return rc < 0 ? rc : kf_fail(err, KF_ENOTFOUND, "not_found", "calendar", "no default calendar");
+	pthread_mutex_lock(&cal_mu);
+	int hit = cal_cache && cal_cache_id == id && cal_cache_version == version;
+	if (hit)
+		*out = *cal_cache;
+	pthread_mutex_unlock(&cal_mu);
+	if (hit)
+		return 0;
+	if ((rc = calendar_load(db, id, out, err)) < 0)
+		return rc;
+	pthread_mutex_lock(&cal_mu);
+	if (!cal_cache)
+		cal_cache = xcalloc(1, sizeof *cal_cache);
+	*cal_cache = *out;
+	cal_cache_id = id;
+	cal_cache_version = version;
+	pthread_mutex_unlock(&cal_mu);
+	return 0;
+}
+
+/* Earliest and latest delivery: the opening of the n-th business day after
+ * at in the default business calendar. */
+static void transit_dates(struct db *db, const struct quote *q, int64_t at, json_t *out)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	struct calendar *cal = xcalloc(1, sizeof *cal);
+	int64_t lo = 0, hi = 0;
+	if (calendar_current(db, cal, &err) == 0 &&
+	    (q->transit_min_days < 1 || cal_add_business_days(cal, at, q->transit_min_days, &lo, &err) == 0) &&
+	    (q->transit_max_days < 1 || cal_add_business_days(cal, at, q->transit_max_days, &hi, &err) == 0)) {
+		json_object_set_new(out, "earliest_at", json_integer(lo ? lo : at));
+		json_object_set_new(out, "latest_at", json_integer(hi ? hi : at));
+	}
+	free(cal);
+}
+
+static json_t *answer_json(struct db *db, const struct quote *q, const struct rate_card *c,
+                           const struct parsed *p, int64_t contract_bp)
+{
+	json_t *lines = json_array();
+	for (size_t i = 0; i < q->nlines; i++)
+		json_array_append_new(lines, line_json(&q->lines[i]));
+	json_t *transit = json_pack("{s:i,s:i}", "min_days", q->transit_min_days, "max_days",
+	                            q->transit_max_days);
+	if (q->zone >= 0)
+		transit_dates(db, q, p->req.at, transit);
+	json_t *o = json_pack(
+	        "{s:s,s:s,s:s,s:o,s:{s:I,s:I,s:I},s:b,s:o,s:o,s:I,s:I,s:I,s:I,s:s,s:s,s:s,s:I,s:I}",
+	        "carrier", c->carrier, "mode", rc_mode_name(c->mode), "currency", c->currency, "zone",
+	        q->zone >= 0 ? json_string(c->zones[q->zone].code) : json_null(), "weight", "actual_g",
+	        (json_int_t)q->actual_g, "dimensional_g", (json_int_t)q->dim_g, "billable_g",
+	        (json_int_t)q->billable_g, "deficit_weight_billed", q->deficit, "transit", transit, "lines",
+	        lines, "goods", (json_int_t)q->goods, "freight", (json_int_t)q->freight, "total",
+	        (json_int_t)q->total, "delivered_price", (json_int_t)q->delivered_price, "terms",
+	        quote_terms_name(p->req.terms), "freight_payer",
+	        q->freight_payer == QP_BUYER ? "buyer" : "seller", "risk_in_transit",
+	        q->risk_bearer == QP_BUYER ? "buyer" : "seller", "at", (json_int_t)p->req.at, "contract_bp",
+	        (json_int_t)contract_bp);
+	if (p->card_id)
+		json_object_set_new(o, "card_id", json_integer(p->card_id));
+	if (q->basing)
+		json_object_set_new(
+		        o, "basing",
+		        json_pack("{s:I,s:I,s:I,s:I,s:I}", "card_id", (json_int_t)p->point_ids[q->basing_point],
+		                  "freight_charged", (json_int_t)q->freight_charged, "freight_actual",
+		                  (json_int_t)q->freight_actual, "phantom_freight", (json_int_t)q->phantom,
+		                  "freight_absorption", (json_int_t)q->absorption));
+	static const char *const refs[] = { "customer_id", "ticket_id", "order_id" };
+	const int64_t vals[] = { p->customer_id, p->ticket_id, p->order_id };
+	for (int i = 0; i < 3; i++)
+		if (vals[i])
+			json_object_set_new(o, refs[i], json_integer(vals[i]));
+	return o;
+}
+
+/* Check that what the quote is attached to exists. */
+static int check_refs(struct db *db, const struct parsed *p, int64_t *contract_bp, struct kf_error *err)
+{
+	int64_t x;
+	int rc = 0;
+	*contract_bp = 0;
+	if (p->ticket_id && db_query_int(db, &q_ticket_exists, DB_ARGS(db_int(p->ticket_id)), &x, err) < 0)
+		return kf_fail(err, KF_EINVAL, "not_found", "ticket_id", "no such ticket");
+	if (p->order_id && db_query_int(db, &q_order_exists, DB_ARGS(db_int(p->order_id)), &x, err) < 0)
+		return kf_fail(err, KF_EINVAL, "not_found", "order_id", "no such order");
+	if (p->customer_id) {
+		if (db_query_int(db, &q_customer_exists, DB_ARGS(db_int(p->customer_id)), &x, err) < 0)
+			return kf_fail(err, KF_EINVAL, "not_found", "customer_id", "no such customer");
+		struct db_rows *r = NULL;
+		rc = db_query(db, &q_contract_get, DB_ARGS(db_int(p->customer_id)), &r, err);
+		if (rc >= 0 && (rc = db_next(r, err)) == 1)
+			*contract_bp = db_col_int(r, 1);
+		db_done(r);
+	}
+	return rc < 0 ? rc : 0;
+}
+
+static int store_quote(struct db *db, const struct actor *a, int64_t now, json_t *body,
+                       const struct parsed *p, json_t *answer, struct kf_error *err)
+{
+	char *req_text = json_dumps(body, JSON_COMPACT);
+	char *res_text = json_dumps(answer, JSON_COMPACT);
+	int64_t id = 0;
+	int rc = db_begin(db, err);
+	if (rc == 0) {
+		rc = db_query_int(db, &q_quote_insert,
+		                  DB_ARGS(p->card_id ? db_int(p->card_id) : db_null(),
+		                          p->customer_id ? db_int(p->customer_id) : db_null(),
+		                          p->ticket_id ? db_int(p->ticket_id) : db_null(),
+		                          p->order_id ? db_int(p->order_id) : db_null(),
+		                          db_text(json_string_value(json_object_get(answer, "currency"))),
+		                          db_int(json_integer_value(json_object_get(answer, "total"))),
+		                          db_text(req_text), db_text(res_text), db_int(a->id), db_int(now)),
+		                  &id, err);
+		rc = finish(db, rc, err);
+	}
+	free(req_text);
+	free(res_text);
+	if (rc == 0) {
+		json_object_set_new(answer, "id", json_integer(id));
+		json_object_set_new(answer, "created_at", json_integer(now));
+	}
+	return rc;
+}
+
+int quote_price(struct db *db, const struct actor *a, int64_t now, json_t *body, int store, json_t **out,
+                struct kf_error *err)
+{
+	struct parsed *p = xcalloc(1, sizeof *p);
+	struct card_entry *cards[QUOTE_MAX_BASING + 1] = { 0 };
+	size_t ncards = 0;
+	struct quote_policy pol;
+	struct quote *q = xcalloc(1, sizeof *q);
+	int64_t contract_bp = 0;
+	*out = NULL;
+	int rc = parse_request(body, now, p, err);
+	if (rc == 0)
+		rc = check_refs(db, p, &contract_bp, err);
+	if (rc == 0)
+		rc = policy_current(db, &pol, err);
+	p->req.contract_bp = contract_bp;
+	/* the cards: one, or the basing points and the actual origin */
+	int64_t ids[QUOTE_MAX_BASING + 1];
+	size_t nids = 0;
+	if (p->card_id)
+		ids[nids++] = p->card_id;
+	for (size_t i = 0; i < p->npoints; i++)
+		ids[nids++] = p->point_ids[i];
+	if (p->actual_id)
+		ids[nids++] = p->actual_id;
+	for (size_t i = 0; rc == 0 && i < nids; i++) {
+		rc = card_acquire(db, ids[i], &cards[ncards], err);
+		if (rc == 0 && !cards[ncards++]->active)
+			rc = kf_fail(err, KF_EINVAL, "retired", p->card_id ? "card_id" : "basing",
+			             "rate card %lld is retired", (long long)ids[i]);
+	}
+	if (rc == 0) {
+		struct quote_basing b = { .npoints = p->npoints };
+		for (size_t i = 0; i < p->npoints; i++)
+			b.points[i] = cards[i]->card;
+		b.actual = p->actual_id ? cards[ncards - 1]->card : NULL;
+		const struct rate_card *used = p->card_id ? cards[0]->card : b.actual;
+		rc = quote_compute(p->card_id ? cards[0]->card : NULL, p->card_id ? NULL : &b, &pol, &p->req,
+		                   q, err);
+		if (rc == 0)
+			*out = answer_json(db, q, used, p, contract_bp);
+	}
+	if (rc == 0 && store)
+		rc = store_quote(db, a, now, body, p, *out, err);
+	for (size_t i = 0; i < ncards; i++)
+		entry_put(cards[i]);
+	free(p);
+	free(q);
+	if (rc < 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+static json_t *quote_row(struct db_rows *r)
+{
+	json_t *o = NULL;
+	struct kf_error err = KF_ERROR_INIT;
+	if (json_parse_object(db_col_text(r, 1), db_col_len(r, 1), &o, &err) < 0)
+		o = json_object();
+	json_object_set_new(o, "id", json_integer(db_col_int(r, 0)));
+	json_object_set_new(o, "created_at", json_integer(db_col_int(r, 2)));
+	return o;
+}
+
+int quote_get(struct db *db, int64_t id, json_t **out, struct kf_error *err)
+{
+	json_t *arr = json_array();
+	int rc = db_rows_json(db, &q_quote_get, DB_ARGS(db_int(id)), quote_row, arr, err);
+	*out = NULL;
+	if (rc == 0)
+		rc = kf_fail(err, KF_ENOTFOUND, "not_found", "quote", "no such quote");
+	if (rc > 0) {
+		*out = json_incref(json_array_get(arr, 0));
+		rc = 0;
+	}
+	json_decref(arr);
+	return rc;
+}
+
+int quote_list_for(struct db *db, const char *kind, int64_t id, json_t **items, struct kf_error *err)
+{
+	struct db_sql *q = !strcmp(kind, "ticket") ? &q_quotes_ticket
+	        : !strcmp(kind, "order")           ? &q_quotes_order
+	                                           : &q_quotes_customer;
+	*items = json_array();
+	int rc = db_rows_json(db, q, DB_ARGS(db_int(id)), quote_row, *items, err);
+	if (rc < 0) {
+		json_decref(*items);
+		*items = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+static void policy_forget(void)
+{
+	pthread_mutex_lock(&policy_mu);
+	policy_cache_version = 0;
+	pthread_mutex_unlock(&policy_mu);
+}
+
+static void calendar_forget(void)
+{
+	pthread_mutex_lock(&cal_mu);
+	free(cal_cache);
+	cal_cache = NULL;
+	pthread_mutex_unlock(&cal_mu);
+}
