@@ -12,7 +12,7 @@
 static int at_risk(const struct lifecycle_in *in, const struct lifecycle_rules *rules)
 {
 	return in->open_complaints > 0 || (in->csat >= 1 && in->csat <= 2) ||
-	       in->last_order_days > rules->at_risk_days || (in->r >= 1 && in->r <= 2 && in->f >= 3);
+	        in->last_order_days > rules->at_risk_days || (in->r >= 1 && in->r <= 2 && in->f >= 3);
 }
 
 enum lifecycle_stage lifecycle_stage_of(const struct lifecycle_in *in, const struct lifecycle_rules *rules)

@@ -55,7 +55,7 @@ enum loyalty_cell loyalty_cell_of(enum loyalty_attitude att, int patronage_high)
 }
 
 static const char *const cell_names[LOYALTY_CELLS] = {
-	[LOYALTY_UNKNOWN] = "unknown", [LOYALTY_TRUE] = "true",  [LOYALTY_LATENT] = "latent",
+	[LOYALTY_UNKNOWN] = "unknown",   [LOYALTY_TRUE] = "true", [LOYALTY_LATENT] = "latent",
 	[LOYALTY_SPURIOUS] = "spurious", [LOYALTY_NONE] = "none",
 };
 

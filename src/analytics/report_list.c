@@ -3,10 +3,12 @@
  * here (defined next to its run function).
  */
 #include "analytics/report.h"
+#include "analytics/report_value.h"
 
 #include <string.h>
 
 static const struct report_def *const all_reports[] = {
+	&report_rfm, &report_abc, &report_loyalty, &report_lifecycle, /* report_value.c */
 	NULL,
 };
 

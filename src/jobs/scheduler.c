@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "analytics/value.h"
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "desk/followup.h"
@@ -55,6 +56,7 @@ static const struct job_kind {
 	{ "sla_warn", sla_job_warn, 0 },         { "sla_breach", sla_job_breach, 0 },
 	{ "followup_due", followup_job_due, 0 }, { "care_daily", run_care, 1 },
 	{ DELAY_JOB_KIND, delay_eta_job, 0 },    { "idem_prune", run_idem_prune, 1 },
+	{ VALUE_JOB_KIND, value_job, 1 },
 };
 
 static const struct job_kind *kind_find(const char *kind)

@@ -34,7 +34,8 @@ static void classify(const int64_t *v, size_t n, const struct abc_thresholds *t,
 static void test_worked_example(void **state)
 {
 	(void)state;
-	const int64_t v[10] = { 5000000, 2500000, 1000000, 500000, 300000, 250000, 200000, 150000, 60000, 40000 };
+	const int64_t v[10] = { 5000000, 2500000, 1000000, 500000, 300000,
+		                250000,  200000,  150000,  60000,  40000 };
 	char out[11];
 	classify(v, 10, &def, out);
 	assert_string_equal(out, "AABBBCCCCC");
@@ -46,7 +47,8 @@ static void test_worked_example(void **state)
 	assert_int_equal(sum[1], 1800000);
 	assert_int_equal(sum[2], 700000);
 	/* the order of the input does not matter */
-	const int64_t shuffled[10] = { 200000, 5000000, 40000, 300000, 1000000, 150000, 2500000, 60000, 500000, 250000 };
+	const int64_t shuffled[10] = { 200000, 5000000, 40000, 300000, 1000000,
+		                       150000, 2500000, 60000, 500000, 250000 };
 	classify(shuffled, 10, &def, out);
 	assert_string_equal(out, "CACBBCACBC");
 }
@@ -111,7 +113,8 @@ static void test_largest_is_a(void **state)
 static void test_thresholds(void **state)
 {
 	(void)state;
-	const int64_t v[10] = { 5000000, 2500000, 1000000, 500000, 300000, 250000, 200000, 150000, 60000, 40000 };
+	const int64_t v[10] = { 5000000, 2500000, 1000000, 500000, 300000,
+		                250000,  200000,  150000,  60000,  40000 };
 	char out[11];
 	struct abc_thresholds t70 = { 0.70, 0.20 }; /* A <= 70 %, B <= 90 % */
 	classify(v, 10, &t70, out);
@@ -174,9 +177,12 @@ static void test_random_against_naive(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_worked_example),      cmocka_unit_test(test_boundary),
-		cmocka_unit_test(test_ties),                cmocka_unit_test(test_zero_and_negative),
-		cmocka_unit_test(test_largest_is_a),        cmocka_unit_test(test_thresholds),
+		cmocka_unit_test(test_worked_example),
+		cmocka_unit_test(test_boundary),
+		cmocka_unit_test(test_ties),
+		cmocka_unit_test(test_zero_and_negative),
+		cmocka_unit_test(test_largest_is_a),
+		cmocka_unit_test(test_thresholds),
 		cmocka_unit_test(test_random_against_naive),
 	};
 	return cmocka_run_group_tests_name("abc", tests, NULL, NULL);

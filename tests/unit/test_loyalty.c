@@ -66,11 +66,8 @@ static void test_attitude(void **state)
 		{ 8, -1, LOYALTY_ATT_LOW }, /* passive */
 		{ 0, -1, LOYALTY_ATT_LOW }, /* detractor */
 		{ -1, 4, LOYALTY_ATT_HIGH }, /* satisfied */
-		{ -1, 5, LOYALTY_ATT_HIGH },
-		{ -1, 3, LOYALTY_ATT_LOW },
-		{ 6, 4, LOYALTY_ATT_HIGH },
-		{ 7, 3, LOYALTY_ATT_LOW },
-		{ -1, -1, LOYALTY_ATT_UNKNOWN }, /* no answer */
+		{ -1, 5, LOYALTY_ATT_HIGH }, { -1, 3, LOYALTY_ATT_LOW },      { 6, 4, LOYALTY_ATT_HIGH },
+		{ 7, 3, LOYALTY_ATT_LOW },   { -1, -1, LOYALTY_ATT_UNKNOWN }, /* no answer */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		if (loyalty_attitude_of(cases[i].nps, cases[i].csat) != cases[i].want)
@@ -149,8 +146,9 @@ static void test_lifecycle(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tucker),   cmocka_unit_test(test_share),     cmocka_unit_test(test_attitude),
-		cmocka_unit_test(test_dick_basu), cmocka_unit_test(test_lifecycle),
+		cmocka_unit_test(test_tucker),    cmocka_unit_test(test_share),
+		cmocka_unit_test(test_attitude),  cmocka_unit_test(test_dick_basu),
+		cmocka_unit_test(test_lifecycle),
 	};
 	return cmocka_run_group_tests_name("loyalty", tests, NULL, NULL);
 }

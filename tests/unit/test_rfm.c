@@ -29,7 +29,8 @@ static void test_grid(void **state)
 		/* R = 3: 3[1-2] about_to_sleep, 33 need_attention, [3-4][4-5] loyal_customers */
 		{ "about_to_sleep", "about_to_sleep", "need_attention", "loyal_customers", "loyal_customers" },
 		/* R = 4: 41 promising, [4-5][2-3] potential_loyalists */
-		{ "promising", "potential_loyalists", "potential_loyalists", "loyal_customers", "loyal_customers" },
+		{ "promising", "potential_loyalists", "potential_loyalists", "loyal_customers",
+		  "loyal_customers" },
 		/* R = 5: 51 new_customers, 5[4-5] champions */
 		{ "new_customers", "potential_loyalists", "potential_loyalists", "champions", "champions" },
 	};
@@ -38,7 +39,8 @@ static void test_grid(void **state)
 		for (int f = 1; f <= 5; f++) {
 			enum rfm_segment s = rfm_segment_of(r, f);
 			if (strcmp(rfm_segment_name(s), want[r - 1][f - 1]) != 0)
-				fail_msg("R%d F%d = %s, want %s", r, f, rfm_segment_name(s), want[r - 1][f - 1]);
+				fail_msg("R%d F%d = %s, want %s", r, f, rfm_segment_name(s),
+				         want[r - 1][f - 1]);
 			seen[s]++;
 		}
 	for (int s = 0; s < RFM_SEGMENTS; s++)
@@ -111,7 +113,9 @@ static void test_score_ten(void **state)
 	const int64_t freq[10] = { 1, 1, 1, 1, 1, 1, 2, 2, 3, 5 };
 	const int64_t money[10] = { 0, 0, 0, 0, 0, 0, 1000, 2000, 3000, 4000 };
 	for (int i = 0; i < 10; i++)
-		c[i] = (struct rfm_customer){ .recency_days = i, .frequency = freq[i], .monetary_minor = money[i] };
+		c[i] = (struct rfm_customer){ .recency_days = i,
+			                      .frequency = freq[i],
+			                      .monetary_minor = money[i] };
 	rfm_score(c, 10);
 	/* R reversed: the two most recent score 5 */
 	const int want_r[10] = { 5, 5, 4, 4, 3, 3, 2, 2, 1, 1 };
@@ -177,7 +181,8 @@ static void test_quintile_sizes(void **state)
 	static struct rfm_customer c[N];
 	int nr[6] = { 0 }, nf[6] = { 0 }, nm[6] = { 0 };
 	for (int i = 0; i < N; i++)
-		c[i] = (struct rfm_customer){ .recency_days = (i * 7919) % N, .frequency = 1 + i % 3,
+		c[i] = (struct rfm_customer){ .recency_days = (i * 7919) % N,
+			                      .frequency = 1 + i % 3,
 			                      .monetary_minor = (int64_t)((i * 104729) % N) * 100 };
 	rfm_score(c, N);
 	for (int i = 0; i < N; i++) {
@@ -195,10 +200,10 @@ static void test_quintile_sizes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_grid),          cmocka_unit_test(test_segment_find),
-		cmocka_unit_test(test_recency_days),  cmocka_unit_test(test_edges_and_bins),
-		cmocka_unit_test(test_score_ten),     cmocka_unit_test(test_frequency_rank),
-		cmocka_unit_test(test_small_n),       cmocka_unit_test(test_quintile_sizes),
+		cmocka_unit_test(test_grid),         cmocka_unit_test(test_segment_find),
+		cmocka_unit_test(test_recency_days), cmocka_unit_test(test_edges_and_bins),
+		cmocka_unit_test(test_score_ten),    cmocka_unit_test(test_frequency_rank),
+		cmocka_unit_test(test_small_n),      cmocka_unit_test(test_quintile_sizes),
 	};
 	return cmocka_run_group_tests_name("rfm", tests, NULL, NULL);
 }
