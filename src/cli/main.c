@@ -41,6 +41,8 @@ const struct cli_cmd cli_commands[] = {
 	  "The claim of a claim ticket: shipment, kind, value, decision and payout." },
 	{ "search", cmd_search, "kefu search QUERY [--kind ticket|message|customer|order] [--limit N] [--json]",
 	  "Full-text search across tickets, messages, customers and orders, Chinese and English." },
+	{ "analytics", cmd_analytics, "kefu analytics recompute [--a 0.80] [--b 0.15] [--dry-run] [--progress]",
+	  "Recompute customer value now: RFM, ABC (-> tier), loyalty and lifecycle stage of every customer." },
 	{ "demo", cmd_demo, "kefu demo --customers N [--seed S] [--db URL]",
 	  "Fill a freshly initialised database with realistic bilingual demo data (deterministic per seed)." },
 	{ "migrate", cmd_migrate, "kefu migrate [--check]",
