@@ -201,13 +201,30 @@ static int finish_run(struct db *db, const struct value_opts *o, const struct va
 	return db_commit(db, err);
 }
 
+/* The pass's progress as part of the whole run: the writes (one step per customer) follow it. */
+struct relay {
+	const struct value_opts *o;
+	const struct value_set *s;
+};
+
+static void relay_progress(void *arg, uint64_t done, uint64_t total)
+{
+	const struct relay *r = arg;
+	r->o->progress(r->o->progress_arg, done, total + r->s->n);
+}
+
 int value_recompute(struct db *db, const struct value_opts *o, struct value_stats *st, struct kf_error *err)
 {
 	struct value_set s = VALUE_SET_INIT;
 	struct value_opts all = *o;
+	struct relay relay = { o, &s };
 	unsigned char *same = NULL;
 	memset(st, 0, sizeof(*st));
 	all.from = all.to = 0;
+	if (o->progress) {
+		all.progress = relay_progress;
+		all.progress_arg = &relay;
+	}
 	int rc = value_compute(db, &all, &s, err);
 	if (rc < 0)
 		goto out;
@@ -217,6 +234,8 @@ int value_recompute(struct db *db, const struct value_opts *o, struct value_stat
 	st->orders = s.orders;
 	st->revenue_minor = s.revenue_minor;
 	rc = mark_unchanged(db, &s, same, err);
+	all.progress = o->progress;
+	all.progress_arg = o->progress_arg;
 	if (rc == 0)
 		rc = write_changes(db, &s, same, &all, st, err);
 	if (rc == 0)
