@@ -5,6 +5,9 @@
 #
 #   bench/value.sh [KEFU_BIN] [CUSTOMERS] [ORDERS]      (default 1000000 10000000)
 #
+# KEEP_DB=FILE keeps a copy of the generated database; DB=FILE uses such a
+# copy (a scratch copy of it) instead of generating one.
+#
 # The database is generated with SQL (WITH RECURSIVE) into a temporary
 # directory: customers 1..N, orders with a random customer, a random day in
 # the last three years, a random total (one order in 50 large, so revenue is
@@ -22,6 +25,7 @@ orders=${3:-10000000}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 db="$tmp/v.db"
+generate() {
 "$bin" init --db "$db" > /dev/null
 now=$(date +%s)
 start=$(date +%s.%N)
@@ -49,6 +53,15 @@ SQL
 load=$(echo "$(date +%s.%N) - $start" | bc)
 printf 'generated %d customers and %d orders in %.1f s (%s MiB)\n' "$customers" "$orders" "$load" \
 	"$(( $(stat -c %s "$db") / 1048576 ))"
+if [ -n "${KEEP_DB:-}" ]; then sqlite3 "$db" ".backup '$KEEP_DB'"; fi
+}
+if [ -n "${DB:-}" ]; then
+	sqlite3 "$DB" ".backup '$db'"
+	echo "using a copy of $DB: $(sqlite3 "$db" 'SELECT COUNT(*) FROM customers') customers," \
+		"$(sqlite3 "$db" 'SELECT COUNT(*) FROM orders') orders"
+else
+	generate
+fi
 
 # run LABEL ARGS...: the command's own line, then wall and CPU seconds.
 run() {

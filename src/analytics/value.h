@@ -92,10 +92,13 @@ struct value_set {
 	int64_t revenue_minor; /* their total */
 	size_t buyers; /* customers with a purchase */
 	int64_t orders_max_id; /* the largest orders.id when the pass began (progress) */
+	int32_t *slot; /* slot[id - base] = index in rows or -1, when ids are dense; else NULL */
+	int64_t base; /* the smallest customer id */
+	size_t nslot;
 };
 #define VALUE_SET_INIT \
 	{ \
-		NULL, 0, 0, 0, 0, 0, 0 \
+		NULL, 0, 0, 0, 0, 0, 0, NULL, 0, 0 \
 	}
 void value_set_release(struct value_set *s);
 

@@ -356,7 +356,7 @@ static void test_recompute(void **state)
 	assert_int_equal(st.rows_written, 6);
 }
 
-/* An erased customer leaves the pass and the snapshot. */
+/* An erased customer leaves the pass and the snapshot; sparse customer ids are found too. */
 static void test_erased(void **state)
 {
 	struct fixture *f = *state;
@@ -371,6 +371,19 @@ static void test_erased(void **state)
 	assert_int_equal(st.customers, 7);
 	assert_int_equal(
 	        query_int(f->db, "SELECT COUNT(*) FROM customer_value WHERE customer_id = $1", s.c[3]), 0);
+	/* sparse ids (no direct table, the binary search finds the rows) */
+	struct db_sql far = DB_SQL(
+	        "INSERT INTO customers (id, name, created_at, updated_at) VALUES ($1, 'far', 0, 0)");
+	assert_true(db_exec(f->db, &far, DB_ARGS(db_int(5000000)), &err) >= 0);
+	add_order(f->db, 5000000, "delivered", shop_now() - DAY, 777);
+	recompute(f, shop_now(), &st);
+	assert_int_equal(st.customers, 8);
+	assert_int_equal(st.orders, 12); /* c3's order left with c3; the far one came */
+	assert_int_equal(
+	        query_int(f->db, "SELECT monetary_minor FROM customer_value WHERE customer_id = $1", 5000000),
+	        777);
+	assert_int_equal(
+	        query_int(f->db, "SELECT frequency FROM customer_value WHERE customer_id = $1", s.c[7]), 4);
 }
 
 /* A customer moved to A gets the tier-A policy on the next ticket. */
