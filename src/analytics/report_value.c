@@ -20,7 +20,8 @@
 
 static struct db_sql q_snapshot = DB_SQL(
         "SELECT COALESCE(r, 0), COALESCE(f, 0), abc_class, loyalty, stage, tucker, COUNT(*),"
-        " CAST(COALESCE(SUM(recency_days), 0) AS BIGINT), CAST(SUM(frequency) AS BIGINT),"
+        " CAST(COALESCE(SUM(CASE WHEN last_purchase_at >= $1 THEN 0 ELSE ($1 - last_purchase_at) / 86400 END), 0)"
+        " AS BIGINT), CAST(SUM(frequency) AS BIGINT),"
         " CAST(SUM(monetary_minor) AS BIGINT) FROM customer_value"
         " GROUP BY r, f, abc_class, loyalty, stage, tucker");
 
@@ -70,10 +71,11 @@ static void summary_add(struct summary *s, int r, int f, char abc, int loyalty, 
 	group_add(&s->stage[stage], n, buyers, recency_sum, freq_sum, money_sum, tk);
 }
 
+/* Recency is stored as the last purchase time; in days to the run's as_of, as the pass computes it. */
 static int read_snapshot(struct db *db, struct summary *s, struct kf_error *err)
 {
 	struct db_rows *r = NULL;
-	int rc = db_query(db, &q_snapshot, DB_NOARGS, &r, err);
+	int rc = db_query(db, &q_snapshot, DB_ARGS(db_int(s->as_of)), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
 		const char *abc = db_col_text(r, 2);
 		summary_add(s, (int)db_col_int(r, 0), (int)db_col_int(r, 1), abc ? abc[0] : '?',

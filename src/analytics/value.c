@@ -311,7 +311,8 @@ static void score_rfm(struct value_set *s, const struct value_opts *o)
 		struct value_row *v = &s->rows[i];
 		if (v->frequency == 0)
 			continue;
-		v->recency_days = rfm_recency_days(last_purchase(v), o->now);
+		v->last_purchase_at = last_purchase(v);
+		v->recency_days = rfm_recency_days(v->last_purchase_at, o->now);
 		c[k++] = (struct rfm_customer){ .recency_days = v->recency_days,
 			                        .frequency = v->frequency,
 			                        .monetary_minor = v->monetary_minor };

@@ -75,6 +75,7 @@ struct value_row {
 	char tier; /* customers.tier as read */
 	int8_t cur_stage; /* customers.stage as read (enum lifecycle_stage) */
 	/* out */
+	int64_t last_purchase_at; /* 0 when no purchase */
 	int64_t recency_days; /* -1 when no purchase */
 	int8_t r, f, m; /* 0 when no purchase */
 	int8_t segment; /* enum rfm_segment, -1 when no purchase */

@@ -20,15 +20,15 @@
 static const struct actor value_actor = { "system", 0, "customer_value", NULL, NULL };
 
 static struct db_sql q_existing = DB_SQL(
-        "SELECT customer_id, COALESCE(recency_days, -1), frequency, monetary_minor, COALESCE(r, 0),"
+        "SELECT customer_id, COALESCE(last_purchase_at, 0), frequency, monetary_minor, COALESCE(r, 0),"
         " COALESCE(f, 0), COALESCE(m, 0), COALESCE(segment, ''), abc_class, tucker,"
         " COALESCE(share_of_wallet, -1), loyalty, stage FROM customer_value WHERE customer_id > $1"
         " ORDER BY customer_id LIMIT $2");
 static struct db_sql q_upsert = DB_SQL(
-        "INSERT INTO customer_value (customer_id, recency_days, frequency, monetary_minor, r, f, m, segment,"
+        "INSERT INTO customer_value (customer_id, last_purchase_at, frequency, monetary_minor, r, f, m, segment,"
         " abc_class, tucker, share_of_wallet, loyalty, stage, computed_at)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-        " ON CONFLICT (customer_id) DO UPDATE SET recency_days = excluded.recency_days,"
+        " ON CONFLICT (customer_id) DO UPDATE SET last_purchase_at = excluded.last_purchase_at,"
         " frequency = excluded.frequency, monetary_minor = excluded.monetary_minor, r = excluded.r,"
         " f = excluded.f, m = excluded.m, segment = excluded.segment, abc_class = excluded.abc_class,"
         " tucker = excluded.tucker, share_of_wallet = excluded.share_of_wallet, loyalty = excluded.loyalty,"
@@ -61,7 +61,7 @@ static int same_row(struct db_rows *r, const struct value_row *v)
 	double share = db_col_real(r, 10);
 	int share_same = (share < 0 && v->share < 0) ||
 	        (share >= 0 && v->share >= 0 && share - v->share < 1e-9 && v->share - share < 1e-9);
-	return db_col_int(r, 1) == v->recency_days && db_col_int(r, 2) == v->frequency &&
+	return db_col_int(r, 1) == v->last_purchase_at && db_col_int(r, 2) == v->frequency &&
 	        db_col_int(r, 3) == v->monetary_minor && db_col_int(r, 4) == v->r && db_col_int(r, 5) == v->f &&
 	        db_col_int(r, 6) == v->m && strcmp(text_or_empty(db_col_text(r, 7)), segment_name(v)) == 0 &&
 	        text_or_empty(db_col_text(r, 8))[0] == v->abc && db_col_int(r, 9) == v->tucker && share_same &&
@@ -99,7 +99,7 @@ static int write_row(struct db *db, const struct value_row *v, int64_t now, stru
 {
 	int buyer = v->frequency > 0;
 	return db_exec(db, &q_upsert,
-	               DB_ARGS(db_int(v->customer_id), buyer ? db_int(v->recency_days) : db_null(),
+	               DB_ARGS(db_int(v->customer_id), buyer ? db_int(v->last_purchase_at) : db_null(),
 	                       db_int(v->frequency), db_int(v->monetary_minor), buyer ? db_int(v->r) : db_null(),
 	                       buyer ? db_int(v->f) : db_null(), buyer ? db_int(v->m) : db_null(),
 	                       buyer ? db_text(segment_name(v)) : db_null(), db_textn(&v->abc, 1),

@@ -323,9 +323,9 @@ static void test_recompute(void **state)
 		        want[i].m);
 		assert_int_equal(
 		        query_int(f->db,
-		                  "SELECT COALESCE(recency_days, -1) FROM customer_value WHERE customer_id = $1",
+		                  "SELECT COALESCE(last_purchase_at, 0) FROM customer_value WHERE customer_id = $1",
 		                  id),
-		        want[i].recency);
+		        want[i].recency < 0 ? 0 : shop_now() - want[i].recency * DAY);
 	}
 	assert_int_equal(query_int(f->db, "SELECT tucker FROM customer_value WHERE customer_id = $1", s.c[1]),
 	                 1);
@@ -351,9 +351,14 @@ static void test_recompute(void **state)
 	                           0),
 	                 8);
 	assert_int_equal(query_int(f->db, "SELECT COUNT(*) FROM customer_value_runs WHERE id > $1", 0), 2);
-	/* a day later every buyer's recency moved: their rows, and only theirs, are written */
+	/* a day later: recency is kept as a time, every score stays, nothing is written */
 	recompute(f, shop_now() + DAY, &st);
-	assert_int_equal(st.rows_written, 6);
+	assert_int_equal(st.rows_written, 0);
+	/* a first order for c5: its row changes (and the rows whose scores it moves) */
+	add_order(f->db, s.c[5], "delivered", shop_now() + DAY - 3600, 1000);
+	recompute(f, shop_now() + DAY, &st);
+	assert_true(st.rows_written >= 1);
+	expect_text(f->db, "SELECT stage FROM customers WHERE id = $1", s.c[5], "new");
 }
 
 /* An erased customer leaves the pass and the snapshot; sparse customer ids are found too. */

@@ -1,13 +1,14 @@
 -- 0011: customer value (RFM, ABC, loyalty, lifecycle; PRODUCT.md Q5, Q6, C2).
 -- One row per customer, written by the customer_value job
 -- (analytics/value_job.c) so dashboards read it at once; only rows that
--- changed are rewritten.  Definitions: docs/metrics/customer-value.md.
--- A customer who never bought has recency_days, r, f, m and segment NULL,
+-- changed are rewritten: recency is kept as the last purchase's time, so a
+-- row does not change only because a day passed.  Definitions: docs/metrics/customer-value.md.
+-- A customer who never bought has last_purchase_at, r, f, m and segment NULL,
 -- abc_class 'C' and stage 'potential'.  customers.tier takes abc_class and
 -- customers.stage takes stage in the same run.
 CREATE TABLE customer_value (
 	customer_id BIGINT PRIMARY KEY REFERENCES customers (id),
-	recency_days BIGINT,
+	last_purchase_at BIGINT,
 	frequency BIGINT NOT NULL DEFAULT 0,
 	monetary_minor BIGINT NOT NULL DEFAULT 0,
 	r BIGINT CHECK (r BETWEEN 1 AND 5),
