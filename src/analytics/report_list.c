@@ -4,6 +4,7 @@
  */
 #include "analytics/report.h"
 #include "analytics/quality.h"
+#include "analytics/report_value.h"
 
 #include <string.h>
 
@@ -15,6 +16,10 @@ static const struct report_def *const all_reports[] = {
 	&report_staff,
 	&report_complaints,
 	&report_service_level,
+	&report_rfm,
+	&report_abc,
+	&report_loyalty,
+	&report_lifecycle,
 	&report_clv,
 	NULL,
 };

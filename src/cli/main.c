@@ -49,6 +49,8 @@ const struct cli_cmd cli_commands[] = {
 	  "Price a shipment and goods against a rate card (with terms, discounts, basing points); price elasticity; the newsvendor service level." },
 	{ "ratecard", cmd_ratecard, "kefu ratecard import NAME FILE | check FILE | list | export ID",
 	  "Freight rate cards: import from CSV (refused with the line and reason), check a file, list, export." },
+	{ "analytics", cmd_analytics, "kefu analytics recompute [--a 0.80] [--b 0.15] [--dry-run] [--progress]",
+	  "Recompute customer value now: RFM, ABC (-> tier), loyalty and lifecycle stage of every customer." },
 	{ "demo", cmd_demo, "kefu demo --customers N [--seed S] [--db URL]",
 	  "Fill a freshly initialised database with realistic bilingual demo data (deterministic per seed)." },
 	{ "migrate", cmd_migrate, "kefu migrate [--check]",

@@ -41,6 +41,8 @@ static struct db_sql q_list = DB_SQL(
         " AND (CAST($5 AS TEXT) = '' OR SUBSTR(c.name, 1, LENGTH(CAST($5 AS TEXT))) = $5"
         " OR c.id IN (SELECT i.customer_id FROM customer_identities i"
         " WHERE (i.kind = 'phone' AND i.value = $6) OR (i.kind = 'email' AND i.value = $7)))"
+        " AND (CAST($9 AS TEXT) = '' OR EXISTS (SELECT 1 FROM customer_value v"
+        " WHERE v.customer_id = c.id AND v.segment = $9))"
         " ORDER BY c.id LIMIT $8");
 
 static struct db_sql q_ident_insert = DB_SQL(
@@ -722,7 +724,8 @@ int customer_list(struct db *db, const struct customer_filter *f, int mask, int6
 	int rc = db_query(db, &q_list,
 	                  DB_ARGS(db_int(after_id), db_text(f->tier ? f->tier : ""),
 	                          db_text(f->stage ? f->stage : ""), db_text(f->tag ? f->tag : ""),
-	                          db_text(q), db_text(phone), db_text(email), db_int(limit)),
+	                          db_text(q), db_text(phone), db_text(email), db_int(limit),
+	                          db_text(f->segment ? f->segment : "")),
 	                  &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
 		customer_from_row(r, &c);

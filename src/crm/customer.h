@@ -162,6 +162,7 @@ struct customer_filter {
 	const char *stage;
 	const char *tag;
 	const char *q; /* a name prefix, or an exact phone or e-mail */
+	const char *segment; /* an RFM segment in the customer_value snapshot (analytics/rfm.h) */
 };
 
 /*

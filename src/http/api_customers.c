@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analytics/rfm.h"
 #include "auth/rbac.h"
 #include "base/json.h"
 #include "crm/customer.h"
@@ -61,10 +62,19 @@ static int query_filter(struct req *req, const char *name, size_t max,
 	return check ? check(*out, name, err) : 0;
 }
 
+/* An RFM segment name (analytics/rfm.h), for ?segment=. */
+static int segment_valid(const char *s, const char *field, struct kf_error *err)
+{
+	if (rfm_segment_find(s) >= 0)
+		return 0;
+	return kf_fail(err, KF_EINVAL, "invalid", field,
+	               "%s must be an RFM segment such as champions, loyal_customers or at_risk", field);
+}
+
 int api_customers_list(struct req *req, struct resp *resp)
 {
 	struct kf_error err = KF_ERROR_INIT;
-	struct customer_filter f = { NULL, NULL, NULL, NULL };
+	struct customer_filter f = { NULL, NULL, NULL, NULL, NULL };
 	int limit;
 	int64_t after, last;
 	json_t *items = NULL;
@@ -77,6 +87,8 @@ int api_customers_list(struct req *req, struct resp *resp)
 		rc = query_filter(req, "tag", CUSTOMER_TAG_MAX, NULL, &f.tag, &err);
 	if (rc == 0)
 		rc = query_filter(req, "q", CUSTOMER_NAME_MAX, NULL, &f.q, &err);
+	if (rc == 0)
+		rc = query_filter(req, "segment", 32, segment_valid, &f.segment, &err);
 	if (rc == 0)
 		rc = customer_list(req->db, &f, !can_see_pii(req), after, limit, &items, &last, &err);
 	if (rc < 0)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "analytics/value.h"
 #include "base/log.h"
 #include "analytics/service_facts.h"
 #include "base/xalloc.h"
@@ -60,6 +61,7 @@ static const struct job_kind {
 	{ DELAY_JOB_KIND, delay_eta_job, 0 },
 	{ "idem_prune", run_idem_prune, 1 },
 	{ SF_JOB_KIND, sf_job, 1 },
+	{ VALUE_JOB_KIND, value_job, 1 },
 };
 
 static const struct job_kind *kind_find(const char *kind)

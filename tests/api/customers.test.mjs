@@ -320,6 +320,29 @@ describe('customers', () => {
 		assert.ok(audit2.json.items.some((r) => r.action === 'customer.erase' && r.actor_kind === 'cli'), 'CLI erase not audited');
 	});
 
+	it('lists filter by RFM segment after kefu analytics recompute; a bad segment is 400', async () => {
+		const tag = uniq('seg');
+		const c = await createCustomer(agent, { tags: [tag] });
+		const lines = [{ sku: 'CUP-1', quantity: 2, unit_price_minor: 5900 }];
+		await admin.expect(201, 'POST', '/api/v1/orders', { body: { number: uniq('SO-'), customer_id: c.id, placed_at: Math.floor(Date.now() / 1000) - 86400, lines } });
+		const none = await agent.expect(200, 'GET', `/api/v1/customers?tag=${tag}&segment=new_customers`);
+		assert.equal(none.json.items.length, 0, 'a segment before any recompute');
+		const r = await kefuOk(['analytics', 'recompute', '--db', srv.db.url], { cwd: srv.db.dir });
+		assert.match(r.stdout, /rows written/);
+		// the only buyer in this database: R 5, F 1 -> new_customers; all the revenue -> A
+		const seg = await agent.expect(200, 'GET', `/api/v1/customers?tag=${tag}&segment=new_customers`);
+		assert.deepEqual(seg.json.items.map((x) => x.id), [c.id]);
+		assert.equal(seg.json.items[0].tier, 'A');
+		assert.equal(seg.json.items[0].stage, 'new');
+		const other = await agent.expect(200, 'GET', `/api/v1/customers?tag=${tag}&segment=champions`);
+		assert.equal(other.json.items.length, 0);
+		const e = assertError(await agent.api('GET', '/api/v1/customers?segment=vip'), 400, 'invalid', 'bad segment filter');
+		assert.equal(e.field, 'segment');
+		const audit = await admin.expect(200, 'GET', `/api/v1/audit?object_type=customer&object_id=${c.id}`);
+		assert.ok(audit.json.items.some((x) => x.action === 'customer.reclassify'), 'reclassification not audited');
+		assert.equal((await kefu(['analytics', 'recompute', '--a', '0.9', '--b', '0.2', '--db', srv.db.url], { cwd: srv.db.dir })).code, 2);
+	});
+
 	it('rejects bad input with field-named errors', async () => {
 		assertError(await agent.api('POST', '/api/v1/customers', { body: {} }), 400, 'required', 'no name');
 		const e1 = assertError(await agent.api('POST', '/api/v1/customers', { body: { name: 'x', identities: [{ kind: 'email', value: 'not-an-email' }] } }), 400, 'invalid', 'bad email');
