@@ -10,12 +10,14 @@
 
 extern const struct report_def report_clv; /* report_clv.c */
 extern const struct report_def report_service_level; /* report_service.c */
+extern const struct report_def report_service_cost; /* report_service_cost.c */
 
 static const struct report_def *const all_reports[] = {
 	&report_three_controls,
 	&report_staff,
 	&report_complaints,
 	&report_service_level,
+	&report_service_cost,
 	&report_rfm,
 	&report_abc,
 	&report_loyalty,

@@ -610,7 +610,8 @@ int contract_rate_put(struct db *db, const struct actor *a, int64_t now, int64_t
 
 static struct db_sql q_quote_insert = DB_SQL(
         "INSERT INTO quotes (card_id, customer_id, ticket_id, order_id, currency, total_minor, request, result,"
-        " created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id");
+        " created_by, created_at, freight_minor, billable_g)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id");
 static struct db_sql q_quote_get = DB_SQL("SELECT id, result, created_at FROM quotes WHERE id = $1");
 static struct db_sql q_quotes_ticket = DB_SQL(
         "SELECT id, result, created_at FROM quotes WHERE ticket_id = $1 ORDER BY id DESC LIMIT 100");
@@ -861,7 +862,10 @@ static int store_quote(struct db *db, const struct actor *a, int64_t now, json_t
 		                          p->order_id ? db_int(p->order_id) : db_null(),
 		                          db_text(json_string_value(json_object_get(answer, "currency"))),
 		                          db_int(json_integer_value(json_object_get(answer, "total"))),
-		                          db_text(req_text), db_text(res_text), db_int(a->id), db_int(now)),
+		                          db_text(req_text), db_text(res_text), db_int(a->id), db_int(now),
+		                          db_int(json_integer_value(json_object_get(answer, "freight"))),
+		                          db_int(json_integer_value(json_object_get(
+		                                  json_object_get(answer, "weight"), "billable_g")))),
 		                  &id, err);
 		rc = finish(db, rc, err);
 	}

@@ -182,6 +182,23 @@ describe('quotes', () => {
 		assert.equal(q.total, q.goods, 'the collecting buyer pays the goods only');
 	});
 
+	it('the service-cost report puts each carrier\'s quoted freight beside its service level', async () => {
+		const carrier = uniq('CURVE');
+		const c = await importCard(`card,${carrier},road,zone,CNY,0,1000,0,0,0,0\nzone,ALL,0,1,3\nmatch,default,,ALL\nbreak,0\nrate,ALL,0,1000,300\n`);
+		// 2 kg: 10.00 + 2 x 3.00 = 16.00; 5 kg: 10.00 + 5 x 3.00 = 25.00
+		for (const weight_g of [2000, 5000]) await agent.expect(201, 'POST', '/api/v1/quotes', { body: { card_id: c.id, weight_g, destination: { region: '江苏' } } });
+		const rep = (await admin.expect(200, 'GET', '/api/v1/reports/service-cost?by=carrier')).json;
+		const col = (k) => rep.columns.findIndex((x) => x.key === k);
+		const row = rep.rows.find((r) => r[col('key')] === carrier);
+		assert.ok(row, JSON.stringify(rep.rows));
+		assert.equal(row[col('quotes')], 2);
+		assert.equal(row[col('freight_mean')], (1600 + 2500) / 2);
+		assert.equal(row[col('freight_per_kg')], Math.round(((1600 + 2500) * 1000) / 7000), 'freight per billable kg');
+		assert.equal(row[col('orders')], 0, 'no orders shipped with this carrier');
+		assert.equal(row[col('otd')], null, 'no on-time rate without deliveries');
+		assertError(await admin.api('GET', '/api/v1/reports/service-cost?by=region'), 400, 'invalid');
+	});
+
 	it('refuses bad requests with the field and stores nothing', async () => {
 		const cases = [
 			[{ weight_g: 1000, destination: { region: 'x' } }, 'card_id'],

@@ -44,6 +44,8 @@ CREATE TABLE quotes (
 	order_id BIGINT,
 	currency TEXT NOT NULL,
 	total_minor BIGINT NOT NULL,
+	freight_minor BIGINT NOT NULL DEFAULT 0,
+	billable_g BIGINT NOT NULL DEFAULT 0,
 	request TEXT NOT NULL,
 	result TEXT NOT NULL,
 	created_by BIGINT NOT NULL DEFAULT 0,
@@ -52,3 +54,4 @@ CREATE TABLE quotes (
 CREATE INDEX quotes_ticket ON quotes (ticket_id);
 CREATE INDEX quotes_order ON quotes (order_id);
 CREATE INDEX quotes_customer ON quotes (customer_id);
+CREATE INDEX quotes_created ON quotes (created_at);

@@ -44,6 +44,8 @@ CREATE TABLE quotes (
 	order_id INTEGER,
 	currency TEXT NOT NULL,
 	total_minor INTEGER NOT NULL,
+	freight_minor INTEGER NOT NULL DEFAULT 0,
+	billable_g INTEGER NOT NULL DEFAULT 0,
 	request TEXT NOT NULL,
 	result TEXT NOT NULL,
 	created_by INTEGER NOT NULL DEFAULT 0,
@@ -52,3 +54,4 @@ CREATE TABLE quotes (
 CREATE INDEX quotes_ticket ON quotes (ticket_id);
 CREATE INDEX quotes_order ON quotes (order_id);
 CREATE INDEX quotes_customer ON quotes (customer_id);
+CREATE INDEX quotes_created ON quotes (created_at);
