@@ -16,6 +16,7 @@
 #include "desk/sla_clock.h"
 #include "jobs/job.h"
 #include "logistics/delay.h"
+#include "quality/survey.h"
 #include "store/db.h"
 #include "store/idempotency.h"
 #include "base/banned.h"
@@ -52,9 +53,14 @@ static const struct job_kind {
 	job_fn run; /* runs in its own transaction; idempotent */
 	int recurring; /* 1: scheduler_seed makes sure one is pending (ref_id 0) */
 } kinds[] = {
-	{ "sla_warn", sla_job_warn, 0 },         { "sla_breach", sla_job_breach, 0 },
-	{ "followup_due", followup_job_due, 0 }, { "care_daily", run_care, 1 },
-	{ DELAY_JOB_KIND, delay_eta_job, 0 },    { "idem_prune", run_idem_prune, 1 },
+	{ "sla_warn", sla_job_warn, 0 },
+	{ "sla_breach", sla_job_breach, 0 },
+	{ "followup_due", followup_job_due, 0 },
+	{ "care_daily", run_care, 1 },
+	{ DELAY_JOB_KIND, delay_eta_job, 0 },
+	{ "idem_prune", run_idem_prune, 1 },
+	{ SURVEY_RESOLUTION_JOB, survey_job_resolution, 0 },
+	{ SURVEY_DELIVERY_JOB, survey_job_delivery, 0 },
 };
 
 static const struct job_kind *kind_find(const char *kind)
