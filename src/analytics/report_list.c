@@ -6,7 +6,11 @@
 
 #include <string.h>
 
+extern const struct report_def report_surveys, report_servqual; /* report_surveys.c */
+
 static const struct report_def *const all_reports[] = {
+	&report_surveys,
+	&report_servqual,
 	NULL,
 };
 

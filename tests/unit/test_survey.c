@@ -6,7 +6,8 @@
  * second is survey_used), expiry, field errors, once per ticket, no survey
  * for care tickets; an order whose every parcel is delivered gets a
  * delivery survey with SERVQUAL, listed to its owner in the portal, whose
- * fresh link replaces the old one; the staff list and its filters.
+ * fresh link replaces the old one; the staff list and its filters; the
+ * "surveys" and "servqual" reports on known rows.
  */
 #include <dirent.h>
 #include <setjmp.h>
@@ -21,6 +22,8 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 
+#include "analytics/report.h"
+#include "analytics/survey_score.h"
 #include "auth/user.h"
 #include "base/json.h"
 #include "desk/desk_config.h"
@@ -507,11 +510,176 @@ static void test_delivery_survey(void **state)
 	assert_int_equal(query_int(f, &q_n_inv_order, old), 0);
 }
 
+static struct db_sql q_inv_row = DB_SQL(
+        "INSERT INTO survey_invitations (kind, customer_id, agent_id, team_id, token_hash, sent_at, expires_at,"
+        " responded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id");
+static struct db_sql q_resp_row = DB_SQL(
+        "INSERT INTO survey_responses (invitation_id, kind, customer_id, agent_id, team_id, csat, nps, ces,"
+        " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id");
+static struct db_sql q_sq_row = DB_SQL(
+        "INSERT INTO survey_servqual (response_id, dimension, expectation, perception) VALUES ($1, $2, $3, $4)");
+
+/* An invitation sent at `at` (answered at `answered`, 0 = not) with its response's scores (-1 = skipped). */
+static int64_t put_survey(struct fixture *f, const char *kind, int64_t at, int64_t answered, int csat,
+                          int nps, int ces)
+{
+	static int seq;
+	struct kf_error err = KF_ERROR_INIT;
+	char hash[32];
+	int64_t inv = 0, resp = 0;
+	snprintf(hash, sizeof(hash), "h%d", ++seq);
+	if (db_query_int(f->db, &q_inv_row,
+	                 DB_ARGS(db_text(kind), db_int(f->customer), db_int(f->agent), db_int(f->team),
+	                         db_text(hash), db_int(at), db_int(at + 14 * DAY),
+	                         answered ? db_int(answered) : db_null()),
+	                 &inv, &err) < 0)
+		fail_msg("invitation: %s", err.message);
+	if (!answered)
+		return 0;
+	if (db_query_int(f->db, &q_resp_row,
+	                 DB_ARGS(db_int(inv), db_text(kind), db_int(f->customer), db_int(f->agent),
+	                         db_int(f->team), csat < 0 ? db_null() : db_int(csat),
+	                         nps < 0 ? db_null() : db_int(nps), ces < 0 ? db_null() : db_int(ces),
+	                         db_int(answered)),
+	                 &resp, &err) < 0)
+		fail_msg("response: %s", err.message);
+	return resp;
+}
+
+static void put_pair(struct fixture *f, int64_t resp, const char *dim, int e, int p)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	if (db_exec(f->db, &q_sq_row, DB_ARGS(db_int(resp), db_text(dim), db_int(e), db_int(p)), &err) < 0)
+		fail_msg("servqual: %s", err.message);
+}
+
+static void run_report(struct fixture *f, const char *name, const char *by, const char *weights,
+                       struct report_table *t)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	const struct report_def *def = report_find(name);
+	struct report_params p = {
+		.from = T0 - DAY, .to = T0 + 30 * DAY, .now = T0 + 30 * DAY, .by = by, .tz = "Asia/Shanghai"
+	};
+	if (weights) {
+		p.nopts = 1;
+		p.opt_key[0] = "weights";
+		p.opt_val[0] = weights;
+	}
+	assert_non_null(def);
+	assert_string_equal(def->perm, "report.read");
+	assert_int_equal(report_check_params(def, &p, &err), 0);
+	if (def->run(f->db, &p, t, &err) < 0)
+		fail_msg("report %s by %s: %s", name, by, err.message);
+}
+
+static const struct report_cell *cellk(const struct report_table *t, size_t row, const char *key)
+{
+	int c = report_col_index(t, key);
+	assert_true(c >= 0);
+	return report_cell(t, row, (size_t)c);
+}
+
+static void assert_num(const struct report_table *t, size_t row, const char *key, double want)
+{
+	const struct report_cell *c = cellk(t, row, key);
+	if (c->null || c->d < want - 1e-9 || c->d > want + 1e-9)
+		fail_msg("row %zu %s = %s%g, want %g", row, key, c->null ? "null " : "", c->d, want);
+}
+
+static void test_reports(void **state)
+{
+	struct fixture *f = *state;
+	struct report_table t;
+	/* 2026-09-21 15:00 UTC is 23:00 in Shanghai; +2 h is the next local day */
+	int64_t day1 = 1790002800 - 1790002800 % DAY + 15 * HOUR;
+	put_survey(f, "resolution", day1, day1 + HOUR, 5, 10, 7);
+	put_survey(f, "resolution", day1, day1 + 2 * HOUR, 3, 6, 4);
+	put_survey(f, "resolution", day1, 0, 0, 0, 0);
+	put_survey(f, "resolution", day1 + 2 * HOUR, 0, 0, 0, 0);
+	int64_t r3 = put_survey(f, "delivery", day1 + 2 * HOUR, day1 + 3 * HOUR, 4, 8, SURVEY_SKIPPED);
+	put_pair(f, r3, "reliability", 7, 5);
+	put_pair(f, r3, "tangibles", 4, 6);
+
+	run_report(f, "surveys", "kind", NULL, &t);
+	assert_int_equal(t.nrows, 3); /* delivery, resolution, total */
+	assert_string_equal(cellk(&t, 0, "key")->s, "delivery");
+	assert_num(&t, 0, "invitations", 1);
+	assert_num(&t, 0, "response_rate", 1.0);
+	assert_num(&t, 0, "nps", 0.0);
+	assert_num(&t, 0, "passives", 1);
+	assert_true(cellk(&t, 0, "ces_mean")->null);
+	assert_string_equal(t.drill[0], "/api/v1/surveys?from=1789913600&to=1792592000&kind=delivery");
+	assert_string_equal(cellk(&t, 1, "key")->s, "resolution");
+	assert_num(&t, 1, "invitations", 4);
+	assert_num(&t, 1, "answered", 2);
+	assert_num(&t, 1, "response_rate", 0.5);
+	assert_num(&t, 1, "responses", 2);
+	assert_num(&t, 1, "csat", 0.5);
+	assert_num(&t, 1, "nps", 0.0);
+	assert_num(&t, 1, "promoters", 1);
+	assert_num(&t, 1, "detractors", 1);
+	assert_num(&t, 1, "ces_mean", 5.5);
+	assert_num(&t, 1, "ces_agree", 0.5);
+	assert_string_equal(cellk(&t, 2, "key")->s, "total");
+	assert_num(&t, 2, "invitations", 5);
+	assert_num(&t, 2, "answered", 3);
+	assert_num(&t, 2, "response_rate", 0.6);
+	assert_num(&t, 2, "csat", 2.0 / 3.0);
+	report_table_free(&t);
+
+	run_report(f, "surveys", "day", NULL, &t); /* Shanghai days */
+	assert_int_equal(t.nrows, 3);
+	assert_string_equal(cellk(&t, 0, "key")->s, "2026-09-21");
+	assert_num(&t, 0, "invitations", 3);
+	assert_num(&t, 0, "responses", 0); /* the first answer came at midnight, local */
+	assert_true(cellk(&t, 0, "csat")->null);
+	assert_string_equal(cellk(&t, 1, "key")->s, "2026-09-22");
+	assert_num(&t, 1, "invitations", 2);
+	assert_num(&t, 1, "responses", 3);
+	report_table_free(&t);
+
+	run_report(f, "surveys", "agent", NULL, &t);
+	assert_int_equal(t.nrows, 1); /* one agent: no total row */
+	assert_string_equal(cellk(&t, 0, "key")->s, "王芳");
+	assert_num(&t, 0, "responses", 3);
+	report_table_free(&t);
+
+	run_report(f, "surveys", "month", NULL, &t);
+	assert_string_equal(cellk(&t, 0, "key")->s, "2026-09");
+	report_table_free(&t);
+
+	run_report(f, "servqual", "", "10,30,25,20,15", &t);
+	assert_int_equal(t.nrows, 6); /* five dimensions and overall */
+	assert_string_equal(cellk(&t, 0, "dimension")->s, "tangibles");
+	assert_num(&t, 0, "gap", 2.0);
+	assert_num(&t, 1, "expectation", 7.0);
+	assert_num(&t, 1, "perception", 5.0);
+	assert_num(&t, 1, "gap", -2.0);
+	assert_num(&t, 1, "weight", 0.3);
+	assert_true(cellk(&t, 2, "gap")->null);
+	assert_string_equal(cellk(&t, 5, "dimension")->s, "overall");
+	assert_num(&t, 5, "gap", 0.0);
+	assert_num(&t, 5, "weighted_gap", (10.0 * 2 - 30.0 * 2) / 40.0);
+	report_table_free(&t);
+
+	struct kf_error err = KF_ERROR_INIT;
+	struct report_params bad = { .by = "weekday", .tz = "UTC" };
+	assert_int_equal(report_check_params(report_find("surveys"), &bad, &err), KF_EINVAL);
+	struct report_params badw = {
+		.by = "", .tz = "UTC", .nopts = 1, .opt_key = { "weights" }, .opt_val = { "1,2" }
+	};
+	assert_int_equal(report_find("servqual")->run(f->db, &badw, &t, &err), KF_EINVAL);
+	assert_string_equal(err.field, "weights");
+	report_table_free(&t);
+}
+
 #define TESTS(setup_fn) \
 	cmocka_unit_test_setup_teardown(test_resolution_survey, setup_fn, teardown), \
 	        cmocka_unit_test_setup_teardown(test_expiry_and_fields, setup_fn, teardown), \
 	        cmocka_unit_test_setup_teardown(test_no_survey, setup_fn, teardown), \
-	        cmocka_unit_test_setup_teardown(test_delivery_survey, setup_fn, teardown)
+	        cmocka_unit_test_setup_teardown(test_delivery_survey, setup_fn, teardown), \
+	        cmocka_unit_test_setup_teardown(test_reports, setup_fn, teardown)
 
 static int run_pg(void)
 {
