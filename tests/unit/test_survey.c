@@ -7,7 +7,8 @@
  * for care tickets; an order whose every parcel is delivered gets a
  * delivery survey with SERVQUAL, listed to its owner in the portal, whose
  * fresh link replaces the old one; the staff list and its filters; the
- * "surveys" and "servqual" reports on known rows.
+ * "surveys" and "servqual" reports on known rows; the demo's surveys,
+ * the same for the same seed.
  */
 #include <dirent.h>
 #include <setjmp.h>
@@ -26,6 +27,7 @@
 #include "analytics/survey_score.h"
 #include "auth/user.h"
 #include "base/json.h"
+#include "demo/demo.h"
 #include "desk/desk_config.h"
 #include "desk/message.h"
 #include "desk/ticket.h"
@@ -674,12 +676,64 @@ static void test_reports(void **state)
 	report_table_free(&t);
 }
 
+static struct db_sql q_demo_digest = DB_SQL(
+        "SELECT COUNT(*) * 1000000 + SUM(COALESCE(csat, 0)) * 1000 + SUM(COALESCE(nps, 0) + COALESCE(ces, 0))"
+        " FROM survey_responses");
+static struct db_sql q_demo_rate = DB_SQL(
+        "SELECT 100 * COUNT(responded_at) / COUNT(*) FROM survey_invitations WHERE kind = $1");
+
+/* The demo's surveys on this fixture's (empty but for setup) database: a digest of the answers. */
+static int64_t demo_digest(struct fixture *f, uint64_t seed)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	struct demo_counts counts;
+	struct demo_opts o = { .customers = 60, .seed = seed, .now = T0 };
+	int64_t d = 0;
+	/* the fixture made two customers: the demo wants an empty database, so start from another one */
+	store_close(f->store);
+	remove_dir(f->dir);
+	if (f->pg) {
+		char sql[128];
+		snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", f->schema);
+		pg_admin_exec(sql);
+	}
+	if (fresh_url(f) < 0 || open_store(f) < 0)
+		fail_msg("fresh database");
+	if (demo_generate(f->db, &tester, &o, &counts, &err) < 0)
+		fail_msg("demo: %s", err.message);
+	assert_int_equal(db_query_int(f->db, &q_demo_digest, DB_NOARGS, &d, &err), 0);
+	return d;
+}
+
+static void test_demo_surveys(void **state)
+{
+	struct fixture *f = *state;
+	struct kf_error err = KF_ERROR_INIT;
+	struct report_table t;
+	int64_t a = demo_digest(f, 5), rate = 0;
+	assert_true(a > 10 * 1000000); /* a few dozen answers at least */
+	assert_int_equal(db_query_int(f->db, &q_demo_rate, DB_ARGS(db_text("resolution")), &rate, &err), 0);
+	assert_in_range(rate, 20, 55);
+	assert_int_equal(db_query_int(f->db, &q_demo_rate, DB_ARGS(db_text("delivery")), &rate, &err), 0);
+	assert_in_range(rate, 8, 40);
+	struct report_params p = { .from = T0 - 400 * DAY, .to = T0, .now = T0, .by = "kind", .tz = "UTC" };
+	assert_int_equal(report_find("surveys")->run(f->db, &p, &t, &err), 0);
+	assert_int_equal(t.nrows, 3);
+	const struct report_cell *csat = report_cell(&t, 2, (size_t)report_col_index(&t, "csat"));
+	assert_false(csat->null);
+	assert_true(csat->d > 0.5 && csat->d < 0.95); /* mostly satisfied, not all */
+	report_table_free(&t);
+	assert_int_equal(demo_digest(f, 5), a);
+	assert_int_not_equal(demo_digest(f, 6), a);
+}
+
 #define TESTS(setup_fn) \
 	cmocka_unit_test_setup_teardown(test_resolution_survey, setup_fn, teardown), \
 	        cmocka_unit_test_setup_teardown(test_expiry_and_fields, setup_fn, teardown), \
 	        cmocka_unit_test_setup_teardown(test_no_survey, setup_fn, teardown), \
 	        cmocka_unit_test_setup_teardown(test_delivery_survey, setup_fn, teardown), \
-	        cmocka_unit_test_setup_teardown(test_reports, setup_fn, teardown)
+	        cmocka_unit_test_setup_teardown(test_reports, setup_fn, teardown), \
+	        cmocka_unit_test_setup_teardown(test_demo_surveys, setup_fn, teardown)
 
 static int run_pg(void)
 {
