@@ -130,6 +130,7 @@ UNIT_PG += build/asan/tests/test_clv
 UNIT_PG += build/asan/tests/test_service_facts
 UNIT_PG += build/asan/tests/test_quality
 UNIT_PG += build/asan/tests/test_value
+UNIT_PG += build/asan/tests/test_survey
 unit-pg: $(UNIT_PG)
 	@test -n "$$KF_TEST_PG_URL" || { echo "unit-pg: run through scripts/with-pg.sh"; exit 1; }
 	@scripts/run-unit.sh $(UNIT_PG)

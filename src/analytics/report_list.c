@@ -9,6 +9,7 @@
 #include <string.h>
 
 extern const struct report_def report_clv; /* report_clv.c */
+extern const struct report_def report_surveys, report_servqual; /* report_surveys.c */
 extern const struct report_def report_service_level; /* report_service.c */
 extern const struct report_def report_service_cost; /* report_service_cost.c */
 
@@ -16,6 +17,8 @@ static const struct report_def *const all_reports[] = {
 	&report_three_controls,
 	&report_staff,
 	&report_complaints,
+	&report_surveys,
+	&report_servqual,
 	&report_service_level,
 	&report_service_cost,
 	&report_rfm,

@@ -406,6 +406,8 @@ static int load(struct demo_gen *g, const struct actor *a, int lite, struct kf_e
 		rc = add_staff(g, a, err);
 	if (rc == 0)
 		rc = customers(g, err);
+	if (rc == 0)
+		rc = demo_surveys_write(g, err);
 	if (rc == 0 && create.len)
 		rc = db_exec_script(g->db, buf_cstr(&create), err);
 	buf_release(&create);

@@ -119,6 +119,9 @@ int demo_orders_write(struct demo_gen *g, struct demo_rng *r, const struct demo_
 int demo_tickets_write(struct demo_gen *g, struct demo_rng *r, const struct demo_customer *cu,
                        const struct demo_order *orders, int norders, int n, struct kf_error *err);
 
+/* demo_surveys.c: survey invitations, answers and SERVQUAL pairs for the tickets and orders written. */
+int demo_surveys_write(struct demo_gen *g, struct kf_error *err);
+
 /* Add a row to table t (DB_ARGS); counts it in *count when count is not NULL. */
 int demo_put(struct demo_gen *g, enum demo_table t, const struct db_arg *args, int nargs, int64_t *count,
              struct kf_error *err);

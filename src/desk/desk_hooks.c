@@ -10,6 +10,7 @@
 #include "desk/followup.h"
 #include "desk/routing.h"
 #include "desk/sla_clock.h"
+#include "quality/survey.h"
 #include "base/banned.h"
 
 int desk_on_event(struct db *db, int64_t ticket_id, enum desk_event ev, int64_t now, struct kf_error *err)
@@ -21,5 +22,7 @@ int desk_on_event(struct db *db, int64_t ticket_id, enum desk_event ev, int64_t 
 		rc = sla_clock_on_event(db, ticket_id, ev, now, err);
 	if (rc == 0 && ev == DESK_RESOLVED)
 		rc = followup_on_resolved(db, ticket_id, now, err);
+	if (rc == 0 && ev == DESK_RESOLVED)
+		rc = survey_on_resolved(db, ticket_id, now, err);
 	return rc;
 }

@@ -51,6 +51,7 @@ static const struct {
 #include "http/i18n_errors_search.inc"
 #include "http/i18n_errors_reports.inc"
 #include "http/i18n_errors_pricing.inc"
+#include "http/i18n_errors_surveys.inc"
 };
 
 static int find(const char *code)

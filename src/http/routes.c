@@ -19,6 +19,7 @@
 #include "http/api_portal.h"
 #include "http/api_reports.h"
 #include "http/api_pricing.h"
+#include "http/api_surveys.h"
 #include "base/banned.h"
 
 #define PUB ROUTE_PUBLIC
@@ -57,6 +58,7 @@ const struct route api_routes[] = {
 #include "http/routes_portal.inc"
 #include "http/routes_reports.inc"
 #include "http/routes_pricing.inc"
+#include "http/routes_surveys.inc"
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -50,6 +50,7 @@ static const struct {
 } spa_fallbacks[] = {
 	{ "portal/", "portal/index.html" },
 	{ "track/", "track/index.html" },
+	{ "survey/", "survey/index.html" },
 	{ "", "index.html" },
 };
 

@@ -18,6 +18,7 @@
 #include "desk/sla_clock.h"
 #include "jobs/job.h"
 #include "logistics/delay.h"
+#include "quality/survey.h"
 #include "store/db.h"
 #include "store/idempotency.h"
 #include "base/banned.h"
@@ -62,6 +63,8 @@ static const struct job_kind {
 	{ "idem_prune", run_idem_prune, 1 },
 	{ SF_JOB_KIND, sf_job, 1 },
 	{ VALUE_JOB_KIND, value_job, 1 },
+	{ SURVEY_RESOLUTION_JOB, survey_job_resolution, 0 },
+	{ SURVEY_DELIVERY_JOB, survey_job_delivery, 0 },
 };
 
 static const struct job_kind *kind_find(const char *kind)

@@ -11,6 +11,7 @@
 #include "logistics/delay.h"
 #include "logistics/order.h"
 #include "logistics/tracking.h"
+#include "quality/survey.h"
 #include "store/db.h"
 #include "store/db_json.h"
 #include "base/banned.h"
@@ -339,6 +340,8 @@ static int deliver(struct db *db, int64_t id, int64_t order_id, int64_t now, str
 		rc = db_exec(db, &q_deliver_all, DB_ARGS(db_int(order_id)), err);
 	if (rc >= 0 && order_id)
 		rc = order_refresh_status(db, order_id, now, "delivered", err);
+	if (rc >= 0 && order_id)
+		rc = survey_on_delivered(db, order_id, now, err);
 	if (rc >= 0)
 		rc = job_cancel(db, DELAY_JOB_KIND, id, err);
 	return rc < 0 ? rc : 0;
