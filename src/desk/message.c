@@ -98,16 +98,20 @@ static int side_effects(struct db *db, const struct actor *a, int64_t now, enum 
                         enum ticket_state to, struct ticket *t, struct kf_error *err)
 {
 	int rc = 0;
-	if (kind == MESSAGE_PUBLIC && !t->first_response_at)
+	/* A message kefu posts itself (a survey link) is no one's answer: it
+	 * neither counts as the first response nor stops an SLA clock, and
+	 * moves the ticket only when asked to. */
+	int system = kind == MESSAGE_PUBLIC && strcmp(a->kind, "system") == 0;
+	if (kind == MESSAGE_PUBLIC && !system && !t->first_response_at)
 		t->first_response_at = now;
 	if (kind != MESSAGE_NOTE)
 		rc = timeline_add(db, t->customer_id, now, "message", t->id, t->subject, err);
 	if (rc == 0)
 		rc = ticket_write(db, t, now, err);
-	if (rc == 0 && kind != MESSAGE_NOTE)
+	if (rc == 0 && kind != MESSAGE_NOTE && !system)
 		rc = desk_on_event(db, t->id,
 		                   kind == MESSAGE_PUBLIC ? DESK_PUBLIC_REPLY : DESK_CUSTOMER_REPLY, now, err);
-	enum ticket_state next = target_state(kind, t->state, to);
+	enum ticket_state next = system ? to : target_state(kind, t->state, to);
 	if (rc == 0 && next != TS_NONE && next != t->state)
 		rc = ticket_move(db, a, now, t, next, err);
 	return rc;

@@ -108,6 +108,16 @@ describe('satisfaction surveys', () => {
 		ticketToken = tokenIn(msg.body);
 		// the ticket stays resolved; a care ticket never gets one
 		assert.equal((await admin.expect(200, 'GET', `/api/v1/tickets/${tk.id}`)).json.state, 'resolved');
+		// a ticket resolved without any reply: the survey message is nobody's first response
+		const quiet = (await admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'inquiry', subject: '已自行解决', customer_id: alice.id, language: 'zh' } })).json;
+		await transition(quiet.id, 'resolved');
+		await until(async () => {
+			const items = (await portal.expect(200, 'GET', `/api/v1/portal/tickets/${quiet.id}`)).json.messages || [];
+			return items.find((m) => tokenIn(m.body));
+		}, 15_000, 'the survey message on the quiet ticket');
+		const q = (await admin.expect(200, 'GET', `/api/v1/tickets/${quiet.id}`)).json;
+		assert.equal(q.first_response_at ?? null, null, 'a system message does not count as the first response');
+		assert.equal(q.state, 'resolved');
 		const care = (await admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'care', subject: '生日快乐', customer_id: alice.id } })).json;
 		await transition(care.id, 'resolved');
 		await new Promise((r) => setTimeout(r, 2500));
