@@ -93,7 +93,8 @@ void report_set_int(struct report_table *t, size_t row, size_t col, int64_t v);
 void report_set_num(struct report_table *t, size_t row, size_t col, double v); /* RT_NUM and RT_RATE */
 /* num/den as a rate; a zero denominator leaves the cell null. */
 void report_set_rate(struct report_table *t, size_t row, size_t col, int64_t num, int64_t den);
-void report_set_drill(struct report_table *t, size_t row, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void report_set_drill(struct report_table *t, size_t row, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 void report_set_note(struct report_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const struct report_cell *report_cell(const struct report_table *t, size_t row, size_t col);
 /* The index of the column named key, or -1. */
@@ -104,8 +105,8 @@ int report_col_index(const struct report_table *t, const char *key);
 const char *report_opt(const struct report_params *p, const char *key);
 /* A number option in [lo, hi]; missing = def; malformed or out of range =
  * KF_EINVAL naming the option as the field. */
-int report_opt_num(const struct report_params *p, const char *key, double def, double lo, double hi, double *out,
-                   struct kf_error *err);
+int report_opt_num(const struct report_params *p, const char *key, double def, double lo, double hi,
+                   double *out, struct kf_error *err);
 
 /* ---- the registry (report_list.c) ---- */
 const struct report_def *report_find(const char *name);
@@ -113,5 +114,52 @@ const struct report_def *report_find(const char *name);
 const struct report_def *const *report_all(void);
 /* Check p->by against def (KF_EINVAL field "by") and p->from < p->to. */
 int report_check_params(const struct report_def *def, const struct report_params *p, struct kf_error *err);
+
+/* ---- asking for a report (report_request.c) ---- */
+/* The default dimension of def: the first of by_allowed, or "" (borrowed). */
+const char *report_default_by(const struct report_def *def);
+/*
+ * Fill p->from, p->to and p->tz from request text.  from and to are
+ * "YYYY-MM-DD" (a local date in the zone: from = that day's start, to =
+ * the end of that day, so both days are included) or an ISO 8601 instant
+ * "YYYY-MM-DDTHH:MM[:SS](Z|+HH:MM)" (to exclusive).  Missing from/to give
+ * the last 30 local days ending with today (the day of now).  tz is an
+ * IANA name; NULL or "" = dflt_tz.  KF_EINVAL with field "from", "to" or
+ * "tz".  p->tz then points to the loaded zone's name (lives forever).
+ */
+int report_parse_period(const char *from, const char *to, const char *tz, const char *dflt_tz, int64_t now,
+                        struct report_params *p, struct kf_error *err);
+/* The zone of the desk's default business calendar into out, or "UTC". */
+void report_desk_tz(struct db *db, char *out, size_t outsz);
+/* Add option key=value to p (both borrowed); KF_EINVAL field key past REPORT_OPTS_MAX. */
+int report_add_opt(struct report_params *p, const char *key, const char *value, struct kf_error *err);
+/* 1 when name is a request parameter of every report (from, to, by, tz, format, lang, header, bom). */
+int report_param_reserved(const char *name);
+
+/* ---- rendering (report_render.c) ---- */
+struct json_t;
+struct buf;
+
+struct report_render_opts {
+	const char *lang; /* "zh" or "en": labels of the CSV header and the text table */
+	int header_keys; /* CSV: the header row is the column keys, not labels */
+	int bom; /* CSV: start with a UTF-8 byte order mark (for Excel) */
+};
+
+/*
+ * The JSON form: {report, title_en, title_zh, from, to, tz, by, columns,
+ * rows, drill, note}.  from/to are ISO 8601 UTC instants (null when open),
+ * cells are JSON numbers (rates 0..1, money in minor units, seconds) or
+ * strings, null cells null.  A new reference.
+ */
+struct json_t *report_to_json(const struct report_def *def, const struct report_params *p,
+                              const struct report_table *t);
+/* RFC 4180 CSV (CRLF line ends, quotes doubled) into out; KF_ETOOBIG past the buffer cap. */
+int report_to_csv(const struct report_table *t, const struct report_render_opts *o, struct buf *out);
+/* An aligned text table for a terminal (CJK characters count two columns), then the note. */
+int report_to_text(const struct report_def *def, const struct report_params *p, const struct report_table *t,
+                   const struct report_render_opts *o, struct buf *out);
+/* Terminal columns taken by UTF-8 text s: East Asian wide characters 2, combining marks 0. */
+size_t report_text_width(const char *s);
 
 #endif

@@ -139,8 +139,8 @@ const char *report_opt(const struct report_params *p, const char *key)
 	return NULL;
 }
 
-int report_opt_num(const struct report_params *p, const char *key, double def, double lo, double hi, double *out,
-                   struct kf_error *err)
+int report_opt_num(const struct report_params *p, const char *key, double def, double lo, double hi,
+                   double *out, struct kf_error *err)
 {
 	const char *v = report_opt(p, key);
 	if (!v || !*v) {
@@ -153,7 +153,8 @@ int report_opt_num(const struct report_params *p, const char *key, double def, d
 	if (errno || *end || !isfinite(d))
 		return kf_fail(err, KF_EINVAL, "invalid", key, "%s must be a number", key);
 	if (d < lo || d > hi)
-		return kf_fail(err, KF_EINVAL, "out_of_range", key, "%s must be between %g and %g", key, lo, hi);
+		return kf_fail(err, KF_EINVAL, "out_of_range", key, "%s must be between %g and %g", key, lo,
+		               hi);
 	*out = d;
 	return 0;
 }

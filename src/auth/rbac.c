@@ -37,6 +37,8 @@ static const struct perm_info perms[] = {
 	  "merge, reassign, override return windows and payout caps" },
 	{ PERM_DESK_ADMIN, "desk.admin", R(ROLE_ADMIN) | R(ROLE_MANAGER),
 	  "SLA policies, business calendars, teams, categories, canned replies" },
+	{ PERM_REPORT_READ, "report.read", R(ROLE_ADMIN) | R(ROLE_MANAGER) | R(ROLE_ANALYST) | R(ROLE_CRM),
+	  "run reports and export them as CSV; improvement actions" },
 };
 
 static const char *const role_names[ROLE_COUNT] = {

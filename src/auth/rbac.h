@@ -37,6 +37,7 @@ enum perm {
 	PERM_TICKET_WRITE, /* create tickets, reply, note, change state */
 	PERM_TICKET_MANAGE, /* merge, reassign any ticket, override return windows and payout caps */
 	PERM_DESK_ADMIN, /* SLA policies, calendars, teams, categories, canned replies */
+	PERM_REPORT_READ, /* run reports (quality, service level, customer value) and export them */
 	PERM_COUNT
 };
 

@@ -69,6 +69,7 @@ int cmd_complaint(int argc, char **argv);
 int cmd_return(int argc, char **argv);
 int cmd_claim(int argc, char **argv);
 int cmd_search(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 extern const struct cli_cmd cli_commands[];
 /* The command named name (it must exist). */

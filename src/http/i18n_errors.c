@@ -49,6 +49,7 @@ static const struct {
 #include "http/i18n_errors_processes.inc"
 #include "http/i18n_errors_sla.inc"
 #include "http/i18n_errors_search.inc"
+#include "http/i18n_errors_reports.inc"
 };
 
 static int find(const char *code)

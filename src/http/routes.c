@@ -17,6 +17,7 @@
 #include "http/api_sla.h"
 #include "http/api_search.h"
 #include "http/api_portal.h"
+#include "http/api_reports.h"
 #include "base/banned.h"
 
 #define PUB ROUTE_PUBLIC
@@ -53,6 +54,7 @@ const struct route api_routes[] = {
 #include "http/routes_sla.inc"
 #include "http/routes_search.inc"
 #include "http/routes_portal.inc"
+#include "http/routes_reports.inc"
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

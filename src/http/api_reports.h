@@ -1,0 +1,13 @@
+/*
+ * api_reports.h - handlers of the reports API (list, run as JSON or CSV)
+ * and of improvement actions.
+ */
+#ifndef KF_API_REPORTS_H
+#define KF_API_REPORTS_H
+
+#include "http/http.h"
+
+int api_reports_list(struct req *req, struct resp *resp);
+int api_reports_run(struct req *req, struct resp *resp);
+
+#endif
