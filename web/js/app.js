@@ -18,7 +18,11 @@ const routes = [
 	['/tickets/new', () => import('./pages/ticket_new.js')],
 	['/tickets/:id', () => import('./pages/ticket.js')],
 	['/search', () => import('./pages/search.js')],
+	['/customers', () => import('./pages/lists.js').then((m) => ({ render: m.customers }))],
 	['/customers/:id', () => import('./pages/customer.js')],
+	['/orders', () => import('./pages/lists.js').then((m) => ({ render: m.orders }))],
+	['/reports', () => import('./pages/reports.js')],
+	['/reports/:name', () => import('./pages/reports.js')],
 	['/dashboard', () => import('./pages/dashboard.js')],
 	['/admin', () => import('./pages/admin.js')],
 	['/admin/:section', () => import('./pages/admin.js')],
@@ -27,6 +31,7 @@ const routes = [
 const NAV = [
 	['#/inbox', 'nav.inbox', 'ticket.read'],
 	['#/dashboard', 'nav.dashboard', 'metrics.read'],
+	['#/reports', 'nav.reports', 'report.read'],
 	['#/admin', 'nav.admin', 'desk.admin'],
 ];
 

@@ -2,15 +2,19 @@
 // today's volume by type and channel, follow-ups due, and the SLA
 // warnings, breaches and escalations sent to the manager.
 //
-// Counts come from /tickets/counts (kept by the writes); there is no
-// report API yet, so today's volume and the per-agent backlog are read
-// from at most MAX_PAGES pages of the ticket list and say so when cut.
+// Counts come from /tickets/counts (kept by the writes); today's volume and
+// the per-agent backlog are read from at most MAX_PAGES pages of the
+// ticket list and say so when cut.  SLA and sunset compliance come from
+// the "staff" report (GET /api/v1/reports/staff, the rate columns whose
+// keys name sla and sunset) for the last 7 days, by its default dimension,
+// when the server has that report; the panel says so when it does not.
 
 import { get } from '../api.js';
 import { clear, h } from '../dom.js';
 import { fmtNumber, fmtTime, t, te } from '../i18n.js';
 import { barChart } from '../chart.js';
-import { teams, users } from '../session.js';
+import { can, session, teams, users } from '../session.js';
+import { colLabel, fmtCell, presetRange } from '../report_model.js';
 import { ACTIVE, activeCount } from './inbox.js';
 
 const MAX_PAGES = 5;
@@ -29,6 +33,41 @@ async function collect(query, keep) {
 		cursor = page.next_cursor;
 	}
 	return { items, cut: true };
+}
+
+/** The staff report's compliance columns: indices of the rate columns naming sla and sunset. */
+export function complianceColumns(columns) {
+	const find = (re) => columns.findIndex((c) => c.type === 'rate' && re.test(c.key));
+	return { sla: find(/sla/), sunset: find(/sunset/) };
+}
+
+/** SLA and sunset compliance from the staff report, or why it is missing. */
+async function staffPanel(box) {
+	const none = (msg) => clear(box, h('h2', t('dash.compliance')), h('p.muted', msg));
+	if (!can('report.read')) return none(t('dash.no_report_perm'));
+	try {
+		const list = await get('/api/v1/reports');
+		if (!list.items.some((r) => r.name === 'staff')) return none(t('dash.no_staff_report'));
+		const zone = session.user?.time_zone || undefined;
+		const q = { ...presetRange('7d', Date.now(), zone), tz: zone };
+		const r = await get('/api/v1/reports/staff', q);
+		const { sla, sunset } = complianceColumns(r.columns);
+		const keep = [0, sla, sunset].filter((i, k) => i >= 0 && (k === 0 || i !== 0));
+		if (keep.length < 2) return none(t('dash.no_staff_columns'));
+		clear(
+			box,
+			h('h2', t('dash.compliance')),
+			h('p.hint', t('dash.compliance_hint')),
+			h(
+				'table.data.compliance',
+				h('thead', h('tr', keep.map((i) => h('th', { scope: 'col' }, colLabel(r.columns[i]))))),
+				h('tbody', r.rows.map((row) => h('tr', keep.map((i) => h(i === 0 ? 'td' : 'td.num', fmtCell(row[i], r.columns[i].type))))))
+			),
+			h('a', { href: '#/reports/staff?preset=7d' }, t('dash.open_staff'))
+		);
+	} catch (e) {
+		none(e.message);
+	}
 }
 
 /** [[key, n]] counts of items by fn(item), largest first. */
@@ -56,6 +95,8 @@ export async function render(main) {
 	const kpi = (label, v, cls = '') => h(`div.kpi${cls}`, h('span.muted', label), h('b', typeof v === 'number' ? fmtNumber(v) : v));
 	const cut = (c) => (c ? h('p.hint', t('dash.cut', { n: MAX_PAGES * 200 })) : null);
 	const panel = (title, ...kids) => h('section.panel', h('h2', title), ...kids);
+	const staffBox = h('section.panel.staff-compliance', h('h2', t('dash.compliance')), h('p.muted', t('loading')));
+	staffPanel(staffBox);
 	clear(
 		main,
 		h(
@@ -82,6 +123,7 @@ export async function render(main) {
 						? h('ul.mini-tickets', alerts.slice(0, 20).map((n) => h('li', h('span.tag', t(`notify.${n.kind}`)), ' ', h('a', { href: `#/tickets/${n.ticket_id}` }, n.subject || '#' + n.ticket_id), ' ', h('time.muted', fmtTime(n.at, 'short')))))
 						: h('p.muted', t('dash.no_alerts'))
 				),
+				staffBox,
 				panel(
 					t('dash.followups'),
 					followups.items.length ? h('ul.mini-tickets', followups.items.slice(0, 12).map((x) => h('li', h('a', { href: `#/tickets/${x.id}` }, x.number), ' ', x.subject))) : h('p.muted', t('admin.none'))

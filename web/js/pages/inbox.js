@@ -19,6 +19,23 @@ const TYPES = ['inquiry', 'complaint', 'return', 'claim', 'suggestion', 'follow_
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const SORTS = ['updated_at', 'created_at', 'priority'];
 export const DUE_SLA = 'breached,due_soon';
+const FILTER_KEYS = ['state', 'type', 'priority', 'sort', 'assignee', 'team', 'sla'];
+
+/**
+ * The drill view (#/inbox/drill?…, opened from a report's row): every
+ * query parameter is an API filter; those the filter bar knows go there,
+ * the rest ({extra}) are sent as they are.
+ */
+export function drillQuery(params) {
+	const base = {};
+	const extra = {};
+	for (const [k, v] of Object.entries(params)) {
+		if (k === 'view') continue;
+		if (FILTER_KEYS.includes(k)) base[k] = v;
+		else extra[k] = v;
+	}
+	return { base, extra };
+}
 
 /** The API filters of a built-in view ('mine', 'unassigned', 'team-3', 'all'). */
 export function viewQuery(view) {
@@ -60,17 +77,19 @@ export async function render(main, params) {
 	if (/^saved-\d+$/.test(view)) {
 		savedView = await get(`/api/v1/views/${view.slice(6)}`).catch(() => null);
 	}
-	const base = savedView ? { ...savedView.query } : viewQuery(view);
+	const drill = view === 'drill' ? drillQuery(params) : { base: {}, extra: {} };
+	const base = savedView ? { ...savedView.query } : view === 'drill' ? drill.base : viewQuery(view);
 	const filters = {
 		state: params.state ?? base.state ?? '',
 		type: params.type ?? base.type ?? '',
 		priority: params.priority ?? base.priority ?? '',
-		sort: view === 'due' ? 'due_at' : params.sort ?? base.sort ?? 'updated_at',
+		sort: view === 'due' || base.sla ? 'due_at' : params.sort ?? base.sort ?? 'updated_at',
 		assignee: base.assignee ?? '',
 		team: base.team ?? '',
 		sla: base.sla ?? '',
 	};
 
+	const dueCols = !!filters.sla;
 	const side = h('aside.views', { 'aria-label': t('inbox.views') });
 	const list = h('tbody');
 	const more = h('button', { type: 'button', hidden: true, on: { click: () => load(false) } }, t('inbox.more'));
@@ -81,7 +100,7 @@ export async function render(main, params) {
 			'thead',
 			h(
 				'tr',
-				['col.number', 'col.subject', 'col.customer', 'col.type', 'col.state', 'col.priority', 'col.assignee', view === 'due' ? 'col.due' : 'col.updated'].map((k) =>
+				['col.number', 'col.subject', 'col.customer', 'col.type', 'col.state', 'col.priority', 'col.assignee', dueCols ? 'col.due' : 'col.updated'].map((k) =>
 					h('th', { scope: 'col' }, t(k))
 				)
 			)
@@ -112,7 +131,7 @@ export async function render(main, params) {
 	function filterBar() {
 		const onChange = (e) => {
 			filters[e.target.name] = e.target.value;
-			const q = new URLSearchParams(Object.entries({ state: filters.state, type: filters.type, priority: filters.priority, sort: filters.sort }));
+			const q = new URLSearchParams(Object.entries({ ...(view === 'drill' ? { ...drill.extra, ...drill.base } : {}), state: filters.state, type: filters.type, priority: filters.priority, sort: filters.sort }));
 			history.replaceState(null, '', `#/inbox/${view}?${q}`);
 			load(true);
 		};
@@ -127,7 +146,7 @@ export async function render(main, params) {
 			h('label', t('filter.state'), ' ', select('state', stateOpts, filters.state)),
 			h('label', t('filter.type'), ' ', select('type', [['', t('filter.any')], ...TYPES.map((x) => [x, te('type', x)])], filters.type)),
 			h('label', t('filter.priority'), ' ', select('priority', [['', t('filter.any')], ...PRIORITIES.map((x) => [x, te('priority', x)])], filters.priority)),
-			view === 'due' ? null : h('label', t('filter.sort'), ' ', select('sort', SORTS.map((x) => [x, t(`sort.${x}`)]), filters.sort)),
+			dueCols ? null : h('label', t('filter.sort'), ' ', select('sort', SORTS.map((x) => [x, t(`sort.${x}`)]), filters.sort)),
 			h('button', { type: 'button', on: { click: saveView } }, t('inbox.save_view'))
 		);
 	}
@@ -186,7 +205,7 @@ export async function render(main, params) {
 		state.loading = true;
 		status.textContent = t('loading');
 		try {
-			const q = { ...filters, limit: 50, cursor: reset ? null : state.cursor };
+			const q = { ...drill.extra, ...filters, limit: 50, cursor: reset ? null : state.cursor };
 			const page = await get('/api/v1/tickets', q);
 			const rows = page.items;
 			if (my !== state.seq) return;
@@ -226,7 +245,7 @@ export async function render(main, params) {
 					h('td', h(`span.badge.st-${r.state}`, te('state', r.state))),
 					h('td', h(`span.prio.p-${r.priority}`, te('priority', r.priority))),
 					h('td', r.assignee_id ? names.get(r.assignee_id) || `#${r.assignee_id}` : h('span.muted', t('ticket.unassigned'))),
-					view === 'due' ? dueTd(r, now) : h('td.time', { title: fmtTime(r.updated_at) }, fmtTime(r.updated_at, 'short'))
+					dueCols ? dueTd(r, now) : h('td.time', { title: fmtTime(r.updated_at) }, fmtTime(r.updated_at, 'short'))
 				)
 			)
 		);
