@@ -3,10 +3,14 @@
  * here (defined next to its run function).
  */
 #include "analytics/report.h"
+#include "analytics/quality.h"
 
 #include <string.h>
 
 static const struct report_def *const all_reports[] = {
+	&report_three_controls,
+	&report_staff,
+	&report_complaints,
 	NULL,
 };
 
