@@ -88,16 +88,34 @@ export function colLabel(c) {
 	return (lang() === 'en' ? c.label_en : c.label_zh) || c.key;
 }
 
+/** Index of the report's total row (its "group" cell is "total"), or -1. */
+export function totalRow(columns, rows) {
+	const g = columns.findIndex((c) => c.key === 'group');
+	return g < 0 ? -1 : rows.findIndex((r) => r[g] === 'total');
+}
+
+/**
+ * A bilingual label "中文 / English" (the reports' convention) in the
+ * page's language; any other text as it is.
+ */
+export function localLabel(s) {
+	const parts = String(s).split(' / ');
+	if (parts.length !== 2) return String(s);
+	return lang() === 'en' ? parts[1] : parts[0];
+}
+
 /**
  * Row indices sorted by column col (asc or desc); nulls always last, text
- * by the locale's collation, ties kept in the report's order.
+ * by the locale's collation, ties kept in the report's order; the total
+ * row (index total, -1 = none) stays last.
  */
-export function sortOrder(rows, col, dir, type) {
+export function sortOrder(rows, col, dir, type, total = -1) {
 	const idx = rows.map((_, i) => i);
 	if (col < 0) return idx;
 	const s = dir === 'desc' ? -1 : 1;
 	const coll = new Intl.Collator(lang());
 	return idx.sort((a, b) => {
+		if (a === total || b === total) return a === total ? 1 : -1;
 		const x = rows[a][col],
 			y = rows[b][col];
 		const xn = x === null || x === undefined,
@@ -108,11 +126,22 @@ export function sortOrder(rows, col, dir, type) {
 	});
 }
 
-/** The chart a report gets: 'line' over time, 'pareto' for a Pareto report, else 'bar'. */
-export function chartKind(name, by) {
-	if (/pareto/.test(name || '') || by === 'pareto') return 'pareto';
+/**
+ * The chart a report gets: 'line' over days, weeks or months; 'pareto'
+ * for a Pareto report (named so, or with a cumulative_share column);
+ * else 'bar'.
+ */
+export function chartKind(name, by, columns = []) {
 	if (TIME_BYS.includes(by)) return 'line';
+	if (/pareto/.test(name || '') || columns.some((c) => c.key === 'cumulative_share')) return 'pareto';
 	return 'bar';
+}
+
+/** The column that names a row: "name" when there is one, else the first text column (0 when none). */
+export function labelColumn(columns) {
+	const n = columns.findIndex((c) => c.key === 'name');
+	if (n >= 0) return n;
+	return Math.max(0, columns.findIndex((c) => c.type === 'text'));
 }
 
 /** The first numeric column worth charting (not a share), or -1. */

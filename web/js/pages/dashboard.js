@@ -14,7 +14,7 @@ import { clear, h } from '../dom.js';
 import { fmtNumber, fmtTime, t, te } from '../i18n.js';
 import { barChart } from '../chart.js';
 import { can, session, teams, users } from '../session.js';
-import { colLabel, fmtCell, presetRange } from '../report_model.js';
+import { colLabel, fmtCell, labelColumn, presetRange, totalRow } from '../report_model.js';
 import { ACTIVE, activeCount } from './inbox.js';
 
 const MAX_PAGES = 5;
@@ -35,34 +35,48 @@ async function collect(query, keep) {
 	return { items, cut: true };
 }
 
-/** The staff report's compliance columns: indices of the rate columns naming sla and sunset. */
-export function complianceColumns(columns) {
-	const find = (re) => columns.findIndex((c) => c.type === 'rate' && re.test(c.key));
-	return { sla: find(/sla/), sunset: find(/sunset/) };
+/**
+ * The staff report's compliance figures: the rate columns whose keys name
+ * sla and sunset, the column naming a row, and the total row (group
+ * "total"), each an index or -1.
+ */
+export function compliance(report) {
+	const cols = report.columns;
+	const find = (re) => cols.findIndex((c) => c.type === 'rate' && re.test(c.key));
+	return {
+		sla: find(/sla/),
+		sunset: find(/sunset/),
+		label: labelColumn(cols),
+		total: totalRow(cols, report.rows),
+	};
 }
 
 /** SLA and sunset compliance from the staff report, or why it is missing. */
-async function staffPanel(box) {
+async function staffPanel(box, kpiBox) {
 	const none = (msg) => clear(box, h('h2', t('dash.compliance')), h('p.muted', msg));
 	if (!can('report.read')) return none(t('dash.no_report_perm'));
 	try {
 		const list = await get('/api/v1/reports');
 		if (!list.items.some((r) => r.name === 'staff')) return none(t('dash.no_staff_report'));
 		const zone = session.user?.time_zone || undefined;
-		const q = { ...presetRange('7d', Date.now(), zone), tz: zone };
-		const r = await get('/api/v1/reports/staff', q);
-		const { sla, sunset } = complianceColumns(r.columns);
-		const keep = [0, sla, sunset].filter((i, k) => i >= 0 && (k === 0 || i !== 0));
-		if (keep.length < 2) return none(t('dash.no_staff_columns'));
+		const r = await get('/api/v1/reports/staff', { ...presetRange('7d', Date.now(), zone), tz: zone });
+		const c = compliance(r);
+		const figs = [c.sla, c.sunset].filter((i) => i >= 0);
+		if (!figs.length) return none(t('dash.no_staff_columns'));
+		if (c.total >= 0)
+			for (const i of figs) kpiBox.append(h('div.kpi.compliance-kpi', { dataset: { key: r.columns[i].key } }, h('span.muted', colLabel(r.columns[i])), h('b', fmtCell(r.rows[c.total][i], 'rate'))));
+		const rows = r.rows.filter((_, k) => k !== c.total);
 		clear(
 			box,
 			h('h2', t('dash.compliance')),
 			h('p.hint', t('dash.compliance_hint')),
-			h(
-				'table.data.compliance',
-				h('thead', h('tr', keep.map((i) => h('th', { scope: 'col' }, colLabel(r.columns[i]))))),
-				h('tbody', r.rows.map((row) => h('tr', keep.map((i) => h(i === 0 ? 'td' : 'td.num', fmtCell(row[i], r.columns[i].type))))))
-			),
+			rows.length
+				? h(
+						'table.data.compliance',
+						h('thead', h('tr', [c.label, ...figs].map((i) => h('th', { scope: 'col' }, colLabel(r.columns[i]))))),
+						h('tbody', rows.map((row) => h('tr', [c.label, ...figs].map((i, k) => h(k ? 'td.num' : 'td', fmtCell(row[i], r.columns[i].type))))))
+					)
+				: h('p.muted', t('reports.empty')),
 			h('a', { href: '#/reports/staff?preset=7d' }, t('dash.open_staff'))
 		);
 	} catch (e) {
@@ -96,14 +110,15 @@ export async function render(main) {
 	const cut = (c) => (c ? h('p.hint', t('dash.cut', { n: MAX_PAGES * 200 })) : null);
 	const panel = (title, ...kids) => h('section.panel', h('h2', title), ...kids);
 	const staffBox = h('section.panel.staff-compliance', h('h2', t('dash.compliance')), h('p.muted', t('loading')));
-	staffPanel(staffBox);
+	const kpis = h('div.kpis');
+	staffPanel(staffBox, kpis);
 	clear(
 		main,
 		h(
 			'div.page.dashboard',
 			h('h1', t('nav.dashboard')),
-			h(
-				'div.kpis',
+			clear(
+				kpis,
 				kpi(t('dash.active'), activeCount(counts.all)),
 				kpi(t('dash.unassigned'), activeCount(counts.unassigned)),
 				kpi(t('dash.today'), today.items.length),

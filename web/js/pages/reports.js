@@ -14,7 +14,7 @@ import { lang, t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { session } from '../session.js';
 import { barChart, lineChart, paretoChart } from '../chart.js';
-import { chartColumn, chartKind, colLabel, drillHash, fmtCell, isNumeric, paretoSeries, PRESETS, presetRange, reportQuery, sortOrder } from '../report_model.js';
+import { chartColumn, chartKind, colLabel, drillHash, fmtCell, isNumeric, labelColumn, localLabel, paretoSeries, PRESETS, presetRange, reportQuery, sortOrder, totalRow } from '../report_model.js';
 
 const PAGE_KEYS = ['name', 'preset', 'from', 'to', 'by', 'sort', 'dir', 'metric'];
 
@@ -146,10 +146,11 @@ async function renderReport(main, params) {
 		if (!numeric.length || !report.rows.length) return clear(chartBox);
 		let m = cols.findIndex((c) => c.key === st.metric);
 		if (m < 0 || !isNumeric(cols[m].type)) m = chartColumn(cols);
-		const labelCol = Math.max(0, cols.findIndex((c) => c.type === 'text'));
+		const labelCol = labelColumn(cols);
 		const fmt = (v) => fmtCell(v, cols[m].type);
-		const pairs = report.rows.map((row) => [String(row[labelCol] ?? '—'), row[m]]);
-		const kind = chartKind(report.report || def.name, st.by);
+		const total = totalRow(cols, report.rows);
+		const pairs = report.rows.filter((_, i) => i !== total).map((row) => [localLabel(row[labelCol] ?? '—'), row[m]]);
+		const kind = chartKind(report.report || def.name, st.by, cols);
 		const name = `${title(def)} · ${colLabel(cols[m])}`;
 		const chart =
 			kind === 'line'
@@ -173,7 +174,8 @@ async function renderReport(main, params) {
 	function drawTable() {
 		const cols = report.columns;
 		const si = cols.findIndex((c) => c.key === st.sort);
-		const order = sortOrder(report.rows, si, st.dir, si >= 0 ? cols[si].type : 'text');
+		const total = totalRow(cols, report.rows);
+		const order = sortOrder(report.rows, si, st.dir, si >= 0 ? cols[si].type : 'text', total);
 		const head = cols.map((c, i) =>
 			h(
 				'th',
@@ -202,7 +204,7 @@ async function renderReport(main, params) {
 			const to = drillHash(report.drill ? report.drill[ri] : null);
 			return h(
 				'tr',
-				{ class: to ? 'drill' : null, dataset: to ? { drill: to } : {}, on: to ? { click: (e) => e.target.closest('a') || navigate(to) } : {} },
+				{ class: ri === total ? 'total' : to ? 'drill' : null, dataset: to ? { drill: to } : {}, on: to ? { click: (e) => e.target.closest('a') || navigate(to) } : {} },
 				cols.map((c, i) => {
 					const text = fmtCell(row[i], c.type);
 					const cell = i === 0 && to ? h('a', { href: to, title: t('reports.drill') }, text) : text;
