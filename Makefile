@@ -120,7 +120,7 @@ unit: $(UNIT_BIN)
 	@scripts/run-unit.sh $(UNIT_BIN)
 
 # The unit suites that also run against PostgreSQL when KF_TEST_PG_URL is set.
-UNIT_PG := build/asan/tests/test_store build/asan/tests/test_search build/asan/tests/test_scheduler build/asan/tests/test_import build/asan/tests/test_bulk
+UNIT_PG := build/asan/tests/test_store build/asan/tests/test_search build/asan/tests/test_scheduler build/asan/tests/test_import build/asan/tests/test_bulk build/asan/tests/test_quality
 unit-pg: $(UNIT_PG)
 	@test -n "$$KF_TEST_PG_URL" || { echo "unit-pg: run through scripts/with-pg.sh"; exit 1; }
 	@scripts/run-unit.sh $(UNIT_PG)

@@ -166,6 +166,8 @@ void qgroups_sort(struct qgroups *gs, int col)
 {
 	if (col >= QG_COUNTS)
 		KF_BUG("qgroups_sort column out of range");
+	if (gs->n < 2)
+		return;
 	qsort_r(gs->g, gs->n, sizeof *gs->g, col < 0 ? by_order : by_count, &col);
 	strmap_release(&gs->index); /* positions changed; the index is not used after sorting */
 	gs->index = (struct strmap)STRMAP_INIT(QG_MAX_GROUPS);

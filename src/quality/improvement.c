@@ -58,36 +58,42 @@ int improvement_status_allowed(const char *from, const char *to)
 
 /* ---- reading a report's value ---- */
 
-static int pick_row(const struct report_table *t, const char *value, struct kf_error *err)
+/* The row for value into *row: 1 found, 0 none in this period, KF_EINVAL when none can be chosen. */
+static int pick_row(const struct report_table *t, const char *value, size_t *row, struct kf_error *err)
 {
 	const char *want = value && *value ? value : "total";
 	for (size_t r = 0; r < t->nrows; r++) {
 		const struct report_cell *c = report_cell(t, r, 0);
-		if (t->cols[0].type == RT_TEXT && !c->null && c->s && strcmp(c->s, want) == 0)
-			return (int)r;
+		if (t->cols[0].type == RT_TEXT && !c->null && c->s && strcmp(c->s, want) == 0) {
+			*row = r;
+			return 1;
+		}
 	}
-	if ((!value || !*value) && t->nrows == 1)
+	if (value && *value)
 		return 0;
-	if (!value || !*value)
-		return kf_fail(err, KF_EINVAL, "invalid", "target_value",
-		               "this report has no total row: give target_by and target_value");
-	return -1; /* no such row in this period */
+	if (t->nrows == 1) {
+		*row = 0;
+		return 1;
+	}
+	return kf_fail(err, KF_EINVAL, "invalid", "target_value",
+	               "this report has no total row: give target_by and target_value");
 }
 
 int improvement_pick(const struct report_table *t, const char *metric, const char *value, double *out,
                      struct kf_error *err)
 {
+	size_t row = 0;
 	int col = report_col_index(t, metric);
 	if (col < 0)
 		return kf_fail(err, KF_EINVAL, "invalid", "target_metric", "the report has no column %s",
 		               metric);
 	if (t->cols[col].type == RT_TEXT)
 		return kf_fail(err, KF_EINVAL, "invalid", "target_metric", "column %s is not a number", metric);
-	int row = pick_row(t, value, err);
-	if (row == KF_EINVAL)
-		return row;
-	const struct report_cell *c = row >= 0 ? report_cell(t, (size_t)row, (size_t)col) : NULL;
-	if (!c || c->null)
+	int rc = pick_row(t, value, &row, err);
+	if (rc <= 0)
+		return rc;
+	const struct report_cell *c = report_cell(t, row, (size_t)col);
+	if (c->null)
 		return 0;
 	enum report_type ty = t->cols[col].type;
 	*out = ty == RT_NUM || ty == RT_RATE ? c->d : (double)c->i;

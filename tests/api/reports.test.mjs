@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
-import { assertError, cleanup, startServer, uniq, withLogs } from './lib.mjs';
+import { assertError, cleanup, kefu, kefuOk, startServer, uniq, withLogs } from './lib.mjs';
 
 after(cleanup);
 
@@ -48,5 +48,132 @@ describe('reports API', () => {
 		assertError(await admin.api('GET', '/api/v1/reports/no-such-report'), 404, 'not_found');
 		assertError(await agent.api('GET', '/api/v1/reports'), 403, 'forbidden');
 		assertError(await agent.api('GET', '/api/v1/reports/no-such-report'), 403, 'forbidden');
+	});
+
+	it('runs a report as JSON: typed columns, rows, a total, drill paths', async () => {
+		const r = await analyst.expect(200, 'GET', '/api/v1/reports/complaints?from=2020-01-01&to=2020-01-31&tz=UTC');
+		const j = r.json;
+		assert.equal(j.report, 'complaints');
+		assert.equal(j.by, 'category');
+		assert.equal(j.from, '2020-01-01T00:00:00Z');
+		assert.equal(j.to, '2020-02-01T00:00:00Z');
+		assert.equal(j.tz, 'UTC');
+		assert.deepEqual(j.columns.map((c) => c.type).slice(0, 5), ['text', 'text', 'int', 'rate', 'rate']);
+		assert.equal(j.rows.length, j.drill.length);
+		const total = j.rows.at(-1);
+		assert.equal(total[0], 'total');
+		assert.equal(total[2], 0);
+		assert.equal(total[3], null, 'no share of an empty total');
+		const list = await analyst.expect(200, 'GET', '/api/v1/reports');
+		assert.deepEqual(list.json.items.map((x) => x.name).filter((n) => ['three-controls', 'staff', 'complaints'].includes(n)).sort(), ['complaints', 'staff', 'three-controls']);
+	});
+
+	it('counts a complaint made through the API', async () => {
+		const t = await admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'complaint', subject: uniq('破损') } });
+		assert.ok(t.json.id);
+		const r = await analyst.expect(200, 'GET', '/api/v1/reports/three-controls?by=category');
+		const total = r.json.rows.at(-1);
+		const col = (k) => r.json.columns.findIndex((c) => c.key === k);
+		assert.equal(total[col('complaints')], 1);
+		assert.equal(total[col('contacts')], 1);
+		assert.equal(total[col('complaint_rate_contacts')], 1);
+	});
+
+	it('CSV: content type, BOM, labels in the language asked for, keys on request', async () => {
+		const zh = await analyst.expect(200, 'GET', '/api/v1/reports/staff?format=csv&lang=zh');
+		assert.match(zh.headers['content-type'], /^text\/csv; charset=utf-8/);
+		assert.match(zh.headers['content-disposition'], /attachment; filename="staff.csv"/);
+		assert.ok(zh.text.startsWith('\ufeff分组,名称,受理工单'), zh.text.slice(0, 40));
+		assert.ok(zh.text.includes('\r\n'));
+		const keys = await analyst.expect(200, 'GET', '/api/v1/reports/staff?format=csv&header=keys&bom=0');
+		assert.ok(keys.text.startsWith('group,name,handled,resolved,'), keys.text.slice(0, 40));
+		const en = await analyst.expect(200, 'GET', '/api/v1/reports/staff?format=csv&bom=0');
+		assert.ok(en.text.startsWith('Group,Name,Tickets handled'));
+	});
+
+	it('bad parameters are 400 with the field at fault, in Chinese too', async () => {
+		const cases = [
+			['/api/v1/reports/staff?by=category', 'by'],
+			['/api/v1/reports/staff?from=2024-02-30', 'from'],
+			['/api/v1/reports/staff?to=tomorrow', 'to'],
+			['/api/v1/reports/staff?from=2024-03-05&to=2024-03-01', 'to'],
+			['/api/v1/reports/staff?tz=Mars%2FOlympus', 'tz'],
+			['/api/v1/reports/staff?format=xml', 'format'],
+			['/api/v1/reports/complaints?cut=2', 'cut'],
+			['/api/v1/reports/complaints?product=colour', 'product'],
+			['/api/v1/reports/three-controls?followup_grace_hours=soon', 'followup_grace_hours'],
+		];
+		for (const [url, field] of cases) {
+			const e = assertError(await analyst.api('GET', url), 400, null, url);
+			assert.equal(e.field, field, `${url}: ${JSON.stringify(e)}`);
+		}
+		const many = Array.from({ length: 17 }, (_, i) => `o${i}=1`).join('&');
+		assert.equal(assertError(await analyst.api('GET', `/api/v1/reports/staff?${many}`), 400, 'too_many').field, 'o16');
+		analyst.lang = 'zh-CN';
+		const zh = assertError(await analyst.api('GET', '/api/v1/reports/staff?by=nope'), 400, 'invalid');
+		analyst.lang = null;
+		assert.match(zh.message, /by/);
+		assert.match(zh.message, /[\u4e00-\u9fff]/);
+	});
+
+	it('improvement actions: create with a baseline, If-Match, done measures the after value, audit, permissions', async () => {
+		const now = Math.floor(Date.now() / 1000);
+		const body = {
+			title: '减少投诉', target_report: 'three-controls', target_metric: 'complaints',
+			baseline_from: now - 30 * 86400, baseline_to: now + 86400, due_at: now - 60,
+		};
+		const created = await admin.expect(201, 'POST', '/api/v1/improvement-actions', { body });
+		assert.equal(created.json.status, 'open');
+		assert.equal(created.json.baseline_value, 1, 'the one complaint made above');
+		assert.match(created.headers.etag, /^"v1"$/);
+		const id = created.json.id;
+		const tc = await analyst.expect(200, 'GET', '/api/v1/reports/three-controls');
+		assert.match(tc.json.note, /减少投诉/, 'past due: named in the note');
+
+		assertError(await admin.api('POST', '/api/v1/improvement-actions', { body: { ...body, target_metric: 'nope' } }), 400, 'invalid');
+		assert.equal(assertError(await admin.api('POST', '/api/v1/improvement-actions', { body: { ...body, target_by: 'agent' } }), 400).field, 'target_by');
+		assert.equal(assertError(await admin.api('POST', '/api/v1/improvement-actions', { body: { ...body, title: undefined } }), 400).field, 'title');
+		assertError(await analyst.api('POST', '/api/v1/improvement-actions', { body }), 403, 'forbidden');
+		assertError(await agent.api('GET', '/api/v1/improvement-actions'), 403, 'forbidden');
+
+		assertError(await admin.api('PATCH', `/api/v1/improvement-actions/${id}`, { body: { status: 'in_progress' } }), 428, 'precondition_required');
+		const moved = await admin.expect(200, 'PATCH', `/api/v1/improvement-actions/${id}`, { body: { status: 'in_progress' }, headers: { 'If-Match': '"v1"' } });
+		assert.equal(moved.json.version, 2);
+		assertError(await admin.api('PATCH', `/api/v1/improvement-actions/${id}`, { body: { status: 'done' }, headers: { 'If-Match': '"v1"' } }), 412, 'stale');
+		assertError(await admin.api('PATCH', `/api/v1/improvement-actions/${id}`, { body: { target_metric: 'orders' }, headers: { 'If-Match': '"v2"' } }), 400);
+		const done = await admin.expect(200, 'PATCH', `/api/v1/improvement-actions/${id}`, {
+			body: { status: 'done', measured_from: now - 86400, measured_to: now + 86400 }, headers: { 'If-Match': '"v2"' },
+		});
+		assert.equal(done.json.after_value, 1);
+		assert.ok(done.json.completed_at >= now - 5);
+		assertError(await admin.api('PATCH', `/api/v1/improvement-actions/${id}`, { body: { status: 'open' }, headers: { 'If-Match': '"v3"' } }), 409);
+		const list = await analyst.expect(200, 'GET', '/api/v1/improvement-actions?status=done');
+		assert.ok(list.json.items.some((a) => a.id === id));
+		assertError(await analyst.api('GET', '/api/v1/improvement-actions?status=nope'), 400, 'invalid');
+		const audit = await admin.expect(200, 'GET', `/api/v1/audit?object_type=improvement_action&object_id=${id}`);
+		assert.deepEqual(audit.json.items.map((x) => x.action).sort(), ['improvement.create', 'improvement.update', 'improvement.update']);
+		await admin.expect(200, 'DELETE', `/api/v1/improvement-actions/${id}`);
+		assertError(await analyst.api('GET', `/api/v1/improvement-actions/${id}`), 404, 'not_found');
+	});
+
+	it('kefu report: table, CSV and JSON on stdout, usage errors', async () => {
+		const db = ['--db', srv.db.url];
+		const list = await kefuOk(['report', 'list', ...db]);
+		assert.match(list.stdout, /three-controls/);
+		const table = await kefuOk(['report', 'complaints', '--lang', 'zh', '--tz', 'UTC', ...db]);
+		assert.match(table.stdout, /投诉帕累托分析/);
+		assert.match(table.stdout, /合计 \/ Total/);
+		assert.equal(table.stderr, '', 'no progress bar when stderr is not a terminal');
+		const csv = await kefuOk(['report', 'staff', '--format', 'csv', '--header', 'keys', ...db]);
+		assert.ok(csv.stdout.startsWith('group,name,handled'));
+		const json = await kefuOk(['report', 'three-controls', '--by', 'category', '--format', 'json', '--opt', 'followup_grace_hours=48', ...db]);
+		assert.equal(JSON.parse(json.stdout).report, 'three-controls');
+		const bad = await kefu(['report', 'staff', '--by', 'month', ...db]);
+		assert.equal(bad.code, 2);
+		assert.match(bad.stderr, /by/);
+		const badOpt = await kefu(['report', 'complaints', '--opt', 'cut=9', ...db]);
+		assert.equal(badOpt.code, 2);
+		assert.match(badOpt.stderr, /cut/);
+		assert.equal((await kefu(['report', 'nope', ...db])).code, 2);
 	});
 });
