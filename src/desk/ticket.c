@@ -646,8 +646,10 @@ static struct db_sql q_list_cust_priority = DB_SQL(
  * and the earliest running warning instant, joined to the tickets that
  * pass the inbox filters ($1..$13), nearest due first.  MIN over three
  * columns is spelled as CASE so both dialects read it.  No index serves
- * the due columns: the planner walks the active tickets (tickets_state)
- * or ticket_sla, and sorts the matches.
+ * the due columns: the planner walks the active tickets (tickets_state,
+ * or tickets_assignee / tickets_team / tickets_type for one agent's,
+ * team's or type's view),
+ * joins their clocks by primary key and sorts the matches.
  */
 #define SLA_NONE "9223372036854775807"
 #define SLA_RUN(col, open) "CASE WHEN " open " THEN " col " ELSE " SLA_NONE " END"
@@ -667,12 +669,20 @@ static struct db_sql q_list_cust_priority = DB_SQL(
 #define SLA_DUE SLA_MIN3("f", "n", "r") " AS due, "
 #define SLA_WARN SLA_MIN3("fw", "nw", "rw") " AS warn"
 #define SLA_NEAREST "SELECT ticket_id, " SLA_DUE SLA_WARN " FROM (" SLA_CLOCKS ") x"
-static struct db_sql q_list_sla = DB_SQL(
-        "SELECT " TICKET_COLUMNS ", s.due, s.warn FROM (" SLA_NEAREST ") s"
-        " JOIN tickets ON tickets.id = s.ticket_id WHERE state IN ($1, $2, $3, $4, $5, $6)" LIST_COMMON ANY_ASSIGNEE
-                ANY_TEAM " AND s.due < " SLA_NONE " AND ((CAST($14 AS BIGINT) = 1 AND s.due <= $16)"
-        " OR (CAST($15 AS BIGINT) = 1 AND s.due > $16 AND (s.warn <= $16 OR s.due <= $17)))"
-        " AND (s.due > $18 OR (s.due = $18 AND id > $19)) ORDER BY s.due, id LIMIT $20");
+#define SLA_LIST_HEAD \
+	"SELECT " TICKET_COLUMNS ", s.due, s.warn FROM (" SLA_NEAREST ") s" \
+	" JOIN tickets ON tickets.id = s.ticket_id WHERE state IN ($1, $2, $3, $4, $5, $6)" LIST_COMMON
+#define SLA_LIST_TAIL \
+	" AND s.due < " SLA_NONE " AND ((CAST($14 AS BIGINT) = 1 AND s.due <= $16)" \
+	" OR (CAST($15 AS BIGINT) = 1 AND s.due > $16 AND (s.warn <= $16 OR s.due <= $17)))" \
+	" AND (s.due > $18 OR (s.due = $18 AND id > $19)) ORDER BY s.due, id LIMIT $20"
+static struct db_sql q_list_sla = DB_SQL(SLA_LIST_HEAD ANY_ASSIGNEE ANY_TEAM SLA_LIST_TAIL);
+/* One agent's or one team's: a plain equality so tickets_assignee / tickets_team drive the join. */
+static struct db_sql q_list_sla_assignee = DB_SQL(SLA_LIST_HEAD " AND assignee_id = $8" ANY_TEAM SLA_LIST_TAIL);
+static struct db_sql q_list_sla_team = DB_SQL(SLA_LIST_HEAD ANY_ASSIGNEE " AND team_id = $10" SLA_LIST_TAIL);
+/* One type (tickets_type (type, state) drives it). */
+static struct db_sql q_list_sla_type = DB_SQL(SLA_LIST_HEAD
+                                              " AND type = $7" ANY_ASSIGNEE ANY_TEAM SLA_LIST_TAIL);
 
 enum ticket_sla_class ticket_sla_classify(int64_t due, int64_t warn, int64_t now, int64_t soon_s)
 {
@@ -713,7 +723,14 @@ static int ticket_list_sla(struct db *db, const struct ticket_filter *f, int lim
 	if (!g.states)
 		return 0;
 	int n = sla_args(&g, limit, args, filter_args(&g, args));
-	int rc = db_query(db, &q_list_sla, args, n, &r, err);
+	struct db_sql *q = &q_list_sla;
+	if (g.assignee_id > 0)
+		q = &q_list_sla_assignee;
+	else if (g.team_id > 0)
+		q = &q_list_sla_team;
+	else if (g.type)
+		q = &q_list_sla_type;
+	int rc = db_query(db, q, args, n, &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
 		ticket_from_row(r, &t);
 		int64_t due = db_col_int(r, 22), warn = db_col_int(r, 23);

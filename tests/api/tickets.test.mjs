@@ -460,6 +460,15 @@ describe('the SLA views of the inbox (?sla=breached|due_soon) and customer names
 		page = await list('sla=breached,due_soon&state=pending_customer,resolved');
 		assert.deepEqual(page.items, [], 'paused and stopped clocks never show');
 
+		// the per-type and per-assignee statements (index-driven) give the same rows
+		let all = (await admin.expect(200, 'GET', '/api/v1/tickets?sla=breached&type=suggestion&limit=200')).json.items;
+		assert.ok(all.some((x) => x.id === a.id) && all.every((x) => x.type === 'suggestion' && x.sla_status === 'breached'));
+		const { etag } = await get(a.id);
+		const me = (await admin.expect(200, 'GET', '/api/v1/me')).json.id;
+		await admin.expect(200, 'PATCH', `/api/v1/tickets/${a.id}`, { body: { assignee_id: me }, headers: { 'If-Match': etag } });
+		all = (await admin.expect(200, 'GET', '/api/v1/tickets?sla=breached&assignee=me&limit=200')).json.items;
+		assert.ok(all.some((x) => x.id === a.id) && all.every((x) => x.assignee_id === me));
+
 		// keyset paging in due order
 		page = await list('sla=breached,due_soon&due_within=5000&limit=2');
 		assert.deepEqual(page.items.map((x) => x.id), [a.id, b.id]);
