@@ -32,6 +32,9 @@ static struct db_sql q_cal_bump = DB_SQL(
 static struct db_sql q_cal_exists = DB_SQL("SELECT id FROM calendars WHERE id = $1");
 static struct db_sql q_cal_used = DB_SQL("SELECT COUNT(*) FROM sla_policies WHERE calendar_id = $1");
 static struct db_sql q_cal_used_team = DB_SQL("SELECT COUNT(*) FROM teams WHERE calendar_id = $1");
+/* ticket_sla has no index on calendar_id: an existence scan, acceptable for a rare admin delete. */
+static struct db_sql q_cal_used_clock = DB_SQL(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM ticket_sla WHERE calendar_id = $1 LIMIT 1) x");
 static struct db_sql q_cal_delete = DB_SQL("DELETE FROM calendars WHERE id = $1");
 static struct db_sql q_hours_clear = DB_SQL("DELETE FROM calendar_hours WHERE calendar_id = $1");
 static struct db_sql q_dates_clear = DB_SQL("DELETE FROM calendar_holidays WHERE calendar_id = $1");
@@ -75,6 +78,10 @@ static struct db_sql q_team_update = DB_SQL(
 static struct db_sql q_team_bump = DB_SQL(
         "UPDATE teams SET version = version + 1, updated_at = $2 WHERE id = $1");
 static struct db_sql q_team_delete = DB_SQL("DELETE FROM teams WHERE id = $1");
+static struct db_sql q_team_exists = DB_SQL("SELECT id FROM teams WHERE id = $1");
+/* tickets_team (team_id, state, updated_at, id) answers this at once. */
+static struct db_sql q_team_used = DB_SQL(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM tickets WHERE team_id = $1 LIMIT 1) x");
 static struct db_sql q_members_clear = DB_SQL("DELETE FROM team_members WHERE team_id = $1");
 static struct db_sql q_routing_clear = DB_SQL("DELETE FROM routing_state WHERE team_id = $1");
 static struct db_sql q_member_put = DB_SQL(
@@ -85,6 +92,8 @@ static struct db_sql q_member_delete = DB_SQL("DELETE FROM team_members WHERE te
 static struct db_sql q_user_exists = DB_SQL("SELECT id FROM users WHERE id = $1");
 
 static struct db_sql q_setting = DB_SQL("SELECT value FROM desk_settings WHERE key = $1");
+static struct db_sql q_setting_put = DB_SQL(
+        "INSERT INTO desk_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
 
 /* --- helpers ---------------------------------------------------------------- */
 
@@ -386,9 +395,38 @@ int calendar_update(struct db *db, const struct actor *a, int64_t now, int64_t i
 	return tx_end(db, rc, err);
 }
 
+/*
+ * KF_ECONFLICT "in_use" with the first reason calendar id cannot go: the
+ * default calendar, a policy's, a team's, or the SLA clocks of tickets
+ * (which keep computing on it).
+ */
+static int calendar_in_use(struct db *db, int64_t id, struct kf_error *err)
+{
+	static struct {
+		struct db_sql *q;
+		const char *why;
+	} const uses[] = {
+		{ &q_cal_used, "an SLA policy uses the calendar; point the policy at another calendar first" },
+		{ &q_cal_used_team, "a team uses the calendar; change the team's calendar first" },
+		{ &q_cal_used_clock, "the SLA clocks of tickets run on the calendar" },
+	};
+	if (id == desk_setting(db, "default_calendar_id", 1))
+		return kf_fail(
+		        err, KF_ECONFLICT, "in_use", NULL,
+		        "the calendar is the default calendar; choose another default in the settings first");
+	for (size_t i = 0; i < sizeof(uses) / sizeof(uses[0]); i++) {
+		int64_t n = 0;
+		int rc = db_query_int(db, uses[i].q, DB_ARGS(db_int(id)), &n, err);
+		if (rc < 0)
+			return rc;
+		if (n > 0)
+			return kf_fail(err, KF_ECONFLICT, "in_use", NULL, "%s", uses[i].why);
+	}
+	return 0;
+}
+
 int calendar_delete(struct db *db, const struct actor *a, int64_t now, int64_t id, struct kf_error *err)
 {
-	int64_t n1 = 0, n2 = 0;
 	int rc = db_begin(db, err);
 	if (rc < 0)
 		return rc;
@@ -396,12 +434,7 @@ int calendar_delete(struct db *db, const struct actor *a, int64_t now, int64_t i
 	if (rc == KF_EINVAL)
 		rc = not_found(err, "calendar");
 	if (rc == 0)
-		rc = db_query_int(db, &q_cal_used, DB_ARGS(db_int(id)), &n1, err);
-	if (rc == 0)
-		rc = db_query_int(db, &q_cal_used_team, DB_ARGS(db_int(id)), &n2, err);
-	if (rc == 0 && (n1 > 0 || n2 > 0 || id == desk_setting(db, "default_calendar_id", 1)))
-		rc = kf_fail(err, KF_ECONFLICT, "in_use", NULL,
-		             "the calendar is the default or is used by a policy or a team");
+		rc = calendar_in_use(db, id, err);
 	if (rc == 0)
 		rc = db_exec(db, &q_hours_clear, DB_ARGS(db_int(id)), err);
 	if (rc >= 0)
@@ -904,17 +937,25 @@ int team_update(struct db *db, const struct actor *a, int64_t now, int64_t id, i
 
 int team_delete(struct db *db, const struct actor *a, int64_t now, int64_t id, struct kf_error *err)
 {
+	int64_t used = 0;
 	int rc = db_begin(db, err);
 	if (rc < 0)
 		return rc;
-	rc = db_exec(db, &q_members_clear, DB_ARGS(db_int(id)), err);
+	rc = exists(db, &q_team_exists, id, "id", "team", err);
+	if (rc == KF_EINVAL)
+		rc = not_found(err, "team");
+	if (rc == 0)
+		rc = db_query_int(db, &q_team_used, DB_ARGS(db_int(id)), &used, err);
+	if (rc == 0 && used > 0)
+		rc = kf_fail(err, KF_ECONFLICT, "has_tickets", NULL,
+		             "tickets belong to the team; move them to another team first");
+	if (rc == 0)
+		rc = db_exec(db, &q_members_clear, DB_ARGS(db_int(id)), err);
 	if (rc >= 0)
 		rc = db_exec(db, &q_routing_clear, DB_ARGS(db_int(id)), err);
 	if (rc >= 0)
 		rc = db_exec(db, &q_team_delete, DB_ARGS(db_int(id)), err);
-	if (rc == 0)
-		rc = not_found(err, "team");
-	if (rc > 0)
+	if (rc >= 0)
 		rc = audit(db, a, now, "team.delete", "team", id, NULL, err);
 	return tx_end(db, rc, err);
 }
@@ -984,5 +1025,61 @@ int team_member_delete(struct db *db, const struct actor *a, int64_t now, int64_
 	if (rc >= 0)
 		rc = audit(db, a, now, "team.member_delete", "team", team_id,
 		           json_pack("{s:I}", "user_id", (json_int_t)user_id), err);
+	return tx_end(db, rc, err);
+}
+
+/* --- settings ------------------------------------------------------------------ */
+
+/* The desk settings: key, default, range; is_calendar = the value names a calendar. */
+static const struct {
+	const char *key;
+	int64_t def, min, max;
+	int is_calendar;
+} settings[] = {
+	{ "followup_days", 2, 1, 60, 0 }, /* business days from a complaint's resolution to its follow-up */
+	{ "winback_days", 90, 1, 3650, 0 }, /* days without an order before the win-back care ticket */
+	{ "default_calendar_id", 1, 1, INT64_MAX, 1 }, /* policies without a calendar, and new teams */
+};
+#define SETTINGS_N (sizeof(settings) / sizeof(settings[0]))
+
+json_t *desk_settings_json(struct db *db)
+{
+	json_t *out = json_object();
+	for (size_t i = 0; i < SETTINGS_N; i++)
+		json_object_set_new(out, settings[i].key,
+		                    json_integer(desk_setting(db, settings[i].key, settings[i].def)));
+	return out;
+}
+
+/* Check every given value before writing any: the whole change applies or nothing. */
+static int settings_read(struct db *db, json_t *body, int64_t values[], struct kf_error *err)
+{
+	const char *keys[SETTINGS_N + 1];
+	for (size_t i = 0; i < SETTINGS_N; i++)
+		keys[i] = settings[i].key;
+	keys[SETTINGS_N] = NULL;
+	int rc = json_only_keys(body, keys, err);
+	for (size_t i = 0; rc >= 0 && i < SETTINGS_N; i++) {
+		values[i] = -1;
+		rc = json_get_int(body, settings[i].key, 0, settings[i].min, settings[i].max, &values[i], err);
+		if (rc > 0 && settings[i].is_calendar)
+			rc = exists(db, &q_cal_exists, values[i], settings[i].key, "calendar", err);
+	}
+	return rc < 0 ? rc : 0;
+}
+
+int desk_settings_put(struct db *db, const struct actor *a, int64_t now, json_t *body, struct kf_error *err)
+{
+	int64_t values[SETTINGS_N];
+	int rc = db_begin(db, err);
+	if (rc < 0)
+		return rc;
+	rc = settings_read(db, body, values, err);
+	for (size_t i = 0; rc >= 0 && i < SETTINGS_N; i++)
+		if (values[i] >= 0)
+			rc = db_exec(db, &q_setting_put, DB_ARGS(db_text(settings[i].key), db_int(values[i])),
+			             err);
+	if (rc >= 0)
+		rc = audit(db, a, now, "settings.update", "settings", 0, json_deep_copy(body), err);
 	return tx_end(db, rc, err);
 }

@@ -38,7 +38,7 @@ int calendar_create(struct db *db, const struct actor *a, int64_t now, json_t *b
                     struct kf_error *err);
 int calendar_update(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,
                     json_t *body, struct kf_error *err);
-/* KF_ECONFLICT "in_use" while a policy or a team names it. */
+/* KF_ECONFLICT "in_use" (saying why) while it is the default, or a policy, a team or a ticket's clock uses it. */
 int calendar_delete(struct db *db, const struct actor *a, int64_t now, int64_t id, struct kf_error *err);
 /* {"date":"YYYY-MM-DD","kind":"holiday"|"workday","name"}; bumps the calendar's version. */
 int calendar_holiday_add(struct db *db, const struct actor *a, int64_t now, int64_t cal_id, json_t *body,
@@ -63,6 +63,7 @@ int team_create(struct db *db, const struct actor *a, int64_t now, json_t *body,
                 struct kf_error *err);
 int team_update(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version, json_t *body,
                 struct kf_error *err);
+/* KF_ECONFLICT "has_tickets" while tickets belong to the team; KF_ENOTFOUND if missing. */
 int team_delete(struct db *db, const struct actor *a, int64_t now, int64_t id, struct kf_error *err);
 /* Add or change member user_id: {"languages":"zh,en","category_ids":"1,5","active":true}. */
 int team_member_put(struct db *db, const struct actor *a, int64_t now, int64_t team_id, int64_t user_id,
@@ -72,5 +73,13 @@ int team_member_delete(struct db *db, const struct actor *a, int64_t now, int64_
 
 /* A desk setting (followup_days, winback_days, default_calendar_id); def when unset. */
 int64_t desk_setting(struct db *db, const char *key, int64_t def);
+/* Every desk setting as {"followup_days":2,"winback_days":90,"default_calendar_id":1} (owned). */
+json_t *desk_settings_json(struct db *db);
+/*
+ * Change the settings body names (the keys above, integers: followup_days
+ * 1-60, winback_days 1-3650, default_calendar_id an existing calendar);
+ * all or nothing, audited as "settings.update".  KF_EINVAL naming the field.
+ */
+int desk_settings_put(struct db *db, const struct actor *a, int64_t now, json_t *body, struct kf_error *err);
 
 #endif

@@ -640,6 +640,120 @@ static struct db_sql q_list_cust_priority = DB_SQL(
         " AND (prio < $14 OR (prio = $14 AND (updated_at < $15 OR (updated_at = $15 AND id < $16))))"
         " ORDER BY prio DESC, updated_at DESC, id DESC LIMIT $17");
 
+/*
+ * The "due soon / breaching" list (enum ticket_sla_class): per row of
+ * ticket_sla whose clock runs (not paused), the nearest running due time
+ * and the earliest running warning instant, joined to the tickets that
+ * pass the inbox filters ($1..$13), nearest due first.  MIN over three
+ * columns is spelled as CASE so both dialects read it.  No index serves
+ * the due columns: the planner walks the active tickets (tickets_state,
+ * or tickets_assignee / tickets_team / tickets_type for one agent's,
+ * team's or type's view),
+ * joins their clocks by primary key and sorts the matches.
+ */
+#define SLA_NONE "9223372036854775807"
+#define SLA_RUN(col, open) "CASE WHEN " open " THEN " col " ELSE " SLA_NONE " END"
+#define SLA_MIN3(a, b, c) \
+	"CASE WHEN " a " <= " b " AND " a " <= " c " THEN " a " WHEN " b " <= " c " THEN " b " ELSE " c " END"
+#define FIRST_OPEN "first_due_at > 0 AND first_done_at = 0"
+#define NEXT_OPEN "next_due_at > 0"
+#define RESOLVE_OPEN "resolve_due_at > 0 AND resolve_done_at = 0"
+#define SLA_F SLA_RUN("first_due_at", FIRST_OPEN) " AS f, "
+#define SLA_N SLA_RUN("next_due_at", NEXT_OPEN) " AS n, "
+#define SLA_R SLA_RUN("resolve_due_at", RESOLVE_OPEN) " AS r, "
+#define SLA_FW SLA_RUN("first_warn_at", "first_warn_at > 0 AND " FIRST_OPEN) " AS fw, "
+#define SLA_NW SLA_RUN("next_warn_at", "next_warn_at > 0 AND " NEXT_OPEN) " AS nw, "
+#define SLA_RW SLA_RUN("resolve_warn_at", "resolve_warn_at > 0 AND " RESOLVE_OPEN) " AS rw"
+#define SLA_CLOCKS \
+	"SELECT ticket_id, " SLA_F SLA_N SLA_R SLA_FW SLA_NW SLA_RW " FROM ticket_sla WHERE paused_since = 0"
+#define SLA_DUE SLA_MIN3("f", "n", "r") " AS due, "
+#define SLA_WARN SLA_MIN3("fw", "nw", "rw") " AS warn"
+#define SLA_NEAREST "SELECT ticket_id, " SLA_DUE SLA_WARN " FROM (" SLA_CLOCKS ") x"
+#define SLA_LIST_HEAD \
+	"SELECT " TICKET_COLUMNS ", s.due, s.warn FROM (" SLA_NEAREST ") s" \
+	" JOIN tickets ON tickets.id = s.ticket_id WHERE state IN ($1, $2, $3, $4, $5, $6)" LIST_COMMON
+#define SLA_LIST_TAIL \
+	" AND s.due < " SLA_NONE " AND ((CAST($14 AS BIGINT) = 1 AND s.due <= $16)" \
+	" OR (CAST($15 AS BIGINT) = 1 AND s.due > $16 AND (s.warn <= $16 OR s.due <= $17)))" \
+	" AND (s.due > $18 OR (s.due = $18 AND id > $19)) ORDER BY s.due, id LIMIT $20"
+static struct db_sql q_list_sla = DB_SQL(SLA_LIST_HEAD ANY_ASSIGNEE ANY_TEAM SLA_LIST_TAIL);
+/* One agent's or one team's: a plain equality so tickets_assignee / tickets_team drive the join. */
+static struct db_sql q_list_sla_assignee = DB_SQL(SLA_LIST_HEAD " AND assignee_id = $8" ANY_TEAM SLA_LIST_TAIL);
+static struct db_sql q_list_sla_team = DB_SQL(SLA_LIST_HEAD ANY_ASSIGNEE " AND team_id = $10" SLA_LIST_TAIL);
+/* One type (tickets_type (type, state) drives it). */
+static struct db_sql q_list_sla_type = DB_SQL(SLA_LIST_HEAD
+                                              " AND type = $7" ANY_ASSIGNEE ANY_TEAM SLA_LIST_TAIL);
+
+enum ticket_sla_class ticket_sla_classify(int64_t due, int64_t warn, int64_t now, int64_t soon_s)
+{
+	if (due <= 0)
+		return 0;
+	if (due <= now)
+		return TICKET_SLA_BREACHED;
+	if ((warn > 0 && warn <= now) || due - now <= soon_s)
+		return TICKET_SLA_DUE_SOON;
+	return 0;
+}
+
+/* The SLA list's own arguments after filter_args: $14..$20. */
+static int sla_args(const struct ticket_filter *f, int limit, struct db_arg *args, int n)
+{
+	args[n++] = db_int((f->sla & TICKET_SLA_BREACHED) ? 1 : 0);
+	args[n++] = db_int((f->sla & TICKET_SLA_DUE_SOON) ? 1 : 0);
+	args[n++] = db_int(f->now);
+	args[n++] = db_int(f->soon_s > INT64_MAX - f->now ? INT64_MAX : f->now + f->soon_s);
+	args[n++] = db_int(f->has_cursor ? f->cursor[1] : -1);
+	args[n++] = db_int(f->has_cursor ? f->cursor[2] : 0);
+	args[n++] = db_int(limit);
+	return n;
+}
+
+/* States whose clocks can run: new, open, pending_internal (pending_customer pauses them). */
+#define SLA_STATES ((1u << TS_NEW) | (1u << TS_OPEN) | (1u << TS_PENDING_INTERNAL))
+
+static int ticket_list_sla(struct db *db, const struct ticket_filter *f, int limit, json_t **items,
+                           int64_t cursor_out[3], struct kf_error *err)
+{
+	struct ticket_filter g = *f;
+	struct db_arg args[20];
+	struct db_rows *r = NULL;
+	struct ticket t;
+	g.states = (f->states ? f->states : SLA_STATES) & SLA_STATES;
+	*items = json_array();
+	if (!g.states)
+		return 0;
+	int n = sla_args(&g, limit, args, filter_args(&g, args));
+	struct db_sql *q = &q_list_sla;
+	if (g.assignee_id > 0)
+		q = &q_list_sla_assignee;
+	else if (g.team_id > 0)
+		q = &q_list_sla_team;
+	else if (g.type)
+		q = &q_list_sla_type;
+	int rc = db_query(db, q, args, n, &r, err);
+	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		ticket_from_row(r, &t);
+		int64_t due = db_col_int(r, 22), warn = db_col_int(r, 23);
+		json_t *j = ticket_to_json(&t);
+		json_object_set_new(j, "sla_due_at", json_integer(due));
+		json_object_set_new(
+		        j, "sla_status",
+		        json_string(ticket_sla_classify(due, warn, f->now, f->soon_s) == TICKET_SLA_BREACHED
+		                            ? "breached"
+		                            : "due_soon"));
+		json_array_append_new(*items, j);
+		cursor_out[0] = 0;
+		cursor_out[1] = due;
+		cursor_out[2] = t.id;
+	}
+	db_done(r);
+	if (rc < 0) {
+		json_decref(*items);
+		*items = NULL;
+	}
+	return rc < 0 ? rc : 0;
+}
+
 /* The statement and keyset arguments for f's sort; returns the argument count. */
 static struct db_sql *list_sql(const struct ticket_filter *f, int limit, struct db_arg *args, int *nargs)
 {
@@ -678,6 +792,8 @@ int ticket_list(struct db *db, const struct ticket_filter *f, int limit, json_t 
 	struct db_rows *r = NULL;
 	struct ticket t;
 	int nargs = 0;
+	if (f->sla)
+		return ticket_list_sla(db, f, limit, items, cursor_out, err);
 	struct db_sql *q = list_sql(f, limit, args, &nargs);
 	*items = json_array();
 	int rc = db_query(db, q, args, nargs, &r, err);

@@ -76,6 +76,18 @@ struct ticket_patch {
 
 enum ticket_sort { TICKET_SORT_UPDATED, TICKET_SORT_CREATED, TICKET_SORT_PRIORITY };
 
+/*
+ * The SLA classes of the inbox's "due soon / breaching" view, over the
+ * ticket's running clocks (ticket_sla: a target with a due time, not done,
+ * the clock not paused, the ticket new, open or pending_internal):
+ * breached  the nearest running due time has passed (due <= now);
+ * due_soon  not breached, and the earliest running 80 % warning instant
+ *           has passed or the nearest due time is within soon_s seconds.
+ * A next-response target has no done column in ticket_sla: it counts as
+ * running while its due time is set.
+ */
+enum ticket_sla_class { TICKET_SLA_BREACHED = 1 << 0, TICKET_SLA_DUE_SOON = 1 << 1 };
+
 /* The inbox filter; 0 / NULL = any.  cursor[] is the last row of the previous page. */
 struct ticket_filter {
 	unsigned states; /* bit per enum ticket_state; 0 = all */
@@ -88,6 +100,9 @@ struct ticket_filter {
 	enum ticket_sort sort;
 	int has_cursor;
 	int64_t cursor[3]; /* (prio,) updated_at or -, id; see ticket_list */
+	unsigned sla; /* enum ticket_sla_class bits; 0 = no SLA filter */
+	int64_t now; /* with sla: the instant the clocks are compared with */
+	int64_t soon_s; /* with sla: the due_soon horizon in seconds */
 };
 
 int ticket_create(struct db *db, const struct actor *a, int64_t now, const struct ticket_new *in,
@@ -106,6 +121,15 @@ int ticket_lock(struct db *db, int64_t id, struct kf_error *err);
  */
 int ticket_list(struct db *db, const struct ticket_filter *f, int limit, json_t **items,
                 int64_t cursor_out[3], struct kf_error *err);
+/*
+ * The class of a ticket whose nearest running due time is due and
+ * earliest running warning instant warn (0 = none) at now: a
+ * TICKET_SLA_* value, or 0 when neither.  With f->sla set, ticket_list
+ * keeps the tickets whose class is in f->sla, nearest due first (the
+ * cursor is (0, due, id)), and adds "sla_due_at" and "sla_status"
+ * ("breached" or "due_soon") to each item.
+ */
+enum ticket_sla_class ticket_sla_classify(int64_t due, int64_t warn, int64_t now, int64_t soon_s);
 int ticket_update(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,
                   const struct ticket_patch *p, struct ticket *out, struct kf_error *err);
 /*

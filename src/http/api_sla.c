@@ -248,6 +248,22 @@ int api_teams_delete(struct req *req, struct resp *resp)
 	return do_delete(req, resp, team_delete);
 }
 
+int api_settings_get(struct req *req, struct resp *resp)
+{
+	return reply_json(resp, 200, desk_settings_json(req->db));
+}
+
+int api_settings_put(struct req *req, struct resp *resp)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	struct actor a = api_actor(req);
+	if (req_json(req, resp) < 0)
+		return 0;
+	if (desk_settings_put(req->db, &a, req->now, req->json, &err) < 0)
+		return reply_kf(resp, &err);
+	return reply_json(resp, 200, desk_settings_json(req->db));
+}
+
 int api_team_members_put(struct req *req, struct resp *resp)
 {
 	struct kf_error err = KF_ERROR_INIT;

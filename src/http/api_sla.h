@@ -28,6 +28,8 @@ int api_teams_get(struct req *req, struct resp *resp);
 int api_teams_update(struct req *req, struct resp *resp);
 int api_teams_delete(struct req *req, struct resp *resp);
 int api_team_members_put(struct req *req, struct resp *resp);
+int api_settings_get(struct req *req, struct resp *resp);
+int api_settings_put(struct req *req, struct resp *resp);
 int api_team_members_delete(struct req *req, struct resp *resp);
 
 int api_notifications_list(struct req *req, struct resp *resp);

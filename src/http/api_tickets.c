@@ -5,9 +5,13 @@
  * events and calls the hooks.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "auth/rbac.h"
 #include "base/json.h"
+#include "base/xalloc.h"
+#include "crm/customer.h"
 #include "desk/message.h"
 #include "desk/ticket.h"
 #include "http/api.h"
@@ -102,6 +106,53 @@ static int parse_sort(const char *s, enum ticket_sort *out, struct kf_error *err
 	return 0;
 }
 
+/* ?sla=breached,due_soon into f->sla (bits of enum ticket_sla_class). */
+static int parse_sla_classes(const char *s, unsigned *out, struct kf_error *err)
+{
+	*out = 0;
+	while (s && *s) {
+		size_t n = strcspn(s, ",");
+		if (n == 8 && strncmp(s, "breached", n) == 0)
+			*out |= TICKET_SLA_BREACHED;
+		else if (n == 8 && strncmp(s, "due_soon", n) == 0)
+			*out |= TICKET_SLA_DUE_SOON;
+		else
+			return kf_fail(err, KF_EINVAL, "invalid", "sla",
+			               "sla must be breached, due_soon or both");
+		s += n + (s[n] == ',');
+	}
+	return 0;
+}
+
+#define SLA_SOON_DEFAULT_MIN 120 /* ?due_within= when absent */
+#define SLA_SOON_MAX_MIN 43200 /* 30 days */
+
+/*
+ * The SLA filter: ?sla= and ?due_within= (minutes, due_soon's horizon).
+ * The list is then ordered by the nearest due time, so another sort is
+ * refused rather than silently ignored.
+ */
+static int parse_sla(struct req *req, struct ticket_filter *f, struct kf_error *err)
+{
+	const char *w = req_query(req, "due_within"), *sort = req_query(req, "sort"), *end = "";
+	int rc = parse_sla_classes(req_query(req, "sla"), &f->sla, err);
+	if (rc < 0 || !f->sla)
+		return rc;
+	int64_t min = SLA_SOON_DEFAULT_MIN;
+	if (w) {
+		min = parse_num(w, &end);
+		if (min < 1 || min > SLA_SOON_MAX_MIN || *end)
+			return kf_fail(err, KF_EINVAL, "range", "due_within",
+			               "due_within must be between 1 and %d minutes", SLA_SOON_MAX_MIN);
+	}
+	if (sort && *sort && strcmp(sort, "due_at") != 0)
+		return kf_fail(err, KF_EINVAL, "invalid", "sort",
+		               "with sla the list is ordered by the nearest due time (sort=due_at)");
+	f->now = req->now;
+	f->soon_s = min * 60;
+	return 0;
+}
+
 static int parse_filter(struct req *req, struct ticket_filter *f, int *limit, struct kf_error *err)
 {
 	const char *l = req_query(req, "limit"), *c = req_query(req, "cursor"), *end = "";
@@ -127,7 +178,42 @@ static int parse_filter(struct req *req, struct ticket_filter *f, int *limit, st
 	if (rc == 0)
 		rc = query_id(req, "category_id", &f->category_id, err);
 	if (rc == 0)
+		rc = parse_sla(req, f, err);
+	if (rc == 0 && !f->sla)
 		rc = parse_sort(req_query(req, "sort"), &f->sort, err);
+	return rc;
+}
+
+/*
+ * "customer_name" on each item that has a customer: a primary-key read
+ * per item (at most a page, KF_MAX_PAGE_SIZE), rendered by
+ * customer_profile_json so the list shows the name exactly as the
+ * customer page does, masked or not by the same rule for callers without
+ * pii.read.  A customer that is gone leaves the item without the name.
+ */
+static int add_customer_names(struct req *req, json_t *items, struct kf_error *err)
+{
+	struct customer *c = xcalloc(1, sizeof(*c));
+	int mask = !rbac_allows((enum role)req->who.role, PERM_PII_READ), rc = 0;
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		int64_t id = json_integer_value(json_object_get(it, "customer_id"));
+		if (!id)
+			continue;
+		rc = customer_get(req->db, id, c, err);
+		if (rc == KF_ENOTFOUND) {
+			rc = 0;
+			continue;
+		}
+		if (rc < 0)
+			break;
+		json_t *p = customer_profile_json(c, mask);
+		json_object_set(it, "customer_name", json_object_get(p, "name"));
+		json_decref(p);
+	}
+	free(c);
 	return rc;
 }
 
@@ -141,6 +227,10 @@ int api_tickets_list(struct req *req, struct resp *resp)
 	memset(&f, 0, sizeof(f));
 	if (parse_filter(req, &f, &limit, &err) < 0 || ticket_list(req->db, &f, limit, &items, last, &err) < 0)
 		return reply_kf(resp, &err);
+	if (add_customer_names(req, items, &err) < 0) {
+		json_decref(items);
+		return reply_kf(resp, &err);
+	}
 	json_t *next = json_null();
 	if (json_array_size(items) == (size_t)limit) {
 		char cur[80];

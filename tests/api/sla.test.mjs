@@ -280,6 +280,74 @@ describe('teams, routing and the clocks of a ticket', () => {
 	});
 });
 
+describe('renaming and deleting calendars and teams, and the desk settings', () => {
+	it('a team is renamed with If-Match, and deleted only when no ticket belongs to it (audited)', async () => {
+		let res = await admin.expect(201, 'POST', '/api/v1/teams', { body: { name: uniq('Old name') } });
+		const team = res.json;
+		const name = uniq('新名字 New name');
+		res = await admin.expect(200, 'PATCH', `/api/v1/teams/${team.id}`, { body: { name }, headers: { 'If-Match': res.headers.etag } });
+		assert.equal(res.json.name, name);
+		const tk = (await admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'inquiry', subject: 'team in use', team_id: team.id } })).json;
+		res = await admin.api('DELETE', `/api/v1/teams/${team.id}`);
+		assert.match(assertError(res, 409, 'has_tickets', 'a ticket belongs to it').message, /move them to another team/);
+		res = await admin.api('DELETE', `/api/v1/teams/${team.id}`, { headers: { 'Accept-Language': 'zh-CN' } });
+		assert.match(assertError(res, 409, 'has_tickets').message, /仍有工单/);
+		const t = await admin.expect(200, 'GET', `/api/v1/tickets/${tk.id}`);
+		await admin.expect(200, 'PATCH', `/api/v1/tickets/${tk.id}`, { body: { team_id: null }, headers: { 'If-Match': t.headers.etag } });
+		await admin.expect(204, 'DELETE', `/api/v1/teams/${team.id}`);
+		await admin.expect(404, 'GET', `/api/v1/teams/${team.id}`);
+		assertError(await admin.api('DELETE', `/api/v1/teams/${team.id}`), 404, 'not_found', 'gone');
+		const audit = (await admin.expect(200, 'GET', '/api/v1/audit?limit=50')).json.items;
+		assert.ok(audit.some((e) => e.action === 'team.delete' && e.object_id === team.id), JSON.stringify(audit.slice(0, 3)));
+	});
+
+	it('a calendar in use says why it cannot go: a policy, a team, the clocks of tickets, the default', async () => {
+		const hours = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '18:00' }));
+		let res = await admin.expect(201, 'POST', '/api/v1/calendars', { body: { name: uniq('cal'), time_zone: 'Asia/Shanghai', hours } });
+		const cal = res.json;
+		res = await admin.expect(200, 'PATCH', `/api/v1/calendars/${cal.id}`, { body: { name: uniq('renamed') }, headers: { 'If-Match': res.headers.etag } });
+		const pol = (await admin.expect(201, 'POST', '/api/v1/sla-policies', { body: { name: uniq('p'), ticket_type: 'care', priority: 'low', resolution_s: 3600, calendar_id: cal.id } })).json;
+		assert.match(assertError(await admin.api('DELETE', `/api/v1/calendars/${cal.id}`), 409, 'in_use').message, /SLA policy/);
+		const tk = (await admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'care', priority: 'low', subject: 'clock on cal' } })).json;
+		await admin.expect(204, 'DELETE', `/api/v1/sla-policies/${pol.id}`);
+		assert.match(assertError(await admin.api('DELETE', `/api/v1/calendars/${cal.id}`), 409, 'in_use', `ticket ${tk.id}'s clock`).message, /clocks of tickets/);
+		const team = (await admin.expect(201, 'POST', '/api/v1/teams', { body: { name: uniq('t'), calendar_id: cal.id } })).json;
+		assert.match(assertError(await admin.api('DELETE', `/api/v1/calendars/${cal.id}`), 409, 'in_use').message, /team/);
+		await admin.expect(204, 'DELETE', `/api/v1/teams/${team.id}`);
+		const other = (await admin.expect(201, 'POST', '/api/v1/calendars', { body: { name: uniq('free'), time_zone: 'UTC', hours } })).json;
+		await admin.expect(204, 'DELETE', `/api/v1/calendars/${other.id}`);
+		const def = (await admin.expect(200, 'GET', '/api/v1/settings')).json.default_calendar_id;
+		assert.match(assertError(await admin.api('DELETE', `/api/v1/calendars/${def}`), 409, 'in_use').message, /default calendar/);
+	});
+
+	it('settings: read, change some, all-or-nothing on a bad value, desk.admin only, audited', async () => {
+		let res = await admin.expect(200, 'GET', '/api/v1/settings');
+		assert.deepEqual(Object.keys(res.json).sort(), ['default_calendar_id', 'followup_days', 'winback_days']);
+		const before = res.json;
+		const cal = (await admin.expect(201, 'POST', '/api/v1/calendars', { body: { name: uniq('default'), time_zone: 'UTC' } })).json;
+		res = await admin.expect(200, 'PUT', '/api/v1/settings', { body: { followup_days: 3, default_calendar_id: cal.id } });
+		assert.deepEqual(res.json, { ...before, followup_days: 3, default_calendar_id: cal.id });
+		assert.equal(assertError(await admin.api('PUT', '/api/v1/settings', { body: { winback_days: 30, followup_days: 0 } }), 400, 'range').field, 'followup_days');
+		assert.equal(assertError(await admin.api('PUT', '/api/v1/settings', { body: { default_calendar_id: 999999 } }), 400, 'unknown').field, 'default_calendar_id');
+		assert.equal(assertError(await admin.api('PUT', '/api/v1/settings', { body: { followup_days: '3' } }), 400).field, 'followup_days');
+		assert.equal(assertError(await admin.api('PUT', '/api/v1/settings', { body: { sunset: 1 } }), 400, 'unknown_field').field, 'sunset');
+		res = await admin.expect(200, 'GET', '/api/v1/settings');
+		assert.equal(res.json.winback_days, before.winback_days, 'nothing of a refused change was written');
+		assert.match(assertError(await admin.api('DELETE', `/api/v1/calendars/${before.default_calendar_id}`), 409, 'in_use').message, /SLA policy|team|clocks/,
+			'the old default is still in use by the default policy');
+		res = await admin.expect(200, 'PUT', '/api/v1/settings', { body: { followup_days: before.followup_days, default_calendar_id: before.default_calendar_id } });
+		assert.deepEqual(res.json, before);
+		const audit = (await admin.expect(200, 'GET', '/api/v1/audit?limit=50')).json.items;
+		assert.ok(audit.some((e) => e.action === 'settings.update'));
+		const pw = 'agent-password-3';
+		const user = (await admin.expect(201, 'POST', '/api/v1/users', { body: { username: uniq('agent'), role: 'agent', password: pw } })).json;
+		const agent = srv.client('agent');
+		await agent.login(user.username, pw);
+		assertError(await agent.api('GET', '/api/v1/settings'), 403, null, 'agent');
+		assertError(await agent.api('PUT', '/api/v1/settings', { body: { followup_days: 5 } }), 403, null, 'agent');
+	});
+});
+
 describe('the scheduler in kefu serve', () => {
 	/** Poll fn until it returns truthy (every 250 ms, up to ms). */
 	async function until(fn, ms, what) {

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
-import { assertError, cleanup, kefu, kefuOk, startServer, withLogs } from './lib.mjs';
+import { assertError, cleanup, kefu, kefuOk, sleep, startServer, uniq, withLogs } from './lib.mjs';
 
 let srv, admin;
 
@@ -410,6 +410,98 @@ describe('categories', () => {
 		assertError(await admin.api('PATCH', `/api/v1/categories/${c.id}`, { body: { sort: 1 }, headers: { 'If-Match': '"v1"' } }), 412, 'stale');
 		const again = (await admin.expect(200, 'GET', '/api/v1/categories')).json.items;
 		assert.ok(again.find((x) => x.code === 'returns_refunds').children.some((x) => x.code === 'size_exchange'));
+	});
+});
+
+describe('the SLA views of the inbox (?sla=breached|due_soon) and customer names', () => {
+	it('lists running clocks that are breached or due soon, nearest due first, paused and resolved ones left out', async () => {
+		const cal = (
+			await admin.expect(201, 'POST', '/api/v1/calendars', {
+				body: { name: uniq('24x7'), time_zone: 'UTC', hours: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })) },
+			})
+		).json;
+		const policy = (priority, first) =>
+			admin.expect(201, 'POST', '/api/v1/sla-policies', {
+				body: { name: uniq(`sla-${priority}`), ticket_type: 'suggestion', priority, first_response_s: first, resolution_s: 30 * 86400, calendar_id: cal.id },
+			});
+		await policy('urgent', 1);
+		await policy('high', 3600);
+		await policy('low', 3 * 86400);
+		const team = (await admin.expect(201, 'POST', '/api/v1/teams', { body: { name: uniq('sla-view') } })).json;
+		const cust = (await admin.expect(201, 'POST', '/api/v1/customers', { body: { name: '王小明' } })).json;
+		const mk = (priority, extra = {}) => create({ type: 'suggestion', subject: `sla ${priority}`, priority, team_id: team.id, ...extra });
+		const a = await mk('urgent', { customer_id: cust.id });
+		const b = await mk('high');
+		const c = await mk('low');
+		const paused = await mk('urgent');
+		await admin.expect(201, 'POST', `/api/v1/tickets/${paused.id}/replies`, { body: { body: 'waiting for you', state: 'pending_customer' } });
+		const done = await mk('urgent');
+		await move(done.id, 'resolved');
+		await sleep(1500);
+
+		const list = async (q) => (await admin.expect(200, 'GET', `/api/v1/tickets?team=${team.id}&${q}`)).json;
+		let page = await list('sla=breached');
+		assert.deepEqual(page.items.map((x) => x.id), [a.id], JSON.stringify(page.items));
+		assert.equal(page.items[0].sla_status, 'breached');
+		assert.equal(page.items[0].customer_name, '王小明');
+		const sla = (await admin.expect(200, 'GET', `/api/v1/tickets/${a.id}/sla`)).json;
+		assert.equal(page.items[0].sla_due_at, sla.first_response.due_at, 'the nearest running due time');
+
+		page = await list('sla=due_soon');
+		assert.deepEqual(page.items.map((x) => x.id), [b.id], 'due within the default 120 minutes');
+		assert.equal(page.items[0].sla_status, 'due_soon');
+		assert.ok(!('customer_name' in page.items[0]), 'no customer, no name');
+		page = await list('sla=due_soon&due_within=5000');
+		assert.deepEqual(page.items.map((x) => x.id), [b.id, c.id], 'a wider horizon, nearest due first');
+		page = await list('sla=breached,due_soon&due_within=5000');
+		assert.deepEqual(page.items.map((x) => x.id), [a.id, b.id, c.id]);
+		page = await list('sla=breached,due_soon&state=new&sort=due_at');
+		assert.deepEqual(page.items.map((x) => x.id), [a.id, b.id]);
+		page = await list('sla=breached,due_soon&state=pending_customer,resolved');
+		assert.deepEqual(page.items, [], 'paused and stopped clocks never show');
+
+		// the per-type and per-assignee statements (index-driven) give the same rows
+		let all = (await admin.expect(200, 'GET', '/api/v1/tickets?sla=breached&type=suggestion&limit=200')).json.items;
+		assert.ok(all.some((x) => x.id === a.id) && all.every((x) => x.type === 'suggestion' && x.sla_status === 'breached'));
+		const { etag } = await get(a.id);
+		const me = (await admin.expect(200, 'GET', '/api/v1/me')).json.id;
+		await admin.expect(200, 'PATCH', `/api/v1/tickets/${a.id}`, { body: { assignee_id: me }, headers: { 'If-Match': etag } });
+		all = (await admin.expect(200, 'GET', '/api/v1/tickets?sla=breached&assignee=me&limit=200')).json.items;
+		assert.ok(all.some((x) => x.id === a.id) && all.every((x) => x.assignee_id === me));
+
+		// keyset paging in due order
+		page = await list('sla=breached,due_soon&due_within=5000&limit=2');
+		assert.deepEqual(page.items.map((x) => x.id), [a.id, b.id]);
+		assert.ok(page.next_cursor);
+		page = await list(`sla=breached,due_soon&due_within=5000&limit=2&cursor=${page.next_cursor}`);
+		assert.deepEqual(page.items.map((x) => x.id), [c.id]);
+		assert.equal(page.next_cursor, null);
+
+		// replying meets the first response: b's nearest running clock is then the resolution, 30 days out
+		await admin.expect(201, 'POST', `/api/v1/tickets/${b.id}/replies`, { body: { body: 'on it' } });
+		page = await list('sla=due_soon');
+		assert.deepEqual(page.items, []);
+
+		assert.equal(assertError(await admin.api('GET', '/api/v1/tickets?sla=late'), 400, 'invalid').field, 'sla');
+		assert.equal(assertError(await admin.api('GET', '/api/v1/tickets?sla=due_soon&due_within=0'), 400, 'range').field, 'due_within');
+		assert.equal(assertError(await admin.api('GET', '/api/v1/tickets?sla=due_soon&due_within=43201'), 400, 'range').field, 'due_within');
+		assert.equal(assertError(await admin.api('GET', '/api/v1/tickets?sla=breached&sort=priority'), 400, 'invalid').field, 'sort');
+	});
+
+	it('every list item with a customer carries the name the customer page shows, for an analyst too', async () => {
+		const cust = (await admin.expect(201, 'POST', '/api/v1/customers', { body: { name: 'John Smith' } })).json;
+		const tk = await create({ type: 'inquiry', subject: 'name in the inbox', customer_id: cust.id });
+		const user = (await admin.expect(201, 'POST', '/api/v1/users', { body: { username: uniq('analyst'), role: 'analyst', password: 'analyst-password-1' } })).json;
+		const analyst = srv.client('analyst');
+		await analyst.login(user.username, 'analyst-password-1');
+		for (const who of [admin, analyst]) {
+			const items = (await who.expect(200, 'GET', `/api/v1/tickets?customer_id=${cust.id}`)).json.items;
+			const profile = (await who.expect(200, 'GET', `/api/v1/customers/${cust.id}`)).json;
+			assert.deepEqual(items.map((x) => x.id), [tk.id]);
+			assert.equal(items[0].customer_name, profile.name);
+		}
+		const all = (await admin.expect(200, 'GET', '/api/v1/tickets?limit=200')).json.items;
+		assert.equal(all.find((x) => x.id === tk.id).customer_name, 'John Smith');
 	});
 });
 

@@ -61,7 +61,7 @@ describe('agent workspace', () => {
 
 		// filters go to the API: only complaints
 		await page.selectOption('form.filters select[name=type]', 'complaint');
-		await page.waitForFunction(() => [...document.querySelectorAll('table.tickets tbody tr td:nth-child(3)')].every((td) => td.textContent === 'Complaint'));
+		await page.waitForFunction(() => [...document.querySelectorAll('table.tickets tbody tr td:nth-child(4)')].every((td) => td.textContent === 'Complaint'));
 		await page.selectOption('form.filters select[name=type]', '');
 		await page.waitForSelector(`table.tickets tbody tr[data-id="${id}"]`);
 		await page.locator(`table.tickets tbody tr[data-id="${id}"]`).click();

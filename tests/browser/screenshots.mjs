@@ -21,6 +21,19 @@ await admin.login('admin', env.db.adminPassword);
 const cust = (await admin.expect(200, 'GET', `/api/v1/customers/${tk.customer_id}`)).json;
 await admin.expect(201, 'POST', `/api/v1/customers/${cust.id}/portal-account`, { body: { login: 'demo@example.com', password: 'portal-pass-123', display_name: cust.name } });
 
+// a few tickets breaching or due soon for the due view (a round-the-clock calendar, short targets)
+const cal247 = (
+	await admin.expect(201, 'POST', '/api/v1/calendars', {
+		body: { name: '7×24', time_zone: 'Asia/Shanghai', hours: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })) },
+	})
+).json;
+for (const [priority, first] of [['urgent', 1], ['high', 3600]])
+	await admin.expect(201, 'POST', '/api/v1/sla-policies', { body: { name: `VIP ${priority}`, ticket_type: 'inquiry', priority, first_response_s: first, resolution_s: 86400, calendar_id: cal247.id } });
+const someone = (await admin.expect(200, 'GET', '/api/v1/customers?limit=6')).json.items;
+for (const [i, [priority, subject]] of [['urgent', '订单一直没有发货'], ['urgent', '退款什么时候到账'], ['high', '想修改收货地址'], ['high', '发票抬头写错了']].entries())
+	await admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'inquiry', priority, subject, customer_id: someone[i].id, channel: 'phone' } });
+await new Promise((r) => setTimeout(r, 1500));
+
 for (const lang of ['zh-CN', 'en']) {
 	const page = await newPage(browser, { lang, width: 1280, height: 800 });
 	await page.goto(`${env.base}/`);
@@ -42,7 +55,20 @@ for (const lang of ['zh-CN', 'en']) {
 	await signIn(mgr, env.base, 'zhaomin');
 	await mgr.goto(`${env.base}/#/dashboard`);
 	await mgr.locator('.dashboard svg').first().waitFor();
+	await mgr.locator('.staff-compliance table, .staff-compliance p.muted').first().waitFor();
 	await shot(mgr, `dashboard-${lang}`);
+	await mgr.goto(`${env.base}/#/reports/complaints`);
+	await mgr.locator('table.report tbody tr').first().waitFor();
+	await shot(mgr, `reports-${lang}`, { fullPage: true });
+	await mgr.goto(`${env.base}/#/reports/three-controls?by=week`);
+	await mgr.locator('svg.line-chart').waitFor();
+	await shot(mgr, `report-line-${lang}`);
+	await mgr.goto(`${env.base}/#/inbox/due`);
+	await mgr.locator('table.tickets td.due').first().waitFor();
+	await shot(mgr, `inbox-due-${lang}`);
+	await mgr.goto(`${env.base}/#/tickets/new`);
+	await mgr.locator('form.new-ticket').waitFor();
+	await shot(mgr, `new-ticket-${lang}`);
 	await mgr.goto(`${env.base}/#/admin/calendars`);
 	await mgr.locator('form.sla-preview dd').first().waitFor();
 	await shot(mgr, `admin-calendars-${lang}`);

@@ -13,7 +13,7 @@ import { describe, it } from 'node:test';
 import { withQuery } from '../../web/js/api.js';
 import { scale } from '../../web/js/chart.js';
 import { fmtSpan, fmtTime, setTimeZone, te, t, useStrings } from '../../web/js/i18n.js';
-import { activeCount, isDue, viewQuery } from '../../web/js/pages/inbox.js';
+import { activeCount, dueCell, viewQuery } from '../../web/js/pages/inbox.js';
 import { tally } from '../../web/js/pages/dashboard.js';
 import { hitHref } from '../../web/js/pages/search.js';
 import { complaintFields, STEPS, toMinor } from '../../web/js/process.js';
@@ -57,18 +57,17 @@ describe('inbox', () => {
 		assert.deepEqual(viewQuery('unassigned'), { assignee: 'none', state: active });
 		assert.deepEqual(viewQuery('team-7'), { team: '7', state: active });
 		assert.deepEqual(viewQuery('all'), {});
+		assert.deepEqual(viewQuery('due'), { state: active, sla: 'breached,due_soon', sort: 'due_at' });
 	});
 	it('sums the active states of a counts bucket', () => {
 		assert.equal(activeCount({ new: 1, open: 2, pending_customer: 3, pending_internal: 4, resolved: 50, closed: 60 }), 10);
 		assert.equal(activeCount(undefined), 0);
 	});
-	it('keeps clocks that warn, breach or fall due soon, skipping finished ones', () => {
+	it('words the due column from sla_due_at and sla_status of the API', () => {
 		const now = 1000000;
-		const run = (due, extra = {}) => ({ due_at: due, status: 'running', done_at: null, ...extra });
-		assert.equal(isDue({ first_response: run(now + 10 * 3600) }, now), null);
-		assert.ok(isDue({ first_response: run(now + 3600) }, now));
-		assert.ok(isDue({ resolution: run(now + 99 * 3600, { status: 'warning' }) }, now));
-		assert.equal(isDue({ first_response: run(now - 10, { done_at: now - 20 }) }, now), null);
+		assert.deepEqual(dueCell({ sla_due_at: now - 7500, sla_status: 'breached' }, now), ['sla-breached', '2h 5m overdue']);
+		assert.deepEqual(dueCell({ sla_due_at: now + 40 * 60, sla_status: 'due_soon' }, now), ['sla-warning', '40m left']);
+		assert.deepEqual(dueCell({}, now), ['', '—']);
 	});
 });
 

@@ -2,7 +2,7 @@
 //
 // On start it loads the strings, asks /api/v1/me for the session (and its
 // CSRF token) and either shows the sign-in page or the route in the hash.
-// The shell's global keys: '/' focuses search, 'g i' inbox, '?' help.
+// The shell's global keys: '/' focuses search, 'c' a new ticket, '?' help.
 
 import { api, setCsrf, setUnauthorisedHandler } from './api.js';
 import { clear, h } from './dom.js';
@@ -15,9 +15,14 @@ const routes = [
 	['/', () => import('./pages/inbox.js')],
 	['/inbox', () => import('./pages/inbox.js')],
 	['/inbox/:view', () => import('./pages/inbox.js')],
+	['/tickets/new', () => import('./pages/ticket_new.js')],
 	['/tickets/:id', () => import('./pages/ticket.js')],
 	['/search', () => import('./pages/search.js')],
+	['/customers', () => import('./pages/lists.js').then((m) => ({ render: m.customers }))],
 	['/customers/:id', () => import('./pages/customer.js')],
+	['/orders', () => import('./pages/lists.js').then((m) => ({ render: m.orders }))],
+	['/reports', () => import('./pages/reports.js')],
+	['/reports/:name', () => import('./pages/reports.js')],
 	['/dashboard', () => import('./pages/dashboard.js')],
 	['/admin', () => import('./pages/admin.js')],
 	['/admin/:section', () => import('./pages/admin.js')],
@@ -26,6 +31,7 @@ const routes = [
 const NAV = [
 	['#/inbox', 'nav.inbox', 'ticket.read'],
 	['#/dashboard', 'nav.dashboard', 'metrics.read'],
+	['#/reports', 'nav.reports', 'report.read'],
 	['#/admin', 'nav.admin', 'desk.admin'],
 ];
 
@@ -140,6 +146,9 @@ function globalKeys(e) {
 	if (e.key === '/') {
 		e.preventDefault();
 		document.getElementById('global-search')?.focus();
+	} else if (e.key === 'c' && can('ticket.write')) {
+		e.preventDefault();
+		navigate('#/tickets/new');
 	} else if (e.key === '?') {
 		import('./pages/help.js').then((m) => m.show());
 	}

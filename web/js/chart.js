@@ -1,4 +1,5 @@
-// chart.js - a horizontal bar chart in SVG: [[label, value], ...].
+// chart.js - small SVG charts: horizontal bars [[label, value]], a line over
+// time, and a Pareto chart (bars largest first plus the cumulative share).
 
 const NS = 'http://www.w3.org/2000/svg';
 
@@ -15,7 +16,7 @@ export function scale(values) {
 	return values.map((v) => (max ? v / max : 0));
 }
 
-export function barChart(rows, { title, labelWidth = 150, width = 380, bar = 18 } = {}) {
+export function barChart(rows, { title, labelWidth = 150, width = 380, bar = 18, fmt = String } = {}) {
 	const h = rows.length * (bar + 6) + 4;
 	const svg = el('svg', { class: 'chart', viewBox: `0 0 ${width} ${h}`, width: '100%', role: 'img', 'aria-label': title || '' });
 	const fr = scale(rows.map((r) => r[1]));
@@ -24,7 +25,84 @@ export function barChart(rows, { title, labelWidth = 150, width = 380, bar = 18 
 		const y = i * (bar + 6) + 2;
 		svg.append(el('text', { x: labelWidth - 6, y: y + bar * 0.72, 'text-anchor': 'end' }, String(label).slice(0, 14)));
 		svg.append(el('rect', { class: 'bar', x: labelWidth, y, width: Math.max(1, fr[i] * room), height: bar, rx: 2 }));
-		svg.append(el('text', { x: labelWidth + fr[i] * room + 6, y: y + bar * 0.72 }, String(v)));
+		svg.append(el('text', { x: labelWidth + fr[i] * room + 6, y: y + bar * 0.72 }, fmt(v)));
 	});
+	return svg;
+}
+
+/** Evenly spaced x positions for n points across [x0, x1]. */
+export function spread(n, x0, x1) {
+	if (n <= 1) return [(x0 + x1) / 2].slice(0, n);
+	return Array.from({ length: n }, (_, i) => x0 + ((x1 - x0) * i) / (n - 1));
+}
+
+/** Every k-th label so that at most max show (the last always does). */
+export function tickEvery(n, max) {
+	return Math.max(1, Math.ceil(n / Math.max(1, max)));
+}
+
+/**
+ * A line chart over time: points [[label, value]] in order; fmt formats a
+ * value for the axis and the point titles.
+ */
+export function lineChart(points, { title, width = 640, height = 220, fmt = String } = {}) {
+	const pad = { l: 56, r: 12, t: 10, b: 34 };
+	const svg = el('svg', { class: 'chart line-chart', viewBox: `0 0 ${width} ${height}`, width: '100%', role: 'img', 'aria-label': title || '' });
+	const vals = points.map((p) => (typeof p[1] === 'number' ? p[1] : null));
+	const max = Math.max(0, ...vals.filter((v) => v !== null));
+	const ys = (v) => height - pad.b - (max ? (v / max) * (height - pad.t - pad.b) : 0);
+	const xs = spread(points.length, pad.l, width - pad.r);
+	svg.append(el('line', { class: 'axis', x1: pad.l, y1: height - pad.b, x2: width - pad.r, y2: height - pad.b }));
+	svg.append(el('text', { class: 'tick', x: pad.l - 6, y: pad.t + 8, 'text-anchor': 'end' }, fmt(max)));
+	svg.append(el('text', { class: 'tick', x: pad.l - 6, y: height - pad.b, 'text-anchor': 'end' }, fmt(0)));
+	let d = '';
+	points.forEach((p, i) => {
+		if (vals[i] === null) return;
+		d += `${d ? 'L' : 'M'}${xs[i].toFixed(1)},${ys(vals[i]).toFixed(1)}`;
+	});
+	svg.append(el('path', { class: 'series', d, fill: 'none' }));
+	const every = tickEvery(points.length, 8);
+	points.forEach((p, i) => {
+		if (vals[i] !== null) {
+			const dot = el('circle', { class: 'dot', cx: xs[i], cy: ys(vals[i]), r: 3 });
+			dot.append(el('title', {}, `${p[0]}: ${fmt(vals[i])}`));
+			svg.append(dot);
+		}
+		if (i % every === 0 || i === points.length - 1) svg.append(el('text', { class: 'tick', x: xs[i], y: height - pad.b + 16, 'text-anchor': 'middle' }, String(p[0]).slice(0, 10)));
+	});
+	return svg;
+}
+
+/**
+ * A Pareto chart: bars largest first (series from report_model's
+ * paretoSeries: {label, value, cum}) and the cumulative share as a line
+ * on a 0-100 % right axis, with the 80 % mark.
+ */
+export function paretoChart(series, { title, width = 640, height = 240, fmt = String } = {}) {
+	const pad = { l: 56, r: 40, t: 10, b: 44 };
+	const svg = el('svg', { class: 'chart pareto-chart', viewBox: `0 0 ${width} ${height}`, width: '100%', role: 'img', 'aria-label': title || '' });
+	const inner = height - pad.t - pad.b;
+	const max = Math.max(0, ...series.map((s) => s.value));
+	const slot = series.length ? (width - pad.l - pad.r) / series.length : 0;
+	const y80 = pad.t + inner * 0.2;
+	svg.append(el('line', { class: 'axis', x1: pad.l, y1: height - pad.b, x2: width - pad.r, y2: height - pad.b }));
+	svg.append(el('line', { class: 'mark80', x1: pad.l, y1: y80, x2: width - pad.r, y2: y80 }));
+	svg.append(el('text', { class: 'tick', x: width - pad.r + 4, y: y80 + 4 }, '80%'));
+	svg.append(el('text', { class: 'tick', x: width - pad.r + 4, y: pad.t + 8 }, '100%'));
+	svg.append(el('text', { class: 'tick', x: pad.l - 6, y: pad.t + 8, 'text-anchor': 'end' }, fmt(max)));
+	let d = '';
+	series.forEach((s, i) => {
+		const bh = max ? (s.value / max) * inner : 0;
+		const x = pad.l + i * slot;
+		const bar = el('rect', { class: 'bar', x: x + slot * 0.1, y: height - pad.b - bh, width: Math.max(1, slot * 0.8), height: bh });
+		bar.append(el('title', {}, `${s.label}: ${fmt(s.value)} (${Math.round(s.cum * 100)}%)`));
+		svg.append(bar);
+		const cx = x + slot / 2,
+			cy = pad.t + inner * (1 - s.cum);
+		d += `${d ? 'L' : 'M'}${cx.toFixed(1)},${cy.toFixed(1)}`;
+		svg.append(el('circle', { class: 'dot', cx, cy, r: 2.5 }));
+		if (slot >= 28 || i % tickEvery(series.length, 10) === 0) svg.append(el('text', { class: 'tick', x: cx, y: height - pad.b + 14, 'text-anchor': 'middle' }, String(s.label).slice(0, 8)));
+	});
+	svg.append(el('path', { class: 'series cum', d, fill: 'none' }));
 	return svg;
 }

@@ -1,14 +1,17 @@
 // admin.js - desk administration: users and roles, teams, SLA policies,
 // business calendars with holidays (and an SLA preview that shows a
-// holiday moving a due time), categories, canned replies and the audit
-// log.  Each section is a list plus a create form; SLA policies, calendar
-// hours and time zone, and team members are edited in place.  Every change
+// holiday moving a due time), categories, canned replies, the desk
+// settings and the audit log.  Each section is a list plus a create form;
+// SLA policies, calendars (name, hours, time zone), teams (name, mode,
+// calendar, members), categories and canned replies are edited in place,
+// calendars and teams deleted (the API says why one in use cannot go).  Every change
 // goes through the audited API; edits send If-Match, and a 412 reloads the
 // record (new ETag) while the user's typed values stay in the form.
 
 import { api, ApiError, get } from '../api.js';
 import { clear, field, formValues, h, select, submitting, toast } from '../dom.js';
 import { fmtTime, t, te } from '../i18n.js';
+import { navigate } from '../router.js';
 import { can, categories, categoryName, forget } from '../session.js';
 import { calendarFormValues, formatHours, memberBody, mergeReloaded, parseHours, policyBody, policyFormValues, POLICY_ALIASES, secondsToHours } from './admin_forms.js';
 
@@ -18,6 +21,7 @@ const SECTIONS = [
 	['teams', 'desk.admin'],
 	['categories', 'desk.admin'],
 	['canned', 'desk.admin'],
+	['settings', 'desk.admin'],
 	['users', 'user.read'],
 	['audit', 'audit.read'],
 ];
@@ -52,7 +56,7 @@ export async function render(main, params) {
 			body
 		)
 	);
-	const draw = { calendars, sla, teams, categories: cats, canned, users, audit }[section];
+	const draw = { calendars, sla, teams, categories: cats, canned, settings, users, audit }[section];
 	const redraw = () => draw(body, params, redraw).catch((e) => clear(body, h('p.form-error', { role: 'alert' }, e.message)));
 	await redraw();
 }
@@ -62,7 +66,16 @@ async function calendars(body, params, redraw) {
 	const id = Number(params.cal) || list.items[0]?.id;
 	const picker = select('cal', list.items.map((c) => [c.id, c.name]), id, { 'aria-label': t('admin.calendar') });
 	picker.addEventListener('change', () => (location.hash = `#/admin/calendars?cal=${picker.value}`));
-	if (!id) return clear(body, h('h1', t('admin.calendars')), h('p.muted', t('admin.none')));
+	const create = createForm(
+		t('admin.add_calendar'),
+		[field(t('admin.name'), h('input', { name: 'name', required: true })), field(t('admin.time_zone'), h('input', { name: 'time_zone', value: 'Asia/Shanghai', required: true }))],
+		async (form) => {
+			const { data } = await api('POST', '/api/v1/calendars', { body: formValues(form) });
+			toast(t('action.saved'));
+			location.hash = `#/admin/calendars?cal=${data.id}`;
+		}
+	);
+	if (!id) return clear(body, h('h1', t('admin.calendars')), h('p.muted', t('admin.none')), create);
 	const { data: cal, etag } = await api('GET', `/api/v1/calendars/${id}`);
 	const holidays = [...(cal.holidays || [])].sort((a, b) => a.date.localeCompare(b.date));
 	const delBtn = (x) =>
@@ -112,7 +125,9 @@ async function calendars(body, params, redraw) {
 					h('h2', t('admin.holidays')),
 					holidays.length ? table([t('admin.date'), t('admin.kind'), t('admin.name'), ''], holidays.map((x) => [x.date, t(`holiday.${x.kind}`), x.name, delBtn(x)])) : h('p.muted', t('admin.none'))
 				),
-				add
+				add,
+				renameForm('calendar', `/api/v1/calendars/${id}`, { onSaved: redraw, onDeleted: () => navigate('#/admin/calendars') }),
+				create
 			)
 		)
 	);
@@ -200,6 +215,80 @@ async function saveEdit(rec, form, toValues, send, reload) {
 		rec.data = fresh.data;
 		throw new ApiError(412, e.code, t('admin.conflict'), null);
 	}
+}
+
+/**
+ * Rename or delete the record at url (a calendar or a team): the name is
+ * PATCHed with If-Match (a 412 reloads and keeps the typed name), Delete
+ * asks first; a refusal (409, the API saying what still uses it) shows at
+ * the form's top.  extra: more controls (fields named like the API's) and
+ * their values, sent with the name.
+ */
+function renameForm(kind, url, { onSaved, onDeleted, extra = null }) {
+	const form = h('form.panel.rename', { novalidate: true, dataset: { kind } }, h('h2', t(`admin.rename_${kind}`)), h('p.muted', t('loading')));
+	api('GET', url).then(
+		(rec) => {
+			const values = (d) => ({ name: d.name, ...(extra ? extra.values(d) : {}) });
+			const del = h(
+				'button.danger',
+				{
+					type: 'button',
+					on: {
+						click: () => {
+							if (!confirm(t('admin.delete_confirm', { name: rec.data.name }))) return;
+							submitting(form, async () => {
+								await api('DELETE', url);
+								forget('teams');
+								toast(t('action.deleted'));
+								onDeleted();
+							});
+						},
+					},
+				},
+				t(`admin.delete_${kind}`)
+			);
+			clear(
+				form,
+				h('h2', t(`admin.rename_${kind}`)),
+				field(t('admin.name'), h('input', { name: 'name', value: rec.data.name, 'aria-required': 'true' })),
+				extra ? extra.fields(rec.data) : null,
+				h('div.row', h('button.primary', { type: 'submit' }, t('action.save')), del)
+			);
+			form.addEventListener('submit', (e) => {
+				e.preventDefault();
+				submitting(form, async () => {
+					const v = readControls(form, Object.keys(values(rec.data)));
+					const b = extra ? extra.body(v) : { name: v.name };
+					await saveEdit(rec, form, values, (tag) => api('PATCH', url, { body: b, etag: tag }), () => api('GET', url));
+					forget('teams');
+					toast(t('action.saved'));
+					onSaved();
+				});
+			});
+		},
+		(e) => clear(form, h('p.form-error', e.message))
+	);
+	return form;
+}
+
+/**
+ * An edit form for one row of a list (category, canned reply): fields
+ * filled from rec.data, PATCH with rec.etag; a 412 reloads the row
+ * (reload() -> {data, etag}) and keeps the user's edits.
+ */
+function rowEditForm(title, fields, rec, keys, send, reload, done) {
+	const values = (d) => Object.fromEntries(keys.map((k) => [k, d[k] ?? '']));
+	const form = h('form.panel.row-edit', { novalidate: true }, h('h2', title), fields, h('div.row', h('button.primary', { type: 'submit' }, t('action.save')), h('button', { type: 'button', on: { click: () => form.remove() } }, t('action.cancel'))));
+	form.addEventListener('submit', (e) => {
+		e.preventDefault();
+		submitting(form, async () => {
+			const v = readControls(form, keys);
+			await saveEdit(rec, form, values, (tag) => send(v, tag), reload);
+			toast(t('action.saved'));
+			done();
+		});
+	});
+	return form;
 }
 
 const ZONES = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
@@ -371,7 +460,7 @@ async function sla(body, params, redraw) {
 }
 
 /** A team's members with their skills, a remove button each, and an add/update form. */
-function teamPanel(team, staff, redraw) {
+function teamPanel(team, staff, cals, redraw) {
 	const remove = (m) =>
 		h(
 			'button.link',
@@ -426,6 +515,24 @@ function teamPanel(team, staff, redraw) {
 		'section.panel.team',
 		{ dataset: { team: team.id } },
 		h('h2', team.name, ' ', h('span.muted', t(`mode.${team.mode}`))),
+		h(
+			'details.team-settings',
+			h('summary', t('admin.team_settings')),
+			renameForm('team', `/api/v1/teams/${team.id}`, {
+				onSaved: redraw,
+				onDeleted: redraw,
+				extra: {
+				values: (d) => ({ mode: d.mode, calendar_id: d.calendar_id == null ? '' : String(d.calendar_id) }),
+				fields: (d) =>
+					h(
+						'div.row',
+						field(t('admin.mode'), select('mode', [['round_robin', t('mode.round_robin')], ['least_loaded', t('mode.least_loaded')]], d.mode)),
+						field(t('admin.calendar'), select('calendar_id', [['', '—'], ...cals.map((c) => [c.id, c.name])], d.calendar_id ?? ''))
+					),
+				body: (v) => ({ name: v.name, mode: v.mode, calendar_id: v.calendar_id ? Number(v.calendar_id) : 0 }),
+				},
+			})
+		),
 		members.length
 			? table(
 					[t('admin.user'), t('admin.languages'), t('admin.category_ids'), t('admin.status'), ''],
@@ -438,7 +545,11 @@ function teamPanel(team, staff, redraw) {
 
 async function teams(body, params, redraw) {
 	const list = await get('/api/v1/teams', { limit: 200 });
-	const [full, staff] = await Promise.all([Promise.all(list.items.map((x) => get(`/api/v1/teams/${x.id}`))), can('user.read') ? get('/api/v1/users', { limit: 200 }).then((p) => p.items) : null]);
+	const [full, staff, cals] = await Promise.all([
+		Promise.all(list.items.map((x) => get(`/api/v1/teams/${x.id}`))),
+		can('user.read') ? get('/api/v1/users', { limit: 200 }).then((p) => p.items) : null,
+		get('/api/v1/calendars', { limit: 200 }).then((p) => p.items),
+	]);
 	const add = createForm(
 		t('admin.add_team'),
 		[field(t('admin.name'), h('input', { name: 'name', required: true })), field(t('admin.mode'), select('mode', [['round_robin', t('mode.round_robin')], ['least_loaded', t('mode.least_loaded')]], 'round_robin'))],
@@ -449,7 +560,7 @@ async function teams(body, params, redraw) {
 			redraw();
 		}
 	);
-	clear(body, h('h1', t('admin.teams')), full.map((x) => teamPanel(x, staff, redraw)), add);
+	clear(body, h('h1', t('admin.teams')), full.map((x) => teamPanel(x, staff, cals, redraw)), add);
 }
 
 async function cats(body, params, redraw) {
@@ -473,10 +584,43 @@ async function cats(body, params, redraw) {
 			redraw();
 		}
 	);
+	const editSlot = h('div.edit-slot');
+	const reloadCat = async (id) => {
+		forget('categories');
+		const c = (await categories()).find((x) => x.id === id);
+		return { data: c, etag: `"v${c.version}"` };
+	};
+	const edit = (c) => {
+		const rec = { data: c, etag: `"v${c.version}"` };
+		const form = rowEditForm(
+			t('admin.edit_named', { name: c.code }),
+			[
+				field(t('admin.name_zh'), h('input', { name: 'name_zh', value: c.name_zh })),
+				field(t('admin.name_en'), h('input', { name: 'name_en', value: c.name_en })),
+				field(t('admin.return_days'), h('input', { name: 'return_window_days', inputmode: 'numeric', value: c.return_window_days ?? '' }), t('admin.return_days_hint')),
+			],
+			rec,
+			['name_zh', 'name_en', 'return_window_days'],
+			(v, tag) =>
+				api('PATCH', `/api/v1/categories/${c.id}`, {
+					body: { name_zh: v.name_zh, name_en: v.name_en, return_window_days: v.return_window_days.trim() === '' ? null : /^\d+$/.test(v.return_window_days.trim()) ? Number(v.return_window_days) : v.return_window_days },
+					etag: tag,
+				}),
+			() => reloadCat(c.id),
+			() => {
+				forget('categories');
+				redraw();
+			}
+		);
+		clear(editSlot, form);
+		form.elements.name_zh.focus();
+	};
+	const editBtn = (c) => h('button.link', { type: 'button', 'aria-label': t('admin.edit_named', { name: c.code }), on: { click: () => edit(c) } }, t('action.edit'));
 	clear(
 		body,
 		h('h1', t('admin.categories')),
-		table([t('admin.code'), t('admin.name_zh'), t('admin.name_en'), t('admin.return_days')], list.map((c) => ['\u00a0'.repeat(c.depth * 3) + c.code, c.name_zh, c.name_en, c.return_window_days ?? '—'])),
+		table([t('admin.code'), t('admin.name_zh'), t('admin.name_en'), t('admin.return_days'), ''], list.map((c) => ['\u00a0'.repeat(c.depth * 3) + c.code, c.name_zh, c.name_en, c.return_window_days ?? '—', editBtn(c)])),
+		editSlot,
 		add
 	);
 }
@@ -513,7 +657,53 @@ async function canned(body, params, redraw) {
 			redraw();
 		}
 	);
-	clear(body, h('h1', t('admin.canned')), table([t('admin.title'), t('admin.body'), t('lang.label'), ''], list.items.map((c) => [c.title, c.body, c.language, del(c)])), add);
+	const editSlot = h('div.edit-slot');
+	const edit = (c) => {
+		const rec = { data: c, etag: `"v${c.version}"` };
+		const form = rowEditForm(
+			t('admin.edit_named', { name: c.title }),
+			[field(t('admin.title'), h('input', { name: 'title', value: c.title })), field(t('admin.body'), h('textarea', { name: 'body', rows: 4, value: c.body }), t('admin.body_hint'))],
+			rec,
+			['title', 'body'],
+			(v, tag) => api('PATCH', `/api/v1/canned-replies/${c.id}`, { body: { title: v.title, body: v.body }, etag: tag }),
+			async () => {
+				const x = (await get('/api/v1/canned-replies')).items.find((y) => y.id === c.id);
+				return { data: x, etag: `"v${x.version}"` };
+			},
+			redraw
+		);
+		clear(editSlot, form);
+		form.elements.title.focus();
+	};
+	const actions = (c) => h('span.row-actions', h('button.link', { type: 'button', 'aria-label': t('admin.edit_named', { name: c.title }), on: { click: () => edit(c) } }, t('action.edit')), ' ', del(c));
+	clear(body, h('h1', t('admin.canned')), table([t('admin.title'), t('admin.body'), t('lang.label'), ''], list.items.map((c) => [c.title, c.body, c.language, actions(c)])), editSlot, add);
+}
+
+/** The desk settings (GET/PUT /settings): follow-up delay, win-back lapse, default calendar. */
+async function settings(body, params, redraw) {
+	const [cur, cals] = await Promise.all([get('/api/v1/settings'), get('/api/v1/calendars', { limit: 200 })]);
+	const num = (name, hint) => field(t(`settings.${name}`), h('input', { name, inputmode: 'numeric', value: cur[name] }), t(hint));
+	const form = h(
+		'form.panel.settings',
+		{ novalidate: true },
+		num('followup_days', 'settings.followup_hint'),
+		num('winback_days', 'settings.winback_hint'),
+		field(t('settings.default_calendar_id'), select('default_calendar_id', cals.items.map((c) => [c.id, c.name]), cur.default_calendar_id), t('settings.calendar_hint')),
+		h('button.primary', { type: 'submit' }, t('action.save'))
+	);
+	form.addEventListener('submit', (e) => {
+		e.preventDefault();
+		submitting(form, async () => {
+			const v = readControls(form, ['followup_days', 'winback_days', 'default_calendar_id']);
+			const b = {};
+			for (const [k, x] of Object.entries(v)) if (String(cur[k]) !== x.trim()) b[k] = /^\d+$/.test(x.trim()) ? Number(x) : x;
+			if (!Object.keys(b).length) return toast(t('cedit.nothing'));
+			await api('PUT', '/api/v1/settings', { body: b });
+			toast(t('action.saved'));
+			redraw();
+		});
+	});
+	clear(body, h('h1', t('admin.settings')), form);
 }
 
 async function users(body, params, redraw) {

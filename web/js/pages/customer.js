@@ -1,7 +1,9 @@
 // customer.js - one customer: profile, identities, addresses, consents,
 // tags, preferences, timeline, orders and tickets.  Personal data comes
 // masked from the API for roles without pii.read (said on the page);
-// export and erase are offered to roles with customer.privacy.
+// export and erase are offered to roles with customer.privacy; "Edit"
+// (customer.write) opens customer_edit.js, "New ticket" the ticket form
+// with this customer chosen.
 
 import { api, get } from '../api.js';
 import { clear, h, toast } from '../dom.js';
@@ -23,12 +25,50 @@ export async function render(main, params) {
 		get('/api/v1/tickets', { customer_id: id, limit: 20 }).catch(() => ({ items: [] })),
 		can('order.read') ? get('/api/v1/orders', { customer_id: id, limit: 20 }).catch(() => ({ items: [] })) : { items: [] },
 	]);
+	const title = h('h1');
+	const drawTitle = () => clear(title, c.name, ' ', h(`span.tier.tier-${c.tier}`, t('customer.tier', { tier: c.tier })), ' ', h('span.badge', te('stage', c.stage)));
+	drawTitle();
+	const editSlot = h('div.edit-slot');
+	const editBtn =
+		can('customer.write') && !c.erased_at
+			? h(
+					'button.edit-customer',
+					{
+						type: 'button',
+						'aria-expanded': 'false',
+						on: {
+							click: async () => {
+								if (editSlot.firstChild) {
+									clear(editSlot);
+									editBtn.setAttribute('aria-expanded', 'false');
+									return;
+								}
+								const { editPanel } = await import('./customer_edit.js');
+								const r = await api('GET', `/api/v1/customers/${id}`);
+								clear(
+									editSlot,
+									editPanel(r.data, r.etag, (fresh) => {
+										c = fresh;
+										drawTitle();
+									})
+								);
+								editBtn.setAttribute('aria-expanded', 'true');
+								editSlot.querySelector('input[name=name]')?.focus();
+							},
+						},
+					},
+					t('cedit.button')
+				)
+			: null;
+	const newTicket = can('ticket.write') && !c.erased_at ? h('a.button', { href: `#/tickets/new?customer=${id}` }, t('newticket.button')) : null;
 	const kv = (rows) => h('dl.kv', rows.filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, v]) => [h('dt', k), h('dd', v)]));
 	clear(
 		main,
 		h(
 			'div.page.customer-page',
-			h('h1', c.name, ' ', h(`span.tier.tier-${c.tier}`, t('customer.tier', { tier: c.tier })), ' ', h('span.badge', te('stage', c.stage))),
+			title,
+			h('div.row.customer-actions', editBtn, newTicket),
+			editSlot,
 			c.erased_at ? h('p.form-error', t('customer.erased', { at: fmtTime(c.erased_at) })) : null,
 			c.masked ? h('p.notice.muted', { role: 'note' }, t('customer.masked')) : null,
 			h(

@@ -2,15 +2,19 @@
 // today's volume by type and channel, follow-ups due, and the SLA
 // warnings, breaches and escalations sent to the manager.
 //
-// Counts come from /tickets/counts (kept by the writes); there is no
-// report API yet, so today's volume and the per-agent backlog are read
-// from at most MAX_PAGES pages of the ticket list and say so when cut.
+// Counts come from /tickets/counts (kept by the writes); today's volume and
+// the per-agent backlog are read from at most MAX_PAGES pages of the
+// ticket list and say so when cut.  SLA and sunset compliance come from
+// the "staff" report (GET /api/v1/reports/staff, the rate columns whose
+// keys name sla and sunset) for the last 7 days, by its default dimension,
+// when the server has that report; the panel says so when it does not.
 
 import { get } from '../api.js';
 import { clear, h } from '../dom.js';
 import { fmtNumber, fmtTime, t, te } from '../i18n.js';
 import { barChart } from '../chart.js';
-import { teams, users } from '../session.js';
+import { can, session, teams, users } from '../session.js';
+import { colLabel, fmtCell, labelColumn, presetRange, totalRow } from '../report_model.js';
 import { ACTIVE, activeCount } from './inbox.js';
 
 const MAX_PAGES = 5;
@@ -29,6 +33,55 @@ async function collect(query, keep) {
 		cursor = page.next_cursor;
 	}
 	return { items, cut: true };
+}
+
+/**
+ * The staff report's compliance figures: the rate columns whose keys name
+ * sla and sunset, the column naming a row, and the total row (group
+ * "total"), each an index or -1.
+ */
+export function compliance(report) {
+	const cols = report.columns;
+	const find = (re) => cols.findIndex((c) => c.type === 'rate' && re.test(c.key));
+	return {
+		sla: find(/sla/),
+		sunset: find(/sunset/),
+		label: labelColumn(cols),
+		total: totalRow(cols, report.rows),
+	};
+}
+
+/** SLA and sunset compliance from the staff report, or why it is missing. */
+async function staffPanel(box, kpiBox) {
+	const none = (msg) => clear(box, h('h2', t('dash.compliance')), h('p.muted', msg));
+	if (!can('report.read')) return none(t('dash.no_report_perm'));
+	try {
+		const list = await get('/api/v1/reports');
+		if (!list.items.some((r) => r.name === 'staff')) return none(t('dash.no_staff_report'));
+		const zone = session.user?.time_zone || undefined;
+		const r = await get('/api/v1/reports/staff', { ...presetRange('7d', Date.now(), zone), tz: zone });
+		const c = compliance(r);
+		const figs = [c.sla, c.sunset].filter((i) => i >= 0);
+		if (!figs.length) return none(t('dash.no_staff_columns'));
+		if (c.total >= 0)
+			for (const i of figs) kpiBox.append(h('div.kpi.compliance-kpi', { dataset: { key: r.columns[i].key } }, h('span.muted', colLabel(r.columns[i])), h('b', fmtCell(r.rows[c.total][i], 'rate'))));
+		const rows = r.rows.filter((_, k) => k !== c.total);
+		clear(
+			box,
+			h('h2', t('dash.compliance')),
+			h('p.hint', t('dash.compliance_hint')),
+			rows.length
+				? h(
+						'table.data.compliance',
+						h('thead', h('tr', [c.label, ...figs].map((i) => h('th', { scope: 'col' }, colLabel(r.columns[i]))))),
+						h('tbody', rows.map((row) => h('tr', [c.label, ...figs].map((i, k) => h(k ? 'td.num' : 'td', fmtCell(row[i], r.columns[i].type))))))
+					)
+				: h('p.muted', t('reports.empty')),
+			h('a', { href: '#/reports/staff?preset=7d' }, t('dash.open_staff'))
+		);
+	} catch (e) {
+		none(e.message);
+	}
 }
 
 /** [[key, n]] counts of items by fn(item), largest first. */
@@ -56,13 +109,16 @@ export async function render(main) {
 	const kpi = (label, v, cls = '') => h(`div.kpi${cls}`, h('span.muted', label), h('b', typeof v === 'number' ? fmtNumber(v) : v));
 	const cut = (c) => (c ? h('p.hint', t('dash.cut', { n: MAX_PAGES * 200 })) : null);
 	const panel = (title, ...kids) => h('section.panel', h('h2', title), ...kids);
+	const staffBox = h('section.panel.staff-compliance', h('h2', t('dash.compliance')), h('p.muted', t('loading')));
+	const kpis = h('div.kpis');
+	staffPanel(staffBox, kpis);
 	clear(
 		main,
 		h(
 			'div.page.dashboard',
 			h('h1', t('nav.dashboard')),
-			h(
-				'div.kpis',
+			clear(
+				kpis,
 				kpi(t('dash.active'), activeCount(counts.all)),
 				kpi(t('dash.unassigned'), activeCount(counts.unassigned)),
 				kpi(t('dash.today'), today.items.length),
@@ -82,6 +138,7 @@ export async function render(main) {
 						? h('ul.mini-tickets', alerts.slice(0, 20).map((n) => h('li', h('span.tag', t(`notify.${n.kind}`)), ' ', h('a', { href: `#/tickets/${n.ticket_id}` }, n.subject || '#' + n.ticket_id), ' ', h('time.muted', fmtTime(n.at, 'short')))))
 						: h('p.muted', t('dash.no_alerts'))
 				),
+				staffBox,
 				panel(
 					t('dash.followups'),
 					followups.items.length ? h('ul.mini-tickets', followups.items.slice(0, 12).map((x) => h('li', h('a', { href: `#/tickets/${x.id}` }, x.number), ' ', x.subject))) : h('p.muted', t('admin.none'))

@@ -11,6 +11,7 @@ export const KEYS = [
 	['a', 'keys.assign'],
 	['e', 'keys.resolve'],
 	['u', 'keys.back'],
+	['c', 'keys.new_ticket'],
 	['/', 'keys.search'],
 	['Ctrl+Enter', 'keys.send'],
 	['?', 'keys.help'],

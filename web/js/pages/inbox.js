@@ -2,28 +2,46 @@
 // keyset paging and the keyboard (j/k move, o/Enter open, r reply,
 // n note, a assign to me, e resolve, / search).
 //
-// Views map onto GET /api/v1/tickets filters; "due" has no API filter yet,
-// so it reads the SLA clocks of the first page of active tickets and keeps
-// those warning or breached (or due within two hours), soonest first.
+// Views map onto GET /api/v1/tickets filters; "due" is the API's SLA
+// filter (sla=breached,due_soon: running clocks past due, past their 80 %
+// warning or due within two hours), nearest due first.  Rows show the
+// customer's name (customer_name) as the customer page does.
 
 import { api, get } from '../api.js';
 import { clear, h, select, toast } from '../dom.js';
 import { fmtSpan, fmtTime, t, te } from '../i18n.js';
 import { navigate } from '../router.js';
-import { session, teams, users } from '../session.js';
+import { can, session, teams, users } from '../session.js';
 
 export const ACTIVE = 'new,open,pending_customer,pending_internal';
 const ACTIVE_STATES = ACTIVE.split(',');
 const TYPES = ['inquiry', 'complaint', 'return', 'claim', 'suggestion', 'follow_up', 'care'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const SORTS = ['updated_at', 'created_at', 'priority'];
-const DUE_SOON_S = 2 * 3600;
+export const DUE_SLA = 'breached,due_soon';
+const FILTER_KEYS = ['state', 'type', 'priority', 'sort', 'assignee', 'team', 'sla'];
+
+/**
+ * The drill view (#/inbox/drill?…, opened from a report's row): every
+ * query parameter is an API filter; those the filter bar knows go there,
+ * the rest ({extra}) are sent as they are.
+ */
+export function drillQuery(params) {
+	const base = {};
+	const extra = {};
+	for (const [k, v] of Object.entries(params)) {
+		if (k === 'view') continue;
+		if (FILTER_KEYS.includes(k)) base[k] = v;
+		else extra[k] = v;
+	}
+	return { base, extra };
+}
 
 /** The API filters of a built-in view ('mine', 'unassigned', 'team-3', 'all'). */
 export function viewQuery(view) {
 	if (view === 'mine') return { assignee: 'me', state: ACTIVE };
 	if (view === 'unassigned') return { assignee: 'none', state: ACTIVE };
-	if (view === 'due') return { state: ACTIVE };
+	if (view === 'due') return { state: ACTIVE, sla: DUE_SLA, sort: 'due_at' };
 	if (view === 'all') return {};
 	const m = /^team-(\d+)$/.exec(view || '');
 	if (m) return { team: m[1], state: ACTIVE };
@@ -35,26 +53,12 @@ export function activeCount(bucket) {
 	return ACTIVE_STATES.reduce((n, s) => n + ((bucket && bucket[s]) || 0), 0);
 }
 
-/** SLA clocks worth showing in the due view: warning/breached, or due within soonS. */
-export function isDue(sla, now, soonS = DUE_SOON_S) {
-	for (const c of [sla.first_response, sla.next_response, sla.resolution]) {
-		if (!c || c.done_at) continue;
-		if (c.status === 'warning' || c.status === 'breached' || c.due_at - now <= soonS) return c;
-	}
-	return null;
-}
-
-async function mapLimit(items, n, fn) {
-	const out = new Array(items.length);
-	let i = 0;
-	const worker = async () => {
-		while (i < items.length) {
-			const k = i++;
-			out[k] = await fn(items[k]).catch(() => null);
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-	return out;
+/** The due column of an SLA row: [css class, text] ('overdue 2h' or 'in 40m'). */
+export function dueCell(row, now) {
+	const due = row.sla_due_at;
+	if (!due) return ['', '—'];
+	const cls = row.sla_status === 'breached' ? 'sla-breached' : 'sla-warning';
+	return [cls, due <= now ? t('sla.overdue', { span: fmtSpan(now - due) }) : t('sla.in', { span: fmtSpan(due - now) })];
 }
 
 export async function render(main, params) {
@@ -73,16 +77,19 @@ export async function render(main, params) {
 	if (/^saved-\d+$/.test(view)) {
 		savedView = await get(`/api/v1/views/${view.slice(6)}`).catch(() => null);
 	}
-	const base = savedView ? { ...savedView.query } : viewQuery(view);
+	const drill = view === 'drill' ? drillQuery(params) : { base: {}, extra: {} };
+	const base = savedView ? { ...savedView.query } : view === 'drill' ? drill.base : viewQuery(view);
 	const filters = {
 		state: params.state ?? base.state ?? '',
 		type: params.type ?? base.type ?? '',
 		priority: params.priority ?? base.priority ?? '',
-		sort: params.sort ?? base.sort ?? 'updated_at',
+		sort: view === 'due' || base.sla ? 'due_at' : params.sort ?? base.sort ?? 'updated_at',
 		assignee: base.assignee ?? '',
 		team: base.team ?? '',
+		sla: base.sla ?? '',
 	};
 
+	const dueCols = !!filters.sla;
 	const side = h('aside.views', { 'aria-label': t('inbox.views') });
 	const list = h('tbody');
 	const more = h('button', { type: 'button', hidden: true, on: { click: () => load(false) } }, t('inbox.more'));
@@ -93,7 +100,7 @@ export async function render(main, params) {
 			'thead',
 			h(
 				'tr',
-				['col.number', 'col.subject', 'col.type', 'col.state', 'col.priority', 'col.assignee', view === 'due' ? 'col.due' : 'col.updated'].map((k) =>
+				['col.number', 'col.subject', 'col.customer', 'col.type', 'col.state', 'col.priority', 'col.assignee', dueCols ? 'col.due' : 'col.updated'].map((k) =>
 					h('th', { scope: 'col' }, t(k))
 				)
 			)
@@ -109,7 +116,12 @@ export async function render(main, params) {
 			h(
 				'section.inbox-main',
 				{ 'aria-labelledby': 'inbox-title' },
-				h('div.inbox-head', h('h1#inbox-title', savedView ? savedView.name : t(`view.${view.replace(/-\d+$/, '')}`)), bar),
+				h(
+					'div.inbox-head',
+					h('h1#inbox-title', savedView ? savedView.name : t(`view.${view.replace(/-\d+$/, '')}`)),
+					can('ticket.write') ? h('a.button.new-ticket', { href: '#/tickets/new', title: t('newticket.key_hint') }, t('newticket.button')) : null,
+					bar
+				),
 				table,
 				h('div.list-foot', status, more)
 			)
@@ -119,7 +131,7 @@ export async function render(main, params) {
 	function filterBar() {
 		const onChange = (e) => {
 			filters[e.target.name] = e.target.value;
-			const q = new URLSearchParams(Object.entries({ state: filters.state, type: filters.type, priority: filters.priority, sort: filters.sort }));
+			const q = new URLSearchParams(Object.entries({ ...(view === 'drill' ? { ...drill.extra, ...drill.base } : {}), state: filters.state, type: filters.type, priority: filters.priority, sort: filters.sort }));
 			history.replaceState(null, '', `#/inbox/${view}?${q}`);
 			load(true);
 		};
@@ -134,7 +146,7 @@ export async function render(main, params) {
 			h('label', t('filter.state'), ' ', select('state', stateOpts, filters.state)),
 			h('label', t('filter.type'), ' ', select('type', [['', t('filter.any')], ...TYPES.map((x) => [x, te('type', x)])], filters.type)),
 			h('label', t('filter.priority'), ' ', select('priority', [['', t('filter.any')], ...PRIORITIES.map((x) => [x, te('priority', x)])], filters.priority)),
-			h('label', t('filter.sort'), ' ', select('sort', SORTS.map((x) => [x, t(`sort.${x}`)]), filters.sort)),
+			dueCols ? null : h('label', t('filter.sort'), ' ', select('sort', SORTS.map((x) => [x, t(`sort.${x}`)]), filters.sort)),
 			h('button', { type: 'button', on: { click: saveView } }, t('inbox.save_view'))
 		);
 	}
@@ -143,7 +155,7 @@ export async function render(main, params) {
 		const name = prompt(t('inbox.view_name'));
 		if (!name) return;
 		const query = {};
-		for (const k of ['state', 'type', 'priority', 'sort', 'assignee', 'team']) if (filters[k]) query[k] = filters[k];
+		for (const k of ['state', 'type', 'priority', 'sort', 'assignee', 'team', 'sla']) if (filters[k]) query[k] = filters[k];
 		try {
 			const { data } = await api('POST', '/api/v1/views', { body: { name, kind: 'tickets', query } });
 			toast(t('inbox.view_saved'));
@@ -193,10 +205,9 @@ export async function render(main, params) {
 		state.loading = true;
 		status.textContent = t('loading');
 		try {
-			const q = { ...filters, limit: 50, cursor: reset ? null : state.cursor };
+			const q = { ...drill.extra, ...filters, limit: 50, cursor: reset ? null : state.cursor };
 			const page = await get('/api/v1/tickets', q);
-			let rows = page.items;
-			if (view === 'due') rows = await dueRows(rows);
+			const rows = page.items;
 			if (my !== state.seq) return;
 			if (reset) {
 				state.rows = [];
@@ -214,15 +225,6 @@ export async function render(main, params) {
 		}
 	}
 
-	async function dueRows(rows) {
-		const now = Date.now() / 1000;
-		const slas = await mapLimit(rows, 6, (r) => get(`/api/v1/tickets/${r.id}/sla`));
-		return rows
-			.map((r, i) => ({ ...r, _due: slas[i] && isDue(slas[i], now) }))
-			.filter((r) => r._due)
-			.sort((a, b) => a._due.due_at - b._due.due_at);
-	}
-
 	function draw() {
 		const now = Date.now() / 1000;
 		clear(
@@ -238,16 +240,20 @@ export async function render(main, params) {
 					},
 					h('td.num', h('a', { href: `#/tickets/${r.id}` }, r.number)),
 					h('td.subject', r.subject),
+					h('td.customer', r.customer_name || h('span.muted', '—')),
 					h('td', te('type', r.type)),
 					h('td', h(`span.badge.st-${r.state}`, te('state', r.state))),
 					h('td', h(`span.prio.p-${r.priority}`, te('priority', r.priority))),
 					h('td', r.assignee_id ? names.get(r.assignee_id) || `#${r.assignee_id}` : h('span.muted', t('ticket.unassigned'))),
-					view === 'due'
-						? h(`td.sla-${r._due.status}`, r._due.due_at < now ? t('sla.overdue', { span: fmtSpan(now - r._due.due_at) }) : t('sla.in', { span: fmtSpan(r._due.due_at - now) }))
-						: h('td.time', { title: fmtTime(r.updated_at) }, fmtTime(r.updated_at, 'short'))
+					dueCols ? dueTd(r, now) : h('td.time', { title: fmtTime(r.updated_at) }, fmtTime(r.updated_at, 'short'))
 				)
 			)
 		);
+	}
+
+	function dueTd(r, now) {
+		const [cls, text] = dueCell(r, now);
+		return h(`td.due${cls ? '.' + cls : ''}`, { title: fmtTime(r.sla_due_at) }, text);
 	}
 
 	function moveTo(i) {
