@@ -40,20 +40,21 @@ struct sla_row {
 
 static struct db_sql q_row = DB_SQL(
         "SELECT policy_id, calendar_id, started_at, first_due_at, first_warn_at, first_done_at, first_warned_at,"
-        " first_breached_at, next_due_at, next_warn_at, 0, next_warned_at, next_breached_at, resolve_due_at,"
+        " first_breached_at, next_due_at, next_warn_at, next_done_at, next_warned_at, next_breached_at, resolve_due_at,"
         " resolve_warn_at, resolve_done_at, resolve_warned_at, resolve_breached_at, paused_since, paused_s"
         " FROM ticket_sla WHERE ticket_id = $1");
 static struct db_sql q_save = DB_SQL(
         "INSERT INTO ticket_sla (ticket_id, policy_id, calendar_id, started_at, first_due_at, first_warn_at,"
         " first_done_at, first_warned_at, first_breached_at, next_due_at, next_warn_at, next_warned_at,"
         " next_breached_at, resolve_due_at, resolve_warn_at, resolve_done_at, resolve_warned_at,"
-        " resolve_breached_at, paused_since, paused_s, updated_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+        " resolve_breached_at, paused_since, paused_s, updated_at, next_done_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,"
+        " $22)"
         " ON CONFLICT (ticket_id) DO UPDATE SET policy_id = excluded.policy_id, calendar_id = excluded.calendar_id,"
         " started_at = excluded.started_at, first_due_at = excluded.first_due_at,"
         " first_warn_at = excluded.first_warn_at, first_done_at = excluded.first_done_at,"
         " first_warned_at = excluded.first_warned_at, first_breached_at = excluded.first_breached_at,"
-        " next_due_at = excluded.next_due_at, next_warn_at = excluded.next_warn_at,"
+        " next_due_at = excluded.next_due_at, next_warn_at = excluded.next_warn_at, next_done_at = excluded.next_done_at,"
         " next_warned_at = excluded.next_warned_at, next_breached_at = excluded.next_breached_at,"
         " resolve_due_at = excluded.resolve_due_at, resolve_warn_at = excluded.resolve_warn_at,"
         " resolve_done_at = excluded.resolve_done_at, resolve_warned_at = excluded.resolve_warned_at,"
@@ -108,15 +109,15 @@ static int row_load(struct db *db, int64_t ticket_id, struct sla_row *s, struct 
 static int row_save(struct db *db, const struct sla_row *s, int64_t now, struct kf_error *err)
 {
 	const struct sla_target *f = &s->t[T_FIRST], *n = &s->t[T_NEXT], *r = &s->t[T_RESOLVE];
-	int rc = db_exec(db, &q_save,
-	                 DB_ARGS(db_int(s->ticket_id), db_int(s->policy_id), db_int(s->calendar_id),
-	                         db_int(s->started_at), db_int(f->due_at), db_int(f->warn_at),
-	                         db_int(f->done_at), db_int(f->warned_at), db_int(f->breached_at),
-	                         db_int(n->due_at), db_int(n->warn_at), db_int(n->warned_at),
-	                         db_int(n->breached_at), db_int(r->due_at), db_int(r->warn_at),
-	                         db_int(r->done_at), db_int(r->warned_at), db_int(r->breached_at),
-	                         db_int(s->paused_since), db_int(s->paused_s), db_int(now)),
-	                 err);
+	int rc = db_exec(
+	        db, &q_save,
+	        DB_ARGS(db_int(s->ticket_id), db_int(s->policy_id), db_int(s->calendar_id),
+	                db_int(s->started_at), db_int(f->due_at), db_int(f->warn_at), db_int(f->done_at),
+	                db_int(f->warned_at), db_int(f->breached_at), db_int(n->due_at), db_int(n->warn_at),
+	                db_int(n->warned_at), db_int(n->breached_at), db_int(r->due_at), db_int(r->warn_at),
+	                db_int(r->done_at), db_int(r->warned_at), db_int(r->breached_at),
+	                db_int(s->paused_since), db_int(s->paused_s), db_int(now), db_int(n->done_at)),
+	        err);
 	return rc < 0 ? rc : 0;
 }
 

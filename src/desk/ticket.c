@@ -656,7 +656,7 @@ static struct db_sql q_list_cust_priority = DB_SQL(
 #define SLA_MIN3(a, b, c) \
 	"CASE WHEN " a " <= " b " AND " a " <= " c " THEN " a " WHEN " b " <= " c " THEN " b " ELSE " c " END"
 #define FIRST_OPEN "first_due_at > 0 AND first_done_at = 0"
-#define NEXT_OPEN "next_due_at > 0"
+#define NEXT_OPEN "next_due_at > 0 AND next_done_at = 0"
 #define RESOLVE_OPEN "resolve_due_at > 0 AND resolve_done_at = 0"
 #define SLA_F SLA_RUN("first_due_at", FIRST_OPEN) " AS f, "
 #define SLA_N SLA_RUN("next_due_at", NEXT_OPEN) " AS n, "

@@ -244,6 +244,12 @@ describe('teams, routing and the clocks of a ticket', () => {
 		assert.equal(sla.paused, false);
 		assert.ok(sla.resolution.due_at >= due, 'resuming never moves the due time earlier');
 		assert.ok(sla.next_response && sla.next_response.due_at > 0, 'a customer message starts the next-response clock');
+		assert.equal(sla.next_response.done_at, null);
+
+		await admin.expect(201, 'POST', `/api/v1/tickets/${tk.id}/replies`, { body: { body: '已为您查到。' } });
+		sla = (await admin.expect(200, 'GET', `/api/v1/tickets/${tk.id}/sla`)).json;
+		assert.ok(sla.next_response.done_at > 0, 'the agent\'s answer stops the next-response clock (and it stays stopped)');
+		assert.notEqual(sla.next_response.status, 'running');
 
 		await admin.expect(404, 'GET', '/api/v1/tickets/999999/sla');
 	});
