@@ -5,13 +5,13 @@
 # Release build; prints figures, never passes or fails on them.
 #
 #   bench/clv.sh [CUSTOMERS] [SEED]
-# KF_DATA_DIR: the shared data directory (default ../shared/data).
+# KF_DATA_DIR: the shared data directory (default tests/data, the copies in the repository).
 # KF_BENCH_DB=path also runs the clv report on that SQLite database as of
 # now (it is migrated if it needs to be: give it a copy, e.g.
 # sqlite3 /work/bigdb/kefu.db ".backup /tmp/big.db").
 set -euo pipefail
 cd "$(dirname "$0")/.."
-data=${KF_DATA_DIR:-../shared/data}
+data=${KF_DATA_DIR:-tests/data}
 [ -f "$data/cdnow/cdnow_customers_summary_with_transactions.csv" ] || { echo "clv.sh: no CDNOW data in $data (set KF_DATA_DIR)" >&2; exit 1; }
 make --no-print-directory -s build/rel/bench/clv_bench
 echo "kefu $(cat VERSION) ($(git rev-parse --short HEAD 2>/dev/null || echo unknown)); $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,6 +1,6 @@
 // logistics.test.mjs - orders, shipments, tracking events, delay notices,
 // the public tracking endpoint and imports (API batches and kefu import
-// with the Superstore data in ../shared/data/orders/).
+// with the Superstore data in tests/data/orders/).
 //
 //   KF_TEST_BIN=build/asan/kefu node --test --test-concurrency=1 tests/api/logistics.test.mjs
 
@@ -13,7 +13,7 @@ import { ROOT, assertError, assertNoSanitizer, cleanup, httpRequest, kefu, start
 
 after(cleanup);
 
-const DATA = [path.resolve(ROOT, '..', 'shared', 'data', 'orders'), '/work/shared/data/orders'].find((d) => fs.existsSync(d));
+const DATA = path.join(process.env.KF_DATA_DIR || path.join(ROOT, 'tests', 'data'), 'orders');
 const T0 = 1_700_000_000;
 
 describe('orders, shipments and tracking', () => {

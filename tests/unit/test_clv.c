@@ -3,7 +3,7 @@
  * Lee 2005; lifetimes; CLVTools) and analytics/report_clv.c on a small
  * database.
  *
- * The CDNOW files are read from $KF_DATA_DIR (default ../shared/data, the
+ * The CDNOW files are read from $KF_DATA_DIR (default tests/data, the
  * tests run from the repository root); a missing file fails the test.
  *  - The summary rebuilt from CDNOW_sample.txt equals
  *    cdnow_customers_summary_with_transactions.csv (0 mismatches).
@@ -51,7 +51,7 @@ static const struct clv_gg cdnow_gg = { 6.25, 3.74, 15.44 };
 static void data_path(char *out, size_t n, const char *file)
 {
 	const char *dir = getenv("KF_DATA_DIR");
-	snprintf(out, n, "%s/cdnow/%s", dir && *dir ? dir : "../shared/data", file);
+	snprintf(out, n, "%s/cdnow/%s", dir && *dir ? dir : "tests/data", file);
 }
 
 static FILE *open_data(const char *file)

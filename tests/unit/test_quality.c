@@ -7,7 +7,7 @@
  * KF_TEST_PG_URL) PostgreSQL, every expected number computed by hand in
  * the comments below; then the CFPB sample
  * (KF_DATA_DIR/support/cfpb_complaints_sample_6623.csv, default
- * ../shared/data) imported as complaint tickets, its Pareto counts
+ * tests/data) imported as complaint tickets, its Pareto counts
  * checked against counts made here straight from the CSV.
  */
 #include <setjmp.h>
@@ -683,7 +683,7 @@ static FILE *open_cfpb(void)
 	const char *dir = getenv("KF_DATA_DIR");
 	char path[512];
 	snprintf(path, sizeof(path), "%s/support/cfpb_complaints_sample_6623.csv",
-	         dir && *dir ? dir : "../shared/data");
+	         dir && *dir ? dir : "tests/data");
 	FILE *fp = fopen(path, "r");
 	if (!fp)
 		fail_msg("the CFPB sample is missing: %s (set KF_DATA_DIR to the data directory)", path);

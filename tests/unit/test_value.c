@@ -12,7 +12,7 @@
  * computed once outside (Python, noted next to them).
  * SQLite in a temporary directory; PostgreSQL too (a schema per test) when
  * KF_TEST_PG_URL is set.  The data directory is KF_DATA_DIR, else
- * ../shared/data from the repository root; missing data fails the test.
+ * tests/data from the repository root; missing data fails the test.
  */
 #include <dirent.h>
 #include <setjmp.h>
@@ -644,7 +644,7 @@ static void test_job(void **state)
 static const char *data_dir(void)
 {
 	const char *d = getenv("KF_DATA_DIR");
-	return d && *d ? d : "../shared/data";
+	return d && *d ? d : "tests/data";
 }
 
 static FILE *open_data(const char *rel, int xz)
