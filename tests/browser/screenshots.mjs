@@ -33,6 +33,15 @@ const someone = (await admin.expect(200, 'GET', '/api/v1/customers?limit=6')).js
 for (const [i, [priority, subject]] of [['urgent', '订单一直没有发货'], ['urgent', '退款什么时候到账'], ['high', '想修改收货地址'], ['high', '发票抬头写错了']].entries())
 	await admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'inquiry', priority, subject, customer_id: someone[i].id, channel: 'phone' } });
 await new Promise((r) => setTimeout(r, 1500));
+// a rate card for the Quotes page (the CSV format of docs/pricing.md)
+const card = (
+	await admin.expect(201, 'POST', '/api/v1/rate-cards', {
+		body: {
+			name: '顺丰标快 上海发',
+			csv: 'card,SF,express,zone,CNY,5000,500,800,0,30,200\nzone,Z1,0,1,2\nzone,Z2,0,2,4\nmatch,postcode,200,Z1\nmatch,region,上海,Z1\nmatch,default,,Z2\nbreak,0\nbreak,1000\nrate,Z1,0,1000,0\nrate,Z1,1000,1000,200\nrate,Z2,0,1200,0\nrate,Z2,1000,1200,300\nsurcharge,fuel,percent,always,1250\n',
+		},
+	})
+).json;
 
 for (const lang of ['zh-CN', 'en']) {
 	const page = await newPage(browser, { lang, width: 1280, height: 800 });
@@ -69,6 +78,13 @@ for (const lang of ['zh-CN', 'en']) {
 	await mgr.goto(`${env.base}/#/tickets/new`);
 	await mgr.locator('form.new-ticket').waitFor();
 	await shot(mgr, `new-ticket-${lang}`);
+	await mgr.goto(`${env.base}/#/quotes`);
+	await mgr.selectOption('form.quote-form select[name=card_id]', String(card.id));
+	for (const [k, v] of [['weight_kg', '2.3'], ['length_cm', '50'], ['width_cm', '40'], ['height_cm', '30'], ['region', '江苏'], ['unit_price', '50'], ['quantity', '2'], ['declared_value', '10000']])
+		await mgr.fill(`form.quote-form input[name=${k}]`, v);
+	await mgr.locator('.quote-result .q-total').waitFor();
+	await mgr.evaluate(() => window.scrollTo(0, 0));
+	await shot(mgr, `quotes-${lang}`, { fullPage: true });
 	await mgr.goto(`${env.base}/#/admin/calendars`);
 	await mgr.locator('form.sla-preview dd').first().waitFor();
 	await shot(mgr, `admin-calendars-${lang}`);

@@ -23,6 +23,7 @@ const routes = [
 	['/orders', () => import('./pages/lists.js').then((m) => ({ render: m.orders }))],
 	['/reports', () => import('./pages/reports.js')],
 	['/reports/:name', () => import('./pages/reports.js')],
+	['/quotes', () => import('./pages/quotes.js')],
 	['/dashboard', () => import('./pages/dashboard.js')],
 	['/admin', () => import('./pages/admin.js')],
 	['/admin/:section', () => import('./pages/admin.js')],
@@ -32,6 +33,7 @@ const NAV = [
 	['#/inbox', 'nav.inbox', 'ticket.read'],
 	['#/dashboard', 'nav.dashboard', 'metrics.read'],
 	['#/reports', 'nav.reports', 'report.read'],
+	['#/quotes', 'nav.quotes', 'order.read'],
 	['#/admin', 'nav.admin', 'desk.admin'],
 ];
 

@@ -1,7 +1,8 @@
 // ticket.js - one ticket: conversation and notes with the composer
 // (canned replies), properties with If-Match (a 412 reloads the ticket
 // and keeps what the user chose), live SLA clocks, the customer and order
-// panels, the type's process panel, merge and links, and the history.
+// panels, the type's process panel, an inquiry's quotes, merge and links,
+// and the history.
 
 import { api, get } from '../api.js';
 import { clear, field, h, select, submitting, toast } from '../dom.js';
@@ -11,6 +12,7 @@ import { can, categories, categoryName, session, teams, users } from '../session
 import { clocks } from '../sla.js';
 import { customerPanel, orderPanel } from '../panels.js';
 import { processPanel } from '../process.js';
+import { ticketQuotePanel } from '../quote_form.js';
 
 const STATES = ['new', 'open', 'pending_customer', 'pending_internal', 'resolved', 'closed'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
@@ -244,6 +246,7 @@ export async function render(main, params) {
 			extra,
 			await processPanel(tk, () => reloadTicket().then(drawSlaAndCustomer)),
 			tk.order_id ? await orderPanel(tk.order_id, tk.shipment_id) : null,
+			tk.type === 'inquiry' ? await ticketQuotePanel(tk) : null,
 			await attachmentsPanel(),
 			await linksPanel(),
 			historyPanel()
