@@ -109,14 +109,26 @@ static struct card_entry *cache_add(struct card_entry *e)
 }
 
 /* Borrow card id (parsed); entry_put when done.  KF_ENOTFOUND if none. */
+static int card_acquire_at(struct db *db, int64_t id, int64_t version, struct card_entry **out,
+                           struct kf_error *err);
+
 static int card_acquire(struct db *db, int64_t id, struct card_entry **out, struct kf_error *err)
 {
+	return card_acquire_at(db, id, 0, out, err);
+}
+
+/* As card_acquire, with the card's current version already read (0 = read it). */
+static int card_acquire_at(struct db *db, int64_t id, int64_t version, struct card_entry **out,
+                           struct kf_error *err)
+{
 	struct db_rows *r = NULL;
-	int64_t version = 0;
-	int rc = db_query(db, &q_card_version, DB_ARGS(db_int(id)), &r, err);
-	if (rc >= 0 && (rc = db_next(r, err)) == 1)
-		version = db_col_int(r, 0);
-	db_done(r);
+	int rc = 1;
+	if (!version) {
+		rc = db_query(db, &q_card_version, DB_ARGS(db_int(id)), &r, err);
+		if (rc >= 0 && (rc = db_next(r, err)) == 1)
+			version = db_col_int(r, 0);
+		db_done(r);
+	}
 	if (rc < 0)
 		return rc;
 	if (rc == 0)
@@ -491,10 +503,9 @@ static struct quote_policy policy_cache;
 static int64_t policy_cache_version; /* 0 = empty */
 
 /* The parsed policy, re-read only when its version moved. */
-static int policy_current(struct db *db, struct quote_policy *pol, struct kf_error *err)
+static int policy_current(struct db *db, int64_t v, struct quote_policy *pol, struct kf_error *err)
 {
-	int64_t v;
-	int rc = db_query_int(db, &q_policy_version, DB_NOARGS, &v, err);
+	int rc = v ? 0 : db_query_int(db, &q_policy_version, DB_NOARGS, &v, err);
 	if (rc < 0)
 		return rc;
 	pthread_mutex_lock(&policy_mu);
@@ -739,16 +750,20 @@ static pthread_mutex_t cal_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct calendar *cal_cache;
 static int64_t cal_cache_id, cal_cache_version;
 
-static int calendar_current(struct db *db, struct calendar *out, struct kf_error *err)
+/* id and version of the default calendar when already read (0 = read them). */
+static int calendar_current(struct db *db, int64_t id, int64_t version, struct calendar *out,
+                            struct kf_error *err)
 {
 	struct db_rows *r = NULL;
-	int64_t id = 0, version = 0;
-	int rc = db_query(db, &q_cal_version, DB_NOARGS, &r, err);
-	if (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		id = db_col_int(r, 0);
-		version = db_col_int(r, 1);
+	int rc = 1;
+	if (!id) {
+		rc = db_query(db, &q_cal_version, DB_NOARGS, &r, err);
+		if (rc >= 0 && (rc = db_next(r, err)) == 1) {
+			id = db_col_int(r, 0);
+			version = db_col_int(r, 1);
+		}
+		db_done(r);
 	}
-	db_done(r);
 	if (rc <= 0)
 		return rc < 0 ? rc : kf_fail(err, KF_ENOTFOUND, "not_found", "calendar", "no default calendar");
 	pthread_mutex_lock(&cal_mu);
@@ -772,12 +787,40 @@ static int calendar_current(struct db *db, struct calendar *out, struct kf_error
 
 /* Earliest and latest delivery: the opening of the n-th business day after
  * at in the default business calendar. */
-static void transit_dates(struct db *db, const struct quote *q, int64_t at, json_t *out)
+/* The versions a quote depends on, read in one statement: the price
+ * policy, the quoted card, the default calendar (NULL -> 0: read again). */
+struct versions {
+	int64_t policy, card, cal_id, cal;
+};
+static struct db_sql q_versions = DB_SQL(
+        "SELECT (SELECT version FROM price_policy WHERE id = 1), (SELECT version FROM rate_cards WHERE id = $1),"
+        " (SELECT id FROM calendars WHERE id = (SELECT value FROM desk_settings WHERE key = 'default_calendar_id')),"
+        " (SELECT version FROM calendars WHERE id ="
+        " (SELECT value FROM desk_settings WHERE key = 'default_calendar_id'))");
+
+static int versions_read(struct db *db, int64_t card_id, struct versions *v, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	memset(v, 0, sizeof *v);
+	int rc = db_query(db, &q_versions, DB_ARGS(db_int(card_id)), &r, err);
+	if (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		int64_t *out[] = { &v->policy, &v->card, &v->cal_id, &v->cal };
+		for (int i = 0; i < 4; i++)
+			*out[i] = db_col_isnull(r, i) ? 0 : db_col_int(r, i);
+		if (!v->cal_id || !v->cal)
+			v->cal_id = v->cal = 0;
+	}
+	db_done(r);
+	return rc < 0 ? rc : 0;
+}
+
+static void transit_dates(struct db *db, const struct versions *v, const struct quote *q, int64_t at,
+                          json_t *out)
 {
 	struct kf_error err = KF_ERROR_INIT;
 	struct calendar *cal = xcalloc(1, sizeof *cal);
 	int64_t lo = 0, hi = 0;
-	if (calendar_current(db, cal, &err) == 0 &&
+	if (calendar_current(db, v->cal_id, v->cal, cal, &err) == 0 &&
 	    (q->transit_min_days < 1 || cal_add_business_days(cal, at, q->transit_min_days, &lo, &err) == 0) &&
 	    (q->transit_max_days < 1 || cal_add_business_days(cal, at, q->transit_max_days, &hi, &err) == 0)) {
 		json_object_set_new(out, "earliest_at", json_integer(lo ? lo : at));
@@ -786,8 +829,8 @@ static void transit_dates(struct db *db, const struct quote *q, int64_t at, json
 	free(cal);
 }
 
-static json_t *answer_json(struct db *db, const struct quote *q, const struct rate_card *c,
-                           const struct parsed *p, int64_t contract_bp)
+static json_t *answer_json(struct db *db, const struct versions *v, const struct quote *q,
+                           const struct rate_card *c, const struct parsed *p, int64_t contract_bp)
 {
 	json_t *lines = json_array();
 	for (size_t i = 0; i < q->nlines; i++)
@@ -795,7 +838,7 @@ static json_t *answer_json(struct db *db, const struct quote *q, const struct ra
 	json_t *transit = json_pack("{s:i,s:i}", "min_days", q->transit_min_days, "max_days",
 	                            q->transit_max_days);
 	if (q->zone >= 0)
-		transit_dates(db, q, p->req.at, transit);
+		transit_dates(db, v, q, p->req.at, transit);
 	json_t *o = json_pack(
 	        "{s:s,s:s,s:s,s:o,s:{s:I,s:I,s:I},s:b,s:o,s:o,s:I,s:I,s:I,s:I,s:s,s:s,s:s,s:I,s:I}",
 	        "carrier", c->carrier, "mode", rc_mode_name(c->mode), "currency", c->currency, "zone",
@@ -891,8 +934,11 @@ int quote_price(struct db *db, const struct actor *a, int64_t now, json_t *body,
 	int rc = parse_request(body, now, p, err);
 	if (rc == 0)
 		rc = check_refs(db, p, &contract_bp, err);
+	struct versions v = { 0 };
 	if (rc == 0)
-		rc = policy_current(db, &pol, err);
+		rc = versions_read(db, p->card_id, &v, err);
+	if (rc == 0)
+		rc = policy_current(db, v.policy, &pol, err);
 	p->req.contract_bp = contract_bp;
 	/* the cards: one, or the basing points and the actual origin */
 	int64_t ids[QUOTE_MAX_BASING + 1];
@@ -904,7 +950,7 @@ int quote_price(struct db *db, const struct actor *a, int64_t now, json_t *body,
 	if (p->actual_id)
 		ids[nids++] = p->actual_id;
 	for (size_t i = 0; rc == 0 && i < nids; i++) {
-		rc = card_acquire(db, ids[i], &cards[ncards], err);
+		rc = card_acquire_at(db, ids[i], ids[i] == p->card_id ? v.card : 0, &cards[ncards], err);
 		if (rc == 0 && !cards[ncards++]->active)
 			rc = kf_fail(err, KF_EINVAL, "retired", p->card_id ? "card_id" : "basing",
 			             "rate card %lld is retired", (long long)ids[i]);
@@ -918,7 +964,7 @@ int quote_price(struct db *db, const struct actor *a, int64_t now, json_t *body,
 		rc = quote_compute(p->card_id ? cards[0]->card : NULL, p->card_id ? NULL : &b, &pol, &p->req,
 		                   q, err);
 		if (rc == 0)
-			*out = answer_json(db, q, used, p, contract_bp);
+			*out = answer_json(db, &v, q, used, p, contract_bp);
 	}
 	if (rc == 0 && store)
 		rc = store_quote(db, a, now, body, p, *out, err);
