@@ -286,8 +286,10 @@ static int elasticity_cmd(int argc, char **argv, struct kf_error *err)
 {
 	double v[4], simple, mid;
 	static const char *const names[] = { "P0", "Q0", "P1", "Q1" };
-	if (argc != 6)
-		return usage(err, "kefu quote elasticity P0 Q0 P1 Q1 (prices and quantities before and after)");
+	if (argc != 6 && argc != 9)
+		return usage(err,
+		             "kefu quote elasticity P0 Q0 P1 Q1 [FROM TO STEPS] (prices and quantities before and "
+		             "after; a what-if over prices FROM..TO)");
 	for (int i = 0; i < 4; i++)
 		if (parse_num(argv[2 + i], names[i], &v[i], err))
 			return KF_EINVAL;
@@ -299,6 +301,20 @@ static int elasticity_cmd(int argc, char **argv, struct kf_error *err)
 	       mid,
 	       fabs(mid) > 1 ? "elastic: a price rise loses revenue" : "inelastic: a price rise gains revenue",
 	       v[0] * v[1], v[2] * v[3]);
+	if (argc == 6)
+		return 0;
+	double from, to, steps;
+	struct whatif_row rows[101];
+	if (parse_num(argv[6], "FROM", &from, err) || parse_num(argv[7], "TO", &to, err) ||
+	    parse_num(argv[8], "STEPS", &steps, err))
+		return KF_EINVAL;
+	if (steps < 1 || steps > 101 || steps != floor(steps) ||
+	    elasticity_whatif(v[0], v[1], mid, from, to, (size_t)steps, rows))
+		return usage(err, "kefu quote elasticity: what-if needs 0 < FROM <= TO and 1..101 STEPS");
+	printf("what-if at the midpoint elasticity (constant-elasticity demand q = Q0 (p / P0)^E):\n%12s %14s %16s\n",
+	       "price", "quantity", "revenue");
+	for (size_t i = 0; i < (size_t)steps; i++)
+		printf("%12.2f %14.1f %16.2f\n", rows[i].price, rows[i].quantity, rows[i].revenue);
 	return 0;
 }
 

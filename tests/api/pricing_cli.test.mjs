@@ -68,6 +68,13 @@ describe('kefu ratecard and kefu quote', () => {
 		assert.match(e, /simple elasticity:\s+-1\.2500/);
 		assert.match(e, /midpoint elasticity: -1\.5714 \(elastic/);
 		assert.match(e, /revenue: 200000\.00 -> 180000\.00/);
+		const w = (await kefuOk(['quote', 'elasticity', '10', '20000', '12', '15000', '8', '12', '5'])).stdout;
+		const rows = [...w.matchAll(/^\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$/gm)].map((m) => m.slice(1).map(Number));
+		assert.equal(rows.length, 5);
+		assert.deepEqual(rows.map((r) => r[0]), [8, 9, 10, 11, 12]);
+		assert.equal(rows[2][1], 20000, 'the base point lies on the curve');
+		assert.ok(rows[0][2] > rows[4][2], 'elastic demand: revenue falls as the price rises');
+		assert.equal((await kefu(['quote', 'elasticity', '10', '20000', '12', '15000', '12', '8', '5'])).code, 2);
 		const n = (await kefuOk(['quote', 'newsvendor', '--price', '12', '--cost', '7', '--salvage', '3', '--mean', '1000', '--sd', '200'])).stdout;
 		assert.match(n, /critical ratio \(optimal cycle service level\): 0\.5556/);
 		assert.match(n, /order quantity: 1027\.9/);
