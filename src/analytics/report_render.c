@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/csv.h"
 #include "base/tz.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
@@ -198,16 +199,6 @@ struct json_t *report_to_json(const struct report_def *def, const struct report_
 
 /* ---- CSV ---- */
 
-static int csv_field(struct buf *out, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n"))
-		return buf_adds(out, s);
-	int rc = buf_addch(out, '"');
-	for (const char *p = s; rc == 0 && *p; p++)
-		rc = *p == '"' ? buf_adds(out, "\"\"") : buf_addch(out, *p);
-	return rc == 0 ? buf_addch(out, '"') : rc;
-}
-
 static int csv_header(const struct report_table *t, const struct report_render_opts *o, struct buf *out)
 {
 	int rc = 0;
@@ -215,7 +206,7 @@ static int csv_header(const struct report_table *t, const struct report_render_o
 		if (c)
 			rc = buf_addch(out, ',');
 		const char *name = o->header_keys ? t->cols[c].key : col_label(&t->cols[c], lang_zh(o));
-		rc = rc ? rc : csv_field(out, name);
+		rc = rc ? rc : csv_write_field(out, name);
 	}
 	return rc ? rc : buf_adds(out, "\r\n");
 }
@@ -231,7 +222,7 @@ static int csv_row(const struct report_table *t, size_t r, struct buf *out)
 		if (rc || cell->null)
 			continue;
 		if (t->cols[c].type == RT_TEXT) {
-			rc = csv_field(out, cell->s ? cell->s : "");
+			rc = csv_write_field(out, cell->s ? cell->s : "");
 		} else {
 			fmt_cell(t->cols[c].type, cell, 1, num, sizeof(num));
 			rc = buf_adds(out, num);

@@ -5,6 +5,8 @@
  */
 #include "base/csv.h"
 
+#include "base/buf.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -317,4 +319,14 @@ int csv_next_line(struct csv *c, const char **line, size_t *len, struct kf_error
 		*len = c->row_len;
 		return 1;
 	}
+}
+
+int csv_write_field(struct buf *out, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n"))
+		return buf_adds(out, s);
+	int rc = buf_addch(out, '"');
+	for (const char *p = s; rc == 0 && *p; p++)
+		rc = *p == '"' ? buf_adds(out, "\"\"") : buf_addch(out, *p);
+	return rc == 0 ? buf_addch(out, '"') : rc;
 }

@@ -64,4 +64,11 @@ const char *csv_field(const struct csv *c, int i, size_t *len);
  */
 int csv_next_line(struct csv *c, const char **line, size_t *len, struct kf_error *err);
 
+/*
+ * Append s to out as one RFC 4180 field: as is, or quoted (inner quotes
+ * doubled) when it holds a comma, a quote, CR or LF.  0 or buf_add's error.
+ */
+struct buf;
+int csv_write_field(struct buf *out, const char *s);
+
 #endif

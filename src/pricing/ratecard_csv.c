@@ -278,21 +278,6 @@ int rc_read_csv(struct rate_card *c, const char *p, size_t n, struct kf_error *e
 	return rc;
 }
 
-static void put_text(struct buf *out, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		buf_adds(out, s);
-		return;
-	}
-	buf_addch(out, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			buf_addch(out, '"');
-		buf_addch(out, *s);
-	}
-	buf_addch(out, '"');
-}
-
 void rc_write_csv(const struct rate_card *c, struct buf *out)
 {
 	static const char *const sc_kind[] = { "percent", "flat", "per_kg" };
@@ -300,22 +285,22 @@ void rc_write_csv(const struct rate_card *c, struct buf *out)
 	static const char *const match_kind[] = { "postcode", "region", "default" };
 	buf_adds(out, "kind,a,b,c,d,e,f,g,h,i,j\n");
 	buf_adds(out, "card,");
-	put_text(out, c->carrier);
+	csv_write_field(out, c->carrier);
 	buf_addf(out, ",%s,%s,%s,%lld,%lld,%lld,%d,%lld,%lld\n", rc_mode_name(c->mode),
 	         c->geo == RC_GEO_ZONE ? "zone" : "distance", c->currency, (long long)c->dim_divisor,
 	         (long long)c->weight_step_g, (long long)c->min_charge, c->deficit_rule,
 	         (long long)c->insurance_bp, (long long)c->insurance_min);
 	for (size_t z = 0; z < c->nzones; z++) {
 		buf_adds(out, "zone,");
-		put_text(out, c->zones[z].code);
+		csv_write_field(out, c->zones[z].code);
 		buf_addf(out, ",%lld,%d,%d\n", (long long)c->zones[z].min_km, c->zones[z].transit_min_days,
 		         c->zones[z].transit_max_days);
 	}
 	for (size_t i = 0; i < c->nmatch; i++) {
 		buf_addf(out, "match,%s,", match_kind[c->match[i].kind]);
-		put_text(out, c->match[i].key);
+		csv_write_field(out, c->match[i].key);
 		buf_addch(out, ',');
-		put_text(out, c->zones[c->match[i].zone].code);
+		csv_write_field(out, c->zones[c->match[i].zone].code);
 		buf_addch(out, '\n');
 	}
 	for (size_t b = 0; b < c->nbreaks; b++)
@@ -326,13 +311,13 @@ void rc_write_csv(const struct rate_card *c, struct buf *out)
 			if (c->base[i] == RC_NO_RATE)
 				continue;
 			buf_adds(out, "rate,");
-			put_text(out, c->zones[z].code);
+			csv_write_field(out, c->zones[z].code);
 			buf_addf(out, ",%lld,%lld,%lld\n", (long long)c->break_min_g[b],
 			         (long long)c->base[i], (long long)c->per_kg[i]);
 		}
 	for (size_t i = 0; i < c->nsurcharges; i++) {
 		buf_adds(out, "surcharge,");
-		put_text(out, c->surcharges[i].code);
+		csv_write_field(out, c->surcharges[i].code);
 		buf_addf(out, ",%s,%s,%lld\n", sc_kind[c->surcharges[i].kind], sc_when[c->surcharges[i].when],
 		         (long long)c->surcharges[i].value);
 	}
