@@ -66,7 +66,52 @@ int kf_fail(struct kf_error *err, int code, const char *key, const char *field, 
 	va_end(ap);
 	utf8_trim(err->field);
 	utf8_trim(err->message);
+	err->ndetails = 0;
 	return code;
+}
+
+static struct kf_error_detail *detail_add(struct kf_error *err, enum kf_detail_kind kind, const char *name)
+{
+	if (!err || err->ndetails >= KF_ERR_DETAILS_MAX)
+		return NULL;
+	struct kf_error_detail *d = &err->details[err->ndetails++];
+	memset(d, 0, sizeof(*d));
+	d->kind = kind;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	return d;
+}
+
+void kf_detail_str(struct kf_error *err, const char *name, const char *value)
+{
+	struct kf_error_detail *d = detail_add(err, KF_DETAIL_STR, name);
+	if (!d)
+		return;
+	snprintf(d->value, sizeof(d->value), "%s", value ? value : "");
+	utf8_trim(d->value);
+}
+
+void kf_detail_int(struct kf_error *err, const char *name, long long value)
+{
+	struct kf_error_detail *d = detail_add(err, KF_DETAIL_INT, name);
+	if (d)
+		d->num = value;
+}
+
+void kf_detail_list(struct kf_error *err, const char *name, const char *csv)
+{
+	struct kf_error_detail *d = detail_add(err, KF_DETAIL_LIST, name);
+	if (!d)
+		return;
+	snprintf(d->value, sizeof(d->value), "%s", csv ? csv : "");
+	utf8_trim(d->value);
+}
+
+const struct kf_error_detail *kf_detail_get(const struct kf_error *err, const char *name)
+{
+	for (int i = 0; err && i < err->ndetails; i++)
+		if (strcmp(err->details[i].name, name) == 0)
+			return &err->details[i];
+	return NULL;
 }
 
 void kf_bug(const char *file, int line, const char *msg)

@@ -35,17 +35,41 @@ enum kf_code {
 #define KF_ERR_KEY_MAX 48
 #define KF_ERR_FIELD_MAX 64
 #define KF_ERR_MSG_MAX 320
+#define KF_ERR_DETAILS_MAX 6
+#define KF_ERR_DETAIL_NAME_MAX 24
+#define KF_ERR_DETAIL_VALUE_MAX 160
+
+/*
+ * Structured facts about an error (a deadline, an allowed quantity, the
+ * list of missing fields), so that a client builds its own message from
+ * them instead of parsing the English sentence.  The HTTP face emits them
+ * as "details": {name: value, ...} inside the error object.
+ */
+enum kf_detail_kind {
+	KF_DETAIL_STR, /* value is a string */
+	KF_DETAIL_INT, /* num is an integer */
+	KF_DETAIL_LIST, /* value is a comma-separated list, emitted as an array of strings */
+};
+
+struct kf_error_detail {
+	enum kf_detail_kind kind;
+	char name[KF_ERR_DETAIL_NAME_MAX];
+	char value[KF_ERR_DETAIL_VALUE_MAX];
+	long long num;
+};
 
 struct kf_error {
 	int code; /* one of enum kf_code */
 	char key[KF_ERR_KEY_MAX]; /* stable machine key, e.g. "required" */
 	char field[KF_ERR_FIELD_MAX]; /* the input field it is about, or "" */
 	char message[KF_ERR_MSG_MAX]; /* English sentence for a person */
+	int ndetails; /* used entries of details[] */
+	struct kf_error_detail details[KF_ERR_DETAILS_MAX];
 };
 
 #define KF_ERROR_INIT \
 	{ \
-		0, "", "", "" \
+		.code = 0 \
 	}
 
 /*
@@ -55,6 +79,18 @@ struct kf_error {
  */
 int kf_fail(struct kf_error *err, int code, const char *key, const char *field, const char *fmt, ...)
         __attribute__((format(printf, 5, 6)));
+
+/*
+ * Attach a structured detail to an error already filled by kf_fail (which
+ * clears the details).  Extra details past KF_ERR_DETAILS_MAX are dropped;
+ * err may be NULL.  kf_detail_list takes a comma-separated list.
+ */
+void kf_detail_str(struct kf_error *err, const char *name, const char *value);
+void kf_detail_int(struct kf_error *err, const char *name, long long value);
+void kf_detail_list(struct kf_error *err, const char *name, const char *csv);
+
+/* The detail called name, or NULL. */
+const struct kf_error_detail *kf_detail_get(const struct kf_error *err, const char *name);
 
 /* The default machine key for a code ("invalid", "not_found", ...). Borrowed. */
 const char *kf_code_key(int code);

@@ -47,6 +47,12 @@ static json_t *safe_string(const char *s, const char *fallback)
 	return j ? j : json_string(fallback);
 }
 
+static json_t *safe_string_n(const char *s, size_t n)
+{
+	json_t *j = json_stringn(s, n);
+	return j ? j : json_string("");
+}
+
 static json_t *error_body(const char *code, const char *field, const char *message)
 {
 	json_t *f = field && *field ? safe_string(field, "(not UTF-8)") : json_null();
@@ -64,14 +70,47 @@ int reply_error(struct resp *resp, int status, const char *code, const char *fie
 	return reply_json(resp, status, error_body(code, field, msg));
 }
 
+/* The error's structured details as a JSON object, or NULL when it has none. */
+static json_t *error_details(const struct kf_error *err)
+{
+	if (err->ndetails <= 0)
+		return NULL;
+	json_t *o = json_object();
+	for (int i = 0; i < err->ndetails && i < KF_ERR_DETAILS_MAX; i++) {
+		const struct kf_error_detail *d = &err->details[i];
+		json_t *v = NULL;
+		if (d->kind == KF_DETAIL_INT) {
+			v = json_integer(d->num);
+		} else if (d->kind == KF_DETAIL_LIST) {
+			v = json_array();
+			const char *p = d->value;
+			while (*p) {
+				size_t n = strcspn(p, ",");
+				if (n > 0)
+					json_array_append_new(v, safe_string_n(p, n));
+				p += n;
+				if (*p == ',')
+					p++;
+			}
+		} else {
+			v = safe_string(d->value, "");
+		}
+		json_object_set_new(o, d->name, v);
+	}
+	return o;
+}
+
 int reply_kf(struct resp *resp, const struct kf_error *err)
 {
 	int status = reply_status_for(err->code);
 	if (status == 500)
 		return reply_error(resp, 500, "internal", NULL,
 		                   "internal error; the request id identifies it in the server log");
-	return reply_json(resp, status,
-	                  error_body(err->key[0] ? err->key : kf_code_key(err->code), err->field, err->message));
+	json_t *body = error_body(err->key[0] ? err->key : kf_code_key(err->code), err->field, err->message);
+	json_t *details = error_details(err);
+	if (details)
+		json_object_set_new(json_object_get(body, "error"), "details", details);
+	return reply_json(resp, status, body);
 }
 
 int reply_header(struct resp *resp, const char *name, const char *value)
