@@ -21,6 +21,12 @@ int password_policy(const char *pw, struct kf_error *err);
 int password_hash(const char *pw, char out[PASSWORD_HASH_MAX], struct kf_error *err);
 /* 0 when pw matches hash, KF_EAUTH otherwise (constant time in libsodium). */
 int password_verify(const char *hash, const char *pw);
+/*
+ * Verify pw against a fixed hash and ignore the result: what sign-in does
+ * when the login names no account, so that an unknown login costs the same
+ * time as a wrong password and timing does not tell which logins exist.
+ */
+void password_verify_dummy(const char *pw);
 /* A random 16-character password from an unambiguous alphabet. */
 void password_generate(char out[17]);
 /* prefix + 32 random bytes in URL-safe base64 ("kfs_..." for sessions). */

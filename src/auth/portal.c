@@ -79,6 +79,9 @@ int portal_authenticate(struct db *db, const char *login, const char *password, 
 	db_done(r);
 	if (rc < 0)
 		return rc;
+	/* An unknown login costs one argon2id run too, so timing does not reveal which accounts exist. */
+	if (rc == 0)
+		password_verify_dummy(password);
 	if (rc == 0 || password_verify(hash, password) < 0 || disabled)
 		return kf_fail(err, KF_EAUTH, "bad_credentials", NULL, "wrong login or password");
 	return 0;

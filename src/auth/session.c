@@ -14,20 +14,31 @@
 static struct db_sql q_insert = DB_SQL(
         "INSERT INTO sessions (token_hash, kind, principal_id, csrf, addr, created_at, expires_at,"
         " last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $6) RETURNING id");
-static struct db_sql q_staff = DB_SQL("SELECT s.id, s.csrf, s.expires_at, s.last_seen_at, " USER_COLUMNS
-                                      " FROM sessions s JOIN users u ON u.id = s.principal_id"
-                                      " WHERE s.token_hash = $1 AND s.kind = 'staff'");
+static struct db_sql q_staff = DB_SQL(
+        "SELECT s.id, s.csrf, s.expires_at, s.last_seen_at, s.created_at, " USER_COLUMNS
+        " FROM sessions s JOIN users u ON u.id = s.principal_id"
+        " WHERE s.token_hash = $1 AND s.kind = 'staff'");
 static struct db_sql q_customer = DB_SQL(
-        "SELECT s.id, s.csrf, s.expires_at, s.last_seen_at, c.id, c.login, '', c.disabled, c.customer_id"
+        "SELECT s.id, s.csrf, s.expires_at, s.last_seen_at, s.created_at, c.id, c.login, '', c.disabled,"
+        " c.customer_id"
         " FROM sessions s JOIN customer_accounts c ON c.id = s.principal_id"
         " WHERE s.token_hash = $1 AND s.kind = 'customer'");
 static struct db_sql q_touch = DB_SQL("UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE id = $1");
 static struct db_sql q_delete = DB_SQL("DELETE FROM sessions WHERE token_hash = $1");
 static struct db_sql q_delete_all = DB_SQL("DELETE FROM sessions WHERE kind = $1 AND principal_id = $2");
+static struct db_sql q_delete_others = DB_SQL(
+        "DELETE FROM sessions WHERE kind = $1 AND principal_id = $2 AND id <> $3");
 static struct db_sql q_expired = DB_SQL("DELETE FROM sessions WHERE expires_at < $1");
 
+int64_t session_expiry(int64_t created_at, int64_t now, const struct session_limits *lim)
+{
+	int64_t idle_end = now + lim->idle_s, hard_end = created_at + lim->max_s;
+	return idle_end < hard_end ? idle_end : hard_end;
+}
+
 int session_create(struct db *db, const char *kind, int64_t principal_id, const char *addr, int64_t now,
-                   int ttl_s, char token[TOKEN_TEXT_MAX], char csrf[48], int64_t *id, struct kf_error *err)
+                   const struct session_limits *lim, char token[TOKEN_TEXT_MAX], char csrf[48], int64_t *id,
+                   struct kf_error *err)
 {
 	char hash[TOKEN_HASH_HEX], csrf_full[TOKEN_TEXT_MAX];
 	token_random("kfs_", token);
@@ -39,12 +50,12 @@ int session_create(struct db *db, const char *kind, int64_t principal_id, const 
 		return rc;
 	return db_query_int(db, &q_insert,
 	                    DB_ARGS(db_text(hash), db_text(kind), db_int(principal_id), db_text(csrf),
-	                            db_text(addr), db_int(now), db_int(now + ttl_s)),
+	                            db_text(addr), db_int(now), db_int(session_expiry(now, now, lim))),
 	                    id, err);
 }
 
 struct session_row {
-	int64_t id, expires_at, last_seen_at;
+	int64_t id, expires_at, last_seen_at, created_at;
 };
 
 /* The session columns every resolving query starts with. */
@@ -54,41 +65,44 @@ static void session_from_row(struct db_rows *r, struct session_row *s, struct pr
 	snprintf(who->csrf, sizeof(who->csrf), "%s", db_col_text(r, 1));
 	s->expires_at = db_col_int(r, 2);
 	s->last_seen_at = db_col_int(r, 3);
+	s->created_at = db_col_int(r, 4);
 }
 
 /* After a lookup that found rc rows: refuse dead sessions, extend live ones. */
 static int session_accept(struct db *db, int rc, const struct session_row *s, int disabled, int64_t now,
-                          int ttl_s, struct principal *who, struct kf_error *err)
+                          const struct session_limits *lim, struct principal *who, struct kf_error *err)
 {
 	if (rc < 0)
 		return rc;
-	if (rc == 0 || s->expires_at <= now || disabled)
+	/* The lifetime is checked here too, so a shorter setting applies to old sessions at once. */
+	if (rc == 0 || s->expires_at <= now || now >= s->created_at + lim->max_s || disabled)
 		return kf_fail(err, KF_EAUTH, "unauthenticated", NULL, "sign in first");
 	who->session_id = s->id;
 	who->via_token = 0;
 	who->token_id = 0;
 	if (now - s->last_seen_at < 60)
 		return 0;
-	rc = db_exec(db, &q_touch, DB_ARGS(db_int(s->id), db_int(now), db_int(now + ttl_s)), err);
+	rc = db_exec(db, &q_touch,
+	             DB_ARGS(db_int(s->id), db_int(now), db_int(session_expiry(s->created_at, now, lim))), err);
 	return rc < 0 ? rc : 0;
 }
 
-int session_resolve_staff(struct db *db, const char *token, int64_t now, int ttl_s, struct principal *who,
-                          struct user *u, struct kf_error *err)
+int session_resolve_staff(struct db *db, const char *token, int64_t now, const struct session_limits *lim,
+                          struct principal *who, struct user *u, struct kf_error *err)
 {
 	char hash[TOKEN_HASH_HEX];
 	struct db_rows *r = NULL;
-	struct session_row s = { 0, 0, 0 };
+	struct session_row s = { 0, 0, 0, 0 };
 	token_hash_hex(token, hash);
 	int rc = db_query(db, &q_staff, DB_ARGS(db_text(hash)), &r, err);
 	if (rc >= 0)
 		rc = db_next(r, err);
 	if (rc == 1) {
 		session_from_row(r, &s, who);
-		user_from_row(r, 4, u);
+		user_from_row(r, 5, u);
 	}
 	db_done(r);
-	rc = session_accept(db, rc, &s, rc == 1 && u->disabled, now, ttl_s, who, err);
+	rc = session_accept(db, rc, &s, rc == 1 && u->disabled, now, lim, who, err);
 	if (rc == 0) {
 		who->kind = PRINCIPAL_STAFF;
 		who->id = u->id;
@@ -98,12 +112,12 @@ int session_resolve_staff(struct db *db, const char *token, int64_t now, int ttl
 	return rc;
 }
 
-int session_resolve_customer(struct db *db, const char *token, int64_t now, int ttl_s, struct principal *who,
-                             struct kf_error *err)
+int session_resolve_customer(struct db *db, const char *token, int64_t now, const struct session_limits *lim,
+                             struct principal *who, struct kf_error *err)
 {
 	char hash[TOKEN_HASH_HEX];
 	struct db_rows *r = NULL;
-	struct session_row s = { 0, 0, 0 };
+	struct session_row s = { 0, 0, 0, 0 };
 	int64_t id = 0, customer_id = 0;
 	int disabled = 1;
 	token_hash_hex(token, hash);
@@ -112,13 +126,13 @@ int session_resolve_customer(struct db *db, const char *token, int64_t now, int 
 		rc = db_next(r, err);
 	if (rc == 1) {
 		session_from_row(r, &s, who);
-		id = db_col_int(r, 4);
-		snprintf(who->name, sizeof(who->name), "%s", db_col_text(r, 5));
-		disabled = (int)db_col_int(r, 7);
-		customer_id = db_col_isnull(r, 8) ? 0 : db_col_int(r, 8);
+		id = db_col_int(r, 5);
+		snprintf(who->name, sizeof(who->name), "%s", db_col_text(r, 6));
+		disabled = (int)db_col_int(r, 8);
+		customer_id = db_col_isnull(r, 9) ? 0 : db_col_int(r, 9);
 	}
 	db_done(r);
-	rc = session_accept(db, rc, &s, disabled, now, ttl_s, who, err);
+	rc = session_accept(db, rc, &s, disabled, now, lim, who, err);
 	if (rc == 0) {
 		who->kind = PRINCIPAL_CUSTOMER;
 		who->id = id;
@@ -139,5 +153,11 @@ int session_end(struct db *db, const char *token, struct kf_error *err)
 int session_end_all(struct db *db, const char *kind, int64_t principal_id, struct kf_error *err)
 {
 	int rc = db_exec(db, &q_delete_all, DB_ARGS(db_text(kind), db_int(principal_id)), err);
+	return rc < 0 ? rc : 0;
+}
+
+int session_end_others(struct db *db, const char *kind, int64_t principal_id, int64_t keep, struct kf_error *err)
+{
+	int rc = db_exec(db, &q_delete_others, DB_ARGS(db_text(kind), db_int(principal_id), db_int(keep)), err);
 	return rc < 0 ? rc : 0;
 }

@@ -71,3 +71,120 @@ int throttle_clear(struct db *db, const char *login, struct kf_error *err)
 	int rc = db_exec(db, &q_clear, DB_ARGS(db_text(login)), err);
 	return rc < 0 ? rc : 0;
 }
+
+/* ---- sign-in -------------------------------------------------------------- */
+
+static struct db_sql q_pair = DB_SQL("SELECT COUNT(*), COALESCE(MAX(at_ms), 0) FROM signin_failures"
+                                     " WHERE login = $1 AND addr = $2 AND at_ms > $3");
+static struct db_sql q_by_addr = DB_SQL(
+        "SELECT COUNT(*), COALESCE(MAX(at_ms), 0) FROM signin_failures WHERE addr = $1 AND at_ms > $2");
+static struct db_sql q_by_login = DB_SQL(
+        "SELECT COUNT(*), COALESCE(MAX(at_ms), 0) FROM signin_failures WHERE login = $1 AND at_ms > $2");
+static struct db_sql q_known = DB_SQL(
+        "SELECT COUNT(*), 0 FROM signin_known WHERE login = $1 AND addr = $2 AND at > $3");
+static struct db_sql q_fail_prune = DB_SQL("DELETE FROM signin_failures WHERE at_ms <= $1");
+static struct db_sql q_fail_add = DB_SQL(
+        "INSERT INTO signin_failures (at_ms, login, addr) VALUES ($1, $2, $3) RETURNING id");
+static struct db_sql q_fail_stamp = DB_SQL("UPDATE signin_failures SET at_ms = $2 WHERE id = $1");
+static struct db_sql q_ok_forget = DB_SQL("DELETE FROM signin_failures WHERE login = $1 AND addr = $2");
+static struct db_sql q_ok_known = DB_SQL("INSERT INTO signin_known (login, addr, at) VALUES ($1, $2, $3)"
+                                         " ON CONFLICT (login, addr) DO UPDATE SET at = excluded.at");
+static struct db_sql q_known_prune = DB_SQL("DELETE FROM signin_known WHERE at <= $1");
+
+int64_t throttle_delay_ms(int failures, int threshold, int max_delay_s)
+{
+	if (threshold <= 0 || failures < threshold)
+		return 0;
+	int doublings = failures - threshold;
+	int64_t cap = (int64_t)max_delay_s * 1000;
+	int64_t d = 1000LL << (doublings > 30 ? 30 : doublings);
+	return d < cap ? d : cap;
+}
+
+/* How long one key still waits: its delay counted from its last failure. */
+static int64_t tally_wait(const struct login_tally *t, int threshold, int64_t now_ms, int max_delay_s)
+{
+	int64_t w = t->last_ms + throttle_delay_ms(t->failures, threshold, max_delay_s) - now_ms;
+	return t->failures >= threshold && threshold > 0 && w > 0 ? w : 0;
+}
+
+int64_t throttle_login_wait_ms(const struct login_seen *s, int64_t now_ms, const struct login_limits *lim)
+{
+	int64_t w = tally_wait(&s->pair, lim->per_pair, now_ms, lim->max_delay_s);
+	if (s->known)
+		return w;
+	int64_t a = tally_wait(&s->addr, lim->per_addr, now_ms, lim->max_delay_s);
+	int64_t l = tally_wait(&s->login, lim->per_login, now_ms, lim->max_delay_s);
+	w = a > w ? a : w;
+	return l > w ? l : w;
+}
+
+/* One "SELECT COUNT(*), MAX(...)" over args into t. */
+static int tally(struct db *db, struct db_sql *q, const struct db_arg *args, int nargs, struct login_tally *t,
+                 struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	int rc = db_query(db, q, args, nargs, &r, err);
+	if (rc >= 0)
+		rc = db_next(r, err);
+	if (rc == 1) {
+		t->failures = (int)db_col_int(r, 0);
+		t->last_ms = db_col_int(r, 1);
+	}
+	db_done(r);
+	return rc < 0 ? rc : 0;
+}
+
+static int login_seen_load(struct db *db, const char *login, const char *addr, int64_t now_ms,
+                           const struct login_limits *lim, struct login_seen *s, struct kf_error *err)
+{
+	int64_t since = now_ms - (int64_t)lim->window_s * 1000;
+	int64_t known_since = now_ms / 1000 - (int64_t)THROTTLE_KNOWN_DAYS * 86400;
+	struct login_tally known = { 0, 0 };
+	int rc = tally(db, &q_pair, DB_ARGS(db_text(login), db_text(addr), db_int(since)), &s->pair, err);
+	if (rc == 0)
+		rc = tally(db, &q_by_addr, DB_ARGS(db_text(addr), db_int(since)), &s->addr, err);
+	if (rc == 0)
+		rc = tally(db, &q_by_login, DB_ARGS(db_text(login), db_int(since)), &s->login, err);
+	if (rc == 0)
+		rc = tally(db, &q_known, DB_ARGS(db_text(login), db_text(addr), db_int(known_since)), &known,
+		           err);
+	s->known = known.failures > 0;
+	return rc;
+}
+
+int throttle_login_begin(struct db *db, const char *login, const char *addr, int64_t now_ms,
+                         const struct login_limits *lim, int64_t *wait_ms, int64_t *pending,
+                         struct kf_error *err)
+{
+	struct login_seen s = { { 0, 0 }, { 0, 0 }, { 0, 0 }, 0 };
+	*wait_ms = 0;
+	int rc = login_seen_load(db, login, addr, now_ms, lim, &s, err);
+	if (rc < 0)
+		return rc;
+	*wait_ms = throttle_login_wait_ms(&s, now_ms, lim);
+	if (*wait_ms > 0)
+		return 0;
+	rc = db_exec(db, &q_fail_prune, DB_ARGS(db_int(now_ms - (int64_t)lim->window_s * 1000)), err);
+	if (rc >= 0)
+		rc = db_query_int(db, &q_fail_add, DB_ARGS(db_int(now_ms), db_text(login), db_text(addr)),
+		                  pending, err);
+	return rc < 0 ? rc : 0;
+}
+
+int throttle_login_failed(struct db *db, int64_t pending, int64_t now_ms, struct kf_error *err)
+{
+	int rc = db_exec(db, &q_fail_stamp, DB_ARGS(db_int(pending), db_int(now_ms)), err);
+	return rc < 0 ? rc : 0;
+}
+
+int throttle_login_ok(struct db *db, const char *login, const char *addr, int64_t now, struct kf_error *err)
+{
+	int rc = db_exec(db, &q_ok_forget, DB_ARGS(db_text(login), db_text(addr)), err);
+	if (rc >= 0)
+		rc = db_exec(db, &q_known_prune, DB_ARGS(db_int(now - (int64_t)THROTTLE_KNOWN_DAYS * 86400)),
+		             err);
+	if (rc >= 0)
+		rc = db_exec(db, &q_ok_known, DB_ARGS(db_text(login), db_text(addr), db_int(now)), err);
+	return rc < 0 ? rc : 0;
+}

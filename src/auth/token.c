@@ -23,6 +23,8 @@ static struct db_sql q_list = DB_SQL(
         " WHERE user_id = $1 ORDER BY id DESC");
 static struct db_sql q_revoke = DB_SQL(
         "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL");
+static struct db_sql q_revoke_all = DB_SQL(
+        "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL");
 
 static json_t *int_or_null(struct db_rows *r, int col)
 {
@@ -131,4 +133,10 @@ int apitoken_revoke(struct db *db, const struct actor *a, int64_t now, int64_t u
 		return rc;
 	}
 	return db_commit(db, err);
+}
+
+int apitoken_revoke_all(struct db *db, int64_t user_id, int64_t now, struct kf_error *err)
+{
+	int rc = db_exec(db, &q_revoke_all, DB_ARGS(db_int(user_id), db_int(now)), err);
+	return rc < 0 ? rc : 0;
 }

@@ -27,5 +27,7 @@ int apitoken_resolve(struct db *db, const char *token, int64_t now, struct princ
 int apitoken_list(struct db *db, int64_t user_id, json_t **items, struct kf_error *err);
 int apitoken_revoke(struct db *db, const struct actor *a, int64_t now, int64_t user_id, int64_t id,
                     struct kf_error *err);
+/* Revoke every live token of the user (a password change); audited by the caller. */
+int apitoken_revoke_all(struct db *db, int64_t user_id, int64_t now, struct kf_error *err);
 
 #endif

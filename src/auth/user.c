@@ -3,12 +3,12 @@
  */
 #include "auth/user.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "auth/password.h"
 #include "auth/session.h"
+#include "auth/token.h"
 #include "base/limits.h"
 #include "store/db.h"
 #include "base/banned.h"
@@ -252,7 +252,7 @@ int user_update(struct db *db, const struct actor *a, int64_t now, int64_t id, i
 }
 
 int user_set_password(struct db *db, const struct actor *a, int64_t now, int64_t id, const char *password,
-                      struct kf_error *err)
+                      int64_t keep_session, struct kf_error *err)
 {
 	char hash[PASSWORD_HASH_MAX];
 	int rc = password_policy(password, err);
@@ -266,7 +266,9 @@ int user_set_password(struct db *db, const struct actor *a, int64_t now, int64_t
 	if (rc == 0)
 		rc = kf_fail(err, KF_ENOTFOUND, "not_found", "user", "no such user");
 	if (rc > 0)
-		rc = session_end_all(db, "staff", id, err);
+		rc = session_end_others(db, "staff", id, keep_session, err);
+	if (rc == 0)
+		rc = apitoken_revoke_all(db, id, now, err);
 	if (rc == 0)
 		rc = audit_record(db, a, now, "user.password", "user", id, NULL, NULL, err);
 	if (rc < 0) {
@@ -274,21 +276,6 @@ int user_set_password(struct db *db, const struct actor *a, int64_t now, int64_t
 		return rc;
 	}
 	return db_commit(db, err);
-}
-
-/* Verify against a fixed hash so a missing user costs the same time as a wrong password. */
-static char dummy_hash[PASSWORD_HASH_MAX];
-static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
-
-static void dummy_setup(void)
-{
-	password_hash("kefu-timing-equaliser", dummy_hash, NULL);
-}
-
-static void burn_time(const char *password)
-{
-	pthread_once(&dummy_once, dummy_setup);
-	password_verify(dummy_hash, password);
 }
 
 int user_authenticate(struct db *db, const char *username, const char *password, struct user *out,
@@ -305,7 +292,7 @@ int user_authenticate(struct db *db, const char *username, const char *password,
 	if (rc < 0)
 		return rc;
 	if (rc == 0) {
-		burn_time(password);
+		password_verify_dummy(password);
 		return kf_fail(err, KF_EAUTH, "bad_credentials", NULL, "wrong user name or password");
 	}
 	if (password_verify(hash, password) < 0)

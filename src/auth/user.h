@@ -72,9 +72,14 @@ int user_list(struct db *db, int64_t after_id, int limit, json_t **items, int64_
 /* KF_ESTALE when version != the stored version (nothing changes). */
 int user_update(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,
                 const struct user_patch *p, struct user *out, struct kf_error *err);
-/* Set a password (policy checked) and end the user's sessions. */
+/*
+ * Set a password (policy checked), revoke the user's API tokens and end
+ * their sessions except keep_session (the session that changed its own
+ * password; 0 = end them all), in one transaction: whoever held an old
+ * credential loses it with the password.
+ */
 int user_set_password(struct db *db, const struct actor *a, int64_t now, int64_t id, const char *password,
-                      struct kf_error *err);
+                      int64_t keep_session, struct kf_error *err);
 /* KF_EAUTH ("bad_credentials" or "disabled") unless name and password match an enabled user. */
 int user_authenticate(struct db *db, const char *username, const char *password, struct user *out,
                       struct kf_error *err);

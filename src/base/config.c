@@ -48,11 +48,20 @@ static const struct key keys[] = {
 	B(access_log, "write one JSON line per request to stderr"),
 	I(max_body, 1024, 64L * 1024 * 1024, "largest request body in bytes (413 above)"),
 	I(request_timeout, 1, 3600, "seconds a request may take to arrive (408 after)"),
-	I(session_ttl, 60, 90L * 24 * 3600, "session lifetime in seconds, extended on use"),
+	I(session_ttl, 60, 90L * 24 * 3600, "session idle timeout in seconds: a session unused this long ends"),
+	I(session_max_age, 1, 90L * 24 * 3600,
+	  "session lifetime in seconds from sign-in, however much it is used"),
 	B(secure_cookies, "mark cookies Secure (set when kefu runs behind TLS)"),
-	I(login_max_per_account, 1, 1000, "failed sign-ins allowed per account per window"),
-	I(login_max_per_addr, 1, 100000, "failed sign-ins allowed per address per window"),
-	I(login_window, 1, 86400, "login throttling window in seconds"),
+	I(login_max_per_account, 1, 1000, "failed sign-ins on one account from one address before delays start"),
+	I(login_max_per_addr, 1, 100000, "failed sign-ins from one address, any account, before it is slowed"),
+	I(login_max_account_wide, 1, 1000000,
+	  "failed sign-ins on one account, any address, before it is slowed at addresses it never used"),
+	I(login_max_delay, 1, 86400, "longest sign-in delay in seconds (delays double from 1 s)"),
+	I(track_rate, 0, 1000000,
+	  "public tracking lookups allowed per minute per client address (0 = no limit)"),
+	I(track_burst, 1, 1000000,
+	  "public tracking lookups one address may make at once before the rate applies"),
+	I(login_window, 1, 86400, "login throttling window in seconds: older failures are forgotten"),
 	S(log_level, "debug, info, warn or error"),
 };
 
@@ -67,9 +76,14 @@ void config_defaults(struct kf_config *c)
 	c->access_log = 1;
 	c->max_body = KF_MAX_BODY_BYTES;
 	c->request_timeout = KF_REQUEST_TIMEOUT_S;
-	c->session_ttl = 12 * 3600;
+	c->session_ttl = 2 * 3600;
+	c->session_max_age = 12 * 3600;
 	c->login_max_per_account = 5;
 	c->login_max_per_addr = 50;
+	c->login_max_account_wide = 100;
+	c->login_max_delay = 300;
+	c->track_rate = 60;
+	c->track_burst = 20;
 	c->login_window = 15 * 60;
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 }

@@ -26,11 +26,16 @@ struct kf_config {
 	int access_log; /* one log line per request */
 	int max_body; /* request body cap, bytes */
 	int request_timeout; /* seconds a request may take to arrive */
-	int session_ttl; /* session lifetime, seconds (sliding) */
+	int session_ttl; /* session idle timeout, seconds (sliding) */
+	int session_max_age; /* session absolute lifetime from sign-in, seconds */
 	int secure_cookies; /* mark cookies Secure (behind TLS) */
-	int login_max_per_account; /* failed sign-ins per account per window */
-	int login_max_per_addr; /* failed sign-ins per address per window */
+	int login_max_per_account; /* failed sign-ins per account from one address before delays */
+	int login_max_per_addr; /* failed sign-ins per address (any account) before delays */
+	int login_max_account_wide; /* failed sign-ins per account (any address) before delays */
+	int login_max_delay; /* longest sign-in delay, seconds */
 	int login_window; /* throttling window, seconds */
+	int track_rate; /* public tracking lookups per minute per address (0 = no limit) */
+	int track_burst; /* ... of which this many at once */
 	char log_level[16]; /* debug, info, warn, error */
 };
 

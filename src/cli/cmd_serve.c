@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth/ratelimit.h"
 #include "base/log.h"
 #include "cli/cli.h"
 #include "http/server.h"
@@ -28,9 +29,14 @@ static void options_from(const struct kf_config *c, struct server_options *o)
 	o->access_log = c->access_log;
 	o->secure_cookies = c->secure_cookies;
 	o->session_ttl_s = c->session_ttl;
+	o->session_max_s = c->session_max_age;
 	o->login_max_per_account = c->login_max_per_account;
 	o->login_max_per_addr = c->login_max_per_addr;
+	o->login_max_account_wide = c->login_max_account_wide;
+	o->login_max_delay_s = c->login_max_delay;
 	o->login_window_s = c->login_window;
+	o->track_rate = c->track_rate;
+	o->track_burst = c->track_burst;
 }
 
 static int level_of(const char *name)
@@ -59,10 +65,12 @@ int cmd_serve(int argc, char **argv)
 	if (rc < 0)
 		return cli_fail(&err);
 	options_from(&cfg, &app.opt);
+	app.public_limit = ratelimit_new(app.opt.track_rate, app.opt.track_burst);
 	rc = scheduler_start(app.store, &sched, &err);
 	if (rc == 0)
 		rc = server_run(&app, &err);
 	scheduler_stop(sched);
 	store_close(app.store);
+	ratelimit_free(app.public_limit);
 	return rc < 0 ? cli_fail(&err) : EXIT_OK;
 }

@@ -83,9 +83,10 @@ static int user_passwd(struct db *db, const char *name, const struct user_args *
 	if (rc == 0 && get_password(ua, pw, sizeof(pw), &gen) < 0)
 		rc = kf_fail(err, KF_EINVAL, "required", "password", "no password on standard input");
 	if (rc == 0)
-		rc = user_set_password(db, &a, cli_now(), u.id, pw, err);
+		rc = user_set_password(db, &a, cli_now(), u.id, pw, 0, err);
 	if (rc == 0)
-		printf("password changed for %s; their sessions were ended\n", name);
+		printf("password changed for %s; their sessions were ended and their API tokens revoked\n",
+		       name);
 	if (rc == 0 && gen)
 		printf("password: %s\n", pw);
 	return rc;

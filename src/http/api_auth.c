@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "auth/portal.h"
 #include "auth/rbac.h"
@@ -54,48 +55,69 @@ static int read_credentials(struct req *req, struct resp *resp, const char *logi
 	return 0;
 }
 
-static struct throttle_limits limits_of(const struct req *req)
+static struct login_limits limits_of(const struct req *req)
 {
 	const struct server_options *o = &req->app->opt;
-	struct throttle_limits l = { o->login_max_per_account, o->login_max_per_addr, o->login_window_s };
+	struct login_limits l = { o->login_max_per_account, o->login_max_per_addr, o->login_max_account_wide,
+		                  o->login_window_s, o->login_max_delay_s };
 	return l;
 }
 
-/* 429 with Retry-After when this login or address has failed too often. */
-static int throttled(struct req *req, struct resp *resp, const char *login)
+/* The throttle key of a sign-in: staff and portal logins are apart. */
+static void throttle_key(const char *kind, const char *login, char *out, size_t n)
+{
+	snprintf(out, n, "%s:%s", kind, login);
+}
+
+/*
+ * Before the password is checked: 429 with Retry-After when this account
+ * (from this address), this address or this account must still wait;
+ * otherwise the attempt is recorded as a failure until it succeeds.
+ */
+static int throttled(struct req *req, struct resp *resp, const char *kind, const char *login, int64_t *pending)
 {
 	struct kf_error err = KF_ERROR_INIT;
-	struct throttle_limits lim = limits_of(req);
-	int wait_s = 0;
-	if (throttle_check(req->db, login, req->addr, req->now, &lim, &wait_s, &err) < 0)
+	struct login_limits lim = limits_of(req);
+	char key[KF_MAX_NAME_BYTES + 16];
+	int64_t wait_ms = 0;
+	throttle_key(kind, login, key, sizeof(key));
+	if (throttle_login_begin(req->db, key, req->addr, req->now_ms, &lim, &wait_ms, pending, &err) < 0)
 		return reply_kf(resp, &err), -1;
-	if (wait_s == 0)
+	if (wait_ms == 0)
 		return 0;
+	int wait_s = (int)((wait_ms + 999) / 1000);
 	char w[16];
 	snprintf(w, sizeof(w), "%d", wait_s);
-	reply_error(resp, 429, "rate_limited", NULL, "too many failed sign-ins; try again in %d seconds",
-	            wait_s);
+	kf_fail(&err, KF_ELIMIT, "rate_limited", NULL, "too many failed sign-ins; try again in %d seconds",
+	        wait_s);
+	kf_detail_int(&err, "retry_after", wait_s);
+	reply_kf(resp, &err);
 	reply_header(resp, "Retry-After", w);
 	return -1;
 }
 
-/* Record a failed sign-in (throttle row + audit row) and answer 401. */
-static int login_failed(struct req *req, struct resp *resp, const char *login, const struct kf_error *why)
+static int64_t clock_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Audit a failed sign-in and answer 401.  The throttle recorded the
+ * failure before the password check; it is dated now, after the check, so
+ * the delay is not eaten by the check's own time.
+ */
+static int login_failed(struct req *req, struct resp *resp, const char *login, int64_t pending,
+                        const struct kf_error *why)
 {
 	struct kf_error err = KF_ERROR_INIT;
-	struct throttle_limits lim = limits_of(req);
 	struct actor a = { "anonymous", 0, login, req->addr, req->rid };
 	json_t *detail = json_pack("{s:s}", "reason", why->key);
-	int rc = db_begin(req->db, &err);
-	if (rc == 0)
-		rc = throttle_fail(req->db, login, req->addr, req->now, &lim, &err);
+	int rc = throttle_login_failed(req->db, pending, clock_ms(), &err);
 	if (rc == 0)
 		rc = audit_record(req->db, &a, req->now, "login.failed", "session", 0, NULL, detail, &err);
 	json_decref(detail);
-	if (rc == 0)
-		rc = db_commit(req->db, &err);
-	else
-		db_rollback(req->db);
 	return rc < 0 ? reply_kf(resp, &err) : reply_kf(resp, why);
 }
 
@@ -104,15 +126,16 @@ static int login_ok(struct req *req, struct resp *resp, const char *kind, int64_
                     json_t *body)
 {
 	struct kf_error err = KF_ERROR_INIT;
-	char token[TOKEN_TEXT_MAX], csrf[48];
+	char token[TOKEN_TEXT_MAX], csrf[48], key[KF_MAX_NAME_BYTES + 16];
 	int64_t sid = 0;
-	int ttl = req->app->opt.session_ttl_s;
+	struct session_limits lim = { req->app->opt.session_ttl_s, req->app->opt.session_max_s };
 	struct actor a = { kind, id, login, req->addr, req->rid };
+	throttle_key(kind, login, key, sizeof(key));
 	int rc = db_begin(req->db, &err);
 	if (rc == 0)
-		rc = throttle_clear(req->db, login, &err);
+		rc = throttle_login_ok(req->db, key, req->addr, req->now, &err);
 	if (rc == 0)
-		rc = session_create(req->db, kind, id, req->addr, req->now, ttl, token, csrf, &sid, &err);
+		rc = session_create(req->db, kind, id, req->addr, req->now, &lim, token, csrf, &sid, &err);
 	if (rc == 0)
 		rc = audit_record(req->db, &a, req->now, "login", "session", sid, NULL, NULL, &err);
 	if (rc == 0)
@@ -124,7 +147,8 @@ static int login_ok(struct req *req, struct resp *resp, const char *kind, int64_
 		return reply_kf(resp, &err);
 	}
 	json_object_set_new(body, "csrf_token", json_string(csrf));
-	set_cookie(req, resp, strcmp(kind, "staff") == 0 ? SESSION_COOKIE : PORTAL_COOKIE, token, ttl);
+	/* The browser keeps the cookie for the whole lifetime; the server enforces the idle timeout. */
+	set_cookie(req, resp, strcmp(kind, "staff") == 0 ? SESSION_COOKIE : PORTAL_COOKIE, token, lim.max_s);
 	return reply_json(resp, 200, body);
 }
 
@@ -151,10 +175,13 @@ int api_login(struct req *req, struct resp *resp)
 	struct credentials c;
 	struct kf_error err = KF_ERROR_INIT;
 	struct user u;
-	if (read_credentials(req, resp, "username", &c) < 0 || throttled(req, resp, c.login) < 0)
+	int64_t pending = 0;
+	if (read_credentials(req, resp, "username", &c) < 0 ||
+	    throttled(req, resp, "staff", c.login, &pending) < 0)
 		return 0;
 	if (user_authenticate(req->db, c.login, c.password, &u, &err) < 0)
-		return err.code == KF_EAUTH ? login_failed(req, resp, c.login, &err) : reply_kf(resp, &err);
+		return err.code == KF_EAUTH ? login_failed(req, resp, c.login, pending, &err)
+		                            : reply_kf(resp, &err);
 	return login_ok(req, resp, "staff", u.id, u.username, json_pack("{s:o}", "user", me_body(&u)));
 }
 
@@ -210,11 +237,10 @@ int api_me_password(struct req *req, struct resp *resp)
 		rc = kf_fail(&err, KF_EINVAL, "bad_credentials", "current_password",
 		             "the current password is wrong");
 	if (rc >= 0)
-		rc = user_set_password(req->db, &a, req->now, req->who.id, next, &err);
+		rc = user_set_password(req->db, &a, req->now, req->who.id, next, req->who.session_id, &err);
 	if (rc < 0)
 		return reply_kf(resp, &err);
-	set_cookie(req, resp, SESSION_COOKIE, "", 0);
-	return reply_json(resp, 200, json_pack("{s:b,s:s}", "ok", 1, "next", "sign in again"));
+	return reply_json(resp, 200, json_pack("{s:b}", "ok", 1));
 }
 
 int api_portal_login(struct req *req, struct resp *resp)
@@ -223,10 +249,13 @@ int api_portal_login(struct req *req, struct resp *resp)
 	struct kf_error err = KF_ERROR_INIT;
 	int64_t id = 0;
 	json_t *acct = NULL;
-	if (read_credentials(req, resp, "login", &c) < 0 || throttled(req, resp, c.login) < 0)
+	int64_t pending = 0;
+	if (read_credentials(req, resp, "login", &c) < 0 ||
+	    throttled(req, resp, "customer", c.login, &pending) < 0)
 		return 0;
 	if (portal_authenticate(req->db, c.login, c.password, &id, &err) < 0)
-		return err.code == KF_EAUTH ? login_failed(req, resp, c.login, &err) : reply_kf(resp, &err);
+		return err.code == KF_EAUTH ? login_failed(req, resp, c.login, pending, &err)
+		                            : reply_kf(resp, &err);
 	if (portal_account_get(req->db, id, &acct, &err) < 0)
 		return reply_kf(resp, &err);
 	return login_ok(req, resp, "customer", id, c.login, json_pack("{s:o}", "account", acct));

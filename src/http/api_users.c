@@ -141,7 +141,8 @@ int api_users_password(struct req *req, struct resp *resp)
 		pw = generated;
 	}
 	if (rc >= 0)
-		rc = user_set_password(req->db, &a, req->now, id, pw, &err);
+		rc = user_set_password(req->db, &a, req->now, id, pw,
+		                       id == req->who.id ? req->who.session_id : 0, &err);
 	if (rc < 0)
 		return reply_kf(resp, &err);
 	json_t *j = json_pack("{s:b}", "ok", 1);

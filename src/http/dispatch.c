@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "auth/password.h"
+#include "auth/ratelimit.h"
 #include "auth/rbac.h"
 #include "auth/session.h"
 #include "auth/token.h"
@@ -31,15 +32,15 @@ static int is_write(const char *method)
 static int authenticate(struct req *req, int customer, struct kf_error *err)
 {
 	const char *auth = req_header(req, "Authorization");
-	int ttl = req->app->opt.session_ttl_s;
+	struct session_limits lim = { req->app->opt.session_ttl_s, req->app->opt.session_max_s };
 	if (auth && strncmp(auth, "Bearer ", 7) == 0 && !customer)
 		return apitoken_resolve(req->db, auth + 7, req->now, &req->who, &req->user, err);
 	const char *cookie = req_cookie(req, customer ? PORTAL_COOKIE : SESSION_COOKIE);
 	if (!cookie)
 		return kf_fail(err, KF_EAUTH, "unauthenticated", NULL, "sign in first");
 	if (customer)
-		return session_resolve_customer(req->db, cookie, req->now, ttl, &req->who, err);
-	return session_resolve_staff(req->db, cookie, req->now, ttl, &req->who, &req->user, err);
+		return session_resolve_customer(req->db, cookie, req->now, &lim, &req->who, err);
+	return session_resolve_staff(req->db, cookie, req->now, &lim, &req->who, &req->user, err);
 }
 
 static int csrf_ok(struct req *req)
@@ -50,11 +51,31 @@ static int csrf_ok(struct req *req)
 	return sent && req->who.csrf[0] && strcmp(sent, req->who.csrf) == 0;
 }
 
-/* Authentication, permission and CSRF; 0 to go on, -1 with resp filled. */
+/* A ROUTE_LIMITED route: 429 with Retry-After when this address used up its bucket. */
+static int rate_ok(struct req *req, struct resp *resp)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	int64_t wait_ms = req->app ? ratelimit_take(req->app->public_limit, req->addr, req->now_ms) : 0;
+	if (wait_ms <= 0)
+		return 0;
+	int wait_s = (int)((wait_ms + 999) / 1000);
+	char w[16];
+	snprintf(w, sizeof(w), "%d", wait_s);
+	kf_fail(&err, KF_ELIMIT, "rate_limited", NULL,
+	        "too many requests from your address; try again in %d seconds", wait_s);
+	kf_detail_int(&err, "retry_after", wait_s);
+	reply_kf(resp, &err);
+	reply_header(resp, "Retry-After", w);
+	return -1;
+}
+
+/* Rate limit, authentication, permission and CSRF; 0 to go on, -1 with resp filled. */
 static int gate(struct req *req, struct resp *resp)
 {
 	const struct route *rt = req->route;
 	struct kf_error err = KF_ERROR_INIT;
+	if ((rt->flags & ROUTE_LIMITED) && rate_ok(req, resp) < 0)
+		return -1;
 	if (rt->flags & ROUTE_PUBLIC)
 		return 0;
 	if (!req->db)

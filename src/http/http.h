@@ -77,6 +77,8 @@ enum route_flags {
 	ROUTE_BATCH = 1 << 5,
 	/* A public GET whose 200 answers may be served from cache.h for a moment. */
 	ROUTE_CACHED = 1 << 6,
+	/* A public route limited per client address (app->public_limit), before any cache: 429 above. */
+	ROUTE_LIMITED = 1 << 7,
 };
 
 struct route {

@@ -11,6 +11,7 @@
 #include "base/err.h"
 
 struct batch;
+struct ratelimit;
 struct store;
 
 struct server_options {
@@ -23,16 +24,22 @@ struct server_options {
 	int request_timeout_s; /* 408 when a request takes longer to arrive */
 	int access_log; /* one structured line per request on stderr */
 	int secure_cookies; /* add Secure to cookies (behind TLS) */
-	int session_ttl_s; /* session lifetime, sliding */
-	int login_max_per_account; /* failed logins per account per window */
-	int login_max_per_addr; /* failed logins per address per window */
+	int session_ttl_s; /* session idle timeout, sliding */
+	int session_max_s; /* session lifetime from sign-in, not extended by use */
+	int login_max_per_account; /* failed logins per account from one address before delays */
+	int login_max_per_addr; /* failed logins per address (any account) before delays */
+	int login_max_account_wide; /* failed logins per account (any address) before delays */
+	int login_max_delay_s; /* longest sign-in delay */
 	int login_window_s; /* the throttling window */
+	int track_rate; /* public tracking lookups per minute per address (0 = no limit) */
+	int track_burst; /* ... of which this many at once */
 };
 
 struct app {
 	struct store *store; /* shared store; each worker has its own connection */
 	struct server_options opt;
 	struct batch *batch; /* the write batcher (batch.h); NULL = run writes on the workers */
+	struct ratelimit *public_limit; /* ROUTE_LIMITED routes per address (auth/ratelimit.h); NULL = none */
 	volatile int stopping; /* set once shutdown has begun */
 };
 
