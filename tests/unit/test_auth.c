@@ -1,7 +1,8 @@
 /*
  * test_auth.c - auth/password.c (policy, argon2id, generated passwords,
  * tokens), auth/rbac.c (the permission table) and the pure part of
- * auth/throttle.c (how long a throttled sign-in waits).
+ * auth/throttle.c (how long a throttled sign-in waits), the token bucket
+ * of auth/ratelimit.c and the session expiry of auth/session.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,7 +13,9 @@
 #include <cmocka.h>
 
 #include "auth/password.h"
+#include "auth/ratelimit.h"
 #include "auth/rbac.h"
+#include "auth/session.h"
 #include "auth/throttle.h"
 #include "base/limits.h"
 #include "base/banned.h"
@@ -292,15 +295,127 @@ static void test_throttle_wait(void **state)
 	}
 }
 
+/* --- sign-in delays -------------------------------------------------------- */
+
+static void test_throttle_delay(void **state)
+{
+	(void)state;
+	assert_int_equal(throttle_delay_ms(4, 5, 300), 0);
+	assert_int_equal(throttle_delay_ms(5, 5, 300), 1000);
+	assert_int_equal(throttle_delay_ms(6, 5, 300), 2000);
+	assert_int_equal(throttle_delay_ms(7, 5, 300), 4000);
+	assert_int_equal(throttle_delay_ms(13, 5, 300), 256000);
+	assert_int_equal(throttle_delay_ms(14, 5, 300), 300000); /* capped */
+	assert_int_equal(throttle_delay_ms(100000, 5, 300), 300000); /* no overflow */
+	assert_int_equal(throttle_delay_ms(3, 0, 300), 0); /* no threshold: no delay */
+}
+
+static void test_throttle_login_wait(void **state)
+{
+	(void)state;
+	static const struct login_limits lim = { 5, 50, 100, 900, 300 };
+	static const struct {
+		const char *what; /* the case, for the failure message */
+		struct login_seen seen; /* pair, addr, login tallies {failures, last_ms}; known */
+		int64_t now_ms;
+		int64_t want; /* ms to wait */
+	} cases[] = {
+		{ "nothing yet", { { 0, 0 }, { 0, 0 }, { 0, 0 }, 0 }, 10000, 0 },
+		{ "4 failures: no delay", { { 4, 9000 }, { 4, 9000 }, { 4, 9000 }, 0 }, 9001, 0 },
+		{ "5th failure: 1 s from it", { { 5, 9000 }, { 5, 9000 }, { 5, 9000 }, 0 }, 9400, 600 },
+		{ "6th failure: 2 s", { { 6, 9000 }, { 6, 9000 }, { 6, 9000 }, 0 }, 9000, 2000 },
+		{ "delay over", { { 6, 9000 }, { 6, 9000 }, { 6, 9000 }, 0 }, 11000, 0 },
+		{ "the pair applies where known too", { { 5, 9000 }, { 5, 9000 }, { 5, 9000 }, 1 }, 9000, 1000 },
+		{ "address spraying slows an unknown account", { { 0, 0 }, { 52, 9000 }, { 0, 0 }, 0 }, 9000, 4000 },
+		{ "address spraying does not slow a known account",
+		  { { 0, 0 }, { 52, 9000 }, { 0, 0 }, 1 },
+		  9000,
+		  0 },
+		{ "many addresses on one account: slowed where unknown",
+		  { { 1, 8000 }, { 1, 8000 }, { 100, 9000 }, 0 },
+		  9000,
+		  1000 },
+		{ "many addresses on one account: not where the owner signs in",
+		  { { 1, 8000 }, { 1, 8000 }, { 100000, 9000 }, 1 },
+		  9000,
+		  0 },
+		{ "the longest of three", { { 6, 9000 }, { 53, 9000 }, { 101, 9000 }, 0 }, 9000, 8000 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t got = throttle_login_wait_ms(&cases[i].seen, cases[i].now_ms, &lim);
+		if (got != cases[i].want)
+			fail_msg("%s: waited %lld ms, want %lld", cases[i].what, (long long)got,
+			         (long long)cases[i].want);
+	}
+}
+
+/* --- token bucket ----------------------------------------------------------- */
+
+static void test_bucket(void **state)
+{
+	(void)state;
+	struct bucket b = { 3000, 0 }; /* full, burst 3 */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(bucket_take(&b, 60, 3, 0), 0);
+	assert_int_equal(bucket_take(&b, 60, 3, 0), 1000); /* 60/min: one a second */
+	assert_int_equal(bucket_take(&b, 60, 3, 400), 600);
+	assert_int_equal(bucket_take(&b, 60, 3, 1000), 0);
+	assert_int_equal(bucket_take(&b, 60, 3, 1000), 1000);
+	/* a long pause refills to the burst, no more */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(bucket_take(&b, 60, 3, 3600000), 0);
+	assert_true(bucket_take(&b, 60, 3, 3600000) > 0);
+}
+
+static void test_ratelimit_addresses(void **state)
+{
+	(void)state;
+	struct ratelimit *rl = ratelimit_new(60, 2);
+	assert_int_equal(ratelimit_take(rl, "192.0.2.1", 1000), 0);
+	assert_int_equal(ratelimit_take(rl, "192.0.2.1", 1000), 0);
+	assert_true(ratelimit_take(rl, "192.0.2.1", 1000) > 0);
+	assert_int_equal(ratelimit_take(rl, "192.0.2.2", 1000), 0); /* another address */
+	/* one IPv6 /64 is one client */
+	assert_int_equal(ratelimit_take(rl, "2001:db8::1", 1000), 0);
+	assert_int_equal(ratelimit_take(rl, "2001:db8::2", 1000), 0);
+	assert_true(ratelimit_take(rl, "2001:db8::ffff", 1000) > 0);
+	assert_int_equal(ratelimit_take(rl, "2001:db8:0:1::1", 1000), 0);
+	ratelimit_free(rl);
+	assert_null(ratelimit_new(0, 20)); /* 0 = no limit */
+	assert_int_equal(ratelimit_take(NULL, "192.0.2.1", 1000), 0);
+}
+
+/* --- session expiry ------------------------------------------------------------ */
+
+static void test_session_expiry(void **state)
+{
+	(void)state;
+	static const struct session_limits lim = { 7200, 43200 };
+	assert_int_equal(session_expiry(1000, 1000, &lim), 1000 + 7200); /* idle first */
+	assert_int_equal(session_expiry(1000, 30000, &lim), 30000 + 7200);
+	assert_int_equal(session_expiry(1000, 40000, &lim), 1000 + 43200); /* then the lifetime */
+	assert_int_equal(session_expiry(1000, 99999, &lim), 1000 + 43200);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_policy_length),    cmocka_unit_test(test_policy_counts_characters),
-		cmocka_unit_test(test_policy_max_bytes), cmocka_unit_test(test_hash_verify),
-		cmocka_unit_test(test_generate),         cmocka_unit_test(test_token_random),
-		cmocka_unit_test(test_token_hash),       cmocka_unit_test(test_rbac_table_complete),
-		cmocka_unit_test(test_rbac_roles),       cmocka_unit_test(test_role_names),
+		cmocka_unit_test(test_policy_length),
+		cmocka_unit_test(test_policy_counts_characters),
+		cmocka_unit_test(test_policy_max_bytes),
+		cmocka_unit_test(test_hash_verify),
+		cmocka_unit_test(test_generate),
+		cmocka_unit_test(test_token_random),
+		cmocka_unit_test(test_token_hash),
+		cmocka_unit_test(test_rbac_table_complete),
+		cmocka_unit_test(test_rbac_roles),
+		cmocka_unit_test(test_role_names),
 		cmocka_unit_test(test_throttle_wait),
+		cmocka_unit_test(test_throttle_delay),
+		cmocka_unit_test(test_throttle_login_wait),
+		cmocka_unit_test(test_bucket),
+		cmocka_unit_test(test_ratelimit_addresses),
+		cmocka_unit_test(test_session_expiry),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
