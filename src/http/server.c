@@ -341,6 +341,7 @@ static void add_headers(struct MHD_Response *r, const struct exchange *x, const 
 	for (int i = 0; i < resp->nheaders; i++)
 		MHD_add_response_header(r, resp->header_names[i], resp->header_values[i]);
 	MHD_add_response_header(r, "X-Request-Id", x->rid);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff"); /* no type guessing, any answer */
 	if (resp->close || is_stopping(x->req.app))
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 }
@@ -405,10 +406,10 @@ static int is_static(const char *method, const char *path)
 	        strcmp(path, "/metrics") != 0;
 }
 
-/* /healthz and /metrics answer (for themselves) even when the database does not. */
+/* /healthz answers (for itself) even when the database does not; /metrics needs it to check the caller. */
 static int is_probe(const char *path)
 {
-	return strcmp(path, "/healthz") == 0 || strcmp(path, "/metrics") == 0;
+	return strcmp(path, "/healthz") == 0;
 }
 
 static void handle_api(struct exchange *x)
