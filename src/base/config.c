@@ -48,6 +48,10 @@ static const struct key keys[] = {
 	B(access_log, "write one JSON line per request to stderr"),
 	I(max_body, 1024, 64L * 1024 * 1024, "largest request body in bytes (413 above)"),
 	I(request_timeout, 1, 3600, "seconds a request may take to arrive (408 after)"),
+	I(header_timeout, 1, 600,
+	  "seconds a request line and headers may take to arrive (connection closed after)"),
+	I(max_conns_per_addr, 0, 100000, "open connections per client address (0 = no limit)"),
+	I(max_connections, 16, 1000000, "open connections in all (also bounded by the open-file limit)"),
 	I(session_ttl, 60, 90L * 24 * 3600, "session lifetime in seconds, extended on use"),
 	B(secure_cookies, "mark cookies Secure (set when kefu runs behind TLS)"),
 	I(login_max_per_account, 1, 1000, "failed sign-ins allowed per account per window"),
@@ -67,6 +71,9 @@ void config_defaults(struct kf_config *c)
 	c->access_log = 1;
 	c->max_body = KF_MAX_BODY_BYTES;
 	c->request_timeout = KF_REQUEST_TIMEOUT_S;
+	c->header_timeout = KF_HEADER_TIMEOUT_S;
+	c->max_conns_per_addr = KF_MAX_CONNS_PER_ADDR;
+	c->max_connections = KF_MAX_CONNECTIONS;
 	c->session_ttl = 12 * 3600;
 	c->login_max_per_account = 5;
 	c->login_max_per_addr = 50;

@@ -26,6 +26,9 @@ struct kf_config {
 	int access_log; /* one log line per request */
 	int max_body; /* request body cap, bytes */
 	int request_timeout; /* seconds a request may take to arrive */
+	int header_timeout; /* seconds a request line and headers may take to arrive */
+	int max_conns_per_addr; /* open connections per client address (0 = no limit) */
+	int max_connections; /* open connections in all */
 	int session_ttl; /* session lifetime, seconds (sliding) */
 	int secure_cookies; /* mark cookies Secure (behind TLS) */
 	int login_max_per_account; /* failed sign-ins per account per window */

@@ -6,9 +6,11 @@
 //   KF_TEST_BIN=build/asan/kefu node --test --test-concurrency=1 tests/api/hardening.test.mjs
 
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
 import { after, before, describe } from 'node:test';
 
-import { assertError, cleanup, httpRequest, rawExchange, startServer, uniq, withLogs } from './lib.mjs';
+import { assertError, cleanup, httpRequest, rawExchange, sleep, startServer, uniq, withLogs } from './lib.mjs';
 
 let srv, admin;
 
@@ -79,5 +81,113 @@ describe('security headers and /metrics (item 8)', () => {
 		const scraper = await httpRequest(srv.base, 'GET', '/metrics', { headers: { Authorization: `Bearer ${tok.token}` } });
 		assert.equal(scraper.status, 200, scraper.text);
 		assert.match(scraper.text, /^# TYPE kefu_http_requests_total counter$/m);
+	});
+});
+
+/** GET /healthz on a new connection: {status, ms}; status 'timeout' after ms. */
+function healthz(port, timeout = 1000) {
+	const t0 = Date.now();
+	return new Promise((resolve) => {
+		const req = http.get({ host: '127.0.0.1', port, path: '/healthz', agent: false, timeout }, (r) => {
+			r.resume();
+			r.on('end', () => resolve({ status: r.statusCode, ms: Date.now() - t0 }));
+		});
+		req.on('timeout', () => {
+			req.destroy();
+			resolve({ status: 'timeout', ms: Date.now() - t0 });
+		});
+		req.on('error', (e) => resolve({ status: e.code, ms: Date.now() - t0 }));
+	});
+}
+
+async function assertHealthy(port, what) {
+	const h = await healthz(port, 1000);
+	assert.equal(h.status, 200, `${what}: /healthz gave ${h.status} after ${h.ms} ms`);
+	assert.ok(h.ms < 1000, `${what}: /healthz took ${h.ms} ms`);
+}
+
+/**
+ * Open n connections from localAddress, each running onConnect(socket);
+ * resolves with the sockets once all are connected or failed.
+ */
+function openMany(port, n, localAddress, onConnect) {
+	const all = [];
+	for (let i = 0; i < n; i++) {
+		all.push(new Promise((resolve) => {
+			const s = net.connect({ host: '127.0.0.1', port, localAddress });
+			s.gone = new Promise((r) => s.on('close', r));
+			s.on('connect', () => {
+				onConnect(s);
+				resolve(s);
+			});
+			s.on('error', () => resolve(s));
+		}));
+	}
+	return Promise.all(all);
+}
+
+/** Wait until every socket closed, or ms passed; the number still open. */
+async function closedWithin(socks, ms) {
+	await Promise.race([Promise.all(socks.map((s) => s.gone)), sleep(ms)]);
+	return socks.filter((s) => !s.destroyed).length;
+}
+
+describe('connection floods (item 1)', () => {
+	let flood;
+	before(async () => {
+		flood = await startServer({ args: ['--header_timeout', '2', '--max_conns_per_addr', '32', '--access_log', 'false'] });
+	});
+	after(async () => {
+		if (flood) await flood.stop();
+	});
+	const itf = withLogs(() => flood, { timeout: 60_000 });
+
+	itf('2,500 connections that send a partial request line and hang up free their slots at once', async () => {
+		const socks = [];
+		for (let round = 0; round < 5; round++)
+			socks.push(...(await openMany(flood.port, 500, '127.0.0.1', (s) => s.end('GET /api/v1/tick'))));
+		const open = await closedWithin(socks, 3000);
+		assert.equal(open, 0, `${open} of 2,500 hung-up connections still held by the server after 3 s`);
+		await assertHealthy(flood.port, 'after 2,500 hung-up connections');
+	});
+
+	itf('1,100 half-open connections from one address do not block others', async () => {
+		const socks = await openMany(flood.port, 1100, '127.0.0.2', () => {});
+		await sleep(300);
+		const held = socks.filter((s) => !s.destroyed).length;
+		assert.ok(held <= 32, `${held} connections from one address are held open (limit 32)`);
+		await assertHealthy(flood.port, 'while 1,100 half-open connections are held');
+		for (const s of socks) s.destroy();
+	});
+
+	itf('1,100 half-open connections from 25 addresses are closed after the header timeout', async () => {
+		const socks = [];
+		for (let a = 0; a < 25; a++) socks.push(...(await openMany(flood.port, 44, `127.0.1.${a + 1}`, () => {})));
+		await assertHealthy(flood.port, 'while 1,100 half-open connections from 25 addresses are held');
+		const open = await closedWithin(socks, 5000);
+		assert.equal(open, 0, `${open} idle connections still open 5 s after connecting (header timeout 2 s)`);
+		await assertHealthy(flood.port, 'after the half-open connections were cut');
+	});
+
+	itf('a client dripping one byte a second is cut off at the header timeout', async () => {
+		const head = 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ' + 'a'.repeat(40) + '\r\n\r\n';
+		const t0 = Date.now();
+		const s = net.connect({ host: '127.0.0.1', port: flood.port, localAddress: '127.0.0.3' });
+		const closed = new Promise((r) => s.on('close', r));
+		s.on('error', () => {});
+		let got = '';
+		s.on('data', (d) => (got += d));
+		for (let i = 0; i < head.length && !s.destroyed && Date.now() - t0 < 8000; i++) {
+			if (s.writable) s.write(head[i]);
+			await sleep(1000);
+			if (s.readableEnded || s.destroyed) break;
+		}
+		await Promise.race([closed, sleep(1000)]);
+		const ms = Date.now() - t0;
+		assert.ok(s.destroyed || s.readableEnded, `the drip connection is still open after ${ms} ms`);
+		assert.ok(ms < 5000, `cut off only after ${ms} ms (header timeout 2 s)`);
+		assert.doesNotMatch(got, /HTTP\/1\.1 200/, 'the dripped request was answered');
+		s.destroy();
+		await assertHealthy(flood.port, 'after the slow drip');
 	});
 });
