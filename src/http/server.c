@@ -79,6 +79,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -141,6 +142,8 @@ static const struct {
 	const char *code; /* error.code */
 	const char *message; /* error.message */
 } server_errors[] = {
+	{ 400, "bad_request",
+	  "the request is malformed: Content-Length given twice or together with Transfer-Encoding, or no Host" },
 	{ 408, "timeout", "the request took too long to arrive" },
 	{ 413, "too_large", "the request body is too large" },
 	{ 414, "uri_too_long", "the request target is too long" },
@@ -598,26 +601,46 @@ static enum MHD_Result on_complete(struct app *app, struct MHD_Connection *conn,
 	return send_answer(conn, x);
 }
 
-static enum MHD_Result header_bytes(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+/* What check_headers counts over all header lines. */
+struct head_facts {
+	size_t bytes; /* "Key: value\r\n" summed */
+	int content_length; /* Content-Length lines */
+	int transfer_encoding; /* Transfer-Encoding lines */
+	int host; /* Host lines */
+};
+
+static enum MHD_Result header_facts(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
                                     const char *value, size_t value_size)
 {
-	size_t *n = cls;
+	struct head_facts *f = cls;
 	(void)kind;
-	(void)key;
 	(void)value;
-	*n += key_size + value_size + 4; /* "Key: value\r\n" */
+	f->bytes += key_size + value_size + 4;
+	f->content_length += strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0;
+	f->transfer_encoding += strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0;
+	f->host += strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0;
 	return MHD_YES;
 }
 
-/* The status to refuse a request with as soon as its headers are in, or 0. */
-static int check_headers(const struct app *app, struct MHD_Connection *conn, struct rctx *ctx)
+/*
+ * The status to refuse a request with as soon as its headers are in, or
+ * 0.  A request that two servers could read two ways (request smuggling:
+ * two Content-Lengths, or one with Transfer-Encoding) is 400, and so is
+ * HTTP/1.1 without its required Host (RFC 9112 sections 6.3 and 3.2);
+ * libmicrohttpd 0.9.75 would take the first Content-Length.
+ */
+static int check_headers(const struct app *app, struct MHD_Connection *conn, struct rctx *ctx,
+                         const char *version)
 {
 	if (ctx->target_len > KF_MAX_URL_BYTES)
 		return 414;
-	size_t hbytes = 0;
-	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, header_bytes, &hbytes);
-	if (hbytes > KF_MAX_HEADER_BYTES)
+	struct head_facts f = { 0 };
+	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, header_facts, &f);
+	if (f.bytes > KF_MAX_HEADER_BYTES)
 		return 431;
+	if (f.content_length > 1 || (f.content_length && f.transfer_encoding) || f.host > 1 ||
+	    (!f.host && version && strcmp(version, MHD_HTTP_VERSION_1_1) == 0))
+		return 400;
 	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl) {
 		errno = 0;
@@ -632,7 +655,7 @@ static int check_headers(const struct app *app, struct MHD_Connection *conn, str
 }
 
 static enum MHD_Result on_first(struct app *app, struct MHD_Connection *conn, struct rctx *ctx,
-                                const char *url, const char *method)
+                                const char *url, const char *method, const char *version)
 {
 	ctx->started = 1;
 	head_deadline(conn, 0); /* the head is complete; the body has request_timeout_s */
@@ -647,7 +670,7 @@ static enum MHD_Result on_first(struct app *app, struct MHD_Connection *conn, st
 	if (atomic_load(&closing))
 		return MHD_NO;
 	ctx->body.max = http_body_cap(method, url, max_body(app));
-	int status = check_headers(app, conn, ctx);
+	int status = check_headers(app, conn, ctx, version);
 	if (!status)
 		return MHD_YES;
 	exchange_init(&ctx->x, app, conn, ctx, url, method);
@@ -676,11 +699,10 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 {
 	struct app *app = cls;
 	struct rctx *ctx = *con_cls;
-	(void)version;
 	if (!ctx)
 		return MHD_NO; /* uri_start always runs first; be safe */
 	if (!ctx->started)
-		return on_first(app, conn, ctx, url, method);
+		return on_first(app, conn, ctx, url, method, version);
 	if (*size)
 		return on_data(app, ctx, data, size);
 	return on_complete(app, conn, ctx, url, method);

@@ -135,7 +135,7 @@ async function closedWithin(socks, ms) {
 describe('connection floods (item 1)', () => {
 	let flood;
 	before(async () => {
-		flood = await startServer({ args: ['--header_timeout', '2', '--max_conns_per_addr', '32', '--access_log', 'false'] });
+		flood = await startServer({ db: srv.db, args: ['--header_timeout', '2', '--max_conns_per_addr', '32', '--access_log', 'false'] });
 	});
 	after(async () => {
 		if (flood) await flood.stop();
@@ -189,5 +189,54 @@ describe('connection floods (item 1)', () => {
 		assert.doesNotMatch(got, /HTTP\/1\.1 200/, 'the dripped request was answered');
 		s.destroy();
 		await assertHealthy(flood.port, 'after the slow drip');
+	});
+});
+
+describe('protocol errors, cursors and JSON messages (item 11)', () => {
+	it('ambiguous framing and a missing Host are one JSON 400 with X-Request-Id', async () => {
+		const heads = [
+			'GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello',
+			'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+			'GET /healthz HTTP/1.1\r\n\r\n',
+		];
+		for (const head of heads) {
+			const { text } = await rawExchange(srv.port, [head], { idleMs: 3000 });
+			const what = JSON.stringify(head.slice(0, 60));
+			assert.equal((text.match(/^HTTP\/1\.1 /gm) || []).length, 1, `${what}: one status line:\n${text}`);
+			assert.match(text, /^HTTP\/1\.1 400 /, `${what}:\n${text}`);
+			assert.match(text, /^X-Request-Id: [0-9a-f]{16}\r$/im, `${what}: no X-Request-Id:\n${text}`);
+			assert.match(text, /^Content-Type: application\/json/im, `${what}:\n${text}`);
+			const body = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4));
+			assert.equal(body.error.code, 'bad_request', `${what}: ${text}`);
+		}
+	});
+
+	it('an undecodable cursor (or any query argument) is 400 naming it, on every list', async () => {
+		for (const list of ['/api/v1/users', '/api/v1/tickets', '/api/v1/customers', '/api/v1/orders']) {
+			for (const bad of ['%00%ff', '%ff', 'c1%00']) {
+				const res = await admin.api('GET', `${list}?cursor=${bad}`);
+				const e = assertError(res, 400, 'invalid', `${list}?cursor=${bad}`);
+				assert.equal(e.field, 'cursor', `${list}?cursor=${bad}: ${res.text}`);
+			}
+			await admin.expect(200, 'GET', `${list}?cursor=`);
+		}
+		const q = await admin.api('GET', '/api/v1/tickets?q=%E5%8C%85%00');
+		assert.equal(assertError(q, 400, 'invalid', 'q with a NUL').field, 'q');
+		await admin.expect(200, 'GET', '/api/v1/users?limit=5&x=%E5%8C%85');
+	});
+
+	it('JSON parse errors are in plain words in English and Chinese, never the library\'s', async () => {
+		const bodies = ['{"username": "a\\u0000b", "role": "agent"}', '{"username": "x",', '{"a":1}{"b":2}', '{"a":1,"a":2}', Buffer.from('{"username": "\xff\xfe"}', 'latin1')];
+		for (const body of bodies) {
+			const res = await admin.api('POST', '/api/v1/users', { body });
+			const e = assertError(res, 400, 'bad_json', String(body));
+			assert.doesNotMatch(e.message, /JSON_|jansson|json_|near '|\bNUL byte in\b|<html/i, `library words in: ${e.message}`);
+			assert.match(e.message, /line \d+, column \d+/, e.message);
+		}
+		const nul = await admin.api('POST', '/api/v1/users', { body: '{"username": "a\\u0000b"}' });
+		assert.match(assertError(nul, 400, 'bad_json').message, /NUL character/);
+		const zh = await admin.api('POST', '/api/v1/users', { body: '{"username": "a\\u0000b"}', headers: { 'Accept-Language': 'zh-CN' } });
+		assert.match(assertError(zh, 400, 'bad_json').message, /[\u4e00-\u9fff]/);
+		assert.doesNotMatch(zh.json.error.message, /JSON_ALLOW_NUL/);
 	});
 });
