@@ -10,7 +10,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe } from 'node:test';
 
-import { assertError, cleanup, httpRequest, rawExchange, sleep, startServer, uniq, withLogs } from './lib.mjs';
+import { assertError, assertNoSanitizer, cleanup, httpRequest, kefu, rawExchange, sleep, startServer, uniq, withLogs } from './lib.mjs';
 
 let srv, admin;
 
@@ -37,6 +37,17 @@ describe('times out of range (item 10)', () => {
 		assert.equal(ok.status, 200, ok.text);
 		await admin.expect(200, 'GET', '/healthz');
 		srv.checkSanitizer();
+	});
+
+	it('kefu sla preview --at INT64_MAX is a usage error, not a crash', async () => {
+		const args = ['sla', 'preview', '--type', 'inquiry', '--priority', 'normal', '--tier', 'C', '--db', srv.db.url];
+		const r = await kefu([...args, '--at', '9223372036854775807'], { cwd: srv.db.dir });
+		assertNoSanitizer(r.stderr, 'kefu sla --at INT64_MAX');
+		assert.equal(r.signal, null, r.stderr);
+		assert.notEqual(r.code, 0, 'an out-of-range --at was accepted');
+		assert.match(r.stderr, /--at must be/);
+		const ok = await kefu([...args, '--at', '2026-11-24T10:00:00+08:00'], { cwd: srv.db.dir });
+		assert.equal(ok.code, 0, ok.stderr);
 	});
 });
 
