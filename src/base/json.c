@@ -74,8 +74,8 @@ int json_parse_object(const char *data, size_t len, json_t **out, struct kf_erro
 	json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
 	if (!j)
 		return kf_fail(err, KF_EINVAL, "bad_json", NULL,
-		               "the request body is not valid JSON at line %d, column %d: %s", je.line,
-		               je.column, parse_problem(&je));
+		               "the request body is not valid JSON at line %d, column %d (byte %d): %s",
+		               je.line, je.column, je.position, parse_problem(&je));
 	if (!json_is_object(j)) {
 		json_decref(j);
 		return kf_fail(err, KF_EINVAL, "bad_json", NULL, "the request body must be a JSON object");
