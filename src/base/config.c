@@ -51,6 +51,10 @@ static const struct key keys[] = {
 	I(session_ttl, 60, 90L * 24 * 3600, "session idle timeout in seconds: a session unused this long ends"),
 	I(session_max_age, 1, 90L * 24 * 3600,
 	  "session lifetime in seconds from sign-in, however much it is used"),
+	I(header_timeout, 1, 600,
+	  "seconds a request line and headers may take to arrive (connection closed after)"),
+	I(max_conns_per_addr, 0, 100000, "open connections per client address (0 = no limit)"),
+	I(max_connections, 16, 1000000, "open connections in all (also bounded by the open-file limit)"),
 	B(secure_cookies, "mark cookies Secure (set when kefu runs behind TLS)"),
 	I(login_max_per_account, 1, 1000, "failed sign-ins on one account from one address before delays start"),
 	I(login_max_per_addr, 1, 100000, "failed sign-ins from one address, any account, before it is slowed"),
@@ -78,6 +82,9 @@ void config_defaults(struct kf_config *c)
 	c->request_timeout = KF_REQUEST_TIMEOUT_S;
 	c->session_ttl = 2 * 3600;
 	c->session_max_age = 12 * 3600;
+	c->header_timeout = KF_HEADER_TIMEOUT_S;
+	c->max_conns_per_addr = KF_MAX_CONNS_PER_ADDR;
+	c->max_connections = KF_MAX_CONNECTIONS;
 	c->login_max_per_account = 5;
 	c->login_max_per_addr = 50;
 	c->login_max_account_wide = 100;

@@ -28,6 +28,9 @@ struct kf_config {
 	int request_timeout; /* seconds a request may take to arrive */
 	int session_ttl; /* session idle timeout, seconds (sliding) */
 	int session_max_age; /* session absolute lifetime from sign-in, seconds */
+	int header_timeout; /* seconds a request line and headers may take to arrive */
+	int max_conns_per_addr; /* open connections per client address (0 = no limit) */
+	int max_connections; /* open connections in all */
 	int secure_cookies; /* mark cookies Secure (behind TLS) */
 	int login_max_per_account; /* failed sign-ins per account from one address before delays */
 	int login_max_per_addr; /* failed sign-ins per address (any account) before delays */

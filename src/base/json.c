@@ -33,6 +33,34 @@ static int json_depth(const char *s, size_t n, int cap)
 	return max;
 }
 
+/*
+ * What went wrong, in a reader's words: jansson's own text names its
+ * flags and internals ("without JSON_ALLOW_NUL"), so it never reaches a
+ * user (issue 12 item 11).
+ */
+static const char *parse_problem(const json_error_t *je)
+{
+	switch (json_error_code(je)) {
+	case json_error_null_character:
+	case json_error_null_byte_in_key:
+		return "it contains \\u0000 (a NUL character), which is not accepted";
+	case json_error_invalid_utf8:
+		return "it is not valid UTF-8 text";
+	case json_error_premature_end_of_input:
+		return "it ends too early: a bracket, brace or quote is not closed";
+	case json_error_end_of_input_expected:
+		return "there is more text after the JSON object";
+	case json_error_duplicate_key:
+		return "an object names the same member twice";
+	case json_error_numeric_overflow:
+		return "a number is too large";
+	case json_error_stack_overflow:
+		return "it is nested too deeply";
+	default:
+		return "it is not well-formed JSON";
+	}
+}
+
 int json_parse_object(const char *data, size_t len, json_t **out, struct kf_error *err)
 {
 	*out = NULL;
@@ -46,8 +74,8 @@ int json_parse_object(const char *data, size_t len, json_t **out, struct kf_erro
 	json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
 	if (!j)
 		return kf_fail(err, KF_EINVAL, "bad_json", NULL,
-		               "malformed JSON at line %d, column %d (byte %d): %s", je.line, je.column,
-		               je.position, je.text);
+		               "the request body is not valid JSON at line %d, column %d (byte %d): %s",
+		               je.line, je.column, je.position, parse_problem(&je));
 	if (!json_is_object(j)) {
 		json_decref(j);
 		return kf_fail(err, KF_EINVAL, "bad_json", NULL, "the request body must be a JSON object");

@@ -16,6 +16,24 @@
 #define TZ_FILE_MAX (1024 * 1024) /* no real zone file comes near this */
 #define TZ_CACHE_MAX 128 /* distinct zones one process loads */
 
+#define YEAR_MIN (-1000000) /* tz_days_from_civil clamps years to this ... */
+#define YEAR_MAX 1000000 /* ... and this: far beyond TZ_TIME_*, far from overflowing */
+#define DAY_MIN (-INT64_C(365000000)) /* tz_civil_from_days clamps day numbers to this ... */
+#define DAY_MAX INT64_C(365000000) /* ... and this (about a million years) */
+
+static int64_t clamp(int64_t v, int64_t lo, int64_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+int tz_time_check(int64_t t, const char *field, struct kf_error *err)
+{
+	if (t >= TZ_TIME_MIN && t <= TZ_TIME_MAX)
+		return 0;
+	return kf_fail(err, KF_EINVAL, "range", field,
+	               "%s is out of range: times must lie between the years 0000 and 9999", field);
+}
+
 int64_t tz_floordiv(int64_t a, int64_t b)
 {
 	int64_t q = a / b;
@@ -25,6 +43,7 @@ int64_t tz_floordiv(int64_t a, int64_t b)
 /* Howard Hinnant's days_from_civil (public domain). */
 int64_t tz_days_from_civil(int64_t y, int m, int d)
 {
+	y = clamp(y, YEAR_MIN, YEAR_MAX);
 	y -= m <= 2;
 	int64_t era = tz_floordiv(y, 400);
 	int64_t yoe = y - era * 400;
@@ -35,7 +54,7 @@ int64_t tz_days_from_civil(int64_t y, int m, int d)
 
 void tz_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
-	z += 719468;
+	z = clamp(z, DAY_MIN, DAY_MAX) + 719468;
 	int64_t era = tz_floordiv(z, 146097);
 	int64_t doe = z - era * 146097;
 	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
@@ -275,6 +294,7 @@ static int32_t footer_offset(const struct tz *z, int64_t t)
 
 int32_t tz_offset(const struct tz *z, int64_t t)
 {
+	t = clamp(t, TZ_TIME_MIN, TZ_TIME_MAX);
 	if (z->n == 0)
 		return z->has_footer ? footer_offset(z, t) : z->off0;
 	if (t < z->at[0])
@@ -294,12 +314,14 @@ int32_t tz_offset(const struct tz *z, int64_t t)
 
 int64_t tz_to_local(const struct tz *z, int64_t t)
 {
+	t = clamp(t, TZ_TIME_MIN, TZ_TIME_MAX);
 	return t + tz_offset(z, t);
 }
 
 int64_t tz_from_local(const struct tz *z, int64_t local)
 {
 	/* Transitions are far more than two days apart in every real zone. */
+	local = clamp(local, TZ_TIME_MIN, TZ_TIME_MAX);
 	int64_t t1 = local - tz_offset(z, local - 86400 * 2);
 	int64_t t2 = local - tz_offset(z, local + 86400 * 2);
 	int ok1 = tz_to_local(z, t1) == local, ok2 = tz_to_local(z, t2) == local;

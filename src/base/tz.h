@@ -25,6 +25,8 @@
 #include "base/err.h"
 
 #define TZ_NAME_MAX 64
+#define TZ_TIME_MIN (-INT64_C(62167219200)) /* 0000-01-01T00:00:00Z: earliest supported instant */
+#define TZ_TIME_MAX INT64_C(253402300799) /* 9999-12-31T23:59:59Z: latest supported instant */
 
 struct tz_rule {
 	int kind; /* 0 = none, 'M' = Mm.w.d, 'J' = Jn (1..365, no Feb 29), 'N' = n (0..365) */
@@ -55,6 +57,16 @@ int tz_load(const char *name, const struct tz **out, struct kf_error *err);
 int tz_parse(const unsigned char *data, size_t len, struct tz *z, struct kf_error *err);
 void tz_release(struct tz *z);
 
+/*
+ * The range of times.  Every time read from a user (an API parameter or
+ * body, a CLI option, an import) must lie in [TZ_TIME_MIN, TZ_TIME_MAX];
+ * tz_time_check says so: 0, or KF_EINVAL (key "range") naming field.
+ * The conversions below accept any int64 and never overflow: a time
+ * outside the range is first clamped to it, so their result is only
+ * meaningful inside it (issue 12, item 10).
+ */
+int tz_time_check(int64_t t, const char *field, struct kf_error *err);
+
 /* The offset (seconds east of UTC) in force at the UTC instant t. */
 int32_t tz_offset(const struct tz *z, int64_t t);
 /* UTC instant -> local seconds. */
@@ -62,9 +74,9 @@ int64_t tz_to_local(const struct tz *z, int64_t t);
 /* Local seconds -> UTC instant; gaps and overlaps as described above. */
 int64_t tz_from_local(const struct tz *z, int64_t local);
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (month 1-12). */
+/* Days since 1970-01-01 of a proleptic Gregorian date (month 1-12; |y| clamped to 10^6). */
 int64_t tz_days_from_civil(int64_t y, int m, int d);
-/* The inverse of tz_days_from_civil. */
+/* The inverse of tz_days_from_civil (|days| clamped to 3.65e8, about 10^6 years). */
 void tz_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 /* Weekday of a day number: 0 = Sunday ... 6 = Saturday. */
 int tz_weekday(int64_t days);

@@ -26,6 +26,9 @@ static void options_from(const struct kf_config *c, struct server_options *o)
 	o->web_dir = c->web_dir[0] ? c->web_dir : NULL;
 	o->max_body = (size_t)c->max_body;
 	o->request_timeout_s = c->request_timeout;
+	o->header_timeout_s = c->header_timeout;
+	o->max_conns_per_addr = c->max_conns_per_addr;
+	o->max_connections = c->max_connections;
 	o->access_log = c->access_log;
 	o->secure_cookies = c->secure_cookies;
 	o->session_ttl_s = c->session_ttl;

@@ -22,7 +22,7 @@ struct sla_args {
 	int json; /* --json */
 };
 
-/* --at as UTC seconds or ISO 8601; now when absent.  -1 for anything else. */
+/* --at as UTC seconds or ISO 8601, inside tz_time_check's range; now when absent.  -1 for anything else. */
 static int parse_at(const char *s, int64_t *at)
 {
 	char *end = NULL;
@@ -30,11 +30,11 @@ static int parse_at(const char *s, int64_t *at)
 	if (!s)
 		return 0;
 	long long v = strtoll(s, &end, 10);
-	if (*s && *end == '\0' && v >= 0) {
+	if (*s && *end == '\0' && v >= 0)
 		*at = v;
-		return 0;
-	}
-	return cal_parse_iso(s, at);
+	else if (cal_parse_iso(s, at) < 0)
+		return -1;
+	return tz_time_check(*at, "at", NULL) < 0 ? -1 : 0;
 }
 
 static int check_usage(const struct sla_args *sa, int64_t *at)
@@ -46,7 +46,7 @@ static int check_usage(const struct sla_args *sa, int64_t *at)
 	if (parse_at(sa->at, at) < 0) {
 		fprintf(stderr,
 		        "kefu sla: --at must be UTC seconds or an ISO 8601 time such as "
-		        "2026-11-24T19:30:00+08:00\n");
+		        "2026-11-24T19:30:00+08:00, between the years 0000 and 9999\n");
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;

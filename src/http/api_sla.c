@@ -177,23 +177,34 @@ int api_sla_policies_delete(struct req *req, struct resp *resp)
 	return do_delete(req, resp, policy_delete);
 }
 
-static int query_at(struct req *req, struct resp *resp, int64_t *at)
+/* "at" as UTC seconds (too many digits read as the largest) or ISO 8601; -1 for anything else. */
+static int parse_at(const char *s, int64_t *at)
 {
-	const char *s = req_query(req, "at");
 	char *end = NULL;
-	*at = req->now;
-	if (!s || !*s)
-		return 0;
 	long long v = strtoll(s, &end, 10);
-	if (end && *end == '\0' && v >= 0) {
+	if (*end == '\0' && v >= 0) {
 		*at = v;
 		return 0;
 	}
-	if (cal_parse_iso(s, at) == 0)
+	return cal_parse_iso(s, at);
+}
+
+/* ?at=, now when absent; a 400 (field "at") when unreadable or outside tz_time_check's range. */
+static int query_at(struct req *req, struct resp *resp, int64_t *at)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	const char *s = req_query(req, "at");
+	*at = req->now;
+	if (!s || !*s)
 		return 0;
-	return reply_error(resp, 400, "invalid", "at",
-	                   "at must be UTC seconds or an ISO 8601 time such as 2026-11-24T10:00:00+08:00"),
-	       -1;
+	if (parse_at(s, at) < 0)
+		return reply_error(
+		               resp, 400, "invalid", "at",
+		               "at must be UTC seconds or an ISO 8601 time such as 2026-11-24T10:00:00+08:00"),
+		       -1;
+	if (tz_time_check(*at, "at", &err) < 0)
+		return reply_kf(resp, &err), -1;
+	return 0;
 }
 
 int api_sla_preview(struct req *req, struct resp *resp)

@@ -5,6 +5,7 @@
  * the handler -- inside an idempotency record when a POST carries an
  * Idempotency-Key.
  */
+#include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,6 +234,66 @@ static void run(struct req *req, struct resp *resp)
 	run_handler(req, resp);
 }
 
+/* Well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF) without NUL. */
+static int text_ok(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned c = s[i];
+		size_t len = c < 0x80        ? 1
+		        : (c & 0xE0) == 0xC0 ? 2
+		        : (c & 0xF0) == 0xE0 ? 3
+		        : (c & 0xF8) == 0xF0 ? 4
+		                             : 0;
+		if (c == 0 || len == 0 || i + len > n || (len == 2 && c < 0xC2))
+			return 0;
+		for (size_t k = 1; k < len; k++)
+			if ((s[i + k] & 0xC0) != 0x80)
+				return 0;
+		if ((len == 3 && c == 0xE0 && s[i + 1] < 0xA0) ||
+		    (len == 3 && c == 0xED && s[i + 1] >= 0xA0) || (len == 4 && c == 0xF0 && s[i + 1] < 0x90) ||
+		    (len == 4 && (c > 0xF4 || (c == 0xF4 && s[i + 1] >= 0x90))))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+/* What find_bad_arg found: the first query argument that is not text (a %00, or bytes not UTF-8). */
+struct bad_arg {
+	char name[64]; /* its name, cut to fit */
+	int found; /* one was found */
+};
+
+static enum MHD_Result find_bad_arg(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+                                    const char *value, size_t value_size)
+{
+	struct bad_arg *b = cls;
+	(void)kind;
+	if (text_ok((const unsigned char *)key, key_size) &&
+	    (!value || text_ok((const unsigned char *)value, value_size)))
+		return MHD_YES;
+	b->found = 1;
+	snprintf(b->name, sizeof(b->name), "%s", text_ok((const unsigned char *)key, key_size) ? key : "query");
+	return MHD_NO;
+}
+
+/*
+ * Every query argument must decode to text: "?cursor=%00%ff" would
+ * otherwise read as an empty cursor (the first page) because the C string
+ * ends at the NUL.  0, or -1 with a 400 naming the argument.
+ */
+static int query_is_text(struct req *req, struct resp *resp)
+{
+	struct bad_arg b = { .found = 0 };
+	if (req->conn)
+		MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, find_bad_arg, &b);
+	if (!b.found)
+		return 0;
+	reply_error(resp, 400, "invalid", b.name,
+	            "%s is not valid text (it decodes to a NUL byte or to bytes that are not UTF-8)", b.name);
+	return -1;
+}
+
 void http_dispatch(struct req *req, struct resp *resp)
 {
 	struct route_match m;
@@ -242,7 +303,7 @@ void http_dispatch(struct req *req, struct resp *resp)
 	} else if (i == ROUTER_BAD_METHOD) {
 		reply_error(resp, 405, "method_not_allowed", NULL, "%s is not allowed here", req->method);
 		reply_header(resp, "Allow", m.allow);
-	} else {
+	} else if (query_is_text(req, resp) == 0) {
 		req->route = &api_routes[i];
 		req->nparams = m.nparams;
 		for (int p = 0; p < m.nparams; p++) {

@@ -33,6 +33,7 @@ static const struct {
 	{ "headers_too_large", "请求头过大" },
 	{ "uri_too_long", "请求地址过长" },
 	{ "timeout", "请求超时" },
+	{ "bad_request", "请求格式错误：Content-Length 重复或与 Transfer-Encoding 同时出现，或缺少 Host" },
 	{ "unsupported_media_type", "Content-Type 必须是 application/json" },
 	{ "rate_limited", "尝试次数过多，请稍后再试" },
 	{ "idempotency_mismatch", "同一 Idempotency-Key 已用于不同的请求" },

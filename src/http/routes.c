@@ -28,7 +28,7 @@
 const struct route api_routes[] = {
 	/* method  pattern                         handler             permission         flags */
 	{ "GET", "/healthz", api_healthz, PERM_NONE, PUB, "liveness and database check" },
-	{ "GET", "/metrics", api_metrics, PERM_NONE, PUB, "Prometheus metrics" },
+	{ "GET", "/metrics", api_metrics, PERM_METRICS_READ, 0, "Prometheus metrics" },
 	{ "GET", "/api/v1/openapi.json", api_openapi, PERM_NONE, PUB, "this API as OpenAPI 3" },
 	{ "GET", "/api/v1/version", api_version, PERM_NONE, PUB, "server version" },
 	{ "POST", "/api/v1/auth/login", api_login, PERM_NONE, PUB | ROUTE_NO_CSRF, "staff sign-in" },

@@ -1,7 +1,8 @@
 /*
  * server.c - the HTTP server on libmicrohttpd (MHD): a thread pool with
- * epoll, caps on the request, request ids, the access log, metrics,
- * static files and a graceful shutdown.
+ * poll, caps on the request, request ids, the access log, metrics,
+ * static files, defences against connection floods and a graceful
+ * shutdown.
  *
  * How one request flows.  MHD calls uri_start() as soon as the request
  * line is read; it allocates the per-request struct rctx (arrival time,
@@ -43,6 +44,17 @@
  * caught once they are complete; a connection idle for IDLE_TIMEOUT_S
  * is closed by MHD.
  *
+ * Connection floods (issue 12 item 1).  A client address may hold
+ * max_conns_per_addr connections (MHD closes more at once), all together
+ * max_connections (within the open-file limit).  A connection must
+ * deliver its request head within header_timeout_s of its start (or, kept
+ * alive, of its request line; MHD's own idle timeout resets on every byte,
+ * so it cannot stop a client dripping a byte at a time): every connection
+ * is registered (conn_notify) with that deadline, and the main thread
+ * shuts down the sockets past it four times a second (watch_heads).  A
+ * client that hung up is noticed at once because MHD polls with poll(),
+ * not edge-triggered epoll (see start_daemon).
+ *
  * Shutdown.  server_run blocks SIGTERM and SIGINT before MHD starts its
  * threads (they inherit the mask) and waits for them with sigtimedwait,
  * flushing the access log once a second meanwhile.  On a signal it sets
@@ -67,7 +79,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -88,6 +102,9 @@
 #define POOL_BYTES (KF_MAX_HEADER_BYTES + KF_MAX_URL_BYTES + 16384) /* see above */
 #define RID_MAX 64 /* longest request id, client-chosen or ours */
 #define LATE_CUTOFF_S 5 /* after a noted 408/413, drop a client this much later */
+#define WATCH_TICK_MS 250 /* how often the main thread checks the head deadlines */
+#define FD_RESERVE 128 /* open files kept for the database, the logs and web_dir */
+#define MHD_LOG_PER_S 20 /* MHD messages logged per second at most (an attack makes many) */
 #define DEFAULT_CT "application/json; charset=utf-8"
 
 /* Per-request state, from the request line until MHD says it is done. */
@@ -125,6 +142,8 @@ static const struct {
 	const char *code; /* error.code */
 	const char *message; /* error.message */
 } server_errors[] = {
+	{ 400, "bad_request",
+	  "the request is malformed: Content-Length given twice or together with Transfer-Encoding, or no Host" },
 	{ 408, "timeout", "the request took too long to arrive" },
 	{ 413, "too_large", "the request body is too large" },
 	{ 414, "uri_too_long", "the request target is too long" },
@@ -132,6 +151,27 @@ static const struct {
 	{ 500, "internal", "internal error; the request id identifies it in the server log" },
 	{ 503, "unavailable", "the service is unavailable; try again later" },
 };
+
+/*
+ * Per-connection state (MHD_OPTION_NOTIFY_CONNECTION), from accept to
+ * close: the socket and the time by which the request head (line and
+ * headers) must be complete.  Every open connection is on the list
+ * `conns`; the main thread (watch_heads) shuts down the socket of one past
+ * its deadline, and MHD, seeing the socket end, closes the connection in
+ * its own thread.  MHD notifies CLOSED before it closes the socket
+ * (libmicrohttpd 0.9.75, daemon.c: MHD_cleanup_connections and the
+ * cleanup path of internal_add_connection), and the entry leaves the list
+ * then, under conns_lock; so the watcher, holding the lock, never touches a
+ * descriptor that was closed or reused.
+ */
+struct cctx {
+	int fd; /* the connection's socket */
+	_Atomic int64_t deadline_us; /* CLOCK_MONOTONIC; 0 = a request is being read or answered */
+	struct cctx *prev, *next; /* on conns, under conns_lock */
+};
+
+static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cctx conns = { .prev = &conns, .next = &conns }; /* sentinel of the open connections */
 
 static _Thread_local uint64_t rid_state; /* xorshift64* state; 0 = not seeded */
 static atomic_uint_fast64_t rid_seeds; /* makes every thread's seed distinct */
@@ -166,6 +206,85 @@ static uint64_t timeout_us(const struct app *app)
 {
 	int s = app->opt.request_timeout_s > 0 ? app->opt.request_timeout_s : KF_REQUEST_TIMEOUT_S;
 	return (uint64_t)s * 1000000u;
+}
+
+static int head_timeout_s(const struct app *app)
+{
+	return app->opt.header_timeout_s > 0 ? app->opt.header_timeout_s : KF_HEADER_TIMEOUT_S;
+}
+
+/* --- connections and their head deadlines --- */
+
+static struct cctx *cctx_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+/* The head of the next request on conn must be complete by mono time `by` (0: no limit now). */
+static void head_deadline(struct MHD_Connection *conn, uint64_t by)
+{
+	struct cctx *c = cctx_of(conn);
+	if (c)
+		atomic_store_explicit(&c->deadline_us, (int64_t)by, memory_order_relaxed);
+}
+
+/* The request line is in: the headers must follow within the head timeout. */
+static void head_tighten(const struct app *app, struct MHD_Connection *conn)
+{
+	struct cctx *c = cctx_of(conn);
+	int64_t by = (int64_t)(mono_us() + (uint64_t)head_timeout_s(app) * 1000000u);
+	if (c && atomic_load_explicit(&c->deadline_us, memory_order_relaxed) > by)
+		atomic_store_explicit(&c->deadline_us, by, memory_order_relaxed);
+}
+
+/* MHD_OPTION_NOTIFY_CONNECTION: a connection was accepted or is about to be closed. */
+static void conn_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+                        enum MHD_ConnectionNotificationCode code)
+{
+	const struct app *app = cls;
+	struct cctx *c = *socket_context;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		        conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		c = xcalloc(1, sizeof(*c));
+		c->fd = ci ? ci->connect_fd : -1;
+		atomic_store(&c->deadline_us, (int64_t)(mono_us() + (uint64_t)head_timeout_s(app) * 1000000u));
+		pthread_mutex_lock(&conns_lock);
+		c->next = conns.next;
+		c->prev = &conns;
+		conns.next->prev = c;
+		conns.next = c;
+		pthread_mutex_unlock(&conns_lock);
+		*socket_context = c;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && c) {
+		pthread_mutex_lock(&conns_lock);
+		c->prev->next = c->next;
+		c->next->prev = c->prev;
+		pthread_mutex_unlock(&conns_lock);
+		free(c);
+		*socket_context = NULL;
+	}
+}
+
+/*
+ * Shut down the socket of every connection past its head deadline (a
+ * client dripping its request head, or sending none); how many.  A
+ * connection whose head completed meanwhile (deadline 0) is left alone.
+ */
+static int watch_heads(uint64_t now)
+{
+	int n = 0;
+	pthread_mutex_lock(&conns_lock);
+	for (struct cctx *c = conns.next; c != &conns; c = c->next) {
+		int64_t d = atomic_load_explicit(&c->deadline_us, memory_order_relaxed);
+		if (d == 0 || (uint64_t)d > now || c->fd < 0)
+			continue;
+		if (atomic_compare_exchange_strong(&c->deadline_us, &d, 0) && shutdown(c->fd, SHUT_RDWR) == 0)
+			n++;
+	}
+	pthread_mutex_unlock(&conns_lock);
+	return n;
 }
 
 /* --- request ids --- */
@@ -341,6 +460,7 @@ static void add_headers(struct MHD_Response *r, const struct exchange *x, const 
 	for (int i = 0; i < resp->nheaders; i++)
 		MHD_add_response_header(r, resp->header_names[i], resp->header_values[i]);
 	MHD_add_response_header(r, "X-Request-Id", x->rid);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff"); /* no type guessing, any answer */
 	if (resp->close || is_stopping(x->req.app))
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 }
@@ -405,10 +525,10 @@ static int is_static(const char *method, const char *path)
 	        strcmp(path, "/metrics") != 0;
 }
 
-/* /healthz and /metrics answer (for themselves) even when the database does not. */
+/* /healthz answers (for itself) even when the database does not; /metrics needs it to check the caller. */
 static int is_probe(const char *path)
 {
-	return strcmp(path, "/healthz") == 0 || strcmp(path, "/metrics") == 0;
+	return strcmp(path, "/healthz") == 0;
 }
 
 static void handle_api(struct exchange *x)
@@ -481,26 +601,46 @@ static enum MHD_Result on_complete(struct app *app, struct MHD_Connection *conn,
 	return send_answer(conn, x);
 }
 
-static enum MHD_Result header_bytes(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+/* What check_headers counts over all header lines. */
+struct head_facts {
+	size_t bytes; /* "Key: value\r\n" summed */
+	int content_length; /* Content-Length lines */
+	int transfer_encoding; /* Transfer-Encoding lines */
+	int host; /* Host lines */
+};
+
+static enum MHD_Result header_facts(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
                                     const char *value, size_t value_size)
 {
-	size_t *n = cls;
+	struct head_facts *f = cls;
 	(void)kind;
-	(void)key;
 	(void)value;
-	*n += key_size + value_size + 4; /* "Key: value\r\n" */
+	f->bytes += key_size + value_size + 4;
+	f->content_length += strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0;
+	f->transfer_encoding += strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0;
+	f->host += strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0;
 	return MHD_YES;
 }
 
-/* The status to refuse a request with as soon as its headers are in, or 0. */
-static int check_headers(const struct app *app, struct MHD_Connection *conn, struct rctx *ctx)
+/*
+ * The status to refuse a request with as soon as its headers are in, or
+ * 0.  A request that two servers could read two ways (request smuggling:
+ * two Content-Lengths, or one with Transfer-Encoding) is 400, and so is
+ * HTTP/1.1 without its required Host (RFC 9112 sections 6.3 and 3.2);
+ * libmicrohttpd 0.9.75 would take the first Content-Length.
+ */
+static int check_headers(const struct app *app, struct MHD_Connection *conn, struct rctx *ctx,
+                         const char *version)
 {
 	if (ctx->target_len > KF_MAX_URL_BYTES)
 		return 414;
-	size_t hbytes = 0;
-	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, header_bytes, &hbytes);
-	if (hbytes > KF_MAX_HEADER_BYTES)
+	struct head_facts f = { 0 };
+	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, header_facts, &f);
+	if (f.bytes > KF_MAX_HEADER_BYTES)
 		return 431;
+	if (f.content_length > 1 || (f.content_length && f.transfer_encoding) || f.host > 1 ||
+	    (!f.host && version && strcmp(version, MHD_HTTP_VERSION_1_1) == 0))
+		return 400;
 	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl) {
 		errno = 0;
@@ -515,9 +655,10 @@ static int check_headers(const struct app *app, struct MHD_Connection *conn, str
 }
 
 static enum MHD_Result on_first(struct app *app, struct MHD_Connection *conn, struct rctx *ctx,
-                                const char *url, const char *method)
+                                const char *url, const char *method, const char *version)
 {
 	ctx->started = 1;
+	head_deadline(conn, 0); /* the head is complete; the body has request_timeout_s */
 	metrics_inflight(1);
 	/*
 	 * Count first, then look at closing; server_run sets closing, then
@@ -529,7 +670,7 @@ static enum MHD_Result on_first(struct app *app, struct MHD_Connection *conn, st
 	if (atomic_load(&closing))
 		return MHD_NO;
 	ctx->body.max = http_body_cap(method, url, max_body(app));
-	int status = check_headers(app, conn, ctx);
+	int status = check_headers(app, conn, ctx, version);
 	if (!status)
 		return MHD_YES;
 	exchange_init(&ctx->x, app, conn, ctx, url, method);
@@ -558,11 +699,10 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 {
 	struct app *app = cls;
 	struct rctx *ctx = *con_cls;
-	(void)version;
 	if (!ctx)
 		return MHD_NO; /* uri_start always runs first; be safe */
 	if (!ctx->started)
-		return on_first(app, conn, ctx, url, method);
+		return on_first(app, conn, ctx, url, method, version);
 	if (*size)
 		return on_data(app, ctx, data, size);
 	return on_complete(app, conn, ctx, url, method);
@@ -572,8 +712,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 static void *uri_start(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	struct rctx *ctx = xcalloc(1, sizeof(*ctx));
-	(void)cls;
-	(void)conn;
+	head_tighten(cls, conn);
 	ctx->t0_us = mono_us();
 	ctx->now_ms = wall_ms();
 	ctx->target_len = uri ? strlen(uri) : 0;
@@ -585,9 +724,10 @@ static void request_done(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
 	struct rctx *ctx = *con_cls;
-	(void)cls;
-	(void)conn;
+	const struct app *app = cls;
 	(void)toe;
+	/* Kept alive: the next request's line may come after an idle spell, then its headers promptly. */
+	head_deadline(conn, mono_us() + (uint64_t)(IDLE_TIMEOUT_S + head_timeout_s(app)) * 1000000u);
 	if (!ctx)
 		return;
 	if (ctx->started) {
@@ -601,10 +741,17 @@ static void request_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
+/* MHD's messages, at most MHD_LOG_PER_S a second: a flood of connections must not flood the log. */
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	static _Atomic int64_t second;
+	static atomic_int count;
+	int64_t now = (int64_t)(mono_us() / 1000000u);
 	(void)cls;
-	log_vmsg(LOG_LEVEL_WARN, "mhd", fmt, ap);
+	if (atomic_exchange(&second, now) != now)
+		atomic_store(&count, 0);
+	if (atomic_fetch_add(&count, 1) < MHD_LOG_PER_S)
+		log_vmsg(LOG_LEVEL_WARN, "mhd", fmt, ap);
 }
 
 /* --- start, wait, stop --- */
@@ -637,22 +784,56 @@ static int listen_addr_parse(const struct server_options *opt, struct listen_add
 }
 
 /*
+ * How many connections may be open: max_connections, within the open-file
+ * limit (raised towards its hard limit first) less FD_RESERVE.
+ */
+static unsigned conn_limit(const struct app *app)
+{
+	rlim_t want = (rlim_t)(app->opt.max_connections > 0 ? app->opt.max_connections : KF_MAX_CONNECTIONS);
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return (unsigned)want;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want + FD_RESERVE) {
+		rlim_t raised = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want + FD_RESERVE
+		        ? want + FD_RESERVE
+		        : rl.rlim_max;
+		rl.rlim_cur = raised;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want + FD_RESERVE)
+		want = rl.rlim_cur > FD_RESERVE + 16 ? rl.rlim_cur - FD_RESERVE : 16;
+	return (unsigned)want;
+}
+
+/*
  * The logger comes first so that MHD's own messages, even about later
  * options, go through log_msg; the pool size only when there is a pool
  * (MHD warns about a pool of 1).
+ *
+ * poll(), not epoll: with edge-triggered epoll libmicrohttpd 0.9.75 misses
+ * the end of a connection whose client sent part of a request line and
+ * hung up at once (the data and the FIN arrive as one edge), and holds
+ * it until the idle timeout; 2,500 of them took the server offline
+ * (issue 12 item 1).  poll() is level-triggered, so the end is always
+ * seen.
  */
 static struct MHD_Daemon *start_daemon(struct app *app, struct listen_addr *la)
 {
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
 	        MHD_ALLOW_SUSPEND_RESUME | (la->v6 ? MHD_USE_IPv6 : 0);
 	unsigned workers = app->opt.workers > 1 ? (unsigned)app->opt.workers : 0;
+	unsigned per_addr = app->opt.max_conns_per_addr > 0 ? (unsigned)app->opt.max_conns_per_addr : 0;
 	struct MHD_OptionItem opts[] = {
 		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL },
 		{ MHD_OPTION_SOCK_ADDR, 0, &la->sa },
 		{ MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT_S, NULL },
 		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, POOL_BYTES, NULL },
-		{ MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_start, NULL },
-		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)request_done, NULL },
+		{ MHD_OPTION_CONNECTION_LIMIT, conn_limit(app), NULL },
+		{ MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_addr, NULL },
+		{ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)conn_notify, app },
+		{ MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_start, app },
+		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)request_done, app },
 		{ workers ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, workers, NULL },
 		{ MHD_OPTION_END, 0, NULL },
 	};
@@ -670,15 +851,25 @@ static void announce(struct MHD_Daemon *d, const struct listen_addr *la)
 	log_msg(LOG_LEVEL_INFO, "server_start", "listening on http://%s%s%s:%u/", l, la->text, r, port);
 }
 
-/* Wait for SIGTERM or SIGINT (blocked by the caller), flushing the access log each second. */
-static void wait_for_signal(const sigset_t *sigs)
+/*
+ * Wait for SIGTERM or SIGINT (blocked by the caller); meanwhile cut off
+ * connections past their head deadline every WATCH_TICK_MS and flush the
+ * access log each second.
+ */
+static void wait_for_signal(const struct app *app, const sigset_t *sigs)
 {
-	const struct timespec second = { 1, 0 };
-	for (;;) {
-		int sig = sigtimedwait(sigs, NULL, &second);
+	const struct timespec tick = { 0, WATCH_TICK_MS * 1000000L };
+	for (int n = 1;; n++) {
+		int sig = sigtimedwait(sigs, NULL, &tick);
 		if (sig == SIGTERM || sig == SIGINT)
 			return;
-		log_flush_all();
+		int cut = watch_heads(mono_us());
+		if (cut > 0)
+			log_msg(LOG_LEVEL_INFO, "head_timeout",
+			        "closed %d connections whose request head did not arrive within %d s", cut,
+			        head_timeout_s(app));
+		if (n % (1000 / WATCH_TICK_MS) == 0)
+			log_flush_all();
 	}
 }
 
@@ -745,7 +936,7 @@ int server_run(struct app *app, struct kf_error *err)
 		goto out;
 	}
 	announce(d, &la);
-	wait_for_signal(&sigs);
+	wait_for_signal(app, &sigs);
 	shut_down(app, d);
 out:
 	log_flush_all();

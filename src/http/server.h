@@ -22,6 +22,9 @@ struct server_options {
 	const char *web_dir; /* serve web/ from disk; NULL = embedded copy */
 	size_t max_body; /* 413 above */
 	int request_timeout_s; /* 408 when a request takes longer to arrive */
+	int header_timeout_s; /* close a connection whose request head takes longer (0 = default) */
+	int max_conns_per_addr; /* open connections per client address (0 = no limit) */
+	int max_connections; /* open connections in all (0 = default) */
 	int access_log; /* one structured line per request on stderr */
 	int secure_cookies; /* add Secure to cookies (behind TLS) */
 	int session_ttl_s; /* session idle timeout, sliding */

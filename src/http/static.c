@@ -54,6 +54,26 @@ static const struct {
 	{ "", "index.html" },
 };
 
+/*
+ * Sent with every HTML page (the workspace, /portal, /track/..., /survey/...;
+ * issue 12 item 8).  The pages load only their own modules, styles and
+ * JSON, and none has an inline script, handler or style attribute, so the
+ * policy needs no 'unsafe-inline'.  Framing is refused (clickjacking), and
+ * no Referer leaves a page: a survey or tracking link carries a token in
+ * its path.
+ */
+static const struct {
+	const char *name; /* response header */
+	const char *value; /* its value */
+} html_headers[] = {
+	{ "Content-Security-Policy",
+	  "default-src 'self'; script-src 'self'; style-src 'self'; "
+	  "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; "
+	  "base-uri 'none'; form-action 'self'; frame-ancestors 'none'" },
+	{ "X-Frame-Options", "DENY" },
+	{ "Referrer-Policy", "no-referrer" },
+};
+
 static char (*embed_etags)[ETAG_LEN]; /* per embed_web entry, made once */
 static pthread_once_t etags_once = PTHREAD_ONCE_INIT;
 
@@ -204,6 +224,8 @@ static void set_headers(struct resp *resp, const char *rel, const char *etag)
 	const char *ext = ext_of(rel);
 	int html = ext && strcmp(ext, "html") == 0;
 	reply_header(resp, "Cache-Control", html ? "no-cache" : "public, max-age=3600");
+	for (size_t i = 0; html && i < sizeof(html_headers) / sizeof(html_headers[0]); i++)
+		reply_header(resp, html_headers[i].name, html_headers[i].value);
 }
 
 int static_serve(struct app *app, struct req *req, struct resp *resp)

@@ -180,8 +180,10 @@ describe('server with default settings', () => {
 
 	it('GET /metrics is Prometheus text with kefu_http_requests_total by route', async () => {
 		await httpRequest(srv.base, 'GET', '/healthz');
-		const res = await httpRequest(srv.base, 'GET', '/metrics');
-		assert.equal(res.status, 200);
+		const scraper = srv.client('scraper');
+		await scraper.login('admin', srv.db.adminPassword);
+		const res = await scraper.api('GET', '/metrics');
+		assert.equal(res.status, 200, res.text);
 		assert.match(res.headers['content-type'], /^text\/plain/);
 		assert.match(res.text, /^# TYPE kefu_http_requests_total counter$/m);
 		const m = /^kefu_http_requests_total\{([^}]*)\} (\d+)$/m.exec(res.text);

@@ -95,6 +95,30 @@ static void test_parse_malformed(void **state)
 	}
 }
 
+/* Issue 12 item 11: the reason is in plain words, never jansson's own text. */
+static void test_parse_plain_words(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		const char *says;
+	} cases[] = {
+		{ "{\"a\": \"x\\u0000y\"}", "NUL character" },
+		{ "{\"a\": \"\xff\xfe\"}", "not valid UTF-8" },
+		{ "{\"a\": [1, 2", "ends too early" },
+		{ "{\"a\": 1} x", "more text after" },
+		{ "{\"a\": 1, \"a\": 2}", "same member twice" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kf_error err = KF_ERROR_INIT;
+		json_t *j = NULL;
+		assert_int_equal(parse(cases[i].text, &j, &err), KF_EINVAL);
+		assert_non_null(strstr(err.message, cases[i].says));
+		assert_null(strstr(err.message, "JSON_"));
+		assert_null(strstr(err.message, "near '"));
+	}
+}
+
 static void test_parse_non_object(void **state)
 {
 	(void)state;
@@ -485,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_parse_ok),
 		cmocka_unit_test(test_parse_empty),
 		cmocka_unit_test(test_parse_malformed),
+		cmocka_unit_test(test_parse_plain_words),
 		cmocka_unit_test(test_parse_non_object),
 		cmocka_unit_test(test_parse_duplicate_keys),
 		cmocka_unit_test(test_parse_depth),

@@ -142,13 +142,66 @@ static void test_bad(void **state)
 	assert_int_equal(tz_parse((const unsigned char *)"TZ", 2, &z, &err), KF_EINVAL);
 }
 
+/* Issue 12 item 10: no int64 input may overflow (UBSan aborts the suite if one does). */
+static void test_extremes(void **state)
+{
+	(void)state;
+	static const int64_t ts[] = {
+		INT64_MIN,     INT64_MIN + 1, -INT64_C(62167219201), INT64_C(253402300800),
+		INT64_MAX - 1, INT64_MAX
+	};
+	const char *const names[] = { "UTC", "Asia/Shanghai", "America/New_York", NULL };
+	for (int n = 0; names[n]; n++) {
+		const struct tz *z = zone(names[n]);
+		for (size_t i = 0; i < sizeof(ts) / sizeof(ts[0]); i++) {
+			int64_t local = tz_to_local(z, ts[i]);
+			int64_t back = tz_from_local(z, ts[i]);
+			int32_t off = tz_offset(z, ts[i]);
+			assert_true(off > -86400 && off < 86400);
+			assert_true(local >= TZ_TIME_MIN - 86400 && local <= TZ_TIME_MAX + 86400);
+			assert_true(back >= TZ_TIME_MIN - 86400 && back <= TZ_TIME_MAX + 86400);
+		}
+	}
+	int64_t y;
+	int m, d;
+	tz_civil_from_days(INT64_MAX, &y, &m, &d);
+	assert_true(y <= 1100000 && m >= 1 && m <= 12 && d >= 1 && d <= 31);
+	tz_civil_from_days(INT64_MIN, &y, &m, &d);
+	assert_true(y >= -1100000 && m >= 1 && m <= 12 && d >= 1 && d <= 31);
+	assert_true(tz_days_from_civil(INT64_MAX, 12, 31) <= INT64_C(366) * 1000000);
+	assert_true(tz_days_from_civil(INT64_MIN, 1, 1) >= -INT64_C(366) * 1000000);
+	assert_int_equal(tz_weekday(INT64_MIN) >= 0, 1);
+	assert_int_equal(tz_floordiv(INT64_MIN, 86400) < 0, 1);
+}
+
+/* tz_time_check: the range every time read from a user must lie in. */
+static void test_time_check(void **state)
+{
+	(void)state;
+	static const struct {
+		int64_t t;
+		int ok;
+	} cases[] = {
+		{ 0, 1 },           { 1795000000, 1 },      { TZ_TIME_MIN, 1 },
+		{ TZ_TIME_MAX, 1 }, { TZ_TIME_MIN - 1, 0 }, { TZ_TIME_MAX + 1, 0 },
+		{ INT64_MAX, 0 },   { INT64_MIN, 0 },
+	};
+	assert_int_equal(TZ_TIME_MAX, utc(9999, 12, 31, 23, 59) + 59);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kf_error err = KF_ERROR_INIT;
+		int rc = tz_time_check(cases[i].t, "at", &err);
+		assert_int_equal(rc, cases[i].ok ? 0 : KF_EINVAL);
+		if (!cases[i].ok)
+			assert_string_equal(err.field, "at");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_civil),
-		cmocka_unit_test(test_offsets),
-		cmocka_unit_test(test_from_local),
-		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_civil),      cmocka_unit_test(test_offsets),
+		cmocka_unit_test(test_from_local), cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_extremes),   cmocka_unit_test(test_time_check),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
