@@ -104,6 +104,27 @@ int api_portal_orders(struct req *req, struct resp *resp)
 	return reply_page(resp, items, limit, last);
 }
 
+/*
+ * The return window of an order as a customer's return would see it (the
+ * default window from the last delivery): {open, deadline_at, days}, with
+ * deadline_at null while nothing is delivered.
+ */
+static json_t *return_window_json(const json_t *order, int64_t now)
+{
+	const json_t *s;
+	size_t i;
+	int64_t delivered = 0, deadline = 0;
+	json_array_foreach(json_object_get(order, "shipments"), i, s)
+	{
+		int64_t at = json_integer_value(json_object_get(s, "delivered_at"));
+		if (at > delivered)
+			delivered = at;
+	}
+	int open = return_window_open(delivered, -1, now, &deadline);
+	return json_pack("{s:b,s:o,s:i}", "open", open, "deadline_at",
+	                 deadline ? json_integer(deadline) : json_null(), "days", RETURN_WINDOW_DEFAULT_DAYS);
+}
+
 int api_portal_order(struct req *req, struct resp *resp)
 {
 	struct kf_error err = KF_ERROR_INIT;
@@ -113,6 +134,7 @@ int api_portal_order(struct req *req, struct resp *resp)
 		return 0;
 	if (my_order(req, customer, id, NULL, &err) < 0 || order_get_json(req->db, id, &j, &version, &err) < 0)
 		return reply_kf(resp, &err);
+	json_object_set_new(j, "return_window", return_window_json(j, req->now));
 	return reply_json(resp, 200, j);
 }
 

@@ -80,8 +80,13 @@ describe('customer portal', () => {
 		const bad = await kefu(['portal', 'add', `${uniq('cli')}@example.com`, '--customer', '999999', '--db', srv.db.url], { cwd: srv.db.dir });
 		assert.notEqual(bad.code, 0);
 		assert.match(bad.stderr, /no such customer/);
-		const r = await kefuOk(['portal', 'add', `${uniq('cli')}@example.com`, '--customer', String(bob.id), '--db', srv.db.url], { cwd: srv.db.dir });
+		const cliLogin = `${uniq('cli')}@example.com`;
+		const r = await kefuOk(['portal', 'add', cliLogin, '--customer', String(bob.id), '--db', srv.db.url], { cwd: srv.db.dir });
 		assert.match(r.stdout, /password: \S+/);
+		// the portal greets with the customer's name, not the login e-mail (issue 12, item 24)
+		const cli = srv.client('cli');
+		await cli.portalLogin(cliLogin, /password: (\S+)/.exec(r.stdout)[1]);
+		assert.equal((await cli.expect(200, 'GET', '/api/v1/portal/me')).json.display_name, '韩梅梅');
 	});
 
 	it('an account without a customer record is told so', async () => {
@@ -171,6 +176,13 @@ describe('customer portal', () => {
 			body: { order_id: undelivered.id, reason: '不想要了', action: 'refund', lines: lines(undelivered, 1) },
 		}), 409, 'return_window_closed');
 		assert.deepEqual(e.details, { reason: 'no_delivery', window_days: 7 });
+		// the order pages say whether a return may still be requested (issue 12, item 24)
+		const w = async (o) => (await portal.c.expect(200, 'GET', `/api/v1/portal/orders/${o.id}`)).json.return_window;
+		assert.deepEqual(await w(undelivered), { open: false, deadline_at: null, days: 7 });
+		assert.deepEqual(await w(oldOrder), { open: false, deadline_at: deliveredAt + 7 * DAY, days: 7 });
+		const recent = await w(aliceOrder);
+		assert.equal(recent.open, true);
+		assert.ok(recent.deadline_at > Date.now() / 1000);
 		e = assertError(await portal.c.api('POST', '/api/v1/portal/returns', {
 			body: { order_id: aliceOrder.id, reason: '不想要了', action: 'refund', lines: lines(aliceOrder, 3) },
 		}), 409, 'return_quantity');
