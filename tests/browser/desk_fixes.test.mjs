@@ -11,6 +11,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
+import { uniq } from '../api/lib.mjs';
+
 import { assertNoPageErrors, cleanup, DEMO_PASSWORD, demoServer, launch, newPage, signIn, sqlite, withLogs } from './lib.mjs';
 
 let env, browser, agent;
@@ -57,4 +59,124 @@ describe('workspace fixes (issue 12)', () => {
 			await page.context().close();
 		});
 	}
+
+	for (const lang of ['en', 'zh-CN']) {
+		it(`the skip link focuses the main content without routing (${lang})`, async () => {
+			const page = await newPage(browser, { lang });
+			await signIn(page, env.base, 'wangfang');
+			await page.waitForSelector('table.tickets tbody tr');
+			const before = page.url();
+			const skip = page.locator('a.skip');
+			assert.equal((await skip.textContent()).trim(), lang === 'en' ? 'Skip to content' : '跳到正文');
+			await skip.focus();
+			await page.keyboard.press('Enter');
+			await page.waitForFunction(() => document.activeElement?.id === 'main');
+			assert.equal(page.url(), before, 'no navigation');
+			assert.ok(await page.locator('table.tickets').count(), 'the inbox is still shown');
+			assert.equal(await page.locator('#main div.empty', { hasText: /main/ }).count(), 0, 'no "no such page: main"');
+			assertNoPageErrors(page);
+			await page.context().close();
+		});
+	}
+
+	it('switching the language keeps an unsent reply and note (per ticket)', async () => {
+		const tk = await newTicket();
+		const page = await newPage(browser, { lang: 'zh-CN' });
+		await signIn(page, env.base, 'wangfang');
+		await page.goto(`${env.base}/#/tickets/${tk.id}`);
+		const box = page.locator('form.composer textarea[name=body]');
+		await box.waitFor();
+		await box.fill('您好，包裹已在派送中，请耐心等待。');
+		await page.selectOption('#top select.lang', 'en');
+		await page.locator('form.composer button.primary', { hasText: 'Send' }).waitFor();
+		assert.equal(await page.locator('form.composer textarea[name=body]').inputValue(), '您好，包裹已在派送中，请耐心等待。');
+		// the note tab keeps its own draft
+		await page.locator('form.composer [role=tab]', { hasText: 'Note' }).click();
+		await page.locator('form.composer.mode-note textarea[name=body]').fill('Customer called twice');
+		await page.selectOption('#top select.lang', 'zh-CN');
+		await page.locator('form.composer').waitFor();
+		await page.locator('form.composer [role=tab]', { hasText: '回复' }).click();
+		assert.equal(await page.locator('form.composer.mode-reply textarea[name=body]').inputValue(), '您好，包裹已在派送中，请耐心等待。');
+		// another ticket does not get this draft; sending clears it
+		const other = await newTicket();
+		await page.goto(`${env.base}/#/tickets/${other.id}`);
+		await page.locator(`h1:has-text("${other.subject}")`).waitFor();
+		assert.equal(await page.locator('form.composer textarea[name=body]').inputValue(), '');
+		await page.goto(`${env.base}/#/tickets/${tk.id}`);
+		await page.locator(`h1:has-text("${tk.subject}")`).waitFor();
+		await page.waitForFunction(() => document.querySelector('form.composer textarea[name=body]')?.value.length > 0);
+		await page.locator('form.composer button.primary').click();
+		await page.locator('article.msg-public', { hasText: '包裹已在派送中' }).waitFor();
+		// the sent reply's draft is gone; the unsent note stays
+		await page.reload();
+		await page.locator('form.composer.mode-note textarea[name=body]').waitFor();
+		assert.equal(await page.locator('form.composer.mode-note textarea[name=body]').inputValue(), 'Customer called twice');
+		await page.locator('form.composer [role=tab]', { hasText: '回复' }).click();
+		assert.equal(await page.locator('form.composer.mode-reply textarea[name=body]').inputValue(), '');
+		assertNoPageErrors(page);
+		await page.context().close();
+	});
+
+	for (const lang of ['en', 'zh-CN']) {
+		it(`a phone ticket logged by an agent shows the caller, not the agent, as the author (${lang})`, async () => {
+			const tk = await newTicket({ channel: 'phone', body: '来电：快递三天没有更新了。' });
+			const cust = (await agent.expect(200, 'GET', `/api/v1/customers/${tk.customer_id}`)).json;
+			const page = await newPage(browser, { lang });
+			await signIn(page, env.base, 'wangfang');
+			await page.goto(`${env.base}/#/tickets/${tk.id}`);
+			const msg = page.locator('article.msg-customer', { hasText: '快递三天没有更新了' });
+			await msg.waitFor();
+			await page.waitForFunction((n) => document.querySelector('article.msg-customer header strong')?.textContent === n, cust.name);
+			assert.equal(await msg.locator('header strong').textContent(), cust.name);
+			assert.equal((await msg.locator('.logged-by').textContent()).trim(), lang === 'en' ? '(logged by wangfang)' : '（由 wangfang 代录）');
+			assertNoPageErrors(page);
+			await page.context().close();
+		});
+	}
+
+	it('a read-only analyst sees the ticket without the composer, Save or other write controls', async () => {
+		const tk = await newTicket();
+		const analyst = env.srv.client('zhouqiang');
+		await analyst.login('zhouqiang', DEMO_PASSWORD);
+		const me = (await analyst.expect(200, 'GET', '/api/v1/me')).json;
+		assert.ok(me.permissions.includes('ticket.read') && !me.permissions.includes('ticket.write'));
+		const page = await newPage(browser, { lang: 'en' });
+		await signIn(page, env.base, 'zhouqiang');
+		await page.goto(`${env.base}/#/tickets/${tk.id}`);
+		await page.locator(`h1:has-text("${tk.subject}")`).waitFor();
+		await page.locator('form.props select[name=state]').waitFor();
+		await page.locator('section.attachments').waitFor();
+		assert.equal(await page.locator('form.composer').count(), 0, 'no composer');
+		assert.equal(await page.locator('form.props button').count(), 0, 'no Save or Assign to me');
+		assert.ok(await page.locator('form.props select[name=state]').isDisabled());
+		assert.equal(await page.locator('section.attachments form').count(), 0, 'no upload');
+		assert.equal(await page.locator('section.links form').count(), 0, 'no link or merge');
+		await page.keyboard.press('r');
+		await page.waitForTimeout(300);
+		assert.equal(await page.locator('form.composer').count(), 0, 'r opens no composer');
+		assertNoPageErrors(page);
+		await page.context().close();
+	});
+
+	it('the new-ticket order picker lists the newest order first', async () => {
+		const admin = env.srv.client('admin');
+		await admin.login('admin', env.db.adminPassword);
+		const cust = (await admin.expect(201, 'POST', '/api/v1/customers', { body: { name: `订单客户 ${Date.now()}` } })).json;
+		const now = Math.floor(Date.now() / 1000);
+		const mk = async (ago) => (await admin.expect(201, 'POST', '/api/v1/orders', {
+			body: { number: uniq('SO'), customer_id: cust.id, placed_at: now - ago * 86400, currency: 'CNY', lines: [{ line_no: 1, sku: 'T', name: 'tea', quantity: 1, unit_price_minor: 100 }] },
+		})).json;
+		const a = await mk(30);
+		const b = await mk(2);
+		const c = await mk(90);
+		const d = await mk(10);
+		const page = await newPage(browser, { lang: 'en' });
+		await signIn(page, env.base, 'wangfang');
+		await page.goto(`${env.base}/#/tickets/new?customer=${cust.id}`);
+		await page.locator('select[name=order_id]').waitFor();
+		const ids = await page.locator('select[name=order_id] option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+		assert.deepEqual(ids, [b, d, a, c].map((o) => String(o.id)));
+		assertNoPageErrors(page);
+		await page.context().close();
+	});
 });
