@@ -80,6 +80,7 @@ describe('customer portal', () => {
 			body: { number: uniq('SO'), customer_id: customer.id, placed_at: now - 40 * DAY, currency: 'CNY', lines: [{ line_no: 1, sku: 'CUP-1', name: '茶杯 Cup', quantity: 1, unit_price_minor: 1999 }] },
 		})).json;
 		const ship = (await admin.expect(201, 'POST', '/api/v1/shipments', { body: { order_id: stale.id, tracking_number: uniq('SF'), carrier: 'SF', lines: [{ order_line_id: stale.lines[0].id, quantity: 1 }] } })).json;
+		stale.tracking = ship.tracking_number;
 		await admin.expect(201, 'POST', `/api/v1/shipments/${ship.id}/events`, { body: { at: now - 39 * DAY, status: 'in_transit', location: '上海' } });
 		await admin.expect(201, 'POST', `/api/v1/shipments/${ship.id}/events`, { body: { at: now - 9 * DAY, status: 'expired', location: '上海' } });
 		login = `${uniq('portal')}@example.com`;
@@ -250,6 +251,12 @@ describe('customer portal', () => {
 			assert.equal((await status.textContent()).trim(), lang === 'en' ? 'Tracking not updated recently' : '物流信息暂未更新');
 			assert.ok(!(await page.textContent('body')).includes('跟踪过期'));
 			assert.ok(!(await page.textContent('body')).includes('Tracking expired'));
+			// and on the public tracking page
+			await page.goto(`${env.base}/track/${encodeURIComponent(stale.tracking)}`);
+			const pub = page.locator('.track-status');
+			await pub.waitFor();
+			assert.equal((await pub.textContent()).trim(), lang === 'en' ? 'Tracking not updated recently' : '物流信息暂未更新');
+			assert.ok(!/跟踪过期|Tracking expired/.test(await page.textContent('body')));
 			assertNoPageErrors(page);
 			await page.context().close();
 		});
