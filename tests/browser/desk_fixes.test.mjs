@@ -179,4 +179,28 @@ describe('workspace fixes (issue 12)', () => {
 		assertNoPageErrors(page);
 		await page.context().close();
 	});
+
+	it('an error naming several missing fields (details.fields) marks each of them and shows the API message as it is (issue 12, item 22)', async () => {
+		const page = await newPage(browser, { lang: 'zh-CN' });
+		await signIn(page, env.base, 'wangfang');
+		// the API's reply, as the create route gives it when subject and category are both missing
+		const message = '请填写：主题、分类';
+		await page.route('**/api/v1/tickets', (route) =>
+			route.request().method() === 'POST'
+				? route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ error: { code: 'required', field: 'subject', message, details: { fields: ['subject', 'category_id'] } } }) })
+				: route.continue()
+		);
+		await page.goto(`${env.base}/#/tickets/new`);
+		const form = page.locator('form.new-ticket');
+		await form.locator('textarea[name=body]').fill('来电询问发票');
+		await form.locator('button[type=submit]').click();
+		await form.locator('.form-error', { hasText: message }).waitFor();
+		assert.equal(await form.locator('input[name=subject]').getAttribute('aria-invalid'), 'true');
+		assert.equal(await form.locator('select[name=category_id]').getAttribute('aria-invalid'), 'true');
+		assert.equal(await form.locator('textarea[name=body]').getAttribute('aria-invalid'), null);
+		assert.equal(await page.evaluate(() => document.activeElement?.name), 'subject');
+		assert.equal(await form.locator('textarea[name=body]').inputValue(), '来电询问发票', 'typed text kept');
+		assertNoPageErrors(page);
+		await page.context().close();
+	});
 });
