@@ -12,6 +12,14 @@
 #include "store/db.h"
 #include "base/banned.h"
 
+/* The name the portal greets with: --name, else the linked customer's name (NULL: the login). */
+static const char *shown_name(const char *name, int64_t customer_id, const struct customer *c)
+{
+	if (name && *name)
+		return name;
+	return customer_id && c->name[0] ? c->name : NULL;
+}
+
 int cmd_portal(int argc, char **argv)
 {
 	const char *name = NULL, *customer = NULL;
@@ -56,7 +64,8 @@ int cmd_portal(int argc, char **argv)
 	if (rc == 0 && customer_id)
 		rc = customer_portal_linkable(db, customer_id, &c, &err);
 	if (rc == 0)
-		rc = portal_account_create(db, &a, cli_now(), pos[1], name, pw, customer_id, &id, &err);
+		rc = portal_account_create(db, &a, cli_now(), pos[1], shown_name(name, customer_id, &c), pw,
+		                           customer_id, &id, &err);
 	store_close(st);
 	if (rc < 0)
 		return cli_fail(&err);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/json.h"
 #include "desk/process_hooks.h"
@@ -256,6 +257,52 @@ static int window_days(struct db *db, int64_t ticket_id, int *days, struct kf_er
 	return rc < 0 ? rc : 0;
 }
 
+/* UTC seconds as 2026-05-01T08:00:00Z (ISO 8601). */
+static void iso_utc(int64_t t, char *dst, size_t cap)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (!gmtime_r(&tt, &tm) || strftime(dst, cap, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(dst, cap, "%lld", (long long)t);
+}
+
+/*
+ * The facts of a closed window for a client to word its own message:
+ * reason "no_delivery" or "expired", window_days, and when delivered the
+ * delivered_at and deadline instants (ISO 8601 UTC).
+ */
+static void window_details(struct kf_error *err, int64_t delivered_at, int days)
+{
+	char when[32];
+	int64_t deadline = 0;
+	if (!err || strcmp(err->key, "return_window_closed") != 0)
+		return;
+	return_window_open(delivered_at, days, 0, &deadline);
+	kf_detail_str(err, "reason", deadline ? "expired" : "no_delivery");
+	if (!deadline) {
+		kf_detail_int(err, "window_days", days < 0 ? RETURN_WINDOW_DEFAULT_DAYS : days);
+		return;
+	}
+	kf_detail_int(err, "window_days", (deadline - delivered_at) / 86400);
+	iso_utc(delivered_at, when, sizeof(when));
+	kf_detail_str(err, "delivered_at", when);
+	iso_utc(deadline, when, sizeof(when));
+	kf_detail_str(err, "deadline", when);
+}
+
+/* The facts of a quantity above what is left: allowed, delivered, already_returned, requested. */
+static void quantity_details(struct kf_error *err, const struct return_line_input *l, int64_t delivered,
+                             int64_t already)
+{
+	if (!err || strcmp(err->key, "return_quantity") != 0)
+		return;
+	kf_detail_int(err, "order_line_id", l->order_line_id);
+	kf_detail_int(err, "allowed", return_returnable(delivered, already));
+	kf_detail_int(err, "delivered", delivered);
+	kf_detail_int(err, "already_returned", already);
+	kf_detail_int(err, "requested", l->quantity);
+}
+
 static int check_line(struct db *db, const struct return_input *in, size_t i, struct return_plan *pl,
                       struct kf_error *err)
 {
@@ -281,6 +328,8 @@ static int check_line(struct db *db, const struct return_input *in, size_t i, st
 		rc = db_query_int(db, &q_already, DB_ARGS(db_int(l->order_line_id)), &already, err);
 	if (rc >= 0)
 		rc = return_check_quantity(l->order_line_id, l->quantity, delivered, already, err);
+	if (rc == KF_ECONFLICT)
+		quantity_details(err, l, delivered, already);
 	return rc < 0 ? rc : 0;
 }
 
@@ -300,6 +349,8 @@ static int plan(struct db *db, const struct process_ticket *t, const struct retu
 	if (rc == 0)
 		rc = return_check_window(pl->delivered_at, days, now, in->window_override_reason,
 		                         can_override, &pl->overridden, err);
+	if (rc == KF_ECONFLICT)
+		window_details(err, pl->delivered_at, days);
 	if (rc == 0)
 		return_window_open(pl->delivered_at, days, now, &pl->deadline);
 	for (size_t i = 0; rc == 0 && i < in->nlines; i++) {

@@ -104,6 +104,27 @@ int api_portal_orders(struct req *req, struct resp *resp)
 	return reply_page(resp, items, limit, last);
 }
 
+/*
+ * The return window of an order as a customer's return would see it (the
+ * default window from the last delivery): {open, deadline_at, days}, with
+ * deadline_at null while nothing is delivered.
+ */
+static json_t *return_window_json(const json_t *order, int64_t now)
+{
+	const json_t *s;
+	size_t i;
+	int64_t delivered = 0, deadline = 0;
+	json_array_foreach(json_object_get(order, "shipments"), i, s)
+	{
+		int64_t at = json_integer_value(json_object_get(s, "delivered_at"));
+		if (at > delivered)
+			delivered = at;
+	}
+	int open = return_window_open(delivered, -1, now, &deadline);
+	return json_pack("{s:b,s:o,s:i}", "open", open, "deadline_at",
+	                 deadline ? json_integer(deadline) : json_null(), "days", RETURN_WINDOW_DEFAULT_DAYS);
+}
+
 int api_portal_order(struct req *req, struct resp *resp)
 {
 	struct kf_error err = KF_ERROR_INIT;
@@ -113,6 +134,7 @@ int api_portal_order(struct req *req, struct resp *resp)
 		return 0;
 	if (my_order(req, customer, id, NULL, &err) < 0 || order_get_json(req->db, id, &j, &version, &err) < 0)
 		return reply_kf(resp, &err);
+	json_object_set_new(j, "return_window", return_window_json(j, req->now));
 	return reply_json(resp, 200, j);
 }
 
@@ -335,23 +357,44 @@ int api_portal_ticket_confirm(struct req *req, struct resp *resp)
 }
 
 /*
+ * The subject of a portal return ticket in the customer's language (zh
+ * unless en), naming the order by its number as the customer knows it.
+ */
+static int return_subject(struct db *db, int64_t order_id, const char *language, char *dst, size_t cap,
+                          struct kf_error *err)
+{
+	json_t *o = NULL;
+	int64_t version;
+	int rc = order_get_json(db, order_id, &o, &version, err);
+	if (rc < 0)
+		return rc;
+	const char *number = json_string_value(json_object_get(o, "number"));
+	if (language && strcmp(language, "en") == 0)
+		snprintf(dst, cap, "Return request: order %s", number ? number : "");
+	else
+		snprintf(dst, cap, "退货申请：订单 %s", number ? number : "");
+	json_decref(o);
+	return 0;
+}
+
+/*
  * A return request: a return ticket on one of the customer's orders with
  * its authorisation, in one transaction.  The window and quantity rules
  * are the staff API's; a customer can never override the window.
  */
 int api_portal_return_create(struct req *req, struct resp *resp)
 {
-	static const char *const keys[] = { "order_id", "reason", "action", "lines", NULL };
+	static const char *const keys[] = { "order_id", "reason", "action", "lines", "language", NULL };
 	struct kf_error err = KF_ERROR_INIT;
 	struct return_line_input lines[RETURN_LINES_MAX];
 	struct return_input in = { 0, NULL, RA_NONE, lines, 0, NULL };
 	struct ticket_new tn;
 	struct ticket t;
 	struct actor a = api_actor(req);
-	const char *action = NULL;
+	const char *action = NULL, *language = NULL;
 	json_t *ret = NULL, *out;
 	int64_t customer;
-	char subject[96];
+	char subject[160];
 	if (customer_of(req, resp, &customer) < 0 || req_json(req, resp) < 0)
 		return 0;
 	int rc = json_only_keys(req->json, keys, &err);
@@ -364,14 +407,20 @@ int api_portal_return_create(struct req *req, struct resp *resp)
 	if (rc >= 0 && (in.action = return_action_parse(action)) == RA_NONE)
 		rc = kf_fail(&err, KF_EINVAL, "invalid", "action", "action must be refund, exchange or repair");
 	if (rc >= 0)
+		rc = json_get_str(req->json, "language", 0, 8, &language, &err);
+	if (rc >= 0 && language && strcmp(language, "zh") != 0 && strcmp(language, "en") != 0)
+		rc = kf_fail(&err, KF_EINVAL, "invalid", "language", "language must be zh or en");
+	if (rc >= 0)
 		rc = api_return_lines(json_object_get(req->json, "lines"), lines, &in.nlines, &err);
 	if (rc >= 0)
 		rc = my_order(req, customer, in.order_id, "order_id", &err);
+	if (rc >= 0)
+		rc = return_subject(req->db, in.order_id, language, subject, sizeof(subject), &err);
 	if (rc < 0)
 		return reply_kf(resp, &err);
 	memset(&tn, 0, sizeof(tn));
-	snprintf(subject, sizeof(subject), "退货申请 / Return request (order %lld)", (long long)in.order_id);
 	tn.type = "return";
+	tn.language = language;
 	tn.subject = subject;
 	tn.body = in.reason;
 	tn.channel = "portal";

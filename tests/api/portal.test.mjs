@@ -80,8 +80,13 @@ describe('customer portal', () => {
 		const bad = await kefu(['portal', 'add', `${uniq('cli')}@example.com`, '--customer', '999999', '--db', srv.db.url], { cwd: srv.db.dir });
 		assert.notEqual(bad.code, 0);
 		assert.match(bad.stderr, /no such customer/);
-		const r = await kefuOk(['portal', 'add', `${uniq('cli')}@example.com`, '--customer', String(bob.id), '--db', srv.db.url], { cwd: srv.db.dir });
+		const cliLogin = `${uniq('cli')}@example.com`;
+		const r = await kefuOk(['portal', 'add', cliLogin, '--customer', String(bob.id), '--db', srv.db.url], { cwd: srv.db.dir });
 		assert.match(r.stdout, /password: \S+/);
+		// the portal greets with the customer's name, not the login e-mail (issue 12, item 24)
+		const cli = srv.client('cli');
+		await cli.portalLogin(cliLogin, /password: (\S+)/.exec(r.stdout)[1]);
+		assert.equal((await cli.expect(200, 'GET', '/api/v1/portal/me')).json.display_name, '韩梅梅');
 	});
 
 	it('an account without a customer record is told so', async () => {
@@ -156,6 +161,35 @@ describe('customer portal', () => {
 			body: { order_id: oldOrder.id, reason: '不想要了', action: 'refund', lines: lines(oldOrder, 1) },
 		}), 409, 'return_window_closed');
 		assert.ok(e.message.length > 10);
+		// structured facts, so that the portal words its own message (issue 12, item 22)
+		const order = (await admin.expect(200, 'GET', `/api/v1/orders/${oldOrder.id}`)).json;
+		const deliveredAt = Math.max(...order.shipments.map((s) => s.delivered_at));
+		assert.equal(e.details.reason, 'expired');
+		assert.equal(e.details.window_days, 7);
+		assert.equal(e.details.delivered_at, new Date(deliveredAt * 1000).toISOString().replace('.000', ''));
+		assert.equal(e.details.deadline, new Date((deliveredAt + 7 * DAY) * 1000).toISOString().replace('.000', ''));
+		// an order never delivered: the window never opened, and no deadline is made up
+		const undelivered = (await admin.expect(201, 'POST', '/api/v1/orders', {
+			body: { number: uniq('SO'), customer_id: alice.id, placed_at: Math.floor(Date.now() / 1000) - DAY, currency: 'CNY', lines: [{ line_no: 1, sku: 'TEA-1', name: '龙井茶', quantity: 1, unit_price_minor: 4999 }] },
+		})).json;
+		e = assertError(await portal.c.api('POST', '/api/v1/portal/returns', {
+			body: { order_id: undelivered.id, reason: '不想要了', action: 'refund', lines: lines(undelivered, 1) },
+		}), 409, 'return_window_closed');
+		assert.deepEqual(e.details, { reason: 'no_delivery', window_days: 7 });
+		// the order pages say whether a return may still be requested (issue 12, item 24)
+		const w = async (o) => (await portal.c.expect(200, 'GET', `/api/v1/portal/orders/${o.id}`)).json.return_window;
+		assert.deepEqual(await w(undelivered), { open: false, deadline_at: null, days: 7 });
+		assert.deepEqual(await w(oldOrder), { open: false, deadline_at: deliveredAt + 7 * DAY, days: 7 });
+		const recent = await w(aliceOrder);
+		assert.equal(recent.open, true);
+		assert.ok(recent.deadline_at > Date.now() / 1000);
+		e = assertError(await portal.c.api('POST', '/api/v1/portal/returns', {
+			body: { order_id: aliceOrder.id, reason: '不想要了', action: 'refund', lines: lines(aliceOrder, 3) },
+		}), 409, 'return_quantity');
+		assert.deepEqual(e.details, { order_line_id: aliceOrder.lines[0].id, allowed: 2, delivered: 2, already_returned: 0, requested: 3 });
+		assertError(await portal.c.api('POST', '/api/v1/portal/returns', {
+			body: { order_id: aliceOrder.id, reason: 'x', action: 'refund', language: 'fr', lines: lines(aliceOrder, 1) },
+		}), 400, 'invalid');
 		assertError(await portal.c.api('POST', '/api/v1/portal/returns', {
 			body: { order_id: bobOrder.id, reason: 'x', action: 'refund', lines: lines(bobOrder, 1) },
 		}), 400, 'invalid');
@@ -165,14 +199,24 @@ describe('customer portal', () => {
 			body: { order_id: aliceOrder.id, reason: '七天无理由退货', action: 'refund', lines: lines(aliceOrder, 2) },
 		})).json;
 		assert.equal(r.type, 'return');
+		// the subject names the order by its number, in one language (zh unless the customer's is en)
+		assert.equal(r.subject, `退货申请：订单 ${aliceOrder.number}`);
 		assert.equal(r.return.status, 'requested');
 		assert.equal(r.return.lines[0].quantity, 2);
 		const staff = (await admin.expect(200, 'GET', `/api/v1/tickets/${r.id}/return`)).json;
 		assert.equal(staff.rma, r.return.rma);
 		// the same lines cannot be returned twice
-		assertError(await portal.c.api('POST', '/api/v1/portal/returns', {
+		e = assertError(await portal.c.api('POST', '/api/v1/portal/returns', {
 			body: { order_id: aliceOrder.id, reason: 'again', action: 'refund', lines: lines(aliceOrder, 1) },
 		}), 409, 'return_quantity');
+		assert.equal(e.details.allowed, 0);
+		assert.equal(e.details.already_returned, 2);
+		// in English when the customer's language is English
+		const en = (await portal.c.expect(201, 'POST', '/api/v1/portal/returns', {
+			body: { order_id: aliceOrder.id, reason: 'The pot leaks', action: 'repair', language: 'en', lines: [{ order_line_id: aliceOrder.lines[1].id, quantity: 1 }] },
+		})).json;
+		assert.equal(en.subject, `Return request: order ${aliceOrder.number}`);
+		assert.equal((await admin.expect(200, 'GET', `/api/v1/tickets/${en.id}`)).json.language, 'en');
 	});
 
 	it('the customer confirms an implemented complaint solution; not before', async () => {

@@ -13,10 +13,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
 import { uniq } from '../api/lib.mjs';
-import { assertNoPageErrors, cleanup, demoServer, launch, newPage, withLogs } from './lib.mjs';
+import { assertNoPageErrors, cleanup, demoServer, launch, newPage, sqlite, withLogs } from './lib.mjs';
 
 const DAY = 86400;
-let env, browser, admin, customer, recent, old, login, password;
+let env, browser, admin, customer, recent, old, closing, stale, login, password;
 
 after(async () => {
 	await browser?.close();
@@ -60,7 +60,8 @@ describe('customer portal', () => {
 	const it = withLogs(() => env?.srv, { timeout: 90_000 });
 
 	before(async () => {
-		env = await demoServer();
+		// surveys go out a second after a delivery, so that one is pending on the portal
+		env = await demoServer({ setup: (db) => sqlite(db, "INSERT INTO desk_settings (key, value) VALUES ('survey_delay_resolution_s', 1), ('survey_delay_delivery_s', 1)") });
 		browser = await launch();
 		admin = env.srv.client('admin');
 		await admin.login('admin', env.db.adminPassword);
@@ -72,6 +73,16 @@ describe('customer portal', () => {
 		customer = (await admin.expect(200, 'GET', `/api/v1/customers/${demo.customer_id}`)).json;
 		recent = await deliveredOrder(customer.id, 2 * DAY);
 		old = await deliveredOrder(customer.id, 30 * DAY);
+		closing = await deliveredOrder(customer.id, 3 * DAY);
+		// a parcel whose tracking the carrier has expired
+		const now = Math.floor(Date.now() / 1000);
+		stale = (await admin.expect(201, 'POST', '/api/v1/orders', {
+			body: { number: uniq('SO'), customer_id: customer.id, placed_at: now - 40 * DAY, currency: 'CNY', lines: [{ line_no: 1, sku: 'CUP-1', name: '茶杯 Cup', quantity: 1, unit_price_minor: 1999 }] },
+		})).json;
+		const ship = (await admin.expect(201, 'POST', '/api/v1/shipments', { body: { order_id: stale.id, tracking_number: uniq('SF'), carrier: 'SF', lines: [{ order_line_id: stale.lines[0].id, quantity: 1 }] } })).json;
+		stale.tracking = ship.tracking_number;
+		await admin.expect(201, 'POST', `/api/v1/shipments/${ship.id}/events`, { body: { at: now - 39 * DAY, status: 'in_transit', location: '上海' } });
+		await admin.expect(201, 'POST', `/api/v1/shipments/${ship.id}/events`, { body: { at: now - 9 * DAY, status: 'expired', location: '上海' } });
 		login = `${uniq('portal')}@example.com`;
 		const acct = (await admin.expect(201, 'POST', `/api/v1/customers/${customer.id}/portal-account`, { body: { login } })).json;
 		password = acct.password;
@@ -140,19 +151,17 @@ describe('customer portal', () => {
 		await page.context().close();
 	});
 
-	it('a return inside the window is requested; outside it and above the quantity the error shows in the form, typed text kept', async () => {
+	it('a return inside the window is requested (subject: the order number, one language); after the window no form is offered; above the quantity the error shows in the form, typed text kept', async () => {
 		const page = await portalPage('en');
 		await page.goto(`${env.base}/portal#/orders/${old.id}`);
-		const form = page.locator('form.portal-return');
-		await form.waitFor();
-		await form.locator('textarea[name=reason]').fill('Changed my mind');
-		await form.locator('button[type=submit]').click();
-		const top = form.locator('.form-error');
-		await top.waitFor();
-		assert.match(await top.textContent(), /return period for this order ended on/);
-		assert.equal(await form.locator('textarea[name=reason]').inputValue(), 'Changed my mind', 'the reason is kept');
-		await assertFits(page, 'order page with the window error');
+		// the window closed: the date instead of a form (issue 12, item 24)
+		const closed = page.locator('.return-closed');
+		await closed.waitFor();
+		assert.match(await closed.textContent(), /return period for this order ended on/);
+		assert.equal(await page.locator('form.portal-return').count(), 0, 'no return form after the window');
+		await assertFits(page, 'order page after the window');
 
+		const form = page.locator('form.portal-return');
 		await page.goto(`${env.base}/portal#/orders/${recent.id}`);
 		await page.locator(`.portal-order h2:has-text("${recent.number}")`).waitFor();
 		await form.locator('input[name=quantity]').fill('5');
@@ -170,13 +179,88 @@ describe('customer portal', () => {
 		await page.locator('section.portal-rma').waitFor();
 		assert.match(await page.textContent('section.portal-rma'), /Requested/);
 		assert.match(await page.textContent('section.portal-rma'), /Exchange/);
+		// the subject names the order number, in the customer's language only
+		assert.equal((await page.textContent('.portal-ticket-head h2')).trim(), `Return request: order ${recent.number}`);
 		const id = Number(/#\/tickets\/(\d+)/.exec(page.url())[1]);
 		const rma = (await admin.expect(200, 'GET', `/api/v1/tickets/${id}/return`)).json;
 		assert.equal(rma.lines[0].quantity, 2);
+		const tk = (await admin.expect(200, 'GET', `/api/v1/tickets/${id}`)).json;
+		assert.equal(tk.subject, `Return request: order ${recent.number}`);
+		assert.equal(tk.language, 'en');
 		await assertFits(page, 'return ticket');
 		assertNoPageErrors(page);
 		await page.context().close();
 	});
+
+	it('in Chinese, a window that closed while the form was open says the real deadline from the error details (issue 12, item 22)', async () => {
+		const page = await portalPage('zh-CN');
+		await page.goto(`${env.base}/portal#/orders/${closing.id}`);
+		const form = page.locator('form.portal-return');
+		await form.waitFor();
+		await form.locator('textarea[name=reason]').fill('不想要了');
+		// the delivery was 30 days ago after all (the carrier corrected it)
+		await sqlite(env.db, `UPDATE shipments SET delivered_at = delivered_at - ${30 * DAY} WHERE order_id = ${closing.id}`);
+		const deliveredAt = Number(await sqlite(env.db, `SELECT MAX(delivered_at) FROM shipments WHERE order_id = ${closing.id}`));
+		await form.locator('button[type=submit]').click();
+		const top = form.locator('.form-error');
+		await top.waitFor();
+		const text = await top.textContent();
+		assert.match(text, /该订单的退货期已于 .+ 结束/);
+		assert.ok(!text.includes('签收记录'), `not "never delivered": ${text}`);
+		const day = new Date((deliveredAt + 7 * DAY) * 1000).toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' }).split('-').map(Number);
+		assert.ok(text.includes(String(day[0])) && text.includes(`${day[1]}`) && text.includes(`${day[2]}`), `the deadline ${day.join('-')} in: ${text}`);
+		assert.equal(await form.locator('textarea[name=reason]').inputValue(), '不想要了', 'the reason is kept');
+		assertNoPageErrors(page);
+		await page.context().close();
+	});
+
+	for (const lang of ['en', 'zh-CN']) {
+		it(`home: greets by name, shows the pending survey with its link; orders newest first; an expired tracking is worded for customers (${lang})`, async () => {
+			const c = env.srv.client(`survey-${lang}`);
+			await c.portalLogin(login, password);
+			const end = Date.now() + 20_000;
+			let pending = [];
+			while (!(pending = (await c.expect(200, 'GET', '/api/v1/portal/surveys')).json.items).length && Date.now() < end) await new Promise((r) => setTimeout(r, 250));
+			assert.ok(pending.length, 'the API has a pending survey');
+			const page = await portalPage(lang);
+			const hello = page.locator('section.hello h2');
+			await hello.waitFor();
+			assert.equal((await hello.textContent()).trim(), lang === 'en' ? `Hello, ${customer.name}` : `您好，${customer.name}`);
+			const box = page.locator('section.portal-surveys');
+			await box.waitFor();
+			assert.match(await box.locator('h2').textContent(), lang === 'en' ? /Tell us how we did/ : /请评价我们的服务/);
+			assert.equal(await box.locator('li').count(), pending.length);
+			await assertFits(page, 'home with surveys');
+			await box.locator(`button[data-survey="${pending[0].id}"]`).click();
+			await page.waitForURL(/\/survey\/[A-Za-z0-9_-]{43}$/);
+			await page.locator('form.survey-form').waitFor();
+
+			// my orders: newest first by order date
+			await page.goto(`${env.base}/portal#/orders`);
+			await page.locator('.portal-list a.tile').first().waitFor();
+			const mine = (await c.expect(200, 'GET', '/api/v1/portal/orders?limit=200')).json.items;
+			const want = [...mine].sort((a, b) => b.placed_at - a.placed_at || b.id - a.id).map((o) => `#/orders/${o.id}`);
+			const shown = await page.locator('.portal-list a.tile').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+			assert.deepEqual(shown, want.slice(0, shown.length));
+			assert.equal(shown[0], `#/orders/${recent.id}`);
+
+			// an expired tracking: what it means for the customer, not "跟踪过期"
+			await page.goto(`${env.base}/portal#/orders/${stale.id}`);
+			const status = page.locator('section.shipment .track-status');
+			await status.waitFor();
+			assert.equal((await status.textContent()).trim(), lang === 'en' ? 'Tracking not updated recently' : '物流信息暂未更新');
+			assert.ok(!(await page.textContent('body')).includes('跟踪过期'));
+			assert.ok(!(await page.textContent('body')).includes('Tracking expired'));
+			// and on the public tracking page
+			await page.goto(`${env.base}/track/${encodeURIComponent(stale.tracking)}`);
+			const pub = page.locator('.track-status');
+			await pub.waitFor();
+			assert.equal((await pub.textContent()).trim(), lang === 'en' ? 'Tracking not updated recently' : '物流信息暂未更新');
+			assert.ok(!/跟踪过期|Tracking expired/.test(await page.textContent('body')));
+			assertNoPageErrors(page);
+			await page.context().close();
+		});
+	}
 
 	it('accepts an implemented complaint solution with a comment (in Chinese)', async () => {
 		const page = await portalPage('zh-CN');

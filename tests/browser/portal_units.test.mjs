@@ -13,11 +13,14 @@ import {
 	canReply,
 	confirmBody,
 	conversation,
+	greetingName,
 	keyedBodies,
 	lastDelivery,
+	newestFirst,
 	returnableLines,
 	returnBody,
 	returnError,
+	returnWindow,
 	ticketBody,
 	wholeNumber,
 } from '../../web/js/portal_model.js';
@@ -47,7 +50,10 @@ describe('portal model', () => {
 			reason: 'broken',
 			action: 'exchange',
 			lines: [{ order_line_id: 12, quantity: 2 }],
+			language: 'zh',
 		});
+		assert.equal(returnBody('7', { order_line_id: '12', quantity: '2', reason: 'r' }, 'en').language, 'en');
+		assert.equal(returnBody('7', { order_line_id: '12', quantity: '2', reason: 'r' }, 'zh-CN').language, 'zh');
 		assert.equal(returnBody(7, { order_line_id: 1, quantity: 'x', reason: 'r' }).lines[0].quantity, 0);
 		assert.equal(returnBody(7, { order_line_id: 1, quantity: '1', reason: 'r' }).action, 'refund');
 	});
@@ -62,18 +68,37 @@ describe('portal model', () => {
 		assert.deepEqual(confirmBody(false, ' no '), { accepted: false, comment: 'no' });
 	});
 
-	it('words the return errors for a customer: the deadline, the quantity left', () => {
+	it('words the return errors for a customer from the structured details, never from the English message (issue 12, item 22)', () => {
+		// the Chinese API message carries no date: the details do
 		const w = returnError({
 			code: 'return_window_closed',
-			message: 'the return window closed at 2026-11-03T10:20:30Z (7 days after delivery); a manager may override it with window_override_reason',
+			message: '已超过退货期限（七天无理由退货）；经理可填写 window_override_reason 破例办理',
+			details: { reason: 'expired', window_days: 7, delivered_at: '2026-10-27T10:20:30Z', deadline: '2026-11-03T10:20:30Z' },
 		});
 		assert.deepEqual(w, { key: 'portal.return.window_closed', vars: { at: Date.UTC(2026, 10, 3, 10, 20, 30) / 1000 }, field: null });
-		assert.equal(returnError({ code: 'return_window_closed', message: 'the order has no recorded delivery' }).key, 'portal.return.no_delivery');
-		const q = returnError({ code: 'return_quantity', message: 'order line 4: 1 can be returned (delivered 2, already in returns 1), not 2' });
+		assert.equal(returnError({ code: 'return_window_closed', message: 'x', details: { reason: 'no_delivery', window_days: 7 } }).key, 'portal.return.no_delivery');
+		// an English message with a date but no details is not parsed
+		assert.equal(returnError({ code: 'return_window_closed', message: 'the return window closed at 2026-11-03T10:20:30Z' }).key, 'portal.return.window_closed_now');
+		const q = returnError({ code: 'return_quantity', message: '退货数量超过可退数量', details: { allowed: 1, delivered: 2, already_returned: 1, requested: 2 } });
 		assert.deepEqual(q, { key: 'portal.return.quantity_left', vars: { n: 1 }, field: 'quantity' });
-		assert.equal(returnError({ code: 'return_quantity', message: 'odd' }), null);
+		assert.deepEqual(returnError({ code: 'return_quantity', message: 'x', details: { allowed: 0 } }), { key: 'portal.return.none_left', vars: {}, field: 'quantity' });
+		assert.equal(returnError({ code: 'return_quantity', message: 'order line 4: 1 can be returned (delivered 2, already in returns 1), not 2' }), null);
 		assert.equal(returnError({ code: 'invalid', message: 'x' }), null);
 		assert.equal(returnError(null), null);
+	});
+
+	it('offers the return form only while the window is open (issue 12, item 24)', () => {
+		assert.deepEqual(returnWindow({ return_window: { open: true, deadline_at: 5, days: 7 } }), { open: true });
+		assert.deepEqual(returnWindow({ return_window: { open: false, deadline_at: 1000, days: 7 } }), { open: false, key: 'portal.return.window_closed', vars: { at: 1000 } });
+		assert.deepEqual(returnWindow({ return_window: { open: false, deadline_at: null, days: 7 } }), { open: false, key: 'portal.return.no_delivery', vars: {} });
+	});
+
+	it('lists orders newest first and greets by name, not by login (issue 12, item 24)', () => {
+		const o = newestFirst([{ id: 1, placed_at: 300 }, { id: 2, placed_at: 100 }, { id: 3, placed_at: 300 }, { id: 4, placed_at: 200 }]);
+		assert.deepEqual(o.map((x) => x.id), [3, 1, 4, 2]);
+		assert.equal(greetingName({ login: 'a@example.com', display_name: '李雷' }), '李雷');
+		assert.equal(greetingName({ login: 'a@example.com', display_name: 'a@example.com' }), '');
+		assert.equal(greetingName({ login: 'a@example.com', display_name: null }), '');
 	});
 
 	it('orders the conversation oldest first, keeping the API order on equal times', () => {

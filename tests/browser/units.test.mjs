@@ -83,6 +83,13 @@ describe('sla clocks', () => {
 		assert.equal(clockState({ ...tgt, done_at: 9000 }, 99999, false).cls, 'met');
 		assert.equal(clockState({ ...tgt, done_at: 11000, breached_at: 10000 }, 99999, false).cls, 'missed');
 	});
+	it('takes met or missed from the API status, not from breached_at (issue 12, item 20)', () => {
+		// the API says missed (replied after due_at) while no breach was recorded
+		assert.deepEqual(clockState({ ...tgt, done_at: 11000, status: 'missed' }, 99999, false), { cls: 'missed', text: 'Missed' });
+		assert.deepEqual(clockState({ ...tgt, done_at: 9000, breached_at: 8000, status: 'met' }, 99999, false), { cls: 'met', text: 'Met' });
+		// no status (an older reply): done after due_at is missed
+		assert.equal(clockState({ ...tgt, done_at: 11000 }, 99999, false).cls, 'missed');
+	});
 	it('shows times in the user zone, and ignores an unknown zone', () => {
 		setTimeZone('Asia/Shanghai');
 		assert.match(fmtTime(0), /8:00/);

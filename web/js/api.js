@@ -3,7 +3,7 @@
 // api(method, path, opts) sends JSON, the session's CSRF token on writes,
 // the chosen language as Accept-Language and If-Match when an ETag is
 // given; it resolves to {data, etag, status} and rejects with an ApiError
-// carrying the server's {code, message, field}.  A 401 on a staff call
+// carrying the server's {code, message, field, details}.  A 401 on a staff call
 // sends the user to the sign-in page (the portal handles its own).
 
 import { lang } from './i18n.js';
@@ -20,11 +20,12 @@ export function setUnauthorisedHandler(fn) {
 }
 
 export class ApiError extends Error {
-	constructor(status, code, message, field) {
+	constructor(status, code, message, field, details) {
 		super(message);
 		this.status = status;
 		this.code = code;
 		this.field = field || null;
+		this.details = details && typeof details === 'object' ? details : {};
 	}
 }
 
@@ -68,7 +69,7 @@ export async function api(method, path, opts = {}) {
 	if (!r.ok) {
 		if (r.status === 401 && onUnauthorised && !opts.quiet401) onUnauthorised();
 		const e = (data && data.error) || {};
-		throw new ApiError(r.status, e.code || 'http_' + r.status, e.message || r.statusText, e.field);
+		throw new ApiError(r.status, e.code || 'http_' + r.status, e.message || r.statusText, e.field, e.details);
 	}
 	return { data, etag: r.headers.get('ETag'), status: r.status };
 }

@@ -61,8 +61,25 @@ function langSwitch(onChange) {
 	);
 }
 
+/**
+ * The skip link focuses the main element without routing ("#main" is not a
+ * page), and speaks the user's language.
+ */
+function skipLink() {
+	const a = document.querySelector('a.skip');
+	if (!a) return;
+	a.textContent = t('nav.skip');
+	if (a.dataset.bound) return;
+	a.dataset.bound = '1';
+	a.addEventListener('click', (e) => {
+		e.preventDefault();
+		main.focus();
+	});
+}
+
 function renderShell() {
 	top.hidden = false;
+	skipLink();
 	const q = h('input#global-search', { type: 'search', name: 'q', placeholder: t('search.placeholder'), 'aria-label': t('search.label') });
 	const form = h(
 		'form.global-search',
@@ -164,6 +181,7 @@ async function boot() {
 	);
 	await loadStrings();
 	document.title = t('app.name');
+	skipLink();
 	setUnauthorisedHandler(() => {
 		if (session.user) {
 			session.user = null;

@@ -69,14 +69,29 @@ export function clearErrors(form) {
 
 /**
  * Show an ApiError in form: next to the control named err.field (also
- * tried as a dotted/aliased name), else in the form's .form-error.  The
- * control is focused; its value is left alone.
+ * tried as a dotted/aliased name), else in the form's .form-error; when
+ * err.details.fields names several fields, all are marked invalid and the
+ * message (naming them all) is at the top.  The control is focused; its
+ * value is left alone.
  */
 export function showError(form, err, aliases = {}) {
 	clearErrors(form);
 	const msg = err.message || t('error.generic');
-	const name = aliases[err.field] || err.field;
-	const ctl = name ? form.querySelector(`[name="${CSS.escape(name)}"]`) : null;
+	const control = (f) => {
+		const n = aliases[f] || f;
+		return n ? form.querySelector(`[name="${CSS.escape(n)}"]`) : null;
+	};
+	// Several fields named in details.fields (every missing one): each is marked, the message (which
+	// names them all) goes to the top of the form, the first is focused.
+	const listed = Array.isArray(err.details?.fields) ? [...new Set([err.field, ...err.details.fields].filter(Boolean))] : [];
+	if (listed.length > 1) {
+		const ctls = listed.map(control).filter(Boolean);
+		for (const c of ctls) c.setAttribute('aria-invalid', 'true');
+		showTop(form, msg);
+		ctls[0]?.focus();
+		return;
+	}
+	const ctl = control(err.field);
 	const slot = ctl && ctl.id && form.querySelector(`#${CSS.escape(ctl.id)}-err`);
 	if (ctl && slot) {
 		ctl.setAttribute('aria-invalid', 'true');
@@ -84,6 +99,11 @@ export function showError(form, err, aliases = {}) {
 		ctl.focus();
 		return;
 	}
+	showTop(form, msg);
+}
+
+/** msg in the form's .form-error (made at the top when missing). */
+function showTop(form, msg) {
 	let top = form.querySelector('.form-error');
 	if (!top) {
 		top = h('div.form-error', { role: 'alert' });

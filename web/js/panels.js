@@ -6,7 +6,13 @@ import { get } from './api.js';
 import { h } from './dom.js';
 import { fmtMoney, fmtTime, lang, t, te } from './i18n.js';
 
-export function statusLabel(x) {
+/**
+ * The label of a tracking status.  customer: the wording for customers
+ * (portal, public tracking page), where the carrier's "tracking expired"
+ * means only that the tracking has not been updated lately.
+ */
+export function statusLabel(x, { customer = false } = {}) {
+	if (customer && x.status === 'expired') return t('track.customer.expired');
 	if (x.status_label) return lang() === 'en' ? x.status_label.en : x.status_label.zh;
 	return te('track', x.status);
 }
@@ -60,12 +66,12 @@ export async function customerPanel(cid, currentTicket) {
 	);
 }
 
-export function trackingHistory(events) {
+export function trackingHistory(events, opts = {}) {
 	return h(
 		'ol.tracking',
 		[...events]
 			.sort((a, b) => b.at - a.at)
-			.map((e) => h('li', h('time', fmtTime(e.at)), h('strong', statusLabel(e)), e.location ? h('span.muted', e.location) : null, e.description ? h('span', e.description) : null))
+			.map((e) => h('li', h('time', fmtTime(e.at)), h('strong', statusLabel(e, opts)), e.location ? h('span.muted', e.location) : null, e.description ? h('span', e.description) : null))
 	);
 }
 

@@ -14,8 +14,9 @@
 // form again and keeps the hash, so the customer lands where they were.
 
 import { api, setCsrf } from './api.js';
-import { clear, field, h, submitting } from './dom.js';
-import { LANGS, lang, loadStrings, setLang, t } from './i18n.js';
+import { clear, field, h, submitting, toast } from './dom.js';
+import { fmtTime, LANGS, lang, loadStrings, setLang, t } from './i18n.js';
+import { greetingName } from './portal_model.js';
 import { makeRouter } from './router.js';
 
 const main = document.getElementById('main');
@@ -79,10 +80,55 @@ function markNav() {
 	}
 }
 
+/** Open a pending survey: a fresh one-time link from the API, then its page. */
+async function openSurvey(s) {
+	try {
+		const { data } = await api('POST', `/api/v1/portal/surveys/${s.id}/link`, { quiet401: true });
+		location.assign(data.url);
+	} catch (e) {
+		if (e.status === 401) return signedOut();
+		toast(e.status === 410 ? t('portal.surveys.expired') : e.message || t('error.generic'), 'error');
+	}
+	return null;
+}
+
+/** The pending surveys (GET /portal/surveys), each with its link; nothing when there are none. */
+function surveysBox() {
+	const box = h('section.card.portal-surveys', { hidden: true, 'aria-label': t('portal.surveys.title') });
+	api('GET', '/api/v1/portal/surveys', { quiet401: true })
+		.then(({ data }) => {
+			const items = (data && data.items) || [];
+			if (!items.length) return;
+			const what = (s) => (s.ticket_number ? t('portal.surveys.ticket', { number: s.ticket_number }) : t('portal.surveys.order', { number: s.order_number || '' }));
+			clear(
+				box,
+				h('h2', t('portal.surveys.title')),
+				h(
+					'ul.portal-list',
+					items.map((s) =>
+						h(
+							'li',
+							h('strong', what(s)),
+							' ',
+							h('span.muted', t('portal.surveys.until', { at: fmtTime(s.expires_at, 'date') })),
+							' ',
+							h('button.primary', { type: 'button', dataset: { survey: s.id }, on: { click: () => openSurvey(s) } }, t('portal.surveys.answer'))
+						)
+					)
+				)
+			);
+			box.hidden = false;
+		})
+		.catch(() => null); /* an account without a customer record has no surveys */
+	return box;
+}
+
 function renderHome(el) {
+	const name = greetingName(account);
 	clear(
 		el,
-		h('section.card.hello', h('h2', t('portal.hello', { name: account.display_name || account.login })), h('p.muted', account.login)),
+		h('section.card.hello', h('h2', name ? t('portal.hello', { name }) : t('portal.hello_anon')), h('p.muted', account.login)),
+		surveysBox(),
 		h(
 			'ul.portal-tiles',
 			h('li', h('a.tile', { href: '#/orders' }, h('strong', t('portal.nav.orders')), h('span.muted', t('portal.orders.hint')))),

@@ -19,16 +19,18 @@ export function wholeNumber(s) {
 
 /**
  * The body of POST /portal/returns from the form's values
- * {order_line_id, quantity, reason, action}; a quantity that is not a
+ * {order_line_id, quantity, reason, action} and the customer's language
+ * (the return ticket's subject and language); a quantity that is not a
  * whole number is sent as 0 so that the API names the field.
  */
-export function returnBody(orderId, v) {
+export function returnBody(orderId, v, uiLang) {
 	const q = wholeNumber(v.quantity);
 	return {
 		order_id: Number(orderId),
 		reason: String(v.reason || '').trim(),
 		action: v.action || 'refund',
 		lines: [{ order_line_id: Number(v.order_line_id), quantity: Number.isNaN(q) ? 0 : q }],
+		language: String(uiLang || '').startsWith('en') ? 'en' : 'zh',
 	};
 }
 
@@ -96,21 +98,45 @@ function randomKey() {
 }
 
 /**
- * A customer-facing wording for the return errors whose API message is
- * written for staff: {key, vars, field} with the deadline (UTC seconds) or
- * the quantity left read from the message, or null to show the API's own.
+ * A customer-facing wording for the return errors, built from the API's
+ * structured details (never from its English message): {key, vars, field}
+ * with the deadline (UTC seconds) or the quantity left, or null to show the
+ * API's own message.
  */
 export function returnError(e) {
 	if (!e) return null;
+	const d = e.details || {};
 	if (e.code === 'return_window_closed') {
-		const m = /(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z/.exec(e.message || '');
-		if (!m) return { key: 'portal.return.no_delivery', vars: {}, field: null };
-		const at = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) / 1000;
-		return { key: 'portal.return.window_closed', vars: { at }, field: null };
+		if (d.reason === 'no_delivery') return { key: 'portal.return.no_delivery', vars: {}, field: null };
+		const at = Date.parse(d.deadline || '');
+		if (d.reason === 'expired' && !Number.isNaN(at)) return { key: 'portal.return.window_closed', vars: { at: at / 1000 }, field: null };
+		return { key: 'portal.return.window_closed_now', vars: {}, field: null };
 	}
-	if (e.code === 'return_quantity') {
-		const m = /: (\d+) can be returned/.exec(e.message || '');
-		return m ? { key: 'portal.return.quantity_left', vars: { n: Number(m[1]) }, field: 'quantity' } : null;
+	if (e.code === 'return_quantity' && Number.isInteger(d.allowed)) {
+		if (d.allowed > 0) return { key: 'portal.return.quantity_left', vars: { n: d.allowed }, field: 'quantity' };
+		return { key: 'portal.return.none_left', vars: {}, field: 'quantity' };
 	}
 	return null;
+}
+
+/**
+ * Whether the return form is offered for order o (GET /portal/orders/:id):
+ * {open: true}, or {open: false, key, vars} saying why not.
+ */
+export function returnWindow(o) {
+	const w = o && o.return_window;
+	if (!w || w.open) return { open: true };
+	if (!w.deadline_at) return { open: false, key: 'portal.return.no_delivery', vars: {} };
+	return { open: false, key: 'portal.return.window_closed', vars: { at: w.deadline_at } };
+}
+
+/** Orders newest first (placed_at, then id). */
+export function newestFirst(orders) {
+	return [...(orders || [])].sort((a, b) => (b.placed_at || 0) - (a.placed_at || 0) || b.id - a.id);
+}
+
+/** The name to greet the customer with, or '' when the account only has its login. */
+export function greetingName(account) {
+	const n = String((account && account.display_name) || '').trim();
+	return n && n !== account.login ? n : '';
 }

@@ -6,11 +6,13 @@
 
 import { api, get } from './api.js';
 import { clear, field, h, select, showError, submitting, toast } from './dom.js';
-import { fmtMoney, fmtTime, t, te } from './i18n.js';
+import { fmtMoney, fmtTime, lang, t, te } from './i18n.js';
 import { statusLabel, trackingHistory } from './panels.js';
-import { lastDelivery, returnableLines, returnBody, returnError } from './portal_model.js';
+import { lastDelivery, newestFirst, returnableLines, returnBody, returnError, returnWindow } from './portal_model.js';
 
 const PAGE = 20;
+const FETCH = 100; /* orders per API call */
+const MAX_PAGES = 20;
 
 function orderItem(o) {
 	return h(
@@ -24,22 +26,34 @@ function orderItem(o) {
 	);
 }
 
-/** #/orders: newest first, a "more" button while the API has a next page. */
+/** All of the customer's orders (the API pages by id), at most MAX_PAGES pages. */
+async function allOrders() {
+	const out = [];
+	let cursor = null;
+	for (let i = 0; i < MAX_PAGES; i++) {
+		const page = await get('/api/v1/portal/orders', { limit: FETCH, cursor });
+		out.push(...page.items);
+		cursor = page.next_cursor;
+		if (!cursor) break;
+	}
+	return out;
+}
+
+/** #/orders: newest first by order date, PAGE at a time with a "more" button. */
 export async function renderOrders(el) {
 	const list = h('ul.portal-list');
 	const more = h('button', { type: 'button' }, t('portal.more'));
 	clear(el, h('h2', { tabindex: -1 }, t('portal.nav.orders')), h('p.muted', t('loading')));
-	let cursor = null;
-	async function load() {
-		const page = await get('/api/v1/portal/orders', { limit: PAGE, cursor });
-		list.append(...page.items.map(orderItem));
-		cursor = page.next_cursor;
-		more.hidden = !cursor;
-		return page.items.length;
+	const orders = newestFirst(await allOrders());
+	let shown = 0;
+	function showMore() {
+		list.append(...orders.slice(shown, shown + PAGE).map(orderItem));
+		shown = Math.min(orders.length, shown + PAGE);
+		more.hidden = shown >= orders.length;
 	}
-	more.addEventListener('click', () => load().catch((e) => toast(e.message, 'error')));
-	const n = await load();
-	clear(el, h('h2', { tabindex: -1 }, t('portal.nav.orders')), n ? list : h('p.empty', t('portal.orders.none')), more);
+	more.addEventListener('click', showMore);
+	showMore();
+	clear(el, h('h2', { tabindex: -1 }, t('portal.nav.orders')), orders.length ? list : h('p.empty', t('portal.orders.none')), more);
 }
 
 async function trackingOf(s) {
@@ -56,9 +70,9 @@ function shipmentBox(s, tr) {
 		'section.card.shipment',
 		{ 'aria-label': t('portal.parcel', { number: s.tracking_number }) },
 		h('h3', s.carrier, ' · ', h('a', { href: `/track/${encodeURIComponent(s.tracking_number)}` }, s.tracking_number)),
-		h('div.track-status', statusLabel(x)),
+		h('div.track-status', statusLabel(x, { customer: true })),
 		x.delivered_at ? h('p', t('track.delivered_at', { at: fmtTime(x.delivered_at) })) : x.eta_at ? h('p', t('track.eta', { at: fmtTime(x.eta_at) })) : null,
-		tr && tr.events && tr.events.length ? trackingHistory(tr.events) : h('p.muted', t('portal.no_history'))
+		tr && tr.events && tr.events.length ? trackingHistory(tr.events, { customer: true }) : h('p.muted', t('portal.no_history'))
 	);
 }
 
@@ -79,6 +93,8 @@ function linesList(o) {
 export function returnForm(o) {
 	const lines = returnableLines(o);
 	if (!lines.length) return h('p.muted', t('portal.return.nothing'));
+	const w = returnWindow(o);
+	if (!w.open) return h('p.muted.return-closed', t(w.key, w.vars.at ? { at: fmtTime(w.vars.at, 'date') } : w.vars));
 	const lineSel = select('order_line_id', lines.map((l) => [l.id, `${l.name} (${l.sku})`]), lines[0].id);
 	const qty = h('input', { name: 'quantity', type: 'number', inputmode: 'numeric', min: 1, max: lines[0].max, value: 1, required: true });
 	lineSel.addEventListener('change', () => (qty.max = lines.find((l) => String(l.id) === lineSel.value).max));
@@ -97,7 +113,7 @@ export function returnForm(o) {
 	form.addEventListener('submit', (e) => {
 		e.preventDefault();
 		submitting(form, async () => {
-			const body = returnBody(o.id, { order_line_id: lineSel.value, quantity: qty.value, reason: reason.value, action: action.value });
+			const body = returnBody(o.id, { order_line_id: lineSel.value, quantity: qty.value, reason: reason.value, action: action.value }, lang());
 			try {
 				const { data } = await api('POST', '/api/v1/portal/returns', { body, quiet401: true });
 				toast(t('return.requested'));

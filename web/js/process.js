@@ -33,11 +33,24 @@ export function complaintFields(step) {
 }
 
 export async function processPanel(tk, changed) {
+	const box = await panelOf(tk, changed);
+	if (box && !can('ticket.write')) readOnly(box);
+	return box;
+}
+
+function panelOf(tk, changed) {
 	if (tk.type === 'complaint') return complaintPanel(tk, changed);
 	if (tk.type === 'return') return returnPanel(tk, changed);
 	if (tk.type === 'claim') return claimPanel(tk, changed);
 	if (tk.type === 'follow_up') return followupPanel(tk, changed);
 	return null;
+}
+
+/** A panel for a user who may not change tickets: what it says, without its forms (also after a redraw). */
+function readOnly(box) {
+	const strip = () => box.querySelectorAll('form').forEach((f) => f.remove());
+	strip();
+	new MutationObserver(strip).observe(box, { childList: true, subtree: true });
 }
 
 /** A follow-up (回访): record whether the customer is satisfied; not satisfied reopens the complaint. */

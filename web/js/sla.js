@@ -6,9 +6,22 @@ import { fmtSpan, fmtTime, t, te } from './i18n.js';
 
 const TARGETS = ['first_response', 'next_response', 'resolution'];
 
+/**
+ * Whether a finished clock was met or missed: the API's status decides
+ * (a reply after due_at is missed even when no breach was recorded);
+ * without one, done after due_at or a recorded breach is missed.
+ */
+export function doneState(target) {
+	if (target.status === 'met' || target.status === 'missed') return target.status;
+	return target.breached_at || (target.due_at && target.done_at > target.due_at) ? 'missed' : 'met';
+}
+
 /** The label and class of one clock at now (UTC seconds). */
 export function clockState(target, now, paused) {
-	if (target.done_at) return { cls: target.breached_at ? 'missed' : 'met', text: te('sla', target.breached_at ? 'missed' : 'met') };
+	if (target.done_at) {
+		const s = doneState(target);
+		return { cls: s, text: te('sla', s) };
+	}
 	if (paused) return { cls: 'paused', text: t('sla.paused') };
 	const left = target.due_at - now;
 	if (left < 0) return { cls: 'breached', text: t('sla.overdue', { span: fmtSpan(-left) }) };

@@ -36,11 +36,11 @@ async function render() {
 			h(
 				'div.card',
 				h('div.muted', tr.carrier, ' · ', tr.tracking_number),
-				h('div.track-status', statusLabel(tr)),
+				h('div.track-status', statusLabel(tr, { customer: true })),
 				h('p', tr.origin, ' → ', tr.destination),
 				tr.delivered_at ? h('p', t('track.delivered_at', { at: fmtTime(tr.delivered_at) })) : tr.eta_at ? h('p', t('track.eta', { at: fmtTime(tr.eta_at) })) : null,
 				h('h2', t('track.history')),
-				trackingHistory(tr.events || [])
+				trackingHistory(tr.events || [], { customer: true })
 			)
 		);
 	} catch (e) {

@@ -291,6 +291,8 @@ export async function render(main, params) {
 		if (e.ctrlKey || e.metaKey || e.altKey) return;
 		const tag = (e.target.tagName || '').toLowerCase();
 		if (tag === 'input' || tag === 'textarea' || tag === 'select') return;
+		// Enter on a link or button (the skip link, the nav) is theirs, not "open the selected ticket"
+		if (e.key === 'Enter' && (tag === 'a' || tag === 'button' || tag === 'summary')) return;
 		const r = state.rows[state.sel];
 		const acts = {
 			j: () => moveTo(state.sel + 1),

@@ -17,6 +17,44 @@ import { ticketQuotePanel } from '../quote_form.js';
 const STATES = ['new', 'open', 'pending_customer', 'pending_internal', 'resolved', 'closed'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 
+/** A message written by the customer but logged by staff (a phone call, a walk-in). */
+export function loggedBy(m) {
+	return m.kind === 'customer' && !!m.author && m.author.kind !== 'customer' && !!m.author.name;
+}
+
+/** Who a message is from: for the customer's words logged by staff, the customer, never the agent. */
+export function authorName(m, customerName) {
+	if (loggedBy(m)) return customerName || te('author', 'customer');
+	return m.author?.name || te('author', m.author?.kind);
+}
+
+/**
+ * Unsent composer text per ticket and mode, kept in sessionStorage so
+ * that re-drawing the page (a language switch, going back) keeps it.
+ */
+export const draft = {
+	key: (id, mode) => `kefu.draft.${id}.${mode}`,
+	get(id, mode) {
+		try {
+			return sessionStorage.getItem(this.key(id, mode)) || '';
+		} catch {
+			return '';
+		}
+	},
+	set(id, mode, text) {
+		try {
+			if (text) sessionStorage.setItem(this.key(id, mode), text);
+			else sessionStorage.removeItem(this.key(id, mode));
+		} catch {
+			/* storage full or blocked: the draft lives in the page only */
+		}
+	},
+	/** The mode to open the composer in: note when only a note is drafted. */
+	mode(id) {
+		return !this.get(id, 'reply') && this.get(id, 'note') ? 'note' : 'reply';
+	},
+};
+
 export async function render(main, params) {
 	const id = Number(params.id);
 	const stops = [];
@@ -36,6 +74,8 @@ export async function render(main, params) {
 	clear(main, h('div.ticket-page', head, h('div.ticket-cols', h('div.ticket-left', convo, composerBox, extra), side)));
 
 	let props = null;
+	let customerName = null; /* read when a customer's words were logged by staff */
+	const writable = can('ticket.write');
 	const reloadTicket = async () => {
 		({ data: tk, etag } = await api('GET', `/api/v1/tickets/${id}`));
 		drawHead();
@@ -60,6 +100,8 @@ export async function render(main, params) {
 
 	async function drawConvo() {
 		const msgs = (await firstMsgs) || (await get(`/api/v1/tickets/${id}/messages`, { limit: 200 }));
+		if (customerName === null && tk.customer_id && msgs.items.some(loggedBy))
+			customerName = (await get(`/api/v1/customers/${tk.customer_id}`).catch(() => null))?.name || '';
 		firstMsgs = Promise.resolve(null);
 		clear(
 			convo,
@@ -70,7 +112,8 @@ export async function render(main, params) {
 							`article.msg.msg-${m.kind}`,
 							h(
 								'header',
-								h('strong', m.author?.name || te('author', m.author?.kind)),
+								h('strong', authorName(m, customerName)),
+								loggedBy(m) ? [' ', h('span.muted.logged-by', t('msg.logged_by', { name: m.author.name }))] : null,
 								' ',
 								h('span.tag', te('msg', m.kind)),
 								' ',
@@ -84,8 +127,11 @@ export async function render(main, params) {
 	}
 
 	async function drawComposer(mode = 'reply') {
+		if (!writable) return null; /* read-only roles (analyst): no composer */
 		const canned = await get('/api/v1/canned-replies').catch(() => ({ items: [] }));
 		const body = h('textarea', { name: 'body', rows: 5, required: true, placeholder: t(`composer.${mode}_placeholder`) });
+		body.value = draft.get(id, mode);
+		body.addEventListener('input', () => draft.set(id, mode, body.value));
 		const stateSel = select('state', [['', t('composer.keep_state')], ...STATES.map((s) => [s, te('state', s)])], mode === 'reply' ? 'pending_customer' : '');
 		const cannedSel = select('canned', [['', t('composer.canned')], ...canned.items.map((c) => [c.id, c.title])], '', {
 			'aria-label': t('composer.canned'),
@@ -95,6 +141,7 @@ export async function render(main, params) {
 			try {
 				const { data } = await api('POST', `/api/v1/tickets/${id}/canned-replies/${cannedSel.value}/render`);
 				body.value = body.value ? body.value + '\n' + data.text : data.text;
+				draft.set(id, mode, body.value);
 				body.focus();
 			} catch (e) {
 				toast(e.message, 'error');
@@ -122,6 +169,7 @@ export async function render(main, params) {
 				if (mode === 'reply' && stateSel.value) payload.state = stateSel.value;
 				await api('POST', `/api/v1/tickets/${id}/${mode === 'reply' ? 'replies' : 'notes'}`, { body: payload });
 				body.value = '';
+				draft.set(id, mode, '');
 				toast(t(mode === 'reply' ? 'composer.sent' : 'composer.noted'));
 				await Promise.all([drawConvo(), reloadTicket()]);
 				drawSlaAndCustomer();
@@ -148,8 +196,9 @@ export async function render(main, params) {
 				field(t('prop.category'), select('category_id', [['', '—'], ...cats.map((c) => [c.id, '\u00a0'.repeat(c.depth * 2) + categoryName(c)])], tk.category_id)),
 				field(t('prop.team'), select('team_id', [['', '—'], ...tms.map((x) => [x.id, x.name])], tk.team_id)),
 				field(t('prop.assignee'), select('assignee_id', [['', t('ticket.unassigned')], ...assignees], tk.assignee_id)),
-				h('div.row', h('button.primary', { type: 'submit' }, t('action.save')), h('button', { type: 'button', on: { click: assignMe } }, t('ticket.assign_me')))
+				writable ? h('div.row', h('button.primary', { type: 'submit' }, t('action.save')), h('button', { type: 'button', on: { click: assignMe } }, t('ticket.assign_me'))) : null
 			);
+			if (!writable) for (const el of form.querySelectorAll('select')) el.disabled = true;
 		};
 		fill();
 		// Controls the agent touched keep their value when the ticket reloads.
@@ -273,7 +322,7 @@ export async function render(main, params) {
 			list.items.length
 				? h('ul.plain', list.items.map((a) => h('li', h('a', { href: `/api/v1/attachments/${a.id}` }, a.filename), ' ', h('span.muted', `${a.content_type} · ${Math.ceil(a.size / 1024)} KB · ${fmtTime(a.created_at, 'short')}`))))
 				: h('p.muted', t('attach.none')),
-			form
+			writable ? form : null
 		);
 	}
 
@@ -323,12 +372,12 @@ export async function render(main, params) {
 								' ',
 								te('link', l.kind),
 								' ',
-								h('button.link', { type: 'button', on: { click: () => unlink(l.ticket_id) } }, t('link.remove'))
+								writable ? h('button.link', { type: 'button', on: { click: () => unlink(l.ticket_id) } }, t('link.remove')) : null
 							)
 						)
 					)
 				: h('p.muted', t('link.none')),
-			h('div.two', linkForm, can('ticket.manage') ? mergeForm : null)
+			writable ? h('div.two', linkForm, can('ticket.manage') ? mergeForm : null) : null
 		);
 	}
 
@@ -347,13 +396,15 @@ export async function render(main, params) {
 		if (e.ctrlKey || e.metaKey || e.altKey) return;
 		const tag = (e.target.tagName || '').toLowerCase();
 		if (tag === 'input' || tag === 'textarea' || tag === 'select') return;
-		const acts = {
-			r: () => drawComposer('reply').then((b) => b.focus()),
-			n: () => drawComposer('note').then((b) => b.focus()),
-			a: assignMe,
-			e: resolve,
-			u: () => navigate('#/inbox'),
-		};
+		const acts = writable
+			? {
+					r: () => drawComposer('reply').then((b) => b.focus()),
+					n: () => drawComposer('note').then((b) => b.focus()),
+					a: assignMe,
+					e: resolve,
+					u: () => navigate('#/inbox'),
+				}
+			: { u: () => navigate('#/inbox') };
 		if (acts[e.key]) {
 			e.preventDefault();
 			acts[e.key]();
@@ -362,8 +413,8 @@ export async function render(main, params) {
 
 	drawHead();
 	await Promise.all([drawConvo(), drawSide()]);
-	const body = await drawComposer(params.do === 'note' ? 'note' : 'reply');
-	if (params.do === 'reply' || params.do === 'note') body.focus();
+	const body = await drawComposer(params.do === 'note' ? 'note' : params.do === 'reply' ? 'reply' : draft.mode(id));
+	if (body && (params.do === 'reply' || params.do === 'note')) body.focus();
 	drawExtra();
 	document.addEventListener('keydown', keys);
 	return () => {

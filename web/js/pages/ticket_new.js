@@ -13,6 +13,9 @@ import { navigate } from '../router.js';
 import { can, categories, categoryName } from '../session.js';
 import { keyedBodies } from '../portal_model.js';
 
+const ORDER_FETCH = 200; /* a customer's orders read for the picker */
+const ORDER_PICK = 30; /* shown, newest first */
+
 const TYPES = ['inquiry', 'complaint', 'return', 'claim', 'suggestion', 'follow_up', 'care'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const CHANNELS = ['phone', 'email', 'chat', 'social', 'web_form', 'portal', 'api'];
@@ -86,12 +89,17 @@ export async function render(main, params) {
 	async function drawOrders(c) {
 		if (!c) return clear(orderSlot);
 		let items = [];
-		if (can('order.read')) items = (await get('/api/v1/orders', { customer_id: c.id, limit: 20 }).catch(() => ({ items: [] }))).items;
+		if (can('order.read')) items = newestOrders((await get('/api/v1/orders', { customer_id: c.id, limit: ORDER_FETCH }).catch(() => ({ items: [] }))).items);
 		const ctl = items.length
 			? select('order_id', [['', '—'], ...items.map((o) => [o.id, `${o.number} · ${te('order_status', o.status)} · ${fmtTime(o.placed_at, 'date')}`])], '')
 			: h('input', { name: 'order_id', inputmode: 'numeric', placeholder: t('newticket.order_id_hint') });
 		clear(orderSlot, field(t('newticket.order'), ctl));
 	}
+}
+
+/** A customer's orders for the picker: newest first by order date, at most ORDER_PICK (the API pages by id). */
+export function newestOrders(items) {
+	return [...(items || [])].sort((a, b) => (b.placed_at || 0) - (a.placed_at || 0) || b.id - a.id).slice(0, ORDER_PICK);
 }
 
 /**
