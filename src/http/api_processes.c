@@ -343,6 +343,7 @@ int api_claim_update(struct req *req, struct resp *resp)
 		                  &err);
 	json_t *ev = json_object_get(req->json, "evidence");
 	p.evidence = json_is_null(ev) ? NULL : ev;
+	p.can_change_value = is_manager(req);
 	if (rc >= 0)
 		rc = claim_change(req->db, &a, req->now, id, version, &p, &out, &new_version, &err);
 	if (rc < 0)

@@ -1,0 +1,101 @@
+// desk_fixes.test.mjs - regressions of issue 12 for the desk: the claim's
+// declared value is a manager's decision (5), reassignment and references
+// (6), limits in characters (14), attachment names (15), SLA clocks
+// recomputed when a calendar changes (18), ticket language detection (19).
+//
+//   KF_TEST_BIN=build/asan/kefu node --test --test-concurrency=1 tests/api/desk_fixes.test.mjs
+
+import assert from 'node:assert/strict';
+import { after, before, describe } from 'node:test';
+
+import { assertError, cleanup, startServer, uniq, withLogs } from './lib.mjs';
+
+after(cleanup);
+
+const DAY = 86400;
+let srv, admin, agent, agent2, manager, crm, analyst;
+
+async function staff(role, extra = {}) {
+	const name = uniq(role);
+	const password = 'correct-horse-battery';
+	const res = await admin.expect(201, 'POST', '/api/v1/users', { body: { username: name, role, password, ...extra } });
+	const c = srv.client(name);
+	await c.login(name, password);
+	c.id = res.json.id;
+	return c;
+}
+
+async function ticket(c, fields) {
+	const res = await c.expect(201, 'POST', '/api/v1/tickets', { body: { subject: uniq('subject'), ...fields } });
+	return res.json;
+}
+
+async function shipment() {
+	const now = Math.floor(Date.now() / 1000);
+	const order = (await admin.expect(201, 'POST', '/api/v1/orders', {
+		body: {
+			number: uniq('SO'), placed_at: now - 5 * DAY, currency: 'CNY',
+			lines: [{ line_no: 1, sku: 'POT-1', name: '茶壶', quantity: 1, unit_price_minor: 12000 }],
+		},
+	})).json;
+	const ship = (await admin.expect(201, 'POST', '/api/v1/shipments', {
+		body: {
+			order_id: order.id, tracking_number: uniq('SF'), carrier: 'SF',
+			lines: order.lines.map((l) => ({ order_line_id: l.id, quantity: l.quantity })),
+		},
+	})).json;
+	return { order, ship };
+}
+
+describe('desk fixes (issue 12)', () => {
+	const it = withLogs(() => [srv]);
+
+	before(async () => {
+		srv = await startServer();
+		admin = srv.client('admin');
+		await admin.login('admin', srv.db.adminPassword);
+		agent = await staff('agent');
+		agent2 = await staff('agent');
+		manager = await staff('manager');
+		crm = await staff('crm');
+		analyst = await staff('analyst');
+	});
+
+	it('5: an agent cannot raise a claim\'s declared value and then pay it out; a manager can, audited', async () => {
+		const { ship } = await shipment();
+		const t = await ticket(agent, { type: 'claim', shipment_id: ship.id });
+		const url = `/api/v1/tickets/${t.id}/claim`;
+		let res = await agent.expect(201, 'POST', url, { body: { kind: 'damage', declared_value_minor: 10000, currency: 'CNY' } });
+		let etag = res.headers.etag;
+
+		// The attack: raise the cap, then pay the raised amount.
+		const e = assertError(await agent.api('PATCH', url, { body: { declared_value_minor: 50000 }, headers: { 'If-Match': etag } }),
+			403, 'declared_value_manager', 'agent raises the declared value');
+		assert.equal(e.field, 'declared_value_minor');
+		res = await agent.expect(200, 'GET', url);
+		assert.equal(res.json.declared_value_minor, 10000, 'the refused change wrote nothing');
+		assert.equal(res.headers.etag, etag);
+		assertError(await agent.api('POST', `${url}/decide`, { body: { decision: 'approved', payout_minor: 50000 }, headers: { 'If-Match': etag } }),
+			403, 'payout_over_declared', 'agent pays above the cap');
+		// Sending the unchanged value (a form that posts every field) is fine; so is evidence.
+		res = await agent.expect(200, 'PATCH', url, { body: { declared_value_minor: 10000, evidence: [] }, headers: { 'If-Match': etag } });
+		etag = res.headers.etag;
+
+		// A manager may change it; the audit log shows before and after.
+		res = await manager.expect(200, 'PATCH', url, { body: { declared_value_minor: 30000 }, headers: { 'If-Match': etag } });
+		assert.equal(res.json.declared_value_minor, 30000);
+		etag = res.headers.etag;
+		const audit = await admin.expect(200, 'GET', `/api/v1/audit?object_type=claim&object_id=${t.id}`);
+		const row = audit.json.items.find((r) => r.action === 'claim.declared_value_change');
+		assert.ok(row, `no claim.declared_value_change audit row: ${audit.text}`);
+		assert.equal(row.before.declared_value_minor, 10000);
+		assert.equal(row.after.declared_value_minor, 30000);
+		assert.equal(row.actor_id ?? row.user_id ?? row.actor?.id, manager.id);
+
+		// The agent can pay up to the new cap, not above it.
+		assertError(await agent.api('POST', `${url}/decide`, { body: { decision: 'approved', payout_minor: 30001 }, headers: { 'If-Match': etag } }),
+			403, 'payout_over_declared');
+		res = await agent.expect(200, 'POST', `${url}/decide`, { body: { decision: 'approved', payout_minor: 30000 }, headers: { 'If-Match': etag } });
+		assert.equal(res.json.payout_minor, 30000);
+	});
+});
