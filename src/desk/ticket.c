@@ -14,6 +14,7 @@
 #include "crm/timeline.h"
 #include "store/search.h"
 #include "desk/desk_hooks.h"
+#include "desk/ticket_refs.h"
 #include "store/db.h"
 #include "base/banned.h"
 
@@ -366,6 +367,30 @@ static int first_message(struct db *db, const struct actor *a, int64_t now, int6
 	return rc < 0 ? rc : 0;
 }
 
+/* The ids of a new ticket name rows; the assignee is allowed for the creator. */
+static int check_new_refs(struct db *db, const struct ticket_new *in, struct kf_error *err)
+{
+	struct ticket_refs r = { in->customer_id, in->order_id, in->shipment_id, in->team_id, in->assignee_id };
+	int rc = ticket_refs_may_assign(in->own_only, 0, in->assignee_id, err);
+	return rc < 0 ? rc : ticket_refs_check(db, &r, err);
+}
+
+/* The ids p sets to a new non-zero value (0 elsewhere), checked; and the assignee move allowed. */
+static int check_patch_refs(struct db *db, const struct ticket_patch *p, const struct ticket *t,
+                            struct kf_error *err)
+{
+	struct ticket_refs r = {
+		p->customer_id != t->customer_id && p->customer_id > 0 ? p->customer_id : 0,
+		p->order_id != t->order_id && p->order_id > 0 ? p->order_id : 0,
+		p->shipment_id != t->shipment_id && p->shipment_id > 0 ? p->shipment_id : 0,
+		p->team_id != t->team_id && p->team_id > 0 ? p->team_id : 0,
+		p->assignee_id != t->assignee_id && p->assignee_id > 0 ? p->assignee_id : 0,
+	};
+	int rc = p->assignee_id >= 0 ? ticket_refs_may_assign(p->own_only, t->assignee_id, p->assignee_id, err)
+	                             : 0;
+	return rc < 0 ? rc : ticket_refs_check(db, &r, err);
+}
+
 static int insert_ticket(struct db *db, const struct actor *a, int64_t now, const struct ticket_new *in,
                          int64_t *id, struct kf_error *err)
 {
@@ -391,6 +416,8 @@ int ticket_create(struct db *db, const struct actor *a, int64_t now, const struc
 	if (rc < 0)
 		return rc;
 	rc = check_category(db, in->category_id, err);
+	if (rc == 0)
+		rc = check_new_refs(db, in, err);
 	if (rc == 0)
 		rc = insert_ticket(db, a, now, in, &id, err);
 	if (rc == 0)
@@ -445,6 +472,9 @@ static int patch_apply(struct db *db, const struct ticket_patch *p, struct ticke
 			return rc;
 		t->category_id = p->category_id;
 	}
+	int rc = check_patch_refs(db, p, t, err);
+	if (rc < 0)
+		return rc;
 	if (p->customer_id >= 0)
 		t->customer_id = p->customer_id;
 	if (p->order_id >= 0)

@@ -60,6 +60,7 @@ struct ticket_new {
 	const char *language; /* NULL = zh */
 	int64_t category_id, customer_id, order_id, shipment_id, team_id, assignee_id;
 	const char *body; /* the customer's first message, or NULL */
+	int64_t own_only; /* > 0: the creator (this user) lacks ticket.manage: assignee only self */
 };
 
 /* A change: NULL / -1 = keep; 0 for an id = clear the link. */
@@ -68,10 +69,11 @@ struct ticket_patch {
 	const char *priority;
 	const char *type;
 	int64_t category_id, customer_id, order_id, shipment_id, team_id, assignee_id;
+	int64_t own_only; /* > 0: the caller (this user) lacks ticket.manage: see ticket_refs_may_assign */
 };
 #define TICKET_PATCH_INIT \
 	{ \
-		NULL, NULL, NULL, -1, -1, -1, -1, -1, -1 \
+		NULL, NULL, NULL, -1, -1, -1, -1, -1, -1, 0 \
 	}
 
 enum ticket_sort { TICKET_SORT_UPDATED, TICKET_SORT_CREATED, TICKET_SORT_PRIORITY };
@@ -105,6 +107,11 @@ struct ticket_filter {
 	int64_t soon_s; /* with sla: the due_soon horizon in seconds */
 };
 
+/*
+ * Create a ticket.  Every id in must name a row and the assignee must be able to work tickets
+ * (desk/ticket_refs.h: KF_EINVAL naming the field); with in->own_only the assignee may only be
+ * the creator (KF_EPERM "reassign_forbidden").
+ */
 int ticket_create(struct db *db, const struct actor *a, int64_t now, const struct ticket_new *in,
                   struct ticket *out, struct kf_error *err);
 int ticket_get(struct db *db, int64_t id, struct ticket *out, struct kf_error *err);
@@ -130,6 +137,10 @@ int ticket_list(struct db *db, const struct ticket_filter *f, int limit, json_t 
  * ("breached" or "due_soon") to each item.
  */
 enum ticket_sla_class ticket_sla_classify(int64_t due, int64_t warn, int64_t now, int64_t soon_s);
+/*
+ * Apply p at version.  The ids p changes are checked like ticket_create's; with p->own_only the
+ * assignee moves only as ticket_refs_may_assign allows (KF_EPERM "reassign_forbidden").
+ */
 int ticket_update(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,
                   const struct ticket_patch *p, struct ticket *out, struct kf_error *err);
 /*

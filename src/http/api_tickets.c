@@ -282,6 +282,12 @@ static int read_new(json_t *obj, struct ticket_new *in, struct kf_error *err)
 	return rc < 0 ? rc : 0;
 }
 
+/* The caller's id when they lack ticket.manage (may assign only themselves), else 0. */
+static int64_t own_only(const struct req *req)
+{
+	return rbac_allows((enum role)req->who.role, PERM_TICKET_MANAGE) ? 0 : req->who.id;
+}
+
 static int reply_ticket(struct resp *resp, int status, const struct ticket *t)
 {
 	reply_etag(resp, t->version);
@@ -297,6 +303,7 @@ int api_tickets_create(struct req *req, struct resp *resp)
 	memset(&in, 0, sizeof(in));
 	if (req_json(req, resp) < 0)
 		return 0;
+	in.own_only = own_only(req);
 	if (read_new(req->json, &in, &err) < 0 || ticket_create(req->db, &a, req->now, &in, &t, &err) < 0)
 		return reply_kf(resp, &err);
 	return reply_ticket(resp, 201, &t);
@@ -371,6 +378,7 @@ int api_tickets_update(struct req *req, struct resp *resp)
 	if (req_param_id(req, resp, "id", &id) < 0 || req_if_match(req, resp, &version) < 0 ||
 	    req_json(req, resp) < 0)
 		return 0;
+	p.own_only = own_only(req);
 	if (read_patch(req->json, &p, &err) < 0 ||
 	    ticket_update(req->db, &a, req->now, id, version, &p, &t, &err) < 0)
 		return reply_kf(resp, &err);

@@ -98,4 +98,78 @@ describe('desk fixes (issue 12)', () => {
 		res = await agent.expect(200, 'POST', `${url}/decide`, { body: { decision: 'approved', payout_minor: 30000 }, headers: { 'If-Match': etag } });
 		assert.equal(res.json.payout_minor, 30000);
 	});
+
+	it('6: reassigning needs ticket.manage; an agent may take an unassigned ticket or hand back her own', async () => {
+		// On create: assigning someone else is refused, oneself is fine.
+		let e = assertError(await agent.api('POST', '/api/v1/tickets', { body: { type: 'inquiry', subject: uniq('s'), assignee_id: agent2.id } }),
+			403, 'reassign_forbidden', 'agent creates a ticket for another agent');
+		assert.equal(e.field, 'assignee_id');
+		const own = await ticket(agent, { type: 'inquiry', assignee_id: agent.id });
+		assert.equal(own.assignee_id, agent.id);
+
+		const t = await ticket(agent, { type: 'inquiry' });
+		const url = `/api/v1/tickets/${t.id}`;
+		const etagOf = async () => (await agent.expect(200, 'GET', url)).headers.etag;
+		// Take it for herself.
+		let res = await agent.expect(200, 'PATCH', url, { body: { assignee_id: agent.id }, headers: { 'If-Match': await etagOf() } });
+		assert.equal(res.json.assignee_id, agent.id);
+		// Another agent or a CRM user cannot take it over, nor give it to someone else.
+		const before = await etagOf();
+		for (const [who, to] of [[agent2, agent2.id], [crm, crm.id], [agent, agent2.id], [agent2, null]]) {
+			e = assertError(await who.api('PATCH', url, { body: { assignee_id: to }, headers: { 'If-Match': before } }),
+				403, 'reassign_forbidden', `${who.name} sets assignee ${to}`);
+			assert.equal(e.field, 'assignee_id');
+		}
+		assert.equal(await etagOf(), before, 'the refused changes wrote nothing');
+		// Other changes by a colleague still work when they leave the assignee as it is.
+		res = await agent2.expect(200, 'PATCH', url, { body: { priority: 'high', assignee_id: agent.id }, headers: { 'If-Match': before } });
+		assert.equal(res.json.assignee_id, agent.id);
+		// She hands it back; a manager reassigns.
+		res = await agent.expect(200, 'PATCH', url, { body: { assignee_id: null }, headers: { 'If-Match': res.headers.etag } });
+		assert.equal(res.json.assignee_id, null);
+		res = await manager.expect(200, 'PATCH', url, { body: { assignee_id: agent2.id }, headers: { 'If-Match': res.headers.etag } });
+		assert.equal(res.json.assignee_id, agent2.id);
+		res = await manager.expect(200, 'PATCH', url, { body: { assignee_id: agent.id }, headers: { 'If-Match': res.headers.etag } });
+		assert.equal(res.json.assignee_id, agent.id);
+	});
+
+	it('6: nonexistent customer, order, shipment, team and assignee ids and unworkable assignees are refused, naming the field', async () => {
+		const listed = async () => (await admin.expect(200, 'GET', '/api/v1/tickets?limit=100')).json.items.length;
+		const n0 = await listed();
+		for (const field of ['customer_id', 'order_id', 'shipment_id', 'team_id', 'assignee_id']) {
+			const e = assertError(await manager.api('POST', '/api/v1/tickets', { body: { type: 'inquiry', subject: uniq('s'), [field]: 999999 } }),
+				400, 'invalid', `create with ${field} 999999`);
+			assert.equal(e.field, field);
+			assert.match(e.message, /999999/);
+		}
+		assert.equal(await listed(), n0, 'no ticket was created');
+		const t = await ticket(manager, { type: 'inquiry' });
+		const url = `/api/v1/tickets/${t.id}`;
+		const etag = (await manager.expect(200, 'GET', url)).headers.etag;
+		for (const field of ['customer_id', 'order_id', 'shipment_id', 'team_id', 'assignee_id']) {
+			const e = assertError(await manager.api('PATCH', url, { body: { [field]: 999999 }, headers: { 'If-Match': etag } }),
+				400, 'invalid', `update with ${field} 999999`);
+			assert.equal(e.field, field);
+		}
+		// An analyst or a disabled user cannot be assigned.
+		let e = assertError(await manager.api('PATCH', url, { body: { assignee_id: analyst.id }, headers: { 'If-Match': etag } }),
+			400, 'assignee_unavailable', 'assign to an analyst');
+		assert.equal(e.field, 'assignee_id');
+		e = assertError(await manager.api('POST', '/api/v1/tickets', { body: { type: 'inquiry', subject: uniq('s'), assignee_id: analyst.id } }),
+			400, 'assignee_unavailable', 'create for an analyst');
+		const gone = await staff('agent');
+		const u = await admin.expect(200, 'GET', `/api/v1/users/${gone.id}`);
+		await admin.expect(200, 'PATCH', `/api/v1/users/${gone.id}`, { body: { disabled: true }, headers: { 'If-Match': u.headers.etag } });
+		e = assertError(await manager.api('PATCH', url, { body: { assignee_id: gone.id }, headers: { 'If-Match': etag } }),
+			400, 'assignee_unavailable', 'assign to a disabled user');
+		assert.equal((await manager.expect(200, 'GET', url)).headers.etag, etag, 'nothing changed');
+		// Real ids are accepted.
+		const { order, ship } = await shipment();
+		const cust = (await admin.expect(201, 'POST', '/api/v1/customers', { body: { name: '李雷' } })).json;
+		const team = (await admin.expect(201, 'POST', '/api/v1/teams', { body: { name: uniq('team') } })).json;
+		const res = await manager.expect(200, 'PATCH', url, {
+			body: { customer_id: cust.id, order_id: order.id, shipment_id: ship.id, team_id: team.id, assignee_id: agent.id }, headers: { 'If-Match': etag },
+		});
+		assert.equal(res.json.team_id, team.id);
+	});
 });
