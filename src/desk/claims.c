@@ -19,7 +19,7 @@ struct claim {
 	char currency[4]; /* ISO 4217 */
 	char evidence[1024]; /* JSON array of attachment ids */
 	enum claim_decision decision; /* pending until decided */
-	char decision_reason[CLAIM_TEXT_MAX + 1]; /* "" = none */
+	char decision_reason[TEXTLEN_BYTES(CLAIM_TEXT_MAX)]; /* "" = none */
 	int64_t payout_minor; /* 0 until decided */
 	int64_t carrier_recovery_minor; /* recovered from the carrier */
 	char carrier_recovery_status[12]; /* none, claimed, recovered, refused */

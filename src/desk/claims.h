@@ -18,12 +18,13 @@
 
 #include "auth/audit.h"
 #include "base/err.h"
+#include "base/textlen.h"
 #include "desk/process_rules.h"
 
 struct db;
 
 #define CLAIM_EVIDENCE_MAX 50 /* attachment ids on one claim */
-#define CLAIM_TEXT_MAX 2000 /* bytes of the decision reason */
+#define CLAIM_TEXT_MAX 2000 /* characters of the decision reason */
 
 struct claim_input {
 	int64_t shipment_id; /* 0 = the ticket's shipment */

@@ -7,11 +7,12 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/textlen.h"
 #include "base/tz.h"
 #include "store/db.h"
 #include "base/banned.h"
 
-#define NAME_MAX_BYTES 128
+#define NAME_MAX_CHARS 128 /* characters of a calendar, holiday, policy or team name */
 
 /* --- SQL ------------------------------------------------------------------- */
 
@@ -330,7 +331,7 @@ static int read_calendar(json_t *body, int create, const char **name, const char
 	const struct tz *z;
 	int rc = json_only_keys(body, keys, err);
 	if (rc == 0)
-		rc = json_get_str(body, "name", create, NAME_MAX_BYTES, name, err);
+		rc = json_get_text(body, "name", create, NAME_MAX_CHARS, name, err);
 	if (rc >= 0)
 		rc = json_get_str(body, "time_zone", create, TZ_NAME_MAX - 1, zone, err);
 	if (rc >= 0 && *zone)
@@ -458,7 +459,7 @@ int calendar_holiday_add(struct db *db, const struct actor *a, int64_t now, int6
 	if (rc >= 0)
 		rc = json_get_str(body, "kind", 0, 16, &kind, err);
 	if (rc >= 0)
-		rc = json_get_str(body, "name", 0, NAME_MAX_BYTES, &name, err);
+		rc = json_get_text(body, "name", 0, NAME_MAX_CHARS, &name, err);
 	if (rc >= 0)
 		rc = cal_parse_date(date, &day, err);
 	if (rc >= 0 && strcmp(kind, "holiday") != 0 && strcmp(kind, "workday") != 0)
@@ -564,7 +565,7 @@ int policy_list(struct db *db, int64_t after, int limit, json_t **items, int64_t
 	int rc = db_query(db, &q_pol_all, DB_ARGS(db_int(after), db_int(limit)), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
 		struct sla_policy p;
-		char name[NAME_MAX_BYTES + 1];
+		char name[TEXTLEN_BYTES(NAME_MAX_CHARS)];
 		int64_t v;
 		policy_row(r, &p, name, sizeof(name), &v);
 		json_t *j = policy_to_json(&p, name);
@@ -586,7 +587,7 @@ static int policy_read(struct db *db, int64_t id, struct sla_policy *p, char *na
 	if (rc == 0)
 		rc = not_found(err, "SLA policy");
 	if (rc > 0)
-		policy_row(r, p, name, NAME_MAX_BYTES + 1, version);
+		policy_row(r, p, name, TEXTLEN_BYTES(NAME_MAX_CHARS), version);
 	db_done(r);
 	return rc < 0 ? rc : 0;
 }
@@ -594,7 +595,7 @@ static int policy_read(struct db *db, int64_t id, struct sla_policy *p, char *na
 int policy_get(struct db *db, int64_t id, json_t **out, int64_t *version, struct kf_error *err)
 {
 	struct sla_policy p;
-	char name[NAME_MAX_BYTES + 1];
+	char name[TEXTLEN_BYTES(NAME_MAX_CHARS)];
 	int rc = policy_read(db, id, &p, name, version, err);
 	if (rc < 0)
 		return rc;
@@ -654,9 +655,9 @@ static int read_policy(struct db *db, json_t *body, int create, struct sla_polic
 	int64_t cal = p->calendar_id, rank = p->rank;
 	int rc = json_only_keys(body, keys, err);
 	if (rc == 0)
-		rc = json_get_str(body, "name", create, NAME_MAX_BYTES, &nm, err);
+		rc = json_get_text(body, "name", create, NAME_MAX_CHARS, &nm, err);
 	if (rc > 0)
-		snprintf(name, NAME_MAX_BYTES + 1, "%s", nm);
+		snprintf(name, TEXTLEN_BYTES(NAME_MAX_CHARS), "%s", nm);
 	if (rc >= 0)
 		rc = get_choice(body, "ticket_type", types, p->ticket_type, sizeof(p->ticket_type), err);
 	if (rc >= 0)
@@ -694,7 +695,7 @@ int policy_create(struct db *db, const struct actor *a, int64_t now, json_t *bod
                   struct kf_error *err)
 {
 	struct sla_policy p;
-	char name[NAME_MAX_BYTES + 1] = "";
+	char name[TEXTLEN_BYTES(NAME_MAX_CHARS)] = "";
 	memset(&p, 0, sizeof(p));
 	p.rank = 100;
 	int rc = db_begin(db, err);
@@ -721,7 +722,7 @@ int policy_update(struct db *db, const struct actor *a, int64_t now, int64_t id,
                   json_t *body, struct kf_error *err)
 {
 	struct sla_policy p;
-	char name[NAME_MAX_BYTES + 1];
+	char name[TEXTLEN_BYTES(NAME_MAX_CHARS)];
 	int64_t stored;
 	int rc = db_begin(db, err);
 	if (rc < 0)
@@ -771,7 +772,7 @@ int policy_delete(struct db *db, const struct actor *a, int64_t now, int64_t id,
 
 struct team_row {
 	int64_t id, manager_id, calendar_id, version;
-	char name[NAME_MAX_BYTES + 1];
+	char name[TEXTLEN_BYTES(NAME_MAX_CHARS)];
 	char mode[16];
 };
 
@@ -860,7 +861,7 @@ static int read_team(struct db *db, json_t *body, int create, struct team_row *t
 	const char *nm = NULL;
 	int rc = json_only_keys(body, keys, err);
 	if (rc == 0)
-		rc = json_get_str(body, "name", create, NAME_MAX_BYTES, &nm, err);
+		rc = json_get_text(body, "name", create, NAME_MAX_CHARS, &nm, err);
 	if (rc > 0)
 		snprintf(t->name, sizeof(t->name), "%s", nm);
 	if (rc >= 0)

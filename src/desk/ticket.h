@@ -19,12 +19,13 @@
 
 #include "auth/audit.h"
 #include "base/err.h"
+#include "base/textlen.h"
 #include "desk/ticket_state.h"
 
 struct db;
 
-#define TICKET_SUBJECT_MAX 500 /* bytes of a subject */
-#define TICKET_BODY_MAX 65536 /* bytes of one message */
+#define TICKET_SUBJECT_MAX 500 /* characters of a subject (base/textlen.h) */
+#define TICKET_BODY_MAX 65536 /* characters of one message */
 
 struct ticket {
 	int64_t id;
@@ -33,7 +34,7 @@ struct ticket {
 	char priority[8]; /* low, normal, high, urgent */
 	int64_t category_id; /* 0 = none */
 	char channel[12]; /* portal, web_form, email, phone, chat, social, api, system */
-	char subject[TICKET_SUBJECT_MAX + 1];
+	char subject[TEXTLEN_BYTES(TICKET_SUBJECT_MAX)];
 	int64_t customer_id; /* 0 = not linked; likewise the next four */
 	int64_t order_id;
 	int64_t shipment_id;

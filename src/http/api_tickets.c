@@ -258,7 +258,7 @@ static int read_new(json_t *obj, struct ticket_new *in, struct kf_error *err)
 	if (rc == 0)
 		rc = json_get_str(obj, "type", 1, 16, &in->type, err);
 	if (rc >= 0)
-		rc = json_get_str(obj, "subject", 1, TICKET_SUBJECT_MAX, &in->subject, err);
+		rc = json_get_text(obj, "subject", 1, TICKET_SUBJECT_MAX, &in->subject, err);
 	if (rc >= 0)
 		rc = json_get_str(obj, "priority", 0, 8, &in->priority, err);
 	if (rc >= 0)
@@ -266,7 +266,7 @@ static int read_new(json_t *obj, struct ticket_new *in, struct kf_error *err)
 	if (rc >= 0)
 		rc = json_get_str(obj, "language", 0, 4, &in->language, err);
 	if (rc >= 0)
-		rc = json_get_str(obj, "body", 0, TICKET_BODY_MAX, &in->body, err);
+		rc = json_get_text(obj, "body", 0, TICKET_BODY_MAX, &in->body, err);
 	if (rc >= 0)
 		rc = get_id(obj, "category_id", &in->category_id, err);
 	if (rc >= 0)
@@ -348,7 +348,7 @@ static int read_patch(json_t *obj, struct ticket_patch *p, struct kf_error *err)
 		                            "assignee_id", NULL };
 	int rc = json_only_keys(obj, keys, err);
 	if (rc == 0)
-		rc = json_get_str(obj, "subject", 0, TICKET_SUBJECT_MAX, &p->subject, err);
+		rc = json_get_text(obj, "subject", 0, TICKET_SUBJECT_MAX, &p->subject, err);
 	if (rc >= 0)
 		rc = json_get_str(obj, "priority", 0, 8, &p->priority, err);
 	if (rc >= 0)
@@ -454,7 +454,7 @@ static int post_message(struct req *req, struct resp *resp, enum message_kind ki
 		return 0;
 	int rc = json_only_keys(req->json, kind == MESSAGE_CUSTOMER ? body_only : keys, &err);
 	if (rc == 0)
-		rc = json_get_str(req->json, "body", 1, TICKET_BODY_MAX, &body, &err);
+		rc = json_get_text(req->json, "body", 1, TICKET_BODY_MAX, &body, &err);
 	if (rc >= 0)
 		rc = get_state(req->json, 0, &to, &err);
 	if (rc < 0)
