@@ -172,4 +172,76 @@ describe('desk fixes (issue 12)', () => {
 		});
 		assert.equal(res.json.team_id, team.id);
 	});
+
+	it('14: text limits count characters: a 167- and a 500-character Chinese subject fit, 501 do not', async () => {
+		const zh = (n) => '测'.repeat(n);
+		let t = await ticket(agent, { type: 'inquiry', subject: zh(167), body: '退'.repeat(30000) });
+		assert.equal(t.subject, zh(167));
+		t = await ticket(agent, { type: 'inquiry', subject: zh(500) });
+		assert.equal(t.subject, zh(500), 'stored whole, not cut');
+		const got = await agent.expect(200, 'GET', `/api/v1/tickets/${t.id}`);
+		assert.equal(got.json.subject, zh(500));
+		let e = assertError(await agent.api('POST', '/api/v1/tickets', { body: { type: 'inquiry', subject: zh(501) } }), 400, 'too_long', '501 characters');
+		assert.equal(e.field, 'subject');
+		assert.match(e.message, /500 characters/);
+		// PATCH counts the same way.
+		let res = await agent.expect(200, 'PATCH', `/api/v1/tickets/${t.id}`, { body: { subject: `改：${zh(498)}` }, headers: { 'If-Match': got.headers.etag } });
+		assert.equal(res.json.subject.length, 500);
+		assertError(await agent.api('PATCH', `/api/v1/tickets/${t.id}`, { body: { subject: zh(501) }, headers: { 'If-Match': res.headers.etag } }), 400, 'too_long');
+		// A reply of 65,536 Chinese characters (196,608 bytes) fits its 65,536-character limit.
+		await agent.expect(201, 'POST', `/api/v1/tickets/${t.id}/replies`, { body: { body: '好'.repeat(65536) } });
+		// Names: a customer (200), a team (128), a display name (128), a canned reply title (200).
+		const cust = await admin.expect(201, 'POST', '/api/v1/customers', { body: { name: '名'.repeat(200) } });
+		assert.equal(cust.json.name, '名'.repeat(200));
+		assertError(await admin.api('POST', '/api/v1/customers', { body: { name: '名'.repeat(201) } }), 400, 'too_long');
+		const team = await admin.expect(201, 'POST', '/api/v1/teams', { body: { name: `${uniq('t')}${'组'.repeat(100)}` } });
+		assert.match(team.json.name, /组{100}$/);
+		const u = await admin.expect(201, 'POST', '/api/v1/users', { body: { username: uniq('zh'), role: 'agent', password: 'correct-horse-battery', display_name: '王'.repeat(128) } });
+		assert.equal(u.json.display_name, '王'.repeat(128));
+		const canned = await admin.expect(201, 'POST', '/api/v1/canned-replies', { body: { title: '题'.repeat(200), body: '您好' } });
+		assert.equal(canned.json.title, '题'.repeat(200));
+		// A claim's decision reason: 2,000 characters.
+		const { ship } = await shipment();
+		const ct = await ticket(agent, { type: 'claim', shipment_id: ship.id });
+		res = await agent.expect(201, 'POST', `/api/v1/tickets/${ct.id}/claim`, { body: { kind: 'damage', declared_value_minor: 100 } });
+		res = await agent.expect(200, 'POST', `/api/v1/tickets/${ct.id}/claim/decide`, {
+			body: { decision: 'rejected', payout_minor: 0, decision_reason: '理'.repeat(2000) }, headers: { 'If-Match': res.headers.etag },
+		});
+		assert.equal(res.json.decision_reason, '理'.repeat(2000));
+	});
+
+	it('15: attachment names keep their last non-ASCII character; long names keep the extension', async () => {
+		const t = await ticket(agent, { type: 'claim' });
+		const up = (name) => agent.api('POST', `/api/v1/tickets/${t.id}/attachments?filename=${encodeURIComponent(name)}`, {
+			body: Buffer.from('hello, 你好\n'), headers: { 'Content-Type': 'text/plain' },
+		});
+		const cases = [
+			['报告', '报告'],
+			['报告.pdf', '报告.pdf'],
+			['发票 2026-03', '发票 2026-03'],
+			['café', 'café'],
+			['😀', '😀'],
+			['../目录/年度报告', '年度报告'],
+		];
+		for (const [name, want] of cases) {
+			const res = await up(name);
+			assert.equal(res.status, 201, `${name}: ${res.text}`);
+			assert.equal(res.json.filename, want, name);
+			const list = await agent.expect(200, 'GET', `/api/v1/attachments/${res.json.id}`);
+			assert.match(list.headers['content-disposition'] || '', new RegExp(encodeURIComponent(want).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), name);
+		}
+		// A long name: 200 characters at most, cut between characters, the extension kept.
+		const long = `测试文件名很长${'长'.repeat(300)}.pdf`;
+		let res = await up(long);
+		assert.equal(res.status, 201, res.text);
+		assert.equal([...res.json.filename].length, 200);
+		assert.ok(res.json.filename.endsWith('长.pdf'), res.json.filename);
+		assert.ok(res.json.filename.startsWith('测试文件名很长'));
+		// A name of invalid UTF-8 bytes is repaired, never stored raw.
+		res = await agent.api('POST', `/api/v1/tickets/${t.id}/attachments?filename=%E6%8A%A5%FF%E5%91`, {
+			body: Buffer.from('x'), headers: { 'Content-Type': 'text/plain' },
+		});
+		assert.equal(res.status, 201, res.text);
+		assert.equal(res.json.filename, '报___'); // 报, then \xff and the cut-off sequence's two bytes
+	});
 });
