@@ -14,6 +14,7 @@
 #include "crm/timeline.h"
 #include "store/search.h"
 #include "desk/desk_hooks.h"
+#include "desk/lang_detect.h"
 #include "desk/ticket_refs.h"
 #include "store/db.h"
 #include "base/banned.h"
@@ -398,6 +399,12 @@ static int check_patch_refs(struct db *db, const struct ticket_patch *p, const s
 	return rc < 0 ? rc : ticket_refs_check(db, &r, err);
 }
 
+/* The language a new ticket is stored with: the one given, else detected from its text. */
+static const char *new_language(const struct ticket_new *in)
+{
+	return in->language ? in->language : lang_detect(in->subject, in->body, TICKET_DEFAULT_LANGUAGE);
+}
+
 static int insert_ticket(struct db *db, const struct actor *a, int64_t now, const struct ticket_new *in,
                          int64_t *id, struct kf_error *err)
 {
@@ -405,10 +412,10 @@ static int insert_ticket(struct db *db, const struct actor *a, int64_t now, cons
 	return db_query_int(db, &q_insert,
 	                    DB_ARGS(db_text(in->type), db_text(prio), db_int(one_of(priorities, prio)),
 	                            id_or_null(in->category_id), db_text(in->channel ? in->channel : "api"),
-	                            db_text(in->subject), id_or_null(in->customer_id), id_or_null(in->order_id),
-	                            id_or_null(in->shipment_id), id_or_null(in->team_id),
-	                            id_or_null(in->assignee_id), db_text(in->language ? in->language : "zh"),
-	                            db_text(a->kind), db_int(a->id), db_int(now)),
+	                            db_text(in->subject), id_or_null(in->customer_id),
+	                            id_or_null(in->order_id), id_or_null(in->shipment_id),
+	                            id_or_null(in->team_id), id_or_null(in->assignee_id),
+	                            db_text(new_language(in)), db_text(a->kind), db_int(a->id), db_int(now)),
 	                    id, err);
 }
 

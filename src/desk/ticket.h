@@ -26,6 +26,7 @@ struct db;
 
 #define TICKET_SUBJECT_MAX 500 /* characters of a subject (base/textlen.h) */
 #define TICKET_BODY_MAX 65536 /* characters of one message */
+#define TICKET_DEFAULT_LANGUAGE "zh" /* when neither given nor detectable */
 
 struct ticket {
 	int64_t id;
@@ -58,7 +59,7 @@ struct ticket_new {
 	const char *subject;
 	const char *priority; /* NULL = normal */
 	const char *channel; /* NULL = api */
-	const char *language; /* NULL = zh */
+	const char *language; /* NULL = detected from subject and body (desk/lang_detect.h) */
 	int64_t category_id, customer_id, order_id, shipment_id, team_id, assignee_id;
 	const char *body; /* the customer's first message, or NULL */
 	int64_t own_only; /* > 0: the creator (this user) lacks ticket.manage: assignee only self */

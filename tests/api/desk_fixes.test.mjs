@@ -244,4 +244,29 @@ describe('desk fixes (issue 12)', () => {
 		assert.equal(res.status, 201, res.text);
 		assert.equal(res.json.filename, '报___'); // 报, then \xff and the cut-off sequence's two bytes
 	});
+
+	it('19: a ticket created without a language gets it from its text, and routing uses it', async () => {
+		let t = await ticket(agent, { type: 'inquiry', subject: 'Where is my parcel?', body: 'I ordered a teapot two weeks ago and it has not arrived yet.' });
+		assert.equal(t.language, 'en');
+		t = await ticket(agent, { type: 'inquiry', subject: '快递三天没动了', body: '请帮我查一下' });
+		assert.equal(t.language, 'zh');
+		t = await ticket(agent, { type: 'inquiry', subject: '12345' });
+		assert.equal(t.language, 'zh', 'nothing to detect: the desk default');
+		t = await ticket(agent, { type: 'inquiry', subject: 'Where is my parcel?', language: 'zh' });
+		assert.equal(t.language, 'zh', 'a given language is kept');
+
+		// A team with a Chinese-speaking and an English-speaking member: each ticket goes to the one who reads it.
+		const zhAgent = await staff('agent');
+		const enAgent = await staff('agent');
+		const team = (await admin.expect(201, 'POST', '/api/v1/teams', { body: { name: uniq('lang'), mode: 'round_robin' } })).json;
+		await admin.expect(200, 'PUT', `/api/v1/teams/${team.id}/members/${zhAgent.id}`, { body: { languages: 'zh' } });
+		await admin.expect(200, 'PUT', `/api/v1/teams/${team.id}/members/${enAgent.id}`, { body: { languages: 'en' } });
+		for (let i = 0; i < 2; i++) {
+			const en = await ticket(manager, { type: 'inquiry', subject: 'Refund not received', body: 'I returned the item last week.', team_id: team.id });
+			assert.equal(en.language, 'en');
+			assert.equal(en.assignee_id, enAgent.id, `English ticket routed: ${JSON.stringify(en)}`);
+			const zh = await ticket(manager, { type: 'inquiry', subject: '退款还没到账', body: '上周退的货', team_id: team.id });
+			assert.equal(zh.assignee_id, zhAgent.id, `Chinese ticket routed: ${JSON.stringify(zh)}`);
+		}
+	});
 });
