@@ -9,6 +9,8 @@
 #include "base/json.h"
 #include "base/textlen.h"
 #include "base/tz.h"
+#include "base/xalloc.h"
+#include "desk/sla_clock.h"
 #include "store/db.h"
 #include "base/banned.h"
 
@@ -371,9 +373,28 @@ int calendar_create(struct db *db, const struct actor *a, int64_t now, json_t *b
 	return tx_end(db, rc, err);
 }
 
+/*
+ * The rules of calendar id as they are before a change (*old, owned: free it), so that the change
+ * can recompute the running SLA clocks on it (sla_clock_recompute).  KF_ENOTFOUND for no calendar.
+ */
+static int rules_before(struct db *db, int64_t id, struct calendar **old, struct kf_error *err)
+{
+	*old = xcalloc(1, sizeof(**old));
+	return calendar_load(db, id, *old, err);
+}
+
+/* After the change: the running clocks follow the calendar's new rules. */
+static int rules_changed(struct db *db, int64_t id, struct calendar *old, int64_t now, struct kf_error *err)
+{
+	int rc = sla_clock_recompute(db, id, old, now, err);
+	free(old);
+	return rc;
+}
+
 int calendar_update(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,
                     json_t *body, struct kf_error *err)
 {
+	struct calendar *old = NULL;
 	const char *name = NULL, *zone = NULL;
 	struct calendar c;
 	int has_hours;
@@ -383,14 +404,23 @@ int calendar_update(struct db *db, const struct actor *a, int64_t now, int64_t i
 	rc = db_begin(db, err);
 	if (rc < 0)
 		return rc;
-	rc = db_exec(db, &q_cal_update,
-	             DB_ARGS(db_int(id), db_int(version), db_text(name), db_text(zone), db_int(now)), err);
+	rc = rules_before(db, id, &old, err);
+	if (rc == KF_ENOTFOUND)
+		rc = 0; /* stale_or_missing below says which */
+	if (rc == 0)
+		rc = db_exec(db, &q_cal_update,
+		             DB_ARGS(db_int(id), db_int(version), db_text(name), db_text(zone), db_int(now)),
+		             err);
 	if (rc == KF_EEXIST)
 		rc = kf_fail(err, KF_EEXIST, "exists", "name", "a calendar with this name already exists");
 	if (rc == 0)
 		rc = stale_or_missing(db, &q_cal_exists, id, "calendar", err);
 	if (rc > 0 && has_hours)
 		rc = write_hours(db, id, &c, err);
+	if (rc >= 0 && (has_hours || zone))
+		rc = rules_changed(db, id, old, now, err);
+	else
+		free(old);
 	if (rc >= 0)
 		rc = audit(db, a, now, "calendar.update", "calendar", id, json_deep_copy(body), err);
 	return tx_end(db, rc, err);
@@ -469,7 +499,10 @@ int calendar_holiday_add(struct db *db, const struct actor *a, int64_t now, int6
 	rc = db_begin(db, err);
 	if (rc < 0)
 		return rc;
-	rc = db_exec(db, &q_cal_bump, DB_ARGS(db_int(cal_id), db_int(now)), err);
+	struct calendar *old = NULL;
+	rc = rules_before(db, cal_id, &old, err);
+	if (rc == 0)
+		rc = db_exec(db, &q_cal_bump, DB_ARGS(db_int(cal_id), db_int(now)), err);
 	if (rc == 0)
 		rc = not_found(err, "calendar");
 	if (rc > 0)
@@ -483,6 +516,11 @@ int calendar_holiday_add(struct db *db, const struct actor *a, int64_t now, int6
 		                  err);
 	if (rc == KF_EEXIST)
 		rc = kf_fail(err, KF_EEXIST, "exists", "date", "the calendar already has this date");
+	if (rc == 0) {
+		rc = rules_changed(db, cal_id, old, now, err);
+		old = NULL;
+	}
+	free(old);
 	if (rc == 0)
 		rc = audit(db, a, now, "calendar.holiday_add", "calendar", cal_id, json_deep_copy(body), err);
 	return tx_end(db, rc, err);
@@ -491,14 +529,24 @@ int calendar_holiday_add(struct db *db, const struct actor *a, int64_t now, int6
 int calendar_holiday_delete(struct db *db, const struct actor *a, int64_t now, int64_t cal_id, int64_t id,
                             struct kf_error *err)
 {
+	struct calendar *old = NULL;
 	int rc = db_begin(db, err);
 	if (rc < 0)
 		return rc;
-	rc = db_exec(db, &q_date_delete, DB_ARGS(db_int(id), db_int(cal_id)), err);
+	rc = rules_before(db, cal_id, &old, err);
+	if (rc == KF_ENOTFOUND)
+		rc = not_found(err, "holiday");
+	if (rc == 0)
+		rc = db_exec(db, &q_date_delete, DB_ARGS(db_int(id), db_int(cal_id)), err);
 	if (rc == 0)
 		rc = not_found(err, "holiday");
 	if (rc > 0)
 		rc = db_exec(db, &q_cal_bump, DB_ARGS(db_int(cal_id), db_int(now)), err);
+	if (rc >= 0) {
+		rc = rules_changed(db, cal_id, old, now, err);
+		old = NULL;
+	}
+	free(old);
 	if (rc >= 0)
 		rc = audit(db, a, now, "calendar.holiday_delete", "calendar", cal_id,
 		           json_pack("{s:I}", "holiday_id", (json_int_t)id), err);

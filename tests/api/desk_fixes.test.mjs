@@ -269,4 +269,49 @@ describe('desk fixes (issue 12)', () => {
 			assert.equal(zh.assignee_id, zhAgent.id, `Chinese ticket routed: ${JSON.stringify(zh)}`);
 		}
 	});
+
+	it('18: a holiday added after a ticket arrived moves its running SLA due time; removing it moves it back; stopped clocks keep theirs', async () => {
+		const cal = (await admin.expect(201, 'POST', '/api/v1/calendars', {
+			body: { name: uniq('24x7'), time_zone: 'UTC', hours: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })) },
+		})).json;
+		await admin.expect(201, 'POST', '/api/v1/sla-policies', {
+			body: { name: uniq('sla-holiday'), ticket_type: 'suggestion', priority: 'low', first_response_s: 3600, resolution_s: 3 * DAY, calendar_id: cal.id },
+		});
+		const mk = () => ticket(manager, { type: 'suggestion', priority: 'low', subject: '建议：增加夜间客服' });
+		const clock = async (id) => (await manager.expect(200, 'GET', `/api/v1/tickets/${id}/sla`)).json;
+		const running = await mk();
+		const stopped = await mk();
+		const sres = await manager.expect(200, 'GET', `/api/v1/tickets/${stopped.id}`);
+		const tr = await manager.api('POST', `/api/v1/tickets/${stopped.id}/transition`, { body: { state: 'resolved' }, headers: { 'If-Match': sres.headers.etag } });
+		assert.equal(tr.status, 200, tr.text);
+		const before = await clock(running.id);
+		const stoppedBefore = await clock(stopped.id);
+		assert.equal(stoppedBefore.resolution.status, 'met');
+		const due = before.resolution.due_at;
+		const dueDay = new Date(due * 1000).toISOString().slice(0, 10);
+
+		// The holiday covers the due day: the due time moves past it by the whole day.
+		let res = await admin.expect(201, 'POST', `/api/v1/calendars/${cal.id}/holidays`, { body: { date: dueDay, name: '临时假日' } });
+		const hid = res.json.holidays.find((h) => h.date === dueDay).id;
+		const after = await clock(running.id);
+		assert.equal(after.resolution.due_at, due + DAY, `resolution due moved past ${dueDay}`);
+		assert.ok(after.resolution.warn_at > before.resolution.warn_at, 'the 80 % instant moved too');
+		assert.equal(after.first_response.due_at, before.first_response.due_at, 'the first response falls before the holiday');
+		const stoppedAfter = await clock(stopped.id);
+		for (const k of ['first_response', 'resolution'])
+			for (const f of ['due_at', 'warn_at', 'done_at'])
+				assert.equal(stoppedAfter[k][f], stoppedBefore[k][f], `a stopped clock keeps its ${k}.${f}`);
+		assert.equal(stoppedAfter.resolution.status, 'met');
+
+		// A make-up workday is a calendar change too; removing the holiday moves the due time back.
+		await admin.expect(204, 'DELETE', `/api/v1/calendars/${cal.id}/holidays/${hid}`);
+		assert.equal((await clock(running.id)).resolution.due_at, due);
+
+		// Changed hours recompute as well: closing every day but the first after arrival pushes the due time out.
+		const cur = await admin.expect(200, 'GET', `/api/v1/calendars/${cal.id}`);
+		await admin.expect(200, 'PATCH', `/api/v1/calendars/${cal.id}`, {
+			body: { hours: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, start: '00:00', end: '12:00' })) }, headers: { 'If-Match': cur.headers.etag },
+		});
+		assert.ok((await clock(running.id)).resolution.due_at > due + DAY, 'half-day hours: the rest of three days takes longer');
+	});
 });
