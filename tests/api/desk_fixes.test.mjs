@@ -72,6 +72,9 @@ describe('desk fixes (issue 12)', () => {
 		const e = assertError(await agent.api('PATCH', url, { body: { declared_value_minor: 50000 }, headers: { 'If-Match': etag } }),
 			403, 'declared_value_manager', 'agent raises the declared value');
 		assert.equal(e.field, 'declared_value_minor');
+		const zhE = assertError(await agent.api('PATCH', url, { body: { declared_value_minor: 50000 }, headers: { 'If-Match': etag, 'Accept-Language': 'zh-CN' } }),
+			403, 'declared_value_manager');
+		assert.match(zhE.message, /只有经理可以修改/);
 		res = await agent.expect(200, 'GET', url);
 		assert.equal(res.json.declared_value_minor, 10000, 'the refused change wrote nothing');
 		assert.equal(res.headers.etag, etag);
@@ -121,6 +124,8 @@ describe('desk fixes (issue 12)', () => {
 			assert.equal(e.field, 'assignee_id');
 		}
 		assert.equal(await etagOf(), before, 'the refused changes wrote nothing');
+		const zhErr = await agent2.api('PATCH', url, { body: { assignee_id: agent2.id }, headers: { 'If-Match': before, 'Accept-Language': 'zh-CN' } });
+		assert.match(assertError(zhErr, 403, 'reassign_forbidden').message, /只有经理可以改派工单/);
 		// Other changes by a colleague still work when they leave the assignee as it is.
 		res = await agent2.expect(200, 'PATCH', url, { body: { priority: 'high', assignee_id: agent.id }, headers: { 'If-Match': before } });
 		assert.equal(res.json.assignee_id, agent.id);
@@ -157,6 +162,9 @@ describe('desk fixes (issue 12)', () => {
 		assert.equal(e.field, 'assignee_id');
 		e = assertError(await manager.api('POST', '/api/v1/tickets', { body: { type: 'inquiry', subject: uniq('s'), assignee_id: analyst.id } }),
 			400, 'assignee_unavailable', 'create for an analyst');
+		e = assertError(await manager.api('POST', '/api/v1/tickets', { body: { type: 'inquiry', subject: uniq('s'), assignee_id: analyst.id }, headers: { 'Accept-Language': 'zh-CN' } }),
+			400, 'assignee_unavailable', 'create for an analyst, in Chinese');
+		assert.match(e.message, /不能被指派/);
 		const gone = await staff('agent');
 		const u = await admin.expect(200, 'GET', `/api/v1/users/${gone.id}`);
 		await admin.expect(200, 'PATCH', `/api/v1/users/${gone.id}`, { body: { disabled: true }, headers: { 'If-Match': u.headers.etag } });
