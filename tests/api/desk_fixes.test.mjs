@@ -208,6 +208,17 @@ describe('desk fixes (issue 12)', () => {
 		assert.equal(u.json.display_name, '王'.repeat(128));
 		const canned = await admin.expect(201, 'POST', '/api/v1/canned-replies', { body: { title: '题'.repeat(200), body: '您好' } });
 		assert.equal(canned.json.title, '题'.repeat(200));
+		// An order line's name (256) and a tracking event's location (128) and description (1,024).
+		const now = Math.floor(Date.now() / 1000);
+		const order = (await admin.expect(201, 'POST', '/api/v1/orders', {
+			body: { number: uniq('SO'), placed_at: now - DAY, currency: 'CNY', lines: [{ line_no: 1, sku: 'TEA-9', name: '茶'.repeat(256), quantity: 1, unit_price_minor: 100 }] },
+		})).json;
+		assert.equal(order.lines[0].name, '茶'.repeat(256));
+		const sh = (await admin.expect(201, 'POST', '/api/v1/shipments', {
+			body: { order_id: order.id, tracking_number: uniq('SF'), carrier: 'SF', lines: [{ order_line_id: order.lines[0].id, quantity: 1 }] },
+		})).json;
+		res = await admin.api('POST', `/api/v1/shipments/${sh.id}/events`, { body: { at: now - 60, status: 'in_transit', location: '杭'.repeat(128), description: '运'.repeat(1024) } });
+		assert.ok(res.status === 200 || res.status === 201, res.text);
 		// A claim's decision reason: 2,000 characters.
 		const { ship } = await shipment();
 		const ct = await ticket(agent, { type: 'claim', shipment_id: ship.id });
