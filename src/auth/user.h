@@ -12,6 +12,7 @@
 #include "auth/audit.h"
 #include "auth/rbac.h"
 #include "base/err.h"
+#include "base/textlen.h"
 
 struct db;
 struct db_rows;
@@ -19,7 +20,7 @@ struct db_rows;
 struct user {
 	int64_t id;
 	char username[65]; /* login name, ASCII */
-	char display_name[129]; /* shown to people, any script */
+	char display_name[TEXTLEN_BYTES(128)]; /* shown to people, any script: 128 characters */
 	char email[129]; /* may be empty */
 	enum role role;
 	int disabled; /* 1 = cannot sign in */

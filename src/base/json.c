@@ -3,9 +3,11 @@
  */
 #include "base/json.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "base/limits.h"
+#include "base/textlen.h"
 #include "base/banned.h"
 
 /* Deepest nesting of [ and { outside strings; stops counting past cap. */
@@ -125,6 +127,21 @@ int json_get_str(json_t *obj, const char *key, int required, size_t maxlen, cons
 		return kf_fail(err, KF_EINVAL, "required", key, "%s must not be blank", key);
 	*out = s;
 	return 1;
+}
+
+int json_get_text(json_t *obj, const char *key, int required, size_t max_chars, const char **out,
+                  struct kf_error *err)
+{
+	const char *s = NULL;
+	int rc = json_get_str(obj, key, required, SIZE_MAX, &s, err); /* the body cap bounds the bytes */
+	if (rc == 1 && textlen_chars(s) > max_chars) {
+		kf_fail(err, KF_EINVAL, "too_long", key, "%s is longer than %zu characters", key, max_chars);
+		kf_detail_int(err, "max", (long long)max_chars);
+		return KF_EINVAL;
+	}
+	if (rc == 1)
+		*out = s;
+	return rc;
 }
 
 int json_get_int(json_t *obj, const char *key, int required, int64_t min, int64_t max, int64_t *out,

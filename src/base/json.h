@@ -25,6 +25,13 @@ int json_parse_object(const char *data, size_t len, json_t **out, struct kf_erro
 /* Strings: UTF-8, at most maxlen bytes, and (if nonempty) not blank. */
 int json_get_str(json_t *obj, const char *key, int required, size_t maxlen, const char **out,
                  struct kf_error *err);
+/*
+ * Text a person writes (subjects, names, reasons): like json_get_str, but
+ * the limit is max_chars characters (code points, as OpenAPI's maxLength
+ * counts), so the string may take up to TEXTLEN_BYTES(max_chars) - 1 bytes.
+ */
+int json_get_text(json_t *obj, const char *key, int required, size_t max_chars, const char **out,
+                  struct kf_error *err);
 int json_get_int(json_t *obj, const char *key, int required, int64_t min, int64_t max, int64_t *out,
                  struct kf_error *err);
 int json_get_bool(json_t *obj, const char *key, int required, int *out, struct kf_error *err);

@@ -339,8 +339,9 @@ static int set_field(const char *v, const char *field, size_t max,
 {
 	if (!v)
 		return 0;
-	if (strlen(v) > max)
-		return kf_fail(err, KF_EINVAL, "too_long", field, "%s is longer than %zu bytes", field, max);
+	if (textlen_chars(v) > max || strlen(v) >= n)
+		return kf_fail(err, KF_EINVAL, "too_long", field, "%s is longer than %zu characters", field,
+		               max);
 	if (check && *v) {
 		int rc = check(v, field, err);
 		if (rc < 0)

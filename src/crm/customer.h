@@ -24,10 +24,11 @@
 #include "auth/audit.h"
 #include "base/err.h"
 #include "base/limits.h"
+#include "base/textlen.h"
 
 struct db;
 
-#define CUSTOMER_NAME_MAX 200 /* bytes of a customer's name */
+#define CUSTOMER_NAME_MAX 200 /* characters of a customer's name (base/textlen.h) */
 #define CUSTOMER_VALUE_MAX 128 /* bytes of an identity value */
 #define CUSTOMER_PREF_KEY_MAX 64 /* bytes of a preference key */
 #define CUSTOMER_PREF_VALUE_MAX 1024 /* bytes of a preference value */
@@ -36,9 +37,9 @@ struct db;
 struct customer {
 	int64_t id;
 	char kind[8]; /* "person" or "company" */
-	char name[CUSTOMER_NAME_MAX + 1]; /* any script */
+	char name[TEXTLEN_BYTES(CUSTOMER_NAME_MAX)]; /* any script */
 	int64_t company_id; /* the company a person works for; 0 = none */
-	char external_id[129]; /* id in the system it was imported from; "" = none */
+	char external_id[TEXTLEN_BYTES(128)]; /* id in the system it was imported from; "" = none */
 	char tier[2]; /* "A", "B" or "C" (seed 9.1) */
 	char stage[12]; /* potential, new, satisfied, loyal, at_risk, lapsed */
 	char birthday[11]; /* "YYYY-MM-DD" or "" */

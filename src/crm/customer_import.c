@@ -44,7 +44,7 @@ static int row_fields(json_t *row, struct customer_fields *f, struct kf_error *e
 	if (rc == 0)
 		rc = json_get_str(row, "external_id", 1, 128, &f->external_id, err);
 	if (rc >= 0)
-		rc = json_get_str(row, "name", 1, CUSTOMER_NAME_MAX, &f->name, err);
+		rc = json_get_text(row, "name", 1, CUSTOMER_NAME_MAX, &f->name, err);
 	if (rc >= 0)
 		rc = json_get_str(row, "kind", 0, 16, &f->kind, err);
 	if (rc >= 0)

@@ -34,7 +34,7 @@ struct plan {
 	int prio; /* the index of priority, tickets.prio */
 	int64_t t0, reply, follow, close, resolved, closed, updated, first_response;
 	struct demo_vars v;
-	char subject[TICKET_SUBJECT_MAX + 1];
+	char subject[TEXTLEN_BYTES(TICKET_SUBJECT_MAX)];
 };
 
 static const char *const priorities[] = { "low", "normal", "high", "urgent" };

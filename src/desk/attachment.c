@@ -5,9 +5,11 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "base/xalloc.h"
 #include "desk/ticket.h"
 #include "store/db.h"
 #include "base/banned.h"
@@ -74,6 +76,62 @@ const char *attachment_check_type(const char *content_type, const void *data, si
 	return NULL;
 }
 
+/* The length of the valid UTF-8 sequence at p (1 for ASCII), or 0 when none starts there (RFC 3629). */
+static size_t utf8_seq(const unsigned char *p)
+{
+	unsigned char c = p[0];
+	size_t n = c < 0x80              ? 1
+	        : c >= 0xC2 && c <= 0xDF ? 2
+	        : c >= 0xE0 && c <= 0xEF ? 3
+	        : c >= 0xF0 && c <= 0xF4 ? 4
+	                                 : 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+	if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0) || (c == 0xF0 && p[1] < 0x90) ||
+	    (c == 0xF4 && p[1] >= 0x90))
+		return 0; /* overlong, surrogate or above U+10FFFF */
+	return n;
+}
+
+/* base with unsafe characters and non-UTF-8 bytes replaced by '_', as a new string (never longer). */
+static char *sanitise(const char *base)
+{
+	char *out = xmalloc(strlen(base) + 1);
+	size_t n = 0;
+	const unsigned char *p = (const unsigned char *)base;
+	while (*p) {
+		size_t len = utf8_seq(p);
+		int bad = len == 0 || (len == 1 && (*p < 0x20 || *p == 0x7f || strchr("\"\\:*?<>|;", *p)));
+		if (bad) {
+			out[n++] = '_';
+			p++;
+			continue;
+		}
+		memcpy(out + n, p, len);
+		n += len;
+		p += len;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* Cut s (valid UTF-8) to ATTACHMENT_NAME_MAX characters into out, keeping a short extension. */
+static void cut_name(const char *s, char *out)
+{
+	size_t cap = TEXTLEN_BYTES(ATTACHMENT_NAME_MAX);
+	if (textlen_chars(s) <= ATTACHMENT_NAME_MAX) {
+		snprintf(out, cap, "%s", s);
+		return;
+	}
+	const char *dot = strrchr(s, '.');
+	size_t ext = dot && dot != s ? textlen_chars(dot) : 0;
+	if (ext > ATTACHMENT_EXT_MAX)
+		ext = 0;
+	size_t stem = textlen_prefix(s, ATTACHMENT_NAME_MAX - ext, cap - 1);
+	snprintf(out, cap, "%.*s%s", (int)stem, s, ext ? dot : "");
+}
+
 void attachment_clean_name(const char *name, char *out)
 {
 	const char *base = name ? name : "";
@@ -82,16 +140,11 @@ void attachment_clean_name(const char *name, char *out)
 			base = p + 1;
 	while (*base == '.' || *base == ' ')
 		base++;
-	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)base; *p && n < ATTACHMENT_NAME_MAX; p++)
-		out[n++] = (char)(*p < 0x20 || *p == 0x7f || strchr("\"\\:*?<>|;", *p) ? '_' : *p);
-	while (n > 0 && ((unsigned char)out[n - 1] & 0xC0) == 0x80)
-		n--; /* never end inside a UTF-8 sequence */
-	if (n > 0 && ((unsigned char)out[n - 1] & 0x80))
-		n--;
-	out[n] = '\0';
-	if (!n)
-		snprintf(out, ATTACHMENT_NAME_MAX + 1, "attachment");
+	char *clean = sanitise(base);
+	cut_name(clean, out);
+	free(clean);
+	if (!out[0])
+		snprintf(out, TEXTLEN_BYTES(ATTACHMENT_NAME_MAX), "attachment");
 }
 
 static json_t *attachment_json(const struct attachment *x)

@@ -21,24 +21,32 @@
 #include "auth/audit.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/textlen.h"
 #include "base/limits.h"
 
 struct db;
 
 #define ATTACHMENT_MAX KF_MAX_UPLOAD_BYTES /* bytes of one attachment */
-#define ATTACHMENT_NAME_MAX 200 /* bytes of a sanitised file name */
+#define ATTACHMENT_NAME_MAX 200 /* characters of a sanitised file name */
+#define ATTACHMENT_EXT_MAX 16 /* characters of an extension kept when a long name is cut */
 
 struct attachment {
 	int64_t id;
 	int64_t ticket_id;
-	char filename[ATTACHMENT_NAME_MAX + 1];
+	char filename[TEXTLEN_BYTES(ATTACHMENT_NAME_MAX)];
 	const char *content_type; /* static: one of the accepted types */
 	int64_t size;
 	char sha256[65];
 	int64_t created_at;
 };
 
-/* Sanitise name (may be NULL) into out (ATTACHMENT_NAME_MAX + 1 bytes). Pure. */
+/*
+ * Sanitise name (may be NULL) into out (TEXTLEN_BYTES(ATTACHMENT_NAME_MAX) bytes): the last path
+ * component, without leading dots and spaces, control and shell-special characters and bytes that
+ * are not UTF-8 replaced by "_", at most ATTACHMENT_NAME_MAX characters (a longer name keeps its
+ * extension of up to ATTACHMENT_EXT_MAX characters and loses the end of its stem; a cut never
+ * splits a character).  "attachment" when nothing is left.  Pure.
+ */
 void attachment_clean_name(const char *name, char *out);
 /* The accepted type for a Content-Type header value (parameters ignored) whose magic data has; NULL if none. Pure. */
 const char *attachment_check_type(const char *content_type, const void *data, size_t len);

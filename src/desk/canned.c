@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/textlen.h"
 #include "desk/ticket.h"
 #include "store/db.h"
 #include "base/banned.h"
@@ -139,8 +140,8 @@ static int check_body(const char *body, struct kf_error *err)
 	struct buf b = BUF_INIT;
 	if (!body || !*body)
 		return kf_fail(err, KF_EINVAL, "required", "body", "body is required");
-	if (strlen(body) > CANNED_BODY_MAX)
-		return kf_fail(err, KF_ETOOBIG, "too_long", "body", "body may have at most %d bytes",
+	if (textlen_chars(body) > CANNED_BODY_MAX)
+		return kf_fail(err, KF_ETOOBIG, "too_long", "body", "body may have at most %d characters",
 		               CANNED_BODY_MAX);
 	int rc = canned_render(body, &none, &b, err);
 	buf_release(&b);

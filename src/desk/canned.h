@@ -22,7 +22,7 @@
 
 struct db;
 
-#define CANNED_BODY_MAX 16384 /* bytes of a template */
+#define CANNED_BODY_MAX 16384 /* characters of a template */
 
 struct canned_vars {
 	const char *customer_name; /* NULL = no value; likewise the rest */

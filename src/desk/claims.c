@@ -19,7 +19,7 @@ struct claim {
 	char currency[4]; /* ISO 4217 */
 	char evidence[1024]; /* JSON array of attachment ids */
 	enum claim_decision decision; /* pending until decided */
-	char decision_reason[CLAIM_TEXT_MAX + 1]; /* "" = none */
+	char decision_reason[TEXTLEN_BYTES(CLAIM_TEXT_MAX)]; /* "" = none */
 	int64_t payout_minor; /* 0 until decided */
 	int64_t carrier_recovery_minor; /* recovered from the carrier */
 	char carrier_recovery_status[12]; /* none, claimed, recovered, refused */
@@ -245,6 +245,14 @@ static int write(struct db *db, const struct claim *c, int64_t version, int64_t 
 	return rc < 0 ? rc : 0;
 }
 
+/* Whether p changes the declared value or its currency, that is the payout cap. */
+static int value_changes(const struct claim_patch *p, const struct claim *c)
+{
+	if (p->declared_value_minor >= 0 && p->declared_value_minor != c->declared_value_minor)
+		return 1;
+	return p->currency && strcmp(p->currency, c->currency) != 0;
+}
+
 static int apply(struct db *db, const struct claim_patch *p, struct claim *c, struct kf_error *err)
 {
 	int pending = c->decision == CD_PENDING;
@@ -257,6 +265,9 @@ static int apply(struct db *db, const struct claim_patch *p, struct claim *c, st
 	if (p->currency && !process_currency_valid(p->currency))
 		return kf_fail(err, KF_EINVAL, "invalid", "currency",
 		               "currency must be three capital letters (CNY)");
+	if (value_changes(p, c) && !p->can_change_value)
+		return kf_fail(err, KF_EPERM, "declared_value_manager", "declared_value_minor",
+		               "only a manager may change the declared value: it caps the payout");
 	if (p->carrier_recovery_status && !claim_recovery_status_valid(p->carrier_recovery_status))
 		return kf_fail(err, KF_EINVAL, "invalid", "carrier_recovery_status",
 		               "carrier_recovery_status must be none, claimed, recovered or refused");
@@ -315,6 +326,7 @@ static int step_in_tx(struct db *db, const struct actor *a, int64_t now, int64_t
 	if (rc < 0)
 		return rc;
 	json_t *before = to_json(c);
+	int value_change = s->patch && value_changes(s->patch, c);
 	rc = s->patch ? apply(db, s->patch, c, err) : decide(a, now, s, c, err);
 	if (rc == 0)
 		rc = write(db, c, version, now, err);
@@ -323,6 +335,9 @@ static int step_in_tx(struct db *db, const struct actor *a, int64_t now, int64_t
 	if (rc == 0)
 		rc = process_event_add(db, a, now, ticket_id, s->patch ? "claim.update" : "claim.decide",
 		                       before, *out, err);
+	if (rc == 0 && value_change)
+		rc = audit_record(db, a, now, "claim.declared_value_change", "claim", ticket_id, before, *out,
+		                  err);
 	if (rc == 0 && !s->patch && s->payout_minor > c->declared_value_minor)
 		rc = audit_record(db, a, now, "claim.payout_over_declared", "claim", ticket_id, before, *out,
 		                  err);

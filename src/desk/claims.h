@@ -18,12 +18,13 @@
 
 #include "auth/audit.h"
 #include "base/err.h"
+#include "base/textlen.h"
 #include "desk/process_rules.h"
 
 struct db;
 
 #define CLAIM_EVIDENCE_MAX 50 /* attachment ids on one claim */
-#define CLAIM_TEXT_MAX 2000 /* bytes of the decision reason */
+#define CLAIM_TEXT_MAX 2000 /* characters of the decision reason */
 
 struct claim_input {
 	int64_t shipment_id; /* 0 = the ticket's shipment */
@@ -40,10 +41,11 @@ struct claim_patch {
 	json_t *evidence; /* replaces the list; borrowed */
 	int64_t carrier_recovery_minor; /* what the carrier paid back */
 	const char *carrier_recovery_status; /* none, claimed, recovered, refused */
+	int can_change_value; /* the caller is a manager: may change the declared value (the payout cap) */
 };
 #define CLAIM_PATCH_INIT \
 	{ \
-		-1, NULL, NULL, -1, NULL \
+		-1, NULL, NULL, -1, NULL, 0 \
 	}
 
 /* Create the claim of a claim ticket (KF_EEXIST if it has one).  *out owned JSON; *version its version. */
@@ -53,7 +55,11 @@ int claim_create(struct db *db, const struct actor *a, int64_t now, int64_t tick
 /* The claim of ticket_id as JSON (owned) and its version. */
 int claim_get(struct db *db, int64_t ticket_id, json_t **out, int64_t *version, struct kf_error *err);
 
-/* Apply p (KF_ECONFLICT "decided" for value or currency after the decision); version must match. */
+/*
+ * Apply p (KF_ECONFLICT "decided" for value or currency after the decision); version must match.
+ * The declared value is the payout cap: changing it needs p->can_change_value (KF_EPERM
+ * "declared_value_manager" otherwise) and is audited (claim.declared_value_change, before/after).
+ */
 int claim_change(struct db *db, const struct actor *a, int64_t now, int64_t ticket_id, int64_t version,
                  const struct claim_patch *p, json_t **out, int64_t *new_version, struct kf_error *err);
 

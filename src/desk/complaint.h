@@ -19,12 +19,13 @@
 
 #include "auth/audit.h"
 #include "base/err.h"
+#include "base/textlen.h"
 #include "desk/process_rules.h"
 
 struct db;
 
-#define COMPLAINT_TEXT_MAX 4000 /* bytes of notes, root cause, solution */
-#define COMPLAINT_DEPT_MAX 128 /* bytes of the responsible department */
+#define COMPLAINT_TEXT_MAX 4000 /* characters of notes, root cause, solution */
+#define COMPLAINT_DEPT_MAX 128 /* characters of the responsible department */
 
 struct complaint {
 	int64_t ticket_id; /* the complaint ticket */
@@ -32,10 +33,10 @@ struct complaint {
 	int64_t acknowledged_at; /* 0 = not yet */
 	int64_t classified_at; /* 0 = not yet */
 	int64_t category_id; /* 0 = not classified */
-	char investigation_notes[COMPLAINT_TEXT_MAX + 1]; /* "" = none */
-	char root_cause[COMPLAINT_TEXT_MAX + 1]; /* "" = none */
-	char responsible_department[COMPLAINT_DEPT_MAX + 1]; /* "" = none */
-	char solution[COMPLAINT_TEXT_MAX + 1]; /* "" = none */
+	char investigation_notes[TEXTLEN_BYTES(COMPLAINT_TEXT_MAX)]; /* "" = none */
+	char root_cause[TEXTLEN_BYTES(COMPLAINT_TEXT_MAX)]; /* "" = none */
+	char responsible_department[TEXTLEN_BYTES(COMPLAINT_DEPT_MAX)]; /* "" = none */
+	char solution[TEXTLEN_BYTES(COMPLAINT_TEXT_MAX)]; /* "" = none */
 	int64_t compensation_minor; /* >= 0, minor units of currency */
 	char currency[4]; /* ISO 4217 */
 	int64_t implemented_at; /* 0 = not yet */

@@ -7,11 +7,14 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/textlen.h"
 #include "base/tz.h"
+#include "base/xalloc.h"
+#include "desk/sla_clock.h"
 #include "store/db.h"
 #include "base/banned.h"
 
-#define NAME_MAX_BYTES 128
+#define NAME_MAX_CHARS 128 /* characters of a calendar, holiday, policy or team name */
 
 /* --- SQL ------------------------------------------------------------------- */
 
@@ -330,7 +333,7 @@ static int read_calendar(json_t *body, int create, const char **name, const char
 	const struct tz *z;
 	int rc = json_only_keys(body, keys, err);
 	if (rc == 0)
-		rc = json_get_str(body, "name", create, NAME_MAX_BYTES, name, err);
+		rc = json_get_text(body, "name", create, NAME_MAX_CHARS, name, err);
 	if (rc >= 0)
 		rc = json_get_str(body, "time_zone", create, TZ_NAME_MAX - 1, zone, err);
 	if (rc >= 0 && *zone)
@@ -370,9 +373,28 @@ int calendar_create(struct db *db, const struct actor *a, int64_t now, json_t *b
 	return tx_end(db, rc, err);
 }
 
+/*
+ * The rules of calendar id as they are before a change (*old, owned: free it), so that the change
+ * can recompute the running SLA clocks on it (sla_clock_recompute).  KF_ENOTFOUND for no calendar.
+ */
+static int rules_before(struct db *db, int64_t id, struct calendar **old, struct kf_error *err)
+{
+	*old = xcalloc(1, sizeof(**old));
+	return calendar_load(db, id, *old, err);
+}
+
+/* After the change: the running clocks follow the calendar's new rules. */
+static int rules_changed(struct db *db, int64_t id, struct calendar *old, int64_t now, struct kf_error *err)
+{
+	int rc = sla_clock_recompute(db, id, old, now, err);
+	free(old);
+	return rc;
+}
+
 int calendar_update(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,
                     json_t *body, struct kf_error *err)
 {
+	struct calendar *old = NULL;
 	const char *name = NULL, *zone = NULL;
 	struct calendar c;
 	int has_hours;
@@ -382,14 +404,23 @@ int calendar_update(struct db *db, const struct actor *a, int64_t now, int64_t i
 	rc = db_begin(db, err);
 	if (rc < 0)
 		return rc;
-	rc = db_exec(db, &q_cal_update,
-	             DB_ARGS(db_int(id), db_int(version), db_text(name), db_text(zone), db_int(now)), err);
+	rc = rules_before(db, id, &old, err);
+	if (rc == KF_ENOTFOUND)
+		rc = 0; /* stale_or_missing below says which */
+	if (rc == 0)
+		rc = db_exec(db, &q_cal_update,
+		             DB_ARGS(db_int(id), db_int(version), db_text(name), db_text(zone), db_int(now)),
+		             err);
 	if (rc == KF_EEXIST)
 		rc = kf_fail(err, KF_EEXIST, "exists", "name", "a calendar with this name already exists");
 	if (rc == 0)
 		rc = stale_or_missing(db, &q_cal_exists, id, "calendar", err);
 	if (rc > 0 && has_hours)
 		rc = write_hours(db, id, &c, err);
+	if (rc >= 0 && (has_hours || zone))
+		rc = rules_changed(db, id, old, now, err);
+	else
+		free(old);
 	if (rc >= 0)
 		rc = audit(db, a, now, "calendar.update", "calendar", id, json_deep_copy(body), err);
 	return tx_end(db, rc, err);
@@ -458,7 +489,7 @@ int calendar_holiday_add(struct db *db, const struct actor *a, int64_t now, int6
 	if (rc >= 0)
 		rc = json_get_str(body, "kind", 0, 16, &kind, err);
 	if (rc >= 0)
-		rc = json_get_str(body, "name", 0, NAME_MAX_BYTES, &name, err);
+		rc = json_get_text(body, "name", 0, NAME_MAX_CHARS, &name, err);
 	if (rc >= 0)
 		rc = cal_parse_date(date, &day, err);
 	if (rc >= 0 && strcmp(kind, "holiday") != 0 && strcmp(kind, "workday") != 0)
@@ -468,7 +499,10 @@ int calendar_holiday_add(struct db *db, const struct actor *a, int64_t now, int6
 	rc = db_begin(db, err);
 	if (rc < 0)
 		return rc;
-	rc = db_exec(db, &q_cal_bump, DB_ARGS(db_int(cal_id), db_int(now)), err);
+	struct calendar *old = NULL;
+	rc = rules_before(db, cal_id, &old, err);
+	if (rc == 0)
+		rc = db_exec(db, &q_cal_bump, DB_ARGS(db_int(cal_id), db_int(now)), err);
 	if (rc == 0)
 		rc = not_found(err, "calendar");
 	if (rc > 0)
@@ -482,6 +516,11 @@ int calendar_holiday_add(struct db *db, const struct actor *a, int64_t now, int6
 		                  err);
 	if (rc == KF_EEXIST)
 		rc = kf_fail(err, KF_EEXIST, "exists", "date", "the calendar already has this date");
+	if (rc == 0) {
+		rc = rules_changed(db, cal_id, old, now, err);
+		old = NULL;
+	}
+	free(old);
 	if (rc == 0)
 		rc = audit(db, a, now, "calendar.holiday_add", "calendar", cal_id, json_deep_copy(body), err);
 	return tx_end(db, rc, err);
@@ -490,14 +529,24 @@ int calendar_holiday_add(struct db *db, const struct actor *a, int64_t now, int6
 int calendar_holiday_delete(struct db *db, const struct actor *a, int64_t now, int64_t cal_id, int64_t id,
                             struct kf_error *err)
 {
+	struct calendar *old = NULL;
 	int rc = db_begin(db, err);
 	if (rc < 0)
 		return rc;
-	rc = db_exec(db, &q_date_delete, DB_ARGS(db_int(id), db_int(cal_id)), err);
+	rc = rules_before(db, cal_id, &old, err);
+	if (rc == KF_ENOTFOUND)
+		rc = not_found(err, "holiday");
+	if (rc == 0)
+		rc = db_exec(db, &q_date_delete, DB_ARGS(db_int(id), db_int(cal_id)), err);
 	if (rc == 0)
 		rc = not_found(err, "holiday");
 	if (rc > 0)
 		rc = db_exec(db, &q_cal_bump, DB_ARGS(db_int(cal_id), db_int(now)), err);
+	if (rc >= 0) {
+		rc = rules_changed(db, cal_id, old, now, err);
+		old = NULL;
+	}
+	free(old);
 	if (rc >= 0)
 		rc = audit(db, a, now, "calendar.holiday_delete", "calendar", cal_id,
 		           json_pack("{s:I}", "holiday_id", (json_int_t)id), err);
@@ -564,7 +613,7 @@ int policy_list(struct db *db, int64_t after, int limit, json_t **items, int64_t
 	int rc = db_query(db, &q_pol_all, DB_ARGS(db_int(after), db_int(limit)), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
 		struct sla_policy p;
-		char name[NAME_MAX_BYTES + 1];
+		char name[TEXTLEN_BYTES(NAME_MAX_CHARS)];
 		int64_t v;
 		policy_row(r, &p, name, sizeof(name), &v);
 		json_t *j = policy_to_json(&p, name);
@@ -586,7 +635,7 @@ static int policy_read(struct db *db, int64_t id, struct sla_policy *p, char *na
 	if (rc == 0)
 		rc = not_found(err, "SLA policy");
 	if (rc > 0)
-		policy_row(r, p, name, NAME_MAX_BYTES + 1, version);
+		policy_row(r, p, name, TEXTLEN_BYTES(NAME_MAX_CHARS), version);
 	db_done(r);
 	return rc < 0 ? rc : 0;
 }
@@ -594,7 +643,7 @@ static int policy_read(struct db *db, int64_t id, struct sla_policy *p, char *na
 int policy_get(struct db *db, int64_t id, json_t **out, int64_t *version, struct kf_error *err)
 {
 	struct sla_policy p;
-	char name[NAME_MAX_BYTES + 1];
+	char name[TEXTLEN_BYTES(NAME_MAX_CHARS)];
 	int rc = policy_read(db, id, &p, name, version, err);
 	if (rc < 0)
 		return rc;
@@ -654,9 +703,9 @@ static int read_policy(struct db *db, json_t *body, int create, struct sla_polic
 	int64_t cal = p->calendar_id, rank = p->rank;
 	int rc = json_only_keys(body, keys, err);
 	if (rc == 0)
-		rc = json_get_str(body, "name", create, NAME_MAX_BYTES, &nm, err);
+		rc = json_get_text(body, "name", create, NAME_MAX_CHARS, &nm, err);
 	if (rc > 0)
-		snprintf(name, NAME_MAX_BYTES + 1, "%s", nm);
+		snprintf(name, TEXTLEN_BYTES(NAME_MAX_CHARS), "%s", nm);
 	if (rc >= 0)
 		rc = get_choice(body, "ticket_type", types, p->ticket_type, sizeof(p->ticket_type), err);
 	if (rc >= 0)
@@ -694,7 +743,7 @@ int policy_create(struct db *db, const struct actor *a, int64_t now, json_t *bod
                   struct kf_error *err)
 {
 	struct sla_policy p;
-	char name[NAME_MAX_BYTES + 1] = "";
+	char name[TEXTLEN_BYTES(NAME_MAX_CHARS)] = "";
 	memset(&p, 0, sizeof(p));
 	p.rank = 100;
 	int rc = db_begin(db, err);
@@ -721,7 +770,7 @@ int policy_update(struct db *db, const struct actor *a, int64_t now, int64_t id,
                   json_t *body, struct kf_error *err)
 {
 	struct sla_policy p;
-	char name[NAME_MAX_BYTES + 1];
+	char name[TEXTLEN_BYTES(NAME_MAX_CHARS)];
 	int64_t stored;
 	int rc = db_begin(db, err);
 	if (rc < 0)
@@ -771,7 +820,7 @@ int policy_delete(struct db *db, const struct actor *a, int64_t now, int64_t id,
 
 struct team_row {
 	int64_t id, manager_id, calendar_id, version;
-	char name[NAME_MAX_BYTES + 1];
+	char name[TEXTLEN_BYTES(NAME_MAX_CHARS)];
 	char mode[16];
 };
 
@@ -860,7 +909,7 @@ static int read_team(struct db *db, json_t *body, int create, struct team_row *t
 	const char *nm = NULL;
 	int rc = json_only_keys(body, keys, err);
 	if (rc == 0)
-		rc = json_get_str(body, "name", create, NAME_MAX_BYTES, &nm, err);
+		rc = json_get_text(body, "name", create, NAME_MAX_CHARS, &nm, err);
 	if (rc > 0)
 		snprintf(t->name, sizeof(t->name), "%s", nm);
 	if (rc >= 0)

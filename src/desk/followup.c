@@ -11,6 +11,7 @@
 #include "base/limits.h"
 #include "base/tz.h"
 #include "base/xalloc.h"
+#include "crm/customer.h"
 #include "desk/calendar.h"
 #include "desk/desk_config.h"
 #include "desk/sla_clock.h"
@@ -237,7 +238,7 @@ out:
 
 struct care_hit {
 	int64_t id;
-	char name[128];
+	char name[TEXTLEN_BYTES(CUSTOMER_NAME_MAX)]; /* the whole name: a shorter buffer would cut a character */
 };
 
 /* Collect up to max rows (id, name) of q; *n set. */
@@ -260,7 +261,7 @@ static int open_care(struct db *db, const char *kind, const struct care_hit *h, 
                      struct kf_error *err)
 {
 	struct ticket *t = xcalloc(1, sizeof(*t));
-	char subject[320];
+	char subject[TEXTLEN_BYTES(TICKET_SUBJECT_MAX)];
 	if (strcmp(kind, "birthday") == 0)
 		snprintf(subject, sizeof(subject), "生日问候：%s / Birthday greeting: %s", h->name, h->name);
 	else

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "base/textlen.h"
 #include "crm/timeline.h"
 #include "store/search.h"
 #include "desk/desk_hooks.h"
@@ -121,13 +122,13 @@ int message_add(struct db *db, const struct actor *a, int64_t now, int64_t ticke
                 const char *body, enum ticket_state to, struct ticket *t, json_t **message,
                 struct kf_error *err)
 {
-	size_t n = body ? strlen(body) : 0;
+	size_t n = textlen_chars(body);
 	*message = NULL;
 	if (n == 0)
 		return kf_fail(err, KF_EINVAL, "required", "body", "body is required");
 	if (n > TICKET_BODY_MAX)
-		return kf_fail(err, KF_ETOOBIG, "too_long", "body", "a message may have at most %d bytes",
-		               TICKET_BODY_MAX);
+		return kf_fail(err, KF_ETOOBIG, "too_long", "body",
+		               "a message may have at most %d characters", TICKET_BODY_MAX);
 	int rc = db_begin(db, err);
 	if (rc < 0)
 		return rc;

@@ -19,18 +19,18 @@
 struct return_req {
 	int64_t id; /* return_requests.id; the RMA number derives from it */
 	int64_t ticket_id, order_id; /* the return ticket and its order */
-	char reason[RETURN_TEXT_MAX + 1]; /* why the customer returns */
+	char reason[TEXTLEN_BYTES(RETURN_TEXT_MAX)]; /* why the customer returns */
 	enum return_action action; /* refund, exchange, repair */
 	enum return_status status; /* where it is */
 	char tracking[129]; /* the return shipment's tracking number, "" = none */
 	char inspection_result[32]; /* "" = not inspected */
-	char inspection_notes[RETURN_TEXT_MAX + 1]; /* "" = none */
+	char inspection_notes[TEXTLEN_BYTES(RETURN_TEXT_MAX)]; /* "" = none */
 	int64_t refund_minor; /* -1 = none yet */
 	char currency[4]; /* the order's currency */
 	int64_t lines_value_minor; /* quantity x unit price over the lines: the refund cap */
 	int64_t delivered_at, window_deadline_at; /* 0 = no delivery recorded */
 	int64_t window_override_by; /* users.id of the manager who overrode, 0 = none */
-	char window_override_reason[RETURN_TEXT_MAX + 1]; /* "" = not overridden */
+	char window_override_reason[TEXTLEN_BYTES(RETURN_TEXT_MAX)]; /* "" = not overridden */
 	int64_t created_at, updated_at, version;
 };
 

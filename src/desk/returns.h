@@ -24,12 +24,13 @@
 
 #include "auth/audit.h"
 #include "base/err.h"
+#include "base/textlen.h"
 #include "desk/process_rules.h"
 
 struct db;
 
 #define RETURN_LINES_MAX 100 /* lines in one return */
-#define RETURN_TEXT_MAX 2000 /* bytes of reason, notes, override reason */
+#define RETURN_TEXT_MAX 2000 /* characters of reason, notes, override reason */
 
 struct return_line_input {
 	int64_t order_line_id; /* order_lines.id on the return's order */

@@ -360,6 +360,81 @@ out:
 	return rc < 0 ? rc : 0;
 }
 
+/* --- calendar changes ------------------------------------------------------------------- */
+
+static struct db_sql q_running = DB_SQL(
+        "SELECT s.ticket_id FROM ticket_sla s JOIN tickets t ON t.id = s.ticket_id"
+        " WHERE (s.calendar_id = $1 OR (s.calendar_id = 0 AND CAST($2 AS BIGINT) = 1))"
+        " AND t.state NOT IN ('resolved', 'closed') ORDER BY s.ticket_id");
+
+/* Lay out again on cal what remained of the instant *at after from on old. */
+static int relay(const struct calendar *old, const struct calendar *cal, int64_t from, int64_t *at,
+                 struct kf_error *err)
+{
+	if (*at <= from)
+		return 0;
+	return cal_add_business_seconds(cal, from, cal_business_seconds_between(old, from, *at), at, err);
+}
+
+static int recompute_one(struct db *db, int64_t ticket_id, const struct calendar *old,
+                         const struct calendar *cal, int64_t now, struct kf_error *err)
+{
+	struct sla_row s;
+	int rc = row_load(db, ticket_id, &s, err);
+	if (rc < 0)
+		return rc == KF_ENOTFOUND ? 0 : rc;
+	int64_t from = s.paused_since ? s.paused_since : now;
+	for (int k = 0; rc == 0 && k < T_COUNT; k++) {
+		struct sla_target *t = &s.t[k];
+		if (!target_open(t) || t->breached_at)
+			continue;
+		rc = relay(old, cal, from, &t->due_at, err);
+		if (rc == 0 && t->warn_at && !t->warned_at)
+			rc = relay(old, cal, from, &t->warn_at, err);
+	}
+	if (rc == 0)
+		rc = row_save(db, &s, now, err);
+	if (rc == 0)
+		rc = reschedule(db, &s, 0, now, err);
+	return rc;
+}
+
+/* The ids of the tickets with a running clock on calendar cal_id, as a new array (*n of them). */
+static int running_on(struct db *db, int64_t cal_id, int64_t **ids, size_t *n, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	size_t cap = 0;
+	int is_default = desk_setting(db, "default_calendar_id", 1) == cal_id;
+	*ids = NULL;
+	*n = 0;
+	int rc = db_query(db, &q_running, DB_ARGS(db_int(cal_id), db_int(is_default)), &r, err);
+	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 64;
+			*ids = xreallocarray(*ids, cap, sizeof(**ids));
+		}
+		(*ids)[(*n)++] = db_col_int(r, 0);
+	}
+	db_done(r);
+	return rc < 0 ? rc : 0;
+}
+
+int sla_clock_recompute(struct db *db, int64_t cal_id, const struct calendar *old, int64_t now,
+                        struct kf_error *err)
+{
+	struct calendar *cal = xcalloc(1, sizeof(*cal));
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int rc = calendar_load(db, cal_id, cal, err);
+	if (rc == 0)
+		rc = running_on(db, cal_id, &ids, &n, err);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = recompute_one(db, ids[i], old, cal, now, err);
+	free(ids);
+	free(cal);
+	return rc;
+}
+
 /* --- jobs ------------------------------------------------------------------------------ */
 
 int notification_add(struct db *db, int64_t user_id, const char *kind, int64_t ticket_id, const char *target,

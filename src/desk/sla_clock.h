@@ -36,6 +36,23 @@ struct db;
 /* React to ticket event ev (see desk_hooks.h) at now, inside the caller's transaction. */
 int sla_clock_on_event(struct db *db, int64_t ticket_id, enum desk_event ev, int64_t now, struct kf_error *err);
 
+struct calendar;
+
+/*
+ * Calendar cal_id changed (holidays, make-up workdays, hours, zone) from
+ * *old to what is stored now, inside the caller's transaction: every
+ * running clock on it (tickets not resolved or closed; the default
+ * calendar's clocks too when cal_id is the default) is recomputed.  For
+ * each open target not yet breached, the business time that remained at
+ * now (at the pause, for a paused clock) on the old calendar is laid out
+ * again on the new one from that instant, and so is its 80 % instant if
+ * no warning went out: elapsed business time and paused time are kept.
+ * Met, breached and stopped targets keep their outcome; the warn and
+ * breach jobs move with the clocks.
+ */
+int sla_clock_recompute(struct db *db, int64_t cal_id, const struct calendar *old, int64_t now,
+                        struct kf_error *err);
+
 /* The job handlers of "sla_warn" and "sla_breach" (ref_id = ticket id); idempotent. */
 int sla_job_warn(struct db *db, int64_t ticket_id, int64_t now, struct kf_error *err);
 int sla_job_breach(struct db *db, int64_t ticket_id, int64_t now, struct kf_error *err);

@@ -14,6 +14,8 @@
 #include "crm/timeline.h"
 #include "store/search.h"
 #include "desk/desk_hooks.h"
+#include "desk/lang_detect.h"
+#include "desk/ticket_refs.h"
 #include "store/db.h"
 #include "base/banned.h"
 
@@ -328,14 +330,14 @@ static int check_category(struct db *db, int64_t id, struct kf_error *err)
 
 static int check_new(const struct ticket_new *in, struct kf_error *err)
 {
-	size_t n = in->subject ? strlen(in->subject) : 0;
+	size_t n = textlen_chars(in->subject);
 	if (one_of(types, in->type) < 0)
 		return kf_fail(
 		        err, KF_EINVAL, "invalid", "type",
 		        "type must be one of inquiry, complaint, return, claim, suggestion, follow_up, care");
 	if (n == 0 || n > TICKET_SUBJECT_MAX)
-		return kf_fail(err, KF_EINVAL, "required", "subject", "subject must be 1 to %d bytes",
-		               TICKET_SUBJECT_MAX);
+		return kf_fail(err, KF_EINVAL, n ? "too_long" : "required", "subject",
+		               "subject must be 1 to %d characters", TICKET_SUBJECT_MAX);
 	if (in->priority && one_of(priorities, in->priority) < 0)
 		return kf_fail(err, KF_EINVAL, "invalid", "priority",
 		               "priority must be low, normal, high or urgent");
@@ -344,9 +346,9 @@ static int check_new(const struct ticket_new *in, struct kf_error *err)
 		               "channel must be portal, web_form, email, phone, chat, social, api or system");
 	if (in->language && strcmp(in->language, "zh") != 0 && strcmp(in->language, "en") != 0)
 		return kf_fail(err, KF_EINVAL, "invalid", "language", "language must be zh or en");
-	if (in->body && strlen(in->body) > TICKET_BODY_MAX)
-		return kf_fail(err, KF_ETOOBIG, "too_long", "body", "a message may have at most %d bytes",
-		               TICKET_BODY_MAX);
+	if (textlen_chars(in->body) > TICKET_BODY_MAX)
+		return kf_fail(err, KF_ETOOBIG, "too_long", "body",
+		               "a message may have at most %d characters", TICKET_BODY_MAX);
 	return 0;
 }
 
@@ -366,6 +368,43 @@ static int first_message(struct db *db, const struct actor *a, int64_t now, int6
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * The ids of a new ticket name rows; the assignee is allowed for the creator.  The system's own
+ * tickets (follow-ups, care) copy ids from rows kefu holds and are not checked: a follow-up must
+ * open even when the complaint's agent has since been disabled.
+ */
+static int check_new_refs(struct db *db, const struct actor *a, const struct ticket_new *in,
+                          struct kf_error *err)
+{
+	if (strcmp(a->kind, "system") == 0)
+		return 0;
+	struct ticket_refs r = { in->customer_id, in->order_id, in->shipment_id, in->team_id, in->assignee_id };
+	int rc = ticket_refs_may_assign(in->own_only, 0, in->assignee_id, err);
+	return rc < 0 ? rc : ticket_refs_check(db, &r, err);
+}
+
+/* The ids p sets to a new non-zero value (0 elsewhere), checked; and the assignee move allowed. */
+static int check_patch_refs(struct db *db, const struct ticket_patch *p, const struct ticket *t,
+                            struct kf_error *err)
+{
+	struct ticket_refs r = {
+		p->customer_id != t->customer_id && p->customer_id > 0 ? p->customer_id : 0,
+		p->order_id != t->order_id && p->order_id > 0 ? p->order_id : 0,
+		p->shipment_id != t->shipment_id && p->shipment_id > 0 ? p->shipment_id : 0,
+		p->team_id != t->team_id && p->team_id > 0 ? p->team_id : 0,
+		p->assignee_id != t->assignee_id && p->assignee_id > 0 ? p->assignee_id : 0,
+	};
+	int rc = p->assignee_id >= 0 ? ticket_refs_may_assign(p->own_only, t->assignee_id, p->assignee_id, err)
+	                             : 0;
+	return rc < 0 ? rc : ticket_refs_check(db, &r, err);
+}
+
+/* The language a new ticket is stored with: the one given, else detected from its text. */
+static const char *new_language(const struct ticket_new *in)
+{
+	return in->language ? in->language : lang_detect(in->subject, in->body, TICKET_DEFAULT_LANGUAGE);
+}
+
 static int insert_ticket(struct db *db, const struct actor *a, int64_t now, const struct ticket_new *in,
                          int64_t *id, struct kf_error *err)
 {
@@ -373,10 +412,10 @@ static int insert_ticket(struct db *db, const struct actor *a, int64_t now, cons
 	return db_query_int(db, &q_insert,
 	                    DB_ARGS(db_text(in->type), db_text(prio), db_int(one_of(priorities, prio)),
 	                            id_or_null(in->category_id), db_text(in->channel ? in->channel : "api"),
-	                            db_text(in->subject), id_or_null(in->customer_id), id_or_null(in->order_id),
-	                            id_or_null(in->shipment_id), id_or_null(in->team_id),
-	                            id_or_null(in->assignee_id), db_text(in->language ? in->language : "zh"),
-	                            db_text(a->kind), db_int(a->id), db_int(now)),
+	                            db_text(in->subject), id_or_null(in->customer_id),
+	                            id_or_null(in->order_id), id_or_null(in->shipment_id),
+	                            id_or_null(in->team_id), id_or_null(in->assignee_id),
+	                            db_text(new_language(in)), db_text(a->kind), db_int(a->id), db_int(now)),
 	                    id, err);
 }
 
@@ -391,6 +430,8 @@ int ticket_create(struct db *db, const struct actor *a, int64_t now, const struc
 	if (rc < 0)
 		return rc;
 	rc = check_category(db, in->category_id, err);
+	if (rc == 0)
+		rc = check_new_refs(db, a, in, err);
 	if (rc == 0)
 		rc = insert_ticket(db, a, now, in, &id, err);
 	if (rc == 0)
@@ -422,10 +463,10 @@ int ticket_create(struct db *db, const struct actor *a, int64_t now, const struc
 static int patch_apply(struct db *db, const struct ticket_patch *p, struct ticket *t, struct kf_error *err)
 {
 	if (p->subject) {
-		size_t n = strlen(p->subject);
+		size_t n = textlen_chars(p->subject);
 		if (n == 0 || n > TICKET_SUBJECT_MAX)
-			return kf_fail(err, KF_EINVAL, "required", "subject", "subject must be 1 to %d bytes",
-			               TICKET_SUBJECT_MAX);
+			return kf_fail(err, KF_EINVAL, n ? "too_long" : "required", "subject",
+			               "subject must be 1 to %d characters", TICKET_SUBJECT_MAX);
 		copy(t->subject, sizeof(t->subject), p->subject);
 	}
 	if (p->priority && one_of(priorities, p->priority) < 0)
@@ -445,6 +486,9 @@ static int patch_apply(struct db *db, const struct ticket_patch *p, struct ticke
 			return rc;
 		t->category_id = p->category_id;
 	}
+	int rc = check_patch_refs(db, p, t, err);
+	if (rc < 0)
+		return rc;
 	if (p->customer_id >= 0)
 		t->customer_id = p->customer_id;
 	if (p->order_id >= 0)

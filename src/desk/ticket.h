@@ -19,12 +19,14 @@
 
 #include "auth/audit.h"
 #include "base/err.h"
+#include "base/textlen.h"
 #include "desk/ticket_state.h"
 
 struct db;
 
-#define TICKET_SUBJECT_MAX 500 /* bytes of a subject */
-#define TICKET_BODY_MAX 65536 /* bytes of one message */
+#define TICKET_SUBJECT_MAX 500 /* characters of a subject (base/textlen.h) */
+#define TICKET_BODY_MAX 65536 /* characters of one message */
+#define TICKET_DEFAULT_LANGUAGE "zh" /* when neither given nor detectable */
 
 struct ticket {
 	int64_t id;
@@ -33,7 +35,7 @@ struct ticket {
 	char priority[8]; /* low, normal, high, urgent */
 	int64_t category_id; /* 0 = none */
 	char channel[12]; /* portal, web_form, email, phone, chat, social, api, system */
-	char subject[TICKET_SUBJECT_MAX + 1];
+	char subject[TEXTLEN_BYTES(TICKET_SUBJECT_MAX)];
 	int64_t customer_id; /* 0 = not linked; likewise the next four */
 	int64_t order_id;
 	int64_t shipment_id;
@@ -57,9 +59,10 @@ struct ticket_new {
 	const char *subject;
 	const char *priority; /* NULL = normal */
 	const char *channel; /* NULL = api */
-	const char *language; /* NULL = zh */
+	const char *language; /* NULL = detected from subject and body (desk/lang_detect.h) */
 	int64_t category_id, customer_id, order_id, shipment_id, team_id, assignee_id;
 	const char *body; /* the customer's first message, or NULL */
+	int64_t own_only; /* > 0: the creator (this user) lacks ticket.manage: assignee only self */
 };
 
 /* A change: NULL / -1 = keep; 0 for an id = clear the link. */
@@ -68,10 +71,11 @@ struct ticket_patch {
 	const char *priority;
 	const char *type;
 	int64_t category_id, customer_id, order_id, shipment_id, team_id, assignee_id;
+	int64_t own_only; /* > 0: the caller (this user) lacks ticket.manage: see ticket_refs_may_assign */
 };
 #define TICKET_PATCH_INIT \
 	{ \
-		NULL, NULL, NULL, -1, -1, -1, -1, -1, -1 \
+		NULL, NULL, NULL, -1, -1, -1, -1, -1, -1, 0 \
 	}
 
 enum ticket_sort { TICKET_SORT_UPDATED, TICKET_SORT_CREATED, TICKET_SORT_PRIORITY };
@@ -105,6 +109,11 @@ struct ticket_filter {
 	int64_t soon_s; /* with sla: the due_soon horizon in seconds */
 };
 
+/*
+ * Create a ticket.  Every id in must name a row and the assignee must be able to work tickets
+ * (desk/ticket_refs.h: KF_EINVAL naming the field); with in->own_only the assignee may only be
+ * the creator (KF_EPERM "reassign_forbidden").
+ */
 int ticket_create(struct db *db, const struct actor *a, int64_t now, const struct ticket_new *in,
                   struct ticket *out, struct kf_error *err);
 int ticket_get(struct db *db, int64_t id, struct ticket *out, struct kf_error *err);
@@ -130,6 +139,10 @@ int ticket_list(struct db *db, const struct ticket_filter *f, int limit, json_t 
  * ("breached" or "due_soon") to each item.
  */
 enum ticket_sla_class ticket_sla_classify(int64_t due, int64_t warn, int64_t now, int64_t soon_s);
+/*
+ * Apply p at version.  The ids p changes are checked like ticket_create's; with p->own_only the
+ * assignee moves only as ticket_refs_may_assign allows (KF_EPERM "reassign_forbidden").
+ */
 int ticket_update(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,
                   const struct ticket_patch *p, struct ticket *out, struct kf_error *err);
 /*

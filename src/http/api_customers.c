@@ -102,7 +102,7 @@ static int read_fields(json_t *obj, struct customer_fields *f, struct kf_error *
 	int64_t company = -1;
 	int rc = json_get_str(obj, "kind", 0, 16, &f->kind, err);
 	if (rc >= 0)
-		rc = json_get_str(obj, "name", 0, CUSTOMER_NAME_MAX, &f->name, err);
+		rc = json_get_text(obj, "name", 0, CUSTOMER_NAME_MAX, &f->name, err);
 	if (rc >= 0)
 		rc = json_get_int(obj, "company_id", 0, 0, INT64_MAX, &company, err);
 	f->company_id = company;

@@ -57,7 +57,7 @@ static int read_order_line(json_t *o, int i, struct order_line_in *l, struct kf_
 	if (rc >= 0)
 		rc = json_get_str(o, "sku", 1, 64, &l->sku, err);
 	if (rc >= 0)
-		rc = json_get_str(o, "name", 0, 256, &l->name, err);
+		rc = json_get_text(o, "name", 0, 256, &l->name, err);
 	if (rc >= 0)
 		rc = json_get_str(o, "category", 0, 64, &l->category, err);
 	if (rc >= 0)
@@ -365,9 +365,9 @@ int api_shipments_event(struct req *req, struct resp *resp)
 	if (rc >= 0)
 		rc = json_get_str(req->json, "status", 1, 32, &ev.status, &err);
 	if (rc >= 0)
-		rc = json_get_str(req->json, "location", 0, 128, &ev.location, &err);
+		rc = json_get_text(req->json, "location", 0, 128, &ev.location, &err);
 	if (rc >= 0)
-		rc = json_get_str(req->json, "description", 0, 1024, &ev.description, &err);
+		rc = json_get_text(req->json, "description", 0, 1024, &ev.description, &err);
 	if (rc >= 0)
 		rc = shipment_add_event(req->db, req->now, id, &ev, &added, &err);
 	if (rc < 0)

@@ -236,9 +236,9 @@ int api_portal_ticket_create(struct req *req, struct resp *resp)
 	if (rc == 0)
 		rc = json_get_str(req->json, "type", 0, 16, &in.type, &err);
 	if (rc >= 0)
-		rc = json_get_str(req->json, "subject", 1, TICKET_SUBJECT_MAX, &in.subject, &err);
+		rc = json_get_text(req->json, "subject", 1, TICKET_SUBJECT_MAX, &in.subject, &err);
 	if (rc >= 0)
-		rc = json_get_str(req->json, "body", 1, TICKET_BODY_MAX, &in.body, &err);
+		rc = json_get_text(req->json, "body", 1, TICKET_BODY_MAX, &in.body, &err);
 	if (rc >= 0)
 		rc = json_get_int(req->json, "order_id", 0, 1, INT64_MAX, &in.order_id, &err);
 	if (rc >= 0)
@@ -276,7 +276,7 @@ int api_portal_ticket_message(struct req *req, struct resp *resp)
 		return 0;
 	int rc = json_only_keys(req->json, keys, &err);
 	if (rc == 0)
-		rc = json_get_str(req->json, "body", 1, TICKET_BODY_MAX, &body, &err);
+		rc = json_get_text(req->json, "body", 1, TICKET_BODY_MAX, &body, &err);
 	if (rc >= 0)
 		rc = message_add(req->db, &a, req->now, t.id, MESSAGE_CUSTOMER, body, TS_NONE, &t, &msg, &err);
 	if (rc < 0)
@@ -329,7 +329,7 @@ int api_portal_ticket_confirm(struct req *req, struct resp *resp)
 	if (rc == 0)
 		rc = json_get_bool(req->json, "accepted", 1, &accepted, &err);
 	if (rc >= 0)
-		rc = json_get_str(req->json, "comment", 0, TICKET_BODY_MAX, &comment, &err);
+		rc = json_get_text(req->json, "comment", 0, TICKET_BODY_MAX, &comment, &err);
 	if (rc >= 0)
 		rc = db_begin(req->db, &err);
 	if (rc < 0)
@@ -401,7 +401,7 @@ int api_portal_return_create(struct req *req, struct resp *resp)
 	if (rc == 0)
 		rc = json_get_int(req->json, "order_id", 1, 1, INT64_MAX, &in.order_id, &err);
 	if (rc >= 0)
-		rc = json_get_str(req->json, "reason", 1, RETURN_TEXT_MAX, &in.reason, &err);
+		rc = json_get_text(req->json, "reason", 1, RETURN_TEXT_MAX, &in.reason, &err);
 	if (rc >= 0)
 		rc = json_get_str(req->json, "action", 1, 16, &action, &err);
 	if (rc >= 0 && (in.action = return_action_parse(action)) == RA_NONE)

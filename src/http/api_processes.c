@@ -46,15 +46,15 @@ static int read_complaint(json_t *o, struct complaint_patch *p, struct kf_error 
 {
 	int rc = json_get_int(o, "category_id", 0, 1, INT64_MAX, &p->category_id, err);
 	if (rc >= 0)
-		rc = json_get_str(o, "investigation_notes", 0, COMPLAINT_TEXT_MAX, &p->investigation_notes,
-		                  err);
+		rc = json_get_text(o, "investigation_notes", 0, COMPLAINT_TEXT_MAX, &p->investigation_notes,
+		                   err);
 	if (rc >= 0)
-		rc = json_get_str(o, "root_cause", 0, COMPLAINT_TEXT_MAX, &p->root_cause, err);
+		rc = json_get_text(o, "root_cause", 0, COMPLAINT_TEXT_MAX, &p->root_cause, err);
 	if (rc >= 0)
-		rc = json_get_str(o, "responsible_department", 0, COMPLAINT_DEPT_MAX,
-		                  &p->responsible_department, err);
+		rc = json_get_text(o, "responsible_department", 0, COMPLAINT_DEPT_MAX,
+		                   &p->responsible_department, err);
 	if (rc >= 0)
-		rc = json_get_str(o, "solution", 0, COMPLAINT_TEXT_MAX, &p->solution, err);
+		rc = json_get_text(o, "solution", 0, COMPLAINT_TEXT_MAX, &p->solution, err);
 	if (rc >= 0)
 		rc = json_get_int(o, "compensation_minor", 0, 0, INT64_MAX / 2, &p->compensation_minor, err);
 	if (rc >= 0)
@@ -188,7 +188,7 @@ int api_return_create(struct req *req, struct resp *resp)
 	if (rc == 0)
 		rc = json_get_int(req->json, "order_id", 0, 1, INT64_MAX, &in.order_id, &err);
 	if (rc >= 0)
-		rc = json_get_str(req->json, "reason", 1, RETURN_TEXT_MAX, &in.reason, &err);
+		rc = json_get_text(req->json, "reason", 1, RETURN_TEXT_MAX, &in.reason, &err);
 	if (rc >= 0)
 		rc = json_get_str(req->json, "action", 1, 16, &action, &err);
 	if (rc >= 0 && (in.action = return_action_parse(action)) == RA_NONE)
@@ -196,8 +196,8 @@ int api_return_create(struct req *req, struct resp *resp)
 	if (rc >= 0)
 		rc = api_return_lines(json_object_get(req->json, "lines"), lines, &in.nlines, &err);
 	if (rc >= 0)
-		rc = json_get_str(req->json, "window_override_reason", 0, RETURN_TEXT_MAX,
-		                  &in.window_override_reason, &err);
+		rc = json_get_text(req->json, "window_override_reason", 0, RETURN_TEXT_MAX,
+		                   &in.window_override_reason, &err);
 	if (rc >= 0)
 		rc = return_create(req->db, &a, req->now, id, &in, is_manager(req), &out, &err);
 	if (rc < 0)
@@ -244,13 +244,14 @@ static int return_write(struct req *req, struct resp *resp, int with_status)
 		        &err, KF_EINVAL, "invalid", "to",
 		        "to must be authorised, received, inspected, refunded, exchanged, repaired or rejected");
 	if (rc >= 0 && !with_status)
-		rc = json_get_str(req->json, "reason", 0, RETURN_TEXT_MAX, &p.reason, &err);
+		rc = json_get_text(req->json, "reason", 0, RETURN_TEXT_MAX, &p.reason, &err);
 	if (rc >= 0)
 		rc = json_get_str(req->json, "return_tracking_number", 0, 128, &p.return_tracking_number, &err);
 	if (rc >= 0)
 		rc = json_get_str(req->json, "inspection_result", 0, 32, &p.inspection_result, &err);
 	if (rc >= 0)
-		rc = json_get_str(req->json, "inspection_notes", 0, RETURN_TEXT_MAX, &p.inspection_notes, &err);
+		rc = json_get_text(req->json, "inspection_notes", 0, RETURN_TEXT_MAX, &p.inspection_notes,
+		                   &err);
 	if (rc >= 0)
 		rc = json_get_int(req->json, "refund_minor", 0, 0, INT64_MAX / 2, &p.refund_minor, &err);
 	if (rc >= 0)
@@ -343,6 +344,7 @@ int api_claim_update(struct req *req, struct resp *resp)
 		                  &err);
 	json_t *ev = json_object_get(req->json, "evidence");
 	p.evidence = json_is_null(ev) ? NULL : ev;
+	p.can_change_value = is_manager(req);
 	if (rc >= 0)
 		rc = claim_change(req->db, &a, req->now, id, version, &p, &out, &new_version, &err);
 	if (rc < 0)
@@ -365,7 +367,7 @@ int api_claim_decide(struct req *req, struct resp *resp)
 	if (rc == 0)
 		rc = json_get_str(req->json, "decision", 1, 32, &decision, &err);
 	if (rc >= 0)
-		rc = json_get_str(req->json, "decision_reason", 0, CLAIM_TEXT_MAX, &reason, &err);
+		rc = json_get_text(req->json, "decision_reason", 0, CLAIM_TEXT_MAX, &reason, &err);
 	if (rc >= 0)
 		rc = json_get_int(req->json, "payout_minor", 0, INT64_MIN / 2, INT64_MAX / 2, &payout, &err);
 	if (rc >= 0)

@@ -34,9 +34,9 @@ static int read_category(json_t *obj, int create, struct category_fields *f, str
 	if (rc >= 0 && create)
 		rc = json_get_str(obj, "code", 1, 64, &f->code, err);
 	if (rc >= 0)
-		rc = json_get_str(obj, "name_zh", create, 100, &f->name_zh, err);
+		rc = json_get_text(obj, "name_zh", create, 100, &f->name_zh, err);
 	if (rc >= 0)
-		rc = json_get_str(obj, "name_en", create, 100, &f->name_en, err);
+		rc = json_get_text(obj, "name_en", create, 100, &f->name_en, err);
 	if (rc >= 0)
 		rc = json_get_int(obj, "sort", 0, 0, 1000000, &f->sort, err);
 	if (rc >= 0 && w && json_is_null(w))
@@ -170,9 +170,9 @@ int api_canned_create(struct req *req, struct resp *resp)
 		return 0;
 	int rc = json_only_keys(req->json, keys, &err);
 	if (rc == 0)
-		rc = json_get_str(req->json, "title", 1, 200, &title, &err);
+		rc = json_get_text(req->json, "title", 1, 200, &title, &err);
 	if (rc >= 0)
-		rc = json_get_str(req->json, "body", 1, CANNED_BODY_MAX, &body, &err);
+		rc = json_get_text(req->json, "body", 1, CANNED_BODY_MAX, &body, &err);
 	if (rc >= 0)
 		rc = json_get_str(req->json, "language", 0, 4, &lang, &err);
 	if (rc >= 0)
@@ -197,9 +197,9 @@ int api_canned_update(struct req *req, struct resp *resp)
 		return 0;
 	int rc = json_only_keys(req->json, keys, &err);
 	if (rc == 0)
-		rc = json_get_str(req->json, "title", 0, 200, &title, &err);
+		rc = json_get_text(req->json, "title", 0, 200, &title, &err);
 	if (rc >= 0)
-		rc = json_get_str(req->json, "body", 0, CANNED_BODY_MAX, &body, &err);
+		rc = json_get_text(req->json, "body", 0, CANNED_BODY_MAX, &body, &err);
 	if (rc >= 0)
 		rc = canned_update(req->db, &a, req->now, id, version, title, body, &row, &err);
 	if (rc < 0)

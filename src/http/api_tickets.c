@@ -258,7 +258,7 @@ static int read_new(json_t *obj, struct ticket_new *in, struct kf_error *err)
 	if (rc == 0)
 		rc = json_get_str(obj, "type", 1, 16, &in->type, err);
 	if (rc >= 0)
-		rc = json_get_str(obj, "subject", 1, TICKET_SUBJECT_MAX, &in->subject, err);
+		rc = json_get_text(obj, "subject", 1, TICKET_SUBJECT_MAX, &in->subject, err);
 	if (rc >= 0)
 		rc = json_get_str(obj, "priority", 0, 8, &in->priority, err);
 	if (rc >= 0)
@@ -266,7 +266,7 @@ static int read_new(json_t *obj, struct ticket_new *in, struct kf_error *err)
 	if (rc >= 0)
 		rc = json_get_str(obj, "language", 0, 4, &in->language, err);
 	if (rc >= 0)
-		rc = json_get_str(obj, "body", 0, TICKET_BODY_MAX, &in->body, err);
+		rc = json_get_text(obj, "body", 0, TICKET_BODY_MAX, &in->body, err);
 	if (rc >= 0)
 		rc = get_id(obj, "category_id", &in->category_id, err);
 	if (rc >= 0)
@@ -280,6 +280,12 @@ static int read_new(json_t *obj, struct ticket_new *in, struct kf_error *err)
 	if (rc >= 0)
 		rc = get_id(obj, "assignee_id", &in->assignee_id, err);
 	return rc < 0 ? rc : 0;
+}
+
+/* The caller's id when they lack ticket.manage (may assign only themselves), else 0. */
+static int64_t own_only(const struct req *req)
+{
+	return rbac_allows((enum role)req->who.role, PERM_TICKET_MANAGE) ? 0 : req->who.id;
 }
 
 static int reply_ticket(struct resp *resp, int status, const struct ticket *t)
@@ -297,6 +303,7 @@ int api_tickets_create(struct req *req, struct resp *resp)
 	memset(&in, 0, sizeof(in));
 	if (req_json(req, resp) < 0)
 		return 0;
+	in.own_only = own_only(req);
 	if (read_new(req->json, &in, &err) < 0 || ticket_create(req->db, &a, req->now, &in, &t, &err) < 0)
 		return reply_kf(resp, &err);
 	return reply_ticket(resp, 201, &t);
@@ -341,7 +348,7 @@ static int read_patch(json_t *obj, struct ticket_patch *p, struct kf_error *err)
 		                            "assignee_id", NULL };
 	int rc = json_only_keys(obj, keys, err);
 	if (rc == 0)
-		rc = json_get_str(obj, "subject", 0, TICKET_SUBJECT_MAX, &p->subject, err);
+		rc = json_get_text(obj, "subject", 0, TICKET_SUBJECT_MAX, &p->subject, err);
 	if (rc >= 0)
 		rc = json_get_str(obj, "priority", 0, 8, &p->priority, err);
 	if (rc >= 0)
@@ -371,6 +378,7 @@ int api_tickets_update(struct req *req, struct resp *resp)
 	if (req_param_id(req, resp, "id", &id) < 0 || req_if_match(req, resp, &version) < 0 ||
 	    req_json(req, resp) < 0)
 		return 0;
+	p.own_only = own_only(req);
 	if (read_patch(req->json, &p, &err) < 0 ||
 	    ticket_update(req->db, &a, req->now, id, version, &p, &t, &err) < 0)
 		return reply_kf(resp, &err);
@@ -446,7 +454,7 @@ static int post_message(struct req *req, struct resp *resp, enum message_kind ki
 		return 0;
 	int rc = json_only_keys(req->json, kind == MESSAGE_CUSTOMER ? body_only : keys, &err);
 	if (rc == 0)
-		rc = json_get_str(req->json, "body", 1, TICKET_BODY_MAX, &body, &err);
+		rc = json_get_text(req->json, "body", 1, TICKET_BODY_MAX, &body, &err);
 	if (rc >= 0)
 		rc = get_state(req->json, 0, &to, &err);
 	if (rc < 0)

@@ -51,7 +51,7 @@ int api_users_create(struct req *req, struct resp *resp)
 	if (rc == 0)
 		rc = json_get_str(req->json, "username", 1, 64, &name, &err);
 	if (rc >= 0)
-		rc = json_get_str(req->json, "display_name", 0, 128, &display, &err);
+		rc = json_get_text(req->json, "display_name", 0, 128, &display, &err);
 	if (rc >= 0)
 		rc = parse_role(req->json, 1, &role, &err);
 	if (rc >= 0)
@@ -90,7 +90,7 @@ static int read_patch(json_t *obj, struct user_patch *p, struct kf_error *err)
 		                            "locale",       "time_zone", NULL };
 	int rc = json_only_keys(obj, keys, err);
 	if (rc == 0)
-		rc = json_get_str(obj, "display_name", 0, 128, &p->display_name, err);
+		rc = json_get_text(obj, "display_name", 0, 128, &p->display_name, err);
 	if (rc >= 0)
 		rc = json_get_str(obj, "email", 0, 128, &p->email, err);
 	if (rc >= 0)

@@ -8,6 +8,7 @@
 
 #include "auth/audit.h"
 #include "base/buf.h"
+#include "base/textlen.h"
 #include "crm/timeline.h"
 #include "store/search.h"
 #include "store/db.h"
@@ -140,7 +141,7 @@ static int status_valid(const char *s)
 	return 0;
 }
 
-/* Text of 1..max bytes without control characters. */
+/* Text of 1..max characters without control characters. */
 static int text_ok(const char *s, size_t max, int required)
 {
 	if (!s)
@@ -148,7 +149,7 @@ static int text_ok(const char *s, size_t max, int required)
 	size_t n = strlen(s);
 	if (n == 0)
 		return !required;
-	if (n > max)
+	if (textlen_chars(s) > max) /* limits count characters */
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)

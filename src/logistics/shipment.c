@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/textlen.h"
 #include "crm/timeline.h"
 #include "jobs/job.h"
 #include "logistics/delay.h"
@@ -86,7 +87,7 @@ static int text_ok(const char *s, size_t max, int required)
 	size_t n = s ? strlen(s) : 0;
 	if (n == 0)
 		return !required;
-	if (n > max)
+	if (textlen_chars(s) > max) /* limits count characters */
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)

@@ -184,10 +184,11 @@ describe('tickets', () => {
 		assert.equal(pr[0].priority, 'high');
 		const me = (await admin.expect(200, 'GET', '/api/v1/me')).json;
 		const { etag } = await get(made[0]);
-		await admin.expect(200, 'PATCH', `/api/v1/tickets/${made[0]}`, { body: { assignee_id: me.id ?? me.user?.id, team_id: 5 }, headers: { 'If-Match': etag } });
+		const t5 = (await admin.expect(201, 'POST', '/api/v1/teams', { body: { name: uniq('inbox team') } })).json;
+		await admin.expect(200, 'PATCH', `/api/v1/tickets/${made[0]}`, { body: { assignee_id: me.id ?? me.user?.id, team_id: t5.id }, headers: { 'If-Match': etag } });
 		const mine = (await admin.expect(200, 'GET', '/api/v1/tickets?assignee=me')).json.items;
 		assert.deepEqual(mine.map((t) => t.id), [made[0]]);
-		const team = (await admin.expect(200, 'GET', '/api/v1/tickets?team=5&state=new,open')).json.items;
+		const team = (await admin.expect(200, 'GET', `/api/v1/tickets?team=${t5.id}&state=new,open`)).json.items;
 		assert.deepEqual(team.map((t) => t.id), [made[0]]);
 		const none = (await admin.expect(200, 'GET', '/api/v1/tickets?assignee=none&type=suggestion')).json.items;
 		assert.equal(none.length, 6);
@@ -196,11 +197,12 @@ describe('tickets', () => {
 	it('queue counts stay right through creates, transitions, reassignments and merges', async () => {
 		const c0 = await counts();
 		const a = await create({ type: 'inquiry', subject: 'count a' });
-		const b = await create({ type: 'inquiry', subject: 'count b', team_id: 9 });
+		const t9 = (await admin.expect(201, 'POST', '/api/v1/teams', { body: { name: uniq('count team') } })).json;
+		const b = await create({ type: 'inquiry', subject: 'count b', team_id: t9.id });
 		let c = await counts();
 		assert.equal(c.all.new, c0.all.new + 2);
 		assert.equal(c.unassigned.new, c0.unassigned.new + 2);
-		assert.equal(c.teams['9'].new, 1);
+		assert.equal(c.teams[String(t9.id)].new, 1);
 		await move(a.id, 'open');
 		c = await counts();
 		assert.equal(c.all.new, c0.all.new + 1);
@@ -217,8 +219,8 @@ describe('tickets', () => {
 		c = await counts();
 		assert.equal(c.all.new, c0.all.new);
 		assert.equal(c.all.closed, c0.all.closed + 1);
-		assert.equal(c.teams['9'].new, 0);
-		assert.equal(c.teams['9'].closed, 1);
+		assert.equal(c.teams[String(t9.id)].new, 0);
+		assert.equal(c.teams[String(t9.id)].closed, 1);
 		// The counters agree with the inbox.
 		for (const state of ['new', 'open', 'closed']) {
 			let n = 0, cursor = '';
