@@ -43,7 +43,10 @@ static struct db_sql q_lapsed = DB_SQL(
         " AND EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id)"
         " AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.placed_at >= $1)"
         " AND NOT EXISTS (SELECT 1 FROM care_runs r WHERE r.kind = 'win_back' AND r.customer_id = c.id"
-        " AND r.day >= $2) ORDER BY c.id LIMIT $3");
+        " AND r.day >= $2)"
+        " AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.customer_id = c.id AND t.type = 'care'"
+        " AND t.state NOT IN ('resolved', 'closed'))"
+        " ORDER BY c.id LIMIT $3");
 static struct db_sql q_care_run = DB_SQL(
         "INSERT INTO care_runs (kind, customer_id, day, ticket_id) VALUES ($1, $2, $3, $4)");
 

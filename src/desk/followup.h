@@ -13,7 +13,9 @@
  * The daily "care_daily" job opens care tickets: a birthday greeting for
  * each customer whose birthday (MM-DD) is today in the default calendar's
  * zone, and a win-back ticket for each customer whose last order is older
- * than winback_days (default 90) and who had no win-back in that time.
+ * than winback_days (default 90), who had no win-back in that time and
+ * has no care ticket still open (one contact at a time: a win-back left
+ * open past winback_days does not get a second one).
  * care_runs makes a second run on the same day open nothing new.
  */
 #ifndef KF_FOLLOWUP_H
