@@ -55,6 +55,7 @@ static struct db_sql q_lapsed = DB_SQL(
         " AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.customer_id = c.id AND t.type = 'care'"
         " AND t.state NOT IN ('resolved', 'closed'))"
         " ORDER BY c.id LIMIT $3");
+static struct db_sql q_team = DB_SQL("SELECT id FROM teams WHERE id = $1");
 static struct db_sql q_care_run = DB_SQL(
         "INSERT INTO care_runs (kind, customer_id, day, ticket_id) VALUES ($1, $2, $3, $4)");
 
@@ -313,6 +314,15 @@ static int collect(struct db *db, struct db_sql *q, const struct db_arg *args, i
 	return rc < 0 ? rc : 0;
 }
 
+/* The team care calls go to (desk setting care_team_id; 0 = routing decides, also when it is gone). */
+static int care_team(struct db *db, int64_t *team, struct kf_error *err)
+{
+	*team = 0;
+	int64_t want = desk_setting(db, "care_team_id", 0);
+	int rc = want > 0 ? db_query_int(db, &q_team, DB_ARGS(db_int(want)), team, err) : 0;
+	return rc == KF_ENOTFOUND ? 0 : rc;
+}
+
 static int open_care(struct db *db, const char *kind, const struct care_hit *h, const char *day, int64_t now,
                      struct kf_error *err)
 {
@@ -323,7 +333,9 @@ static int open_care(struct db *db, const char *kind, const struct care_hit *h, 
 	else
 		snprintf(subject, sizeof(subject), "老客户回访：%s / Win-back: %s", h->name, h->name);
 	struct ticket_new in = { .type = "care", .subject = subject, .channel = "system", .customer_id = h->id };
-	int rc = ticket_create(db, &followup_actor, now, &in, t, err);
+	int rc = care_team(db, &in.team_id, err);
+	if (rc == 0)
+		rc = ticket_create(db, &followup_actor, now, &in, t, err);
 	if (rc == 0) {
 		int n = db_exec(db, &q_care_run,
 		                DB_ARGS(db_text(kind), db_int(h->id), db_text(day), db_int(t->id)), err);
