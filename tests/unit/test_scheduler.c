@@ -316,22 +316,35 @@ static struct db_sql q_old_order = DB_SQL(
         " VALUES ($1, $2, 'completed', $3, $3, $3)");
 static struct db_sql q_winbacks = DB_SQL(
         "SELECT COUNT(*) FROM tickets WHERE type = 'care' AND customer_id = $1 AND subject LIKE '%Win-back%'");
+static struct db_sql q_care_team_new = DB_SQL(
+        "INSERT INTO teams (name, created_at, updated_at) VALUES ('客户关怀 Care', 0, 0) RETURNING id");
+static struct db_sql q_care_team_set = DB_SQL(
+        "INSERT INTO desk_settings (key, value) VALUES ('care_team_id', $1)");
+static struct db_sql q_care_team_of = DB_SQL(
+        "SELECT team_id FROM tickets WHERE type = 'care' AND customer_id = $1");
 
-/* A lapsed customer gets one win-back; while it is open no second one, however often the job runs. */
+/*
+ * A lapsed customer gets one win-back, in the care team of the settings;
+ * while it is open no second one, however often the job runs.
+ */
 static void test_winback_once(void **state)
 {
 	struct fixture *f = *state;
 	struct kf_error err = KF_ERROR_INIT;
-	int64_t now = sh(12, 3, 8, 0), c = 0, n = 0;
+	int64_t now = sh(12, 3, 8, 0), c = 0, n = 0, care = 0;
+	assert_int_equal(db_query_int(f->db, &q_care_team_new, DB_NOARGS, &care, &err), 0);
 	assert_int_equal(
 	        db_query_int(f->db, &q_customer, DB_ARGS(db_text("赵先生"), db_text("03-15")), &c, &err), 0);
 	assert_int_equal(db_exec(f->db, &q_old_order,
 	                         DB_ARGS(db_text("WB-1"), db_int(c), db_int(now - 120 * 86400)), &err),
 	                 1);
+	assert_int_equal(db_exec(f->db, &q_care_team_set, DB_ARGS(db_int(care)), &err), 1);
 	assert_int_equal(care_job_daily(f->db, now, &err), 0);
 	assert_int_equal(care_job_daily(f->db, now + 60, &err), 0);
 	assert_int_equal(db_query_int(f->db, &q_winbacks, DB_ARGS(db_int(c)), &n, &err), 0);
 	assert_int_equal(n, 1);
+	assert_int_equal(db_query_int(f->db, &q_care_team_of, DB_ARGS(db_int(c)), &n, &err), 0);
+	assert_int_equal(n, care); /* the care team of the settings, not the first team */
 	/* the next day, and past the win-back interval, the first is still open: nothing new */
 	assert_int_equal(care_job_daily(f->db, now + 86400, &err), 0);
 	assert_int_equal(care_job_daily(f->db, now + 91 * 86400, &err), 0);
