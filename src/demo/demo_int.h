@@ -92,7 +92,7 @@ struct demo_gen {
 	struct calendar *cal; /* the default calendar: every demo policy runs on it */
 	int64_t winback_days; /* desk setting: a customer without an order this long is lapsed */
 	int64_t followup_days; /* desk setting: business days from a complaint's resolution to its follow-up */
-	/* The customer being written: its latest complaint (0 = none yet) and when it was resolved. */
+	/* The customer being written: its latest resolved complaint (0 = none yet) and when it was resolved. */
 	int64_t last_complaint, last_complaint_resolved;
 };
 

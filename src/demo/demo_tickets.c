@@ -572,9 +572,10 @@ static int followup_row(struct demo_gen *g, int64_t fid, int64_t complaint, int6
 
 /*
  * The follow-up (回访) side of a ticket: a follow-up call is the one of
- * the customer's latest complaint (its outcome recorded once the call is
- * done); a resolved complaint whose follow-up falls due after "now" has
- * it scheduled, with its followup_due job, as followup_on_resolved does.
+ * the customer's latest resolved complaint (its outcome recorded once the
+ * call is done); a resolved complaint whose follow-up falls due after
+ * "now" has it scheduled, with its followup_due job, as
+ * followup_on_resolved does.
  */
 static int followups(struct demo_gen *g, const struct demo_customer *cu, int64_t id, const struct plan *p,
                      struct kf_error *err)
@@ -589,10 +590,12 @@ static int followups(struct demo_gen *g, const struct demo_customer *cu, int64_t
 	}
 	if (strcmp(p->type, "complaint") != 0)
 		return 0;
+	if (!done)
+		return 0; /* no follow-up before the complaint is resolved */
 	g->last_complaint = id;
-	g->last_complaint_resolved = done ? p->resolved : 0;
+	g->last_complaint_resolved = p->resolved;
 	int64_t due = 0;
-	int rc = done ? cal_add_business_days(g->cal, p->resolved, (int)g->followup_days, &due, err) : 0;
+	int rc = cal_add_business_days(g->cal, p->resolved, (int)g->followup_days, &due, err);
 	if (rc < 0 || due <= g->now)
 		return rc;
 	int64_t fid = g->next_followup++;

@@ -256,6 +256,7 @@ describe('kefu demo', () => {
 			const c = (await admin.expect(200, 'GET', `/api/v1/tickets/${f[0].complaint_id}`)).json;
 			assert.equal(c.type, 'complaint');
 			assert.equal(c.customer_id, t.customer_id);
+			assert.ok(['resolved', 'closed'].includes(c.state), `follow-up ${t.id} of complaint ${c.id} in state ${c.state}`);
 			const done = ['resolved', 'closed'].includes(t.state);
 			assert.equal(f[0].status, done ? 'done' : 'due', `ticket ${t.id} in state ${t.state}`);
 			if (done || open >= 3) continue;
