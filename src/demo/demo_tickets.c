@@ -161,7 +161,7 @@ static void plan_times(struct demo_gen *g, struct demo_rng *r, const struct demo
 {
 	int done = p->state == TS_RESOLVED || p->state == TS_CLOSED;
 	if (!done) {
-		p->t0 = g->now - demo_rng_range(r, 10 * MIN, (p->state == TS_NEW ? 2 : 10) * DEMO_DAY);
+		p->t0 = g->now - demo_rng_range(r, 10 * MIN, p->state == TS_NEW ? 20 * HOUR : 6 * DEMO_DAY);
 	} else {
 		int64_t base = p->winback ? g->now - demo_rng_range(r, 5, 80) * DEMO_DAY
 		        : p->o            ? (p->o->delivered_at ? p->o->delivered_at : p->o->placed_at)
