@@ -96,6 +96,17 @@ static struct bulk_sql tables[DT_COUNT] = {
 	                       " payout_minor, carrier_recovery_minor, carrier_recovery_status, decided_by,"
 	                       " decided_at, created_at, updated_at, version",
 	                       14),
+	[DT_SLA] = BULK_SQL("ticket_sla",
+	                    "ticket_id, policy_id, calendar_id, started_at, first_due_at, first_warn_at,"
+	                    " first_done_at, first_warned_at, first_breached_at, next_due_at, next_warn_at,"
+	                    " next_done_at, next_warned_at, next_breached_at, resolve_due_at, resolve_warn_at,"
+	                    " resolve_done_at, resolve_warned_at, resolve_breached_at, paused_since, paused_s,"
+	                    " updated_at",
+	                    22),
+	[DT_FOLLOWUPS] = BULK_SQL(
+	        "followups",
+	        "id, complaint_id, customer_id, due_at, ticket_id, outcome, note, created_at, done_at", 9),
+	[DT_CARE_RUNS] = BULK_SQL("care_runs", "kind, customer_id, day, ticket_id", 4),
 };
 
 /* The tables whose ids the generator assigns: where the next id starts, and PostgreSQL's sequence after. */
@@ -114,7 +125,7 @@ static struct id_table {
 	ID_TABLE("customers", next_customer),     ID_TABLE("orders", next_order),
 	ID_TABLE("order_lines", next_line),       ID_TABLE("shipments", next_shipment),
 	ID_TABLE("delay_notices", next_notice),   ID_TABLE("tickets", next_ticket),
-	ID_TABLE("return_requests", next_return),
+	ID_TABLE("return_requests", next_return), ID_TABLE("followups", next_followup),
 };
 
 /*
@@ -180,6 +191,20 @@ static const struct staff staff[] = {
 
 static const char *const team_names[DEMO_MAX_TEAMS] = { "售前咨询 Pre-sales", "售后服务 After-sales",
 	                                                "物流与理赔 Logistics & claims", "English desk" };
+/*
+ * The order the teams are made in, so their ids: after-sales first, as
+ * routing gives a ticket without a team to the first team with a member
+ * able to take it (desk/routing.h): complaints, care calls and anything
+ * uncategorised land in after-sales, never in pre-sales.
+ */
+static const int team_order[DEMO_MAX_TEAMS] = { 1, 0, 2, 3 };
+/*
+ * The members' category skills (migration 0005's tree; a parent covers
+ * its children): pre-sales takes inquiries and suggestions, after-sales
+ * everything but those, logistics delays and damage or loss, the English
+ * desk anything in English.
+ */
+static const char *const team_categories[DEMO_MAX_TEAMS] = { "22,26", "1,5,8,11,14,15,18,27", "5,8", "" };
 
 void demo_date(int64_t t, char out[11])
 {
@@ -201,7 +226,8 @@ int64_t demo_counts_total(const struct demo_counts *c)
 static int add_teams(struct demo_gen *g, const struct actor *a, int64_t manager, struct kf_error *err)
 {
 	int rc = 0;
-	for (int i = 0; i < DEMO_MAX_TEAMS && rc == 0; i++) {
+	for (int k = 0; k < DEMO_MAX_TEAMS && rc == 0; k++) {
+		int i = team_order[k];
 		json_t *body = json_pack("{s:s,s:I}", "name", team_names[i], "manager_id", (json_int_t)manager);
 		rc = team_create(g->db, a, g->now, body, &g->team_ids[i], err);
 		json_decref(body);
@@ -214,7 +240,7 @@ static int add_member(struct demo_gen *g, const struct actor *a, const struct de
                       struct kf_error *err)
 {
 	json_t *body = json_pack("{s:s,s:s,s:b}", "languages", ag->english ? "en,zh" : "zh", "category_ids",
-	                         "", "active", 1);
+	                         team_categories[ag->team], "active", 1);
 	int rc = team_member_put(g->db, a, g->now, g->team_ids[ag->team], ag->id, body, err);
 	json_decref(body);
 	return rc;
@@ -405,6 +431,8 @@ static int load(struct demo_gen *g, const struct actor *a, int lite, struct kf_e
 	if (rc == 0)
 		rc = add_staff(g, a, err);
 	if (rc == 0)
+		rc = demo_desk_write(g, a, err);
+	if (rc == 0)
 		rc = customers(g, err);
 	if (rc == 0)
 		rc = demo_surveys_write(g, err);
@@ -482,6 +510,7 @@ int demo_generate(struct db *db, const struct actor *a, const struct demo_opts *
 out:
 	json_decref(after);
 	writers_free(g);
+	demo_desk_free(g);
 	free(g);
 	return rc;
 }

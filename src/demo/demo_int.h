@@ -53,11 +53,16 @@ enum demo_table {
 	DT_RETURNS,
 	DT_RETURN_LINES,
 	DT_CLAIMS,
+	DT_SLA,
+	DT_FOLLOWUPS,
+	DT_CARE_RUNS,
 	DT_COUNT
 };
 
 struct bulk;
 struct search_load;
+struct calendar;
+struct sla_policy;
 
 struct demo_gen {
 	struct db *db;
@@ -65,7 +70,8 @@ struct demo_gen {
 	struct search_load *search; /* the pending search documents */
 	int ordered; /* write a table's parents before its full bulk (foreign keys are checked: PostgreSQL) */
 	/* The next id of the tables whose ids other rows refer to (the generator assigns them). */
-	int64_t next_customer, next_order, next_line, next_shipment, next_notice, next_ticket, next_return;
+	int64_t next_customer, next_order, next_line, next_shipment, next_notice, next_ticket, next_return,
+	        next_followup;
 	const struct demo_opts *o;
 	struct demo_counts *c;
 	int64_t now; /* "today" */
@@ -80,6 +86,14 @@ struct demo_gen {
 	int64_t n_all[TS_COUNT];
 	int64_t n_team[DEMO_MAX_TEAMS + 1][TS_COUNT]; /* [0] = no team, [i + 1] = team_ids[i] */
 	int64_t n_user[DEMO_USER_SLOTS][TS_COUNT]; /* by users.id; [0] = unassigned */
+	/* The desk the tickets' clocks run on (demo_desk.c). */
+	struct sla_policy *policies;
+	int npolicies;
+	struct calendar *cal; /* the default calendar: every demo policy runs on it */
+	int64_t winback_days; /* desk setting: a customer without an order this long is lapsed */
+	int64_t followup_days; /* desk setting: business days from a complaint's resolution to its follow-up */
+	/* The customer being written: its latest resolved complaint (0 = none yet) and when it was resolved. */
+	int64_t last_complaint, last_complaint_resolved;
 };
 
 /* The customer being written, as its orders and tickets need it. */
@@ -118,6 +132,31 @@ int demo_orders_write(struct demo_gen *g, struct demo_rng *r, const struct demo_
 /* demo_tickets.c: n tickets of cu about its orders. */
 int demo_tickets_write(struct demo_gen *g, struct demo_rng *r, const struct demo_customer *cu,
                        const struct demo_order *orders, int norders, int n, struct kf_error *err);
+
+/* demo_desk.c: the SLA policies, canned replies and care settings; loads the policies and calendar. */
+int demo_desk_write(struct demo_gen *g, const struct actor *a, struct kf_error *err);
+void demo_desk_free(struct demo_gen *g);
+
+/* What a ticket's history says about its clocks (0 = did not happen). */
+struct demo_sla_facts {
+	const char *type, *priority;
+	char tier;
+	int64_t created_at;
+	int64_t first_response_at; /* the first public reply */
+	int64_t customer_again_at; /* a customer message after the first response */
+	int64_t answered_again_at; /* the public reply to it */
+	int64_t paused_since; /* waiting on the customer since */
+	int64_t resolved_at;
+	int stopped; /* resolved or closed */
+};
+/*
+ * The ticket's clocks (ticket_sla) as desk/sla_clock.c would have kept
+ * them through that history: the policy chosen for type x priority x
+ * tier, the due and 80 % instants on its calendar, warnings and breaches
+ * marked when they fell before "now" (as the jobs would have), and the
+ * sla_warn / sla_breach jobs of the instants still ahead.
+ */
+int demo_sla_write(struct demo_gen *g, int64_t ticket_id, const struct demo_sla_facts *f, struct kf_error *err);
 
 /* demo_surveys.c: survey invitations, answers and SERVQUAL pairs for the tickets and orders written. */
 int demo_surveys_write(struct demo_gen *g, struct kf_error *err);

@@ -154,6 +154,11 @@ static const struct demo_script scripts[] = {
 	  "(system) The customer's birthday is today; send greetings and the member voucher.",
 	  "Happy birthday, {name}! A 50 CNY voucher is waiting in your account.", "Thank you so much!",
 	  "You are welcome. Have a wonderful day!", "Birthday voucher issued." },
+	{ "care", 27, "en", "Win-back: {name}",
+	  "(system) The customer has not ordered for 90 days; call to keep in touch.",
+	  "Hello {name}, it has been a while! A few products you often buy are back, with a returning-customer discount for you.",
+	  "Thanks, I will have a look.", "We look forward to seeing you again!",
+	  "Lapsing customer; discount voucher sent." },
 };
 
 static const struct demo_rca rcas[] = {
@@ -190,6 +195,15 @@ const struct demo_script *demo_script(struct demo_rng *r, const char *type, cons
 		if (strcmp(scripts[i].type, type) == 0 && strcmp(scripts[i].lang, lang) == 0 && want-- == 0)
 			return &scripts[i];
 	return &scripts[0];
+}
+
+const struct demo_script *demo_winback_script(const char *lang)
+{
+	for (size_t i = 0; i < NELEM(scripts); i++)
+		if (strcmp(scripts[i].type, "care") == 0 && strcmp(scripts[i].lang, lang) == 0 &&
+		    (strstr(scripts[i].subject, "回访") || strstr(scripts[i].subject, "Win-back")))
+			return &scripts[i];
+	return lang[0] == 'z' ? &scripts[0] : demo_winback_script("zh");
 }
 
 const struct demo_rca *demo_rca(int category_id)

@@ -47,6 +47,8 @@ struct demo_rca {
 
 /* A script of type in lang ("zh" or "en"); never NULL for a valid type (falls back to zh). */
 const struct demo_script *demo_script(struct demo_rng *r, const char *type, const char *lang);
+/* The win-back call script (a care ticket) in lang, or the Chinese one. */
+const struct demo_script *demo_winback_script(const char *lang);
 /* The analysis of a complaint of category_id (a generic one for unknown categories). */
 const struct demo_rca *demo_rca(int category_id);
 /* tmpl with its placeholders filled, into out (n bytes, always terminated, cut at n). */

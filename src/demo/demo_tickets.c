@@ -14,6 +14,8 @@
 #include "base/buf.h"
 #include "demo/demo_int.h"
 #include "demo/demo_text.h"
+#include "base/tz.h"
+#include "desk/calendar.h"
 #include "desk/ticket.h"
 #include "store/db.h"
 #include "store/search.h"
@@ -33,6 +35,8 @@ struct plan {
 	const char *priority, *channel, *lang;
 	int prio; /* the index of priority, tickets.prio */
 	int64_t t0, reply, follow, close, resolved, closed, updated, first_response;
+	int64_t again, again_answered; /* the customer's message after the first reply, and its answer */
+	int winback; /* a win-back care call the demo made for a lapsed customer */
 	struct demo_vars v;
 	char subject[TEXTLEN_BYTES(TICKET_SUBJECT_MAX)];
 };
@@ -89,7 +93,7 @@ static void cover(const struct demo_gen *g, const struct demo_order *o, int n, c
 		delivered |= o[i].delivered_at != 0;
 	}
 	for (int t = 0; t < DEMO_TYPES; t++) {
-		if ((t == 2 && !delivered) || (t == 3 && !shipped))
+		if ((t == 2 && !delivered) || (t == 3 && !shipped) || (t == 5 && !g->last_complaint))
 			continue;
 		for (int st = 0; st < TS_COUNT; st++) {
 			if (!g->covered[t][st]) {
@@ -132,6 +136,8 @@ static int team_of(const struct plan *p)
 {
 	if (strcmp(p->lang, "en") == 0)
 		return 3;
+	if (strcmp(p->type, "complaint") == 0)
+		return 1; /* complaints are after-sales' whatever they are about */
 	if (strcmp(p->type, "claim") == 0 || p->s->category_id == 25 || p->s->category_id == 7)
 		return 2;
 	if (strcmp(p->type, "inquiry") == 0 || strcmp(p->type, "suggestion") == 0)
@@ -155,10 +161,11 @@ static void plan_times(struct demo_gen *g, struct demo_rng *r, const struct demo
 {
 	int done = p->state == TS_RESOLVED || p->state == TS_CLOSED;
 	if (!done) {
-		p->t0 = g->now - demo_rng_range(r, 10 * MIN, (p->state == TS_NEW ? 2 : 10) * DEMO_DAY);
+		p->t0 = g->now - demo_rng_range(r, 10 * MIN, p->state == TS_NEW ? 20 * HOUR : 6 * DEMO_DAY);
 	} else {
-		int64_t base = p->o ? (p->o->delivered_at ? p->o->delivered_at : p->o->placed_at)
-		                    : g->now - demo_rng_range(r, 3, 365) * DEMO_DAY;
+		int64_t base = p->winback ? g->now - demo_rng_range(r, 5, 80) * DEMO_DAY
+		        : p->o            ? (p->o->delivered_at ? p->o->delivered_at : p->o->placed_at)
+		                          : g->now - demo_rng_range(r, 3, 365) * DEMO_DAY;
 		p->t0 = base + demo_rng_range(r, HOUR, 5 * DEMO_DAY);
 		if (p->t0 > g->now - 3 * DEMO_DAY)
 			p->t0 = g->now - 3 * DEMO_DAY - (int64_t)demo_rng_below(r, DEMO_DAY);
@@ -173,12 +180,20 @@ static void plan_times(struct demo_gen *g, struct demo_rng *r, const struct demo
 }
 
 static void plan_ticket(struct demo_gen *g, struct demo_rng *r, const struct demo_customer *cu,
-                        const struct demo_order *orders, int norders, struct plan *p)
+                        const struct demo_order *orders, int norders, int winback, struct plan *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->type = pick_type(r);
 	p->state = pick_state(r);
-	cover(g, orders, norders, &p->type, &p->state);
+	p->winback = winback;
+	if (winback) {
+		p->type = "care";
+		p->state = TS_CLOSED;
+	} else {
+		cover(g, orders, norders, &p->type, &p->state);
+	}
+	if (strcmp(p->type, "follow_up") == 0 && !g->last_complaint)
+		p->type = "inquiry"; /* a follow-up call is about a complaint */
 	p->lang = cu->english ? "en" : "zh";
 	p->o = pick_order(r, orders, norders, strcmp(p->type, "return") == 0);
 	if ((strcmp(p->type, "return") == 0 && !p->o) ||
@@ -186,7 +201,7 @@ static void plan_ticket(struct demo_gen *g, struct demo_rng *r, const struct dem
 		p->type = "inquiry";
 	if (strcmp(p->type, "care") == 0 || strcmp(p->type, "suggestion") == 0)
 		p->o = NULL;
-	p->s = demo_script(r, p->type, p->lang);
+	p->s = winback ? demo_winback_script(p->lang) : demo_script(r, p->type, p->lang);
 	p->team = team_of(p);
 	pick_agent(g, r, p);
 	int prio = strcmp(p->type, "complaint") == 0 || strcmp(p->type, "claim") == 0 ? 2 : 1;
@@ -263,7 +278,7 @@ static int staff_says(struct demo_gen *g, int64_t id, const char *kind, const ch
  * mostly the message and its reply, now and then the rest too.
  */
 static int conversation(struct demo_gen *g, struct demo_rng *r, const struct demo_customer *cu, int64_t id,
-                        const struct plan *p, struct kf_error *err)
+                        struct plan *p, struct kf_error *err)
 {
 	int system = strcmp(p->channel, "system") == 0;
 	int done = p->state == TS_RESOLVED || p->state == TS_CLOSED;
@@ -277,11 +292,15 @@ static int conversation(struct demo_gen *g, struct demo_rng *r, const struct dem
 	if (rc == 0 && (p->state == TS_PENDING_INTERNAL || (done && full && demo_rng_chance(r, 40))))
 		rc = staff_says(g, id, "note", p->s->note, p, p->reply + MIN, err);
 	int talk = done && (full || demo_rng_chance(r, 10));
-	if (rc == 0 && (talk || (p->state == TS_OPEN && demo_rng_chance(r, 50))))
+	if (rc == 0 && (talk || (p->state == TS_OPEN && demo_rng_chance(r, 50)))) {
 		rc = message(g, id, "customer", system ? "staff" : "customer", 0, cu->person.name,
 		             p->s->followup, p, p->follow, err);
-	if (rc == 0 && talk)
+		p->again = system ? 0 : p->follow;
+	}
+	if (rc == 0 && talk) {
 		rc = staff_says(g, id, "public", p->s->closing, p, p->close, err);
+		p->again_answered = p->again ? p->close : 0;
+	}
 	return rc;
 }
 
@@ -522,14 +541,96 @@ static void count(struct demo_gen *g, const struct plan *p)
 	g->c->tickets++;
 }
 
+/* ---- clocks, follow-ups and care ---- */
+
+static int is_done(enum ticket_state s)
+{
+	return s == TS_RESOLVED || s == TS_CLOSED;
+}
+
+static int clocks(struct demo_gen *g, const struct demo_customer *cu, int64_t id, const struct plan *p,
+                  struct kf_error *err)
+{
+	struct demo_sla_facts f = { p->type,           p->priority,
+		                    cu->tier,          p->t0,
+		                    p->first_response, p->again,
+		                    p->again_answered, p->state == TS_PENDING_CUSTOMER ? p->reply + 30 : 0,
+		                    p->resolved,       is_done(p->state) };
+	return demo_sla_write(g, id, &f, err);
+}
+
+static int followup_row(struct demo_gen *g, int64_t fid, int64_t complaint, int64_t customer, int64_t due,
+                        int64_t ticket, int done, int64_t created, int64_t done_at, struct kf_error *err)
+{
+	return demo_put(g, DT_FOLLOWUPS,
+	                DB_ARGS(db_int(fid), db_int(complaint), db_int(customer), db_int(due), opt(ticket),
+	                        db_text(done ? "satisfied" : NULL),
+	                        db_text(done ? "客户表示满意 / satisfied" : ""), db_int(created),
+	                        opt(done ? done_at : 0)),
+	                NULL, err);
+}
+
+/*
+ * The follow-up (回访) side of a ticket: a follow-up call is the one of
+ * the customer's latest resolved complaint (its outcome recorded once the
+ * call is done); a resolved complaint whose follow-up falls due after
+ * "now" has it scheduled, with its followup_due job, as
+ * followup_on_resolved does.
+ */
+static int followups(struct demo_gen *g, const struct demo_customer *cu, int64_t id, const struct plan *p,
+                     struct kf_error *err)
+{
+	int done = is_done(p->state);
+	if (strcmp(p->type, "follow_up") == 0) {
+		int64_t created = g->last_complaint_resolved && g->last_complaint_resolved < p->t0
+		        ? g->last_complaint_resolved
+		        : p->t0;
+		return followup_row(g, g->next_followup++, g->last_complaint, cu->id, p->t0, id, done,
+		                    created, p->resolved, err);
+	}
+	if (strcmp(p->type, "complaint") != 0)
+		return 0;
+	if (!done)
+		return 0; /* no follow-up before the complaint is resolved */
+	g->last_complaint = id;
+	g->last_complaint_resolved = p->resolved;
+	int64_t due = 0;
+	int rc = cal_add_business_days(g->cal, p->resolved, (int)g->followup_days, &due, err);
+	if (rc < 0 || due <= g->now)
+		return rc;
+	int64_t fid = g->next_followup++;
+	rc = followup_row(g, fid, id, cu->id, due, 0, 0, p->resolved, 0, err);
+	if (rc == 0)
+		rc = demo_put(g, DT_JOBS,
+		              DB_ARGS(db_text("followup_due"), db_int(fid), db_int(due), db_int(p->resolved),
+		                      db_int(p->resolved)),
+		              &g->c->jobs, err);
+	return rc;
+}
+
+/* A win-back call: its care_runs row, on the local day it was made, keeps the care job from repeating it. */
+static int care_run(struct demo_gen *g, const struct demo_customer *cu, int64_t id, const struct plan *p,
+                    struct kf_error *err)
+{
+	char day[16];
+	int64_t y;
+	int m, d;
+	if (!p->winback)
+		return 0;
+	tz_civil_from_days(cal_local_day(g->cal, p->t0), &y, &m, &d);
+	snprintf(day, sizeof(day), "%04lld-%02d-%02d", (long long)y, m, d);
+	return demo_put(g, DT_CARE_RUNS,
+	                DB_ARGS(db_text("win_back"), db_int(cu->id), db_text(day), db_int(id)), NULL, err);
+}
+
 static int one_ticket(struct demo_gen *g, struct demo_rng *r, const struct demo_customer *cu,
-                      const struct demo_order *orders, int norders, struct kf_error *err)
+                      const struct demo_order *orders, int norders, int winback, struct kf_error *err)
 {
 	struct plan p;
 	enum ticket_state path[4];
 	int64_t at[4], id = 0;
 	char opening[DEMO_TEXT_MAX];
-	plan_ticket(g, r, cu, orders, norders, &p);
+	plan_ticket(g, r, cu, orders, norders, winback, &p);
 	int n = state_path(&p, path, at);
 	p.first_response = p.state == TS_NEW ? 0 : p.reply;
 	p.updated = n ? at[n - 1] : p.t0;
@@ -543,6 +644,12 @@ static int one_ticket(struct demo_gen *g, struct demo_rng *r, const struct demo_
 	if (rc == 0)
 		rc = process(g, r, id, &p, err);
 	if (rc == 0)
+		rc = clocks(g, cu, id, &p, err);
+	if (rc == 0)
+		rc = followups(g, cu, id, &p, err);
+	if (rc == 0)
+		rc = care_run(g, cu, id, &p, err);
+	if (rc == 0)
 		rc = demo_timeline(g, cu->id, p.t0, "ticket", id, p.subject, err);
 	demo_expand(p.s->opening, &p.v, opening, sizeof(opening));
 	if (rc == 0)
@@ -554,11 +661,29 @@ static int one_ticket(struct demo_gen *g, struct demo_rng *r, const struct demo_
 	return 0;
 }
 
+/* Did the customer order, and not for winback_days? */
+static int lapsed(const struct demo_gen *g, const struct demo_order *orders, int norders)
+{
+	int64_t last = 0;
+	for (int i = 0; i < norders; i++)
+		last = orders[i].placed_at > last ? orders[i].placed_at : last;
+	return norders > 0 && last < g->now - g->winback_days * DEMO_DAY;
+}
+
 int demo_tickets_write(struct demo_gen *g, struct demo_rng *r, const struct demo_customer *cu,
                        const struct demo_order *orders, int norders, int n, struct kf_error *err)
 {
 	int rc = 0;
+	g->last_complaint = g->last_complaint_resolved = 0;
 	for (int i = 0; i < n && rc == 0; i++)
-		rc = one_ticket(g, r, cu, orders, norders, err);
+		rc = one_ticket(g, r, cu, orders, norders, 0, err);
+	/*
+	 * Most lapsed customers had their win-back call in the last weeks (on
+	 * a stream of their own, so the rest of the data does not change);
+	 * the care job's first run finds the few left, not the whole backlog.
+	 */
+	struct demo_rng w = demo_rng_fork(g->o->seed ^ 0x77696e6261636bULL, (uint64_t)cu->id);
+	if (rc == 0 && lapsed(g, orders, norders) && !demo_rng_chance(&w, 12))
+		rc = one_ticket(g, &w, cu, orders, norders, 1, err);
 	return rc;
 }

@@ -31,6 +31,14 @@ static struct db_sql q_row = DB_SQL(
 static struct db_sql q_by_ticket = DB_SQL(
         "SELECT id, complaint_id, COALESCE(customer_id, 0), due_at, COALESCE(ticket_id, 0), outcome, note, done_at"
         " FROM followups WHERE ticket_id = $1");
+static struct db_sql q_list = DB_SQL(
+        "SELECT id, complaint_id, COALESCE(customer_id, 0), due_at, COALESCE(ticket_id, 0), outcome, note, done_at"
+        " FROM followups WHERE id > $1 AND (CAST($2 AS BIGINT) = 0 OR customer_id = $2)"
+        " AND (CAST($3 AS BIGINT) = 0 OR complaint_id = $3 OR ticket_id = $3)"
+        " AND (CAST($4 AS BIGINT) = 0 OR (CAST($4 AS BIGINT) = 1 AND ticket_id IS NULL)"
+        " OR (CAST($4 AS BIGINT) = 2 AND ticket_id IS NOT NULL AND outcome IS NULL)"
+        " OR (CAST($4 AS BIGINT) = 3 AND outcome IS NOT NULL))"
+        " ORDER BY id LIMIT $5");
 static struct db_sql q_set_ticket = DB_SQL(
         "UPDATE followups SET ticket_id = $2 WHERE id = $1 AND ticket_id IS NULL");
 static struct db_sql q_set_outcome = DB_SQL(
@@ -44,7 +52,11 @@ static struct db_sql q_lapsed = DB_SQL(
         " AND EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id)"
         " AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.placed_at >= $1)"
         " AND NOT EXISTS (SELECT 1 FROM care_runs r WHERE r.kind = 'win_back' AND r.customer_id = c.id"
-        " AND r.day >= $2) ORDER BY c.id LIMIT $3");
+        " AND r.day >= $2)"
+        " AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.customer_id = c.id AND t.type = 'care'"
+        " AND t.state NOT IN ('resolved', 'closed'))"
+        " ORDER BY c.id LIMIT $3");
+static struct db_sql q_team = DB_SQL("SELECT id FROM teams WHERE id = $1");
 static struct db_sql q_care_run = DB_SQL(
         "INSERT INTO care_runs (kind, customer_id, day, ticket_id) VALUES ($1, $2, $3, $4)");
 
@@ -56,6 +68,18 @@ struct followup {
 	char note[KF_MAX_TEXT_BYTES + 1];
 };
 
+static void followup_from_row(struct db_rows *r, struct followup *f)
+{
+	f->id = db_col_int(r, 0);
+	f->complaint_id = db_col_int(r, 1);
+	f->customer_id = db_col_int(r, 2);
+	f->due_at = db_col_int(r, 3);
+	f->ticket_id = db_col_int(r, 4);
+	snprintf(f->outcome, sizeof(f->outcome), "%s", db_col_text(r, 5) ? db_col_text(r, 5) : "");
+	snprintf(f->note, sizeof(f->note), "%s", db_col_text(r, 6) ? db_col_text(r, 6) : "");
+	f->done_at = db_col_isnull(r, 7) ? 0 : db_col_int(r, 7);
+}
+
 static int followup_read(struct db *db, struct db_sql *q, int64_t key, struct followup *f, struct kf_error *err)
 {
 	struct db_rows *r = NULL;
@@ -64,29 +88,63 @@ static int followup_read(struct db *db, struct db_sql *q, int64_t key, struct fo
 		rc = db_next(r, err);
 	if (rc == 0)
 		rc = kf_fail(err, KF_ENOTFOUND, "not_found", NULL, "no such follow-up");
-	if (rc > 0) {
-		f->id = db_col_int(r, 0);
-		f->complaint_id = db_col_int(r, 1);
-		f->customer_id = db_col_int(r, 2);
-		f->due_at = db_col_int(r, 3);
-		f->ticket_id = db_col_int(r, 4);
-		snprintf(f->outcome, sizeof(f->outcome), "%s", db_col_text(r, 5) ? db_col_text(r, 5) : "");
-		snprintf(f->note, sizeof(f->note), "%s", db_col_text(r, 6) ? db_col_text(r, 6) : "");
-		f->done_at = db_col_isnull(r, 7) ? 0 : db_col_int(r, 7);
-	}
+	if (rc > 0)
+		followup_from_row(r, f);
 	db_done(r);
 	return rc < 0 ? rc : 0;
 }
 
+static const char *followup_status_name(const struct followup *f)
+{
+	return f->outcome[0] ? "done" : f->ticket_id ? "due" : "scheduled";
+}
+
 static json_t *followup_to_json(const struct followup *f)
 {
-	return json_pack("{s:I,s:I,s:o,s:I,s:o,s:o,s:s,s:o}", "id", (json_int_t)f->id, "complaint_id",
-	                 (json_int_t)f->complaint_id, "customer_id",
-	                 f->customer_id ? json_integer(f->customer_id) : json_null(), "due_at",
-	                 (json_int_t)f->due_at, "ticket_id",
-	                 f->ticket_id ? json_integer(f->ticket_id) : json_null(), "outcome",
-	                 f->outcome[0] ? json_string(f->outcome) : json_null(), "note", f->note, "done_at",
-	                 f->done_at ? json_integer(f->done_at) : json_null());
+	char num[24];
+	ticket_number(f->complaint_id, num, sizeof(num));
+	json_t *j = json_pack("{s:I,s:I,s:o,s:I,s:o,s:o,s:s,s:o}", "id", (json_int_t)f->id, "complaint_id",
+	                      (json_int_t)f->complaint_id, "customer_id",
+	                      f->customer_id ? json_integer(f->customer_id) : json_null(), "due_at",
+	                      (json_int_t)f->due_at, "ticket_id",
+	                      f->ticket_id ? json_integer(f->ticket_id) : json_null(), "outcome",
+	                      f->outcome[0] ? json_string(f->outcome) : json_null(), "note", f->note,
+	                      "done_at", f->done_at ? json_integer(f->done_at) : json_null());
+	json_object_set_new(j, "complaint_number", json_string(num));
+	json_object_set_new(j, "status", json_string(followup_status_name(f)));
+	return j;
+}
+
+int followup_status_parse(const char *s, enum followup_status *out)
+{
+	static const char *const names[] = { "", "scheduled", "due", "done" };
+	for (int i = FU_SCHEDULED; i <= FU_DONE; i++)
+		if (s && strcmp(s, names[i]) == 0) {
+			*out = (enum followup_status)i;
+			return 0;
+		}
+	return -1;
+}
+
+int followup_list(struct db *db, const struct followup_filter *f, int64_t after_id, int limit, json_t **items,
+                  int64_t *last, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	struct followup *row = xcalloc(1, sizeof(*row));
+	*items = json_array();
+	*last = 0;
+	int rc = db_query(db, &q_list,
+	                  DB_ARGS(db_int(after_id), db_int(f->customer_id), db_int(f->ticket_id),
+	                          db_int(f->status), db_int(limit)),
+	                  &r, err);
+	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		followup_from_row(r, row);
+		*last = row->id;
+		json_array_append_new(*items, followup_to_json(row));
+	}
+	db_done(r);
+	free(row);
+	return rc < 0 ? rc : 0;
 }
 
 int followup_on_resolved(struct db *db, int64_t ticket_id, int64_t now, struct kf_error *err)
@@ -257,6 +315,15 @@ static int collect(struct db *db, struct db_sql *q, const struct db_arg *args, i
 	return rc < 0 ? rc : 0;
 }
 
+/* The team care calls go to (desk setting care_team_id; 0 = routing decides, also when it is gone). */
+static int care_team(struct db *db, int64_t *team, struct kf_error *err)
+{
+	*team = 0;
+	int64_t want = desk_setting(db, "care_team_id", 0);
+	int rc = want > 0 ? db_query_int(db, &q_team, DB_ARGS(db_int(want)), team, err) : 0;
+	return rc == KF_ENOTFOUND ? 0 : rc;
+}
+
 static int open_care(struct db *db, const char *kind, const struct care_hit *h, const char *day, int64_t now,
                      struct kf_error *err)
 {
@@ -267,7 +334,9 @@ static int open_care(struct db *db, const char *kind, const struct care_hit *h, 
 	else
 		snprintf(subject, sizeof(subject), "老客户回访：%s / Win-back: %s", h->name, h->name);
 	struct ticket_new in = { .type = "care", .subject = subject, .channel = "system", .customer_id = h->id };
-	int rc = ticket_create(db, &followup_actor, now, &in, t, err);
+	int rc = care_team(db, &in.team_id, err);
+	if (rc == 0)
+		rc = ticket_create(db, &followup_actor, now, &in, t, err);
 	if (rc == 0) {
 		int n = db_exec(db, &q_care_run,
 		                DB_ARGS(db_text(kind), db_int(h->id), db_text(day), db_int(t->id)), err);

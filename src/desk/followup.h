@@ -13,7 +13,9 @@
  * The daily "care_daily" job opens care tickets: a birthday greeting for
  * each customer whose birthday (MM-DD) is today in the default calendar's
  * zone, and a win-back ticket for each customer whose last order is older
- * than winback_days (default 90) and who had no win-back in that time.
+ * than winback_days (default 90), who had no win-back in that time and
+ * has no care ticket still open (one contact at a time: a win-back left
+ * open past winback_days does not get a second one).
  * care_runs makes a second run on the same day open nothing new.
  */
 #ifndef KF_FOLLOWUP_H
@@ -39,6 +41,24 @@ int followup_job_due(struct db *db, int64_t followup_id, int64_t now, struct kf_
  */
 int followup_outcome(struct db *db, const struct actor *a, int64_t now, int64_t ticket_id,
                      const char *outcome, const char *note, json_t **out, struct kf_error *err);
+/* What GET /follow-ups lists: every follow-up, or those not yet due, due (ticket open), done. */
+enum followup_status { FU_ANY, FU_SCHEDULED, FU_DUE, FU_DONE };
+
+struct followup_filter {
+	enum followup_status status;
+	int64_t customer_id; /* 0 = any */
+	int64_t ticket_id; /* 0 = any; else the complaint or the follow-up ticket */
+};
+
+/* "scheduled", "due" or "done" into *out; -1 for anything else. */
+int followup_status_parse(const char *s, enum followup_status *out);
+/*
+ * A page of follow-ups matching f, by id after after_id: *items a new
+ * array of {id, complaint_id, complaint_number, customer_id, due_at,
+ * ticket_id, status, outcome, note, done_at}, *last the last id.
+ */
+int followup_list(struct db *db, const struct followup_filter *f, int64_t after_id, int limit, json_t **items,
+                  int64_t *last, struct kf_error *err);
 /* Job "care_daily": today's birthday and win-back tickets, then the job again tomorrow 08:00 local. */
 int care_job_daily(struct db *db, int64_t now, struct kf_error *err);
 

@@ -36,6 +36,17 @@
 /* The types a customer may open; the rest are the team's own. */
 static const char *const open_types[] = { "inquiry", "complaint", "suggestion", NULL };
 
+/* The team's own tickets about a customer (care calls, follow-up calls): never shown in the portal. */
+static const char *const internal_types[] = { "care", "follow_up", NULL };
+
+static int internal_type(const char *type)
+{
+	for (const char *const *ty = internal_types; *ty; ty++)
+		if (type && strcmp(*ty, type) == 0)
+			return 1;
+	return 0;
+}
+
 static int customer_of(struct req *req, struct resp *resp, int64_t *out)
 {
 	*out = req->who.customer_id;
@@ -47,7 +58,7 @@ static int customer_of(struct req *req, struct resp *resp, int64_t *out)
 	return -1;
 }
 
-/* A ticket of this customer, or 404. */
+/* A ticket of this customer that the customer may see (not an internal one), or 404. */
 static int my_ticket(struct req *req, struct resp *resp, int64_t customer, struct ticket *t)
 {
 	struct kf_error err = KF_ERROR_INIT;
@@ -55,7 +66,7 @@ static int my_ticket(struct req *req, struct resp *resp, int64_t customer, struc
 	if (req_param_id(req, resp, "id", &id) < 0)
 		return -1;
 	int rc = ticket_get(req->db, id, t, &err);
-	if (rc == KF_ENOTFOUND || (rc == 0 && t->customer_id != customer))
+	if (rc == KF_ENOTFOUND || (rc == 0 && (t->customer_id != customer || internal_type(t->type))))
 		return reply_error(resp, 404, "not_found", NULL, "no such ticket"), -1;
 	if (rc < 0)
 		return reply_kf(resp, &err), -1;
@@ -158,7 +169,8 @@ int api_portal_tickets(struct req *req, struct resp *resp)
 		static const char *const keep[] = { "id",         "number",     "type",
 			                            "state",      "subject",    "order_id",
 			                            "created_at", "updated_at", NULL };
-		json_array_append_new(out, json_pick(it, keep));
+		if (!internal_type(json_string_value(json_object_get(it, "type"))))
+			json_array_append_new(out, json_pick(it, keep));
 	}
 	json_decref(items);
 	return reply_json(resp, 200, json_pack("{s:o,s:n}", "items", out, "next_cursor"));

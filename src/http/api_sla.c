@@ -331,6 +331,43 @@ int api_notifications_read(struct req *req, struct resp *resp)
 	return reply_json(resp, 200, json_pack("{s:b}", "ok", 1));
 }
 
+/* ?name= as a positive id (0 when absent); 400 into resp otherwise. */
+static int query_pos_id(struct req *req, struct resp *resp, const char *name, int64_t *out)
+{
+	const char *s = req_query(req, name);
+	char *end = NULL;
+	*out = 0;
+	if (!s)
+		return 0;
+	long long v = strtoll(s, &end, 10);
+	if (*s >= '0' && *s <= '9' && end && *end == '\0' && v > 0) {
+		*out = v;
+		return 0;
+	}
+	return reply_error(resp, 400, "invalid", name, "%s must be a positive id", name), -1;
+}
+
+int api_followups_list(struct req *req, struct resp *resp)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	struct followup_filter f = { FU_ANY, 0, 0 };
+	const char *status = req_query(req, "status");
+	int limit;
+	int64_t after, last;
+	json_t *items = NULL;
+	if (req_page(req, resp, &limit, &after) < 0 ||
+	    query_pos_id(req, resp, "customer_id", &f.customer_id) < 0 ||
+	    query_pos_id(req, resp, "ticket_id", &f.ticket_id) < 0)
+		return 0;
+	if (status && followup_status_parse(status, &f.status) < 0)
+		return reply_error(resp, 400, "invalid", "status", "status must be scheduled, due or done");
+	if (followup_list(req->db, &f, after, limit, &items, &last, &err) < 0) {
+		json_decref(items);
+		return reply_kf(resp, &err);
+	}
+	return reply_page(resp, items, limit, last);
+}
+
 int api_followup_outcome(struct req *req, struct resp *resp)
 {
 	static const char *const keys[] = { "outcome", "note", NULL };

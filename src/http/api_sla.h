@@ -34,6 +34,7 @@ int api_team_members_delete(struct req *req, struct resp *resp);
 
 int api_notifications_list(struct req *req, struct resp *resp);
 int api_notifications_read(struct req *req, struct resp *resp);
+int api_followups_list(struct req *req, struct resp *resp);
 int api_followup_outcome(struct req *req, struct resp *resp);
 
 #endif

@@ -175,6 +175,19 @@ static void test_expand(void **state)
 	assert_string_equal(tiny, "我的");
 }
 
+/* The win-back call the demo records for lapsed customers is a care script in each language. */
+static void test_winback_script(void **state)
+{
+	(void)state;
+	const struct demo_script *zh = demo_winback_script("zh"), *en = demo_winback_script("en");
+	assert_string_equal(zh->type, "care");
+	assert_string_equal(zh->lang, "zh");
+	assert_non_null(strstr(zh->subject, "回访"));
+	assert_string_equal(en->type, "care");
+	assert_string_equal(en->lang, "en");
+	assert_non_null(strstr(en->subject, "Win-back"));
+}
+
 static void test_rca(void **state)
 {
 	(void)state;
@@ -235,7 +248,7 @@ int main(void)
 		cmocka_unit_test(test_email_shape),      cmocka_unit_test(test_scramble_unique),
 		cmocka_unit_test(test_tracking_numbers), cmocka_unit_test(test_scripts),
 		cmocka_unit_test(test_expand),           cmocka_unit_test(test_rca),
-		cmocka_unit_test(test_ticket_json),
+		cmocka_unit_test(test_winback_script),   cmocka_unit_test(test_ticket_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -311,12 +311,55 @@ static void test_care(void **state)
 	assert_int_equal(n, 1);
 }
 
+static struct db_sql q_old_order = DB_SQL(
+        "INSERT INTO orders (number, customer_id, status, placed_at, created_at, updated_at)"
+        " VALUES ($1, $2, 'completed', $3, $3, $3)");
+static struct db_sql q_winbacks = DB_SQL(
+        "SELECT COUNT(*) FROM tickets WHERE type = 'care' AND customer_id = $1 AND subject LIKE '%Win-back%'");
+static struct db_sql q_care_team_new = DB_SQL(
+        "INSERT INTO teams (name, created_at, updated_at) VALUES ('客户关怀 Care', 0, 0) RETURNING id");
+static struct db_sql q_care_team_set = DB_SQL(
+        "INSERT INTO desk_settings (key, value) VALUES ('care_team_id', $1)");
+static struct db_sql q_care_team_of = DB_SQL(
+        "SELECT team_id FROM tickets WHERE type = 'care' AND customer_id = $1");
+
+/*
+ * A lapsed customer gets one win-back, in the care team of the settings;
+ * while it is open no second one, however often the job runs.
+ */
+static void test_winback_once(void **state)
+{
+	struct fixture *f = *state;
+	struct kf_error err = KF_ERROR_INIT;
+	int64_t now = sh(12, 3, 8, 0), c = 0, n = 0, care = 0;
+	assert_int_equal(db_query_int(f->db, &q_care_team_new, DB_NOARGS, &care, &err), 0);
+	assert_int_equal(
+	        db_query_int(f->db, &q_customer, DB_ARGS(db_text("赵先生"), db_text("03-15")), &c, &err), 0);
+	assert_int_equal(db_exec(f->db, &q_old_order,
+	                         DB_ARGS(db_text("WB-1"), db_int(c), db_int(now - 120 * 86400)), &err),
+	                 1);
+	assert_int_equal(db_exec(f->db, &q_care_team_set, DB_ARGS(db_int(care)), &err), 1);
+	assert_int_equal(care_job_daily(f->db, now, &err), 0);
+	assert_int_equal(care_job_daily(f->db, now + 60, &err), 0);
+	assert_int_equal(db_query_int(f->db, &q_winbacks, DB_ARGS(db_int(c)), &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(db_query_int(f->db, &q_care_team_of, DB_ARGS(db_int(c)), &n, &err), 0);
+	assert_int_equal(n, care); /* the care team of the settings, not the first team */
+	/* the next day, and past the win-back interval, the first is still open: nothing new */
+	assert_int_equal(care_job_daily(f->db, now + 86400, &err), 0);
+	assert_int_equal(care_job_daily(f->db, now + 91 * 86400, &err), 0);
+	assert_int_equal(care_job_daily(f->db, now + 91 * 86400 + 60, &err), 0);
+	assert_int_equal(db_query_int(f->db, &q_winbacks, DB_ARGS(db_int(c)), &n, &err), 0);
+	assert_int_equal(n, 1);
+}
+
 static int run_pg(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sla_jobs, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_followup, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_care, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_winback_once, setup_pg, teardown),
 	};
 	pg_admin = PQconnectdb(pg_base_url);
 	if (PQstatus(pg_admin) != CONNECTION_OK) {
@@ -337,6 +380,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sla_jobs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_followup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_care, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_winback_once, setup, teardown),
 	};
 	int failed = cmocka_run_group_tests_name("scheduler/sqlite", tests, NULL, NULL);
 	pg_base_url = getenv("KF_TEST_PG_URL");
