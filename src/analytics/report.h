@@ -96,6 +96,13 @@ void report_set_rate(struct report_table *t, size_t row, size_t col, int64_t num
 void report_set_drill(struct report_table *t, size_t row, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 void report_set_note(struct report_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * "&<from_key>=<from>&<to_key>=<to>" (UTC seconds, to exclusive) for p's
+ * period into out, an open end left out: what a drill-down appends so the
+ * list it opens holds the report's period, not all time.
+ */
+void report_period_query(const struct report_params *p, const char *from_key, const char *to_key, char *out,
+                         size_t n);
 const struct report_cell *report_cell(const struct report_table *t, size_t row, size_t col);
 /* The index of the column named key, or -1. */
 int report_col_index(const struct report_table *t, const char *key);

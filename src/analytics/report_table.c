@@ -105,6 +105,17 @@ void report_set_drill(struct report_table *t, size_t row, const char *fmt, ...)
 	t->drill[row] = buf_detach(&b, NULL);
 }
 
+void report_period_query(const struct report_params *p, const char *from_key, const char *to_key, char *out,
+                         size_t n)
+{
+	int k = 0;
+	out[0] = '\0';
+	if (p->from > 0)
+		k = snprintf(out, n, "&%s=%lld", from_key, (long long)p->from);
+	if (p->to > 0 && k >= 0 && (size_t)k < n)
+		snprintf(out + k, n - (size_t)k, "&%s=%lld", to_key, (long long)p->to);
+}
+
 void report_set_note(struct report_table *t, const char *fmt, ...)
 {
 	struct buf b = BUF_INIT;
