@@ -152,11 +152,12 @@ static void fill(struct cp_ctx *c, struct report_table *t, double cut)
 	for (size_t i = 0; i < n; i++)
 		put_row(t, c->p, &c->gs.g[i], share[i], cum[i], !timed);
 	put_row(t, c->p, c->total, c->total->n[CP_COUNT] ? 1.0 : -1.0, 0, 0);
-	if (!timed && vital)
-		report_set_note(
-		        t,
-		        "%zu of %zu groups make %.0f%% of complaints (the vital few) / %zu 个分组占投诉的 %.0f%%",
-		        vital, n, cut * 100, vital, cut * 100);
+	if (!timed && vital) {
+		report_set_note(t, "%zu of %zu groups make %.0f%% of complaints (the vital few)", vital, n,
+		                cut * 100);
+		report_set_note_zh(t, "%zu 个分组（共 %zu 个）占投诉的 %.0f%%（关键少数）", vital, n,
+		                   cut * 100);
+	}
 	free(count);
 	free(share);
 	free(cum);

@@ -169,6 +169,10 @@ static int run_service_cost(struct db *db, const struct report_params *p, struct
 		        "service from the service-level facts (days in %s), cost from the quotes priced in the "
 		        "period; each row is one point of the cost/service curve",
 		        z->name);
+		report_set_note_zh(
+		        t,
+		        "服务水平来自物流服务事实（日期按 %s），成本来自期间内的报价；每行是成本与服务曲线上的一点",
+		        z->name);
 	}
 	for (size_t i = 0; i < c.n; i++)
 		free(c.keys[i]);

@@ -30,6 +30,7 @@ void report_table_free(struct report_table *t)
 	free(t->cells);
 	free(t->drill);
 	free(t->note);
+	free(t->note_zh);
 	memset(t, 0, sizeof *t);
 }
 
@@ -125,6 +126,17 @@ void report_set_note(struct report_table *t, const char *fmt, ...)
 	va_end(ap);
 	free(t->note);
 	t->note = buf_detach(&b, NULL);
+}
+
+void report_set_note_zh(struct report_table *t, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	free(t->note_zh);
+	t->note_zh = buf_detach(&b, NULL);
 }
 
 const struct report_cell *report_cell(const struct report_table *t, size_t row, size_t col)

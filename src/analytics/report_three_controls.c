@@ -252,9 +252,10 @@ static int overdue_note(struct db *db, const struct report_params *p, struct rep
 	struct buf b = BUF_INIT;
 	int64_t n = 0;
 	int rc = improvement_overdue(db, p->now, &n, &b, err);
-	if (rc == 0 && n > 0)
-		report_set_note(t, "%lld open improvement action(s) past due / 逾期未完成的改进措施: %s",
-		                (long long)n, buf_cstr(&b));
+	if (rc == 0 && n > 0) {
+		report_set_note(t, "%lld open improvement action(s) past due: %s", (long long)n, buf_cstr(&b));
+		report_set_note_zh(t, "%lld 项改进措施逾期未完成：%s", (long long)n, buf_cstr(&b));
+	}
 	buf_release(&b);
 	return rc;
 }
