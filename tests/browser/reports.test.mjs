@@ -362,6 +362,12 @@ describe('report pages', () => {
 			await page.locator('.kpi.compliance-kpi[data-key=sunset_compliance]').waitFor();
 			await page.locator('table.compliance tbody tr').first().waitFor();
 			assert.match(await page.locator('.staff-compliance h2').textContent(), lang === 'en' ? /SLA and sunset/ : /日落原则/);
+			const tall = await page.$$eval('table.compliance th, table.compliance td', (els) =>
+				els.filter((e) => e.getBoundingClientRect().height > parseFloat(getComputedStyle(e).fontSize) * 2.8).map((e) => e.textContent)
+			);
+			assert.deepEqual(tall, [], `${lang}: compliance cells wrapped over several lines`);
+			const cells = await page.$$eval('table.compliance td', (els) => els.map((e) => e.textContent));
+			assert.ok(!cells.some((c) => (lang === 'en' ? /[\u4e00-\u9fff]+ \/ / : / \/ [A-Za-z]/).test(c)), `${lang}: bilingual cells ${cells}`);
 			assertNoPageErrors(page);
 			await page.context().close();
 		}
