@@ -78,7 +78,8 @@ export function barChart(rows, { title, labelWidth = 150, width = 380, bar = 18,
 	const h = rows.length * (bar + gap) + 4;
 	const svg = el('svg', { class: 'chart', viewBox: `0 0 ${width} ${h}`, width: '100%', role: 'img', 'aria-label': title || '' });
 	const fr = scale(rows.map((r) => r[1]));
-	const room = width - labelWidth - 60;
+	const valueWidth = Math.max(40, ...rows.map(([, v]) => textWidth(fmt(v)) * 7)) + 12; /* the figure after the bar */
+	const room = Math.max(40, width - labelWidth - valueWidth);
 	const max = Math.max(8, Math.floor((labelWidth - 10) / 6.5));
 	rows.forEach(([label, v], i) => {
 		const y = i * (bar + gap) + 2;
