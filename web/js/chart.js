@@ -131,7 +131,11 @@ export function lineChart(points, { title, width = 640, height = 220, fmt = Stri
 			dot.append(el('title', {}, `${p[0]}: ${fmt(vals[i])}`));
 			svg.append(dot);
 		}
-		if (i % every === 0 || i === points.length - 1) svg.append(el('text', { class: 'tick', x: xs[i], y: height - pad.b + 16, 'text-anchor': 'middle' }, String(p[0]).slice(0, 10)));
+		if (i % every === 0 || i === points.length - 1) {
+			/* the first and last labels align with the plot's edges so neither runs off the chart */
+			const anchor = points.length > 1 && i === 0 ? 'start' : points.length > 1 && i === points.length - 1 ? 'end' : 'middle';
+			svg.append(el('text', { class: 'tick', x: xs[i], y: height - pad.b + 16, 'text-anchor': anchor }, String(p[0])));
+		}
 	});
 	return svg;
 }
