@@ -335,6 +335,24 @@ describe('report pages', () => {
 		await page.context().close();
 	});
 
+	it('an order drill-down lands on the order list with its filters readable: dates, not UTC seconds; modes translated', async () => {
+		for (const lang of ['en', 'zh-CN']) {
+			const page = await newPage(browser, { lang });
+			await signIn(page, env.base, 'zhaomin');
+			await openReport(page, 'service-level?by=mode');
+			const row = page.locator('table.report tbody tr[data-drill$="mode=express"], table.report tbody tr[data-drill$="mode=road"], table.report tbody tr[data-drill$="mode=air"]').first();
+			const to = await row.getAttribute('data-drill');
+			assert.match(to, /^#\/orders\?placed_from=\d+/);
+			await row.locator('td').first().click();
+			await page.locator('.list-filters .tag').first().waitFor();
+			const chips = await page.$$eval('.list-filters .tag', (ts) => ts.map((x) => x.textContent));
+			for (const c of chips) assert.doesNotMatch(c, /\d{9,}|placed_from|=/, `${lang}: filter chip "${c}"`);
+			assert.ok(chips.some((c) => (lang === 'en' ? /Mode: (Express|Road|Air)/ : /运输方式: (快递|公路|空运)/).test(c)), `${lang}: ${chips}`);
+			assertNoPageErrors(page);
+			await page.context().close();
+		}
+	});
+
 	it('wide tables do not wrap Chinese one character per line (a cell is one line high)', async () => {
 		const page = await newPage(browser, { lang: 'zh-CN', width: 1024 });
 		await signIn(page, env.base, 'zhaomin');
