@@ -53,7 +53,8 @@ struct report_table {
 	struct report_cell *cells; /* nrows * ncols, row-major */
 	char **drill; /* per row: API path + query, or NULL; owned */
 	size_t nrows, cap;
-	char *note; /* optional remark shown under the table ("3 rows cut"); owned */
+	char *note; /* optional remark shown under the table ("3 rows cut"), English; owned */
+	char *note_zh; /* the same remark in Chinese (NULL: none); owned */
 };
 
 /* What a caller asks for.  by is "" when the report has no dimension;
@@ -96,6 +97,15 @@ void report_set_rate(struct report_table *t, size_t row, size_t col, int64_t num
 void report_set_drill(struct report_table *t, size_t row, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 void report_set_note(struct report_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The note's Chinese wording (set after report_set_note; the page shows the one of its language). */
+void report_set_note_zh(struct report_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * "&<from_key>=<from>&<to_key>=<to>" (UTC seconds, to exclusive) for p's
+ * period into out, an open end left out: what a drill-down appends so the
+ * list it opens holds the report's period, not all time.
+ */
+void report_period_query(const struct report_params *p, const char *from_key, const char *to_key, char *out,
+                         size_t n);
 const struct report_cell *report_cell(const struct report_table *t, size_t row, size_t col);
 /* The index of the column named key, or -1. */
 int report_col_index(const struct report_table *t, const char *key);
@@ -148,7 +158,8 @@ struct report_render_opts {
 
 /*
  * The JSON form: {report, title_en, title_zh, from, to, tz, by, columns,
- * rows, drill, note}.  from/to are ISO 8601 UTC instants (null when open),
+ * rows, drill, note, note_zh}: note is English, note_zh Chinese (each
+ * null when there is none).  from/to are ISO 8601 UTC instants (null when open),
  * cells are JSON numbers (rates 0..1, money in minor units, seconds) or
  * strings, null cells null.  A new reference.
  */

@@ -175,6 +175,14 @@ static void note(struct report_table *t, const struct clv_summary *s, const stru
 	                f->bg.r, f->bg.alpha, f->bg.a, f->bg.b, f->bgi.ll, f->bgi.customers, f->gg.p, f->gg.q,
 	                f->gg.gamma, f->ggi.ll, f->ggi.customers, (long long)y, m, d, o->horizon, o->discount,
 	                shown, s->n);
+	report_set_note_zh(t,
+	                   "BG/NBD r=%.4f alpha=%.4f a=%.4f b=%.4f（对数似然 %.2f，%zu 位客户）；"
+	                   "Gamma-Gamma p=%.4f q=%.4f gamma=%.4f（对数似然 %.2f，%zu 位重复购买客户）；"
+	                   "校准期截至 %04lld-%02d-%02d，预测 %g 周，年折现率 %g；"
+	                   "按 CLV 显示前 %zu 位（共 %zu 位）客户",
+	                   f->bg.r, f->bg.alpha, f->bg.a, f->bg.b, f->bgi.ll, f->bgi.customers, f->gg.p,
+	                   f->gg.q, f->gg.gamma, f->ggi.ll, f->ggi.customers, (long long)y, m, d, o->horizon,
+	                   o->discount, shown, s->n);
 }
 
 static void progress(const struct report_params *p, uint64_t done)
@@ -203,6 +211,7 @@ static int clv_run(struct db *db, const struct report_params *p, struct report_t
 	progress(p, 1);
 	if (s.n == 0) {
 		report_set_note(t, "no purchases before the end of the calibration: nothing to fit");
+		report_set_note_zh(t, "校准期结束前没有购买记录，无法拟合");
 		goto out;
 	}
 	rc = fit(&s, &f, err);

@@ -115,9 +115,11 @@ static int on_complaint(void *ctx, struct db_rows *r)
 }
 
 /* share < 0: no share (an empty total). */
-static void put_row(struct report_table *t, struct qgroup *g, double share, double cum, int with_cum)
+static void put_row(struct report_table *t, const struct report_params *p, struct qgroup *g, double share,
+                    double cum, int with_cum)
 {
 	double mean, p50, p90;
+	char period[96];
 	size_t r = report_row(t);
 	report_set_text(t, r, 0, g->key);
 	report_set_text(t, r, 1, g->name);
@@ -130,8 +132,10 @@ static void put_row(struct report_table *t, struct qgroup *g, double share, doub
 	if (qvec_summary(&g->vec[0], &mean, &p50, &p90))
 		report_set_int(t, r, 6, (int64_t)(mean + 0.5));
 	report_set_int(t, r, 7, g->n[CP_COMPENSATION]);
+	report_period_query(p, "created_from", "created_to", period, sizeof(period));
 	if (g->id > 0)
-		report_set_drill(t, r, "/api/v1/tickets?type=complaint&category_id=%lld", (long long)g->id);
+		report_set_drill(t, r, "/api/v1/tickets?type=complaint&category_id=%lld%s", (long long)g->id,
+		                 period);
 }
 
 /* The rows in Pareto order, their shares, the total row and the note. */
@@ -146,13 +150,14 @@ static void fill(struct cp_ctx *c, struct report_table *t, double cut)
 		count[i] = c->gs.g[i].n[CP_COUNT];
 	size_t vital = quality_pareto(count, n, cut, share, cum);
 	for (size_t i = 0; i < n; i++)
-		put_row(t, &c->gs.g[i], share[i], cum[i], !timed);
-	put_row(t, c->total, c->total->n[CP_COUNT] ? 1.0 : -1.0, 0, 0);
-	if (!timed && vital)
-		report_set_note(
-		        t,
-		        "%zu of %zu groups make %.0f%% of complaints (the vital few) / %zu 个分组占投诉的 %.0f%%",
-		        vital, n, cut * 100, vital, cut * 100);
+		put_row(t, c->p, &c->gs.g[i], share[i], cum[i], !timed);
+	put_row(t, c->p, c->total, c->total->n[CP_COUNT] ? 1.0 : -1.0, 0, 0);
+	if (!timed && vital) {
+		report_set_note(t, "%zu of %zu groups make %.0f%% of complaints (the vital few)", vital, n,
+		                cut * 100);
+		report_set_note_zh(t, "%zu 个分组（共 %zu 个）占投诉的 %.0f%%（关键少数）", vital, n,
+		                   cut * 100);
+	}
 	free(count);
 	free(share);
 	free(cum);

@@ -80,16 +80,17 @@ void qgroups_prefill(struct qgroups *gs, const char *by, const struct tz *z, con
 	}
 }
 
-void qset_drill(struct report_table *t, size_t row, const char *by, const struct qgroup *g, const char *type)
+void qset_drill(struct report_table *t, size_t row, const struct report_params *p, const char *by,
+                const struct qgroup *g, const char *type)
 {
 	const char *tp = type ? "type=" : "", *tv = type ? type : "", *amp = type ? "&" : "";
-	if (g->id <= 0)
+	const char *key = strcmp(by, "team") == 0 ? "team"
+	        : strcmp(by, "category") == 0     ? "category_id"
+	        : strcmp(by, "agent") == 0        ? "assignee"
+	                                          : NULL;
+	char period[96];
+	if (g->id <= 0 || !key)
 		return;
-	if (strcmp(by, "team") == 0)
-		report_set_drill(t, row, "/api/v1/tickets?%s%s%steam=%lld", tp, tv, amp, (long long)g->id);
-	else if (strcmp(by, "category") == 0)
-		report_set_drill(t, row, "/api/v1/tickets?%s%s%scategory_id=%lld", tp, tv, amp,
-		                 (long long)g->id);
-	else if (strcmp(by, "agent") == 0)
-		report_set_drill(t, row, "/api/v1/tickets?%s%s%sassignee=%lld", tp, tv, amp, (long long)g->id);
+	report_period_query(p, "created_from", "created_to", period, sizeof(period));
+	report_set_drill(t, row, "/api/v1/tickets?%s%s%s%s=%lld%s", tp, tv, amp, key, (long long)g->id, period);
 }

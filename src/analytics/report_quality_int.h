@@ -34,7 +34,8 @@ struct qgroup *qgroup_for(struct qgroups *gs, const char *by, const struct tz *z
 void qgroups_prefill(struct qgroups *gs, const char *by, const struct tz *z, const struct report_params *p);
 /* "质量缺陷 / Defect": a category's two names as one text. */
 void qcat_name(const char *zh, const char *en, char *out, size_t n);
-/* Drill-down for a group: team or category filters on the tickets list; type may be NULL. */
-void qset_drill(struct report_table *t, size_t row, const char *by, const struct qgroup *g, const char *type);
+/* Drill-down for a group: team or category filters on the tickets list, created in p's period; type may be NULL. */
+void qset_drill(struct report_table *t, size_t row, const struct report_params *p, const char *by,
+                const struct qgroup *g, const char *type);
 
 #endif

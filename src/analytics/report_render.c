@@ -188,13 +188,16 @@ struct json_t *report_to_json(const struct report_def *def, const struct report_
 		json_array_append_new(rows, row);
 		json_array_append_new(drill, t->drill[r] ? json_string(t->drill[r]) : json_null());
 	}
-	json_t *note = t->note ? json_string(t->note) : NULL;
+	json_t *note = t->note ? json_string(t->note) : NULL,
+	       *note_zh = t->note_zh ? json_string(t->note_zh) : NULL;
 	if (!note)
 		note = json_null();
-	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:o}", "report", def->name, "title_en",
+	if (!note_zh)
+		note_zh = json_null();
+	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "report", def->name, "title_en",
 	                 def->title_en, "title_zh", def->title_zh, "from", json_instant(p->from), "to",
-	                 json_instant(p->to), "tz", p->tz ? p->tz : "UTC", "by", p->by ? p->by : "",
-	                 "columns", json_columns(t), "rows", rows, "drill", drill, "note", note);
+	                 json_instant(p->to), "tz", p->tz ? p->tz : "UTC", "by", p->by ? p->by : "", "columns",
+	                 json_columns(t), "rows", rows, "drill", drill, "note", note, "note_zh", note_zh);
 }
 
 /* ---- CSV ---- */
@@ -406,8 +409,9 @@ int report_to_text(const struct report_def *def, const struct report_params *p, 
 		rc = text_line(t, cells + (r + 1) * t->ncols, width, out);
 	if (rc == 0 && t->nrows == 0)
 		rc = buf_adds(out, lang_zh(o) ? "（无数据）\n" : "(no rows)\n");
-	if (rc == 0 && t->note)
-		rc = buf_addf(out, "\n%s\n", t->note);
+	const char *note = lang_zh(o) && t->note_zh ? t->note_zh : t->note;
+	if (rc == 0 && note)
+		rc = buf_addf(out, "\n%s\n", note);
 	for (size_t i = 0; i < n; i++)
 		free(cells[i]);
 	free(cells);

@@ -265,6 +265,36 @@ static void fill_table(struct report_table *t, struct run *r)
 		fill_row(t, r, &r->g[i]);
 }
 
+/* The Chinese wording of raw_reason's answers. */
+static const char *const reasons_zh[][2] = {
+	{ "asked for", "按请求" },
+	{ "the aggregates are not built yet", "汇总表尚未生成" },
+	{ "the time zone differs from the aggregates'", "时区与汇总表不同" },
+	{ "the period does not start and end at midnight", "期间的起止不在零点" },
+};
+
+/* Where the numbers come from, in both languages; the watermark as a local date and time. */
+static void set_note(struct report_table *t, const char *why, int64_t watermark, const struct tz *z)
+{
+	if (why) {
+		const char *zh = why;
+		for (size_t i = 0; i < sizeof(reasons_zh) / sizeof(reasons_zh[0]); i++)
+			if (strcmp(reasons_zh[i][0], why) == 0)
+				zh = reasons_zh[i][1];
+		report_set_note(t, "computed from the raw tables (%s); days in %s", why, z->name);
+		report_set_note_zh(t, "由原始数据计算（%s）；日期按 %s", zh, z->name);
+		return;
+	}
+	int64_t local = tz_to_local(z, watermark), y;
+	int64_t s = local - tz_floordiv(local, 86400) * 86400;
+	int m, d;
+	tz_civil_from_days(tz_floordiv(local, 86400), &y, &m, &d);
+	report_set_note(t, "from the daily aggregates as of %04lld-%02d-%02d %02d:%02d; days in %s",
+	                (long long)y, m, d, (int)(s / 3600), (int)(s / 60 % 60), z->name);
+	report_set_note_zh(t, "来自每日汇总，截至 %04lld-%02d-%02d %02d:%02d；日期按 %s", (long long)y, m, d,
+	                   (int)(s / 3600), (int)(s / 60 % 60), z->name);
+}
+
 /* Why the aggregates cannot answer (NULL when they can). */
 static const char *raw_reason(const struct report_params *p, const struct tz *z, int64_t watermark)
 {
@@ -318,11 +348,7 @@ static int run_service(struct db *db, const struct report_params *p, struct repo
 	report_table_init(t, cols, NCOLS);
 	if (rc == 0) {
 		fill_table(t, &r);
-		if (why)
-			report_set_note(t, "computed from the raw tables (%s); days in %s", why, z->name);
-		else
-			report_set_note(t, "from the daily aggregates as of %lld; days in %s",
-			                (long long)watermark, z->name);
+		set_note(t, why, watermark, z);
 	}
 	run_release(&r);
 	return rc;

@@ -120,7 +120,8 @@ static int read_cost(struct db *db, int by_mode, int64_t from, int64_t to, struc
 	return rc < 0 ? rc : 0;
 }
 
-static void fill(struct report_table *t, const struct curve *c, int by_mode)
+/* from/to: the period's whole local days as UTC seconds, carried by each row's drill-down. */
+static void fill(struct report_table *t, const struct curve *c, int by_mode, int64_t from, int64_t to)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		const struct point *p = &c->p[i];
@@ -137,8 +138,9 @@ static void fill(struct report_table *t, const struct curve *c, int by_mode)
 		if (p->grams > 0) /* minor units per kg, rounded half up */
 			report_set_int(t, row, C_FREIGHT_KG, (p->freight * 1000 + p->grams / 2) / p->grams);
 		if (c->keys[i][0] && p->orders)
-			report_set_drill(t, row, "/api/v1/orders?%s=%s", by_mode ? "mode" : "carrier",
-			                 c->keys[i]);
+			report_set_drill(t, row, "/api/v1/orders?%s=%s&placed_from=%lld&placed_to=%lld",
+			                 by_mode ? "mode" : "carrier", c->keys[i], (long long)from,
+			                 (long long)to);
 	}
 }
 
@@ -160,11 +162,16 @@ static int run_service_cost(struct db *db, const struct report_params *p, struct
 		rc = read_cost(db, by_mode, p->from, to, &c, err);
 	report_table_init(t, cols, NCOLS);
 	if (rc == 0) {
-		fill(t, &c, by_mode);
+		fill(t, &c, by_mode, p->from ? tz_from_local(z, d0 * DAY_S) : 1,
+		     p->to ? tz_from_local(z, d1 * DAY_S) : INT64_MAX / 4);
 		report_set_note(
 		        t,
 		        "service from the service-level facts (days in %s), cost from the quotes priced in the "
 		        "period; each row is one point of the cost/service curve",
+		        z->name);
+		report_set_note_zh(
+		        t,
+		        "服务水平来自物流服务事实（日期按 %s），成本来自期间内的报价；每行是成本与服务曲线上的一点",
 		        z->name);
 	}
 	for (size_t i = 0; i < c.n; i++)

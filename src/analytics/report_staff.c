@@ -192,7 +192,7 @@ static void put_times(struct report_table *t, size_t r, size_t col, struct qvec 
 	report_set_int(t, r, col + 2, (int64_t)(p90 + 0.5));
 }
 
-static void put_row(struct report_table *t, struct qgroup *g, const char *by)
+static void put_row(struct report_table *t, const struct report_params *p, struct qgroup *g, const char *by)
 {
 	const int64_t *n = g->n;
 	size_t r = report_row(t);
@@ -214,7 +214,7 @@ static void put_row(struct report_table *t, struct qgroup *g, const char *by)
 	report_set_rate(t, r, 18, n[ST_CSAT_GOOD], n[ST_CSAT_N]);
 	report_set_int(t, r, 19, n[ST_REOPENS]);
 	report_set_rate(t, r, 20, n[ST_REOPENS], n[ST_RESOLVED]);
-	qset_drill(t, r, by, g, NULL);
+	qset_drill(t, r, p, by, g, NULL);
 }
 
 static int run(struct db *db, const struct report_params *p, struct report_table *t, struct kf_error *err)
@@ -227,9 +227,9 @@ static int run(struct db *db, const struct report_params *p, struct report_table
 	report_table_init(t, cols, NCOLS);
 	qgroups_sort(&c.gs, ST_HANDLED);
 	for (size_t i = 0; rc == 0 && i < c.gs.n; i++)
-		put_row(t, &c.gs.g[i], c.by);
+		put_row(t, p, &c.gs.g[i], c.by);
 	if (rc == 0)
-		put_row(t, c.total, "");
+		put_row(t, p, c.total, "");
 	qgroups_release(&c.gs);
 	qgroups_release(&c.tot);
 	return rc;

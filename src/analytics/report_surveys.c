@@ -337,9 +337,11 @@ static int run_surveys(struct db *db, const struct report_params *p, struct repo
 	}
 	if (rc == 0 && gs.n != 1)
 		survey_row(t, "total", &total);
-	if (rc == 0 && gs.cut)
+	if (rc == 0 && gs.cut) {
 		report_set_note(t, "only the first %d groups are shown; the total covers them only",
 		                GROUPS_MAX);
+		report_set_note_zh(t, "只显示前 %d 个分组，合计只包括这些分组", GROUPS_MAX);
+	}
 	groups_release(&gs);
 	return rc;
 }
@@ -406,8 +408,10 @@ static int run_servqual(struct db *db, const struct report_params *p, struct rep
 		for (size_t row = first; row < t->nrows; row++)
 			drill(t, row, &gs, &gs.g[i], p);
 	}
-	if (rc == 0 && gs.cut)
+	if (rc == 0 && gs.cut) {
 		report_set_note(t, "only the first %d groups are shown", GROUPS_MAX);
+		report_set_note_zh(t, "只显示前 %d 个分组", GROUPS_MAX);
+	}
 	groups_release(&gs);
 	return rc;
 }

@@ -30,6 +30,7 @@ void report_table_free(struct report_table *t)
 	free(t->cells);
 	free(t->drill);
 	free(t->note);
+	free(t->note_zh);
 	memset(t, 0, sizeof *t);
 }
 
@@ -105,6 +106,17 @@ void report_set_drill(struct report_table *t, size_t row, const char *fmt, ...)
 	t->drill[row] = buf_detach(&b, NULL);
 }
 
+void report_period_query(const struct report_params *p, const char *from_key, const char *to_key, char *out,
+                         size_t n)
+{
+	int k = 0;
+	out[0] = '\0';
+	if (p->from > 0)
+		k = snprintf(out, n, "&%s=%lld", from_key, (long long)p->from);
+	if (p->to > 0 && k >= 0 && (size_t)k < n)
+		snprintf(out + k, n - (size_t)k, "&%s=%lld", to_key, (long long)p->to);
+}
+
 void report_set_note(struct report_table *t, const char *fmt, ...)
 {
 	struct buf b = BUF_INIT;
@@ -114,6 +126,17 @@ void report_set_note(struct report_table *t, const char *fmt, ...)
 	va_end(ap);
 	free(t->note);
 	t->note = buf_detach(&b, NULL);
+}
+
+void report_set_note_zh(struct report_table *t, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	free(t->note_zh);
+	t->note_zh = buf_detach(&b, NULL);
 }
 
 const struct report_cell *report_cell(const struct report_table *t, size_t row, size_t col)

@@ -217,7 +217,8 @@ static int gather(struct db *db, struct tc_ctx *c, struct kf_error *err)
 	return rc;
 }
 
-static void put_row(struct report_table *t, const struct qgroup *g, const char *by, int with_orders)
+static void put_row(struct report_table *t, const struct report_params *p, const struct qgroup *g,
+                    const char *by, int with_orders)
 {
 	const int64_t *n = g->n;
 	int64_t omissions = n[TC_CLOCKS_MISSED] + n[TC_FOLLOWUPS_MISSED] + n[TC_NO_FEEDBACK];
@@ -241,7 +242,7 @@ static void put_row(struct report_table *t, const struct qgroup *g, const char *
 	report_set_int(t, r, 18, n[TC_CONFIRMED]);
 	report_set_int(t, r, 19, n[TC_REJECTED]);
 	report_set_rate(t, r, 20, n[TC_REJECTED], n[TC_CONFIRMED]);
-	qset_drill(t, r, by, g, "complaint");
+	qset_drill(t, r, p, by, g, "complaint");
 }
 
 /* "2 open improvement actions are past due: #4 …, #7 …" in the note, if any. */
@@ -251,9 +252,10 @@ static int overdue_note(struct db *db, const struct report_params *p, struct rep
 	struct buf b = BUF_INIT;
 	int64_t n = 0;
 	int rc = improvement_overdue(db, p->now, &n, &b, err);
-	if (rc == 0 && n > 0)
-		report_set_note(t, "%lld open improvement action(s) past due / 逾期未完成的改进措施: %s",
-		                (long long)n, buf_cstr(&b));
+	if (rc == 0 && n > 0) {
+		report_set_note(t, "%lld open improvement action(s) past due: %s", (long long)n, buf_cstr(&b));
+		report_set_note_zh(t, "%lld 项改进措施逾期未完成：%s", (long long)n, buf_cstr(&b));
+	}
 	buf_release(&b);
 	return rc;
 }
@@ -277,9 +279,9 @@ static int run(struct db *db, const struct report_params *p, struct report_table
 	int timed = strcmp(c.by, "team") != 0 && strcmp(c.by, "category") != 0;
 	qgroups_sort(&c.gs, timed ? -1 : TC_COMPLAINTS);
 	for (size_t i = 0; rc == 0 && i < c.gs.n; i++)
-		put_row(t, &c.gs.g[i], c.by, timed);
+		put_row(t, c.p, &c.gs.g[i], c.by, timed);
 	if (rc == 0)
-		put_row(t, c.total, "", 1);
+		put_row(t, c.p, c.total, "", 1);
 	if (rc == 0)
 		rc = overdue_note(db, p, t, err);
 	qgroups_release(&c.gs);

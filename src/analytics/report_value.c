@@ -147,8 +147,8 @@ static void fmt_day(int64_t t, char *out, size_t n)
 	snprintf(out, n, "%04lld-%02d-%02d", (long long)y, m, d);
 }
 
-/* "as of 2026-11-26 (snapshot)" or "orders placed 2026-01-01 .. 2026-07-01, as of ..." */
-static void note_source(struct report_table *t, const struct summary *s, const char *extra)
+/* "as of 2026-11-26 (snapshot)" or "orders placed 2026-01-01 .. 2026-07-01, as of ...", then extra (en, zh). */
+static void note_source(struct report_table *t, const struct summary *s, const char *extra, const char *extra_zh)
 {
 	char asof[16], from[16] = "start", to[16] = "now";
 	fmt_day(s->as_of, asof, sizeof(asof));
@@ -156,11 +156,14 @@ static void note_source(struct report_table *t, const struct summary *s, const c
 		fmt_day(s->from, from, sizeof(from));
 	if (s->to)
 		fmt_day(s->to, to, sizeof(to));
-	if (s->snapshot)
+	if (s->snapshot) {
 		report_set_note(t, "As of %s UTC, from the nightly customer_value snapshot. %s", asof, extra);
-	else
-		report_set_note(t, "Computed from orders placed %s .. %s (UTC), as of %s. %s", from, to, asof,
-		                extra);
+		report_set_note_zh(t, "截至 %s（UTC），来自每晚的客户价值快照。%s", asof, extra_zh);
+		return;
+	}
+	report_set_note(t, "Computed from orders placed %s .. %s (UTC), as of %s. %s", from, to, asof, extra);
+	report_set_note_zh(t, "根据 %s 至 %s（UTC）下的订单计算，截至 %s。%s", s->from ? from : "最早",
+	                   s->to ? to : "现在", asof, extra_zh);
 }
 
 static void set_mean(struct report_table *t, size_t row, size_t col, int64_t sum, int64_t n)
@@ -264,11 +267,13 @@ static int run_rfm(struct db *db, const struct report_params *p, struct report_t
 		report_table_init(t, rfm_seg_cols, NCOLS(rfm_seg_cols));
 		rfm_by_segment(t, &s);
 	}
-	char extra[160];
+	char extra[160], extra_zh[160];
 	snprintf(extra, sizeof(extra),
 	         "%lld buyers scored by quintiles; %lld customers without a purchase are not scored.",
 	         (long long)s.all.buyers, (long long)(s.all.n - s.all.buyers));
-	note_source(t, &s, extra);
+	snprintf(extra_zh, sizeof(extra_zh), "%lld 位购买客户按五分位评分；%lld 位没有购买的客户不评分。",
+	         (long long)s.all.buyers, (long long)(s.all.n - s.all.buyers));
+	note_source(t, &s, extra, extra_zh);
 	return 0;
 }
 
@@ -304,12 +309,15 @@ static int run_abc(struct db *db, const struct report_params *p, struct report_t
 		if (s.snapshot)
 			report_set_drill(t, row, "/api/v1/customers?tier=%s", name);
 	}
-	char extra[200];
+	char extra[200], extra_zh[200];
 	snprintf(extra, sizeof(extra),
 	         "Thresholds: A up to %.4g %% of cumulative revenue, B up to %.4g %%, C the rest; customers"
 	         " without revenue are C.",
 	         s.abc.a * 100, (s.abc.a + s.abc.b) * 100);
-	note_source(t, &s, extra);
+	snprintf(extra_zh, sizeof(extra_zh),
+	         "阈值：累计收入的前 %.4g %% 为 A 类，至 %.4g %% 为 B 类，其余为 C 类；没有收入的客户为 C 类。",
+	         s.abc.a * 100, (s.abc.a + s.abc.b) * 100);
+	note_source(t, &s, extra, extra_zh);
 	return 0;
 }
 
@@ -368,7 +376,9 @@ static int run_loyalty(struct db *db, const struct report_params *p, struct repo
 	loyalty_row(t, &s, "all", NULL, NULL, &s.all);
 	note_source(t, &s,
 	            "Attitude: latest survey answer NPS >= 9 or CSAT >= 4 is high. Patronage: RFM F >= 4 or"
-	            " Tucker-loyal (last 3 purchases each within 365 days of the one before).");
+	            " Tucker-loyal (last 3 purchases each within 365 days of the one before).",
+	            "态度：最近一次调查 NPS ≥ 9 或 CSAT ≥ 4 为高。惠顾：RFM 的 F ≥ 4，或符合塔克忠诚"
+	            "（最近 3 次购买各与前一次相隔不超过 365 天）为高。");
 	return 0;
 }
 
@@ -409,7 +419,8 @@ static int run_lifecycle(struct db *db, const struct report_params *p, struct re
 		if (s.snapshot)
 			report_set_drill(t, row, "/api/v1/customers?stage=%s", name);
 	}
-	note_source(t, &s, "Stage rules: docs/metrics/customer-value.md.");
+	note_source(t, &s, "Stage rules: docs/metrics/customer-value.md.",
+	            "阶段规则见 docs/metrics/customer-value.md。");
 	return 0;
 }
 

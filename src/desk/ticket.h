@@ -101,6 +101,8 @@ struct ticket_filter {
 	int64_t team_id;
 	int64_t customer_id;
 	int64_t category_id;
+	int64_t created_from; /* created_at >= this (UTC seconds); 0 = no lower bound */
+	int64_t created_to; /* created_at < this (UTC seconds); 0 = no upper bound */
 	enum ticket_sort sort;
 	int has_cursor;
 	int64_t cursor[3]; /* (prio,) updated_at or -, id; see ticket_list */

@@ -77,6 +77,30 @@ static int query_id(struct req *req, const char *name, int64_t *out, struct kf_e
 	return 0;
 }
 
+/* An optional instant in UTC seconds (created_from, created_to): 0 when absent. */
+static int query_time(struct req *req, const char *name, int64_t *out, struct kf_error *err)
+{
+	const char *s = req_query(req, name), *end;
+	*out = 0;
+	if (!s || !*s)
+		return 0;
+	*out = parse_num(s, &end);
+	if (*out <= 0 || *end)
+		return kf_fail(err, KF_EINVAL, "invalid", name, "%s must be a time in UTC seconds", name);
+	return 0;
+}
+
+/* The creation period [created_from, created_to) a report's drill-down carries. */
+static int parse_created(struct req *req, struct ticket_filter *f, struct kf_error *err)
+{
+	int rc = query_time(req, "created_from", &f->created_from, err);
+	if (rc == 0)
+		rc = query_time(req, "created_to", &f->created_to, err);
+	if (rc == 0 && f->created_from && f->created_to && f->created_to <= f->created_from)
+		rc = kf_fail(err, KF_EINVAL, "invalid", "created_to", "created_to must be after created_from");
+	return rc;
+}
+
 static int parse_assignee(struct req *req, struct ticket_filter *f, struct kf_error *err)
 {
 	const char *s = req_query(req, "assignee");
@@ -177,6 +201,8 @@ static int parse_filter(struct req *req, struct ticket_filter *f, int *limit, st
 		rc = query_id(req, "customer_id", &f->customer_id, err);
 	if (rc == 0)
 		rc = query_id(req, "category_id", &f->category_id, err);
+	if (rc == 0)
+		rc = parse_created(req, f, err);
 	if (rc == 0)
 		rc = parse_sla(req, f, err);
 	if (rc == 0 && !f->sla)

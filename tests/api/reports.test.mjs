@@ -176,4 +176,34 @@ describe('reports API', () => {
 		assert.match(badOpt.stderr, /cut/);
 		assert.equal((await kefu(['report', 'nope', ...db])).code, 2);
 	});
+
+	it("a drill-down carries the report's period: the list it opens holds exactly the row's count", async () => {
+		const cats = (await admin.expect(200, 'GET', '/api/v1/categories')).json.items;
+		const cat = cats[0].id;
+		const mk = () => admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'complaint', subject: uniq('投诉'), category_id: cat } });
+		const inside = (await mk()).json;
+		// the second complaint is created after the period's end
+		const end = inside.created_at + 1;
+		while (Math.floor(Date.now() / 1000) <= end) await new Promise((r) => setTimeout(r, 100));
+		const outside = (await mk()).json;
+		assert.ok(outside.created_at >= end);
+		const iso = new Date(end * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+		for (const name of ['complaints', 'three-controls']) {
+			const r = (await analyst.expect(200, 'GET', `/api/v1/reports/${name}?by=category&from=2020-01-01&to=${iso}&tz=UTC`)).json;
+			const i = r.rows.findIndex((row, k) => r.drill[k] && new RegExp(`category_id=${cat}(&|$)`).test(r.drill[k]));
+			assert.ok(i >= 0, `${name}: a row for the category with a drill-down: ${JSON.stringify(r.drill)}`);
+			const n = r.rows[i][r.columns.findIndex((c) => c.key === 'complaints')];
+			const items = (await analyst.expect(200, 'GET', `${r.drill[i]}&limit=100`)).json.items;
+			assert.equal(items.length, n, `${name}: ${r.drill[i]} lists the row's ${n} complaints`);
+			assert.ok(items.some((x) => x.id === inside.id));
+			assert.ok(!items.some((x) => x.id === outside.id), 'the complaint after the period is not listed');
+			assert.match(r.drill[i], /created_from=\d+&created_to=\d+/, name);
+		}
+		const staff = (await analyst.expect(200, 'GET', `/api/v1/reports/staff?by=team&from=2020-01-01&to=${iso}&tz=UTC`)).json;
+		for (const d of staff.drill.filter(Boolean)) assert.match(d, /created_from=\d+&created_to=\d+/);
+		// the tickets list's period filter refuses what it cannot read
+		for (const [q, field] of [['created_from=yesterday', 'created_from'], ['created_to=-5', 'created_to'], ['created_from=200&created_to=100', 'created_to']]) {
+			assert.equal(assertError(await analyst.api('GET', `/api/v1/tickets?${q}`), 400, 'invalid', q).field, field);
+		}
+	});
 });

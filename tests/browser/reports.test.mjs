@@ -14,14 +14,15 @@ import path from 'node:path';
 import { after, before, describe, it as unit } from 'node:test';
 
 import { useStrings } from '../../web/js/i18n.js';
-import { scale, spread, tickEvery } from '../../web/js/chart.js';
-import { addDays, chartColumn, chartKind, drillHash, fmtCell, fmtDuration, labelColumn, localLabel, paretoSeries, presetRange, reportQuery, sortOrder, totalRow } from '../../web/js/report_model.js';
+import { scale, spread, textWidth, tickEvery, wrapLabel } from '../../web/js/chart.js';
+import { addDays, chartColumn, chartKind, drillHash, fmtCell, fmtDuration, labelColumn, localLabel, paretoSeries, presetRange, reportNote, reportQuery, rowLabels, shownColumns, sortOrder, textCell, totalRow } from '../../web/js/report_model.js';
 import { drillQuery } from '../../web/js/pages/inbox.js';
 import { compliance } from '../../web/js/pages/dashboard.js';
 import { assertNoPageErrors, cleanup, DEMO_PASSWORD, demoServer, launch, newPage, signIn, withLogs } from './lib.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const en = JSON.parse(fs.readFileSync(path.join(ROOT, 'web/i18n/en.json'), 'utf8'));
+const zh = JSON.parse(fs.readFileSync(path.join(ROOT, 'web/i18n/zh-CN.json'), 'utf8'));
 
 describe('report_model', () => {
 	before(() => useStrings('en', en));
@@ -106,6 +107,51 @@ describe('report_model', () => {
 		});
 	});
 
+	unit('codes and bilingual labels in the page language; notes too; the group key hidden next to a name', () => {
+		assert.equal(textCell('cant_loose', 'segment'), "Can't lose them");
+		assert.equal(textCell('tangibles', 'dimension'), 'Tangibles');
+		assert.equal(textCell('none', 'cell'), 'No loyalty');
+		assert.equal(textCell('服务态度 / Service attitude', 'name'), 'Service attitude');
+		assert.equal(textCell('2026-11', 'group'), '2026-11');
+		assert.equal(textCell(null, 'x'), '—');
+		assert.equal(reportNote({ note: 'As of', note_zh: '截至' }), 'As of');
+		useStrings('zh-CN', zh);
+		try {
+			assert.equal(textCell('cant_loose', 'segment'), '不能失去的客户');
+			assert.equal(textCell('express', 'key'), '快递');
+			assert.equal(textCell('服务态度 / Service attitude', 'name'), '服务态度');
+			assert.equal(reportNote({ note: 'As of', note_zh: '截至' }), '截至');
+			assert.equal(reportNote({ note: 'only English', note_zh: null }), 'only English');
+		} finally {
+			useStrings('en', en);
+		}
+		for (const k of Object.keys(en).filter((k) => k.startsWith('rcode.'))) assert.ok(zh[k], `${k} has a Chinese wording`);
+		assert.deepEqual(shownColumns([{ key: 'group' }, { key: 'name' }, { key: 'n' }]), [1, 2]);
+		assert.deepEqual(shownColumns([{ key: 'group' }, { key: 'n' }]), [0, 1]);
+	});
+
+	unit('chart labels: SERVQUAL by dimension, CLV by customer number, the headline figure charted first', () => {
+		const sq = [{ key: 'key', type: 'text' }, { key: 'dimension', type: 'text' }, { key: 'answers', type: 'int' }, { key: 'gap', type: 'num' }];
+		assert.deepEqual(rowLabels(sq, [['delivery', 'tangibles', 5, -0.2], ['delivery', 'empathy', 5, 0.2]]), ['Tangibles', 'Empathy']);
+		assert.deepEqual(rowLabels(sq, [['delivery', 'tangibles', 5, -0.2], ['resolution', 'tangibles', 5, 0.2]]), ['Delivery survey', 'Resolution survey']);
+		assert.equal(chartColumn(sq), 3, 'the gap, not the answer count');
+		const clv = [{ key: 'customer_id', type: 'int' }, { key: 'x', type: 'int' }, { key: 'clv', type: 'money' }];
+		assert.equal(chartColumn(clv), 2, 'the CLV, not the customer id');
+		assert.deepEqual(rowLabels(clv, [[34, 2, 100]]), ['Customer #34']);
+		assert.equal(chartColumn([{ key: 'customer_id', type: 'int' }, { key: 'orders', type: 'int' }]), 1);
+	});
+
+	unit('long labels wrap on two lines and end in … only when they still do not fit; bars keep the sign', () => {
+		assert.deepEqual(wrapLabel('Potential loyalists', 14), ['Potential', 'loyalists']);
+		assert.deepEqual(wrapLabel('物流信息停滞', 8), ['物流信息', '停滞']);
+		assert.deepEqual(wrapLabel('short', 14), ['short']);
+		const cut = wrapLabel('a very long label that cannot fit in two lines', 10);
+		assert.equal(cut.length, 2);
+		assert.ok(cut[1].endsWith('…'));
+		assert.equal(textWidth('有形性 ok'), 9);
+		assert.deepEqual(scale([-1, 0.5, 0.2]), [-1, 0.5, 0.2]);
+	});
+
 	unit("the dashboard reads the staff report's compliance columns and total row", () => {
 		const r = {
 			columns: [{ key: 'group', type: 'text' }, { key: 'name', type: 'text' }, { key: 'sla_compliance', type: 'rate' }, { key: 'sunset_compliance', type: 'rate' }, { key: 'sla_due', type: 'int' }],
@@ -116,6 +162,16 @@ describe('report_model', () => {
 });
 
 let env, browser, mgr;
+
+/** Open report name (with its query) and wait for its own answer to be drawn. */
+async function openReport(page, name) {
+	const base = name.split('?')[0];
+	const answered = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/v1/reports/${base}`);
+	await page.goto(`${env.base}/#/reports/${name}`);
+	await answered;
+	await page.waitForFunction(() => !document.querySelector('.report-table[aria-busy]'));
+	await page.locator('table.report tbody tr').first().waitFor();
+}
 after(async () => {
 	await browser?.close();
 	await cleanup();
@@ -151,7 +207,7 @@ describe('report pages', () => {
 		assert.equal(await th.getAttribute('aria-sort'), 'descending');
 		await th.locator('button').click();
 		assert.equal(await th.getAttribute('aria-sort'), 'ascending');
-		const counts = await page.$$eval('table.report tbody tr td:nth-child(3)', (tds) => tds.map((td) => Number(td.textContent.replace(/,/g, ''))));
+		const counts = await page.$$eval('table.report tbody tr td:nth-child(2)', (tds) => tds.map((td) => Number(td.textContent.replace(/,/g, ''))));
 		const body = counts.slice(0, -1);
 		assert.deepEqual(body, [...body].sort((a, b) => a - b));
 		assert.match(await page.locator('table.report tbody tr').last().textContent(), /Total/);
@@ -176,15 +232,21 @@ describe('report pages', () => {
 		// drill down: a category's row opens the inbox with the report's filters
 		const row = page.locator('table.report tbody tr[data-drill]').first();
 		const to = await row.getAttribute('data-drill');
-		const n = Number((await row.locator('td:nth-child(3)').textContent()).trim());
-		await row.locator('td:nth-child(3)').click();
+		// the "group" key is not shown next to the name: the count is the second cell
+		const n = Number((await row.locator('td:nth-child(2)').textContent()).trim());
+		await row.locator('td:nth-child(2)').click();
 		await page.waitForFunction((h) => location.hash === h, to);
 		await page.locator('#inbox-title', { hasText: 'Tickets from a report' }).waitFor();
 		const apiQ = to.split('?')[1];
-		const tickets = (await mgr.expect(200, 'GET', `/api/v1/tickets?${apiQ}&limit=50`)).json.items;
-		await page.waitForFunction((k) => document.querySelectorAll('table.tickets tbody tr').length === k, tickets.length);
-		assert.ok(tickets.length >= n, 'the list behind the row holds at least the period\'s complaints');
+		assert.match(apiQ, /created_from=\d+&created_to=\d+/, "the drill-down carries the report's period");
+		const tickets = (await mgr.expect(200, 'GET', `/api/v1/tickets?${apiQ}&limit=100`)).json.items;
+		assert.equal(tickets.length, n, "the list behind the row holds exactly the row's complaints");
 		assert.ok(tickets.every((x) => x.type === 'complaint'));
+		// the inbox shows exactly the row's count (wait for the list, then count)
+		await page.locator('table.tickets tbody tr').first().waitFor();
+		await page.waitForFunction(() => !document.querySelector('[aria-busy=true]'));
+		await page.waitForTimeout(300);
+		assert.equal(await page.locator('table.tickets tbody tr').count(), n, "the inbox lists the row's value");
 		assertNoPageErrors(page);
 		await page.context().close();
 	});
@@ -208,6 +270,107 @@ describe('report pages', () => {
 		await page.context().close();
 	});
 
+	it('reports speak the page language: no raw codes, one language per cell, notes in the language', async () => {
+		// the codes the reports use (rfm.c, lifecycle.c, loyalty.c, survey_score.c, shipment.c) and row keys
+		const CODES = ['-', 'champions', 'loyal_customers', 'potential_loyalists', 'new_customers', 'promising', 'need_attention', 'about_to_sleep', 'at_risk', 'cant_loose', 'hibernating', 'potential', 'new', 'satisfied', 'loyal', 'lapsed', 'true', 'latent', 'spurious', 'none', 'unknown', 'all', 'high', 'low', 'tangibles', 'reliability', 'responsiveness', 'assurance', 'empathy', 'overall', 'delivery', 'resolution', 'express', 'road', 'air', 'sea', 'rail', 'pickup', 'total', '(none)', 'service_attitude', 'damaged_on_arrival'];
+		const PAGES = ['rfm', 'rfm?by=r', 'surveys?by=agent', 'lifecycle', 'loyalty', 'servqual', 'surveys', 'complaints', 'service-level?by=mode', 'service-cost?by=mode', 'staff', 'three-controls?by=category'];
+		for (const lang of ['en', 'zh-CN']) {
+			const page = await newPage(browser, { lang });
+			await signIn(page, env.base, 'zhaomin');
+			for (const name of PAGES) {
+				await openReport(page, name);
+				const cells = await page.$$eval('table.report td, svg.chart text', (els) => els.map((e) => e.textContent.trim()));
+				assert.ok(cells.length > 0, name);
+				for (const c of cells) {
+					assert.ok(!CODES.includes(c), `${lang} ${name}: raw code "${c}" shown`);
+					if (lang === 'en') assert.doesNotMatch(c, /[\u4e00-\u9fff] \/ [A-Za-z]/, `${lang} ${name}: bilingual cell "${c}"`);
+					else assert.doesNotMatch(c, / \/ [A-Za-z]/, `${lang} ${name}: bilingual cell "${c}"`);
+				}
+				const note = (await page.locator('.report-note').textContent()).trim();
+				assert.doesNotMatch(note, /\b\d{9,}\b/, `${lang} ${name}: a Unix timestamp in the note`);
+				if (note && lang === 'zh-CN') assert.match(note, /[\u4e00-\u9fff]/, `${name}: the note in Chinese: ${note}`);
+				if (note && lang === 'zh-CN') assert.doesNotMatch(note, /Computed from|As of|groups make|past due/, `${name}: English note on a Chinese page`);
+			}
+			assertNoPageErrors(page);
+			await page.context().close();
+		}
+	});
+
+	it('SERVQUAL charts the gap per dimension (bars differ with the data); CLV charts customers by value', async () => {
+		for (const lang of ['en', 'zh-CN']) {
+			const page = await newPage(browser, { lang });
+			await signIn(page, env.base, 'zhaomin');
+			await page.goto(`${env.base}/#/reports/servqual`);
+			await page.locator('svg.chart rect.bar').first().waitFor();
+			assert.equal(await page.locator('select[name=metric]').inputValue(), 'gap');
+			const api = (await mgr.expect(200, 'GET', '/api/v1/reports/servqual')).json;
+			const gi = api.columns.findIndex((c) => c.key === 'gap');
+			const gaps = new Set(api.rows.map((r) => r[gi]).filter((v) => typeof v === 'number'));
+			const widths = await page.$$eval('svg.chart rect.bar', (rs) => rs.map((r) => Number(r.getAttribute('width')).toFixed(2)));
+			assert.ok(gaps.size > 1, 'the demo has different gaps');
+			assert.equal(new Set(widths).size, Math.min(gaps.size, new Set(api.rows.filter((r) => typeof r[gi] === 'number').map((r) => Math.abs(r[gi]))).size), `bars ${widths} follow the gaps ${[...gaps]}`);
+			const labels = await page.$$eval('svg.chart > text:not(.value)', (ts) => ts.map((t) => t.textContent));
+			assert.ok(labels.some((l) => (lang === 'en' ? /Reliability/ : /可靠性/).test(l)), `dimension labels: ${labels}`);
+
+			await page.goto(`${env.base}/#/reports/clv`);
+			await page.locator('svg.chart rect.bar').first().waitFor();
+			assert.equal(await page.locator('select[name=metric]').inputValue(), 'clv');
+			const clvLabels = await page.$$eval('svg.chart > text:not(.value)', (ts) => ts.map((t) => t.textContent));
+			for (const l of clvLabels) assert.match(l, lang === 'en' ? /^Customer #\d+/ : /^客户 #\d+/);
+			assertNoPageErrors(page);
+			await page.context().close();
+		}
+	});
+
+	it('long chart labels are not cut: they wrap and keep the full label as a tooltip', async () => {
+		const page = await newPage(browser, { lang: 'en' });
+		await signIn(page, env.base, 'zhaomin');
+		await page.goto(`${env.base}/#/reports/rfm`);
+		await page.locator('svg.chart rect.bar').first().waitFor();
+		const titles = await page.$$eval('svg.chart > text > title', (ts) => ts.map((t) => t.textContent));
+		assert.ok(titles.includes('Potential loyalists') || titles.includes("Can't lose them") || titles.includes('Loyal customers'), `full labels: ${titles}`);
+		const shown = await page.$$eval('svg.chart > text:not(.value)', (ts) => ts.map((t) => [...t.querySelectorAll('tspan')].map((s) => s.textContent).join(' ')));
+		for (const l of shown) assert.ok(!/^.{14}$/.test(l) || titles.includes(l), `label cut at 14 characters: ${l}`);
+		assertNoPageErrors(page);
+		await page.context().close();
+	});
+
+	it('an order drill-down lands on the order list with its filters readable: dates, not UTC seconds; modes translated', async () => {
+		for (const lang of ['en', 'zh-CN']) {
+			const page = await newPage(browser, { lang });
+			await signIn(page, env.base, 'zhaomin');
+			await openReport(page, 'service-level?by=mode');
+			const row = page.locator('table.report tbody tr[data-drill$="mode=express"], table.report tbody tr[data-drill$="mode=road"], table.report tbody tr[data-drill$="mode=air"]').first();
+			const to = await row.getAttribute('data-drill');
+			assert.match(to, /^#\/orders\?placed_from=\d+/);
+			await row.locator('td').first().click();
+			await page.locator('.list-filters .tag').first().waitFor();
+			const chips = await page.$$eval('.list-filters .tag', (ts) => ts.map((x) => x.textContent));
+			for (const c of chips) assert.doesNotMatch(c, /\d{9,}|placed_from|=/, `${lang}: filter chip "${c}"`);
+			assert.ok(chips.some((c) => (lang === 'en' ? /Mode: (Express|Road|Air)/ : /运输方式: (快递|公路|空运)/).test(c)), `${lang}: ${chips}`);
+			assertNoPageErrors(page);
+			await page.context().close();
+		}
+	});
+
+	it('wide tables do not wrap Chinese one character per line (a cell is one line high)', async () => {
+		const page = await newPage(browser, { lang: 'zh-CN', width: 1024 });
+		await signIn(page, env.base, 'zhaomin');
+		for (const name of ['staff', 'complaints', 'three-controls?by=category']) {
+			await openReport(page, name);
+			const tall = await page.$$eval('table.report th, table.report td', (els) =>
+				els.filter((e) => e.getBoundingClientRect().height > parseFloat(getComputedStyle(e).fontSize) * 2.8).map((e) => `${e.textContent} (${Math.round(e.getBoundingClientRect().height)}px)`)
+			);
+			assert.deepEqual(tall, [], `${name}: cells wrapped over several lines`);
+			// the table scrolls sideways inside its box instead of squeezing its columns
+			const fits = await page.$eval('.report-table', (b) => b.getBoundingClientRect().right <= document.documentElement.clientWidth + 1);
+			assert.ok(fits, `${name}: the table box stays in the page`);
+		}
+		await page.screenshot({ path: path.join(process.env.KF_SHOT_DIR || '/tmp', 'reports-staff-zh.png') });
+		assertNoPageErrors(page);
+		await page.context().close();
+	});
+
 	it("the manager's dashboard shows SLA and sunset compliance from the staff report", async () => {
 		for (const lang of ['en', 'zh-CN']) {
 			const page = await newPage(browser, { lang });
@@ -217,6 +380,12 @@ describe('report pages', () => {
 			await page.locator('.kpi.compliance-kpi[data-key=sunset_compliance]').waitFor();
 			await page.locator('table.compliance tbody tr').first().waitFor();
 			assert.match(await page.locator('.staff-compliance h2').textContent(), lang === 'en' ? /SLA and sunset/ : /日落原则/);
+			const tall = await page.$$eval('table.compliance th, table.compliance td', (els) =>
+				els.filter((e) => e.getBoundingClientRect().height > parseFloat(getComputedStyle(e).fontSize) * 2.8).map((e) => e.textContent)
+			);
+			assert.deepEqual(tall, [], `${lang}: compliance cells wrapped over several lines`);
+			const cells = await page.$$eval('table.compliance td', (els) => els.map((e) => e.textContent));
+			assert.ok(!cells.some((c) => (lang === 'en' ? /[\u4e00-\u9fff]+ \/ / : / \/ [A-Za-z]/).test(c)), `${lang}: bilingual cells ${cells}`);
 			assertNoPageErrors(page);
 			await page.context().close();
 		}

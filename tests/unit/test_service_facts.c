@@ -284,6 +284,18 @@ static void assert_same_tables(const struct report_table *a, const struct report
 	}
 }
 
+/* The aggregates' note names the watermark as a date (not UTC seconds), in English and Chinese. */
+static void assert_note_date(const struct report_table *t)
+{
+	int y = 0, m = 0, d = 0;
+	const char *asof = strstr(t->note, "as of ");
+	assert_non_null(asof);
+	assert_int_equal(sscanf(asof + 6, "%d-%d-%d", &y, &m, &d), 3);
+	assert_true(y >= 2000 && y < 2200 && m >= 1 && m <= 12 && d >= 1 && d <= 31);
+	assert_non_null(t->note_zh);
+	assert_non_null(strstr(t->note_zh, "截至"));
+}
+
 /* Every breakdown, whole period and one day-aligned window: aggregates == raw. */
 static void assert_agg_equals_raw(struct fixture *f)
 {
@@ -296,6 +308,9 @@ static void assert_agg_equals_raw(struct fixture *f)
 			run_report(f, bys[i], "raw", windows[w][0], windows[w][1], &raw);
 			assert_non_null(strstr(agg.note, "daily aggregates"));
 			assert_non_null(strstr(raw.note, "raw tables"));
+			assert_note_date(&agg);
+			assert_non_null(raw.note_zh);
+			assert_non_null(strstr(raw.note_zh, "原始数据"));
 			assert_same_tables(&agg, &raw);
 			report_table_free(&agg);
 			report_table_free(&raw);

@@ -5,8 +5,10 @@
 //
 // The API's report (GET /api/v1/reports/{name}) is {report, title_en,
 // title_zh, from, to, by, columns:[{key,label_en,label_zh,type}], rows,
-// drill:[path|null], note}; type is text, int, num, rate (0..1), money
-// (minor units) or seconds.
+// drill:[path|null], note, note_zh}; type is text, int, num, rate (0..1),
+// money (minor units) or seconds.  Text cells may be report codes
+// (champions, tangibles, express…: shown through the rcode.* strings) or
+// bilingual labels "中文 / English" (shown in the page's language).
 
 import { fmtMoney, fmtNumber, lang, t } from './i18n.js';
 
@@ -83,6 +85,55 @@ export function fmtCell(v, type, currency = 'CNY') {
 	}
 }
 
+/**
+ * A text cell for people: a report code (an RFM segment, a SERVQUAL
+ * dimension, a lifecycle stage, a transport mode…) through the strings
+ * rcode.<column>.<code> or rcode.<code>, a "中文 / English" label as the
+ * page language's half, other text as it is; empty is '—'.
+ */
+export function textCell(v, key = '') {
+	if (v === null || v === undefined || v === '') return '—';
+	const s = String(v);
+	for (const k of [`rcode.${key}.${s}`, `rcode.${s}`]) {
+		const r = t(k);
+		if (r !== k) return r;
+	}
+	return localLabel(s);
+}
+
+/** A cell of column c for people: text through textCell, numbers by fmtCell. */
+export function showCell(v, c) {
+	return c.type === 'text' ? textCell(v, c.key) : fmtCell(v, c.type);
+}
+
+/** The note under a report in the page's language (the API's note is English, note_zh Chinese). */
+export function reportNote(r) {
+	return (lang() === 'en' ? r.note : r.note_zh || r.note) || '';
+}
+
+/** Indices of the columns a table shows: the "group" key is left out when a "name" column says it for people. */
+export function shownColumns(columns) {
+	const named = columns.some((c) => c.key === 'name');
+	return columns.map((_, i) => i).filter((i) => !(named && columns[i].key === 'group'));
+}
+
+/**
+ * A label per row for the chart: the "name" column; else the text columns
+ * (the "group" key aside) whose values differ between rows, at most two,
+ * joined by " · " (SERVQUAL: the dimension; with two kinds, kind · dimension);
+ * else a customer number for a customer_id column, the first cell otherwise.
+ */
+export function rowLabels(columns, rows) {
+	const n = columns.findIndex((c) => c.key === 'name');
+	if (n >= 0) return rows.map((r) => textCell(r[n], 'name'));
+	const text = columns.map((c, i) => [c, i]).filter(([c, i]) => c.type === 'text' && c.key !== 'group' && new Set(rows.map((r) => r[i])).size > 1);
+	if (text.length) return rows.map((r) => text.slice(0, 2).map(([c, i]) => textCell(r[i], c.key)).join(' · '));
+	const id = columns.findIndex((c) => c.key === 'customer_id');
+	if (id >= 0) return rows.map((r) => t('reports.customer_no', { id: r[id] }));
+	const first = labelColumn(columns);
+	return rows.map((r) => showCell(r[first], columns[first] || { type: 'text' }));
+}
+
 /** The label of column c in the page's language. */
 export function colLabel(c) {
 	return (lang() === 'en' ? c.label_en : c.label_zh) || c.key;
@@ -144,9 +195,14 @@ export function labelColumn(columns) {
 	return Math.max(0, columns.findIndex((c) => c.type === 'text'));
 }
 
-/** The first numeric column worth charting (not a share), or -1. */
+/** Columns that are the figure a report is about, charted first when present (CLV, the SERVQUAL gap). */
+const HEADLINE = ['clv', 'gap'];
+
+/** The column a report's chart shows first: its headline figure, else the first count or amount (not a share, not an id), or -1. */
 export function chartColumn(columns) {
-	const i = columns.findIndex((c) => isNumeric(c.type) && c.type !== 'rate');
+	const head = columns.findIndex((c) => HEADLINE.includes(c.key) && isNumeric(c.type));
+	if (head >= 0) return head;
+	const i = columns.findIndex((c) => isNumeric(c.type) && c.type !== 'rate' && !/(^|_)id$/.test(c.key));
 	return i >= 0 ? i : columns.findIndex((c) => isNumeric(c.type));
 }
 

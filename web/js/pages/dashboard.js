@@ -14,7 +14,7 @@ import { clear, h } from '../dom.js';
 import { fmtNumber, fmtTime, t, te } from '../i18n.js';
 import { barChart } from '../chart.js';
 import { can, session, teams, users } from '../session.js';
-import { colLabel, fmtCell, labelColumn, presetRange, totalRow } from '../report_model.js';
+import { colLabel, fmtCell, labelColumn, presetRange, showCell, totalRow } from '../report_model.js';
 import { ACTIVE, activeCount } from './inbox.js';
 
 const MAX_PAGES = 5;
@@ -74,7 +74,7 @@ async function staffPanel(box, kpiBox) {
 				? h(
 						'table.data.compliance',
 						h('thead', h('tr', [c.label, ...figs].map((i) => h('th', { scope: 'col' }, colLabel(r.columns[i]))))),
-						h('tbody', rows.map((row) => h('tr', [c.label, ...figs].map((i, k) => h(k ? 'td.num' : 'td', fmtCell(row[i], r.columns[i].type))))))
+						h('tbody', rows.map((row) => h('tr', [c.label, ...figs].map((i, k) => h(k ? 'td.num' : 'td', showCell(row[i], r.columns[i]))))))
 					)
 				: h('p.muted', t('reports.empty')),
 			h('a', { href: '#/reports/staff?preset=7d' }, t('dash.open_staff'))

@@ -6,10 +6,19 @@
 import { get } from '../api.js';
 import { clear, h } from '../dom.js';
 import { fmtMoney, fmtTime, t, te } from '../i18n.js';
+import { textCell } from '../report_model.js';
+
+/** A filter as people read it: its name from lists.f.*, a time (UTC seconds) as a date, a report code translated. */
+export function chipText(k, v) {
+	const key = `lists.f.${k}`;
+	const name = t(key) === key ? k : t(key);
+	const value = /_(from|to)$/.test(k) && /^\d+$/.test(v) ? fmtTime(Number(v)) : textCell(v, k);
+	return `${name}: ${value}`;
+}
 
 function filterChips(params) {
 	const entries = Object.entries(params).filter(([, v]) => v !== '');
-	return entries.length ? h('div.badges.list-filters', h('span.muted', t('lists.filters')), entries.map(([k, v]) => h('span.tag', `${k} = ${v}`))) : null;
+	return entries.length ? h('div.badges.list-filters', h('span.muted', t('lists.filters')), entries.map(([k, v]) => h('span.tag', chipText(k, v)))) : null;
 }
 
 /** A paged table: cols [[label, cell(item)]], rows from url with query. */

@@ -14,7 +14,7 @@ import { lang, t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { session } from '../session.js';
 import { barChart, lineChart, paretoChart } from '../chart.js';
-import { chartColumn, chartKind, colLabel, drillHash, fmtCell, isNumeric, labelColumn, localLabel, paretoSeries, PRESETS, presetRange, reportQuery, sortOrder, totalRow } from '../report_model.js';
+import { chartColumn, chartKind, colLabel, drillHash, fmtCell, isNumeric, paretoSeries, PRESETS, presetRange, reportNote, reportQuery, rowLabels, showCell, shownColumns, sortOrder, totalRow } from '../report_model.js';
 
 const PAGE_KEYS = ['name', 'preset', 'from', 'to', 'by', 'sort', 'dir', 'metric'];
 
@@ -131,7 +131,7 @@ async function renderReport(main, params) {
 			periodBox.textContent = t('reports.period_shown', { from: st.from || '…', to: st.to || '…' });
 			drawChart();
 			drawTable();
-			noteBox.textContent = r.note || '';
+			noteBox.textContent = reportNote(r);
 		} catch (e) {
 			if (my !== seq) return;
 			showError(controls, e);
@@ -146,10 +146,11 @@ async function renderReport(main, params) {
 		if (!numeric.length || !report.rows.length) return clear(chartBox);
 		let m = cols.findIndex((c) => c.key === st.metric);
 		if (m < 0 || !isNumeric(cols[m].type)) m = chartColumn(cols);
-		const labelCol = labelColumn(cols);
 		const fmt = (v) => fmtCell(v, cols[m].type);
 		const total = totalRow(cols, report.rows);
-		const pairs = report.rows.filter((_, i) => i !== total).map((row) => [localLabel(row[labelCol] ?? '—'), row[m]]);
+		const kept = report.rows.filter((_, i) => i !== total);
+		const labels = rowLabels(cols, kept);
+		const pairs = kept.map((row, i) => [labels[i], row[m]]);
 		const kind = chartKind(report.report || def.name, st.by, cols);
 		const name = `${title(def)} · ${colLabel(cols[m])}`;
 		const chart =
@@ -159,7 +160,7 @@ async function renderReport(main, params) {
 					? paretoChart(paretoSeries(pairs), { title: name, fmt })
 					: barChart(
 							pairs.filter(([, v]) => typeof v === 'number').sort((a, b) => b[1] - a[1]).slice(0, 15),
-							{ title: name, fmt, width: 640, labelWidth: 170 }
+							{ title: name, fmt, width: 720, labelWidth: 220 }
 						);
 		chart.dataset.kind = kind;
 		const pick = select('metric', numeric.map(([c]) => [c.key, colLabel(c)]), cols[m].key, { 'aria-label': t('reports.metric') });
@@ -173,10 +174,11 @@ async function renderReport(main, params) {
 
 	function drawTable() {
 		const cols = report.columns;
+		const shown = shownColumns(cols);
 		const si = cols.findIndex((c) => c.key === st.sort);
 		const total = totalRow(cols, report.rows);
 		const order = sortOrder(report.rows, si, st.dir, si >= 0 ? cols[si].type : 'text', total);
-		const head = cols.map((c, i) =>
+		const head = shown.map((i) => [cols[i], i]).map(([c, i]) =>
 			h(
 				'th',
 				{ scope: 'col', 'aria-sort': i === si ? (st.dir === 'asc' ? 'ascending' : 'descending') : 'none', class: isNumeric(c.type) ? 'num' : null },
@@ -205,14 +207,15 @@ async function renderReport(main, params) {
 			return h(
 				'tr',
 				{ class: ri === total ? 'total' : to ? 'drill' : null, dataset: to ? { drill: to } : {}, on: to ? { click: (e) => e.target.closest('a') || navigate(to) } : {} },
-				cols.map((c, i) => {
-					const text = fmtCell(row[i], c.type);
-					const cell = i === 0 && to ? h('a', { href: to, title: t('reports.drill') }, text) : text;
+				shown.map((i, k) => {
+					const c = cols[i];
+					const text = showCell(row[i], c);
+					const cell = k === 0 && to ? h('a', { href: to, title: t('reports.drill') }, text) : text;
 					return h(isNumeric(c.type) ? 'td.num' : 'td', cell);
 				})
 			);
 		});
-		clear(tableBox, report.rows.length ? h('table.data.report', h('thead', h('tr', head)), h('tbody', rows)) : h('p.muted', t('reports.empty')));
+		clear(tableBox, report.rows.length ? h('div.table-scroll', h('table.data.report', h('thead', h('tr', head)), h('tbody', rows))) : h('p.muted', t('reports.empty')));
 	}
 
 	await load();
