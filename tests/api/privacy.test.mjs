@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
-import { assertError, cleanup, startServer, uniq, withLogs } from './lib.mjs';
+import { assertError, cleanup, kefuOk, startServer, uniq, withLogs } from './lib.mjs';
 
 let srv, admin;
 const it = withLogs(() => srv);
@@ -93,5 +93,106 @@ describe('merging tickets', () => {
 		const pa = await account(a.id);
 		const mine = (await pa.expect(200, 'GET', `/api/v1/portal/tickets/${t1.id}`)).json;
 		assert.ok(mine.messages.some((m) => m.body === 'second words'));
+	});
+});
+
+describe('erasure reaches every copy of the person', () => {
+	/** Every item of a paged list. */
+	async function all(url) {
+		const out = [];
+		let cursor = '';
+		for (let i = 0; i < 200; i++) {
+			const sep = url.includes('?') ? '&' : '?';
+			const res = await admin.expect(200, 'GET', `${url}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+			out.push(...res.json.items);
+			if (!res.json.next_cursor) return out;
+			cursor = res.json.next_cursor;
+		}
+		throw new Error(`${url}: the list never ended`);
+	}
+
+	/** A person with distinctive values, tickets, messages, a care ticket and an audited change. */
+	async function person(tag) {
+		const p = {
+			oldName: `欧阳${tag}旧名`, name: `欧阳${tag}测删`, phone: `1376655${tag}`, email: `ouyang.${tag}.erase@example.org`,
+			oldPhone: `1385544${tag}`, recipient: `收件人${tag}甲`, line: `删除路${tag}号`,
+		};
+		const c = (await admin.expect(201, 'POST', '/api/v1/customers', {
+			body: {
+				name: p.oldName,
+				identities: [{ kind: 'phone', value: p.oldPhone }, { kind: 'email', value: p.email }],
+				addresses: [{ recipient: p.recipient, phone: p.phone, province: '浙江省', city: '杭州市', line: p.line }],
+			},
+		})).json;
+		p.id = c.id;
+		// Changes, audited with before/after copies: the name, a new phone, the old one removed.
+		const cur = await admin.expect(200, 'GET', `/api/v1/customers/${c.id}`);
+		await admin.expect(200, 'PATCH', `/api/v1/customers/${c.id}`, { body: { name: p.name }, headers: { 'If-Match': cur.headers.etag } });
+		await admin.expect(201, 'POST', `/api/v1/customers/${c.id}/identities`, { body: { kind: 'phone', value: p.phone } });
+		const old = (await admin.expect(200, 'GET', `/api/v1/customers/${c.id}`)).json.identities.find((i) => i.value === p.oldPhone);
+		await admin.api('DELETE', `/api/v1/customers/${c.id}/identities/${old.id}`);
+		const t1 = (await admin.expect(201, 'POST', '/api/v1/tickets', {
+			body: { type: 'inquiry', subject: `${p.name}的订单问题`, body: `我是${p.name}，电话 ${p.phone}，邮箱 ${p.email}`, customer_id: c.id },
+		})).json;
+		await admin.expect(201, 'POST', `/api/v1/tickets/${t1.id}/replies`, { body: { body: `${p.name}您好，已回电 ${p.phone}（旧号 ${p.oldPhone}）` } });
+		await admin.expect(201, 'POST', `/api/v1/tickets/${t1.id}/notes`, { body: { body: `内部：客户 ${p.oldName} 改名为 ${p.name}，邮箱 ${p.email}` } });
+		// A care ticket with the subject kefu's care job writes.
+		const care = (await admin.expect(201, 'POST', '/api/v1/tickets', {
+			body: { type: 'care', channel: 'system', subject: `老客户回访：${p.name} / Win-back: ${p.name}`, customer_id: c.id },
+		})).json;
+		p.tickets = [t1.id, care.id];
+		p.secrets = [p.oldName, p.name, p.phone, p.oldPhone, p.email, p.recipient, p.line];
+		return p;
+	}
+
+	/** The bodies of many endpoints that could show p; none may contain any of p's values. */
+	async function assertGone(p) {
+		const bodies = [];
+		const get = async (url) => bodies.push([url, (await admin.expect(200, 'GET', url)).text]);
+		await get(`/api/v1/customers/${p.id}`);
+		await get(`/api/v1/customers/${p.id}/timeline`);
+		await get(`/api/v1/tickets?customer_id=${p.id}`);
+		await get('/api/v1/tickets?limit=200');
+		for (const t of p.tickets) {
+			await get(`/api/v1/tickets/${t}`);
+			await get(`/api/v1/tickets/${t}/messages`);
+			await get(`/api/v1/tickets/${t}/events`);
+		}
+		bodies.push(['/api/v1/audit', JSON.stringify(await all('/api/v1/audit'))]);
+		for (const v of p.secrets) {
+			for (const q of [v, v.slice(0, 5)]) {
+				const res = await admin.expect(200, 'GET', `/api/v1/search?limit=200&q=${encodeURIComponent(q)}`);
+				bodies.push([`search ${q}`, res.text]);
+				if (q === v) assert.deepEqual(res.json.items, [], `search for ${v} still finds ${JSON.stringify(res.json.items)}`);
+			}
+		}
+		for (const [url, text] of bodies)
+			for (const v of p.secrets) assert.ok(!text.includes(v), `${url} still shows ${v}`);
+	}
+
+	it('after POST /customers/:id/erase no API output shows the name, phone, e-mail or address; the audit entries stay', async () => {
+		const p = await person('8801');
+		const auditBefore = (await all(`/api/v1/audit?object_type=customer&object_id=${p.id}`)).length;
+		// Before the erase every value is there to be found (the test would prove nothing otherwise).
+		assert.equal((await admin.expect(200, 'GET', `/api/v1/search?q=${p.phone}`)).json.items.length > 0, true);
+		assert.ok(JSON.stringify(await all('/api/v1/audit')).includes(p.oldName));
+		await admin.expect(200, 'POST', `/api/v1/customers/${p.id}/erase`);
+		await assertGone(p);
+		const kept = await all(`/api/v1/audit?object_type=customer&object_id=${p.id}`);
+		assert.equal(kept.length, auditBefore + 1, 'audit entries were deleted, not masked');
+		assert.ok(JSON.stringify(kept).includes('已删除'), 'the masked values carry the marker');
+		const msgs = (await admin.expect(200, 'GET', `/api/v1/tickets/${p.tickets[0]}/messages`)).json.items;
+		assert.equal(msgs.length, 3, 'the messages are kept');
+		assert.match(msgs[0].body, /^我是\[已删除\/erased\]，电话 \[已删除\/erased\]/);
+		const care = (await admin.expect(200, 'GET', `/api/v1/tickets/${p.tickets[1]}`)).json;
+		assert.equal(care.subject, '老客户回访：[已删除/erased] / Win-back: [已删除/erased]');
+		// The rest of the conversation is still searchable.
+		assert.equal((await admin.expect(200, 'GET', `/api/v1/search?kind=message&q=${encodeURIComponent('已回电')}`)).json.items.length, 1);
+	});
+
+	it('kefu customer erase reaches the same copies', async () => {
+		const p = await person('8802');
+		await kefuOk(['customer', 'erase', String(p.id), '--yes', '--db', srv.db.url], { cwd: srv.db.dir });
+		await assertGone(p);
 	});
 });
