@@ -601,3 +601,105 @@ int search_index_messages(struct db *db, int64_t *count, struct kf_error *err)
 		*count = rc == 0 ? added : 0;
 	return rc < 0 ? rc : 0;
 }
+
+/* ---- rebuilding every document (kefu search --reindex) ---- */
+
+/*
+ * One statement per kind, keyset-paged: id, parent, title, text, (unused),
+ * time.  A customer's identities and an order's lines are read per row
+ * and joined in C (string_agg and group_concat differ between dialects).
+ */
+static struct db_sql q_rb_tickets = DB_SQL(
+        "SELECT t.id, 0, t.subject, (SELECT m.body FROM ticket_messages m WHERE m.ticket_id = t.id"
+        " ORDER BY m.id LIMIT 1), '', t.updated_at FROM tickets t WHERE t.id > $1 ORDER BY t.id LIMIT $2");
+static struct db_sql q_rb_messages = DB_SQL(
+        "SELECT id, ticket_id, '', body, '', created_at FROM ticket_messages WHERE id > $1 ORDER BY id LIMIT $2");
+static struct db_sql q_rb_customers = DB_SQL(
+        "SELECT id, 0, name, '', '', updated_at FROM customers WHERE id > $1 AND erased_at IS NULL"
+        " ORDER BY id LIMIT $2");
+static struct db_sql q_rb_orders = DB_SQL(
+        "SELECT id, 0, number, '', '', placed_at FROM orders WHERE id > $1 ORDER BY id LIMIT $2");
+static struct db_sql q_rb_idents = DB_SQL(
+        "SELECT value FROM customer_identities WHERE customer_id = $1 ORDER BY id");
+static struct db_sql q_rb_lines = DB_SQL(
+        "SELECT sku, name FROM order_lines WHERE order_id = $1 ORDER BY line_no");
+
+struct rb_doc {
+	int64_t id, parent, at;
+	char *title, *text;
+};
+
+/* The extra text of a customer (identities, into pii) or an order (lines, into text). */
+static int rebuild_extra(struct db *db, const char *kind, int64_t id, struct buf *out, struct kf_error *err)
+{
+	int order = strcmp(kind, "order") == 0;
+	struct db_rows *r = NULL;
+	int rc = db_query(db, order ? &q_rb_lines : &q_rb_idents, DB_ARGS(db_int(id)), &r, err);
+	while (rc >= 0 && (rc = db_next(r, err)) == 1)
+		buf_addf(out, " %s %s", db_col_text(r, 0), order ? db_col_text(r, 1) : "");
+	db_done(r);
+	return rc < 0 ? rc : 0;
+}
+
+static int rebuild_page(struct db *db, const char *kind, struct rb_doc *d, int n, struct kf_error *err)
+{
+	int cust = strcmp(kind, "customer") == 0, order = strcmp(kind, "order") == 0, rc = 0;
+	struct buf extra = BUF_INIT, text = BUF_INIT;
+	for (int i = 0; i < n && rc == 0; i++) {
+		buf_reset(&extra);
+		buf_reset(&text);
+		if (cust || order)
+			rc = rebuild_extra(db, kind, d[i].id, &extra, err);
+		if (rc == 0 && order) {
+			buf_adds(&text, buf_cstr(&extra));
+			buf_reset(&extra);
+		} else if (rc == 0 && d[i].text) {
+			buf_adds(&text, d[i].text);
+		}
+		if (rc == 0)
+			rc = search_put_pii(db, kind, d[i].id, d[i].parent, d[i].title, buf_cstr(&text),
+			                    cust ? buf_cstr(&extra) : NULL, d[i].at, err);
+	}
+	buf_release(&extra);
+	buf_release(&text);
+	return rc;
+}
+
+static int rebuild_kind(struct db *db, const char *kind, struct db_sql *q, int64_t *count, struct kf_error *err)
+{
+	struct rb_doc *d = xcalloc(INDEX_PAGE, sizeof(*d));
+	int64_t after = 0;
+	int n, rc = 0;
+	*count = 0;
+	do {
+		struct db_rows *r = NULL;
+		n = 0;
+		rc = db_query(db, q, DB_ARGS(db_int(after), db_int(INDEX_PAGE)), &r, err);
+		while (rc >= 0 && n < INDEX_PAGE && (rc = db_next(r, err)) == 1) {
+			d[n] = (struct rb_doc){ db_col_int(r, 0), db_col_int(r, 1), db_col_int(r, 5),
+				                xstrdup(db_col_text(r, 2)),
+				                db_col_isnull(r, 3) ? NULL : xstrdup(db_col_text(r, 3)) };
+			after = d[n++].id;
+		}
+		db_done(r);
+		if (rc >= 0)
+			rc = rebuild_page(db, kind, d, n, err);
+		for (int i = 0; i < n; i++) {
+			free(d[i].title);
+			free(d[i].text);
+		}
+		*count += rc == 0 ? n : 0;
+	} while (rc == 0 && n == INDEX_PAGE);
+	free(d);
+	return rc < 0 ? rc : 0;
+}
+
+int search_rebuild(struct db *db, int64_t counts[4], struct kf_error *err)
+{
+	static const char *const kinds[] = { "ticket", "message", "customer", "order" };
+	struct db_sql *qs[] = { &q_rb_tickets, &q_rb_messages, &q_rb_customers, &q_rb_orders };
+	int rc = 0;
+	for (int k = 0; k < 4 && rc == 0; k++)
+		rc = rebuild_kind(db, kinds[k], qs[k], &counts[k], err);
+	return rc;
+}

@@ -108,5 +108,13 @@ int search_load_finish(struct search_load *l, struct kf_error *err);
  * database assigns); *count (may be NULL) gets how many were added.
  */
 int search_index_messages(struct db *db, int64_t *count, struct kf_error *err);
+/*
+ * Rebuild the document of every ticket (subject and first message),
+ * message, customer not erased (name; identities as personal terms) and
+ * order (number, lines' SKUs and names) from the tables, in the caller's
+ * transaction: after an upgrade that changes how text becomes terms
+ * (kefu search --reindex).  counts[4]: tickets, messages, customers, orders.
+ */
+int search_rebuild(struct db *db, int64_t counts[4], struct kf_error *err);
 
 #endif

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
-import { assertError, cleanup, startServer, uniq, withLogs } from './lib.mjs';
+import { assertError, cleanup, kefu, kefuOk, startServer, uniq, withLogs } from './lib.mjs';
 
 after(cleanup);
 
@@ -208,6 +208,20 @@ describe('search and personal data (issue 12)', () => {
 			assert.deepEqual(await found(analyst, q), [], `the analyst found something for ${q}`);
 		// The name is not masked for the analyst, so it still finds the customer.
 		assert.equal((await found(analyst, '周探针')).length, 1);
+	});
+
+	it('kefu search --reindex rebuilds every document with the same answers', async () => {
+		const t = (await admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'inquiry', subject: '重建索引鑫', body: 'reindexed words' } })).json;
+		const before = [await found(admin, PHONE), await found(analyst, '周探针'), await found(admin, '鑫')];
+		const r = await kefuOk(['search', '--reindex', '--db', srv.db.url], { cwd: srv.db.dir });
+		assert.match(r.stdout, /reindexed 1 tickets, 1 messages, 1 customers, 0 orders/);
+		const after = [await found(admin, PHONE), await found(analyst, '周探针'), await found(admin, '鑫')];
+		assert.deepEqual(after.map((x) => x.map((h) => `${h.kind}:${h.ref_id}`)), before.map((x) => x.map((h) => `${h.kind}:${h.ref_id}`)));
+		assert.deepEqual(after[2].map((h) => `${h.kind}:${h.ref_id}`), [`ticket:${t.id}`]);
+		assert.equal((await found(admin, 'reindexed')).length, 2, 'the ticket and its first message');
+		assert.deepEqual(await found(analyst, PHONE.slice(0, 4)), [], 'a rebuilt customer keeps personal fields apart');
+		const bad = await kefu(['search', '--reindex', 'x', '--db', srv.db.url], { cwd: srv.db.dir });
+		assert.equal(bad.code, 2);
 	});
 
 	it('a role with pii.read still finds the customer by phone and e-mail', async () => {
