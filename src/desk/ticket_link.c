@@ -8,6 +8,7 @@
 #include "desk/desk_hooks.h"
 #include "desk/message.h"
 #include "store/db.h"
+#include "store/search.h"
 #include "base/banned.h"
 
 static struct db_sql q_move_attachments = DB_SQL("UPDATE attachments SET ticket_id = $2 WHERE ticket_id = $1");
@@ -81,6 +82,8 @@ static int merge_in_tx(struct db *db, const struct actor *a, int64_t now, int64_
 		rc = same_customer(&src, out, err);
 	if (rc == 0)
 		rc = message_move_all(db, from, into, err);
+	if (rc == 0) /* a message hit opens the ticket that now holds it */
+		rc = search_reparent_messages(db, from, into, err);
 	if (rc == 0)
 		rc = db_exec(db, &q_move_attachments, DB_ARGS(db_int(from), db_int(into)), err);
 	if (rc >= 0)

@@ -703,3 +703,14 @@ int search_rebuild(struct db *db, int64_t counts[4], struct kf_error *err)
 		rc = rebuild_kind(db, kinds[k], qs[k], &counts[k], err);
 	return rc;
 }
+
+/* ---- merges ---- */
+
+static struct db_sql q_reparent = DB_SQL(
+        "UPDATE search_docs SET parent_id = $2 WHERE kind = 'message' AND parent_id = $1");
+
+int search_reparent_messages(struct db *db, int64_t from, int64_t into, struct kf_error *err)
+{
+	int rc = db_exec(db, &q_reparent, DB_ARGS(db_int(from), db_int(into)), err);
+	return rc < 0 ? rc : 0;
+}

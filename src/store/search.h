@@ -38,6 +38,8 @@ int search_put(struct db *db, const char *kind, int64_t ref_id, int64_t parent_i
 int search_put_pii(struct db *db, const char *kind, int64_t ref_id, int64_t parent_id, const char *title,
                    const char *text, const char *pii, int64_t updated_at, struct kf_error *err);
 int search_remove(struct db *db, const char *kind, int64_t ref_id, struct kf_error *err);
+/* The message documents of ticket from now open ticket into (a merge moved the messages). */
+int search_reparent_messages(struct db *db, int64_t from, int64_t into, struct kf_error *err);
 /*
  * Inside a write batch, SQLite stages index changes (see search.c); the
  * batch writer calls this once before db_batch_commit to apply them.

@@ -93,6 +93,9 @@ describe('merging tickets', () => {
 		const pa = await account(a.id);
 		const mine = (await pa.expect(200, 'GET', `/api/v1/portal/tickets/${t1.id}`)).json;
 		assert.ok(mine.messages.some((m) => m.body === 'second words'));
+		// A search hit on the moved message opens the ticket that holds it now.
+		const hit = (await admin.expect(200, 'GET', '/api/v1/search?kind=message&q=second')).json.items;
+		assert.deepEqual(hit.map((h) => h.parent_id), [t1.id]);
 	});
 });
 
