@@ -4,8 +4,11 @@
 #include "auth/audit.h"
 
 #include <stdlib.h>
+#include <string.h>
 
+#include "base/buf.h"
 #include "base/json.h"
+#include "base/xalloc.h"
 #include "store/db.h"
 #include "base/banned.h"
 
@@ -76,6 +79,218 @@ int audit_list(struct db *db, const char *object_type, int64_t object_id, int64_
 	if (rc < 0) {
 		json_decref(*items);
 		*items = NULL;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* --- redaction (erasure) ------------------------------------------------ */
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * The length of value matched at p (s its start), else 0.  A value with
+ * '*' is a masked phone (138****5678): each '*' stands for one digit, and
+ * the match may not sit inside a longer run of digits.
+ */
+static size_t match_at(const char *s, const char *p, const char *value)
+{
+	size_t n = strlen(value);
+	if (!strchr(value, '*'))
+		return n && strncmp(p, value, n) == 0 ? n : 0;
+	if (p > s && is_digit(p[-1]))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (value[i] == '*' ? !is_digit(p[i]) : p[i] != value[i])
+			return 0;
+	return is_digit(p[n]) ? 0 : n;
+}
+
+char *audit_text_redact(const char *s, const struct audit_redaction *r)
+{
+	struct buf b = BUF_INIT;
+	int hit = 0;
+	const char *p = s;
+	while (*p) {
+		size_t k = 0;
+		for (size_t i = 0; i < r->nvalues && !k; i++)
+			k = match_at(s, p, r->values[i]);
+		if (k) {
+			buf_adds(&b, r->mark);
+			p += k;
+			hit = 1;
+		} else {
+			buf_addch(&b, *p++);
+		}
+	}
+	char *out = hit ? xstrdup(buf_cstr(&b)) : NULL;
+	buf_release(&b);
+	return out;
+}
+
+static int is_key(const char *key, const char *const *keys)
+{
+	for (; keys && *keys; keys++)
+		if (strcmp(key, *keys) == 0)
+			return 1;
+	return 0;
+}
+
+/* The string j (a member or element) redacted in place; 1 if it changed. */
+static int redact_string(json_t *j, const struct audit_redaction *r, int whole)
+{
+	const char *s = json_string_value(j);
+	if (whole && *s && strcmp(s, r->mark) != 0)
+		return json_string_set(j, r->mark) == 0;
+	char *t = audit_text_redact(s, r);
+	int changed = t && json_string_set(j, t) == 0;
+	free(t);
+	return changed;
+}
+
+int audit_json_redact(json_t *j, const struct audit_redaction *r, int whole_keys)
+{
+	int n = 0;
+	if (json_is_object(j)) {
+		const char *key;
+		json_t *v;
+		json_object_foreach(j, key, v)
+		{
+			if (json_is_string(v))
+				n += redact_string(v, r, whole_keys && is_key(key, r->keys));
+			else
+				n += audit_json_redact(v, r, whole_keys);
+		}
+	} else if (json_is_array(j)) {
+		size_t i;
+		json_t *v;
+		json_array_foreach(j, i, v)
+		{
+			if (json_is_string(v))
+				n += redact_string(v, r, 0);
+			else
+				n += audit_json_redact(v, r, whole_keys);
+		}
+	}
+	return n;
+}
+
+static struct db_sql q_own = DB_SQL(
+        "SELECT id, before_json, after_json FROM audit_log WHERE object_type = $1 AND object_id = $2");
+static struct db_sql q_containing = DB_SQL(
+        "SELECT id, before_json, after_json FROM audit_log"
+        " WHERE before_json LIKE $1 ESCAPE '!' OR after_json LIKE $1 ESCAPE '!'");
+static struct db_sql q_redact = DB_SQL("UPDATE audit_log SET before_json = $2, after_json = $3 WHERE id = $1");
+
+/* "%value%" for LIKE with '!' as the escape character. */
+static char *like_pattern(const char *v)
+{
+	struct buf b = BUF_INIT;
+	buf_addch(&b, '%');
+	for (; *v; v++) {
+		if (*v == '%' || *v == '_' || *v == '!')
+			buf_addch(&b, '!');
+		buf_addch(&b, *v);
+	}
+	buf_addch(&b, '%');
+	char *out = xstrdup(buf_cstr(&b));
+	buf_release(&b);
+	return out;
+}
+
+/* One stored copy redacted: the new text into *out (NULL when unchanged or not JSON). */
+static void redact_text(const char *text, const struct audit_redaction *r, int own, char **out)
+{
+	*out = NULL;
+	json_t *j = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+	if (j && audit_json_redact(j, r, own) > 0)
+		*out = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	json_decref(j);
+}
+
+struct audit_copy {
+	int64_t id;
+	char *before, *after;
+};
+
+/* The rows of an open query (id, before, after), collected; *n how many. */
+static int collect_rows(struct db *db, struct db_rows *rs, struct audit_copy **rows, size_t *n,
+                        struct kf_error *err)
+{
+	int rc;
+	size_t cap = *n;
+	(void)db;
+	while ((rc = db_next(rs, err)) == 1) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*rows = xreallocarray(*rows, cap, sizeof(**rows));
+		}
+		(*rows)[(*n)++] = (struct audit_copy){
+			db_col_int(rs, 0), db_col_isnull(rs, 1) ? NULL : xstrdup(db_col_text(rs, 1)),
+			db_col_isnull(rs, 2) ? NULL : xstrdup(db_col_text(rs, 2))
+		};
+	}
+	return rc;
+}
+
+static int redact_rows(struct db *db, struct audit_copy *rows, size_t n, const struct audit_redaction *r,
+                       int own, struct kf_error *err)
+{
+	int rc = 0;
+	for (size_t i = 0; i < n && rc >= 0; i++) {
+		char *b = NULL, *a = NULL;
+		redact_text(rows[i].before, r, own, &b);
+		redact_text(rows[i].after, r, own, &a);
+		if (b || a)
+			rc = db_exec(db, &q_redact,
+			             DB_ARGS(db_int(rows[i].id), db_text(b ? b : rows[i].before),
+			                     db_text(a ? a : rows[i].after)),
+			             err);
+		free(b);
+		free(a);
+	}
+	return rc < 0 ? rc : 0;
+}
+
+static void rows_free(struct audit_copy *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].before);
+		free(rows[i].after);
+	}
+	free(rows);
+}
+
+int audit_redact(struct db *db, const char *object_type, int64_t object_id, const struct audit_redaction *r,
+                 struct kf_error *err)
+{
+	struct audit_copy *rows = NULL;
+	struct db_rows *rs = NULL;
+	size_t n = 0;
+	int rc = db_query(db, &q_own, DB_ARGS(db_text(object_type), db_int(object_id)), &rs, err);
+	if (rc >= 0)
+		rc = collect_rows(db, rs, &rows, &n, err);
+	db_done(rs);
+	if (rc >= 0)
+		rc = redact_rows(db, rows, n, r, 1, err);
+	rows_free(rows, n);
+	for (size_t v = 0; v < r->nvalues && rc >= 0; v++) {
+		if (strchr(r->values[v], '*'))
+			continue; /* a masked phone: LIKE cannot look for it */
+		char *pat = like_pattern(r->values[v]);
+		rows = NULL;
+		n = 0;
+		rs = NULL;
+		rc = db_query(db, &q_containing, DB_ARGS(db_text(pat)), &rs, err);
+		if (rc >= 0)
+			rc = collect_rows(db, rs, &rows, &n, err);
+		db_done(rs);
+		if (rc >= 0)
+			rc = redact_rows(db, rows, n, r, 0, err);
+		rows_free(rows, n);
+		free(pat);
 	}
 	return rc < 0 ? rc : 0;
 }

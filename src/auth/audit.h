@@ -33,4 +33,32 @@ int audit_record(struct db *db, const struct actor *a, int64_t at, const char *a
 int audit_list(struct db *db, const char *object_type, int64_t object_id, int64_t before_id, int limit,
                json_t **items, int64_t *last_id, struct kf_error *err);
 
+/*
+ * Erasure (crm/privacy.c): the personal values of one person, to be
+ * replaced by a marker wherever kefu copied them.  values: strings of 2
+ * bytes or more; keys: object keys whose string value is replaced whole
+ * (in the person's own entries), NULL-terminated, may be NULL.
+ */
+struct audit_redaction {
+	const char *const *values;
+	size_t nvalues;
+	const char *const *keys;
+	const char *mark;
+};
+
+/*
+ * s with every value replaced by the mark (a value with '*' is a masked
+ * phone, each '*' one digit); a new string, or NULL when nothing matched.
+ */
+char *audit_text_redact(const char *s, const struct audit_redaction *r);
+/* Replace in the strings of j (never in keys); how many strings changed. */
+int audit_json_redact(json_t *j, const struct audit_redaction *r, int whole_keys);
+/*
+ * Mask the before/after copies of the audit entries about object_type
+ * object_id (values and whole keys) and of any other entry containing one
+ * of the values (the values): the entries are kept, the person is not.
+ */
+int audit_redact(struct db *db, const char *object_type, int64_t object_id, const struct audit_redaction *r,
+                 struct kf_error *err);
+
 #endif

@@ -101,6 +101,25 @@ static int add_bigrams(struct buf *out, const unsigned char *s, size_t n)
 	return rc;
 }
 
+/*
+ * The index terms of a CJK run: its bigrams, then each character of a
+ * longer run on its own, so that a one-character query (鑫, 碎) matches
+ * inside a word too.
+ */
+static int add_cjk(struct buf *out, const unsigned char *s, size_t n)
+{
+	size_t a = 0, len;
+	int rc = add_bigrams(out, s, n);
+	utf8_next(s, n, &len);
+	if (len >= n)
+		return rc;
+	for (; rc == 0 && a < n; a += len) {
+		utf8_next(s + a, n - a, &len);
+		rc = add_word(out, s + a, len);
+	}
+	return rc;
+}
+
 int textsearch_terms(const char *text, size_t n, struct buf *out)
 {
 	struct tok t = { (const unsigned char *)text, n, 0 };
@@ -108,7 +127,7 @@ int textsearch_terms(const char *text, size_t n, struct buf *out)
 	enum run_kind k;
 	int rc = 0;
 	while (rc == 0 && (k = next_run(&t, &a, &b)) != RUN_NONE)
-		rc = k == RUN_CJK ? add_bigrams(out, t.s + a, b - a) : add_word(out, t.s + a, b - a);
+		rc = k == RUN_CJK ? add_cjk(out, t.s + a, b - a) : add_word(out, t.s + a, b - a);
 	return rc;
 }
 

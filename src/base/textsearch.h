@@ -7,12 +7,14 @@
  * full-text indexes find 0 of ~620 tickets with 退款: see
  * ../shared/reference/peers-measured.md) and a trigram index cannot
  * serve two-character words.  kefu indexes overlapping BIGRAMS of every
- * run of CJK characters (退款申请 → 退款 款申 申请, plus the single
- * character of a one-character run), and lower-cased words of letters
- * and digits for other scripts.  A query is tokenized the same way and
- * every query term must match: 退款 matches the bigram; 退款申请 needs
- * all three bigrams (a phrase check is left to ranking); an English word
- * matches as a prefix (zeppelin finds zeppelins).  The same term string
+ * run of CJK characters and each of its characters on its own (退款申请
+ * → 退款 款申 申请 退 款 申 请), and lower-cased words of letters and
+ * digits for other scripts; a change of script ends a run (等zeppelin is
+ * 等 and zeppelin).  A query is tokenized into bigrams (a one-character
+ * run into that character) and every query term must match: 退款 matches
+ * the bigram, 鑫 the character anywhere; 退款申请 needs all three bigrams
+ * (a phrase check is left to ranking); an English word matches as a
+ * prefix (zeppelin finds zeppelins).  The same term string
  * feeds SQLite FTS5 (unicode61 tokenizer) and PostgreSQL tsvector
  * ('simple' configuration) through store/search.c.
  */

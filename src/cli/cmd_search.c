@@ -2,7 +2,12 @@
  * cmd_search.c - kefu search QUERY: full-text search across tickets,
  * messages, customers and orders in any mix of Chinese and English, the
  * same domain call (search_query) and the same input limits as
- * GET /api/v1/search.  One page, newest first.
+ * GET /api/v1/search.  One page, newest first.  The CLI is the
+ * operator's: personal fields (phone, e-mail) match too.
+ *
+ * kefu search --reindex rebuilds every search document from the tables
+ * (after an upgrade that changed how text becomes terms, as migration
+ * 0015 did: single CJK characters, personal fields apart).
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +25,7 @@ struct search_args {
 	const char *kind; /* --kind; NULL = every kind */
 	const char *limit; /* --limit N */
 	int json; /* --json */
+	int reindex; /* --reindex */
 };
 
 /* A number in 1..KF_MAX_PAGE_SIZE; 0 when s is not one. */
@@ -49,7 +55,11 @@ static int kind_valid(const char *k)
 static int check_usage(const char **pos, int npos, const struct search_args *sa, int *limit)
 {
 	*limit = sa->limit ? parse_limit(sa->limit) : SEARCH_DEFAULT_LIMIT;
-	if (npos != 1 || !*pos[0])
+	if (sa->reindex && npos == 0)
+		return EXIT_OK;
+	if (sa->reindex)
+		fprintf(stderr, "kefu search: --reindex takes no query\n");
+	else if (npos != 1 || !*pos[0])
 		fprintf(stderr, "kefu search: needs the words to search for (one argument; quote it)\n");
 	else if (strlen(pos[0]) > SEARCH_QUERY_MAX)
 		fprintf(stderr, "kefu search: the query is longer than %d bytes\n", SEARCH_QUERY_MAX);
@@ -93,13 +103,33 @@ static int search_run(struct db *db, const char *q, const struct search_args *sa
 	return rc;
 }
 
+/* Every document rebuilt in one transaction. */
+static int reindex_run(struct db *db, struct kf_error *err)
+{
+	int64_t n[4] = { 0 };
+	int rc = db_begin(db, err);
+	if (rc < 0)
+		return rc;
+	rc = search_rebuild(db, n, err);
+	if (rc < 0) {
+		db_rollback(db);
+		return rc;
+	}
+	rc = db_commit(db, err);
+	if (rc == 0)
+		printf("reindexed %lld tickets, %lld messages, %lld customers, %lld orders\n",
+		       (long long)n[0], (long long)n[1], (long long)n[2], (long long)n[3]);
+	return rc;
+}
+
 int cmd_search(int argc, char **argv)
 {
-	struct search_args sa = { NULL, NULL, 0 };
+	struct search_args sa = { NULL, NULL, 0, 0 };
 	const struct cli_flag flags[] = {
 		{ "kind", 1, &sa.kind, NULL, "only ticket, message, customer or order" },
 		{ "limit", 1, &sa.limit, NULL, "at most N results (1-200, default 20)" },
 		{ "json", 0, NULL, &sa.json, "print JSON" },
+		{ "reindex", 0, NULL, &sa.reindex, "rebuild every search document (no query)" },
 		{ NULL, 0, NULL, NULL, NULL },
 	};
 	struct kf_config cfg;
@@ -118,7 +148,7 @@ int cmd_search(int argc, char **argv)
 	o.migrate = 0;
 	rc = store_open(cfg.db, &o, &st, &err);
 	struct db *db = rc == 0 ? store_db(st, &err) : NULL;
-	rc = db ? search_run(db, pos[0], &sa, limit, &err) : -1;
+	rc = !db ? -1 : sa.reindex ? reindex_run(db, &err) : search_run(db, pos[0], &sa, limit, &err);
 	store_close(st);
 	return rc < 0 ? cli_fail(&err) : EXIT_OK;
 }

@@ -39,8 +39,10 @@ const struct cli_cmd cli_commands[] = {
 	  "The return authorisation of a return ticket: lines, status, inspection, refund." },
 	{ "claim", cmd_claim, "kefu claim show TICKET_ID [--json]",
 	  "The claim of a claim ticket: shipment, kind, value, decision and payout." },
-	{ "search", cmd_search, "kefu search QUERY [--kind ticket|message|customer|order] [--limit N] [--json]",
-	  "Full-text search across tickets, messages, customers and orders, Chinese and English." },
+	{ "search", cmd_search,
+	  "kefu search QUERY [--kind ticket|message|customer|order] [--limit N] [--json] | --reindex",
+	  "Full-text search across tickets, messages, customers and orders, Chinese and English; --reindex "
+	  "rebuilds the index." },
 	{ "report", cmd_report,
 	  "kefu report list | NAME [--from D] [--to D] [--by X] [--tz Z] [--opt K=V]... [--format table|csv|json]",
 	  "Run a report (quality, service level, customer value) for a period; see kefu report list." },

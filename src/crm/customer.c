@@ -439,7 +439,10 @@ static int finish(struct db *db, int rc, struct kf_error *err)
 
 static struct db_sql q_search_name = DB_SQL("SELECT name FROM customers WHERE id = $1");
 
-/* Re-index the customer for search: name and identities (phone, e-mail, WeChat...). */
+/*
+ * Re-index the customer for search: the name, and the identities (phone,
+ * e-mail, WeChat...) as personal terms, matched only for pii.read.
+ */
 static int search_reindex(struct db *db, int64_t id, int64_t now, struct kf_error *err)
 {
 	struct buf text = BUF_INIT;
@@ -456,7 +459,7 @@ static int search_reindex(struct db *db, int64_t id, int64_t now, struct kf_erro
 		buf_addf(&text, " %s", db_col_text(r, 2));
 	db_done(r);
 	if (rc >= 0 && name)
-		rc = search_put(db, "customer", id, 0, name, buf_cstr(&text), now, err);
+		rc = search_put_pii(db, "customer", id, 0, name, NULL, buf_cstr(&text), now, err);
 	free(name);
 	buf_release(&text);
 	return rc < 0 ? rc : 0;
@@ -720,6 +723,8 @@ int customer_list(struct db *db, const struct customer_filter *f, int mask, int6
 		phone[0] = '\0';
 	if (*q && customer_identity_normalise("email", q, "q", email, sizeof(email), NULL) < 0)
 		email[0] = '\0';
+	if (mask) /* who sees them masked does not match on them either (no guessing oracle) */
+		phone[0] = email[0] = '\0';
 	*items = json_array();
 	*last_id = 0;
 	int rc = db_query(db, &q_list,

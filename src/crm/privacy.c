@@ -5,9 +5,11 @@
 #include "crm/privacy.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth/portal.h"
+#include "base/xalloc.h"
 #include "crm/customer.h"
 #include "crm/timeline.h"
 #include "store/search.h"
@@ -226,6 +228,310 @@ static int erase_rows(struct db *db, int64_t id, int64_t now, struct kf_error *e
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * --- the copies of the person elsewhere ---------------------------------
+ *
+ * Before the rows go, the person's values are gathered: the name, every
+ * identity, the addresses' recipient, phone and line, and the values the
+ * customer's own audit entries recorded under those keys (an old phone or
+ * name).  Every copy kefu made of them is then replaced by the marker: in
+ * the audit log (entries kept), in the subjects, messages and event
+ * payloads of the customer's tickets (kefu writes the name into subjects
+ * of care tickets: 老客户回访：<name>), and the search documents of those
+ * tickets and messages are rebuilt from the new text.
+ */
+#define ERASED_MARK "[已删除/erased]"
+#define ERASE_MIN_BYTES 2 /* shorter values would blank unrelated text */
+
+static const char *const personal_keys[] = { "name",  "birthday", "note",     "value", "recipient",
+	                                     "phone", "line",     "postcode", "email", NULL };
+
+struct values {
+	char **v;
+	size_t n, cap;
+};
+
+/* A masked phone kept as a pattern: digits, '*', '+', '-' and spaces, with 7 digits or more. */
+static int masked_phone(const char *s)
+{
+	int digits = 0;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digits++;
+		else if (*s != '*' && *s != '+' && *s != '-' && *s != ' ')
+			return 0;
+	}
+	return digits >= 7;
+}
+
+static void values_add(struct values *vs, const char *s)
+{
+	if (!s || strlen(s) < ERASE_MIN_BYTES || strcmp(s, ERASED_MARK) == 0)
+		return;
+	if (strchr(s, '*') && !masked_phone(s))
+		return; /* another masked value: nothing to look for */
+	for (size_t i = 0; i < vs->n; i++)
+		if (strcmp(vs->v[i], s) == 0)
+			return;
+	if (vs->n == vs->cap) {
+		vs->cap = vs->cap ? vs->cap * 2 : 16;
+		vs->v = xreallocarray(vs->v, vs->cap, sizeof(*vs->v));
+	}
+	vs->v[vs->n++] = xstrdup(s);
+}
+
+/* Longest first, so that a value inside another (a name inside an e-mail) does not split it. */
+static int longer_first(const void *a, const void *b)
+{
+	size_t x = strlen(*(char *const *)a), y = strlen(*(char *const *)b);
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void values_free(struct values *vs)
+{
+	for (size_t i = 0; i < vs->n; i++)
+		free(vs->v[i]);
+	free(vs->v);
+}
+
+static struct db_sql q_person = DB_SQL(
+        "SELECT name FROM customers WHERE id = $1"
+        " UNION ALL SELECT value FROM customer_identities WHERE customer_id = $1"
+        " UNION ALL SELECT recipient FROM customer_addresses WHERE customer_id = $1"
+        " UNION ALL SELECT phone FROM customer_addresses WHERE customer_id = $1"
+        " UNION ALL SELECT line FROM customer_addresses WHERE customer_id = $1");
+static struct db_sql q_own_audit = DB_SQL(
+        "SELECT before_json, after_json FROM audit_log WHERE object_type = 'customer' AND object_id = $1");
+
+/* The strings under personal keys anywhere in j. */
+static void values_from_json(struct values *vs, json_t *j)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+	if (json_is_object(j)) {
+		json_object_foreach(j, key, v)
+		{
+			int personal = 0;
+			for (const char *const *k = personal_keys; *k; k++)
+				personal |= strcmp(*k, key) == 0;
+			if (json_is_string(v) && personal && strcmp(key, "note") != 0 &&
+			    strcmp(key, "birthday") != 0)
+				values_add(vs, json_string_value(v));
+			else
+				values_from_json(vs, v);
+		}
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v) values_from_json(vs, v);
+	}
+}
+
+static int person_values(struct db *db, int64_t id, struct values *vs, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	int rc = db_query(db, &q_person, DB_ARGS(db_int(id)), &r, err);
+	while (rc >= 0 && (rc = db_next(r, err)) == 1)
+		values_add(vs, db_col_text(r, 0));
+	db_done(r);
+	r = NULL;
+	if (rc >= 0)
+		rc = db_query(db, &q_own_audit, DB_ARGS(db_int(id)), &r, err);
+	while (rc >= 0 && (rc = db_next(r, err)) == 1)
+		for (int c = 0; c < 2; c++) {
+			json_t *j = db_col_isnull(r, c) ? NULL : json_loads(db_col_text(r, c), 0, NULL);
+			values_from_json(vs, j);
+			json_decref(j);
+		}
+	db_done(r);
+	if (vs->n > 1)
+		qsort(vs->v, vs->n, sizeof(*vs->v), longer_first);
+	return rc < 0 ? rc : 0;
+}
+
+static struct db_sql q_subjects = DB_SQL("SELECT id, subject FROM tickets WHERE customer_id = $1");
+static struct db_sql q_subject_set = DB_SQL("UPDATE tickets SET subject = $2 WHERE id = $1");
+static struct db_sql q_bodies = DB_SQL(
+        "SELECT m.id, m.body FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id WHERE t.customer_id = $1");
+static struct db_sql q_body_set = DB_SQL("UPDATE ticket_messages SET body = $2 WHERE id = $1");
+static struct db_sql q_authors = DB_SQL("UPDATE ticket_messages SET author_name = REPLACE(author_name, $2, $3)"
+                                        " WHERE ticket_id IN (SELECT id FROM tickets WHERE customer_id = $1)");
+static struct db_sql q_actors = DB_SQL("UPDATE ticket_events SET actor_name = REPLACE(actor_name, $2, $3)"
+                                       " WHERE ticket_id IN (SELECT id FROM tickets WHERE customer_id = $1)");
+static struct db_sql q_events = DB_SQL(
+        "SELECT e.id, e.before_json, e.after_json FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id"
+        " WHERE t.customer_id = $1");
+static struct db_sql q_event_set = DB_SQL(
+        "UPDATE ticket_events SET before_json = $2, after_json = $3 WHERE id = $1");
+
+/* A stored JSON copy redacted: the new text, or NULL when unchanged. */
+static char *redacted(const char *text, const struct audit_redaction *rd)
+{
+	json_t *j = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+	char *out = j && audit_json_redact(j, rd, 0) > 0
+	        ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY)
+	        : NULL;
+	json_decref(j);
+	return out;
+}
+
+struct event_copy {
+	int64_t id;
+	char *before, *after;
+};
+
+static int redact_events(struct db *db, int64_t id, const struct audit_redaction *rd, struct kf_error *err)
+{
+	struct event_copy *ev = NULL;
+	size_t n = 0, cap = 0;
+	struct db_rows *r = NULL;
+	int rc = db_query(db, &q_events, DB_ARGS(db_int(id)), &r, err);
+	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		char *b = redacted(db_col_isnull(r, 1) ? NULL : db_col_text(r, 1), rd);
+		char *a = redacted(db_col_isnull(r, 2) ? NULL : db_col_text(r, 2), rd);
+		if (!b && !a)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			ev = xreallocarray(ev, cap, sizeof(*ev));
+		}
+		ev[n++] = (struct event_copy){ db_col_int(r, 0),
+			                       b                             ? b
+			                               : db_col_isnull(r, 1) ? NULL
+			                                                     : xstrdup(db_col_text(r, 1)),
+			                       a                             ? a
+			                               : db_col_isnull(r, 2) ? NULL
+			                                                     : xstrdup(db_col_text(r, 2)) };
+	}
+	db_done(r);
+	for (size_t i = 0; i < n; i++) {
+		if (rc >= 0)
+			rc = db_exec(db, &q_event_set,
+			             DB_ARGS(db_int(ev[i].id), ev[i].before ? db_text(ev[i].before) : db_null(),
+			                     ev[i].after ? db_text(ev[i].after) : db_null()),
+			             err);
+		free(ev[i].before);
+		free(ev[i].after);
+	}
+	free(ev);
+	return rc < 0 ? rc : 0;
+}
+
+static struct db_sql q_ticket_docs = DB_SQL(
+        "SELECT t.id, t.subject, t.updated_at, (SELECT m.body FROM ticket_messages m WHERE m.ticket_id = t.id"
+        " ORDER BY m.id LIMIT 1) FROM tickets t WHERE t.customer_id = $1 ORDER BY t.id");
+static struct db_sql q_message_docs = DB_SQL(
+        "SELECT m.id, m.ticket_id, m.body, m.created_at FROM ticket_messages m"
+        " JOIN tickets t ON t.id = m.ticket_id WHERE t.customer_id = $1 ORDER BY m.id");
+
+struct doc_copy {
+	int64_t id, parent, at;
+	char *title, *text;
+};
+
+/* The rows of q (id, title-or-parent, ..., text) as documents; ticket = 1 for q_ticket_docs. */
+static int docs_read(struct db *db, struct db_sql *q, int64_t id, int ticket, struct doc_copy **out,
+                     size_t *n, struct kf_error *err)
+{
+	size_t cap = 0;
+	struct db_rows *r = NULL;
+	int rc = db_query(db, q, DB_ARGS(db_int(id)), &r, err);
+	*out = NULL;
+	*n = 0;
+	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*out = xreallocarray(*out, cap, sizeof(**out));
+		}
+		struct doc_copy *d = &(*out)[(*n)++];
+		d->id = db_col_int(r, 0);
+		d->parent = ticket ? 0 : db_col_int(r, 1);
+		d->title = ticket ? xstrdup(db_col_text(r, 1)) : NULL;
+		d->at = db_col_int(r, ticket ? 2 : 3);
+		d->text = db_col_isnull(r, ticket ? 3 : 2) ? NULL : xstrdup(db_col_text(r, ticket ? 3 : 2));
+	}
+	db_done(r);
+	return rc < 0 ? rc : 0;
+}
+
+/* The search documents of the customer's tickets and messages, from the redacted text. */
+static int reindex(struct db *db, int64_t id, struct kf_error *err)
+{
+	struct doc_copy *d = NULL;
+	size_t n = 0;
+	int rc = 0;
+	for (int ticket = 1; ticket >= 0 && rc == 0; ticket--) {
+		rc = docs_read(db, ticket ? &q_ticket_docs : &q_message_docs, id, ticket, &d, &n, err);
+		for (size_t i = 0; i < n; i++) {
+			if (rc == 0)
+				rc = search_put(db, ticket ? "ticket" : "message", d[i].id, d[i].parent,
+				                d[i].title, d[i].text, d[i].at, err);
+			free(d[i].title);
+			free(d[i].text);
+		}
+		free(d);
+		d = NULL;
+	}
+	return rc;
+}
+
+struct text_copy {
+	int64_t id;
+	char *text;
+};
+
+/* The texts of q (id, text) for the customer redacted, and written back with set where they changed. */
+static int redact_texts(struct db *db, int64_t id, struct db_sql *q, struct db_sql *set,
+                        const struct audit_redaction *rd, struct kf_error *err)
+{
+	struct text_copy *tc = NULL;
+	size_t n = 0, cap = 0;
+	struct db_rows *r = NULL;
+	int rc = db_query(db, q, DB_ARGS(db_int(id)), &r, err);
+	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		char *t = audit_text_redact(db_col_text(r, 1), rd);
+		if (!t)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			tc = xreallocarray(tc, cap, sizeof(*tc));
+		}
+		tc[n++] = (struct text_copy){ db_col_int(r, 0), t };
+	}
+	db_done(r);
+	for (size_t i = 0; i < n; i++) {
+		if (rc >= 0)
+			rc = db_exec(db, set, DB_ARGS(db_int(tc[i].id), db_text(tc[i].text)), err);
+		free(tc[i].text);
+	}
+	free(tc);
+	return rc < 0 ? rc : 0;
+}
+
+/* Every copy of the person outside the customer's own rows, replaced by the marker. */
+static int erase_copies(struct db *db, int64_t id, struct kf_error *err)
+{
+	struct values vs = { 0 };
+	int rc = person_values(db, id, &vs, err);
+	struct audit_redaction rd = { (const char *const *)vs.v, vs.n, personal_keys, ERASED_MARK };
+	struct db_sql *names[] = { &q_authors, &q_actors };
+	for (size_t v = 0; v < vs.n && rc >= 0; v++)
+		for (size_t t = 0; t < sizeof(names) / sizeof(names[0]) && rc >= 0 && !strchr(vs.v[v], '*'); t++)
+			rc = db_exec(db, names[t],
+			             DB_ARGS(db_int(id), db_text(vs.v[v]), db_text(ERASED_MARK)), err);
+	if (rc >= 0)
+		rc = redact_texts(db, id, &q_subjects, &q_subject_set, &rd, err);
+	if (rc == 0)
+		rc = redact_texts(db, id, &q_bodies, &q_body_set, &rd, err);
+	if (rc == 0)
+		rc = redact_events(db, id, &rd, err);
+	if (rc == 0)
+		rc = audit_redact(db, "customer", id, &rd, err);
+	if (rc == 0)
+		rc = reindex(db, id, err);
+	values_free(&vs);
+	return rc < 0 ? rc : 0;
+}
+
 int privacy_erase(struct db *db, const struct actor *a, int64_t now, int64_t id, struct kf_error *err)
 {
 	struct customer c;
@@ -236,6 +542,8 @@ int privacy_erase(struct db *db, const struct actor *a, int64_t now, int64_t id,
 	rc = customer_get(db, id, &c, err);
 	if (rc == 0 && c.erased_at)
 		rc = kf_fail(err, KF_ECONFLICT, "erased", NULL, "this customer was erased");
+	if (rc == 0)
+		rc = erase_copies(db, id, err);
 	if (rc == 0) {
 		before = impersonal_json(&c);
 		rc = erase_rows(db, id, now, err);

@@ -370,6 +370,11 @@ static int writers_finish(struct demo_gen *g, struct kf_error *err)
 		rc = bulk_flush(g->w[t], err);
 	if (rc == 0)
 		rc = search_load_finish(g->search, err);
+	if (rc == 0) { /* the conversations' messages (their ids are the database's) */
+		int64_t n = 0;
+		rc = search_index_messages(g->db, &n, err);
+		g->c->search_docs += n;
+	}
 	for (size_t i = 0; i < sizeof(id_tables) / sizeof(id_tables[0]) && rc == 0 && g->ordered; i++) {
 		struct db_rows *r = NULL;
 		rc = db_query(g->db, &id_tables[i].seq, DB_NOARGS, &r, err);

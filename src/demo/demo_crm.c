@@ -150,8 +150,8 @@ int demo_customer_write(struct demo_gen *g, struct demo_rng *r, int64_t serial, 
 	if (rc == 0)
 		rc = consents(g, r, cu, err);
 	if (rc == 0)
-		rc = search_load_add(g->search, "customer", cu->id, 0, cu->person.name, buf_cstr(&text),
-		                     cu->created_at, err);
+		rc = search_load_add_pii(g->search, "customer", cu->id, 0, cu->person.name, NULL,
+		                         buf_cstr(&text), cu->created_at, err);
 	buf_release(&text);
 	if (rc < 0)
 		return rc;

@@ -355,17 +355,21 @@ static int check_new(const struct ticket_new *in, struct kf_error *err)
 
 static struct db_sql q_first_msg = DB_SQL(
         "INSERT INTO ticket_messages (ticket_id, kind, author_kind, author_id, author_name, body, created_at)"
-        " VALUES ($1, 'customer', $2, $3, $4, $5, $6)");
+        " VALUES ($1, 'customer', $2, $3, $4, $5, $6) RETURNING id");
 
 /* The first customer message that came with a new ticket. */
 static int first_message(struct db *db, const struct actor *a, int64_t now, int64_t id, const char *body,
                          struct kf_error *err)
 {
 	int staff = strcmp(a->kind, "customer") != 0;
-	int rc = db_exec(db, &q_first_msg,
-	                 DB_ARGS(db_int(id), db_text(staff ? "system" : "customer"), db_int(staff ? 0 : a->id),
-	                         db_text(a->name ? a->name : ""), db_text(body), db_int(now)),
-	                 err);
+	int64_t mid = 0;
+	int rc = db_query_int(db, &q_first_msg,
+	                      DB_ARGS(db_int(id), db_text(staff ? "system" : "customer"),
+	                              db_int(staff ? 0 : a->id), db_text(a->name ? a->name : ""),
+	                              db_text(body), db_int(now)),
+	                      &mid, err);
+	if (rc == 0) /* searchable as a message too, like every later one */
+		rc = search_put(db, "message", mid, id, NULL, body, now, err);
 	return rc < 0 ? rc : 0;
 }
 

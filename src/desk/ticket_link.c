@@ -8,6 +8,7 @@
 #include "desk/desk_hooks.h"
 #include "desk/message.h"
 #include "store/db.h"
+#include "store/search.h"
 #include "base/banned.h"
 
 static struct db_sql q_move_attachments = DB_SQL("UPDATE attachments SET ticket_id = $2 WHERE ticket_id = $1");
@@ -50,6 +51,22 @@ static int close_source(struct db *db, const struct actor *a, int64_t now, struc
 	return rc;
 }
 
+/*
+ * Only tickets of the same customer (or both without one) merge: the
+ * merged conversation and files become part of the target's, which its
+ * customer reads in the portal, so another customer's would leak.
+ */
+static int same_customer(const struct ticket *src, const struct ticket *into, struct kf_error *err)
+{
+	if (src->customer_id == into->customer_id)
+		return 0;
+	int rc = kf_fail(err, KF_ECONFLICT, "merge_different_customers", "into",
+	                 "these tickets belong to different customers and cannot be merged; link them instead");
+	kf_detail_int(err, "customer_id", src->customer_id);
+	kf_detail_int(err, "into_customer_id", into->customer_id);
+	return rc;
+}
+
 static int merge_in_tx(struct db *db, const struct actor *a, int64_t now, int64_t from, int64_t into,
                        struct ticket *out, struct kf_error *err)
 {
@@ -62,7 +79,11 @@ static int merge_in_tx(struct db *db, const struct actor *a, int64_t now, int64_
 	if (rc == 0 && (src.merged_into_id || out->merged_into_id))
 		rc = kf_fail(err, KF_ECONFLICT, "merged", "into", "a merged ticket cannot be merged again");
 	if (rc == 0)
+		rc = same_customer(&src, out, err);
+	if (rc == 0)
 		rc = message_move_all(db, from, into, err);
+	if (rc == 0) /* a message hit opens the ticket that now holds it */
+		rc = search_reparent_messages(db, from, into, err);
 	if (rc == 0)
 		rc = db_exec(db, &q_move_attachments, DB_ARGS(db_int(from), db_int(into)), err);
 	if (rc >= 0)

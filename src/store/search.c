@@ -23,18 +23,25 @@ static struct db_sql q_doc_del = DB_SQL("DELETE FROM search_docs WHERE id = $1")
 
 /* SQLite: the terms live in an FTS5 table whose rowid is search_docs.id. */
 static struct db_sql q_lite_del = DB_SQL("DELETE FROM search_fts WHERE rowid = $1");
-static struct db_sql q_lite_put = DB_SQL("INSERT INTO search_fts (rowid, terms) VALUES ($1, $2)");
+static struct db_sql q_lite_put = DB_SQL("INSERT INTO search_fts (rowid, terms, pii) VALUES ($1, $2, $3)");
 static struct db_sql q_lite_find = DB_SQL(
         "SELECT d.id, d.kind, d.ref_id, d.parent_id, d.title FROM search_fts f"
         " JOIN search_docs d ON d.id = f.rowid"
         " WHERE search_fts MATCH $1 AND ($2 = 0 OR f.rowid < $2) AND ($3 = '' OR d.kind = $3)"
         " ORDER BY f.rowid DESC LIMIT $4");
 
-/* PostgreSQL: the terms are a column; a generated tsvector carries the GIN index. */
-static struct db_sql q_pg_put = DB_SQL("UPDATE search_docs SET terms = $2 WHERE id = $1");
+/*
+ * PostgreSQL: the terms are columns; generated tsvectors carry the GIN
+ * indexes: tsv the impersonal terms, tsv_all those and the personal ones.
+ */
+static struct db_sql q_pg_put = DB_SQL("UPDATE search_docs SET terms = $2, pii = $3 WHERE id = $1");
 static struct db_sql q_pg_find = DB_SQL(
         "SELECT id, kind, ref_id, parent_id, title FROM search_docs"
         " WHERE tsv @@ to_tsquery('simple', $1) AND ($2 = 0 OR id < $2) AND ($3 = '' OR kind = $3)"
+        " ORDER BY id DESC LIMIT $4");
+static struct db_sql q_pg_find_all = DB_SQL(
+        "SELECT id, kind, ref_id, parent_id, title FROM search_docs"
+        " WHERE tsv_all @@ to_tsquery('simple', $1) AND ($2 = 0 OR id < $2) AND ($3 = '' OR kind = $3)"
         " ORDER BY id DESC LIMIT $4");
 
 /*
@@ -47,11 +54,13 @@ static struct db_sql q_pg_find = DB_SQL(
  * request leaves nothing staged.
  */
 static struct db_sql q_stage_make = DB_SQL(
-        "CREATE TEMP TABLE IF NOT EXISTS search_stage (id INTEGER PRIMARY KEY, terms TEXT)");
-static struct db_sql q_stage_put = DB_SQL("INSERT OR REPLACE INTO search_stage (id, terms) VALUES ($1, $2)");
+        "CREATE TEMP TABLE IF NOT EXISTS search_stage (id INTEGER PRIMARY KEY, terms TEXT, pii TEXT)");
+static struct db_sql q_stage_put = DB_SQL(
+        "INSERT OR REPLACE INTO search_stage (id, terms, pii) VALUES ($1, $2, $3)");
 static struct db_sql q_stage_del = DB_SQL("DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_stage)");
 static struct db_sql q_stage_out = DB_SQL(
-        "INSERT INTO search_fts (rowid, terms) SELECT id, terms FROM search_stage WHERE terms IS NOT NULL ORDER BY id");
+        "INSERT INTO search_fts (rowid, terms, pii) SELECT id, terms, pii FROM search_stage"
+        " WHERE terms IS NOT NULL ORDER BY id");
 static struct db_sql q_stage_clear = DB_SQL("DELETE FROM search_stage");
 
 static int is_pg(struct db *db)
@@ -59,11 +68,13 @@ static int is_pg(struct db *db)
 	return strcmp(db_dialect(db), "postgres") == 0;
 }
 
-static int stage(struct db *db, int64_t id, const char *terms, struct kf_error *err)
+static int stage(struct db *db, int64_t id, const char *terms, const char *pii, struct kf_error *err)
 {
 	int rc = db_exec(db, &q_stage_make, DB_NOARGS, err);
 	if (rc >= 0)
-		rc = db_exec(db, &q_stage_put, DB_ARGS(db_int(id), terms ? db_text(terms) : db_null()), err);
+		rc = db_exec(db, &q_stage_put,
+		             DB_ARGS(db_int(id), terms ? db_text(terms) : db_null(), db_text(pii ? pii : "")),
+		             err);
 	return rc;
 }
 
@@ -81,27 +92,35 @@ int search_flush(struct db *db, struct kf_error *err)
 	return rc < 0 ? rc : 0;
 }
 
-static int put_terms(struct db *db, int64_t id, const char *terms, struct kf_error *err)
+static int put_terms(struct db *db, int64_t id, const char *terms, const char *pii, struct kf_error *err)
 {
 	int rc;
 	if (is_pg(db))
-		return db_exec(db, &q_pg_put, DB_ARGS(db_int(id), db_text(terms)), err);
+		return db_exec(db, &q_pg_put, DB_ARGS(db_int(id), db_text(terms), db_text(pii)), err);
 	if (db_in_batch(db))
-		return stage(db, id, terms, err);
+		return stage(db, id, terms, pii, err);
 	rc = db_exec(db, &q_lite_del, DB_ARGS(db_int(id)), err);
 	if (rc >= 0)
-		rc = db_exec(db, &q_lite_put, DB_ARGS(db_int(id), db_text(terms)), err);
+		rc = db_exec(db, &q_lite_put, DB_ARGS(db_int(id), db_text(terms), db_text(pii)), err);
 	return rc;
 }
 
 int search_put(struct db *db, const char *kind, int64_t ref_id, int64_t parent_id, const char *title,
                const char *text, int64_t updated_at, struct kf_error *err)
 {
-	struct buf terms = BUF_INIT;
+	return search_put_pii(db, kind, ref_id, parent_id, title, text, NULL, updated_at, err);
+}
+
+int search_put_pii(struct db *db, const char *kind, int64_t ref_id, int64_t parent_id, const char *title,
+                   const char *text, const char *pii, int64_t updated_at, struct kf_error *err)
+{
+	struct buf terms = BUF_INIT, pterms = BUF_INIT;
 	int64_t id = 0;
 	int rc = textsearch_terms(title ? title : "", title ? strlen(title) : 0, &terms);
 	if (rc == 0 && text)
 		rc = textsearch_terms(text, strlen(text), &terms);
+	if (rc == 0 && pii)
+		rc = textsearch_terms(pii, strlen(pii), &pterms);
 	if (rc < 0) {
 		rc = kf_fail(err, KF_ETOOBIG, "too_large", "text", "text too large to index");
 		goto out;
@@ -111,9 +130,10 @@ int search_put(struct db *db, const char *kind, int64_t ref_id, int64_t parent_i
 	                          db_text(title ? title : ""), db_int(updated_at)),
 	                  &id, err);
 	if (rc == 0)
-		rc = put_terms(db, id, buf_cstr(&terms), err);
+		rc = put_terms(db, id, buf_cstr(&terms), buf_cstr(&pterms), err);
 out:
 	buf_release(&terms);
+	buf_release(&pterms);
 	return rc < 0 ? rc : 0;
 }
 
@@ -124,23 +144,31 @@ int search_remove(struct db *db, const char *kind, int64_t ref_id, struct kf_err
 	if (rc == KF_ENOTFOUND)
 		return 0;
 	if (rc == 0 && !is_pg(db))
-		rc = db_in_batch(db) ? stage(db, id, NULL, err)
+		rc = db_in_batch(db) ? stage(db, id, NULL, NULL, err)
 		                     : db_exec(db, &q_lite_del, DB_ARGS(db_int(id)), err);
 	if (rc >= 0)
 		rc = db_exec(db, &q_doc_del, DB_ARGS(db_int(id)), err);
 	return rc < 0 ? rc : 0;
 }
 
-/* The match expression: FTS5 '"a" "b"*' or tsquery 'a & b:*'; every term is word characters only. */
-static int match_expr(struct db *db, const struct textsearch_query *tq, struct buf *out)
+/*
+ * The match expression: FTS5 '"a" "b"*' or tsquery 'a & b:*'; every term
+ * is word characters only.  Without pii, FTS5 looks at the terms column
+ * only ('{terms} : (...)'); PostgreSQL picks the tsvector instead.
+ */
+static int match_expr(struct db *db, const struct textsearch_query *tq, int pii, struct buf *out)
 {
 	int pg = is_pg(db), rc = 0;
+	if (!pg && !pii)
+		rc = buf_addf(out, "{terms} : (");
 	for (int i = 0; i < tq->nterms && rc == 0; i++) {
 		if (pg)
 			rc = buf_addf(out, "%s'%s'%s", i ? " & " : "", tq->terms[i], tq->prefix[i] ? ":*" : "");
 		else
 			rc = buf_addf(out, "%s\"%s\"%s", i ? " " : "", tq->terms[i], tq->prefix[i] ? "*" : "");
 	}
+	if (rc == 0 && !pg && !pii)
+		rc = buf_addf(out, ")");
 	return rc;
 }
 
@@ -154,6 +182,12 @@ static json_t *hit(struct db_rows *r)
 int search_query(struct db *db, const char *q, const char *kind, int64_t before_id, int limit, json_t **items,
                  int64_t *last_id, struct kf_error *err)
 {
+	return search_query_as(db, q, kind, 1, before_id, limit, items, last_id, err);
+}
+
+int search_query_as(struct db *db, const char *q, const char *kind, int pii, int64_t before_id, int limit,
+                    json_t **items, int64_t *last_id, struct kf_error *err)
+{
 	struct textsearch_query tq;
 	struct buf expr = BUF_INIT;
 	struct db_rows *r = NULL;
@@ -163,9 +197,12 @@ int search_query(struct db *db, const char *q, const char *kind, int64_t before_
 	textsearch_query_parse(q, &tq);
 	if (tq.nterms == 0)
 		return kf_fail(err, KF_EINVAL, "invalid", "q", "the query has no words to search for");
-	rc = match_expr(db, &tq, &expr);
+	rc = match_expr(db, &tq, pii, &expr);
 	if (rc == 0)
-		rc = db_query(db, is_pg(db) ? &q_pg_find : &q_lite_find,
+		rc = db_query(db,
+		              !is_pg(db)    ? &q_lite_find
+		                      : pii ? &q_pg_find_all
+		                            : &q_pg_find,
 		              DB_ARGS(db_text(buf_cstr(&expr)), db_int(before_id), db_text(kind ? kind : ""),
 		                      db_int(limit)),
 		              &r, err);
@@ -373,7 +410,8 @@ static int terms_put(struct db *db, const struct search_doc *docs, const int64_t
 			continue;
 		rc = doc_terms(&docs[i], &terms, err);
 		if (rc >= 0)
-			rc = db_exec(db, &q_lite_put, DB_ARGS(db_int(ids[i]), db_text(buf_cstr(&terms))), err);
+			rc = db_exec(db, &q_lite_put,
+			             DB_ARGS(db_int(ids[i]), db_text(buf_cstr(&terms)), db_text("")), err);
 	}
 	free(keep);
 	buf_release(&terms);
@@ -413,7 +451,7 @@ static struct db_sql q_pg_doc_seq = DB_SQL(
 static struct bulk_sql b_lite_docs = BULK_SQL("search_docs", "id, kind, ref_id, parent_id, title, updated_at",
                                               6);
 static struct bulk_sql b_pg_docs = BULK_SQL("search_docs",
-                                            "id, kind, ref_id, parent_id, title, updated_at, terms", 7);
+                                            "id, kind, ref_id, parent_id, title, updated_at, terms, pii", 8);
 
 struct search_load {
 	struct db *db;
@@ -422,6 +460,7 @@ struct search_load {
 	struct bulk *docs; /* search_docs rows */
 
 	struct buf t; /* the terms of the document being added */
+	struct buf p; /* its personal terms */
 };
 
 int search_load_new(struct db *db, struct search_load **out, struct kf_error *err)
@@ -443,19 +482,30 @@ int search_load_new(struct db *db, struct search_load **out, struct kf_error *er
 int search_load_add(struct search_load *l, const char *kind, int64_t ref_id, int64_t parent_id,
                     const char *title, const char *text, int64_t updated_at, struct kf_error *err)
 {
+	return search_load_add_pii(l, kind, ref_id, parent_id, title, text, NULL, updated_at, err);
+}
+
+int search_load_add_pii(struct search_load *l, const char *kind, int64_t ref_id, int64_t parent_id,
+                        const char *title, const char *text, const char *pii, int64_t updated_at,
+                        struct kf_error *err)
+{
 	int64_t id = l->next_id++;
 	buf_reset(&l->t);
+	buf_reset(&l->p);
 	int rc = textsearch_terms(title ? title : "", title ? strlen(title) : 0, &l->t);
 	if (rc == 0 && text)
 		rc = textsearch_terms(text, strlen(text), &l->t);
+	if (rc == 0 && pii)
+		rc = textsearch_terms(pii, strlen(pii), &l->p);
 	if (rc < 0)
 		return kf_fail(err, KF_ETOOBIG, "too_large", "text", "text too large to index");
 	struct db_arg parent = parent_id ? db_int(parent_id) : db_null();
-	const char *terms = buf_cstr(&l->t);
+	const char *terms = buf_cstr(&l->t), *pterms = buf_cstr(&l->p);
 	if (l->pg)
 		return bulk_add(l->docs,
 		                DB_ARGS(db_int(id), db_text(kind), db_int(ref_id), parent,
-		                        db_text(title ? title : ""), db_int(updated_at), db_text(terms)),
+		                        db_text(title ? title : ""), db_int(updated_at), db_text(terms),
+		                        db_text(pterms)),
 		                err);
 	rc = bulk_add(l->docs,
 	              DB_ARGS(db_int(id), db_text(kind), db_int(ref_id), parent, db_text(title ? title : ""),
@@ -466,7 +516,7 @@ int search_load_add(struct search_load *l, const char *kind, int64_t ref_id, int
 	 * statement savepoint, which makes FTS5 write out its pending terms.
 	 */
 	if (rc == 0)
-		rc = db_exec(l->db, &q_lite_put, DB_ARGS(db_int(id), db_text(terms)), err);
+		rc = db_exec(l->db, &q_lite_put, DB_ARGS(db_int(id), db_text(terms), db_text(pterms)), err);
 	return rc < 0 ? rc : 0;
 }
 
@@ -492,5 +542,175 @@ void search_load_free(struct search_load *l)
 		return;
 	bulk_free(l->docs);
 	buf_release(&l->t);
+	buf_release(&l->p);
 	free(l);
+}
+
+/* ---- messages written in bulk ---- */
+
+#define INDEX_PAGE 512 /* messages read per statement */
+
+static struct db_sql q_unindexed = DB_SQL(
+        "SELECT m.id, m.ticket_id, m.body, m.created_at FROM ticket_messages m WHERE m.id > $1"
+        " AND NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.kind = 'message' AND d.ref_id = m.id)"
+        " ORDER BY m.id LIMIT $2");
+
+struct unindexed {
+	int64_t id, ticket_id, at;
+	char *body;
+};
+
+/* Up to INDEX_PAGE messages after *after without a document into rows; *n how many. */
+static int unindexed_page(struct db *db, int64_t after, struct unindexed *rows, int *n, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	*n = 0;
+	int rc = db_query(db, &q_unindexed, DB_ARGS(db_int(after), db_int(INDEX_PAGE)), &r, err);
+	while (rc >= 0 && *n < INDEX_PAGE && (rc = db_next(r, err)) == 1) {
+		rows[*n] = (struct unindexed){ db_col_int(r, 0), db_col_int(r, 1), db_col_int(r, 3),
+			                       xstrdup(db_col_text(r, 2)) };
+		(*n)++;
+	}
+	db_done(r);
+	return rc < 0 ? rc : 0;
+}
+
+int search_index_messages(struct db *db, int64_t *count, struct kf_error *err)
+{
+	struct unindexed *rows = xcalloc(INDEX_PAGE, sizeof(*rows));
+	struct search_load *l = NULL;
+	int64_t after = 0, added = 0;
+	int n = 0, rc = search_load_new(db, &l, err);
+	do {
+		if (rc == 0)
+			rc = unindexed_page(db, after, rows, &n, err);
+		for (int i = 0; i < n; i++) {
+			if (rc == 0)
+				rc = search_load_add(l, "message", rows[i].id, rows[i].ticket_id, NULL,
+				                     rows[i].body, rows[i].at, err);
+			added += rc == 0;
+			after = rows[i].id;
+			free(rows[i].body);
+		}
+	} while (rc == 0 && n == INDEX_PAGE);
+	if (rc == 0)
+		rc = search_load_finish(l, err);
+	search_load_free(l);
+	free(rows);
+	if (count)
+		*count = rc == 0 ? added : 0;
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- rebuilding every document (kefu search --reindex) ---- */
+
+/*
+ * One statement per kind, keyset-paged: id, parent, title, text, (unused),
+ * time.  A customer's identities and an order's lines are read per row
+ * and joined in C (string_agg and group_concat differ between dialects).
+ */
+static struct db_sql q_rb_tickets = DB_SQL(
+        "SELECT t.id, 0, t.subject, (SELECT m.body FROM ticket_messages m WHERE m.ticket_id = t.id"
+        " ORDER BY m.id LIMIT 1), '', t.updated_at FROM tickets t WHERE t.id > $1 ORDER BY t.id LIMIT $2");
+static struct db_sql q_rb_messages = DB_SQL(
+        "SELECT id, ticket_id, '', body, '', created_at FROM ticket_messages WHERE id > $1 ORDER BY id LIMIT $2");
+static struct db_sql q_rb_customers = DB_SQL(
+        "SELECT id, 0, name, '', '', updated_at FROM customers WHERE id > $1 AND erased_at IS NULL"
+        " ORDER BY id LIMIT $2");
+static struct db_sql q_rb_orders = DB_SQL(
+        "SELECT id, 0, number, '', '', placed_at FROM orders WHERE id > $1 ORDER BY id LIMIT $2");
+static struct db_sql q_rb_idents = DB_SQL(
+        "SELECT value FROM customer_identities WHERE customer_id = $1 ORDER BY id");
+static struct db_sql q_rb_lines = DB_SQL(
+        "SELECT sku, name FROM order_lines WHERE order_id = $1 ORDER BY line_no");
+
+struct rb_doc {
+	int64_t id, parent, at;
+	char *title, *text;
+};
+
+/* The extra text of a customer (identities, into pii) or an order (lines, into text). */
+static int rebuild_extra(struct db *db, const char *kind, int64_t id, struct buf *out, struct kf_error *err)
+{
+	int order = strcmp(kind, "order") == 0;
+	struct db_rows *r = NULL;
+	int rc = db_query(db, order ? &q_rb_lines : &q_rb_idents, DB_ARGS(db_int(id)), &r, err);
+	while (rc >= 0 && (rc = db_next(r, err)) == 1)
+		buf_addf(out, " %s %s", db_col_text(r, 0), order ? db_col_text(r, 1) : "");
+	db_done(r);
+	return rc < 0 ? rc : 0;
+}
+
+static int rebuild_page(struct db *db, const char *kind, struct rb_doc *d, int n, struct kf_error *err)
+{
+	int cust = strcmp(kind, "customer") == 0, order = strcmp(kind, "order") == 0, rc = 0;
+	struct buf extra = BUF_INIT, text = BUF_INIT;
+	for (int i = 0; i < n && rc == 0; i++) {
+		buf_reset(&extra);
+		buf_reset(&text);
+		if (cust || order)
+			rc = rebuild_extra(db, kind, d[i].id, &extra, err);
+		if (rc == 0 && order) {
+			buf_adds(&text, buf_cstr(&extra));
+			buf_reset(&extra);
+		} else if (rc == 0 && d[i].text) {
+			buf_adds(&text, d[i].text);
+		}
+		if (rc == 0)
+			rc = search_put_pii(db, kind, d[i].id, d[i].parent, d[i].title, buf_cstr(&text),
+			                    cust ? buf_cstr(&extra) : NULL, d[i].at, err);
+	}
+	buf_release(&extra);
+	buf_release(&text);
+	return rc;
+}
+
+static int rebuild_kind(struct db *db, const char *kind, struct db_sql *q, int64_t *count, struct kf_error *err)
+{
+	struct rb_doc *d = xcalloc(INDEX_PAGE, sizeof(*d));
+	int64_t after = 0;
+	int n, rc = 0;
+	*count = 0;
+	do {
+		struct db_rows *r = NULL;
+		n = 0;
+		rc = db_query(db, q, DB_ARGS(db_int(after), db_int(INDEX_PAGE)), &r, err);
+		while (rc >= 0 && n < INDEX_PAGE && (rc = db_next(r, err)) == 1) {
+			d[n] = (struct rb_doc){ db_col_int(r, 0), db_col_int(r, 1), db_col_int(r, 5),
+				                xstrdup(db_col_text(r, 2)),
+				                db_col_isnull(r, 3) ? NULL : xstrdup(db_col_text(r, 3)) };
+			after = d[n++].id;
+		}
+		db_done(r);
+		if (rc >= 0)
+			rc = rebuild_page(db, kind, d, n, err);
+		for (int i = 0; i < n; i++) {
+			free(d[i].title);
+			free(d[i].text);
+		}
+		*count += rc == 0 ? n : 0;
+	} while (rc == 0 && n == INDEX_PAGE);
+	free(d);
+	return rc < 0 ? rc : 0;
+}
+
+int search_rebuild(struct db *db, int64_t counts[4], struct kf_error *err)
+{
+	static const char *const kinds[] = { "ticket", "message", "customer", "order" };
+	struct db_sql *qs[] = { &q_rb_tickets, &q_rb_messages, &q_rb_customers, &q_rb_orders };
+	int rc = 0;
+	for (int k = 0; k < 4 && rc == 0; k++)
+		rc = rebuild_kind(db, kinds[k], qs[k], &counts[k], err);
+	return rc;
+}
+
+/* ---- merges ---- */
+
+static struct db_sql q_reparent = DB_SQL(
+        "UPDATE search_docs SET parent_id = $2 WHERE kind = 'message' AND parent_id = $1");
+
+int search_reparent_messages(struct db *db, int64_t from, int64_t into, struct kf_error *err)
+{
+	int rc = db_exec(db, &q_reparent, DB_ARGS(db_int(from), db_int(into)), err);
+	return rc < 0 ? rc : 0;
 }

@@ -30,7 +30,16 @@ struct db;
  */
 int search_put(struct db *db, const char *kind, int64_t ref_id, int64_t parent_id, const char *title,
                const char *text, int64_t updated_at, struct kf_error *err);
+/*
+ * The same with personal terms (a customer's phone, e-mail, other
+ * identities) in pii: matched only by search_query_as with pii set, so a
+ * caller who sees them masked gets no signal from them.
+ */
+int search_put_pii(struct db *db, const char *kind, int64_t ref_id, int64_t parent_id, const char *title,
+                   const char *text, const char *pii, int64_t updated_at, struct kf_error *err);
 int search_remove(struct db *db, const char *kind, int64_t ref_id, struct kf_error *err);
+/* The message documents of ticket from now open ticket into (a merge moved the messages). */
+int search_reparent_messages(struct db *db, int64_t from, int64_t into, struct kf_error *err);
 /*
  * Inside a write batch, SQLite stages index changes (see search.c); the
  * batch writer calls this once before db_batch_commit to apply them.
@@ -42,10 +51,14 @@ int search_flush(struct db *db, struct kf_error *err);
  * Documents matching every term of q (KF_EINVAL "q" when q has none),
  * of one kind (NULL = all), with id < before_id (0 = from the newest).
  * *items: new array of {kind, ref_id, parent_id, title}; *last_id the
- * cursor for the next page, 0 when this page was the last.
+ * cursor for the next page, 0 when this page was the last.  search_query
+ * matches personal terms too (callers allowed personal data: the CLI);
+ * search_query_as only when pii is non-zero (the API: pii.read).
  */
 int search_query(struct db *db, const char *q, const char *kind, int64_t before_id, int limit, json_t **items,
                  int64_t *last_id, struct kf_error *err);
+int search_query_as(struct db *db, const char *q, const char *kind, int pii, int64_t before_id, int limit,
+                    json_t **items, int64_t *last_id, struct kf_error *err);
 
 /* One document for search_put_many; the fields mean what search_put's arguments mean. */
 struct search_doc {
@@ -80,6 +93,10 @@ struct search_load;
 int search_load_new(struct db *db, struct search_load **out, struct kf_error *err);
 int search_load_add(struct search_load *l, const char *kind, int64_t ref_id, int64_t parent_id,
                     const char *title, const char *text, int64_t updated_at, struct kf_error *err);
+/* The same with personal terms (see search_put_pii). */
+int search_load_add_pii(struct search_load *l, const char *kind, int64_t ref_id, int64_t parent_id,
+                        const char *title, const char *text, const char *pii, int64_t updated_at,
+                        struct kf_error *err);
 int search_load_flush(struct search_load *l, struct kf_error *err);
 void search_load_free(struct search_load *l);
 /*
@@ -87,5 +104,19 @@ void search_load_free(struct search_load *l);
  * of search_docs moves past the ids search_load_add used.
  */
 int search_load_finish(struct search_load *l, struct kf_error *err);
+/*
+ * Index every ticket message that has no search document yet (rows
+ * written in bulk, as kefu demo writes the conversations, whose ids the
+ * database assigns); *count (may be NULL) gets how many were added.
+ */
+int search_index_messages(struct db *db, int64_t *count, struct kf_error *err);
+/*
+ * Rebuild the document of every ticket (subject and first message),
+ * message, customer not erased (name; identities as personal terms) and
+ * order (number, lines' SKUs and names) from the tables, in the caller's
+ * transaction: after an upgrade that changes how text becomes terms
+ * (kefu search --reindex).  counts[4]: tickets, messages, customers, orders.
+ */
+int search_rebuild(struct db *db, int64_t counts[4], struct kf_error *err);
 
 #endif

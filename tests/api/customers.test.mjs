@@ -135,6 +135,19 @@ describe('customers', () => {
 		assertError(await analyst.api('PATCH', `/api/v1/customers/${c.id}`, { body: { note: 'x' }, headers: { 'If-Match': whole.headers.etag } }), 403, 'forbidden', 'analyst PATCH');
 	});
 
+	it('an analyst (no pii.read) cannot confirm a guessed phone or e-mail through ?q= (issue 12)', async () => {
+		const c = await createCustomer(agent, { name: 'Guess Target' });
+		const whole = (await agent.expect(200, 'GET', `/api/v1/customers/${c.id}`)).json;
+		const phone = whole.identities.find((i) => i.kind === 'phone').value;
+		const email = whole.identities.find((i) => i.kind === 'email').value;
+		for (const q of [phone, email]) {
+			const a = await analyst.expect(200, 'GET', `/api/v1/customers?q=${encodeURIComponent(q)}`);
+			assert.ok(!a.json.items.some((x) => x.id === c.id), `the analyst matched the customer by ${q}`);
+			const g = await agent.expect(200, 'GET', `/api/v1/customers?q=${encodeURIComponent(q)}`);
+			assert.ok(g.json.items.some((x) => x.id === c.id), `an agent no longer finds the customer by ${q}`);
+		}
+	});
+
 	it('PATCH needs If-Match; a stale one is 412 and changes nothing', async () => {
 		const c = await createCustomer(agent);
 		assertError(await agent.api('PATCH', `/api/v1/customers/${c.id}`, { body: { stage: 'at_risk' } }), 428, 'precondition_required', 'no If-Match');

@@ -160,6 +160,22 @@ describe('kefu demo', () => {
 		assert.ok(refund.json.items.length > 0, 'no ticket found for 退款');
 	});
 
+	it('every demo message is in the search index: recall for 物流, 快递 and refund is complete', async () => {
+		// The conversations read through the API, independently of the index.
+		const messages = [];
+		for (const type of TYPES)
+			for (const t of await all(admin, `/api/v1/tickets?type=${type}`))
+				messages.push(...(await all(admin, `/api/v1/tickets/${t.id}/messages`)));
+		assert.ok(messages.length > 500, `only ${messages.length} demo messages`);
+		const terms = [['物流', (b) => b.includes('物流')], ['快递', (b) => b.includes('快递')], ['refund', (b) => /(^|[^0-9a-z])refund/i.test(b)]];
+		for (const [q, has] of terms) {
+			const want = messages.filter((m) => has(m.body)).map((m) => m.id).sort((a, b) => a - b);
+			assert.ok(want.length > 0, `no demo message contains ${q}`);
+			const got = (await all(admin, `/api/v1/search?kind=message&q=${encodeURIComponent(q)}`)).map((h) => h.ref_id).sort((a, b) => a - b);
+			assert.deepEqual(got, want, `search for ${q}: ${got.length} of ${want.length} messages`);
+		}
+	});
+
 	it('public tracking works for a generated tracking number', async () => {
 		const t = (await all(admin, '/api/v1/tickets?type=claim&state=closed'))[0];
 		const ship = await admin.expect(200, 'GET', `/api/v1/shipments/${t.shipment_id}`);

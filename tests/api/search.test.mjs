@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
-import { assertError, cleanup, startServer, uniq, withLogs } from './lib.mjs';
+import { assertError, cleanup, kefu, kefuOk, startServer, uniq, withLogs } from './lib.mjs';
 
 after(cleanup);
 
@@ -142,9 +142,95 @@ describe('full-text search over tickets, messages, customers and orders', () => 
 		assert.equal(res.json.items[0].parent_id, ids.parcel);
 	});
 
+	it('finds one Chinese character inside a word, and CJK glued to a Latin word (issue 12)', async () => {
+		const t = async (subject, body) =>
+			(await admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'inquiry', subject, body } })).json.id;
+		const xin = await t('鑫源商贸的订单', '请尽快发货');
+		const sui = await t('杯子摔碎了', '到货时已经碎掉');
+		const wait = await t('到货时间', '我一直在等zeppelin到货');
+		assert.deepEqual(await hits('鑫', 'ticket'), [`ticket:${xin}`]);
+		assert.deepEqual(await hits('碎', 'ticket'), [`ticket:${sui}`]);
+		assert.deepEqual(await hits('等zeppelin', 'ticket'), [`ticket:${wait}`]);
+		// the ticket's opening message is a message document too
+		const msg = await hits('等zeppelin', 'message');
+		assert.equal(msg.length, 1);
+	});
+
 	it('an erased customer is no longer found', async () => {
 		await admin.expect(200, 'POST', `/api/v1/customers/${ids.customer}/erase`);
 		assert.deepEqual(await hits('李华', 'customer'), []);
 		assert.deepEqual(await hits('13900001111'), []);
+	});
+});
+
+describe('search and personal data (issue 12)', () => {
+	let srv, admin, analyst, agent;
+	const it = withLogs(() => srv);
+	const PHONE = '18612346885';
+	const EMAIL = 'zhou.probe@example.net';
+
+	async function staff(role) {
+		const u = await admin.expect(201, 'POST', '/api/v1/users', { body: { username: uniq(role), role } });
+		const c = srv.client(role);
+		await c.login(u.json.username, u.json.password);
+		return c;
+	}
+	const found = async (c, q) => (await c.expect(200, 'GET', `/api/v1/search?limit=200&q=${encodeURIComponent(q)}`)).json.items;
+
+	before(async () => {
+		srv = await startServer();
+		admin = srv.client('admin');
+		await admin.login('admin', srv.db.adminPassword);
+		analyst = await staff('analyst');
+		agent = await staff('agent');
+		await admin.expect(201, 'POST', '/api/v1/customers', {
+			body: { name: '周探针', identities: [{ kind: 'phone', value: PHONE }, { kind: 'email', value: EMAIL }, { kind: 'wechat', value: 'zhouprobe88' }] },
+		});
+	});
+	after(async () => {
+		if (srv) await srv.stop('SIGTERM');
+	});
+
+	it('an analyst (no pii.read) cannot rebuild a masked phone or e-mail by prefix probing', async () => {
+		const perms = (await analyst.expect(200, 'GET', '/api/v1/me')).json;
+		assert.ok(!JSON.stringify(perms).includes('pii.read'), 'the analyst role has pii.read: the test would prove nothing');
+		// The attack: from the visible 186****6885, try each next digit; any answer that differs is a signal.
+		const masked = (await analyst.expect(200, 'GET', `/api/v1/customers?q=${encodeURIComponent('周探针')}`)).json.items[0];
+		assert.ok(masked, 'the customer is listed for the analyst');
+		assert.ok(!JSON.stringify(masked).includes(PHONE), 'the list shows the phone unmasked');
+		for (let len = 3; len <= PHONE.length; len++) {
+			const prefix = PHONE.slice(0, len - 1);
+			const answers = [];
+			for (let d = 0; d <= 9; d++) answers.push((await found(analyst, prefix + d)).length);
+			assert.deepEqual(answers, Array(10).fill(0), `probing ${prefix}? gave a signal: ${answers}`);
+		}
+		for (const q of [EMAIL, 'zhou', 'zhou.probe', 'example.net', 'zhouprobe88', `周探针 ${PHONE}`])
+			assert.deepEqual(await found(analyst, q), [], `the analyst found something for ${q}`);
+		// The name is not masked for the analyst, so it still finds the customer.
+		assert.equal((await found(analyst, '周探针')).length, 1);
+	});
+
+	it('kefu search --reindex rebuilds every document with the same answers', async () => {
+		const t = (await admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'inquiry', subject: '重建索引鑫', body: 'reindexed words' } })).json;
+		const before = [await found(admin, PHONE), await found(analyst, '周探针'), await found(admin, '鑫')];
+		const r = await kefuOk(['search', '--reindex', '--db', srv.db.url], { cwd: srv.db.dir });
+		assert.match(r.stdout, /reindexed 1 tickets, 1 messages, 1 customers, 0 orders/);
+		const after = [await found(admin, PHONE), await found(analyst, '周探针'), await found(admin, '鑫')];
+		assert.deepEqual(after.map((x) => x.map((h) => `${h.kind}:${h.ref_id}`)), before.map((x) => x.map((h) => `${h.kind}:${h.ref_id}`)));
+		assert.deepEqual(after[2].map((h) => `${h.kind}:${h.ref_id}`), [`ticket:${t.id}`]);
+		assert.equal((await found(admin, 'reindexed')).length, 2, 'the ticket and its first message');
+		assert.deepEqual(await found(analyst, PHONE.slice(0, 4)), [], 'a rebuilt customer keeps personal fields apart');
+		const bad = await kefu(['search', '--reindex', 'x', '--db', srv.db.url], { cwd: srv.db.dir });
+		assert.equal(bad.code, 2);
+	});
+
+	it('a role with pii.read still finds the customer by phone and e-mail', async () => {
+		for (const c of [agent, admin]) {
+			assert.equal((await found(c, PHONE)).length, 1);
+			assert.equal((await found(c, PHONE.slice(0, 7))).length, 1, 'prefix');
+			assert.equal((await found(c, EMAIL)).length, 1);
+			assert.equal((await found(c, 'zhouprobe88')).length, 1);
+			assert.equal((await found(c, `周探针 ${PHONE}`)).length, 1, 'name and phone together');
+		}
 	});
 });

@@ -35,13 +35,16 @@ static void test_terms(void **state)
 	(void)state;
 	terms_are("", "");
 	terms_are("Refund", "refund");
-	terms_are("申请退款", "申请 请退 退款");
+	terms_are("申请退款", "申请 请退 退款 申 请 退 款");
 	terms_are("退", "退");
-	terms_are("快递ABC123破损了!", "快递 abc123 破损 损了");
-	terms_are("Where is my parcel? 我的包裹在哪", "where is my parcel 我的 的包 包裹 裹在 在哪");
+	terms_are("快递ABC123破损了!", "快递 快 递 abc123 破损 损了 破 损 了");
+	terms_are("Where is my parcel? 我的包裹在哪",
+	          "where is my parcel 我的 的包 包裹 裹在 在哪 我 的 包 裹 在 哪");
 	terms_are("zeppelin-zeppelins", "zeppelin zeppelins");
 	terms_are("Crème brûlée", "crème brûlée");
-	terms_are("オーダー 주문", "オー ーダ ダー 주문");
+	terms_are("オーダー 주문", "オー ーダ ダー オ ー ダ ー 주문 주 문");
+	terms_are("请等zeppelin到货", "请等 请 等 zeppelin 到货 到 货");
+	terms_are("鑫", "鑫");
 	terms_are("\xff\xfe broken", "broken");
 }
 
@@ -58,6 +61,15 @@ static void test_query_parse(void **state)
 	assert_string_equal(q.terms[0], "zeppelin");
 	assert_int_equal(q.prefix[0], 1);
 	assert_string_equal(q.terms[1], "破损");
+	textsearch_query_parse("等zeppelin", &q);
+	assert_int_equal(q.nterms, 2);
+	assert_string_equal(q.terms[0], "等");
+	assert_int_equal(q.prefix[0], 0);
+	assert_string_equal(q.terms[1], "zeppelin");
+	assert_int_equal(q.prefix[1], 1);
+	textsearch_query_parse("碎", &q);
+	assert_int_equal(q.nterms, 1);
+	assert_string_equal(q.terms[0], "碎");
 	textsearch_query_parse("\"'*:&|!()", &q);
 	assert_int_equal(q.nterms, 0);
 	textsearch_query_parse("a b c d e f g h i j k l m n o p q r s", &q);
@@ -176,6 +188,72 @@ static void test_search_store(void **state)
 	assert_string_equal(err.field, "q");
 }
 
+/* The ref_ids of the hits for q as a caller with or without pii.read sees them. */
+static void hits_as(struct db *db, const char *q, int pii, const char *want)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	json_t *items = NULL, *it;
+	int64_t last = 0;
+	size_t i;
+	char got[256] = "";
+	assert_int_equal(search_query_as(db, q, NULL, pii, 0, 50, &items, &last, &err), 0);
+	json_array_foreach(items, i, it)
+	{
+		size_t n = strlen(got);
+		snprintf(got + n, sizeof(got) - n, "%s%lld", n ? "," : "",
+		         (long long)json_integer_value(json_object_get(it, "ref_id")));
+	}
+	json_decref(items);
+	assert_string_equal(got, want);
+}
+
+/* One character inside a word, a CJK run glued to a Latin word (issue 12, item 16). */
+static void test_search_single_chars(void **state)
+{
+	struct fixture *f = *state;
+	put(f->db, "message", 1, "", "鑫源商贸的订单");
+	put(f->db, "message", 2, "", "杯子摔碎了");
+	put(f->db, "message", 3, "", "我在等zeppelin到货");
+	hits_are(f->db, "鑫", NULL, "1");
+	hits_are(f->db, "碎", NULL, "2");
+	hits_are(f->db, "等zeppelin", NULL, "3");
+	hits_are(f->db, "zeppelin到货", NULL, "3");
+	hits_are(f->db, "商", NULL, "1");
+	hits_are(f->db, "了", NULL, "2");
+}
+
+/* Personal terms match only for callers with pii.read (issue 12, item 4). */
+static void test_search_pii(void **state)
+{
+	struct fixture *f = *state;
+	struct kf_error err = KF_ERROR_INIT;
+	assert_int_equal(search_put_pii(f->db, "customer", 7, 0, "王小明", NULL,
+	                                "18612346885 wxm@example.com", 1700000000, &err),
+	                 0);
+	hits_as(f->db, "186", 1, "7");
+	hits_as(f->db, "18612346885", 1, "7");
+	hits_as(f->db, "wxm", 1, "7");
+	hits_as(f->db, "王小明 186", 1, "7");
+	hits_as(f->db, "186", 0, "");
+	hits_as(f->db, "1861234", 0, "");
+	hits_as(f->db, "18612346885", 0, "");
+	hits_as(f->db, "wxm", 0, "");
+	hits_as(f->db, "example", 0, "");
+	hits_as(f->db, "王小明 186", 0, "");
+	hits_as(f->db, "王小明", 0, "7");
+	/* the write-batch path keeps them apart as well */
+	assert_int_equal(db_batch_begin(f->db, &err), 0);
+	assert_int_equal(db_batch_item_begin(f->db, &err), 0);
+	assert_int_equal(
+	        search_put_pii(f->db, "customer", 8, 0, "李四", NULL, "13900001111", 1700000001, &err), 0);
+	assert_int_equal(db_batch_item_end(f->db, 1, &err), 1);
+	assert_int_equal(search_flush(f->db, &err), 0);
+	assert_int_equal(db_batch_commit(f->db, &err), 0);
+	hits_as(f->db, "139", 1, "8");
+	hits_as(f->db, "139", 0, "");
+	hits_as(f->db, "李四", 0, "8");
+}
+
 /* Inside a write batch: staged on SQLite, applied by search_flush; undone items leave nothing. */
 static void test_search_batch(void **state)
 {
@@ -267,12 +345,16 @@ int main(void)
 	};
 	const struct CMUnitTest store[] = {
 		cmocka_unit_test_setup_teardown(test_search_store, setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_search_single_chars, setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_search_pii, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_search_paging, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_search_batch, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_search_put_many, setup_sqlite, teardown),
 	};
 	const struct CMUnitTest pg[] = {
 		cmocka_unit_test_setup_teardown(test_search_store, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_search_single_chars, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_search_pii, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_search_paging, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_search_batch, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_search_put_many, setup_pg, teardown),
