@@ -7,7 +7,7 @@
  *
  * kefu search --reindex rebuilds every search document from the tables
  * (after an upgrade that changed how text becomes terms, as migration
- * 0015 did: single CJK characters, personal fields apart).
+ * 0017 did: single CJK characters, personal fields apart).
  */
 #include <stdio.h>
 #include <string.h>
