@@ -198,14 +198,17 @@ static int run_jsonl(struct import *im, struct csv *c, const struct import_args 
 	return 0;
 }
 
+/* Errors in the language of LANG (zh_CN.UTF-8 and the like: Chinese where there is a wording). */
 static void print_errors(const struct import *im, const char *file)
 {
+	const char *lang = getenv("LANG");
 	for (int i = 0; i < im->nerrors; i++) {
 		const struct import_error *e = &im->errors[i];
+		const char *msg = import_error_message(e, lang);
 		if (e->field[0])
-			fprintf(stderr, "%s:%lld: %s: %s\n", file, (long long)e->row, e->field, e->message);
+			fprintf(stderr, "%s:%lld: %s: %s\n", file, (long long)e->row, e->field, msg);
 		else
-			fprintf(stderr, "%s:%lld: %s\n", file, (long long)e->row, e->message);
+			fprintf(stderr, "%s:%lld: %s\n", file, (long long)e->row, msg);
 	}
 	if (im->bad > im->nerrors)
 		fprintf(stderr, "%s: ... and %lld more bad rows\n", file, (long long)(im->bad - im->nerrors));

@@ -405,13 +405,15 @@ int api_delay_notices_done(struct req *req, struct resp *resp)
 
 /* ---- imports --------------------------------------------------------------- */
 
-static json_t *import_result(const struct import *im)
+/* The counts and bad rows; messages in the language of Accept-Language (lang, may be NULL). */
+static json_t *import_result(const struct import *im, const char *lang)
 {
 	json_t *errors = json_array();
 	for (int i = 0; i < im->nerrors; i++)
 		json_array_append_new(errors,
-		                      json_pack("{s:I,s:s,s:s}", "row", (json_int_t)im->errors[i].row, "field",
-		                                im->errors[i].field, "message", im->errors[i].message));
+		                      json_pack("{s:I,s:o,s:o}", "row", (json_int_t)im->errors[i].row,
+		                                "field", json_text(im->errors[i].field), "message",
+		                                json_text(import_error_message(&im->errors[i], lang))));
 	return json_pack("{s:s,s:I,s:I,s:I,s:o}", "kind", import_kind_name(im->kind), "rows",
 	                 (json_int_t)im->rows, "imported",
 	                 (json_int_t)(im->bad && !im->skip_bad ? 0 : im->imported), "bad",
@@ -461,7 +463,8 @@ int api_imports_run(struct req *req, struct resp *resp)
 		rc = import_rows(&im, rows, &err);
 	if (rc == 0)
 		rc = import_end(&im, &err);
-	json_t *j = rc == 0 || err.code == KF_EINVAL ? import_result(&im) : NULL;
+	json_t *j = rc == 0 || err.code == KF_EINVAL ? import_result(&im, req_header(req, "Accept-Language"))
+	                                             : NULL;
 	import_release(&im);
 	if (!j)
 		return reply_kf(resp, &err);

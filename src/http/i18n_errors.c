@@ -19,6 +19,7 @@ static const struct {
 	{ "too_long", "字段 %s 过长" },
 	{ "unknown_field", "未知字段 %s" },
 	{ "bad_json", "请求体不是有效的 JSON 对象" },
+	{ "not_utf8", "请求内容不是有效的 UTF-8 文本" },
 	{ "not_found", "未找到请求的资源" },
 	{ "method_not_allowed", "该资源不支持此请求方法" },
 	{ "unauthenticated", "请先登录" },

@@ -569,6 +569,7 @@ static const char *const api_codes[] = {
 	"too_long",
 	"unknown_field",
 	"bad_json",
+	"not_utf8",
 	"not_found",
 	"method_not_allowed",
 	"unauthenticated",
