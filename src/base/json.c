@@ -3,6 +3,7 @@
  */
 #include "base/json.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "base/buf.h"
@@ -151,6 +152,29 @@ int json_get_bool(json_t *obj, const char *key, int required, int *out, struct k
 		return kf_fail(err, KF_EINVAL, "type", key, "%s must be true or false", key);
 	*out = json_is_true(v);
 	return 1;
+}
+
+int json_require(json_t *obj, const char *const *keys, struct kf_error *err)
+{
+	char list[KF_ERR_DETAIL_VALUE_MAX] = "";
+	const char *first = NULL;
+	size_t used = 0;
+	int n = 0;
+	for (const char *const *k = keys; *k; k++) {
+		json_t *v = json_object_get(obj, *k);
+		if (v && !json_is_null(v) && !(json_is_string(v) && all_blank(json_string_value(v))))
+			continue;
+		first = first ? first : *k;
+		int w = snprintf(list + used, sizeof(list) - used, "%s%s", n++ ? "," : "", *k);
+		if (w > 0 && (size_t)w < sizeof(list) - used)
+			used += (size_t)w;
+	}
+	if (!first)
+		return 0;
+	int rc = n == 1 ? kf_fail(err, KF_EINVAL, "required", first, "%s is required", first)
+	                : kf_fail(err, KF_EINVAL, "required", first, "missing: %s", list);
+	kf_detail_list(err, "fields", list);
+	return rc;
 }
 
 int json_only_keys(json_t *obj, const char *const *keys, struct kf_error *err)

@@ -29,6 +29,13 @@ int json_get_str(json_t *obj, const char *key, int required, size_t maxlen, cons
 int json_get_int(json_t *obj, const char *key, int required, int64_t min, int64_t max, int64_t *out,
                  struct kf_error *err);
 int json_get_bool(json_t *obj, const char *key, int required, int *out, struct kf_error *err);
+/*
+ * Every key of the NULL-terminated list must be present, not null and, when
+ * a string, not blank: 0, or KF_EINVAL "required" naming all the missing
+ * ones at once (field = the first, details "fields" = all of them), so a
+ * form is corrected in one round.
+ */
+int json_require(json_t *obj, const char *const *keys, struct kf_error *err);
 /* Refuse any key not in the NULL-terminated list, naming the first one. */
 int json_only_keys(json_t *obj, const char *const *keys, struct kf_error *err);
 /* A new object with those of keys (NULL-terminated) that obj has, values shared. */

@@ -79,6 +79,8 @@ static int read_order(json_t *obj, struct order_in *in, struct order_line_in **l
 	json_t *arr = NULL;
 	int rc = json_only_keys(obj, keys, err);
 	if (rc == 0)
+		rc = json_require(obj, (const char *const[]){ "number", "placed_at", NULL }, err);
+	if (rc == 0)
 		rc = json_get_str(obj, "number", 1, 64, &in->number, err);
 	if (rc >= 0)
 		rc = json_get_int(obj, "customer_id", 0, 1, INT64_MAX, &in->customer_id, err);
@@ -257,6 +259,8 @@ static int read_shipment(json_t *obj, struct shipment_in *in, struct shipment_li
 	json_t *arr = NULL;
 	int rc = json_only_keys(obj, keys, err);
 	if (rc == 0)
+		rc = json_require(obj, (const char *const[]){ "order_id", "tracking_number", NULL }, err);
+	if (rc == 0)
 		rc = json_get_int(obj, "order_id", 1, 1, INT64_MAX, &in->order_id, err);
 	if (rc >= 0)
 		rc = json_get_str(obj, "tracking_number", 1, 64, &in->tracking_number, err);
@@ -360,6 +364,8 @@ int api_shipments_event(struct req *req, struct resp *resp)
 	if (req_param_id(req, resp, "id", &id) < 0 || req_json(req, resp) < 0)
 		return 0;
 	int rc = json_only_keys(req->json, keys, &err);
+	if (rc == 0)
+		rc = json_require(req->json, (const char *const[]){ "at", "status", NULL }, &err);
 	if (rc == 0)
 		rc = json_get_int(req->json, "at", 1, 1, T_MAX, &ev.at, &err);
 	if (rc >= 0)

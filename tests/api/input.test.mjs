@@ -226,4 +226,37 @@ describe('input and output hygiene', () => {
 		const after = (await admin.expect(200, 'GET', '/api/v1/tickets?limit=200')).json.items.length;
 		assert.equal(after, before, 'no ticket was created');
 	});
+
+	it('a ticket create missing several fields names all of them, in the reader\'s words and language', async () => {
+		const en = assertError(await agent.api('POST', '/api/v1/tickets', { body: { priority: 'high' } }), 400, 'required');
+		assert.equal(en.field, 'type', 'field: the first missing one (compatibility)');
+		assert.deepEqual(en.details.fields, ['type', 'subject']);
+		assert.equal(en.message, 'Please fill in: type, subject');
+		const blank = assertError(await agent.api('POST', '/api/v1/tickets', { body: { type: 'inquiry', subject: '  ' } }), 400, 'required');
+		assert.deepEqual(blank.details.fields, ['subject'], 'a blank subject counts as missing');
+		agent.lang = 'zh-CN';
+		try {
+			const zh = assertError(await agent.api('POST', '/api/v1/tickets', { body: { priority: 'high' } }), 400, 'required');
+			assert.equal(zh.message, '请填写：类型、主题');
+			assert.deepEqual(zh.details.fields, ['type', 'subject']);
+			assert.ok(!/[a-z]+_[a-z]+|subject/.test(zh.message), `no raw field names: ${zh.message}`);
+			// a return without reason, action and lines
+			const order = (await admin.expect(201, 'POST', '/api/v1/orders', { body: { number: uniq('SO'), placed_at: 1700000000, currency: 'CNY' } })).json;
+			const t = (await agent.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'return', subject: uniq('退货'), order_id: order.id } })).json;
+			const r = assertError(await agent.api('POST', `/api/v1/tickets/${t.id}/return`, { body: { order_id: order.id } }), 400, 'required');
+			assert.deepEqual(r.details.fields, ['reason', 'action', 'lines']);
+			assert.equal(r.message, '请填写：原因、处理方式、商品明细');
+			// a complaint step: every missing field by its Chinese name
+			const c = (await agent.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'complaint', subject: uniq('投诉') } })).json;
+			const url = `/api/v1/tickets/${c.id}/complaint`;
+			let res = await agent.expect(200, 'POST', `${url}/advance`, { body: { to: 'initial_handling' }, headers: { 'If-Match': '"v1"' } });
+			res = await agent.expect(200, 'POST', `${url}/advance`, { body: { to: 'investigation', category_id: 9 }, headers: { 'If-Match': res.headers.etag } });
+			const step = assertError(await agent.api('POST', `${url}/advance`, { body: { to: 'solution' }, headers: { 'If-Match': res.headers.etag } }), 409, 'step_requirements');
+			assert.deepEqual(step.details.fields, ['investigation_notes', 'root_cause', 'responsible_department']);
+			assert.match(step.message, /调查记录、根本原因、责任部门/);
+			assert.ok(!/[a-z]+_[a-z]+/.test(step.message), `no raw field names: ${step.message}`);
+		} finally {
+			agent.lang = null;
+		}
+	});
 });
