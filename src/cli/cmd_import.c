@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/csv.h"
+#include "base/json.h"
 #include "base/limits.h"
 #include "cli/cli.h"
 #include "logistics/import.h"
@@ -178,6 +179,15 @@ static int run_jsonl(struct import *im, struct csv *c, const struct import_args 
 		}
 		if (rc < 0)
 			return rc;
+		long bad = json_utf8_bad(line, len);
+		if (bad >= 0) {
+			char msg[KF_ERR_MSG_MAX];
+			snprintf(msg, sizeof(msg), "line %lld: the line is not valid UTF-8 (byte %ld)",
+			         (long long)c->line, bad + 1);
+			im->rows++;
+			import_bad(im, c->line, "", msg);
+			continue;
+		}
 		json_error_t je;
 		json_t *obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
 		if (!obj) {

@@ -153,6 +153,16 @@ describe('input and output hygiene', () => {
 		}
 	});
 
+	it('invalid UTF-8 in a JSON-lines import names the line', async () => {
+		const f = writeFile('bad.jsonl', Buffer.concat([
+			Buffer.from('{"tracking_number":"T1","at":"2024-01-01","status":"in_transit","location":"'),
+			Buffer.from([0xff, 0xfe]), Buffer.from('"}\n'),
+		]));
+		const r = await imp(srv.db.url, ['events', f]);
+		assert.equal(r.code, 1, r.stdout + r.stderr);
+		assert.ok(r.stderr.includes(`${f}:1: line 1: the line is not valid UTF-8 (byte 77)`), r.stderr);
+	});
+
 	it('invalid UTF-8 in a customers CSV is refused too', async () => {
 		const x = uniq('C8-');
 		const f = writeFile('cust-utf8.csv', Buffer.concat([
