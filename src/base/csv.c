@@ -343,14 +343,20 @@ static int csv_formula_start(char c)
 	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
 }
 
+/*
+ * Leading quotes are looked through ("'=x" gets one more), so that
+ * csv_unneutralise(write(s)) == s for every s.
+ */
 int csv_needs_neutralising(const char *s)
 {
+	while (*s == '\'')
+		s++;
 	return csv_formula_start(*s) && !csv_is_number(s);
 }
 
 const char *csv_unneutralise(const char *s)
 {
-	return s[0] == '\'' && csv_formula_start(s[1]) ? s + 1 : s;
+	return s[0] == '\'' && csv_needs_neutralising(s + 1) ? s + 1 : s;
 }
 
 int csv_write_field(struct buf *out, const char *s)

@@ -77,13 +77,14 @@ int csv_next_line(struct csv *c, const char **line, size_t *len, struct kf_error
 struct buf;
 int csv_write_field(struct buf *out, const char *s);
 
-/* Whether csv_write_field would put a quote in front of s. */
+/* Whether csv_write_field would put a quote in front of s (leading quotes are looked through). */
 int csv_needs_neutralising(const char *s);
 
 /*
  * Undo csv_write_field's neutralising quote: s without the leading "'"
- * when what follows it starts with one of the formula characters, else s.
- * For readers of files kefu itself wrote (the rate-card round trip).
+ * when what follows it would have been neutralised, else s; so a field
+ * reads back exactly as it was written.  For readers of files kefu itself
+ * wrote (the rate-card round trip).
  */
 const char *csv_unneutralise(const char *s);
 

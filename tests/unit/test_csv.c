@@ -86,6 +86,8 @@ static void test_write_field_formula(void **state)
 		{ "plain", "plain" },
 		{ "a,b", "\"a,b\"" },
 		{ "a=b", "a=b" },
+		{ "'=x", "''=x" }, /* read back as '=x by csv_unneutralise */
+		{ "'abc", "'abc" },
 		{ "", "" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -97,6 +99,15 @@ static void test_write_field_formula(void **state)
 	assert_string_equal(csv_unneutralise("'=x"), "=x");
 	assert_string_equal(csv_unneutralise("'abc"), "'abc");
 	assert_string_equal(csv_unneutralise("=x"), "=x");
+	assert_string_equal(csv_unneutralise("''=x"), "'=x");
+	/* Every cell reads back as written. */
+	static const char *const trip[] = { "=x", "'=x", "''=x", "'-5", "-5", "'abc", "@", "'", "" };
+	for (size_t i = 0; i < sizeof(trip) / sizeof(trip[0]); i++) {
+		struct buf b = BUF_INIT;
+		assert_int_equal(csv_write_field(&b, trip[i]), 0);
+		assert_string_equal(csv_unneutralise(buf_cstr(&b)), trip[i]);
+		buf_release(&b);
+	}
 }
 
 static void test_row_cap(void **state)
