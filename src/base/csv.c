@@ -321,11 +321,53 @@ int csv_next_line(struct csv *c, const char **line, size_t *len, struct kf_error
 	}
 }
 
+/* A plain decimal number: optional sign, digits, at most one point, a digit somewhere. */
+static int csv_is_number(const char *s)
+{
+	int digits = 0, points = 0;
+	if (*s == '+' || *s == '-')
+		s++;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digits++;
+		else if (*s == '.' && points++ == 0)
+			continue;
+		else
+			return 0;
+	}
+	return digits > 0;
+}
+
+static int csv_formula_start(char c)
+{
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+/*
+ * Leading quotes are looked through ("'=x" gets one more), so that
+ * csv_unneutralise(write(s)) == s for every s.
+ */
+int csv_needs_neutralising(const char *s)
+{
+	while (*s == '\'')
+		s++;
+	return csv_formula_start(*s) && !csv_is_number(s);
+}
+
+const char *csv_unneutralise(const char *s)
+{
+	return s[0] == '\'' && csv_needs_neutralising(s + 1) ? s + 1 : s;
+}
+
 int csv_write_field(struct buf *out, const char *s)
 {
-	if (!strpbrk(s, ",\"\r\n"))
-		return buf_adds(out, s);
+	const char *lead = csv_needs_neutralising(s) ? "'" : "";
+	if (!strpbrk(s, ",\"\r\n")) {
+		int rc = buf_adds(out, lead);
+		return rc ? rc : buf_adds(out, s);
+	}
 	int rc = buf_addch(out, '"');
+	rc = rc ? rc : buf_adds(out, lead);
 	for (const char *p = s; rc == 0 && *p; p++)
 		rc = *p == '"' ? buf_adds(out, "\"\"") : buf_addch(out, *p);
 	return rc == 0 ? buf_addch(out, '"') : rc;

@@ -67,8 +67,25 @@ int csv_next_line(struct csv *c, const char **line, size_t *len, struct kf_error
 /*
  * Append s to out as one RFC 4180 field: as is, or quoted (inner quotes
  * doubled) when it holds a comma, a quote, CR or LF.  0 or buf_add's error.
+ *
+ * Formula injection (OWASP "CSV Injection"): a text cell that starts with
+ * '=', '+', '-', '@', TAB or CR is written with a single quote in front,
+ * so a spreadsheet shows it as text instead of running it as a formula.
+ * A cell that is a plain decimal number ("-5", "+3.25") is left alone:
+ * numbers stay numbers.
  */
 struct buf;
 int csv_write_field(struct buf *out, const char *s);
+
+/* Whether csv_write_field would put a quote in front of s (leading quotes are looked through). */
+int csv_needs_neutralising(const char *s);
+
+/*
+ * Undo csv_write_field's neutralising quote: s without the leading "'"
+ * when what follows it would have been neutralised, else s; so a field
+ * reads back exactly as it was written.  For readers of files kefu itself
+ * wrote (the rate-card round trip).
+ */
+const char *csv_unneutralise(const char *s);
 
 #endif

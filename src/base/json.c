@@ -4,7 +4,10 @@
 #include "base/json.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "base/buf.h"
 
 #include "base/limits.h"
 #include "base/textlen.h"
@@ -61,6 +64,24 @@ static const char *parse_problem(const json_error_t *je)
 	default:
 		return "it is not well-formed JSON";
 	}
+/* Refuse a body whose byte at is not UTF-8, naming its line and column. */
+static int utf8_fail(const char *data, size_t at, struct kf_error *err)
+{
+	long line = 1, col = 1;
+	for (size_t i = 0; i < at; i++) {
+		if (data[i] == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)data[i] & 0xC0) != 0x80) {
+			col++;
+		}
+	}
+	int rc = kf_fail(err, KF_EINVAL, "not_utf8", NULL,
+	                 "the request body is not valid UTF-8 text: line %ld, column %ld (byte %zu)", line,
+	                 col, at);
+	kf_detail_int(err, "line", line);
+	kf_detail_int(err, "column", col);
+	return rc;
 }
 
 int json_parse_object(const char *data, size_t len, json_t **out, struct kf_error *err)
@@ -72,6 +93,9 @@ int json_parse_object(const char *data, size_t len, json_t **out, struct kf_erro
 	if (json_depth(data, len, KF_MAX_JSON_DEPTH) > KF_MAX_JSON_DEPTH)
 		return kf_fail(err, KF_EINVAL, "bad_json", NULL, "JSON nested deeper than %d levels",
 		               KF_MAX_JSON_DEPTH);
+	long bad = json_utf8_bad(data, len);
+	if (bad >= 0)
+		return utf8_fail(data, (size_t)bad, err);
 	json_error_t je;
 	json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
 	if (!j)
@@ -173,6 +197,29 @@ int json_get_bool(json_t *obj, const char *key, int required, int *out, struct k
 	return 1;
 }
 
+int json_require(json_t *obj, const char *const *keys, struct kf_error *err)
+{
+	char list[KF_ERR_DETAIL_VALUE_MAX] = "";
+	const char *first = NULL;
+	size_t used = 0;
+	int n = 0;
+	for (const char *const *k = keys; *k; k++) {
+		json_t *v = json_object_get(obj, *k);
+		if (v && !json_is_null(v) && !(json_is_string(v) && all_blank(json_string_value(v))))
+			continue;
+		first = first ? first : *k;
+		int w = snprintf(list + used, sizeof(list) - used, "%s%s", n++ ? "," : "", *k);
+		if (w > 0 && (size_t)w < sizeof(list) - used)
+			used += (size_t)w;
+	}
+	if (!first)
+		return 0;
+	int rc = n == 1 ? kf_fail(err, KF_EINVAL, "required", first, "%s is required", first)
+	                : kf_fail(err, KF_EINVAL, "required", first, "missing: %s", list);
+	kf_detail_list(err, "fields", list);
+	return rc;
+}
+
 int json_only_keys(json_t *obj, const char *const *keys, struct kf_error *err)
 {
 	const char *k;
@@ -202,4 +249,60 @@ json_t *json_pick(json_t *obj, const char *const *keys)
 			json_object_set(out, *keys, v);
 	}
 	return out;
+}
+
+/* Length of the well-formed UTF-8 sequence at p (at most n bytes), or 0. */
+static size_t utf8_seq(const unsigned char *p, size_t n)
+{
+	unsigned char c = p[0];
+	size_t len = c < 0x80            ? 1
+	        : c >= 0xC2 && c <= 0xDF ? 2
+	        : c >= 0xE0 && c <= 0xEF ? 3
+	        : c >= 0xF0 && c <= 0xF4 ? 4
+	                                 : 0;
+	if (len == 0 || len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+	if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F) || (c == 0xF0 && p[1] < 0x90) ||
+	    (c == 0xF4 && p[1] > 0x8F))
+		return 0; /* overlong, a surrogate, or above U+10FFFF */
+	return len;
+}
+
+long json_utf8_bad(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_seq(p + i, n - i);
+		if (len == 0)
+			return (long)i;
+		i += len;
+	}
+	return -1;
+}
+
+json_t *json_text(const char *s)
+{
+	if (!s)
+		return json_null();
+	size_t n = strlen(s);
+	if (json_utf8_bad(s, n) < 0)
+		return json_stringn(s, n);
+	struct buf b = BUF_INIT;
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_seq(p + i, n - i);
+		if (len == 0) {
+			buf_adds(&b, "\xEF\xBF\xBD");
+			i++;
+		} else {
+			buf_add(&b, s + i, len);
+			i += len;
+		}
+	}
+	json_t *j = json_stringn(buf_cstr(&b), b.len);
+	buf_release(&b);
+	return j ? j : json_string("");
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/json.h"
 #include "base/banned.h"
 
 extern char **environ;
@@ -103,6 +104,12 @@ int cli_parse(int argc, char **argv, const struct cli_cmd *cmd, const struct cli
 		fprintf(stderr, "kefu %s: %s\n", cmd->name, err.message);
 		return EXIT_USAGE;
 	}
+	for (int i = 1; i < argc; i++)
+		if (json_utf8_bad(argv[i], strlen(argv[i])) >= 0) {
+			fprintf(stderr, "kefu %s: argument %d is not valid UTF-8 text; nothing was done\n",
+			        cmd->name, i);
+			return EXIT_USAGE;
+		}
 	for (int i = 1; i < argc; i++) {
 		if (strncmp(argv[i], "--", 2) == 0 && argv[i][2]) {
 			int rc = parse_flag(argc, argv, &i, cmd, flags, cfg);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/csv.h"
+#include "base/json.h"
 #include "base/limits.h"
 #include "cli/cli.h"
 #include "logistics/import.h"
@@ -178,6 +179,15 @@ static int run_jsonl(struct import *im, struct csv *c, const struct import_args 
 		}
 		if (rc < 0)
 			return rc;
+		long bad = json_utf8_bad(line, len);
+		if (bad >= 0) {
+			char msg[KF_ERR_MSG_MAX];
+			snprintf(msg, sizeof(msg), "line %lld: the line is not valid UTF-8 (byte %ld)",
+			         (long long)c->line, bad + 1);
+			im->rows++;
+			import_bad(im, c->line, "", msg);
+			continue;
+		}
 		json_error_t je;
 		json_t *obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
 		if (!obj) {
@@ -198,14 +208,17 @@ static int run_jsonl(struct import *im, struct csv *c, const struct import_args 
 	return 0;
 }
 
+/* Errors in the language of LANG (zh_CN.UTF-8 and the like: Chinese where there is a wording). */
 static void print_errors(const struct import *im, const char *file)
 {
+	const char *lang = getenv("LANG");
 	for (int i = 0; i < im->nerrors; i++) {
 		const struct import_error *e = &im->errors[i];
+		const char *msg = import_error_message(e, lang);
 		if (e->field[0])
-			fprintf(stderr, "%s:%lld: %s: %s\n", file, (long long)e->row, e->field, e->message);
+			fprintf(stderr, "%s:%lld: %s: %s\n", file, (long long)e->row, e->field, msg);
 		else
-			fprintf(stderr, "%s:%lld: %s\n", file, (long long)e->row, e->message);
+			fprintf(stderr, "%s:%lld: %s\n", file, (long long)e->row, msg);
 	}
 	if (im->bad > im->nerrors)
 		fprintf(stderr, "%s: ... and %lld more bad rows\n", file, (long long)(im->bad - im->nerrors));

@@ -19,6 +19,7 @@
 #include "base/banned.h"
 
 static struct db_sql q_by_external = DB_SQL("SELECT id FROM customers WHERE external_id = $1");
+static struct db_sql q_external_of = DB_SQL("SELECT external_id FROM customers WHERE id = $1");
 static struct db_sql q_same_address = DB_SQL(
         "SELECT COUNT(*) FROM customer_addresses WHERE customer_id = $1 AND province = $2 AND city = $3"
         " AND line = $4");
@@ -30,6 +31,20 @@ int customer_by_external_id(struct db *db, const char *external_id, int64_t *id,
 		return kf_fail(err, KF_ENOTFOUND, "not_found", "external_id",
 		               "no customer has this external_id");
 	return rc;
+}
+
+int customer_external_id_of(struct db *db, int64_t id, char *out, size_t n, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	int rc = db_query(db, &q_external_of, DB_ARGS(db_int(id)), &r, err);
+	if (rc >= 0)
+		rc = db_next(r, err);
+	if (rc == 1)
+		snprintf(out, n, "%s", db_col_text(r, 0) ? db_col_text(r, 0) : "");
+	db_done(r);
+	if (rc == 0)
+		return kf_fail(err, KF_ENOTFOUND, "not_found", "customer_id", "no such customer");
+	return rc < 0 ? rc : 0;
 }
 
 /* The row's columns as strings (every value must be a string; "" = absent). */

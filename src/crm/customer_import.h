@@ -7,6 +7,7 @@
 #define KF_CUSTOMER_IMPORT_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "auth/audit.h"
@@ -25,5 +26,7 @@ int customer_import_row(struct db *db, const struct actor *a, json_t *row, int64
                         struct kf_error *err);
 /* The customer with this external id; KF_ENOTFOUND if none. */
 int customer_by_external_id(struct db *db, const char *external_id, int64_t *id, struct kf_error *err);
+/* The external id of customer id into out (n bytes; "" when it has none); KF_ENOTFOUND if no such customer. */
+int customer_external_id_of(struct db *db, int64_t id, char *out, size_t n, struct kf_error *err);
 
 #endif

@@ -98,8 +98,18 @@ static int fail_missing(const char **missing, size_t n, const char *key, const c
 	if (n == 0)
 		return 0;
 	join_names(missing, n, list, sizeof(list));
-	return kf_fail(err, KF_ECONFLICT, key, missing[0], "%s: %s %s missing", what, list,
-	               n == 1 ? "is" : "are");
+	int rc = kf_fail(err, KF_ECONFLICT, key, missing[0], "%s: %s %s missing", what, list,
+	                 n == 1 ? "is" : "are");
+	/* details.fields: every missing field, for messages in the reader's words */
+	char csv[KF_ERR_DETAIL_VALUE_MAX] = "";
+	for (size_t i = 0, used = 0; i < n; i++) {
+		int w = snprintf(csv + used, sizeof(csv) - used, "%s%s", i ? "," : "", missing[i]);
+		if (w < 0 || (size_t)w >= sizeof(csv) - used)
+			break;
+		used += (size_t)w;
+	}
+	kf_detail_list(err, "fields", csv);
+	return rc;
 }
 
 int complaint_check_advance(enum complaint_step from, enum complaint_step to, const struct complaint_facts *f,

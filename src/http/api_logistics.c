@@ -79,6 +79,8 @@ static int read_order(json_t *obj, struct order_in *in, struct order_line_in **l
 	json_t *arr = NULL;
 	int rc = json_only_keys(obj, keys, err);
 	if (rc == 0)
+		rc = json_require(obj, (const char *const[]){ "number", "placed_at", NULL }, err);
+	if (rc == 0)
 		rc = json_get_str(obj, "number", 1, 64, &in->number, err);
 	if (rc >= 0)
 		rc = json_get_int(obj, "customer_id", 0, 1, INT64_MAX, &in->customer_id, err);
@@ -257,6 +259,8 @@ static int read_shipment(json_t *obj, struct shipment_in *in, struct shipment_li
 	json_t *arr = NULL;
 	int rc = json_only_keys(obj, keys, err);
 	if (rc == 0)
+		rc = json_require(obj, (const char *const[]){ "order_id", "tracking_number", NULL }, err);
+	if (rc == 0)
 		rc = json_get_int(obj, "order_id", 1, 1, INT64_MAX, &in->order_id, err);
 	if (rc >= 0)
 		rc = json_get_str(obj, "tracking_number", 1, 64, &in->tracking_number, err);
@@ -361,6 +365,8 @@ int api_shipments_event(struct req *req, struct resp *resp)
 		return 0;
 	int rc = json_only_keys(req->json, keys, &err);
 	if (rc == 0)
+		rc = json_require(req->json, (const char *const[]){ "at", "status", NULL }, &err);
+	if (rc == 0)
 		rc = json_get_int(req->json, "at", 1, 1, T_MAX, &ev.at, &err);
 	if (rc >= 0)
 		rc = json_get_str(req->json, "status", 1, 32, &ev.status, &err);
@@ -405,13 +411,15 @@ int api_delay_notices_done(struct req *req, struct resp *resp)
 
 /* ---- imports --------------------------------------------------------------- */
 
-static json_t *import_result(const struct import *im)
+/* The counts and bad rows; messages in the language of Accept-Language (lang, may be NULL). */
+static json_t *import_result(const struct import *im, const char *lang)
 {
 	json_t *errors = json_array();
 	for (int i = 0; i < im->nerrors; i++)
 		json_array_append_new(errors,
-		                      json_pack("{s:I,s:s,s:s}", "row", (json_int_t)im->errors[i].row, "field",
-		                                im->errors[i].field, "message", im->errors[i].message));
+		                      json_pack("{s:I,s:o,s:o}", "row", (json_int_t)im->errors[i].row,
+		                                "field", json_text(im->errors[i].field), "message",
+		                                json_text(import_error_message(&im->errors[i], lang))));
 	return json_pack("{s:s,s:I,s:I,s:I,s:o}", "kind", import_kind_name(im->kind), "rows",
 	                 (json_int_t)im->rows, "imported",
 	                 (json_int_t)(im->bad && !im->skip_bad ? 0 : im->imported), "bad",
@@ -461,7 +469,8 @@ int api_imports_run(struct req *req, struct resp *resp)
 		rc = import_rows(&im, rows, &err);
 	if (rc == 0)
 		rc = import_end(&im, &err);
-	json_t *j = rc == 0 || err.code == KF_EINVAL ? import_result(&im) : NULL;
+	json_t *j = rc == 0 || err.code == KF_EINVAL ? import_result(&im, req_header(req, "Accept-Language"))
+	                                             : NULL;
 	import_release(&im);
 	if (!j)
 		return reply_kf(resp, &err);

@@ -246,6 +246,8 @@ int api_portal_ticket_create(struct req *req, struct resp *resp)
 		return 0;
 	int rc = json_only_keys(req->json, keys, &err);
 	if (rc == 0)
+		rc = json_require(req->json, (const char *const[]){ "subject", "body", NULL }, &err);
+	if (rc == 0)
 		rc = json_get_str(req->json, "type", 0, 16, &in.type, &err);
 	if (rc >= 0)
 		rc = json_get_text(req->json, "subject", 1, TICKET_SUBJECT_MAX, &in.subject, &err);

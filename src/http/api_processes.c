@@ -186,6 +186,8 @@ int api_return_create(struct req *req, struct resp *resp)
 		return 0;
 	int rc = json_only_keys(req->json, keys, &err);
 	if (rc == 0)
+		rc = json_require(req->json, (const char *const[]){ "reason", "action", "lines", NULL }, &err);
+	if (rc == 0)
 		rc = json_get_int(req->json, "order_id", 0, 1, INT64_MAX, &in.order_id, &err);
 	if (rc >= 0)
 		rc = json_get_text(req->json, "reason", 1, RETURN_TEXT_MAX, &in.reason, &err);
@@ -286,6 +288,9 @@ int api_claim_create(struct req *req, struct resp *resp)
 	if (req_param_id(req, resp, "id", &id) < 0 || req_json(req, resp) < 0)
 		return 0;
 	int rc = json_only_keys(req->json, keys, &err);
+	if (rc == 0)
+		rc = json_require(req->json, (const char *const[]){ "kind", "declared_value_minor", NULL },
+		                  &err);
 	if (rc == 0)
 		rc = json_get_int(req->json, "shipment_id", 0, 1, INT64_MAX, &in.shipment_id, &err);
 	if (rc >= 0)

@@ -282,6 +282,8 @@ static int read_new(json_t *obj, struct ticket_new *in, struct kf_error *err)
 		                            NULL };
 	int rc = json_only_keys(obj, keys, err);
 	if (rc == 0)
+		rc = json_require(obj, (const char *const[]){ "type", "subject", NULL }, err);
+	if (rc == 0)
 		rc = json_get_str(obj, "type", 1, 16, &in->type, err);
 	if (rc >= 0)
 		rc = json_get_text(obj, "subject", 1, TICKET_SUBJECT_MAX, &in->subject, err);

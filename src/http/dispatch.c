@@ -15,6 +15,7 @@
 #include "auth/rbac.h"
 #include "auth/session.h"
 #include "auth/token.h"
+#include "base/json.h"
 #include "base/limits.h"
 #include "http/api.h"
 #include "http/cache.h"
@@ -292,10 +293,40 @@ static int query_is_text(struct req *req, struct resp *resp)
 	reply_error(resp, 400, "invalid", b.name,
 	            "%s is not valid text (it decodes to a NUL byte or to bytes that are not UTF-8)", b.name);
 	return -1;
+/* The first query parameter whose name or value is not UTF-8 (after %-decoding). */
+static enum MHD_Result first_not_utf8(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	const char **bad = cls;
+	(void)kind;
+	if (key &&
+	    (json_utf8_bad(key, strlen(key)) >= 0 || (value && json_utf8_bad(value, strlen(value)) >= 0))) {
+		*bad = json_utf8_bad(key, strlen(key)) >= 0 ? "(name not UTF-8)" : key;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+/* Refuse a path or query parameter that is not UTF-8 text (400 "not_utf8" naming it); -1 then. */
+static int query_utf8(struct req *req, struct resp *resp)
+{
+	const char *bad = NULL;
+	if (json_utf8_bad(req->path, strlen(req->path)) >= 0)
+		return reply_error(resp, 400, "not_utf8", "path", "the address is not valid UTF-8 text"), -1;
+	if (req->conn)
+		MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, first_not_utf8, &bad);
+	if (bad)
+		return reply_error(resp, 400, "not_utf8", bad, "the query parameter %s is not valid UTF-8 text",
+		                   json_utf8_bad(bad, strlen(bad)) >= 0 ? "?" : bad),
+		       -1;
+	return 0;
 }
 
 void http_dispatch(struct req *req, struct resp *resp)
 {
+	if (query_utf8(req, resp) < 0) {
+		reply_localise(req, resp);
+		return;
+	}
 	struct route_match m;
 	int i = router_match(api_routes, api_routes_count, req->method, req->path, &m);
 	if (i == ROUTER_NOT_FOUND) {

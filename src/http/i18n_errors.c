@@ -1,10 +1,14 @@
 /*
- * i18n_errors.c - see i18n_errors.h.  "%s" in a template is the field.
+ * i18n_errors.c - see i18n_errors.h.  "%s" in a template is the field,
+ * shown in the reader's words (field_labels[]).
  */
 #include "http/i18n_errors.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#include "base/buf.h"
+#include "base/err.h"
 
 #include "base/banned.h"
 
@@ -12,13 +16,14 @@ static const struct {
 	const char *code; /* API error code */
 	const char *zh; /* Chinese message; %s = field name when the template has one */
 } zh_errors[] = {
-	{ "invalid", "字段 %s 的值无效" },
-	{ "required", "缺少必填字段 %s" },
-	{ "type", "字段 %s 的类型不正确" },
-	{ "range", "字段 %s 超出允许范围" },
-	{ "too_long", "字段 %s 过长" },
+	{ "invalid", "“%s”的值无效" },
+	{ "required", "请填写：%s" },
+	{ "type", "“%s”的类型不正确" },
+	{ "range", "“%s”超出允许范围" },
+	{ "too_long", "“%s”过长" },
 	{ "unknown_field", "未知字段 %s" },
 	{ "bad_json", "请求体不是有效的 JSON 对象" },
+	{ "not_utf8", "请求内容不是有效的 UTF-8 文本" },
 	{ "not_found", "未找到请求的资源" },
 	{ "method_not_allowed", "该资源不支持此请求方法" },
 	{ "unauthenticated", "请先登录" },
@@ -26,7 +31,7 @@ static const struct {
 	{ "forbidden", "您没有执行此操作的权限" },
 	{ "csrf", "缺少或错误的 CSRF 令牌，请刷新页面后重试" },
 	{ "conflict", "请求与当前状态冲突" },
-	{ "exists", "%s 已存在" },
+	{ "exists", "“%s”已存在" },
 	{ "stale", "该记录已被他人修改，请刷新后重试" },
 	{ "precondition_required", "修改前需要提供 If-Match（读取时得到的 ETag）" },
 	{ "too_large", "请求体过大" },
@@ -68,6 +73,20 @@ int i18n_error_known(const char *code)
 	return find(code) >= 0;
 }
 
+/* Drop a UTF-8 sequence that snprintf cut short at the end of s. */
+static void utf8_cut(char *s)
+{
+	size_t n = strlen(s), i = n;
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+		i--;
+	if (i == 0 || (unsigned char)s[i - 1] < 0xC0)
+		return;
+	unsigned char lead = (unsigned char)s[i - 1];
+	size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+	if (n - (i - 1) < want)
+		s[i - 1] = '\0';
+}
+
 int i18n_error_zh(const char *code, const char *field, char *out, size_t outsz)
 {
 	int i = find(code);
@@ -80,5 +99,56 @@ int i18n_error_zh(const char *code, const char *field, char *out, size_t outsz)
 		return 0;
 	}
 	snprintf(out, outsz, "%.*s%s%s", (int)(p - t), t, field ? field : "", p + 2);
+	utf8_cut(out);
 	return 0;
+}
+
+static const struct {
+	const char *field; /* API field name */
+	const char *en; /* what an English reader calls it */
+	const char *zh; /* what a Chinese reader calls it */
+} field_labels[] = {
+#include "http/i18n_fields.inc"
+};
+
+static int find_label(const char *field, size_t n)
+{
+	for (size_t i = 0; i < sizeof(field_labels) / sizeof(field_labels[0]); i++)
+		if (strlen(field_labels[i].field) == n && strncmp(field_labels[i].field, field, n) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *i18n_field_label(const char *field, int zh)
+{
+	if (!field)
+		return "";
+	int i = find_label(field, strlen(field));
+	if (i < 0) {
+		/* "addresses[0].line": the last part names the field. */
+		const char *dot = strrchr(field, '.');
+		const char *last = dot ? dot + 1 : field;
+		i = find_label(last, strcspn(last, "["));
+	}
+	if (i < 0)
+		return field;
+	return zh ? field_labels[i].zh : field_labels[i].en;
+}
+
+void i18n_fields_join(const char *fields, int zh, char *out, size_t outsz)
+{
+	struct buf b = BUF_INIT;
+	char one[KF_ERR_FIELD_MAX];
+	for (const char *p = fields ? fields : ""; *p;) {
+		size_t n = strcspn(p, ",");
+		snprintf(one, sizeof(one), "%.*s", (int)(n < sizeof(one) ? n : sizeof(one) - 1), p);
+		if (one[0]) {
+			if (b.len)
+				buf_adds(&b, zh ? "、" : ", ");
+			buf_adds(&b, i18n_field_label(one, zh));
+		}
+		p += n + (p[n] == ',');
+	}
+	snprintf(out, outsz, "%s", b.len ? buf_cstr(&b) : "");
+	buf_release(&b);
 }

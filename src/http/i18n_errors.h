@@ -13,5 +13,13 @@
 int i18n_error_zh(const char *code, const char *field, char *out, size_t outsz);
 /* Whether code has a Chinese message. */
 int i18n_error_known(const char *code);
+/*
+ * What a reader calls an API field ("category_id" -> "category" / "类别");
+ * for "addresses[0].line" the last part; the field itself when unknown.
+ * Borrowed (static).
+ */
+const char *i18n_field_label(const char *field, int zh);
+/* Labels of a comma-separated list of fields, joined by ", " or "、", into out. */
+void i18n_fields_join(const char *fields, int zh, char *out, size_t outsz);
 
 #endif

@@ -247,18 +247,70 @@ int req_if_match(struct req *req, struct resp *resp, int64_t *version)
 	return 0;
 }
 
+/* The error's fields as "a,b": details.fields when it has them, else its field. */
+static void error_fields(json_t *e, char *out, size_t n)
+{
+	json_t *list = json_object_get(json_object_get(e, "details"), "fields");
+	const char *field = json_string_value(json_object_get(e, "field"));
+	size_t i, used = 0;
+	json_t *v;
+	out[0] = '\0';
+	if (!json_is_array(list) || json_array_size(list) == 0) {
+		snprintf(out, n, "%s", field ? field : "");
+		return;
+	}
+	json_array_foreach(list, i, v)
+	{
+		int w = snprintf(out + used, n - used, "%s%s", used ? "," : "",
+		                 json_string_value(v) ? json_string_value(v) : "");
+		if (w < 0 || (size_t)w >= n - used)
+			break;
+		used += (size_t)w;
+	}
+}
+
+/* Whether an English "required" message is the generic "X is required" / "X must not be blank". */
+static int generic_required(const char *msg, const char *field)
+{
+	size_t n = field ? strlen(field) : 0;
+	if (!msg || !field || strncmp(msg, field, n) != 0)
+		return 0;
+	return strcmp(msg + n, " is required") == 0 || strcmp(msg + n, " must not be blank") == 0;
+}
+
+/*
+ * "required" errors in the reader's words: "Please fill in: subject, category"
+ * naming every missing field (details.fields) by its label, not its API name.
+ */
+static void localise_required_en(json_t *e, const char *fields)
+{
+	const char *msg = json_string_value(json_object_get(e, "message"));
+	const char *field = json_string_value(json_object_get(e, "field"));
+	char labels[KF_ERR_MSG_MAX], out[KF_ERR_MSG_MAX + 32];
+	if (!json_object_get(e, "details") && !generic_required(msg, field))
+		return;
+	i18n_fields_join(fields, 0, labels, sizeof(labels));
+	snprintf(out, sizeof(out), "Please fill in: %s", labels);
+	json_object_set_new(e, "message", safe_string(out, "Please fill in the missing fields"));
+}
+
 void reply_localise(struct req *req, struct resp *resp)
 {
 	if (!resp->json || resp->status < 400)
 		return;
 	const char *al = req_header(req, "Accept-Language");
-	if (!al || strncmp(al, "zh", 2) != 0)
-		return;
 	json_t *e = json_object_get(resp->json, "error");
 	const char *code = json_string_value(json_object_get(e, "code"));
-	const char *field = json_string_value(json_object_get(e, "field"));
+	char fields[KF_ERR_MSG_MAX], labels[KF_ERR_MSG_MAX];
+	error_fields(e, fields, sizeof(fields));
+	if (!al || strncmp(al, "zh", 2) != 0) {
+		if (code && strcmp(code, "required") == 0)
+			localise_required_en(e, fields);
+		return;
+	}
 	char msg[KF_ERR_MSG_MAX];
-	if (!code || i18n_error_zh(code, field, msg, sizeof(msg)) != 0)
+	i18n_fields_join(fields, 1, labels, sizeof(labels));
+	if (!code || i18n_error_zh(code, labels, msg, sizeof(msg)) != 0)
 		return;
 	/* An import error names its line ("line 12: ..."): keep it in Chinese. */
 	const char *en = json_string_value(json_object_get(e, "message"));

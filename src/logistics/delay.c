@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "crm/timeline.h"
 #include "jobs/job.h"
 #include "logistics/tracking.h"
@@ -104,14 +105,14 @@ static json_t *notice_json(struct db_rows *r)
 	json_object_set_new(j, "id", json_integer(db_col_int(r, 0)));
 	json_object_set_new(j, "shipment_id", json_integer(db_col_int(r, 1)));
 	json_object_set_new(j, "customer_id", opt_int(r, 2));
-	json_object_set_new(j, "reason", json_string(db_col_text(r, 3)));
-	json_object_set_new(j, "detail", json_string(db_col_text(r, 4)));
+	json_object_set_new(j, "reason", json_text(db_col_text(r, 3)));
+	json_object_set_new(j, "detail", json_text(db_col_text(r, 4)));
 	json_object_set_new(j, "eta_at", opt_int(r, 5));
 	json_object_set_new(j, "raised_at", json_integer(db_col_int(r, 6)));
-	json_object_set_new(j, "status", json_string(db_col_text(r, 7)));
+	json_object_set_new(j, "status", json_text(db_col_text(r, 7)));
 	json_object_set_new(j, "done_at", opt_int(r, 8));
 	json_object_set_new(j, "done_by", opt_int(r, 9));
-	json_object_set_new(j, "tracking_number", json_string(db_col_text(r, 10)));
+	json_object_set_new(j, "tracking_number", json_text(db_col_text(r, 10)));
 	return j;
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "crm/customer_import.h"
 #include "logistics/import_orders.h"
 #include "logistics/order.h"
@@ -288,6 +289,16 @@ static int parse_count(const char *s, int64_t max, int64_t *out)
 
 void import_bad(struct import *im, int64_t row, const char *field, const char *message)
 {
+	import_bad_zh(im, row, field, message, NULL);
+}
+
+const char *import_error_message(const struct import_error *e, const char *lang)
+{
+	return lang && strncmp(lang, "zh", 2) == 0 && e->message_zh[0] ? e->message_zh : e->message;
+}
+
+void import_bad_zh(struct import *im, int64_t row, const char *field, const char *message, const char *zh)
+{
 	im->bad++;
 	if (im->nerrors >= IMPORT_MAX_ERRORS)
 		return;
@@ -299,6 +310,7 @@ void import_bad(struct import *im, int64_t row, const char *field, const char *m
 	e->row = row;
 	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
 	snprintf(e->message, sizeof(e->message), "%s", message ? message : "");
+	snprintf(e->message_zh, sizeof(e->message_zh), "%s", zh ? zh : "");
 }
 
 /* A domain error on a row: bad input is recorded (0); a fault ends the import (< 0). */
@@ -508,6 +520,69 @@ static int order_find_or_add(struct import *im, int64_t *id, int *created, struc
 	return 0;
 }
 
+/* "order number X already belongs to customer Y", both languages (the Chinese in details[0]). */
+static int owned_by_other(struct import *im, const char *owner, struct kf_error *e)
+{
+	struct kf_error zh = KF_ERROR_INIT;
+	const char *number = im->vals[O_NUMBER];
+	kf_fail(&zh, KF_ECONFLICT, "order_customer", "customer_external_id",
+	        "订单号 %.64s 已属于客户 %.64s，不是 %.64s", number, owner, im->vals[O_CUSTOMER]);
+	int rc = kf_fail(e, KF_ECONFLICT, "order_customer", "customer_external_id",
+	                 "order number %.64s already belongs to customer %.64s, not %.64s", number, owner,
+	                 im->vals[O_CUSTOMER]);
+	kf_detail_str(e, "zh", zh.message);
+	return rc;
+}
+
+/*
+ * An existing order that the row names a customer for must be that
+ * customer's: 0, KF_ENOTFOUND (the row's customer does not exist),
+ * KF_ECONFLICT "order_customer" (another customer's order) or a fault.
+ */
+static int order_same_customer(struct import *im, int64_t id, struct kf_error *e)
+{
+	int64_t want = 0, have = 0;
+	char owner[136];
+	if (!im->vals[O_CUSTOMER])
+		return 0;
+	int rc = import_orders_customer(im->orders, im->db, im->vals[O_CUSTOMER], &want, e);
+	if (rc == 0)
+		rc = order_customer(im->db, id, &have, e);
+	if (rc < 0 || have == 0 || have == want)
+		return rc;
+	rc = customer_external_id_of(im->db, have, owner, sizeof(owner), e);
+	if (rc < 0)
+		return rc;
+	if (!owner[0])
+		snprintf(owner, sizeof(owner), "#%lld", (long long)have);
+	return owned_by_other(im, owner, e);
+}
+
+/* A further row of the group being read must not name another customer; 1 when it does (recorded). */
+static int group_same_customer(struct import *im, int64_t row)
+{
+	struct kf_error e = KF_ERROR_INIT;
+	const char *c = im->vals[O_CUSTOMER];
+	if (!c || !im->group_customer[0] || strcmp(c, im->group_customer) == 0)
+		return 0;
+	owned_by_other(im, im->group_customer, &e);
+	import_bad_zh(im, row, "customer_external_id", e.message, e.details[0].value);
+	return 1;
+}
+
+/* The row names a customer kefu does not have: say so, and what to do; 1. */
+static int customer_missing(struct import *im, int64_t row)
+{
+	struct kf_error en = KF_ERROR_INIT, zh = KF_ERROR_INIT;
+	const char *c = im->vals[O_CUSTOMER];
+	kf_fail(&en, KF_ENOTFOUND, "no_customer", "customer_external_id",
+	        "customer '%.64s' does not exist; import customers first (kefu import customers FILE)", c);
+	kf_fail(&zh, KF_ENOTFOUND, "no_customer", "customer_external_id",
+	        "客户“%.64s”不存在；请先导入客户（kefu import customers 文件）", c);
+	import_bad_zh(im, row, "customer_external_id", en.message, zh.message);
+	return 1;
+}
+
 /* Find or create the order of this row's group; 1 when the row is bad. */
 static int order_group(struct import *im, int64_t row, struct kf_error *err)
 {
@@ -516,7 +591,7 @@ static int order_group(struct import *im, int64_t row, struct kf_error *err)
 	if (!number)
 		return bad_value(im, row, "order_number", "is required");
 	if (im->group_live && strcmp(number, im->group) == 0)
-		return 0;
+		return group_same_customer(im, row);
 	int rc = flush_group(im, err);
 	if (rc < 0)
 		return rc;
@@ -526,8 +601,16 @@ static int order_group(struct import *im, int64_t row, struct kf_error *err)
 	int64_t id = 0;
 	int created = 0;
 	rc = order_find_or_add(im, &id, &created, &e);
+	if (rc == 0 && !created)
+		rc = order_same_customer(im, id, &e);
+	if (rc == KF_ENOTFOUND && strcmp(e.field, "customer_external_id") == 0)
+		return customer_missing(im, row);
+	if (rc == KF_ECONFLICT && strcmp(e.key, "order_customer") == 0)
+		return import_bad_zh(im, row, "customer_external_id", e.message, e.details[0].value), 1;
 	if (rc < 0)
 		return row_error(im, row, rc, &e, err) < 0 ? rc : 1;
+	snprintf(im->group_customer, sizeof(im->group_customer), "%s",
+	         im->vals[O_CUSTOMER] ? im->vals[O_CUSTOMER] : "");
 	snprintf(im->group, sizeof(im->group), "%s", number);
 	im->group_order = id;
 	im->group_live = 1;
@@ -683,6 +766,25 @@ static int row_dispatch(struct import *im, int64_t row, struct kf_error *err)
 	KF_BUG("unknown import kind");
 }
 
+/* Record the row as bad when one of its fields is not UTF-8 (nothing of it is stored); 1 then. */
+static int bad_utf8(struct import *im, int64_t row)
+{
+	const char *const *names = kind_fields[im->kind];
+	for (int f = 0; names[f]; f++) {
+		if (!im->vals[f] || json_utf8_bad(im->vals[f], strlen(im->vals[f])) < 0)
+			continue;
+		struct kf_error en = KF_ERROR_INIT, zh = KF_ERROR_INIT;
+		kf_fail(&en, KF_EINVAL, "not_utf8", names[f], "line %lld: field %s is not valid UTF-8",
+		        (long long)row, names[f]);
+		kf_fail(&zh, KF_EINVAL, "not_utf8", names[f], "第 %lld 行：字段 %s 不是有效的 UTF-8 文本",
+		        (long long)row, names[f]);
+		im->rows++;
+		import_bad_zh(im, row, names[f], en.message, zh.message);
+		return 1;
+	}
+	return 0;
+}
+
 int import_values(struct import *im, int64_t row, const char *const *values, int n, struct kf_error *err)
 {
 	memset(im->vals, 0, sizeof(im->vals));
@@ -694,6 +796,8 @@ int import_values(struct import *im, int64_t row, const char *const *values, int
 	for (int i = 0; i < n; i++)
 		if (im->col_field[i] >= 0 && values[i] && values[i][0])
 			im->vals[im->col_field[i]] = values[i];
+	if (bad_utf8(im, row))
+		return 0;
 	return row_dispatch(im, row, err);
 }
 

@@ -30,6 +30,11 @@
  *   shipments: tracking_number, order_number, carrier, mode, shipped_at,
  *     eta_at, origin, destination (an existing tracking number is updated)
  *   events: tracking_number, at, status, location, description
+ * Every value must be UTF-8: a row with a field that is not is bad ("field
+ * X is not valid UTF-8") and nothing of it is stored.  An order names an
+ * existing customer (import customers first: a row naming an unknown one
+ * is bad and says so), and an order number that already belongs to
+ * another customer is a bad row, never merged.
  * Times: see import_parse_time.  Money: see import_parse_money.
  */
 #ifndef KF_IMPORT_H
@@ -52,7 +57,8 @@ enum import_kind { IMPORT_CUSTOMERS, IMPORT_ORDERS, IMPORT_SHIPMENTS, IMPORT_EVE
 struct import_error {
 	int64_t row; /* line number (CLI) or row index (API) */
 	char field[KF_ERR_FIELD_MAX]; /* "" for the whole row */
-	char message[KF_ERR_MSG_MAX];
+	char message[KF_ERR_MSG_MAX]; /* English */
+	char message_zh[KF_ERR_MSG_MAX]; /* Chinese, or "" when only the English was written */
 };
 
 struct import {
@@ -68,6 +74,7 @@ struct import {
 	struct import_error *errors; /* the first IMPORT_MAX_ERRORS bad rows (owned) */
 	int nerrors;
 	char group[80]; /* orders: number of the order whose rows are being read */
+	char group_customer[136]; /* its customer's external id as the rows give it, "" = none given */
 	int64_t group_order; /* its id; 0 while a new order is not written yet */
 	int64_t group_next_line; /* next default line_no */
 	int group_dirty; /* lines were written: recompute the total */
@@ -104,6 +111,10 @@ int import_values(struct import *im, int64_t row, const char *const *values, int
 int import_object(struct import *im, int64_t row, json_t *obj, struct kf_error *err);
 /* Record a bad row found by the caller (unreadable CSV, bad JSON line). */
 void import_bad(struct import *im, int64_t row, const char *field, const char *message);
+/* The same with the Chinese wording too (zh may be NULL). */
+void import_bad_zh(struct import *im, int64_t row, const char *field, const char *message, const char *zh);
+/* The message of e in the language asked for ("zh..." gives the Chinese when there is one). Borrowed. */
+const char *import_error_message(const struct import_error *e, const char *lang);
 /*
  * Finish: commit (and audit) when no row was bad or skip_bad is set; else
  * roll back and return KF_EINVAL ("import_failed").  Always ends the

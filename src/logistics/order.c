@@ -9,6 +9,7 @@
 #include "auth/audit.h"
 #include "base/buf.h"
 #include "base/textlen.h"
+#include "base/json.h"
 #include "crm/timeline.h"
 #include "store/search.h"
 #include "store/db.h"
@@ -454,14 +455,14 @@ static json_t *order_row_json(struct db_rows *r)
 {
 	json_t *j = json_object();
 	json_object_set_new(j, "id", json_integer(db_col_int(r, 0)));
-	json_object_set_new(j, "number", json_string(db_col_text(r, 1)));
+	json_object_set_new(j, "number", json_text(db_col_text(r, 1)));
 	json_object_set_new(j, "customer_id", opt_int(r, 2));
-	json_object_set_new(j, "status", json_string(db_col_text(r, 3)));
+	json_object_set_new(j, "status", json_text(db_col_text(r, 3)));
 	json_object_set_new(j, "placed_at", json_integer(db_col_int(r, 4)));
 	json_object_set_new(j, "promised_at", opt_int(r, 5));
-	json_object_set_new(j, "shipping_mode", json_string(db_col_text(r, 6)));
-	json_object_set_new(j, "shipping_terms", json_string(db_col_text(r, 7)));
-	json_object_set_new(j, "currency", json_string(db_col_text(r, 8)));
+	json_object_set_new(j, "shipping_mode", json_text(db_col_text(r, 6)));
+	json_object_set_new(j, "shipping_terms", json_text(db_col_text(r, 7)));
+	json_object_set_new(j, "currency", json_text(db_col_text(r, 8)));
 	json_object_set_new(j, "total_minor", json_integer(db_col_int(r, 9)));
 	json_object_set_new(j, "created_at", json_integer(db_col_int(r, 10)));
 	json_object_set_new(j, "updated_at", json_integer(db_col_int(r, 11)));
@@ -487,9 +488,9 @@ static json_t *line_row_json(struct db_rows *r)
 		if (db_col_isnull(r, c))
 			json_object_set_new(j, names[c], json_null());
 		else if (c >= 2 && c <= 4)
-			json_object_set_new(j, names[c], json_string(db_col_text(r, c)));
+			json_object_set_new(j, names[c], json_text(db_col_text(r, c)));
 		else if (c == 9)
-			json_object_set_new(j, names[c], json_string(db_col_text(r, c)));
+			json_object_set_new(j, names[c], json_text(db_col_text(r, c)));
 		else
 			json_object_set_new(j, names[c], json_integer(db_col_int(r, c)));
 	}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/textlen.h"
+#include "base/json.h"
 #include "crm/timeline.h"
 #include "jobs/job.h"
 #include "logistics/delay.h"
@@ -282,7 +283,7 @@ static json_t *ship_json(struct db_rows *r)
 	json_t *j = json_object();
 	for (int c = 0; c < 16; c++) {
 		int text = (c >= 3 && c <= 6) || c == 8 || c == 9;
-		json_object_set_new(j, names[c], text ? json_string(db_col_text(r, c)) : opt_int(r, c));
+		json_object_set_new(j, names[c], text ? json_text(db_col_text(r, c)) : opt_int(r, c));
 	}
 	enum tracking_status st = tracking_parse(db_col_text(r, 6));
 	json_object_set_new(

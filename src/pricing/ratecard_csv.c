@@ -44,7 +44,7 @@ static int num(struct reader *r, int i, const char *field, int64_t lo, int64_t *
 static const char *field(struct reader *r, int i)
 {
 	const char *s = i < r->csv.nfields ? csv_field(&r->csv, i, NULL) : NULL;
-	return s ? s : "";
+	return s ? csv_unneutralise(s) : ""; /* the export's formula guard round-trips */
 }
 
 static int want_fields(struct reader *r, int n, const char *kind, struct kf_error *err)

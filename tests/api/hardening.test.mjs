@@ -224,9 +224,10 @@ describe('protocol errors, cursors and JSON messages (item 11)', () => {
 
 	it('an undecodable cursor (or any query argument) is 400 naming it, on every list', async () => {
 		for (const list of ['/api/v1/users', '/api/v1/tickets', '/api/v1/customers', '/api/v1/orders']) {
-			for (const bad of ['%00%ff', '%ff', 'c1%00']) {
+			// A NUL is 'invalid'; bytes that are not UTF-8 (with no NUL) are 'not_utf8'.
+			for (const [bad, code] of [['%00%ff', 'invalid'], ['%ff', 'not_utf8'], ['c1%00', 'invalid']]) {
 				const res = await admin.api('GET', `${list}?cursor=${bad}`);
-				const e = assertError(res, 400, 'invalid', `${list}?cursor=${bad}`);
+				const e = assertError(res, 400, code, `${list}?cursor=${bad}`);
 				assert.equal(e.field, 'cursor', `${list}?cursor=${bad}: ${res.text}`);
 			}
 			await admin.expect(200, 'GET', `${list}?cursor=`);

@@ -112,7 +112,7 @@ describe('reports API', () => {
 		analyst.lang = 'zh-CN';
 		const zh = assertError(await analyst.api('GET', '/api/v1/reports/staff?by=nope'), 400, 'invalid');
 		analyst.lang = null;
-		assert.match(zh.message, /by/);
+		assert.match(zh.message, /分组方式/, 'the field in the reader\'s words');
 		assert.match(zh.message, /[\u4e00-\u9fff]/);
 	});
 

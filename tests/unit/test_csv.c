@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "base/buf.h"
 #include "base/csv.h"
 #include "base/limits.h"
 #include "logistics/import.h"
@@ -62,6 +63,51 @@ static void test_rfc4180(void **state)
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		assert_string_equal(rows_of(cases[i].in, strlen(cases[i].in)), cases[i].want);
+}
+
+/* OWASP CSV injection: text cells that a spreadsheet would run get a leading quote. */
+static void test_write_field_formula(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" },
+		{ "=1+2", "'=1+2" },
+		{ "+SUM(A1)", "'+SUM(A1)" },
+		{ "-2+3", "'-2+3" },
+		{ "@cmd", "'@cmd" },
+		{ "\t=x", "'\t=x" },
+		{ "\r=x", "\"'\r=x\"" },
+		{ "-", "'-" },
+		{ "-5", "-5" },
+		{ "+3.25", "+3.25" },
+		{ "12", "12" },
+		{ "plain", "plain" },
+		{ "a,b", "\"a,b\"" },
+		{ "a=b", "a=b" },
+		{ "'=x", "''=x" }, /* read back as '=x by csv_unneutralise */
+		{ "'abc", "'abc" },
+		{ "", "" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct buf b = BUF_INIT;
+		assert_int_equal(csv_write_field(&b, cases[i].in), 0);
+		assert_string_equal(buf_cstr(&b), cases[i].want);
+		buf_release(&b);
+	}
+	assert_string_equal(csv_unneutralise("'=x"), "=x");
+	assert_string_equal(csv_unneutralise("'abc"), "'abc");
+	assert_string_equal(csv_unneutralise("=x"), "=x");
+	assert_string_equal(csv_unneutralise("''=x"), "'=x");
+	/* Every cell reads back as written. */
+	static const char *const trip[] = { "=x", "'=x", "''=x", "'-5", "-5", "'abc", "@", "'", "" };
+	for (size_t i = 0; i < sizeof(trip) / sizeof(trip[0]); i++) {
+		struct buf b = BUF_INIT;
+		assert_int_equal(csv_write_field(&b, trip[i]), 0);
+		assert_string_equal(csv_unneutralise(buf_cstr(&b)), trip[i]);
+		buf_release(&b);
+	}
 }
 
 static void test_row_cap(void **state)
@@ -182,7 +228,8 @@ static void test_dates(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rfc4180), cmocka_unit_test(test_row_cap), cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_rfc4180), cmocka_unit_test(test_write_field_formula),
+		cmocka_unit_test(test_row_cap), cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_money),   cmocka_unit_test(test_dates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -189,10 +189,38 @@ static void test_parse_bad_utf8(void **state)
 		json_t *j = NULL;
 		assert_int_equal(parse(bad[i], &j, &err), KF_EINVAL);
 		assert_null(j);
-		assert_string_equal(err.key, "bad_json");
+		assert_string_equal(err.key, "not_utf8");
+		assert_non_null(strstr(err.message, "line 1, column"));
 	}
 	json_t *j = obj("{\"name\": \"客服 \xf0\x9f\x98\x80\"}");
 	assert_string_equal(json_string_value(json_object_get(j, "name")), "客服 \xf0\x9f\x98\x80");
+	json_decref(j);
+}
+
+static void test_utf8_bad(void **state)
+{
+	(void)state;
+	assert_int_equal(json_utf8_bad("abc 客服 \xf0\x9f\x98\x80", 15), -1);
+	assert_int_equal(json_utf8_bad("ab\xff\xfe", 4), 2);
+	assert_int_equal(json_utf8_bad("\xc3\x28", 2), 0);
+	assert_int_equal(json_utf8_bad("x\xe5\xae", 3), 1); /* cut short */
+	assert_int_equal(json_utf8_bad("\xed\xa0\x80", 3), 0); /* surrogate */
+	assert_int_equal(json_utf8_bad("\xf4\x90\x80\x80", 4), 0); /* above U+10FFFF */
+}
+
+/* json_text never drops a value: invalid bytes become U+FFFD. */
+static void test_json_text(void **state)
+{
+	(void)state;
+	json_t *j = json_text("SO-\xff\xfe-1");
+	assert_non_null(j);
+	assert_string_equal(json_string_value(j), "SO-\xef\xbf\xbd\xef\xbf\xbd-1");
+	json_decref(j);
+	j = json_text("订单 1");
+	assert_string_equal(json_string_value(j), "订单 1");
+	json_decref(j);
+	j = json_text(NULL);
+	assert_true(json_is_null(j));
 	json_decref(j);
 }
 
@@ -520,6 +548,8 @@ int main(void)
 		cmocka_unit_test(test_get_bool),
 		cmocka_unit_test(test_only_keys),
 		cmocka_unit_test(test_str_or_null),
+		cmocka_unit_test(test_utf8_bad),
+		cmocka_unit_test(test_json_text),
 		cmocka_unit_test(test_buf_basic),
 		cmocka_unit_test(test_buf_cap),
 		cmocka_unit_test(test_buf_cap_json_str),

@@ -306,7 +306,8 @@ static void test_error_schema(void **state)
 	json_t *e = json_object_get(json_object_get(json_object_get(schemas, "Error"), "properties"), "error");
 	json_t *props = json_object_get(e, "properties");
 	assert_non_null(props);
-	assert_int_equal(json_object_size(props), 3);
+	assert_int_equal(json_object_size(props), 4);
+	assert_non_null(json_object_get(props, "details")); /* optional: structured facts */
 	assert_non_null(json_object_get(props, "code"));
 	assert_non_null(json_object_get(props, "message"));
 	assert_non_null(json_object_get(props, "field"));

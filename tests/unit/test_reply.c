@@ -569,6 +569,7 @@ static const char *const api_codes[] = {
 	"too_long",
 	"unknown_field",
 	"bad_json",
+	"not_utf8",
 	"not_found",
 	"method_not_allowed",
 	"unauthenticated",
@@ -617,17 +618,28 @@ static void test_i18n_field(void **state)
 	(void)state;
 	char out[KF_ERR_MSG_MAX];
 	assert_int_equal(i18n_error_zh("required", "subject", out, sizeof(out)), 0);
-	assert_string_equal(out, "缺少必填字段 subject");
+	assert_string_equal(out, "请填写：subject");
 	assert_int_equal(i18n_error_zh("exists", "username", out, sizeof(out)), 0);
-	assert_string_equal(out, "username 已存在");
+	assert_string_equal(out, "“username”已存在");
 	assert_int_equal(i18n_error_zh("required", NULL, out, sizeof(out)), 0);
-	assert_string_equal(out, "缺少必填字段 ");
+	assert_string_equal(out, "请填写：");
 	assert_int_equal(i18n_error_zh("not_found", "id", out, sizeof(out)), 0);
 	assert_string_equal(out, "未找到请求的资源");
 	/* A small buffer is truncated, never overrun. */
 	char tiny[8];
 	assert_int_equal(i18n_error_zh("required", "subject", tiny, sizeof(tiny)), 0);
-	assert_int_equal(strlen(tiny), sizeof(tiny) - 1);
+	assert_true(strlen(tiny) <= sizeof(tiny) - 1);
+	assert_int_equal(json_utf8_bad(tiny, strlen(tiny)), -1); /* no character cut in half */
+	/* Field labels: the reader's words, the last part of a nested name, else the name. */
+	assert_string_equal(i18n_field_label("category_id", 0), "category");
+	assert_string_equal(i18n_field_label("category_id", 1), "类别");
+	assert_string_equal(i18n_field_label("window_override_reason", 1), "超期退货的理由");
+	assert_string_equal(i18n_field_label("addresses[0].line", 1), "详细地址");
+	assert_string_equal(i18n_field_label("no_such_field", 1), "no_such_field");
+	i18n_fields_join("subject,category_id", 1, out, sizeof(out));
+	assert_string_equal(out, "主题、类别");
+	i18n_fields_join("subject,category_id", 0, out, sizeof(out));
+	assert_string_equal(out, "subject, category");
 }
 
 static void test_localise(void **state)
@@ -639,11 +651,11 @@ static void test_localise(void **state)
 	struct resp resp = { 0 };
 	reply_error(&resp, 400, "required", "subject", "subject is required");
 	reply_localise(&ren, &resp);
-	assert_string_equal(message_of(&resp), "subject is required");
+	assert_string_equal(message_of(&resp), "Please fill in: subject");
 	reply_localise(&rnone, &resp);
-	assert_string_equal(message_of(&resp), "subject is required");
+	assert_string_equal(message_of(&resp), "Please fill in: subject");
 	reply_localise(&rzh, &resp);
-	assert_string_equal(message_of(&resp), "缺少必填字段 subject");
+	assert_string_equal(message_of(&resp), "请填写：主题");
 	assert_string_equal(code_of(&resp), "required");
 	assert_string_equal(field_of(&resp), "subject");
 	/* Unknown codes keep the English text; successes are left alone. */
