@@ -64,6 +64,8 @@ static const char *parse_problem(const json_error_t *je)
 	default:
 		return "it is not well-formed JSON";
 	}
+}
+
 /* Refuse a body whose byte at is not UTF-8, naming its line and column. */
 static int utf8_fail(const char *data, size_t at, struct kf_error *err)
 {

@@ -293,6 +293,8 @@ static int query_is_text(struct req *req, struct resp *resp)
 	reply_error(resp, 400, "invalid", b.name,
 	            "%s is not valid text (it decodes to a NUL byte or to bytes that are not UTF-8)", b.name);
 	return -1;
+}
+
 /* The first query parameter whose name or value is not UTF-8 (after %-decoding). */
 static enum MHD_Result first_not_utf8(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
