@@ -12,6 +12,7 @@
  * Definitions: docs/pricing.md and docs/metrics/service-level.md.
  */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "analytics/report.h"
@@ -120,9 +121,18 @@ static int read_cost(struct db *db, int by_mode, int64_t from, int64_t to, struc
 	return rc < 0 ? rc : 0;
 }
 
-/* from/to: the period's whole local days as UTC seconds, carried by each row's drill-down. */
+/*
+ * from/to: the period's whole local days as UTC seconds, carried by each
+ * row's drill-down; 0 for an open end (no bound in the drill-down).
+ */
 static void fill(struct report_table *t, const struct curve *c, int by_mode, int64_t from, int64_t to)
 {
+	char period[96] = "";
+	if (from)
+		snprintf(period, sizeof(period), "&placed_from=%lld", (long long)from);
+	if (to)
+		snprintf(period + strlen(period), sizeof(period) - strlen(period), "&placed_to=%lld",
+		         (long long)to);
 	for (size_t i = 0; i < c->n; i++) {
 		const struct point *p = &c->p[i];
 		size_t row = report_row(t);
@@ -138,9 +148,8 @@ static void fill(struct report_table *t, const struct curve *c, int by_mode, int
 		if (p->grams > 0) /* minor units per kg, rounded half up */
 			report_set_int(t, row, C_FREIGHT_KG, (p->freight * 1000 + p->grams / 2) / p->grams);
 		if (c->keys[i][0] && p->orders)
-			report_set_drill(t, row, "/api/v1/orders?%s=%s&placed_from=%lld&placed_to=%lld",
-			                 by_mode ? "mode" : "carrier", c->keys[i], (long long)from,
-			                 (long long)to);
+			report_set_drill(t, row, "/api/v1/orders?%s=%s%s", by_mode ? "mode" : "carrier",
+			                 c->keys[i], period);
 	}
 }
 
@@ -162,8 +171,8 @@ static int run_service_cost(struct db *db, const struct report_params *p, struct
 		rc = read_cost(db, by_mode, p->from, to, &c, err);
 	report_table_init(t, cols, NCOLS);
 	if (rc == 0) {
-		fill(t, &c, by_mode, p->from ? tz_from_local(z, d0 * DAY_S) : 1,
-		     p->to ? tz_from_local(z, d1 * DAY_S) : INT64_MAX / 4);
+		fill(t, &c, by_mode, p->from ? tz_from_local(z, d0 * DAY_S) : 0,
+		     p->to ? tz_from_local(z, d1 * DAY_S) : 0);
 		report_set_note(
 		        t,
 		        "service from the service-level facts (days in %s), cost from the quotes priced in the "
