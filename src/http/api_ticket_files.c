@@ -1,7 +1,7 @@
 /*
  * api_ticket_files.c - attachments: upload the raw file as the body,
- * list a ticket's attachments, download one (always as a download, with
- * nosniff, so a browser never renders an uploaded file as a page).
+ * list a ticket's attachments, download one (always as a download; server.c adds
+ * nosniff to every answer, so a browser never renders an uploaded file as a page).
  */
 #include <stdio.h>
 #include <string.h>
@@ -77,7 +77,6 @@ int api_attachment_send(struct req *req, struct resp *resp, int64_t customer_id)
 	}
 	disposition(x.filename, &cd);
 	reply_header(resp, "Content-Disposition", buf_cstr(&cd));
-	reply_header(resp, "X-Content-Type-Options", "nosniff");
 	reply_header(resp, "Cache-Control", "private, no-store");
 	buf_release(&cd);
 	resp->content_type = x.content_type;

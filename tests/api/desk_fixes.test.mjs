@@ -256,12 +256,16 @@ describe('desk fixes (issue 12)', () => {
 		assert.equal([...res.json.filename].length, 200);
 		assert.ok(res.json.filename.endsWith('长.pdf'), res.json.filename);
 		assert.ok(res.json.filename.startsWith('测试文件名很长'));
-		// A name of invalid UTF-8 bytes is repaired, never stored raw.
+		// A name of invalid UTF-8 bytes is refused (400 not_utf8 naming it), never stored raw.
+		const before = (await agent.expect(200, 'GET', `/api/v1/tickets/${t.id}/attachments`)).json.items.length;
 		res = await agent.api('POST', `/api/v1/tickets/${t.id}/attachments?filename=%E6%8A%A5%FF%E5%91`, {
 			body: Buffer.from('x'), headers: { 'Content-Type': 'text/plain' },
 		});
-		assert.equal(res.status, 201, res.text);
-		assert.equal(res.json.filename, '报___'); // 报, then \xff and the cut-off sequence's two bytes
+		assert.equal(res.status, 400, res.text);
+		assert.equal(res.json.error.code, 'not_utf8');
+		assert.equal(res.json.error.field, 'filename');
+		const after = (await agent.expect(200, 'GET', `/api/v1/tickets/${t.id}/attachments`)).json.items.length;
+		assert.equal(after, before, 'nothing stored');
 	});
 
 	it('19: a ticket created without a language gets it from its text, and routing uses it', async () => {
