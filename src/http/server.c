@@ -59,7 +59,7 @@
  * threads (they inherit the mask) and waits for them with sigtimedwait,
  * flushing the access log once a second meanwhile.  On a signal it sets
  * app->stopping (every response from then on says Connection: close),
- * stops accepting (MHD_quiesce_daemon), and waits until no request is in
+ * stops accepting (gate_stop closes our listening socket), and waits until no request is in
  * flight - from the first access-handler call until request_done(), which
  * MHD calls only after the last byte of the response was handed to the
  * kernel - or 10 s pass; only then MHD_stop_daemon closes what is left
@@ -72,6 +72,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -92,6 +93,7 @@
 #include "http/http.h"
 #include "http/batch.h"
 #include "http/cache.h"
+#include "http/head.h"
 #include "http/metrics.h"
 #include "http/static.h"
 #include "store/db.h"
@@ -806,6 +808,242 @@ static unsigned conn_limit(const struct app *app)
 	return (unsigned)want;
 }
 
+/* --- the gate: our own accept and a check of the first request head --- */
+
+/*
+ * kefu owns the listening socket (MHD runs with MHD_USE_NO_LISTEN_SOCKET).
+ * The gate thread accepts, and keeps each new connection until its first
+ * request head is in, peeking at it (MSG_PEEK, so the bytes stay in the
+ * socket for MHD).  head_check() decides: a valid head is handed to MHD
+ * (MHD_add_connection), which reads it normally; a malformed one is
+ * answered here in the JSON error shape with X-Request-Id and closed, so
+ * libmicrohttpd's own HTML answers never reach a client on a first
+ * request.  Later requests on a kept-alive connection are checked by MHD
+ * itself (they do not pass the gate).  SO_RCVLOWAT is raised past what was
+ * peeked, so poll() wakes only when more bytes arrive (or the peer hangs
+ * up), not for the same bytes again.  A connection whose head is not in
+ * within header_timeout_s, or beyond max_conns_per_addr waiting heads per
+ * address, or beyond max_connections waiting in all, is closed.
+ */
+struct waiting {
+	int fd;
+	uint64_t deadline_us; /* CLOCK_MONOTONIC */
+	size_t peeked; /* bytes seen so far */
+	socklen_t alen;
+	struct sockaddr_storage addr;
+};
+
+struct gate {
+	int lfd; /* the listening socket */
+	struct MHD_Daemon *d;
+	const struct app *app;
+	unsigned cap; /* waiting connections at most */
+	unsigned per_addr; /* ... per address (0 = no limit) */
+	unsigned n;
+	struct waiting *w; /* [cap] */
+	struct pollfd *pfd; /* [cap + 1] */
+	char *peek; /* HEAD_MAX_BYTES + 1 */
+	atomic_int stop;
+	pthread_t thread;
+};
+
+static int same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return 0;
+	if (a->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)(const void *)a)->sin_addr.s_addr ==
+		        ((const struct sockaddr_in *)(const void *)b)->sin_addr.s_addr;
+	if (a->ss_family == AF_INET6)
+		return memcmp(&((const struct sockaddr_in6 *)(const void *)a)->sin6_addr,
+		              &((const struct sockaddr_in6 *)(const void *)b)->sin6_addr,
+		              sizeof(struct in6_addr)) == 0;
+	return 0;
+}
+
+static int gate_admits(const struct gate *g, const struct sockaddr_storage *addr)
+{
+	unsigned same = 0;
+	if (g->n >= g->cap)
+		return 0;
+	for (unsigned i = 0; g->per_addr && i < g->n; i++)
+		same += same_addr(&g->w[i].addr, addr);
+	return !g->per_addr || same < g->per_addr;
+}
+
+static void gate_accept(struct gate *g)
+{
+	for (;;) {
+		struct waiting w = { .alen = sizeof(w.addr) };
+		w.fd = accept4(g->lfd, (struct sockaddr *)&w.addr, &w.alen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (w.fd < 0)
+			return;
+		if (!gate_admits(g, &w.addr)) {
+			close(w.fd);
+			continue;
+		}
+		w.deadline_us = mono_us() + (uint64_t)head_timeout_s(g->app) * 1000000u;
+		g->w[g->n++] = w;
+	}
+}
+
+/* Remove entry i (its socket handed over or closed). */
+static void gate_drop(struct gate *g, unsigned i)
+{
+	g->w[i] = g->w[--g->n];
+}
+
+/* Answer a malformed first head in the JSON error shape and close; the peeked bytes are read first (no RST). */
+static void gate_refuse(struct waiting *w, int status, const char *message)
+{
+	size_t i = 0;
+	char rid[RID_MAX + 1], body[512], out[1024];
+	while (i < sizeof(server_errors) / sizeof(server_errors[0]) - 1 && server_errors[i].status != status)
+		i++;
+	const char *code = status == 505 ? "bad_request" : server_errors[i].code;
+	const char *reason = status == 505 ? "HTTP Version Not Supported"
+	                                   : MHD_get_reason_phrase_for((unsigned)status);
+	rid_make(rid);
+	int bn = snprintf(body, sizeof(body),
+	                  "{\"error\":{\"code\":\"%s\",\"message\":\"%s\",\"field\":null}}", code, message);
+	int on = snprintf(out, sizeof(out),
+	                  "HTTP/1.1 %d %s\r\nContent-Type: " DEFAULT_CT "\r\nContent-Length: %d\r\n"
+	                  "X-Request-Id: %s\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n%s",
+	                  status, reason, bn, rid, body);
+	char sink[4096];
+	for (size_t left = w->peeked; left > 0;) {
+		ssize_t r = recv(w->fd, sink, left < sizeof(sink) ? left : sizeof(sink), MSG_DONTWAIT);
+		if (r <= 0)
+			break;
+		left -= (size_t)r;
+	}
+	if (on > 0 && (size_t)on < sizeof(out) &&
+	    send(w->fd, out, (size_t)on, MSG_NOSIGNAL | MSG_DONTWAIT) == on)
+		shutdown(w->fd, SHUT_WR);
+	close(w->fd);
+	log_msg(LOG_LEVEL_INFO, "bad_head", "rid %s: %d %s: %s", rid, status, code, message);
+}
+
+/* Poll said entry i is readable: peek, then wait, hand over or refuse.  1 when it left the list. */
+static int gate_peek(struct gate *g, unsigned i)
+{
+	struct waiting *w = &g->w[i];
+	struct head_result r;
+	ssize_t n = recv(w->fd, g->peek, HEAD_MAX_BYTES + 1, MSG_PEEK | MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n <= 0 || (size_t)n == w->peeked) { /* gone, or hung up after part of a head */
+		close(w->fd);
+		gate_drop(g, i);
+		return 1;
+	}
+	w->peeked = (size_t)n;
+	int rc = head_check(g->peek, (size_t)n, &r);
+	if (rc == 0) {
+		int low = (int)n + 1;
+		setsockopt(w->fd, SOL_SOCKET, SO_RCVLOWAT, &low, sizeof(low));
+		return 0;
+	}
+	if (rc == 1) {
+		int one = 1;
+		setsockopt(w->fd, SOL_SOCKET, SO_RCVLOWAT, &one, sizeof(one));
+		MHD_add_connection(g->d, w->fd, (const struct sockaddr *)&w->addr,
+		                   w->alen); /* closes it on failure */
+	} else {
+		gate_refuse(w, rc, r.message);
+	}
+	gate_drop(g, i);
+	return 1;
+}
+
+/* Close the connections past their head deadline. */
+static void gate_expire(struct gate *g, uint64_t now)
+{
+	for (unsigned i = 0; i < g->n;) {
+		if (g->w[i].deadline_us <= now) {
+			close(g->w[i].fd);
+			gate_drop(g, i);
+		} else {
+			i++;
+		}
+	}
+}
+
+static void gate_round(struct gate *g)
+{
+	unsigned n = g->n;
+	g->pfd[0] = (struct pollfd){ .fd = g->lfd, .events = POLLIN };
+	for (unsigned i = 0; i < n; i++)
+		g->pfd[i + 1] = (struct pollfd){ .fd = g->w[i].fd, .events = POLLIN | POLLRDHUP };
+	if (poll(g->pfd, n + 1, WATCH_TICK_MS) < 0)
+		return;
+	/* from the end, so that gate_drop (which moves the last entry) leaves the unvisited ones in place */
+	for (unsigned i = n; i-- > 0;)
+		if (g->pfd[i + 1].revents)
+			gate_peek(g, i);
+	gate_expire(g, mono_us());
+	if (g->pfd[0].revents & POLLIN)
+		gate_accept(g);
+}
+
+static void *gate_main(void *arg)
+{
+	struct gate *g = arg;
+	while (!atomic_load(&g->stop))
+		gate_round(g);
+	return NULL;
+}
+
+/* Bind and listen on la; the port actually bound into *port.  -1 on failure. */
+static int gate_listen(const struct listen_addr *la, unsigned *port)
+{
+	int one = 1;
+	int fd = socket(la->v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	socklen_t len = la->v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	struct sockaddr_storage got;
+	socklen_t glen = sizeof(got);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)&la->sa, len) < 0 || listen(fd, SOMAXCONN) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&got, &glen) < 0) {
+		close(fd);
+		return -1;
+	}
+	*port = ntohs(got.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)(void *)&got)->sin6_port
+	                                        : ((struct sockaddr_in *)(void *)&got)->sin_port);
+	return fd;
+}
+
+static int gate_start(struct gate *g, const struct app *app, int lfd, struct MHD_Daemon *d)
+{
+	memset(g, 0, sizeof(*g));
+	g->lfd = lfd;
+	g->d = d;
+	g->app = app;
+	g->cap = conn_limit(app);
+	g->per_addr = app->opt.max_conns_per_addr > 0 ? (unsigned)app->opt.max_conns_per_addr : 0;
+	g->w = xcalloc(g->cap, sizeof(*g->w));
+	g->pfd = xcalloc((size_t)g->cap + 1, sizeof(*g->pfd));
+	g->peek = xmalloc(HEAD_MAX_BYTES + 1);
+	atomic_store(&g->stop, 0);
+	return pthread_create(&g->thread, NULL, gate_main, g) == 0 ? 0 : -1;
+}
+
+/* Stop accepting: refuse what waits in the backlog, close the waiting heads. */
+static void gate_stop(struct gate *g)
+{
+	atomic_store(&g->stop, 1);
+	pthread_join(g->thread, NULL);
+	shutdown(g->lfd, SHUT_RDWR);
+	close(g->lfd);
+	for (unsigned i = 0; i < g->n; i++)
+		close(g->w[i].fd);
+	free(g->w);
+	free(g->pfd);
+	free(g->peek);
+}
+
 /*
  * The logger comes first so that MHD's own messages, even about later
  * options, go through log_msg; the pool size only when there is a pool
@@ -818,15 +1056,14 @@ static unsigned conn_limit(const struct app *app)
  * (issue 12 item 1).  poll() is level-triggered, so the end is always
  * seen.
  */
-static struct MHD_Daemon *start_daemon(struct app *app, struct listen_addr *la)
+static struct MHD_Daemon *start_daemon(struct app *app)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-	        MHD_ALLOW_SUSPEND_RESUME | (la->v6 ? MHD_USE_IPv6 : 0);
+	        MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET;
 	unsigned workers = app->opt.workers > 1 ? (unsigned)app->opt.workers : 0;
 	unsigned per_addr = app->opt.max_conns_per_addr > 0 ? (unsigned)app->opt.max_conns_per_addr : 0;
 	struct MHD_OptionItem opts[] = {
 		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL },
-		{ MHD_OPTION_SOCK_ADDR, 0, &la->sa },
 		{ MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT_S, NULL },
 		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, POOL_BYTES, NULL },
 		{ MHD_OPTION_CONNECTION_LIMIT, conn_limit(app), NULL },
@@ -837,14 +1074,11 @@ static struct MHD_Daemon *start_daemon(struct app *app, struct listen_addr *la)
 		{ workers ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, workers, NULL },
 		{ MHD_OPTION_END, 0, NULL },
 	};
-	return MHD_start_daemon(flags, (uint16_t)app->opt.port, NULL, NULL, on_access, app, MHD_OPTION_ARRAY,
-	                        opts, MHD_OPTION_END);
+	return MHD_start_daemon(flags, 0, NULL, NULL, on_access, app, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 }
 
-static void announce(struct MHD_Daemon *d, const struct listen_addr *la)
+static void announce(unsigned port, const struct listen_addr *la)
 {
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	unsigned port = info ? info->port : 0;
 	const char *l = la->v6 ? "[" : "", *r = la->v6 ? "]" : "";
 	printf("kefu: listening on http://%s%s%s:%u/\n", l, la->text, r, port);
 	fflush(stdout);
@@ -889,21 +1123,17 @@ static void drain(void)
  * answer a handler produced is therefore always sent, and a request
  * dropped in step 2 ran no handler and changed nothing.
  */
-static void shut_down(struct app *app, struct MHD_Daemon *d)
+static void shut_down(struct app *app, struct MHD_Daemon *d, struct gate *g)
 {
 	__atomic_store_n(&app->stopping, 1, __ATOMIC_SEQ_CST);
 	log_msg(LOG_LEVEL_INFO, "server_stop", "stopping: %ld requests in flight", (long)atomic_load(&active));
-	MHD_socket lfd = MHD_quiesce_daemon(d);
-	if (lfd != MHD_INVALID_SOCKET)
-		shutdown(lfd, SHUT_RDWR); /* queued connections are refused, not left hanging */
+	gate_stop(g); /* queued connections are refused, not left hanging */
 	drain();
 	atomic_store(&closing, 1);
 	drain();
 	batch_stop(app->batch); /* answers whatever is still queued (only after a drain timeout) */
 	app->batch = NULL;
 	MHD_stop_daemon(d);
-	if (lfd != MHD_INVALID_SOCKET)
-		close(lfd);
 	log_msg(LOG_LEVEL_INFO, "server_stopped", "stopped");
 }
 
@@ -911,6 +1141,9 @@ int server_run(struct app *app, struct kf_error *err)
 {
 	struct listen_addr la;
 	struct MHD_Daemon *d = NULL;
+	struct gate g;
+	unsigned port = 0;
+	int lfd = -1;
 	sigset_t sigs, old;
 	int rc = listen_addr_parse(&app->opt, &la, err);
 	if (rc < 0)
@@ -927,17 +1160,22 @@ int server_run(struct app *app, struct kf_error *err)
 		if (rc < 0)
 			goto out;
 	}
-	d = start_daemon(app, &la);
-	if (!d) {
+	lfd = gate_listen(&la, &port);
+	d = lfd >= 0 ? start_daemon(app) : NULL;
+	if (!d || gate_start(&g, app, lfd, d) < 0) {
 		rc = kf_fail(err, KF_EIO, "listen", "addr", "cannot listen on %s port %d", la.text,
 		             app->opt.port);
+		if (d)
+			MHD_stop_daemon(d);
+		if (lfd >= 0)
+			close(lfd);
 		batch_stop(app->batch);
 		app->batch = NULL;
 		goto out;
 	}
-	announce(d, &la);
+	announce(port, &la);
 	wait_for_signal(app, &sigs);
-	shut_down(app, d);
+	shut_down(app, d, &g);
 out:
 	log_flush_all();
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

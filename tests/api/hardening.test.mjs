@@ -222,6 +222,36 @@ describe('protocol errors, cursors and JSON messages (item 11)', () => {
 		}
 	});
 
+	it('heads libmicrohttpd would refuse in HTML are one JSON answer with X-Request-Id, then closed', async () => {
+		const cases = [
+			['POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n', 400, 'bad_request'],
+			['POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 1x\r\n\r\n', 400, 'bad_request'],
+			['GET /healthz HTTP/1.1\r\nHost: x\r\nNoColonHere\r\n\r\n', 400, 'bad_request'],
+			['GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n', 505, 'bad_request'],
+			['GET /healthz FOO\r\n\r\n', 400, 'bad_request'],
+			['GET  /healthz HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'bad_request'],
+			['POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n', 400, 'bad_request'],
+			[`GET /${'a'.repeat(40000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 414, 'uri_too_long'],
+			[`GET /healthz HTTP/1.1\r\nHost: x\r\n${'X-Filler: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n'.repeat(1200)}\r\n`, 431, 'headers_too_large'],
+		];
+		for (const [head, status, code] of cases) {
+			const { text } = await rawExchange(srv.port, [head], { idleMs: 3000 });
+			const what = JSON.stringify(head.slice(0, 60));
+			assert.equal((text.match(/^HTTP\/1\.[01] /gm) || []).length, 1, `${what}: one status line:\n${text.slice(0, 600)}`);
+			assert.match(text, new RegExp(`^HTTP/1\\.1 ${status} `), `${what}:\n${text.slice(0, 600)}`);
+			assert.match(text, /^X-Request-Id: [0-9a-f]{16}\r$/im, `${what}: no X-Request-Id:\n${text}`);
+			assert.match(text, /^Content-Type: application\/json/im, `${what}:\n${text}`);
+			assert.match(text, /^Connection: close\r$/im, `${what}:\n${text}`);
+			const body = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4));
+			assert.equal(body.error.code, code, `${what}: ${text}`);
+			assert.equal(typeof body.error.message, 'string');
+			assert.equal(body.error.field, null);
+		}
+		// a well-formed head still goes through, kept alive, also in pieces
+		const { text } = await rawExchange(srv.port, ['GET /healthz HTTP/1.1\r\nHo', 300, 'st: x\r\n\r\n'], { idleMs: 1000 });
+		assert.match(text, /^HTTP\/1\.1 200 /, text);
+	});
+
 	it('an undecodable cursor (or any query argument) is 400 naming it, on every list', async () => {
 		for (const list of ['/api/v1/users', '/api/v1/tickets', '/api/v1/customers', '/api/v1/orders']) {
 			// A NUL is 'invalid'; bytes that are not UTF-8 (with no NUL) are 'not_utf8'.
