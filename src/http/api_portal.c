@@ -477,7 +477,7 @@ int api_customer_portal_account(struct req *req, struct resp *resp)
 	if (rc >= 0)
 		rc = json_get_str(req->json, "password", 0, KF_MAX_PASSWORD_BYTES, &pw, &err);
 	if (rc >= 0)
-		rc = json_get_str(req->json, "display_name", 0, KF_MAX_NAME_BYTES, &name, &err);
+		rc = json_get_text(req->json, "display_name", 0, 128, &name, &err);
 	if (rc >= 0)
 		rc = customer_portal_linkable(req->db, id, &c, &err);
 	if (rc < 0)
