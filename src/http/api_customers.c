@@ -189,6 +189,8 @@ int api_customer_identity_add(struct req *req, struct resp *resp)
 		return 0;
 	int rc = json_only_keys(req->json, keys, &err);
 	if (rc == 0)
+		rc = json_require(req->json, (const char *const[]){ "kind", "value", NULL }, &err);
+	if (rc == 0)
 		rc = json_get_str(req->json, "kind", 1, 16, &kind, &err);
 	if (rc >= 0)
 		rc = json_get_text(req->json, "value", 1, CUSTOMER_VALUE_MAX, &value, &err);
@@ -337,6 +339,8 @@ int api_customer_consent_add(struct req *req, struct resp *resp)
 	if (req_param_id(req, resp, "id", &id) < 0 || req_json(req, resp) < 0)
 		return 0;
 	int rc = json_only_keys(req->json, keys, &err);
+	if (rc == 0)
+		rc = json_require(req->json, (const char *const[]){ "purpose", "granted", NULL }, &err);
 	if (rc == 0)
 		rc = json_get_str(req->json, "purpose", 1, 32, &purpose, &err);
 	if (rc >= 0)

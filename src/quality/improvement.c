@@ -219,7 +219,10 @@ static int read_create(struct db *db, json_t *body, struct action_in *in, struct
 	static const char *const keys[] = { "title",         "description",   "owner_id",  "due_at",
 		                            "target_report", "target_metric", "target_by", "target_value",
 		                            "baseline_from", "baseline_to",   NULL };
+	static const char *const required[] = { "title",         "target_report", "target_metric",
+		                                "baseline_from", "baseline_to",   NULL };
 	int rc = json_only_keys(body, keys, err);
+	rc = rc < 0 ? rc : json_require(body, required, err);
 	rc = rc < 0 ? rc : ok(json_get_text(body, "title", 1, IMPROVEMENT_TITLE_MAX, &in->title, err));
 	rc = rc < 0 ? rc : ok(json_get_text(body, "description", 0, KF_MAX_TEXT_CHARS, &in->description, err));
 	rc = rc < 0 ? rc : ok(json_get_str(body, "target_report", 1, 64, &in->report, err));
