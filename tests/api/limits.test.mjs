@@ -126,6 +126,15 @@ describe('text limits count characters', () => {
 		},
 	];
 
+	it('follow-up outcome note: 4,096 Chinese characters pass the length check, 4,097 are 400 too_long', async () => {
+		// an ordinary ticket is no follow-up: a note within the limit gets as far as that check (404)
+		const tk = (await admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'inquiry', subject: '回访备注' } })).json;
+		const url = `/api/v1/follow-ups/${tk.id}/outcome`;
+		assertError(await admin.api('POST', url, { body: { outcome: 'satisfied', note: zh(4096) } }), 404, 'not_found', 'note at the limit');
+		const e = assertError(await admin.api('POST', url, { body: { outcome: 'satisfied', note: zh(4097) } }), 400, 'too_long', 'note one over');
+		assert.equal(e.field, 'note');
+	});
+
 	for (const c of cases) {
 		it(`${c.what}: ${c.max} Chinese characters are stored whole, ${c.max + 1} are 400 too_long`, async () => {
 			const exact = zh(c.max);
