@@ -76,6 +76,8 @@ describe('error messages name fields in the reader\'s words', () => {
 		['/api/v1/improvement-actions', ['title', 'target_report', 'target_metric', 'baseline_from', 'baseline_to'],
 			['title', 'target report', 'target metric', 'baseline start', 'baseline end'], ['标题', '目标报表', '目标指标', '基线开始日期', '基线结束日期']],
 		['/api/v1/categories', ['code', 'name_zh', 'name_en'], null, null],
+		['/api/v1/users', ['username', 'role'], ['user name', 'role'], ['用户名', '角色']],
+		['/api/v1/me/password', ['current_password', 'new_password'], ['current password', 'new password'], ['当前密码', '新密码']],
 	];
 
 	it('several missing fields: every one named, in the reader\'s words, in both languages', async () => {
