@@ -178,7 +178,7 @@ int json_get_int(json_t *obj, const char *key, int required, int64_t min, int64_
 	if (rc <= 0)
 		return rc;
 	if (!json_is_integer(v))
-		return kf_fail(err, KF_EINVAL, "type", key, "%s must be an integer", key);
+		return kf_fail(err, KF_EINVAL, "type", key, "%s must be a whole number", key);
 	json_int_t i = json_integer_value(v);
 	if (i < min || i > max)
 		return kf_fail(err, KF_EINVAL, "range", key, "%s must be between %lld and %lld", key,

@@ -18,8 +18,9 @@
 #define KF_MAX_PATH_PARAMS 8 /* :params in one route */
 #define KF_MAX_PAGE_SIZE 200 /* ?limit= upper bound */
 #define KF_DEFAULT_PAGE_SIZE 50 /* ?limit= when absent */
-#define KF_MAX_NAME_BYTES 64 /* user names, token names */
-#define KF_MAX_TEXT_BYTES 4096 /* short free text fields */
+#define KF_MAX_NAME_BYTES 64 /* user names and logins (bytes) */
+#define KF_MAX_NAME_CHARS 64 /* token names: characters (base/textlen.h) */
+#define KF_MAX_TEXT_CHARS 4096 /* short free text fields: characters (base/textlen.h) */
 #define KF_MAX_PASSWORD_BYTES 256 /* passwords */
 #define KF_MIN_PASSWORD_CHARS 10 /* passwords set by people */
 #define KF_MAX_IDEMPOTENCY_KEY 128 /* Idempotency-Key header */

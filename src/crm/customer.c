@@ -386,7 +386,7 @@ static int fields_apply(const struct customer_fields *f, struct customer *c, str
 	if (rc == 0)
 		rc = set_field(f->locale, "locale", 7, locale_valid, c->locale, sizeof(c->locale), err);
 	if (rc == 0)
-		rc = set_field(f->note, "note", KF_MAX_TEXT_BYTES, NULL, c->note, sizeof(c->note), err);
+		rc = set_field(f->note, "note", KF_MAX_TEXT_CHARS, NULL, c->note, sizeof(c->note), err);
 	if (rc == 0 && f->company_id >= 0)
 		c->company_id = f->company_id;
 	return rc;
@@ -571,7 +571,7 @@ int customer_touch(struct db *db, int64_t id, int64_t now, struct kf_error *err)
 
 static json_t *identity_json(int64_t iid, const char *kind, const char *value, int mask)
 {
-	char masked[CUSTOMER_VALUE_MAX * 2 + 8];
+	char masked[TEXTLEN_BYTES(CUSTOMER_VALUE_MAX) * 2 + 8];
 	if (mask)
 		privacy_mask_identity(kind, value, masked, sizeof(masked));
 	return json_pack("{s:I,s:s,s:s}", "id", (json_int_t)iid, "kind", kind, "value", mask ? masked : value);
@@ -717,7 +717,7 @@ int customer_list(struct db *db, const struct customer_filter *f, int mask, int6
 {
 	struct db_rows *r = NULL;
 	struct customer c;
-	char phone[CUSTOMER_VALUE_MAX + 1] = "", email[CUSTOMER_VALUE_MAX + 1] = "";
+	char phone[TEXTLEN_BYTES(CUSTOMER_VALUE_MAX)] = "", email[TEXTLEN_BYTES(CUSTOMER_VALUE_MAX)] = "";
 	const char *q = f->q ? f->q : "";
 	if (*q && customer_identity_normalise("phone", q, "q", phone, sizeof(phone), NULL) < 0)
 		phone[0] = '\0';
@@ -782,7 +782,7 @@ static int identity_insert(struct db *db, int64_t id, const char *kind, const ch
 int customer_identity_add(struct db *db, const struct actor *a, int64_t now, int64_t id, const char *kind,
                           const char *value, json_t **out, struct kf_error *err)
 {
-	char norm[CUSTOMER_VALUE_MAX + 1];
+	char norm[TEXTLEN_BYTES(CUSTOMER_VALUE_MAX)];
 	int64_t iid = 0;
 	*out = NULL;
 	int rc = customer_identity_normalise(kind, value, "value", norm, sizeof(norm), err);
@@ -836,17 +836,22 @@ struct addr_key {
 	unsigned bit; /* enum customer_address_field */
 	size_t off; /* offset of the char array in struct customer_address */
 	size_t size; /* its size */
+	size_t chars; /* its limit in characters; 0 = ASCII, size - 1 bytes */
 };
 
-#define ADDR_KEY(k, b) \
+#define ADDR_KEY(k, b, c) \
 	{ \
-#k, b, offsetof(struct customer_address, k), sizeof(((struct customer_address *)0)->k) \
+#k, b, offsetof(struct customer_address, k), sizeof(((struct customer_address *)0)->k), c \
 	}
 static const struct addr_key addr_keys[] = {
-	ADDR_KEY(label, ADDR_LABEL), ADDR_KEY(recipient, ADDR_RECIPIENT),
-	ADDR_KEY(phone, ADDR_PHONE), ADDR_KEY(province, ADDR_PROVINCE),
-	ADDR_KEY(city, ADDR_CITY),   ADDR_KEY(district, ADDR_DISTRICT),
-	ADDR_KEY(line, ADDR_LINE),   ADDR_KEY(postcode, ADDR_POSTCODE),
+	ADDR_KEY(label, ADDR_LABEL, CUSTOMER_ADDR_SHORT_MAX),
+	ADDR_KEY(recipient, ADDR_RECIPIENT, CUSTOMER_ADDR_NAME_MAX),
+	ADDR_KEY(phone, ADDR_PHONE, 0),
+	ADDR_KEY(province, ADDR_PROVINCE, CUSTOMER_ADDR_SHORT_MAX),
+	ADDR_KEY(city, ADDR_CITY, CUSTOMER_ADDR_SHORT_MAX),
+	ADDR_KEY(district, ADDR_DISTRICT, CUSTOMER_ADDR_SHORT_MAX),
+	ADDR_KEY(line, ADDR_LINE, CUSTOMER_ADDR_LINE_MAX),
+	ADDR_KEY(postcode, ADDR_POSTCODE, 0),
 };
 
 static int address_phone(char *phone, size_t n, const char *field, struct kf_error *err)
@@ -877,7 +882,8 @@ int customer_address_read(json_t *obj, const char *prefix, int required, struct 
 		const struct addr_key *k = &addr_keys[i];
 		const char *v = NULL;
 		snprintf(field, sizeof(field), "%s%s", prefix, k->key);
-		rc = json_get_str(obj, k->key, 0, k->size - 1, &v, err);
+		rc = k->chars ? json_get_text(obj, k->key, 0, k->chars, &v, err)
+		              : json_get_str(obj, k->key, 0, k->size - 1, &v, err);
 		if (rc == 1) {
 			copy((char *)out + k->off, k->size, v);
 			*given |= k->bit;
@@ -1026,14 +1032,17 @@ int customer_address_remove(struct db *db, const struct actor *a, int64_t now, i
 
 /* --- preferences, tags, consents ---------------------------------------- */
 
-/* Not empty, not blank, at most max bytes, no '/', and no ';' when no_semicolon. */
+/* Not empty, not blank, at most max characters, no '/', and no ';' when no_semicolon. */
 static int check_name(const char *s, const char *field, size_t max, int no_semicolon, struct kf_error *err)
 {
 	size_t n = s ? strlen(s) : 0;
 	if (n == 0 || strspn(s, " \t\r\n") == n)
 		return kf_fail(err, KF_EINVAL, "required", field, "%s is required", field);
-	if (n > max)
-		return kf_fail(err, KF_EINVAL, "too_long", field, "%s is longer than %zu bytes", field, max);
+	if (textlen_chars(s) > max) {
+		kf_fail(err, KF_EINVAL, "too_long", field, "%s is longer than %zu characters", field, max);
+		kf_detail_int(err, "max", (long long)max);
+		return KF_EINVAL;
+	}
 	if (strchr(s, '/') || (no_semicolon && strchr(s, ';')) || is_blank(s[0]) || is_blank(s[n - 1]))
 		return kf_fail(err, KF_EINVAL, "invalid", field,
 		               "%s may not contain '/'%s or start or end with a space", field,
@@ -1062,9 +1071,9 @@ int customer_pref_set(struct db *db, const struct actor *a, int64_t now, int64_t
 {
 	json_t *before = NULL;
 	int rc = check_name(key, "key", CUSTOMER_PREF_KEY_MAX, 0, err);
-	if (rc == 0 && (!value || strlen(value) > CUSTOMER_PREF_VALUE_MAX))
+	if (rc == 0 && (!value || textlen_chars(value) > CUSTOMER_PREF_VALUE_MAX))
 		rc = kf_fail(err, KF_EINVAL, value ? "too_long" : "required", "value",
-		             "value is required, at most %d bytes", CUSTOMER_PREF_VALUE_MAX);
+		             "value is required, at most %d characters", CUSTOMER_PREF_VALUE_MAX);
 	if (rc == 0)
 		rc = db_begin(db, err);
 	if (rc < 0)
@@ -1141,8 +1150,8 @@ int customer_consent_add(struct db *db, const struct actor *a, int64_t now, int6
 	int64_t cid = 0;
 	*out = NULL;
 	int rc = customer_purpose_valid(purpose, "purpose", err);
-	if (rc == 0 && source && strlen(source) > 128)
-		rc = kf_fail(err, KF_EINVAL, "too_long", "source", "source is longer than 128 bytes");
+	if (rc == 0 && source && textlen_chars(source) > 128)
+		rc = kf_fail(err, KF_EINVAL, "too_long", "source", "source is longer than 128 characters");
 	if (rc == 0)
 		rc = db_begin(db, err);
 	if (rc < 0)
@@ -1169,7 +1178,7 @@ int customer_consent_add(struct db *db, const struct actor *a, int64_t now, int6
 static int extra_identities(struct db *db, int64_t id, int64_t now, json_t *list, struct kf_error *err)
 {
 	static const char *const keys[] = { "kind", "value", NULL };
-	char field[KF_ERR_FIELD_MAX], norm[CUSTOMER_VALUE_MAX + 1];
+	char field[KF_ERR_FIELD_MAX], norm[TEXTLEN_BYTES(CUSTOMER_VALUE_MAX)];
 	size_t i;
 	json_t *it;
 	json_array_foreach(list, i, it)
@@ -1182,9 +1191,9 @@ static int extra_identities(struct db *db, int64_t id, int64_t now, json_t *list
 		        : kf_fail(err, KF_EINVAL, "type", field, "%s must be an object", field);
 		if (rc >= 0)
 			rc = json_get_str(it, "kind", 1, 16, &kind, err);
-		if (rc >= 0)
-			rc = json_get_str(it, "value", 1, CUSTOMER_VALUE_MAX, &value, err);
 		snprintf(field, sizeof(field), "identities[%zu].value", i);
+		if (rc >= 0 && (rc = json_get_text(it, "value", 1, CUSTOMER_VALUE_MAX, &value, err)) < 0)
+			copy(err->field, sizeof(err->field), field);
 		if (rc >= 0)
 			rc = customer_identity_normalise(kind, value, field, norm, sizeof(norm), err);
 		if (rc >= 0)
@@ -1224,9 +1233,13 @@ static int extra_preferences(struct db *db, int64_t id, int64_t now, json_t *obj
 	{
 		const char *value = json_string_value(v);
 		int rc = check_name(key, "preferences", CUSTOMER_PREF_KEY_MAX, 0, err);
-		if (rc == 0 && (!value || strlen(value) > CUSTOMER_PREF_VALUE_MAX))
+		if (rc == 0 && value && textlen_chars(value) > CUSTOMER_PREF_VALUE_MAX)
+			rc = kf_fail(err, KF_EINVAL, "too_long", "preferences",
+			             "preferences values must be at most %d characters",
+			             CUSTOMER_PREF_VALUE_MAX);
+		if (rc == 0 && !value)
 			rc = kf_fail(err, KF_EINVAL, "invalid", "preferences",
-			             "preferences values must be strings of at most %d bytes",
+			             "preferences values must be strings of at most %d characters",
 			             CUSTOMER_PREF_VALUE_MAX);
 		if (rc == 0)
 			rc = db_exec(db, &q_pref_set,

@@ -29,10 +29,13 @@
 struct db;
 
 #define CUSTOMER_NAME_MAX 200 /* characters of a customer's name (base/textlen.h) */
-#define CUSTOMER_VALUE_MAX 128 /* bytes of an identity value */
-#define CUSTOMER_PREF_KEY_MAX 64 /* bytes of a preference key */
-#define CUSTOMER_PREF_VALUE_MAX 1024 /* bytes of a preference value */
-#define CUSTOMER_TAG_MAX 32 /* bytes of a tag */
+#define CUSTOMER_VALUE_MAX 128 /* characters of an identity value (base/textlen.h) */
+#define CUSTOMER_PREF_KEY_MAX 64 /* characters of a preference key */
+#define CUSTOMER_PREF_VALUE_MAX 1024 /* characters of a preference value */
+#define CUSTOMER_TAG_MAX 32 /* characters of a tag */
+#define CUSTOMER_ADDR_SHORT_MAX 64 /* characters of an address label, province, city, district */
+#define CUSTOMER_ADDR_NAME_MAX 128 /* characters of an address recipient */
+#define CUSTOMER_ADDR_LINE_MAX 512 /* characters of an address line */
 
 struct customer {
 	int64_t id;
@@ -44,7 +47,7 @@ struct customer {
 	char stage[12]; /* potential, new, satisfied, loyal, at_risk, lapsed */
 	char birthday[11]; /* "YYYY-MM-DD" or "" */
 	char locale[8]; /* "zh-CN" or "en" */
-	char note[KF_MAX_TEXT_BYTES + 1]; /* free text for staff */
+	char note[TEXTLEN_BYTES(KF_MAX_TEXT_CHARS)]; /* free text for staff, any script */
 	int64_t created_at;
 	int64_t updated_at;
 	int64_t version; /* the ETag */
@@ -74,14 +77,14 @@ struct customer_fields {
 
 struct customer_address {
 	int64_t id;
-	char label[65]; /* "家", "公司", ... */
-	char recipient[129]; /* personal */
-	char phone[33]; /* personal; normalised like a phone identity */
-	char province[65];
-	char city[65];
-	char district[65];
-	char line[513]; /* street and number: personal */
-	char postcode[17];
+	char label[TEXTLEN_BYTES(CUSTOMER_ADDR_SHORT_MAX)]; /* "家", "公司", ... */
+	char recipient[TEXTLEN_BYTES(CUSTOMER_ADDR_NAME_MAX)]; /* personal */
+	char phone[33]; /* personal; normalised like a phone identity (ASCII, bytes) */
+	char province[TEXTLEN_BYTES(CUSTOMER_ADDR_SHORT_MAX)];
+	char city[TEXTLEN_BYTES(CUSTOMER_ADDR_SHORT_MAX)];
+	char district[TEXTLEN_BYTES(CUSTOMER_ADDR_SHORT_MAX)];
+	char line[TEXTLEN_BYTES(CUSTOMER_ADDR_LINE_MAX)]; /* street and number: personal */
+	char postcode[17]; /* ASCII, bytes */
 	int is_default; /* 1 = the default delivery address */
 	int64_t version; /* the address's ETag */
 };

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/textlen.h"
 #include "crm/customer.h"
 #include "store/db.h"
 #include "base/banned.h"
@@ -80,12 +81,12 @@ static int row_fields(json_t *row, struct customer_fields *f, struct kf_error *e
 static int row_identity(struct db *db, const struct actor *a, int64_t now, int64_t id, json_t *row,
                         const char *kind, const char *column, struct kf_error *err)
 {
-	char norm[CUSTOMER_VALUE_MAX + 1];
+	char norm[TEXTLEN_BYTES(CUSTOMER_VALUE_MAX)];
 	const char *v = NULL;
 	int64_t owner = 0;
 	json_t *out = NULL;
 	struct kf_error none = KF_ERROR_INIT;
-	int rc = json_get_str(row, column, 0, CUSTOMER_VALUE_MAX, &v, err);
+	int rc = json_get_text(row, column, 0, CUSTOMER_VALUE_MAX, &v, err);
 	if (rc <= 0 || !*v)
 		return rc < 0 ? rc : 0;
 	rc = customer_identity_normalise(kind, v, column, norm, sizeof(norm), err);
@@ -137,9 +138,9 @@ static int row_address(struct db *db, const struct actor *a, int64_t now, int64_
 static int row_tags(struct db *db, const struct actor *a, int64_t now, int64_t id, json_t *row,
                     struct kf_error *err)
 {
-	char tag[CUSTOMER_TAG_MAX + 1];
+	char tag[TEXTLEN_BYTES(CUSTOMER_TAG_MAX)];
 	const char *v = NULL;
-	int rc = json_get_str(row, "tags", 0, 1024, &v, err);
+	int rc = json_get_text(row, "tags", 0, 1024, &v, err);
 	for (const char *p = v; rc >= 0 && p && *p;) {
 		size_t n = strcspn(p, ";");
 		while (n && *p == ' ') {
@@ -149,12 +150,14 @@ static int row_tags(struct db *db, const struct actor *a, int64_t now, int64_t i
 		size_t len = n;
 		while (len && p[len - 1] == ' ')
 			len--;
-		if (len > CUSTOMER_TAG_MAX)
-			return kf_fail(err, KF_EINVAL, "too_long", "tags", "a tag is longer than %d bytes",
-			               CUSTOMER_TAG_MAX);
-		if (len) {
+		if (len < sizeof(tag)) { /* more bytes are more than CUSTOMER_TAG_MAX characters */
 			memcpy(tag, p, len);
 			tag[len] = '\0';
+		}
+		if (len >= sizeof(tag) || textlen_chars(tag) > CUSTOMER_TAG_MAX)
+			return kf_fail(err, KF_EINVAL, "too_long", "tags",
+			               "a tag is longer than %d characters", CUSTOMER_TAG_MAX);
+		if (len) {
 			rc = customer_tag_add(db, a, now, id, tag, err);
 			if (rc < 0 && strcmp(err->field, "tag") == 0)
 				snprintf(err->field, sizeof(err->field), "tags");

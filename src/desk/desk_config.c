@@ -332,6 +332,8 @@ static int read_calendar(json_t *body, int create, const char **name, const char
 	static const char *const keys[] = { "name", "time_zone", "hours", NULL };
 	const struct tz *z;
 	int rc = json_only_keys(body, keys, err);
+	if (rc == 0 && create)
+		rc = json_require(body, (const char *const[]){ "name", "time_zone", NULL }, err);
 	if (rc == 0)
 		rc = json_get_text(body, "name", create, NAME_MAX_CHARS, name, err);
 	if (rc >= 0)

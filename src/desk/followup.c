@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/limits.h"
+#include "base/textlen.h"
 #include "base/tz.h"
 #include "base/xalloc.h"
 #include "crm/customer.h"
@@ -65,7 +66,7 @@ static const struct actor followup_actor = { "system", 0, "followup", NULL, NULL
 struct followup {
 	int64_t id, complaint_id, customer_id, due_at, ticket_id, done_at;
 	char outcome[16];
-	char note[KF_MAX_TEXT_BYTES + 1];
+	char note[TEXTLEN_BYTES(KF_MAX_TEXT_CHARS)];
 };
 
 static void followup_from_row(struct db_rows *r, struct followup *f)

@@ -230,6 +230,9 @@ int api_me_password(struct req *req, struct resp *resp)
 		return 0;
 	int rc = json_only_keys(req->json, keys, &err);
 	if (rc == 0)
+		rc = json_require(req->json,
+		                  (const char *const[]){ "current_password", "new_password", NULL }, &err);
+	if (rc == 0)
 		rc = json_get_str(req->json, "current_password", 1, KF_MAX_PASSWORD_BYTES, &cur, &err);
 	if (rc >= 0)
 		rc = json_get_str(req->json, "new_password", 1, KF_MAX_PASSWORD_BYTES, &next, &err);

@@ -117,7 +117,7 @@ static int read_fields(json_t *obj, struct customer_fields *f, struct kf_error *
 	if (rc >= 0)
 		rc = json_get_str(obj, "locale", 0, 7, &f->locale, err);
 	if (rc >= 0)
-		rc = json_get_str(obj, "note", 0, KF_MAX_TEXT_BYTES, &f->note, err);
+		rc = json_get_text(obj, "note", 0, KF_MAX_TEXT_CHARS, &f->note, err);
 	return rc < 0 ? rc : 0;
 }
 
@@ -189,9 +189,11 @@ int api_customer_identity_add(struct req *req, struct resp *resp)
 		return 0;
 	int rc = json_only_keys(req->json, keys, &err);
 	if (rc == 0)
+		rc = json_require(req->json, (const char *const[]){ "kind", "value", NULL }, &err);
+	if (rc == 0)
 		rc = json_get_str(req->json, "kind", 1, 16, &kind, &err);
 	if (rc >= 0)
-		rc = json_get_str(req->json, "value", 1, CUSTOMER_VALUE_MAX, &value, &err);
+		rc = json_get_text(req->json, "value", 1, CUSTOMER_VALUE_MAX, &value, &err);
 	if (rc >= 0)
 		rc = customer_identity_add(req->db, &a, req->now, id, kind, value, &out, &err);
 	if (rc < 0)
@@ -281,7 +283,7 @@ int api_customer_pref_set(struct req *req, struct resp *resp)
 		return 0;
 	int rc = json_only_keys(req->json, keys, &err);
 	if (rc == 0)
-		rc = json_get_str(req->json, "value", 1, CUSTOMER_PREF_VALUE_MAX, &value, &err);
+		rc = json_get_text(req->json, "value", 1, CUSTOMER_PREF_VALUE_MAX, &value, &err);
 	if (rc >= 0)
 		rc = customer_pref_set(req->db, &a, req->now, id, key, value, &err);
 	if (rc < 0)
@@ -337,6 +339,8 @@ int api_customer_consent_add(struct req *req, struct resp *resp)
 	if (req_param_id(req, resp, "id", &id) < 0 || req_json(req, resp) < 0)
 		return 0;
 	int rc = json_only_keys(req->json, keys, &err);
+	if (rc == 0)
+		rc = json_require(req->json, (const char *const[]){ "purpose", "granted", NULL }, &err);
 	if (rc == 0)
 		rc = json_get_str(req->json, "purpose", 1, 32, &purpose, &err);
 	if (rc >= 0)

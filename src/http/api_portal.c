@@ -413,6 +413,9 @@ int api_portal_return_create(struct req *req, struct resp *resp)
 		return 0;
 	int rc = json_only_keys(req->json, keys, &err);
 	if (rc == 0)
+		rc = json_require(req->json, (const char *const[]){ "order_id", "reason", "action", NULL },
+		                  &err);
+	if (rc == 0)
 		rc = json_get_int(req->json, "order_id", 1, 1, INT64_MAX, &in.order_id, &err);
 	if (rc >= 0)
 		rc = json_get_text(req->json, "reason", 1, RETURN_TEXT_MAX, &in.reason, &err);
@@ -477,7 +480,7 @@ int api_customer_portal_account(struct req *req, struct resp *resp)
 	if (rc >= 0)
 		rc = json_get_str(req->json, "password", 0, KF_MAX_PASSWORD_BYTES, &pw, &err);
 	if (rc >= 0)
-		rc = json_get_str(req->json, "display_name", 0, KF_MAX_NAME_BYTES, &name, &err);
+		rc = json_get_text(req->json, "display_name", 0, 128, &name, &err);
 	if (rc >= 0)
 		rc = customer_portal_linkable(req->db, id, &c, &err);
 	if (rc < 0)

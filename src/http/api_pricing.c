@@ -39,7 +39,9 @@ int api_ratecards_create(struct req *req, struct resp *resp)
 		return 0;
 	int rc = json_only_keys(req->json, keys, &err);
 	if (rc == 0)
-		rc = json_get_str(req->json, "name", 1, 100, &name, &err);
+		rc = json_require(req->json, (const char *const[]){ "name", "csv", NULL }, &err);
+	if (rc == 0)
+		rc = json_get_text(req->json, "name", 1, 100, &name, &err);
 	if (rc >= 0)
 		rc = json_get_str(req->json, "csv", 1, PRICING_CSV_MAX, &csv, &err);
 	if (rc >= 0)

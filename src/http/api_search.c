@@ -51,7 +51,7 @@ static int read_view(json_t *body, int required, const char **name, json_t **que
 	static const char *const keys[] = { "name", "kind", "query", NULL };
 	int rc = json_only_keys(body, keys, err);
 	if (rc == 0)
-		rc = json_get_str(body, "name", required, 64, name, err);
+		rc = json_get_text(body, "name", required, 64, name, err);
 	json_t *q = json_object_get(body, "query");
 	if (rc >= 0 && q && !json_is_object(q))
 		rc = kf_fail(err, KF_EINVAL, "type", "query", "query must be an object of filters");

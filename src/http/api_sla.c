@@ -382,7 +382,7 @@ int api_followup_outcome(struct req *req, struct resp *resp)
 	if (rc == 0)
 		rc = json_get_str(req->json, "outcome", 1, 16, &outcome, &err);
 	if (rc >= 0)
-		rc = json_get_str(req->json, "note", 0, KF_MAX_TEXT_BYTES, &note, &err);
+		rc = json_get_text(req->json, "note", 0, KF_MAX_TEXT_CHARS, &note, &err);
 	if (rc >= 0)
 		rc = followup_outcome(req->db, &a, req->now, id, outcome, note, &out, &err);
 	if (rc < 0)

@@ -32,6 +32,8 @@ static int read_category(json_t *obj, int create, struct category_fields *f, str
 	if (rc == 0 && create)
 		rc = json_get_int(obj, "parent_id", 0, 1, INT64_MAX, &f->parent_id, err);
 	if (rc >= 0 && create)
+		rc = json_require(obj, (const char *const[]){ "code", "name_zh", "name_en", NULL }, err);
+	if (rc >= 0 && create)
 		rc = json_get_str(obj, "code", 1, 64, &f->code, err);
 	if (rc >= 0)
 		rc = json_get_text(obj, "name_zh", create, 100, &f->name_zh, err);
@@ -169,6 +171,8 @@ int api_canned_create(struct req *req, struct resp *resp)
 	if (req_json(req, resp) < 0)
 		return 0;
 	int rc = json_only_keys(req->json, keys, &err);
+	if (rc == 0)
+		rc = json_require(req->json, (const char *const[]){ "title", "body", NULL }, &err);
 	if (rc == 0)
 		rc = json_get_text(req->json, "title", 1, 200, &title, &err);
 	if (rc >= 0)

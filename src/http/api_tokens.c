@@ -28,7 +28,7 @@ int api_tokens_create(struct req *req, struct resp *resp)
 		return 0;
 	int rc = json_only_keys(req->json, keys, &err);
 	if (rc == 0)
-		rc = json_get_str(req->json, "name", 1, KF_MAX_NAME_BYTES, &name, &err);
+		rc = json_get_text(req->json, "name", 1, KF_MAX_NAME_CHARS, &name, &err);
 	if (rc >= 0)
 		rc = apitoken_create(req->db, &a, req->now, req->who.id, name, token, &created, &err);
 	if (rc < 0)

@@ -49,6 +49,8 @@ int api_users_create(struct req *req, struct resp *resp)
 		return 0;
 	int rc = json_only_keys(req->json, keys, &err);
 	if (rc == 0)
+		rc = json_require(req->json, (const char *const[]){ "username", "role", NULL }, &err);
+	if (rc == 0)
 		rc = json_get_str(req->json, "username", 1, 64, &name, &err);
 	if (rc >= 0)
 		rc = json_get_text(req->json, "display_name", 0, 128, &display, &err);

@@ -135,6 +135,55 @@ const char *i18n_field_label(const char *field, int zh)
 	return zh ? field_labels[i].zh : field_labels[i].en;
 }
 
+const char *i18n_field_label_exact(const char *field, size_t n, int zh)
+{
+	int i = field ? find_label(field, n) : -1;
+	if (i < 0)
+		return NULL;
+	return zh ? field_labels[i].zh : field_labels[i].en;
+}
+
+static int word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* The label of the word of n bytes at w in msg, or NULL to keep it; first = at the start. */
+static const char *relabel_word(const char *w, size_t n, int first, const char *field, const char *msg)
+{
+	if (w > msg && (w[-1] == '.' || w[-1] == '[' || w[-1] == '\''))
+		return NULL; /* part of a path or a quoted value */
+	if (w[n] == '[' || w[n] == '.' || w[n] == '\'')
+		return NULL;
+	if (first && field && strlen(field) == n && strncmp(field, w, n) == 0)
+		return i18n_field_label_exact(w, n, 0);
+	return memchr(w, '_', n) ? i18n_field_label_exact(w, n, 0) : NULL;
+}
+
+void i18n_relabel_en(const char *msg, const char *field, char *out, size_t outsz)
+{
+	struct buf b = BUF_INIT;
+	for (const char *p = msg ? msg : ""; *p;) {
+		size_t n = 0;
+		while (word_char(p[n]))
+			n++;
+		if (n == 0) {
+			buf_add(&b, p, 1);
+			p++;
+			continue;
+		}
+		const char *label = relabel_word(p, n, p == msg, field, msg);
+		if (label)
+			buf_adds(&b, label);
+		else
+			buf_add(&b, p, n);
+		p += n;
+	}
+	snprintf(out, outsz, "%s", b.len ? buf_cstr(&b) : "");
+	utf8_cut(out);
+	buf_release(&b);
+}
+
 void i18n_fields_join(const char *fields, int zh, char *out, size_t outsz)
 {
 	struct buf b = BUF_INIT;

@@ -19,6 +19,14 @@ int i18n_error_known(const char *code);
  * Borrowed (static).
  */
 const char *i18n_field_label(const char *field, int zh);
+/* The English or Chinese label of exactly the n bytes at field; NULL when none. */
+const char *i18n_field_label_exact(const char *field, size_t n, int zh);
+/*
+ * msg (English) with API field names in the reader's words: field (the
+ * error's field, may be NULL) at the start, and every snake_case word that
+ * names a known field anywhere ("category_id must be ..." -> "category must be ...").
+ */
+void i18n_relabel_en(const char *msg, const char *field, char *out, size_t outsz);
 /* Labels of a comma-separated list of fields, joined by ", " or "、", into out. */
 void i18n_fields_join(const char *fields, int zh, char *out, size_t outsz);
 

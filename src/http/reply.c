@@ -294,6 +294,19 @@ static void localise_required_en(json_t *e, const char *fields)
 	json_object_set_new(e, "message", safe_string(out, "Please fill in the missing fields"));
 }
 
+/* Field names in an English message in the reader's words ("category must be a whole number"). */
+static void relabel_en(json_t *e)
+{
+	const char *msg = json_string_value(json_object_get(e, "message"));
+	const char *field = json_string_value(json_object_get(e, "field"));
+	char out[KF_ERR_MSG_MAX + 64];
+	if (!msg)
+		return;
+	i18n_relabel_en(msg, field, out, sizeof(out));
+	if (strcmp(out, msg) != 0)
+		json_object_set_new(e, "message", safe_string(out, msg));
+}
+
 void reply_localise(struct req *req, struct resp *resp)
 {
 	if (!resp->json || resp->status < 400)
@@ -306,6 +319,8 @@ void reply_localise(struct req *req, struct resp *resp)
 	if (!al || strncmp(al, "zh", 2) != 0) {
 		if (code && strcmp(code, "required") == 0)
 			localise_required_en(e, fields);
+		else
+			relabel_en(e);
 		return;
 	}
 	char msg[KF_ERR_MSG_MAX];

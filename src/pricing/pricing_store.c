@@ -599,7 +599,7 @@ int contract_rate_put(struct db *db, const struct actor *a, int64_t now, int64_t
 	if (rc == 0)
 		rc = json_get_int(body, "freight_bp", 1, 0, 10000, &bp, err);
 	if (rc >= 0)
-		rc = json_get_str(body, "note", 0, 500, &note, err);
+		rc = json_get_text(body, "note", 0, 500, &note, err);
 	if (rc < 0)
 		return rc;
 	if ((rc = db_begin(db, err)) < 0)

@@ -219,9 +219,12 @@ static int read_create(struct db *db, json_t *body, struct action_in *in, struct
 	static const char *const keys[] = { "title",         "description",   "owner_id",  "due_at",
 		                            "target_report", "target_metric", "target_by", "target_value",
 		                            "baseline_from", "baseline_to",   NULL };
+	static const char *const required[] = { "title",         "target_report", "target_metric",
+		                                "baseline_from", "baseline_to",   NULL };
 	int rc = json_only_keys(body, keys, err);
-	rc = rc < 0 ? rc : ok(json_get_str(body, "title", 1, IMPROVEMENT_TITLE_MAX, &in->title, err));
-	rc = rc < 0 ? rc : ok(json_get_str(body, "description", 0, KF_MAX_TEXT_BYTES, &in->description, err));
+	rc = rc < 0 ? rc : json_require(body, required, err);
+	rc = rc < 0 ? rc : ok(json_get_text(body, "title", 1, IMPROVEMENT_TITLE_MAX, &in->title, err));
+	rc = rc < 0 ? rc : ok(json_get_text(body, "description", 0, KF_MAX_TEXT_CHARS, &in->description, err));
 	rc = rc < 0 ? rc : ok(json_get_str(body, "target_report", 1, 64, &in->report, err));
 	rc = rc < 0 ? rc : ok(json_get_str(body, "target_metric", 1, 64, &in->metric, err));
 	rc = rc < 0 ? rc : ok(json_get_str(body, "target_by", 0, 64, &in->by, err));
@@ -334,8 +337,8 @@ static int read_update(struct db *db, json_t *body, struct action_upd *u, struct
 	if (rc == KF_EINVAL && strncmp(err->field, "target_", 7) == 0)
 		return kf_fail(err, KF_EINVAL, "invalid", err->field,
 		               "an action's target cannot change; make a new one");
-	rc = rc < 0 ? rc : ok(json_get_str(body, "title", 0, IMPROVEMENT_TITLE_MAX, &u->title, err));
-	rc = rc < 0 ? rc : ok(json_get_str(body, "description", 0, KF_MAX_TEXT_BYTES, &u->description, err));
+	rc = rc < 0 ? rc : ok(json_get_text(body, "title", 0, IMPROVEMENT_TITLE_MAX, &u->title, err));
+	rc = rc < 0 ? rc : ok(json_get_text(body, "description", 0, KF_MAX_TEXT_CHARS, &u->description, err));
 	rc = rc < 0 ? rc : ok(json_get_str(body, "status", 0, 16, &u->status, err));
 	if (rc == 0 && json_object_get(body, "owner_id"))
 		rc = get_opt_int(body, "owner_id", 1, INT64_MAX, &u->owner_id, &u->has_owner, err);

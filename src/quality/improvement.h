@@ -32,7 +32,7 @@ struct buf;
 struct db;
 struct report_table;
 
-#define IMPROVEMENT_TITLE_MAX 200 /* bytes of a title */
+#define IMPROVEMENT_TITLE_MAX 200 /* characters of a title (base/textlen.h) */
 #define IMPROVEMENT_OVERDUE_LISTED 5 /* actions named in the three-controls note */
 
 /* ---- pure ---- */

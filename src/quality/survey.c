@@ -504,7 +504,8 @@ static int answers_parse(json_t *body, const struct invitation *v, struct answer
 	if (rc == 0)
 		rc = score(body, "ces", 1, 7, &a->ces, &a->n, err);
 	if (rc == 0)
-		rc = json_get_str(body, "comment", 0, SURVEY_COMMENT_MAX, &a->comment, err) < 0 ? KF_EINVAL : 0;
+		rc = json_get_text(body, "comment", 0, SURVEY_COMMENT_MAX, &a->comment, err) < 0 ? KF_EINVAL
+		                                                                                 : 0;
 	if (rc == 0)
 		rc = servqual_parse(body, strcmp(v->kind, "delivery") == 0, a, err);
 	if (rc == 0 && a->n == 0)

@@ -32,7 +32,7 @@
 
 struct db;
 
-#define SURVEY_COMMENT_MAX 2000 /* bytes of a free-text comment */
+#define SURVEY_COMMENT_MAX 2000 /* characters of a free-text comment (base/textlen.h) */
 #define SURVEY_PORTAL_MAX 50 /* open invitations listed to one customer */
 #define SURVEY_RESOLUTION_JOB "survey_resolution"
 #define SURVEY_DELIVERY_JOB "survey_delivery"

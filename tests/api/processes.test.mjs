@@ -82,7 +82,7 @@ describe('processes', () => {
 		// Resolving now is refused, naming what is missing.
 		let r = await transition(agent, t.id, 'resolved');
 		let e = assertError(r, 409, 'complaint_incomplete', 'resolve an empty complaint');
-		assert.match(e.message, /root_cause, responsible_department and solution/);
+		assert.match(e.message, /root cause, responsible department and solution/);
 
 		// If-Match is required; skipping a step is refused.
 		assertError(await agent.api('POST', `${url}/advance`, { body: { to: 'initial_handling' } }), 428, 'precondition_required');
@@ -106,7 +106,7 @@ describe('processes', () => {
 		e = assertError(await agent.api('POST', `${url}/advance`, { body: { to: 'solution' }, headers: { 'If-Match': etag } }),
 			409, 'step_requirements');
 		assert.equal(e.field, 'investigation_notes');
-		assert.match(e.message, /root_cause and responsible_department/);
+		assert.match(e.message, /root cause and responsible department/);
 		res = await agent.expect(200, 'PATCH', url, {
 			body: { investigation_notes: '仓库打包不牢', root_cause: 'packaging' }, headers: { 'If-Match': etag },
 		});

@@ -182,7 +182,11 @@ describe('satisfaction surveys', () => {
 		const item = await until(async () => (await portal.expect(200, 'GET', '/api/v1/portal/surveys')).json.items.find((s) => s.order_id === order.id), 15_000, 'the second delivery survey');
 		const token = (await portal.expect(200, 'POST', item.link)).json.url.slice('/survey/'.length);
 		const servqual = { reliability: { expectation: 7, perception: 5 }, tangibles: { expectation: 4, perception: 6 } };
-		await anon.expect(201, 'POST', `/api/v1/surveys/${token}`, { body: { csat: 4, nps: 7, servqual } });
+		// the comment limit counts characters: 2,000 Chinese characters (6,000 bytes) fit, one more does not
+		const comment = '送货及时包装完好'.repeat(250);
+		const long = assertError(await anon.api('POST', `/api/v1/surveys/${token}`, { body: { csat: 4, comment: `${comment}好` } }), 400, 'too_long', '2,001 characters');
+		assert.equal(long.field, 'comment');
+		await anon.expect(201, 'POST', `/api/v1/surveys/${token}`, { body: { csat: 4, nps: 7, servqual, comment } });
 		answered.push({ kind: 'delivery', csat: 4, nps: 7, ces: null });
 
 		const list = (await admin.expect(200, 'GET', '/api/v1/surveys')).json.items;
@@ -190,6 +194,7 @@ describe('satisfaction surveys', () => {
 		const got = list.map((r) => ({ kind: r.kind, csat: r.csat, nps: r.nps, ces: r.ces })).reverse();
 		assert.deepEqual(got, answered);
 		assert.deepEqual(list[0].servqual, servqual);
+		assert.equal(list[0].comment, comment, 'the 2,000-character comment stored whole');
 		assert.equal(list[1].comment, '开票很快');
 		const only = (await admin.expect(200, 'GET', '/api/v1/surveys?kind=resolution&from=2020-01-01')).json.items;
 		assert.deepEqual(only.map((r) => r.csat), [5]);

@@ -104,7 +104,7 @@ static void fuzz_getters(json_t *obj, const char *path)
 			render_error(&err, path);
 		else
 			check(s != NULL && strlen(s) <= KF_MAX_NAME_BYTES);
-		json_get_str(obj, k, 0, KF_MAX_TEXT_BYTES, &s, &err);
+		json_get_str(obj, k, 0, KF_MAX_TEXT_CHARS, &s, &err);
 		json_get_int(obj, k, 1, 1, KF_MAX_PAGE_SIZE, &n, &err);
 		json_get_int(obj, k, 0, INT64_MIN, INT64_MAX, &n, &err);
 		json_get_bool(obj, k, 0, &b, &err);

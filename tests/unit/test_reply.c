@@ -640,6 +640,20 @@ static void test_i18n_field(void **state)
 	assert_string_equal(out, "主题、类别");
 	i18n_fields_join("subject,category_id", 0, out, sizeof(out));
 	assert_string_equal(out, "subject, category");
+	/* English messages: the error's field at the start and snake_case field names anywhere. */
+	i18n_relabel_en("category_id must be a whole number", "category_id", out, sizeof(out));
+	assert_string_equal(out, "category must be a whole number");
+	i18n_relabel_en("by must be one of day, week", "by", out, sizeof(out));
+	assert_string_equal(out, "grouping must be one of day, week");
+	i18n_relabel_en("needs root_cause and responsible_department", "investigation_notes", out, sizeof(out));
+	assert_string_equal(out, "needs root cause and responsible department");
+	/* Paths, quoted values, unknown names and ordinary words stay. */
+	i18n_relabel_en("addresses[0].line is required", "addresses[0].line", out, sizeof(out));
+	assert_string_equal(out, "addresses[0].line is required");
+	i18n_relabel_en("no such state 'customer_id' or no_such_field at 客户", NULL, out, sizeof(out));
+	assert_string_equal(out, "no such state 'customer_id' or no_such_field at 客户");
+	i18n_relabel_en("value must be at most 5", "at", out, sizeof(out));
+	assert_string_equal(out, "value must be at most 5");
 }
 
 static void test_localise(void **state)
@@ -649,6 +663,10 @@ static void test_localise(void **state)
 	struct fake_conn en = { .headers = { { "Accept-Language", "en-US" } } };
 	struct req rzh = make_req(&zh), ren = make_req(&en), rnone = make_req(NULL);
 	struct resp resp = { 0 };
+	reply_error(&resp, 400, "type", "category_id", "category_id must be a whole number");
+	reply_localise(&ren, &resp);
+	assert_string_equal(message_of(&resp), "category must be a whole number");
+	assert_string_equal(field_of(&resp), "category_id");
 	reply_error(&resp, 400, "required", "subject", "subject is required");
 	reply_localise(&ren, &resp);
 	assert_string_equal(message_of(&resp), "Please fill in: subject");
