@@ -143,7 +143,27 @@ describe('erasure reaches every copy of the person', () => {
 		const care = (await admin.expect(201, 'POST', '/api/v1/tickets', {
 			body: { type: 'care', channel: 'system', subject: `老客户回访：${p.name} / Win-back: ${p.name}`, customer_id: c.id },
 		})).json;
-		p.tickets = [t1.id, care.id];
+		// A complaint whose free-text fields and a file name carry the person's values.
+		const comp = (await admin.expect(201, 'POST', '/api/v1/tickets', {
+			body: { type: 'complaint', subject: `杯子碎了 ${tag}`, customer_id: c.id },
+		})).json;
+		const curl = `/api/v1/tickets/${comp.id}/complaint`;
+		const cc = await admin.expect(200, 'GET', curl);
+		await admin.expect(200, 'PATCH', curl, {
+			body: {
+				investigation_notes: `致电 ${p.phone} 联系 ${p.name}`, root_cause: `${p.recipient}签收时破损`,
+				responsible_department: '仓储部', solution: `寄到${p.line}，抄送 ${p.email}`,
+			},
+			headers: { 'If-Match': cc.headers.etag },
+		});
+		const file = await admin.api('POST', `/api/v1/tickets/${comp.id}/attachments?filename=${encodeURIComponent(`${p.name}-照片.txt`)}`, {
+			body: 'photo', headers: { 'Content-Type': 'text/plain' },
+		});
+		assert.equal(file.status, 201, file.text);
+		p.complaint = comp.id;
+		p.tickets = [t1.id, care.id, comp.id];
+		// The masked e-mail as the screens and the audit show it (o***@example.org).
+		p.maskedEmail = `${p.email[0]}***@example.org`;
 		p.secrets = [p.oldName, p.name, p.phone, p.oldPhone, p.email, p.recipient, p.line];
 		return p;
 	}
@@ -160,7 +180,9 @@ describe('erasure reaches every copy of the person', () => {
 			await get(`/api/v1/tickets/${t}`);
 			await get(`/api/v1/tickets/${t}/messages`);
 			await get(`/api/v1/tickets/${t}/events`);
+			await get(`/api/v1/tickets/${t}/attachments`);
 		}
+		await get(`/api/v1/tickets/${p.complaint}/complaint`);
 		bodies.push(['/api/v1/audit', JSON.stringify(await all('/api/v1/audit'))]);
 		for (const v of p.secrets) {
 			for (const q of [v, v.slice(0, 5)]) {
@@ -170,7 +192,7 @@ describe('erasure reaches every copy of the person', () => {
 			}
 		}
 		for (const [url, text] of bodies)
-			for (const v of p.secrets) assert.ok(!text.includes(v), `${url} still shows ${v}`);
+			for (const v of [...p.secrets, p.maskedEmail]) assert.ok(!text.includes(v), `${url} still shows ${v}`);
 	}
 
 	it('after POST /customers/:id/erase no API output shows the name, phone, e-mail or address; the audit entries stay', async () => {
