@@ -160,8 +160,32 @@ describe('erasure reaches every copy of the person', () => {
 			body: 'photo', headers: { 'Content-Type': 'text/plain' },
 		});
 		assert.equal(file.status, 201, file.text);
+		// A return and a claim on a delivered order of theirs, with the person's values in the reasons.
+		const now = Math.floor(Date.now() / 1000);
+		const order = (await admin.expect(201, 'POST', '/api/v1/orders', {
+			body: {
+				number: `SO-ERASE-${tag}`, customer_id: c.id, placed_at: now - 5 * 86400, currency: 'CNY',
+				lines: [{ line_no: 1, sku: 'POT-1', name: '茶壶', quantity: 1, unit_price_minor: 12000 }],
+			},
+		})).json;
+		const ship = (await admin.expect(201, 'POST', '/api/v1/shipments', {
+			body: { order_id: order.id, tracking_number: `SF-ERASE-${tag}`, carrier: 'SF', lines: [{ order_line_id: order.lines[0].id, quantity: 1 }] },
+		})).json;
+		const ev = await admin.api('POST', `/api/v1/shipments/${ship.id}/events`, { body: { at: now - 86400, status: 'delivered', location: '杭州' } });
+		assert.ok([200, 201].includes(ev.status), ev.text);
+		const ret = (await admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'return', subject: `退货 ${tag}`, customer_id: c.id, order_id: order.id } })).json;
+		await admin.expect(201, 'POST', `/api/v1/tickets/${ret.id}/return`, {
+			body: { reason: `${p.name}说不想要了，回电 ${p.phone}`, action: 'refund', lines: [{ order_line_id: order.lines[0].id, quantity: 1 }] },
+		});
+		const claim = (await admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'claim', subject: `理赔 ${tag}`, customer_id: c.id, shipment_id: ship.id } })).json;
+		const cl = await admin.expect(201, 'POST', `/api/v1/tickets/${claim.id}/claim`, { body: { kind: 'damage', declared_value_minor: 12000, currency: 'CNY' } });
+		await admin.expect(200, 'POST', `/api/v1/tickets/${claim.id}/claim/decide`, {
+			body: { decision: 'approved', payout_minor: 12000, decision_reason: `${p.recipient}签收时破损，${p.email}` }, headers: { 'If-Match': cl.headers.etag },
+		});
+		p.ret = ret.id;
+		p.claim = claim.id;
 		p.complaint = comp.id;
-		p.tickets = [t1.id, care.id, comp.id];
+		p.tickets = [t1.id, care.id, comp.id, ret.id, claim.id];
 		// The masked e-mail as the screens and the audit show it (o***@example.org).
 		p.maskedEmail = `${p.email[0]}***@example.org`;
 		p.secrets = [p.oldName, p.name, p.phone, p.oldPhone, p.email, p.recipient, p.line];
@@ -183,6 +207,8 @@ describe('erasure reaches every copy of the person', () => {
 			await get(`/api/v1/tickets/${t}/attachments`);
 		}
 		await get(`/api/v1/tickets/${p.complaint}/complaint`);
+		await get(`/api/v1/tickets/${p.ret}/return`);
+		await get(`/api/v1/tickets/${p.claim}/claim`);
 		bodies.push(['/api/v1/audit', JSON.stringify(await all('/api/v1/audit'))]);
 		for (const v of p.secrets) {
 			for (const q of [v, v.slice(0, 5)]) {
