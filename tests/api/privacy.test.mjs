@@ -139,6 +139,9 @@ describe('erasure reaches every copy of the person', () => {
 		})).json;
 		await admin.expect(201, 'POST', `/api/v1/tickets/${t1.id}/replies`, { body: { body: `${p.name}您好，已回电 ${p.phone}（旧号 ${p.oldPhone}）` } });
 		await admin.expect(201, 'POST', `/api/v1/tickets/${t1.id}/notes`, { body: { body: `内部：客户 ${p.oldName} 改名为 ${p.name}，邮箱 ${p.email}` } });
+		// The masked e-mail as a role without pii.read sees it (o***@example.org), copied into a note.
+		p.maskedEmail = `${p.email[0]}***@example.org`;
+		await admin.expect(201, 'POST', `/api/v1/tickets/${t1.id}/notes`, { body: { body: `客户邮箱 ${p.maskedEmail} 已核对` } });
 		// A care ticket with the subject kefu's care job writes.
 		const care = (await admin.expect(201, 'POST', '/api/v1/tickets', {
 			body: { type: 'care', channel: 'system', subject: `老客户回访：${p.name} / Win-back: ${p.name}`, customer_id: c.id },
@@ -186,8 +189,6 @@ describe('erasure reaches every copy of the person', () => {
 		p.claim = claim.id;
 		p.complaint = comp.id;
 		p.tickets = [t1.id, care.id, comp.id, ret.id, claim.id];
-		// The masked e-mail as the screens and the audit show it (o***@example.org).
-		p.maskedEmail = `${p.email[0]}***@example.org`;
 		p.secrets = [p.oldName, p.name, p.phone, p.oldPhone, p.email, p.recipient, p.line];
 		return p;
 	}
@@ -233,7 +234,7 @@ describe('erasure reaches every copy of the person', () => {
 		assert.equal(kept.length, auditBefore + 1, 'audit entries were deleted, not masked');
 		assert.ok(JSON.stringify(kept).includes('已删除'), 'the masked values carry the marker');
 		const msgs = (await admin.expect(200, 'GET', `/api/v1/tickets/${p.tickets[0]}/messages`)).json.items;
-		assert.equal(msgs.length, 3, 'the messages are kept');
+		assert.equal(msgs.length, 4, 'the messages are kept');
 		assert.match(msgs[0].body, /^我是\[已删除\/erased\]，电话 \[已删除\/erased\]/);
 		const care = (await admin.expect(200, 'GET', `/api/v1/tickets/${p.tickets[1]}`)).json;
 		assert.equal(care.subject, '老客户回访：[已删除/erased] / Win-back: [已删除/erased]');
