@@ -17,6 +17,7 @@
 #include "desk/sla_clock.h"
 #include "desk/ticket.h"
 #include "jobs/job.h"
+#include "crm/timeline.h"
 #include "store/db.h"
 #include "base/banned.h"
 
@@ -195,6 +196,11 @@ int followup_on_resolved(struct db *db, int64_t ticket_id, int64_t now, struct k
 		                  &id, err);
 	if (rc == 0)
 		rc = job_schedule(db, "followup_due", id, due, now, err);
+	if (rc == 0 && t->customer_id) { /* on the customer's timeline at the time it is due */
+		char num[24];
+		ticket_number(ticket_id, num, sizeof(num));
+		rc = timeline_add(db, t->customer_id, due, "follow_up", ticket_id, num, err);
+	}
 out:
 	free(t);
 	free(cal);
