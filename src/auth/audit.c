@@ -92,13 +92,14 @@ static int is_digit(char c)
 
 /*
  * The length of value matched at p (s its start), else 0.  A value with
- * '*' is a masked phone (138****5678): each '*' stands for one digit, and
- * the match may not sit inside a longer run of digits.
+ * '*' and no '@' is a masked phone (138****5678): each '*' stands for one
+ * digit, and the match may not sit inside a longer run of digits.  A
+ * masked e-mail (a***@example.com) is matched as written.
  */
 static size_t match_at(const char *s, const char *p, const char *value)
 {
 	size_t n = strlen(value);
-	if (!strchr(value, '*'))
+	if (!strchr(value, '*') || strchr(value, '@')) /* a masked e-mail is matched as written */
 		return n && strncmp(p, value, n) == 0 ? n : 0;
 	if (p > s && is_digit(p[-1]))
 		return 0;
@@ -277,7 +278,7 @@ int audit_redact(struct db *db, const char *object_type, int64_t object_id, cons
 		rc = redact_rows(db, rows, n, r, 1, err);
 	rows_free(rows, n);
 	for (size_t v = 0; v < r->nvalues && rc >= 0; v++) {
-		if (strchr(r->values[v], '*'))
+		if (strchr(r->values[v], '*') && !strchr(r->values[v], '@'))
 			continue; /* a masked phone: LIKE cannot look for it */
 		char *pat = like_pattern(r->values[v]);
 		rows = NULL;

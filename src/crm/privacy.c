@@ -264,11 +264,18 @@ static int masked_phone(const char *s)
 	return digits >= 7;
 }
 
+/* A masked e-mail as privacy_mask_email writes it: one character, "***", then "@domain". */
+static int masked_email(const char *s)
+{
+	const char *stars = strstr(s, "***@");
+	return stars && stars > s && !strchr(stars + 4, '*') && !strchr(stars + 4, '@');
+}
+
 static void values_add(struct values *vs, const char *s)
 {
 	if (!s || strlen(s) < ERASE_MIN_BYTES || strcmp(s, ERASED_MARK) == 0)
 		return;
-	if (strchr(s, '*') && !masked_phone(s))
+	if (strchr(s, '*') && !masked_phone(s) && !masked_email(s))
 		return; /* another masked value: nothing to look for */
 	for (size_t i = 0; i < vs->n; i++)
 		if (strcmp(vs->v[i], s) == 0)
@@ -292,6 +299,17 @@ static void values_free(struct values *vs)
 	for (size_t i = 0; i < vs->n; i++)
 		free(vs->v[i]);
 	free(vs->v);
+}
+
+/* The masked form of an e-mail value as well: the audit and the screens kept it so. */
+static void values_add_masked(struct values *vs, const char *s)
+{
+	char masked[512];
+	if (!strchr(s, '@') || strchr(s, '*'))
+		return;
+	privacy_mask_email(s, masked, sizeof(masked));
+	if (strcmp(masked, s) != 0)
+		values_add(vs, masked);
 }
 
 static struct db_sql q_person = DB_SQL(
@@ -333,6 +351,8 @@ static int person_values(struct db *db, int64_t id, struct values *vs, struct kf
 	while (rc >= 0 && (rc = db_next(r, err)) == 1)
 		values_add(vs, db_col_text(r, 0));
 	db_done(r);
+	for (size_t i = 0, n = vs->n; i < n; i++)
+		values_add_masked(vs, vs->v[i]);
 	r = NULL;
 	if (rc >= 0)
 		rc = db_query(db, &q_own_audit, DB_ARGS(db_int(id)), &r, err);
@@ -479,8 +499,8 @@ struct text_copy {
 	char *text;
 };
 
-/* The texts of q (id, text) for the customer redacted, and written back with set where they changed. */
-static int redact_texts(struct db *db, int64_t id, struct db_sql *q, struct db_sql *set,
+/* The texts (JSON when json) of q (id, text) for the customer redacted, and written back with set where they changed. */
+static int redact_texts(struct db *db, int64_t id, struct db_sql *q, struct db_sql *set, int json,
                         const struct audit_redaction *rd, struct kf_error *err)
 {
 	struct text_copy *tc = NULL;
@@ -488,7 +508,9 @@ static int redact_texts(struct db *db, int64_t id, struct db_sql *q, struct db_s
 	struct db_rows *r = NULL;
 	int rc = db_query(db, q, DB_ARGS(db_int(id)), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		char *t = audit_text_redact(db_col_text(r, 1), rd);
+		if (db_col_isnull(r, 1))
+			continue;
+		char *t = json ? redacted(db_col_text(r, 1), rd) : audit_text_redact(db_col_text(r, 1), rd);
 		if (!t)
 			continue;
 		if (n == cap) {
@@ -507,6 +529,45 @@ static int redact_texts(struct db *db, int64_t id, struct db_sql *q, struct db_s
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * The free-text columns of the customer's processes, files and follow-ups:
+ * (key, text) read where the text is set, written back by key.  A column
+ * holding JSON is redacted as JSON, so that it stays valid.
+ */
+#define OF_TICKETS "(SELECT id FROM tickets WHERE customer_id = $1)"
+#define COPY_COL(tbl, key, col, whose, json) \
+	{ \
+		DB_SQL("SELECT " key ", " col " FROM " tbl " WHERE " col " IS NOT NULL AND (" whose ")"), \
+		        DB_SQL("UPDATE " tbl " SET " col " = $2 WHERE " key " = $1"), json \
+	}
+#define BY_TICKET "ticket_id IN " OF_TICKETS
+#define BY_EITHER "customer_id = $1 OR ticket_id IN " OF_TICKETS
+
+struct copy_col {
+	struct db_sql get, set;
+	int json;
+};
+
+static struct copy_col copy_cols[] = {
+	COPY_COL("complaints", "ticket_id", "investigation_notes", BY_TICKET, 0),
+	COPY_COL("complaints", "ticket_id", "root_cause", BY_TICKET, 0),
+	COPY_COL("complaints", "ticket_id", "responsible_department", BY_TICKET, 0),
+	COPY_COL("complaints", "ticket_id", "solution", BY_TICKET, 0),
+	COPY_COL("return_requests", "id", "reason", BY_TICKET, 0),
+	COPY_COL("return_requests", "id", "inspection_result", BY_TICKET, 0),
+	COPY_COL("return_requests", "id", "inspection_notes", BY_TICKET, 0),
+	COPY_COL("return_requests", "id", "return_tracking_number", BY_TICKET, 0),
+	COPY_COL("return_requests", "id", "window_override_reason", BY_TICKET, 0),
+	COPY_COL("claims", "ticket_id", "decision_reason", BY_TICKET, 0),
+	COPY_COL("attachments", "id", "filename", BY_TICKET, 0),
+	COPY_COL("followups", "id", "note", BY_EITHER, 0),
+	COPY_COL("survey_responses", "id", "comment", BY_EITHER, 0),
+	COPY_COL("quotes", "id", "request", BY_EITHER, 1),
+	COPY_COL("quotes", "id", "result", BY_EITHER, 1),
+	COPY_COL("shipments", "id", "origin", "customer_id = $1", 0),
+	COPY_COL("shipments", "id", "destination", "customer_id = $1", 0),
+};
+
 /* Every copy of the person outside the customer's own rows, replaced by the marker. */
 static int erase_copies(struct db *db, int64_t id, struct kf_error *err)
 {
@@ -519,9 +580,11 @@ static int erase_copies(struct db *db, int64_t id, struct kf_error *err)
 			rc = db_exec(db, names[t],
 			             DB_ARGS(db_int(id), db_text(vs.v[v]), db_text(ERASED_MARK)), err);
 	if (rc >= 0)
-		rc = redact_texts(db, id, &q_subjects, &q_subject_set, &rd, err);
+		rc = redact_texts(db, id, &q_subjects, &q_subject_set, 0, &rd, err);
 	if (rc == 0)
-		rc = redact_texts(db, id, &q_bodies, &q_body_set, &rd, err);
+		rc = redact_texts(db, id, &q_bodies, &q_body_set, 0, &rd, err);
+	for (size_t i = 0; rc == 0 && i < sizeof(copy_cols) / sizeof(copy_cols[0]); i++)
+		rc = redact_texts(db, id, &copy_cols[i].get, &copy_cols[i].set, copy_cols[i].json, &rd, err);
 	if (rc == 0)
 		rc = redact_events(db, id, &rd, err);
 	if (rc == 0)

@@ -18,6 +18,7 @@
 #include "desk/sla_clock.h"
 #include "desk/ticket.h"
 #include "jobs/job.h"
+#include "crm/timeline.h"
 #include "store/db.h"
 #include "base/banned.h"
 
@@ -40,6 +41,9 @@ static struct db_sql q_list = DB_SQL(
         " OR (CAST($4 AS BIGINT) = 2 AND ticket_id IS NOT NULL AND outcome IS NULL)"
         " OR (CAST($4 AS BIGINT) = 3 AND outcome IS NOT NULL))"
         " ORDER BY id LIMIT $5");
+static struct db_sql q_of_ticket = DB_SQL(
+        "SELECT id, complaint_id, COALESCE(customer_id, 0), due_at, COALESCE(ticket_id, 0), outcome, note, done_at"
+        " FROM followups WHERE complaint_id = $1 OR ticket_id = $1 ORDER BY id");
 static struct db_sql q_set_ticket = DB_SQL(
         "UPDATE followups SET ticket_id = $2 WHERE id = $1 AND ticket_id IS NULL");
 static struct db_sql q_set_outcome = DB_SQL(
@@ -116,6 +120,29 @@ static json_t *followup_to_json(const struct followup *f)
 	return j;
 }
 
+int followup_of_ticket(struct db *db, int64_t ticket_id, json_t **out, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	struct followup f;
+	*out = json_array();
+	int rc = db_query(db, &q_of_ticket, DB_ARGS(db_int(ticket_id)), &r, err);
+	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		followup_from_row(r, &f);
+		json_array_append_new(*out,
+		                      json_pack("{s:I,s:I,s:s,s:I,s:o}", "id", (json_int_t)f.id, "due_at",
+		                                (json_int_t)f.due_at, "status", followup_status_name(&f),
+		                                "complaint_id", (json_int_t)f.complaint_id, "ticket_id",
+		                                f.ticket_id ? json_integer(f.ticket_id) : json_null()));
+	}
+	db_done(r);
+	if (rc < 0) {
+		json_decref(*out);
+		*out = NULL;
+		return rc;
+	}
+	return 0;
+}
+
 int followup_status_parse(const char *s, enum followup_status *out)
 {
 	static const char *const names[] = { "", "scheduled", "due", "done" };
@@ -170,6 +197,11 @@ int followup_on_resolved(struct db *db, int64_t ticket_id, int64_t now, struct k
 		                  &id, err);
 	if (rc == 0)
 		rc = job_schedule(db, "followup_due", id, due, now, err);
+	if (rc == 0 && t->customer_id) { /* on the customer's timeline at the time it is due */
+		char num[24];
+		ticket_number(ticket_id, num, sizeof(num));
+		rc = timeline_add(db, t->customer_id, due, "follow_up", ticket_id, num, err);
+	}
 out:
 	free(t);
 	free(cal);

@@ -51,6 +51,12 @@ struct followup_filter {
 };
 
 /* "scheduled", "due" or "done" into *out; -1 for anything else. */
+/*
+ * The follow-ups of a ticket, as GET /tickets/:id shows them: those of the
+ * complaint ticket_id, or the one ticket_id is the follow-up ticket of;
+ * [{id, due_at, status, complaint_id, ticket_id}] in *out, oldest first.
+ */
+int followup_of_ticket(struct db *db, int64_t ticket_id, json_t **out, struct kf_error *err);
 int followup_status_parse(const char *s, enum followup_status *out);
 /*
  * A page of follow-ups matching f, by id after after_id: *items a new

@@ -13,22 +13,32 @@
 #include "base/banned.h"
 
 static struct db_sql q_insert = DB_SQL(
-        "INSERT INTO ticket_messages (ticket_id, kind, author_kind, author_id, author_name, body, created_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id");
+        "INSERT INTO ticket_messages (ticket_id, kind, author_kind, author_id, author_name, body, created_at,"
+        " logged_by_id, logged_by_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id");
 static struct db_sql q_list = DB_SQL(
-        "SELECT id, ticket_id, kind, author_kind, author_id, author_name, body, created_at"
+        "SELECT id, ticket_id, kind, author_kind, author_id, author_name, body, created_at,"
+        " COALESCE(logged_by_id, 0), logged_by_name"
         " FROM ticket_messages WHERE ticket_id = $1 AND id > $2 ORDER BY id LIMIT $3");
 static struct db_sql q_move = DB_SQL("UPDATE ticket_messages SET ticket_id = $2 WHERE ticket_id = $1");
 
 static const char *const kind_names[] = { "public", "note", "customer" };
 
-static json_t *message_json(int64_t id, int64_t ticket_id, const char *kind, const char *author_kind,
-                            int64_t author_id, const char *author_name, const char *body, int64_t at)
+/* Who logged a customer's words (an agent taking a call), or JSON null. */
+static json_t *logged_by_json(int64_t id, const char *name)
 {
-	return json_pack("{s:I,s:I,s:s,s:b,s:{s:s,s:I,s:s},s:s,s:I}", "id", (json_int_t)id, "ticket_id",
+	if (!name)
+		return json_null();
+	return json_pack("{s:o,s:s}", "id", id ? json_integer(id) : json_null(), "name", name);
+}
+
+static json_t *message_json(int64_t id, int64_t ticket_id, const char *kind, const char *author_kind,
+                            int64_t author_id, const char *author_name, const char *body, int64_t at,
+                            json_t *logged_by)
+{
+	return json_pack("{s:I,s:I,s:s,s:b,s:{s:s,s:I,s:s},s:s,s:I,s:o}", "id", (json_int_t)id, "ticket_id",
 	                 (json_int_t)ticket_id, "kind", kind, "internal", strcmp(kind, "note") == 0, "author",
 	                 "kind", author_kind, "id", (json_int_t)author_id, "name", author_name, "body", body,
-	                 "created_at", (json_int_t)at);
+	                 "created_at", (json_int_t)at, "logged_by", logged_by);
 }
 
 int message_list(struct db *db, int64_t ticket_id, int64_t after_id, int limit, json_t **items,
@@ -40,10 +50,12 @@ int message_list(struct db *db, int64_t ticket_id, int64_t after_id, int limit, 
 	int rc = db_query(db, &q_list, DB_ARGS(db_int(ticket_id), db_int(after_id), db_int(limit)), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
 		*last_id = db_col_int(r, 0);
-		json_array_append_new(*items,
-		                      message_json(*last_id, db_col_int(r, 1), db_col_text(r, 2),
-		                                   db_col_text(r, 3), db_col_int(r, 4), db_col_text(r, 5),
-		                                   db_col_text(r, 6), db_col_int(r, 7)));
+		json_array_append_new(
+		        *items,
+		        message_json(*last_id, db_col_int(r, 1), db_col_text(r, 2), db_col_text(r, 3),
+		                     db_col_int(r, 4), db_col_text(r, 5), db_col_text(r, 6), db_col_int(r, 7),
+		                     logged_by_json(db_col_int(r, 8),
+		                                    db_col_isnull(r, 9) ? NULL : db_col_text(r, 9))));
 	}
 	db_done(r);
 	if (rc < 0) {
@@ -76,18 +88,24 @@ static int insert(struct db *db, const struct actor *a, int64_t now, int64_t tic
 	const char *author_kind = kind == MESSAGE_CUSTOMER ? "customer"
 	        : strcmp(a->kind, "system") == 0           ? "system"
 	                                                   : "staff";
-	int64_t author_id = kind == MESSAGE_CUSTOMER && strcmp(a->kind, "customer") != 0 ? 0 : a->id;
-	const char *name = a->name ? a->name : "";
+	/* staff writing a customer message log the customer's words: logged by them */
+	int logged = kind == MESSAGE_CUSTOMER && strcmp(a->kind, "customer") != 0;
+	int64_t author_id = logged ? 0 : a->id;
+	const char *staff_name = a->name ? a->name : "";
+	const char *name = logged ? "" : staff_name;
 	int rc = db_query_int(db, &q_insert,
 	                      DB_ARGS(db_int(ticket_id), db_text(kind_names[kind]), db_text(author_kind),
-	                              db_int(author_id), db_text(name), db_text(body), db_int(now)),
+	                              db_int(author_id), db_text(name), db_text(body), db_int(now),
+	                              logged && a->id ? db_int(a->id) : db_null(),
+	                              logged ? db_text(staff_name) : db_null()),
 	                      &id, err);
 	if (rc < 0)
 		return rc;
 	rc = search_put(db, "message", id, ticket_id, NULL, body, now, err);
 	if (rc < 0)
 		return rc;
-	*message = message_json(id, ticket_id, kind_names[kind], author_kind, author_id, name, body, now);
+	*message = message_json(id, ticket_id, kind_names[kind], author_kind, author_id, name, body, now,
+	                        logged ? logged_by_json(a->id, staff_name) : json_null());
 	json_t *ev = json_pack("{s:I,s:s}", "message_id", (json_int_t)id, "kind", kind_names[kind]);
 	rc = ticket_event_add(db, a, now, ticket_id, "message", NULL, ev, err);
 	json_decref(ev);

@@ -354,19 +354,26 @@ static int check_new(const struct ticket_new *in, struct kf_error *err)
 }
 
 static struct db_sql q_first_msg = DB_SQL(
-        "INSERT INTO ticket_messages (ticket_id, kind, author_kind, author_id, author_name, body, created_at)"
-        " VALUES ($1, 'customer', $2, $3, $4, $5, $6) RETURNING id");
+        "INSERT INTO ticket_messages (ticket_id, kind, author_kind, author_id, author_name, body, created_at,"
+        " logged_by_id, logged_by_name) VALUES ($1, 'customer', $2, $3, $4, $5, $6, $7, $8) RETURNING id");
 
-/* The first customer message that came with a new ticket. */
+/*
+ * The first customer message that came with a new ticket.  Staff (or the
+ * CLI) creating it logs the caller's words: the message is the customer's,
+ * logged by them.  kefu's own jobs write it as the system.
+ */
 static int first_message(struct db *db, const struct actor *a, int64_t now, int64_t id, const char *body,
                          struct kf_error *err)
 {
-	int staff = strcmp(a->kind, "customer") != 0;
+	int system = strcmp(a->kind, "system") == 0;
+	int logged = !system && strcmp(a->kind, "customer") != 0;
+	const char *name = a->name ? a->name : "";
 	int64_t mid = 0;
 	int rc = db_query_int(db, &q_first_msg,
-	                      DB_ARGS(db_int(id), db_text(staff ? "system" : "customer"),
-	                              db_int(staff ? 0 : a->id), db_text(a->name ? a->name : ""),
-	                              db_text(body), db_int(now)),
+	                      DB_ARGS(db_int(id), db_text(system ? "system" : "customer"),
+	                              db_int(logged || system ? 0 : a->id), db_text(logged ? "" : name),
+	                              db_text(body), db_int(now), logged && a->id ? db_int(a->id) : db_null(),
+	                              logged ? db_text(name) : db_null()),
 	                      &mid, err);
 	if (rc == 0) /* searchable as a message too, like every later one */
 		rc = search_put(db, "message", mid, id, NULL, body, now, err);

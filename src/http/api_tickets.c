@@ -13,6 +13,7 @@
 #include "base/xalloc.h"
 #include "crm/customer.h"
 #include "desk/message.h"
+#include "desk/followup.h"
 #include "desk/ticket.h"
 #include "http/api.h"
 #include "http/api_tickets.h"
@@ -353,9 +354,13 @@ int api_tickets_get(struct req *req, struct resp *resp)
 	int64_t id;
 	if (req_param_id(req, resp, "id", &id) < 0)
 		return 0;
-	if (ticket_get(req->db, id, &t, &err) < 0)
+	json_t *fus = NULL;
+	if (ticket_get(req->db, id, &t, &err) < 0 || followup_of_ticket(req->db, id, &fus, &err) < 0)
 		return reply_kf(resp, &err);
-	return reply_ticket(resp, 200, &t);
+	json_t *j = ticket_to_json(&t);
+	json_object_set_new(j, "follow_ups", fus);
+	reply_etag(resp, t.version);
+	return reply_json(resp, 200, j);
 }
 
 /* A patch id: absent keeps (-1); null or 0 clears (0). */

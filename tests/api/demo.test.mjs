@@ -291,6 +291,10 @@ describe('kefu demo', () => {
 			const c = (await admin.expect(200, 'GET', `/api/v1/tickets/${f[0].complaint_id}`)).json;
 			assert.equal(c.type, 'complaint');
 			assert.equal(c.customer_id, t.customer_id);
+			// Both tickets show the follow-up: the complaint and the follow-up ticket.
+			const shown = { id: f[0].id, due_at: f[0].due_at, status: f[0].status, complaint_id: c.id, ticket_id: t.id };
+			assert.deepEqual(c.follow_ups.find((x) => x.id === f[0].id), shown, JSON.stringify(c.follow_ups));
+			assert.deepEqual((await admin.expect(200, 'GET', `/api/v1/tickets/${t.id}`)).json.follow_ups, [shown]);
 			assert.ok(['resolved', 'closed'].includes(c.state), `follow-up ${t.id} of complaint ${c.id} in state ${c.state}`);
 			const done = ['resolved', 'closed'].includes(t.state);
 			assert.equal(f[0].status, done ? 'done' : 'due', `ticket ${t.id} in state ${t.state}`);

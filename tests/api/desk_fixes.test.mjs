@@ -337,4 +337,22 @@ describe('desk fixes (issue 12)', () => {
 		});
 		assert.ok((await clock(running.id)).resolution.due_at > due + DAY, 'half-day hours: the rest of three days takes longer');
 	});
+	it('25: a ticket an agent logs for a caller is the customer\'s message, logged by the agent', async () => {
+		const cust = (await admin.expect(201, 'POST', '/api/v1/customers', { body: { name: uniq('来电客户') } })).json;
+		const t = await ticket(agent, { type: 'inquiry', channel: 'phone', customer_id: cust.id, body: '来电：快递三天没有更新了。' });
+		const [m] = (await agent.expect(200, 'GET', `/api/v1/tickets/${t.id}/messages`)).json.items;
+		assert.equal(m.kind, 'customer');
+		assert.equal(m.author.kind, 'customer', 'the words are the customer\'s, not the system\'s');
+		assert.deepEqual(m.logged_by, { id: agent.id, name: (await agent.expect(200, 'GET', '/api/v1/me')).json.username });
+		// A customer's later words the agent posts are logged by them too; replies and the customer's own words are not.
+		const later = await agent.expect(201, 'POST', `/api/v1/tickets/${t.id}/customer-messages`, { body: { body: '客户又来电' } });
+		assert.equal(later.json.message.author.kind, 'customer');
+		assert.equal(later.json.message.logged_by.id, agent.id);
+		const items = (await agent.expect(200, 'GET', `/api/v1/tickets/${t.id}/messages`)).json.items;
+		assert.equal(items.at(-1).logged_by.id, agent.id);
+		const reply = await agent.expect(201, 'POST', `/api/v1/tickets/${t.id}/replies`, { body: { body: '已为您查询' } });
+		const all = (await agent.expect(200, 'GET', `/api/v1/tickets/${t.id}/messages`)).json.items;
+		assert.equal(all.at(-1).author.kind, 'staff');
+		assert.equal(all.at(-1).logged_by, null, JSON.stringify(reply.json));
+	});
 });

@@ -84,6 +84,18 @@ describe('follow-ups and care', () => {
 		assert.equal(f.outcome, null);
 		assert.equal(f.complaint_number, complaintA.number);
 		assert.ok(f.due_at > now, `due_at ${f.due_at} is in the future`);
+		// The complaint shows it too, before it falls due.
+		const t = (await admin.expect(200, 'GET', `/api/v1/tickets/${complaintA.id}`)).json;
+		assert.deepEqual(t.follow_ups, [{ id: f.id, due_at: f.due_at, status: 'scheduled', complaint_id: complaintA.id, ticket_id: null }]);
+		// And the customer's timeline, at the time it is due, opening the complaint.
+		const tl = (await admin.expect(200, 'GET', `/api/v1/customers/${alice.id}/timeline`)).json.items;
+		const row = tl.find((x) => x.kind === 'follow_up');
+		assert.ok(row, JSON.stringify(tl));
+		assert.equal(row.ref_id, complaintA.id);
+		assert.equal(row.at, f.due_at);
+		assert.equal(row.summary, complaintA.number);
+		const plain = (await admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'inquiry', subject: uniq('无回访') } })).json;
+		assert.deepEqual((await admin.expect(200, 'GET', `/api/v1/tickets/${plain.id}`)).json.follow_ups, []);
 		// nothing is due or done yet
 		const due = (await admin.expect(200, 'GET', '/api/v1/follow-ups?status=due')).json.items;
 		assert.ok(!due.some((x) => x.complaint_id === complaintA.id));

@@ -139,11 +139,56 @@ describe('erasure reaches every copy of the person', () => {
 		})).json;
 		await admin.expect(201, 'POST', `/api/v1/tickets/${t1.id}/replies`, { body: { body: `${p.name}您好，已回电 ${p.phone}（旧号 ${p.oldPhone}）` } });
 		await admin.expect(201, 'POST', `/api/v1/tickets/${t1.id}/notes`, { body: { body: `内部：客户 ${p.oldName} 改名为 ${p.name}，邮箱 ${p.email}` } });
+		// The masked e-mail as a role without pii.read sees it (o***@example.org), copied into a note.
+		p.maskedEmail = `${p.email[0]}***@example.org`;
+		await admin.expect(201, 'POST', `/api/v1/tickets/${t1.id}/notes`, { body: { body: `客户邮箱 ${p.maskedEmail} 已核对` } });
 		// A care ticket with the subject kefu's care job writes.
 		const care = (await admin.expect(201, 'POST', '/api/v1/tickets', {
 			body: { type: 'care', channel: 'system', subject: `老客户回访：${p.name} / Win-back: ${p.name}`, customer_id: c.id },
 		})).json;
-		p.tickets = [t1.id, care.id];
+		// A complaint whose free-text fields and a file name carry the person's values.
+		const comp = (await admin.expect(201, 'POST', '/api/v1/tickets', {
+			body: { type: 'complaint', subject: `杯子碎了 ${tag}`, customer_id: c.id },
+		})).json;
+		const curl = `/api/v1/tickets/${comp.id}/complaint`;
+		const cc = await admin.expect(200, 'GET', curl);
+		await admin.expect(200, 'PATCH', curl, {
+			body: {
+				investigation_notes: `致电 ${p.phone} 联系 ${p.name}`, root_cause: `${p.recipient}签收时破损`,
+				responsible_department: '仓储部', solution: `寄到${p.line}，抄送 ${p.email}`,
+			},
+			headers: { 'If-Match': cc.headers.etag },
+		});
+		const file = await admin.api('POST', `/api/v1/tickets/${comp.id}/attachments?filename=${encodeURIComponent(`${p.name}-照片.txt`)}`, {
+			body: 'photo', headers: { 'Content-Type': 'text/plain' },
+		});
+		assert.equal(file.status, 201, file.text);
+		// A return and a claim on a delivered order of theirs, with the person's values in the reasons.
+		const now = Math.floor(Date.now() / 1000);
+		const order = (await admin.expect(201, 'POST', '/api/v1/orders', {
+			body: {
+				number: `SO-ERASE-${tag}`, customer_id: c.id, placed_at: now - 5 * 86400, currency: 'CNY',
+				lines: [{ line_no: 1, sku: 'POT-1', name: '茶壶', quantity: 1, unit_price_minor: 12000 }],
+			},
+		})).json;
+		const ship = (await admin.expect(201, 'POST', '/api/v1/shipments', {
+			body: { order_id: order.id, tracking_number: `SF-ERASE-${tag}`, carrier: 'SF', lines: [{ order_line_id: order.lines[0].id, quantity: 1 }] },
+		})).json;
+		const ev = await admin.api('POST', `/api/v1/shipments/${ship.id}/events`, { body: { at: now - 86400, status: 'delivered', location: '杭州' } });
+		assert.ok([200, 201].includes(ev.status), ev.text);
+		const ret = (await admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'return', subject: `退货 ${tag}`, customer_id: c.id, order_id: order.id } })).json;
+		await admin.expect(201, 'POST', `/api/v1/tickets/${ret.id}/return`, {
+			body: { reason: `${p.name}说不想要了，回电 ${p.phone}`, action: 'refund', lines: [{ order_line_id: order.lines[0].id, quantity: 1 }] },
+		});
+		const claim = (await admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'claim', subject: `理赔 ${tag}`, customer_id: c.id, shipment_id: ship.id } })).json;
+		const cl = await admin.expect(201, 'POST', `/api/v1/tickets/${claim.id}/claim`, { body: { kind: 'damage', declared_value_minor: 12000, currency: 'CNY' } });
+		await admin.expect(200, 'POST', `/api/v1/tickets/${claim.id}/claim/decide`, {
+			body: { decision: 'approved', payout_minor: 12000, decision_reason: `${p.recipient}签收时破损，${p.email}` }, headers: { 'If-Match': cl.headers.etag },
+		});
+		p.ret = ret.id;
+		p.claim = claim.id;
+		p.complaint = comp.id;
+		p.tickets = [t1.id, care.id, comp.id, ret.id, claim.id];
 		p.secrets = [p.oldName, p.name, p.phone, p.oldPhone, p.email, p.recipient, p.line];
 		return p;
 	}
@@ -160,7 +205,11 @@ describe('erasure reaches every copy of the person', () => {
 			await get(`/api/v1/tickets/${t}`);
 			await get(`/api/v1/tickets/${t}/messages`);
 			await get(`/api/v1/tickets/${t}/events`);
+			await get(`/api/v1/tickets/${t}/attachments`);
 		}
+		await get(`/api/v1/tickets/${p.complaint}/complaint`);
+		await get(`/api/v1/tickets/${p.ret}/return`);
+		await get(`/api/v1/tickets/${p.claim}/claim`);
 		bodies.push(['/api/v1/audit', JSON.stringify(await all('/api/v1/audit'))]);
 		for (const v of p.secrets) {
 			for (const q of [v, v.slice(0, 5)]) {
@@ -170,7 +219,7 @@ describe('erasure reaches every copy of the person', () => {
 			}
 		}
 		for (const [url, text] of bodies)
-			for (const v of p.secrets) assert.ok(!text.includes(v), `${url} still shows ${v}`);
+			for (const v of [...p.secrets, p.maskedEmail]) assert.ok(!text.includes(v), `${url} still shows ${v}`);
 	}
 
 	it('after POST /customers/:id/erase no API output shows the name, phone, e-mail or address; the audit entries stay', async () => {
@@ -185,7 +234,7 @@ describe('erasure reaches every copy of the person', () => {
 		assert.equal(kept.length, auditBefore + 1, 'audit entries were deleted, not masked');
 		assert.ok(JSON.stringify(kept).includes('已删除'), 'the masked values carry the marker');
 		const msgs = (await admin.expect(200, 'GET', `/api/v1/tickets/${p.tickets[0]}/messages`)).json.items;
-		assert.equal(msgs.length, 3, 'the messages are kept');
+		assert.equal(msgs.length, 4, 'the messages are kept');
 		assert.match(msgs[0].body, /^我是\[已删除\/erased\]，电话 \[已删除\/erased\]/);
 		const care = (await admin.expect(200, 'GET', `/api/v1/tickets/${p.tickets[1]}`)).json;
 		assert.equal(care.subject, '老客户回访：[已删除/erased] / Win-back: [已删除/erased]');

@@ -19,7 +19,7 @@ export function statusLabel(x, { customer = false } = {}) {
 
 export function timelineList(items) {
 	const href = (i) =>
-		i.kind === 'ticket' ? `#/tickets/${i.ref_id}` : i.kind === 'order' ? null : null;
+		i.kind === 'ticket' || i.kind === 'follow_up' ? `#/tickets/${i.ref_id}` : null;
 	return h(
 		'ol.timeline',
 		items.map((i) =>

@@ -17,9 +17,9 @@ import { ticketQuotePanel } from '../quote_form.js';
 const STATES = ['new', 'open', 'pending_customer', 'pending_internal', 'resolved', 'closed'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 
-/** A message written by the customer but logged by staff (a phone call, a walk-in). */
+/** A message written by the customer but logged by staff (a phone call, a walk-in): the agent's name. */
 export function loggedBy(m) {
-	return m.kind === 'customer' && !!m.author && m.author.kind !== 'customer' && !!m.author.name;
+	return m.kind === 'customer' && m.logged_by?.name ? m.logged_by.name : '';
 }
 
 /** Who a message is from: for the customer's words logged by staff, the customer, never the agent. */
@@ -113,7 +113,7 @@ export async function render(main, params) {
 							h(
 								'header',
 								h('strong', authorName(m, customerName)),
-								loggedBy(m) ? [' ', h('span.muted.logged-by', t('msg.logged_by', { name: m.author.name }))] : null,
+								loggedBy(m) ? [' ', h('span.muted.logged-by', t('msg.logged_by', { name: loggedBy(m) }))] : null,
 								' ',
 								h('span.tag', te('msg', m.kind)),
 								' ',
