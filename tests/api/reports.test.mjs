@@ -162,7 +162,8 @@ describe('reports API', () => {
 		assert.match(list.stdout, /three-controls/);
 		const table = await kefuOk(['report', 'complaints', '--lang', 'zh', '--tz', 'UTC', ...db]);
 		assert.match(table.stdout, /投诉帕累托分析/);
-		assert.match(table.stdout, /合计 \/ Total/);
+		assert.match(table.stdout, /合计/);
+		assert.doesNotMatch(table.stdout, /Total/, 'the Chinese table is not bilingual');
 		assert.equal(table.stderr, '', 'no progress bar when stderr is not a terminal');
 		const csv = await kefuOk(['report', 'staff', '--format', 'csv', '--header', 'keys', ...db]);
 		assert.ok(csv.stdout.startsWith('group,name,handled'));
@@ -205,5 +206,29 @@ describe('reports API', () => {
 		for (const [q, field] of [['created_from=yesterday', 'created_from'], ['created_to=-5', 'created_to'], ['created_from=200&created_to=100', 'created_to']]) {
 			assert.equal(assertError(await analyst.api('GET', `/api/v1/tickets?${q}`), 400, 'invalid', q).field, field);
 		}
+	});
+
+	it("CSV cells in the reader's language: no bilingual cells, codes as words (lang, Accept-Language, CLI --lang)", async () => {
+		const cat = (await admin.expect(200, 'GET', '/api/v1/categories')).json.items.find((c) => c.name_zh && c.name_en);
+		await admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'complaint', subject: uniq('投诉'), category_id: cat.id } });
+		const rows = (text) => text.split('\r\n').filter(Boolean).map((l) => l.split(','));
+		const zh = rows((await analyst.expect(200, 'GET', '/api/v1/reports/complaints?by=category&format=csv&lang=zh&bom=0')).text);
+		assert.ok(zh.some((r) => r[0] === cat.code && r[1] === cat.name_zh), JSON.stringify(zh));
+		assert.deepEqual(zh.at(-1).slice(0, 2), ['total', '合计']);
+		analyst.lang = 'en-GB';
+		const en = rows((await analyst.expect(200, 'GET', '/api/v1/reports/complaints?by=category&format=csv&bom=0')).text);
+		analyst.lang = 'zh-CN';
+		const zhAccept = (await analyst.expect(200, 'GET', '/api/v1/reports/complaints?by=category&format=csv&bom=0')).text;
+		analyst.lang = null;
+		assert.ok(en.some((r) => r[0] === cat.code && r[1] === cat.name_en), JSON.stringify(en));
+		assert.deepEqual(en.at(-1).slice(0, 2), ['total', 'Total']);
+		assert.ok(zhAccept.includes(`,${cat.name_zh},`), 'Accept-Language: zh gives the Chinese CSV');
+		for (const text of [zh, en].map((x) => x.map((r) => r.join(',')).join('\n')).concat([zhAccept]))
+			assert.doesNotMatch(text, / \/ /, 'no "中文 / English" cell');
+		const root = rows((await analyst.expect(200, 'GET', '/api/v1/reports/complaints?by=root_cause&format=csv&lang=zh&bom=0')).text);
+		assert.ok(root.some((r) => r[0] === '(none)' && r[1] === '未填写'), JSON.stringify(root));
+		const cli = await kefuOk(['report', 'complaints', '--by', 'category', '--format', 'csv', '--lang', 'en', '--db', srv.db.url]);
+		assert.ok(cli.stdout.includes(`,${cat.name_en},`), cli.stdout);
+		assert.doesNotMatch(cli.stdout, / \/ |合计/);
 	});
 });
