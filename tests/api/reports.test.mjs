@@ -231,4 +231,42 @@ describe('reports API', () => {
 		assert.ok(cli.stdout.includes(`,${cat.name_en},`), cli.stdout);
 		assert.doesNotMatch(cli.stdout, / \/ |合计/);
 	});
+
+	it('drill-down sets equal the rows: merged complaints and a complaint reclassified into another category', async () => {
+		const cats = (await admin.expect(200, 'GET', '/api/v1/categories')).json.items;
+		const [a, b] = [cats[1].id, cats[2].id];
+		const cust = (await admin.expect(201, 'POST', '/api/v1/customers', { body: { name: uniq('钻取客户') } })).json;
+		const mk = (category_id) => admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'complaint', subject: uniq('投诉'), category_id, customer_id: cust.id } });
+		const keep = (await mk(a)).json;
+		const merged = (await mk(a)).json;
+		await admin.expect(200, 'POST', `/api/v1/tickets/${merged.id}/merge`, { body: { into: keep.id } });
+		// filed under a, classified by the complaint process as b
+		const moved = (await mk(a)).json;
+		const url = `/api/v1/tickets/${moved.id}/complaint`;
+		const c = await admin.expect(200, 'GET', url);
+		await admin.expect(200, 'PATCH', url, { body: { category_id: b }, headers: { 'If-Match': c.headers.etag } });
+		const iso = new Date((moved.created_at + 1) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+		for (const name of ['complaints', 'three-controls']) {
+			const r = (await analyst.expect(200, 'GET', `/api/v1/reports/${name}?by=category&from=2020-01-01&to=${iso}&tz=UTC`)).json;
+			const n = r.columns.findIndex((col) => col.key === 'complaints');
+			let rows = 0;
+			for (const [i, d] of r.drill.entries()) {
+				if (!d) continue;
+				const items = (await analyst.expect(200, 'GET', `${d}&limit=100`)).json.items;
+				assert.equal(items.length, r.rows[i][n], `${name}: ${d} lists the row's ${r.rows[i][n]} complaints`);
+				assert.ok(!items.some((x) => x.id === merged.id), `${name}: the merged complaint is not listed`);
+				rows++;
+			}
+			assert.ok(rows >= 2, `${name}: rows with drill-downs: ${JSON.stringify(r.drill)}`);
+		}
+		// the filters on their own
+		const ids = async (q) => (await analyst.expect(200, 'GET', `/api/v1/tickets?type=complaint&customer_id=${cust.id}&${q}`)).json.items.map((x) => x.id).sort((x, y) => x - y);
+		assert.deepEqual(await ids('merged=false'), [keep.id, moved.id]);
+		assert.deepEqual(await ids('merged=true'), [merged.id]);
+		assert.deepEqual(await ids(`complaint_category_id=${b}`), [moved.id]);
+		assert.deepEqual(await ids(`complaint_category_id=${a}&merged=false`), [keep.id]);
+		assert.deepEqual(await ids(`category_id=${a}`), [keep.id, merged.id, moved.id], 'category_id is still the ticket\'s own');
+		assert.equal(assertError(await analyst.api('GET', '/api/v1/tickets?merged=maybe'), 400, 'invalid').field, 'merged');
+		assert.equal(assertError(await analyst.api('GET', '/api/v1/tickets?complaint_category_id=x'), 400, null).field, 'complaint_category_id');
+	});
 });
