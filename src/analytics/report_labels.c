@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analytics/report.h"
 #include "base/banned.h"
 
 struct rlabel {
@@ -100,4 +101,18 @@ const char *report_label(const char *key, const char *s, int zh, char *out, size
 		return zh ? l->zh : l->en;
 	const char *half = n ? label_half(s, zh, out, n) : NULL;
 	return half ? half : s;
+}
+
+void report_localize_names(struct report_table *t, int zh)
+{
+	char out[512];
+	int c = report_col_index(t, "name");
+	for (size_t r = 0; c >= 0 && r < t->nrows; r++) {
+		const struct report_cell *cell = report_cell(t, r, (size_t)c);
+		if (cell->null || !cell->s)
+			continue;
+		const char *s = report_label("name", cell->s, zh, out, sizeof(out));
+		if (s != cell->s)
+			report_set_text(t, r, (size_t)c, s);
+	}
 }

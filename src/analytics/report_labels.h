@@ -20,4 +20,8 @@
  */
 const char *report_label(const char *key, const char *s, int zh, char *out, size_t n);
 
+struct report_table;
+/* The "name" column of t (when it has one) in language zh, in place: what the API's JSON gives the page. */
+void report_localize_names(struct report_table *t, int zh);
+
 #endif

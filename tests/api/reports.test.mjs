@@ -227,6 +227,13 @@ describe('reports API', () => {
 			assert.doesNotMatch(text, / \/ /, 'no "中文 / English" cell');
 		const root = rows((await analyst.expect(200, 'GET', '/api/v1/reports/complaints?by=root_cause&format=csv&lang=zh&bom=0')).text);
 		assert.ok(root.some((r) => r[0] === '(none)' && r[1] === '未填写'), JSON.stringify(root));
+		// the JSON name column too, in the language asked for
+		for (const [q, want] of [['lang=zh', cat.name_zh], ['lang=en', cat.name_en]]) {
+			const j = (await analyst.expect(200, 'GET', `/api/v1/reports/complaints?by=category&${q}`)).json;
+			const g = j.columns.findIndex((c) => c.key === 'group'), n = j.columns.findIndex((c) => c.key === 'name');
+			assert.equal(j.rows.find((r) => r[g] === cat.code)[n], want, q);
+			assert.ok(j.rows.every((r) => !/ \/ /.test(r[n])), `${q}: ${JSON.stringify(j.rows.map((r) => r[n]))}`);
+		}
 		const cli = await kefuOk(['report', 'complaints', '--by', 'category', '--format', 'csv', '--lang', 'en', '--db', srv.db.url]);
 		assert.ok(cli.stdout.includes(`,${cat.name_en},`), cli.stdout);
 		assert.doesNotMatch(cli.stdout, / \/ |合计/);
