@@ -134,8 +134,9 @@ static void put_row(struct report_table *t, const struct report_params *p, struc
 	report_set_int(t, r, 7, g->n[CP_COMPENSATION]);
 	report_period_query(p, "created_from", "created_to", period, sizeof(period));
 	if (g->id > 0)
-		report_set_drill(t, r, "/api/v1/tickets?type=complaint&category_id=%lld%s", (long long)g->id,
-		                 period);
+		report_set_drill(t, r,
+		                 "/api/v1/tickets?type=complaint&complaint_category_id=%lld&merged=false%s",
+		                 (long long)g->id, period);
 }
 
 /* The rows in Pareto order, their shares, the total row and the note. */

@@ -92,5 +92,6 @@ void qset_drill(struct report_table *t, size_t row, const struct report_params *
 	if (g->id <= 0 || !key)
 		return;
 	report_period_query(p, "created_from", "created_to", period, sizeof(period));
-	report_set_drill(t, row, "/api/v1/tickets?%s%s%s%s=%lld%s", tp, tv, amp, key, (long long)g->id, period);
+	report_set_drill(t, row, "/api/v1/tickets?%s%s%s%s=%lld&merged=false%s", tp, tv, amp, key,
+	                 (long long)g->id, period);
 }

@@ -14,9 +14,12 @@
  * A null cell is JSON null, an empty CSV field, "-" in the text table.
  *
  * CSV follows RFC 4180: CRLF line ends; a field holding a comma, quote,
- * CR or LF is quoted with inner quotes doubled.  Fields that would start
- * with = + - @ are not altered: the values are the report's own, and a
- * negative number must stay a number.  By default the file starts with a
+ * CR or LF is quoted with inner quotes doubled.  Text cells go through
+ * csv_write_field, which puts a quote in front of one that would start a
+ * formula (= + - @); numbers are written by us and stay numbers.  Text
+ * cells are in the reader's language (report_labels.h): codes as words,
+ * "中文 / English" names as one half; the "group" column keeps the row's
+ * key when a "name" column says it for people.  By default the file starts with a
  * UTF-8 byte order mark, because Excel opens BOM-less CSV in the system
  * code page (GBK on Chinese Windows) and garbles Chinese labels; LibreOffice,
  * pandas (encoding="utf-8-sig") and csv readers that strip it are fine.
@@ -29,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analytics/report_labels.h"
 #include "base/buf.h"
 #include "base/csv.h"
 #include "base/tz.h"
@@ -36,6 +40,7 @@
 #include "base/banned.h"
 
 #define CELL_MAX 128 /* bytes of one formatted number cell */
+#define TEXT_MAX 512 /* bytes of one half of a bilingual text cell */
 
 static const char *const type_names[] = {
 	[RT_TEXT] = "text", [RT_INT] = "int",     [RT_NUM] = "num",
@@ -50,6 +55,21 @@ static int lang_zh(const struct report_render_opts *o)
 static const char *col_label(const struct report_col *c, int zh)
 {
 	return zh ? c->label_zh : c->label_en;
+}
+
+/*
+ * The people's text of text cell (r, c) in language zh: codes and
+ * bilingual labels through report_label; the "group" column stays the
+ * row's key when a "name" column says it for people.  Returns the cell,
+ * a label or out.
+ */
+static const char *text_of(const struct report_table *t, size_t r, size_t c, int zh, char *out, size_t n)
+{
+	const struct report_cell *cell = report_cell(t, r, c);
+	const char *key = t->cols[c].key, *s = cell->s ? cell->s : "";
+	if (strcmp(key, "group") == 0 && report_col_index(t, "name") >= 0)
+		return s;
+	return report_label(key, s, zh, out, n);
 }
 
 /* "2024-03-01T00:00:00Z" for UTC seconds t. */
@@ -214,10 +234,10 @@ static int csv_header(const struct report_table *t, const struct report_render_o
 	return rc ? rc : buf_adds(out, "\r\n");
 }
 
-static int csv_row(const struct report_table *t, size_t r, struct buf *out)
+static int csv_row(const struct report_table *t, size_t r, int zh, struct buf *out)
 {
 	int rc = 0;
-	char num[CELL_MAX];
+	char num[CELL_MAX], text[TEXT_MAX];
 	for (size_t c = 0; rc == 0 && c < t->ncols; c++) {
 		const struct report_cell *cell = report_cell(t, r, c);
 		if (c)
@@ -225,7 +245,7 @@ static int csv_row(const struct report_table *t, size_t r, struct buf *out)
 		if (rc || cell->null)
 			continue;
 		if (t->cols[c].type == RT_TEXT) {
-			rc = csv_write_field(out, cell->s ? cell->s : "");
+			rc = csv_write_field(out, text_of(t, r, c, zh, text, sizeof(text)));
 		} else {
 			fmt_cell(t->cols[c].type, cell, 1, num, sizeof(num));
 			rc = buf_adds(out, num);
@@ -239,7 +259,7 @@ int report_to_csv(const struct report_table *t, const struct report_render_opts 
 	int rc = o->bom ? buf_adds(out, "\xEF\xBB\xBF") : 0;
 	rc = rc ? rc : csv_header(t, o, out);
 	for (size_t r = 0; rc == 0 && r < t->nrows; r++)
-		rc = csv_row(t, r, out);
+		rc = csv_row(t, r, lang_zh(o), out);
 	return rc;
 }
 
@@ -307,7 +327,7 @@ size_t report_text_width(const char *s)
 static char **text_cells(const struct report_table *t, int zh)
 {
 	char **s = xcalloc((t->nrows + 1) * t->ncols, sizeof *s);
-	char num[CELL_MAX];
+	char num[CELL_MAX], text[TEXT_MAX];
 	for (size_t c = 0; c < t->ncols; c++)
 		s[c] = xstrdup(col_label(&t->cols[c], zh));
 	for (size_t r = 0; r < t->nrows; r++)
@@ -316,7 +336,7 @@ static char **text_cells(const struct report_table *t, int zh)
 			if (cell->null) {
 				snprintf(num, sizeof(num), "-");
 			} else if (t->cols[c].type == RT_TEXT) {
-				s[(r + 1) * t->ncols + c] = xstrdup(cell->s ? cell->s : "");
+				s[(r + 1) * t->ncols + c] = xstrdup(text_of(t, r, c, zh, text, sizeof(text)));
 				continue;
 			} else {
 				fmt_cell(t->cols[c].type, cell, 0, num, sizeof(num));

@@ -60,21 +60,25 @@ static struct db_sql q_events = DB_SQL(
 	" AND (CAST($7 AS TEXT) IS NULL OR type = $7) AND (CAST($9 AS BIGINT) = 0 OR assignee_id IS NULL)" \
 	" AND (CAST($11 AS BIGINT) IS NULL OR customer_id = $11)" \
 	" AND (CAST($12 AS TEXT) IS NULL OR priority = $12) AND (CAST($13 AS BIGINT) IS NULL OR category_id = $13)" \
-	" AND created_at >= $14 AND created_at < $15"
+	" AND created_at >= $14 AND created_at < $15" \
+	" AND (CAST($16 AS BIGINT) = 0 OR (CAST($16 AS BIGINT) = 1 AND merged_into_id IS NULL)" \
+	" OR (CAST($16 AS BIGINT) = 2 AND merged_into_id IS NOT NULL))" \
+	" AND (CAST($17 AS BIGINT) IS NULL OR COALESCE((SELECT k.category_id FROM complaints k" \
+	" WHERE k.ticket_id = tickets.id), tickets.category_id) = $17)"
 #define ANY_ASSIGNEE " AND (CAST($8 AS BIGINT) IS NULL OR assignee_id = $8)"
 #define ANY_TEAM " AND (CAST($10 AS BIGINT) IS NULL OR team_id = $10)"
 #define BY_UPDATED \
-	" AND (updated_at < $16 OR (updated_at = $16 AND id < $17)) ORDER BY updated_at DESC, id DESC LIMIT $18"
+	" AND (updated_at < $18 OR (updated_at = $18 AND id < $19)) ORDER BY updated_at DESC, id DESC LIMIT $20"
 static struct db_sql q_list_updated = DB_SQL(LIST_HEAD LIST_COMMON ANY_ASSIGNEE ANY_TEAM BY_UPDATED);
 static struct db_sql q_list_assignee = DB_SQL(LIST_HEAD LIST_COMMON
                                               " AND assignee_id = $8" ANY_TEAM BY_UPDATED);
 static struct db_sql q_list_team = DB_SQL(LIST_HEAD LIST_COMMON ANY_ASSIGNEE " AND team_id = $10" BY_UPDATED);
 static struct db_sql q_list_created = DB_SQL(LIST_HEAD LIST_COMMON ANY_ASSIGNEE ANY_TEAM
-                                             " AND id < $16 ORDER BY id DESC LIMIT $17");
+                                             " AND id < $18 ORDER BY id DESC LIMIT $19");
 static struct db_sql q_list_priority = DB_SQL(
         LIST_HEAD LIST_COMMON ANY_ASSIGNEE ANY_TEAM
-        " AND (prio < $16 OR (prio = $16 AND (updated_at < $17 OR (updated_at = $17 AND id < $18))))"
-        " ORDER BY prio DESC, updated_at DESC, id DESC LIMIT $19");
+        " AND (prio < $18 OR (prio = $18 AND (updated_at < $19 OR (updated_at = $19 AND id < $20))))"
+        " ORDER BY prio DESC, updated_at DESC, id DESC LIMIT $21");
 
 static const char *const types[] = { "inquiry",    "complaint", "return", "claim",
 	                             "suggestion", "follow_up", "care",   NULL };
@@ -663,7 +667,7 @@ int ticket_transition(struct db *db, const struct actor *a, int64_t now, int64_t
 	return db_commit(db, err);
 }
 
-/* The arguments every list statement shares: states and filters, $1..$15. */
+/* The arguments every list statement shares: states and filters, $1..$17. */
 static int filter_args(const struct ticket_filter *f, struct db_arg *args)
 {
 	int n = 0;
@@ -680,6 +684,8 @@ static int filter_args(const struct ticket_filter *f, struct db_arg *args)
 	args[n++] = id_or_null(f->category_id);
 	args[n++] = db_int(f->created_from);
 	args[n++] = db_int(f->created_to > 0 ? f->created_to : INT64_MAX);
+	args[n++] = db_int((int64_t)f->merged);
+	args[n++] = id_or_null(f->complaint_category_id);
 	return n;
 }
 
@@ -692,17 +698,17 @@ static int filter_args(const struct ticket_filter *f, struct db_arg *args)
 static struct db_sql q_list_cust_updated = DB_SQL(
         LIST_HEAD LIST_COMMON ANY_ASSIGNEE ANY_TEAM ONE_CUSTOMER BY_UPDATED);
 static struct db_sql q_list_cust_created = DB_SQL(LIST_HEAD LIST_COMMON ANY_ASSIGNEE ANY_TEAM ONE_CUSTOMER
-                                                  " AND id < $16 ORDER BY id DESC LIMIT $17");
+                                                  " AND id < $18 ORDER BY id DESC LIMIT $19");
 static struct db_sql q_list_cust_priority = DB_SQL(
         LIST_HEAD LIST_COMMON ANY_ASSIGNEE ANY_TEAM ONE_CUSTOMER
-        " AND (prio < $16 OR (prio = $16 AND (updated_at < $17 OR (updated_at = $17 AND id < $18))))"
-        " ORDER BY prio DESC, updated_at DESC, id DESC LIMIT $19");
+        " AND (prio < $18 OR (prio = $18 AND (updated_at < $19 OR (updated_at = $19 AND id < $20))))"
+        " ORDER BY prio DESC, updated_at DESC, id DESC LIMIT $21");
 
 /*
  * The "due soon / breaching" list (enum ticket_sla_class): per row of
  * ticket_sla whose clock runs (not paused), the nearest running due time
  * and the earliest running warning instant, joined to the tickets that
- * pass the inbox filters ($1..$15), nearest due first.  MIN over three
+ * pass the inbox filters ($1..$17), nearest due first.  MIN over three
  * columns is spelled as CASE so both dialects read it.  No index serves
  * the due columns: the planner walks the active tickets (tickets_state,
  * or tickets_assignee / tickets_team / tickets_type for one agent's,
@@ -731,9 +737,9 @@ static struct db_sql q_list_cust_priority = DB_SQL(
 	"SELECT " TICKET_COLUMNS ", s.due, s.warn FROM (" SLA_NEAREST ") s" \
 	" JOIN tickets ON tickets.id = s.ticket_id WHERE state IN ($1, $2, $3, $4, $5, $6)" LIST_COMMON
 #define SLA_LIST_TAIL \
-	" AND s.due < " SLA_NONE " AND ((CAST($16 AS BIGINT) = 1 AND s.due <= $18)" \
-	" OR (CAST($17 AS BIGINT) = 1 AND s.due > $18 AND (s.warn <= $18 OR s.due <= $19)))" \
-	" AND (s.due > $20 OR (s.due = $20 AND id > $21)) ORDER BY s.due, id LIMIT $22"
+	" AND s.due < " SLA_NONE " AND ((CAST($18 AS BIGINT) = 1 AND s.due <= $20)" \
+	" OR (CAST($19 AS BIGINT) = 1 AND s.due > $20 AND (s.warn <= $20 OR s.due <= $21)))" \
+	" AND (s.due > $22 OR (s.due = $22 AND id > $23)) ORDER BY s.due, id LIMIT $24"
 static struct db_sql q_list_sla = DB_SQL(SLA_LIST_HEAD ANY_ASSIGNEE ANY_TEAM SLA_LIST_TAIL);
 /* One agent's or one team's: a plain equality so tickets_assignee / tickets_team drive the join. */
 static struct db_sql q_list_sla_assignee = DB_SQL(SLA_LIST_HEAD " AND assignee_id = $8" ANY_TEAM SLA_LIST_TAIL);
@@ -753,7 +759,7 @@ enum ticket_sla_class ticket_sla_classify(int64_t due, int64_t warn, int64_t now
 	return 0;
 }
 
-/* The SLA list's own arguments after filter_args: $16..$22. */
+/* The SLA list's own arguments after filter_args: $18..$24. */
 static int sla_args(const struct ticket_filter *f, int limit, struct db_arg *args, int n)
 {
 	args[n++] = db_int((f->sla & TICKET_SLA_BREACHED) ? 1 : 0);
@@ -773,7 +779,7 @@ static int ticket_list_sla(struct db *db, const struct ticket_filter *f, int lim
                            int64_t cursor_out[3], struct kf_error *err)
 {
 	struct ticket_filter g = *f;
-	struct db_arg args[22];
+	struct db_arg args[24];
 	struct db_rows *r = NULL;
 	struct ticket t;
 	g.states = (f->states ? f->states : SLA_STATES) & SLA_STATES;
@@ -846,7 +852,7 @@ static struct db_sql *list_sql(const struct ticket_filter *f, int limit, struct 
 int ticket_list(struct db *db, const struct ticket_filter *f, int limit, json_t **items,
                 int64_t cursor_out[3], struct kf_error *err)
 {
-	struct db_arg args[22];
+	struct db_arg args[24];
 	struct db_rows *r = NULL;
 	struct ticket t;
 	int nargs = 0;

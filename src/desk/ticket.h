@@ -92,6 +92,9 @@ enum ticket_sort { TICKET_SORT_UPDATED, TICKET_SORT_CREATED, TICKET_SORT_PRIORIT
  */
 enum ticket_sla_class { TICKET_SLA_BREACHED = 1 << 0, TICKET_SLA_DUE_SOON = 1 << 1 };
 
+/* Merged tickets in a list: any (the default), only those not merged into another, only merged ones. */
+enum ticket_merged_filter { TICKET_MERGED_ANY = 0, TICKET_MERGED_NO = 1, TICKET_MERGED_ONLY = 2 };
+
 /* The inbox filter; 0 / NULL = any.  cursor[] is the last row of the previous page. */
 struct ticket_filter {
 	unsigned states; /* bit per enum ticket_state; 0 = all */
@@ -103,6 +106,9 @@ struct ticket_filter {
 	int64_t category_id;
 	int64_t created_from; /* created_at >= this (UTC seconds); 0 = no lower bound */
 	int64_t created_to; /* created_at < this (UTC seconds); 0 = no upper bound */
+	enum ticket_merged_filter merged; /* merged=false|true of the list */
+	/* The complaint's classified category (complaints.category_id, else the ticket's own): what the complaints report groups by; 0 = any. */
+	int64_t complaint_category_id;
 	enum ticket_sort sort;
 	int has_cursor;
 	int64_t cursor[3]; /* (prio,) updated_at or -, id; see ticket_list */

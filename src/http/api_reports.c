@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "analytics/report.h"
+#include "analytics/report_labels.h"
 #include "auth/rbac.h"
 #include "base/buf.h"
 #include "base/tz.h"
@@ -156,8 +157,10 @@ int api_reports_run(struct req *req, struct resp *resp)
 		rc = reply_kf(resp, &err);
 	else if (o.csv)
 		rc = reply_csv(resp, def, &t, &o);
-	else
+	else {
+		report_localize_names(&t, strcmp(o.ro.lang, "zh") == 0);
 		rc = reply_json(resp, 200, report_to_json(def, &p, &t));
+	}
 	report_table_free(&t);
 	return rc;
 }

@@ -91,6 +91,21 @@ static int query_time(struct req *req, const char *name, int64_t *out, struct kf
 	return 0;
 }
 
+/* merged=true|false: only merged tickets, or only those not merged into another (a report's drill-down). */
+static int parse_merged(struct req *req, struct ticket_filter *f, struct kf_error *err)
+{
+	const char *m = req_query(req, "merged");
+	if (!m)
+		return 0;
+	if (strcmp(m, "true") == 0)
+		f->merged = TICKET_MERGED_ONLY;
+	else if (strcmp(m, "false") == 0)
+		f->merged = TICKET_MERGED_NO;
+	else
+		return kf_fail(err, KF_EINVAL, "invalid", "merged", "merged must be true or false");
+	return 0;
+}
+
 /* The creation period [created_from, created_to) a report's drill-down carries. */
 static int parse_created(struct req *req, struct ticket_filter *f, struct kf_error *err)
 {
@@ -202,6 +217,10 @@ static int parse_filter(struct req *req, struct ticket_filter *f, int *limit, st
 		rc = query_id(req, "customer_id", &f->customer_id, err);
 	if (rc == 0)
 		rc = query_id(req, "category_id", &f->category_id, err);
+	if (rc == 0)
+		rc = query_id(req, "complaint_category_id", &f->complaint_category_id, err);
+	if (rc == 0)
+		rc = parse_merged(req, f, err);
 	if (rc == 0)
 		rc = parse_created(req, f, err);
 	if (rc == 0)

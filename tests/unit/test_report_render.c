@@ -110,6 +110,65 @@ static void test_csv(void **state)
 	report_table_free(&t);
 }
 
+/* Codes and bilingual labels in the reader's language; the group key stays a key; formulas neutralised. */
+static const struct report_col lcols[] = {
+	{ "group", "Group", "分组", RT_TEXT },
+	{ "name", "Name", "名称", RT_TEXT },
+	{ "segment", "Segment", "客户分群", RT_TEXT },
+	{ "n", "N", "数量", RT_INT },
+};
+
+static void labelled(struct report_table *t)
+{
+	static const char *const rows[][3] = {
+		{ "svc", "服务态度 / Service attitude", "champions" },
+		{ "(none)", "未分类 / Uncategorised", "cant_loose" },
+		{ "x", "=HYPERLINK(\"evil\")", "tangibles" },
+		{ "total", "合计 / Total", "Team A" },
+	};
+	report_table_init(t, lcols, 4);
+	for (size_t i = 0; i < 4; i++) {
+		size_t r = report_row(t);
+		for (size_t c = 0; c < 3; c++)
+			report_set_text(t, r, c, rows[i][c]);
+		report_set_int(t, r, 3, (int64_t)i);
+	}
+}
+
+static void test_csv_language(void **state)
+{
+	(void)state;
+	struct report_table t;
+	struct buf b = BUF_INIT;
+	struct report_render_opts o = { "zh", 0, 0 };
+	labelled(&t);
+	assert_int_equal(report_to_csv(&t, &o, &b), 0);
+	assert_string_equal(buf_cstr(&b),
+	                    "分组,名称,客户分群,数量\r\n"
+	                    "svc,服务态度,冠军客户,0\r\n"
+	                    "(none),未分类,不能失去的客户,1\r\n"
+	                    "x,\"'=HYPERLINK(\"\"evil\"\")\",有形性,2\r\n"
+	                    "total,合计,Team A,3\r\n");
+	buf_reset(&b);
+	o.lang = "en";
+	assert_int_equal(report_to_csv(&t, &o, &b), 0);
+	assert_string_equal(buf_cstr(&b),
+	                    "Group,Name,Segment,N\r\n"
+	                    "svc,Service attitude,Champions,0\r\n"
+	                    "(none),Uncategorised,Can't lose them,1\r\n"
+	                    "x,\"'=HYPERLINK(\"\"evil\"\")\",Tangibles,2\r\n"
+	                    "total,Total,Team A,3\r\n");
+	buf_reset(&b);
+	struct report_params p = { .from = 1709222400, .to = 1711900800, .tz = "UTC" };
+	o.lang = "zh";
+	assert_int_equal(report_to_text(&def, &p, &t, &o, &b), 0);
+	assert_non_null(strstr(buf_cstr(&b), "冠军客户"));
+	assert_null(strstr(buf_cstr(&b), "Total"));
+	assert_null(strstr(buf_cstr(&b), "champions"));
+	buf_release(&b);
+	report_table_free(&t);
+}
+
 static void test_width(void **state)
 {
 	(void)state;
@@ -228,9 +287,13 @@ static void test_permission(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_json),       cmocka_unit_test(test_csv),
-		cmocka_unit_test(test_width),      cmocka_unit_test(test_text),
-		cmocka_unit_test(test_period),     cmocka_unit_test(test_opts_and_defaults),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_csv_language),
+		cmocka_unit_test(test_width),
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_period),
+		cmocka_unit_test(test_opts_and_defaults),
 		cmocka_unit_test(test_permission),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
