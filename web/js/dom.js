@@ -86,7 +86,12 @@ export function showError(form, err, aliases = {}) {
 	const listed = Array.isArray(err.details?.fields) ? [...new Set([err.field, ...err.details.fields].filter(Boolean))] : [];
 	if (listed.length > 1) {
 		const ctls = listed.map(control).filter(Boolean);
-		for (const c of ctls) c.setAttribute('aria-invalid', 'true');
+		for (const c of ctls) {
+			c.setAttribute('aria-invalid', 'true');
+			// each field also says so beside itself, so the reader sees which ones
+			const slot = c.id && form.querySelector(`#${CSS.escape(c.id)}-err`);
+			if (slot) slot.textContent = err.code === 'required' ? t('error.fill_in') : msg;
+		}
 		showTop(form, msg);
 		ctls[0]?.focus();
 		return;
