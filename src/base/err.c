@@ -39,8 +39,7 @@ const char *kf_code_key(int code)
 	return "error";
 }
 
-/* Cut a UTF-8 sequence that snprintf truncated at the end of s. */
-static void utf8_trim(char *s)
+void kf_utf8_trim(char *s)
 {
 	size_t n = strlen(s), i = n;
 	while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
@@ -64,8 +63,8 @@ int kf_fail(struct kf_error *err, int code, const char *key, const char *field, 
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
-	utf8_trim(err->field);
-	utf8_trim(err->message);
+	kf_utf8_trim(err->field);
+	kf_utf8_trim(err->message);
 	err->ndetails = 0;
 	return code;
 }
@@ -87,7 +86,7 @@ void kf_detail_str(struct kf_error *err, const char *name, const char *value)
 	if (!d)
 		return;
 	snprintf(d->value, sizeof(d->value), "%s", value ? value : "");
-	utf8_trim(d->value);
+	kf_utf8_trim(d->value);
 }
 
 void kf_detail_int(struct kf_error *err, const char *name, long long value)
@@ -103,7 +102,7 @@ void kf_detail_list(struct kf_error *err, const char *name, const char *csv)
 	if (!d)
 		return;
 	snprintf(d->value, sizeof(d->value), "%s", csv ? csv : "");
-	utf8_trim(d->value);
+	kf_utf8_trim(d->value);
 }
 
 const struct kf_error_detail *kf_detail_get(const struct kf_error *err, const char *name)

@@ -92,6 +92,9 @@ void kf_detail_list(struct kf_error *err, const char *name, const char *csv);
 /* The detail called name, or NULL. */
 const struct kf_error_detail *kf_detail_get(const struct kf_error *err, const char *name);
 
+/* Cut a UTF-8 sequence that snprintf truncated at the end of s (in place). */
+void kf_utf8_trim(char *s);
+
 /* The default machine key for a code ("invalid", "not_found", ...). Borrowed. */
 const char *kf_code_key(int code);
 

@@ -73,20 +73,6 @@ int i18n_error_known(const char *code)
 	return find(code) >= 0;
 }
 
-/* Drop a UTF-8 sequence that snprintf cut short at the end of s. */
-static void utf8_cut(char *s)
-{
-	size_t n = strlen(s), i = n;
-	while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
-		i--;
-	if (i == 0 || (unsigned char)s[i - 1] < 0xC0)
-		return;
-	unsigned char lead = (unsigned char)s[i - 1];
-	size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-	if (n - (i - 1) < want)
-		s[i - 1] = '\0';
-}
-
 int i18n_error_zh(const char *code, const char *field, char *out, size_t outsz)
 {
 	int i = find(code);
@@ -99,7 +85,7 @@ int i18n_error_zh(const char *code, const char *field, char *out, size_t outsz)
 		return 0;
 	}
 	snprintf(out, outsz, "%.*s%s%s", (int)(p - t), t, field ? field : "", p + 2);
-	utf8_cut(out);
+	kf_utf8_trim(out);
 	return 0;
 }
 
@@ -180,7 +166,7 @@ void i18n_relabel_en(const char *msg, const char *field, char *out, size_t outsz
 		p += n;
 	}
 	snprintf(out, outsz, "%s", b.len ? buf_cstr(&b) : "");
-	utf8_cut(out);
+	kf_utf8_trim(out);
 	buf_release(&b);
 }
 
