@@ -101,7 +101,8 @@ for (const lang of ['zh-CN', 'en']) {
 	await phone.locator('section.card h2').waitFor();
 	await shot(phone, `portal-${lang}`);
 	await phone.goto(`${env.base}/portal#/orders/${tk.order_id}`);
-	await phone.locator('form.portal-return').waitFor();
+	// the return form while the window is open, else the date it closed
+	await phone.locator('form.portal-return, p.return-closed').first().waitFor();
 	await shot(phone, `portal-order-${lang}`, { fullPage: true });
 	await phone.goto(`${env.base}/portal#/tickets/${tk.id}`);
 	await phone.locator('section.portal-complaint').waitFor();
