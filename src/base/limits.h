@@ -12,7 +12,8 @@
 #define KF_MAX_URL_BYTES 4096 /* request target (414 above) */
 #define KF_REQUEST_TIMEOUT_S 30 /* whole request must arrive within (408) */
 #define KF_HEADER_TIMEOUT_S 10 /* request line and headers must arrive within (connection closed) */
-#define KF_MAX_CONNS_PER_ADDR 64 /* open connections from one client address */
+/* open connections from one client address (an office behind one NAT shares it) */
+#define KF_MAX_CONNS_PER_ADDR 256
 #define KF_MAX_CONNECTIONS 4096 /* open connections in all */
 #define KF_MAX_JSON_DEPTH 32 /* nesting of a JSON body */
 #define KF_MAX_PATH_PARAMS 8 /* :params in one route */
