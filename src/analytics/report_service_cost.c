@@ -12,7 +12,6 @@
  * Definitions: docs/pricing.md and docs/metrics/service-level.md.
  */
 #include <stdlib.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "analytics/report.h"
@@ -127,12 +126,9 @@ static int read_cost(struct db *db, int by_mode, int64_t from, int64_t to, struc
  */
 static void fill(struct report_table *t, const struct curve *c, int by_mode, int64_t from, int64_t to)
 {
-	char period[96] = "";
-	if (from)
-		snprintf(period, sizeof(period), "&placed_from=%lld", (long long)from);
-	if (to)
-		snprintf(period + strlen(period), sizeof(period) - strlen(period), "&placed_to=%lld",
-		         (long long)to);
+	char period[96];
+	struct report_params bounds = { .from = from, .to = to };
+	report_period_query(&bounds, "placed_from", "placed_to", period, sizeof(period));
 	for (size_t i = 0; i < c->n; i++) {
 		const struct point *p = &c->p[i];
 		size_t row = report_row(t);

@@ -117,26 +117,29 @@ void report_period_query(const struct report_params *p, const char *from_key, co
 		snprintf(out + k, n - (size_t)k, "&%s=%lld", to_key, (long long)p->to);
 }
 
-void report_set_note(struct report_table *t, const char *fmt, ...)
+/* Replace *dst with the formatted text. */
+static void note_set(char **dst, const char *fmt, va_list ap)
 {
 	struct buf b = BUF_INIT;
+	buf_vaddf(&b, fmt, ap);
+	free(*dst);
+	*dst = buf_detach(&b, NULL);
+}
+
+void report_set_note(struct report_table *t, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vaddf(&b, fmt, ap);
+	note_set(&t->note, fmt, ap);
 	va_end(ap);
-	free(t->note);
-	t->note = buf_detach(&b, NULL);
 }
 
 void report_set_note_zh(struct report_table *t, const char *fmt, ...)
 {
-	struct buf b = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vaddf(&b, fmt, ap);
+	note_set(&t->note_zh, fmt, ap);
 	va_end(ap);
-	free(t->note_zh);
-	t->note_zh = buf_detach(&b, NULL);
 }
 
 const struct report_cell *report_cell(const struct report_table *t, size_t row, size_t col)
