@@ -136,6 +136,19 @@ static int side_effects(struct db *db, const struct actor *a, int64_t now, enum 
 	return rc;
 }
 
+/* ticket.replied, ticket.customer_replied or ticket.note_added, naming the message. */
+static int message_emit(struct db *db, const struct actor *a, enum message_kind kind, const struct ticket *t,
+                        json_t *message, struct kf_error *err)
+{
+	const char *type = kind == MESSAGE_NOTE ? "ticket.note_added"
+	        : kind == MESSAGE_CUSTOMER      ? "ticket.customer_replied"
+	                                        : "ticket.replied";
+	json_t *x = json_pack("{s:O}", "message_id", json_object_get(message, "id"));
+	int rc = ticket_emit(db, a, type, t, x, err);
+	json_decref(x);
+	return rc;
+}
+
 int message_add(struct db *db, const struct actor *a, int64_t now, int64_t ticket_id, enum message_kind kind,
                 const char *body, enum ticket_state to, struct ticket *t, json_t **message,
                 struct kf_error *err)
@@ -160,6 +173,8 @@ int message_add(struct db *db, const struct actor *a, int64_t now, int64_t ticke
 		rc = insert(db, a, now, ticket_id, kind, body, message, err);
 	if (rc == 0)
 		rc = side_effects(db, a, now, kind, to, t, err);
+	if (rc == 0)
+		rc = message_emit(db, a, kind, t, *message, err);
 	if (rc < 0) {
 		json_decref(*message);
 		*message = NULL;

@@ -16,6 +16,7 @@
 #include "desk/desk_hooks.h"
 #include "desk/lang_detect.h"
 #include "desk/ticket_refs.h"
+#include "events/outbox.h"
 #include "store/db.h"
 #include "base/banned.h"
 
@@ -136,6 +137,25 @@ json_t *ticket_to_json(const struct ticket *t)
 	json_object_set_new(j, "closed_at", id_json(t->closed_at));
 	json_object_set_new(j, "merged_into_id", id_json(t->merged_into_id));
 	return j;
+}
+
+int ticket_emit(struct db *db, const struct actor *a, const char *type, const struct ticket *t, json_t *extra,
+                struct kf_error *err)
+{
+	char num[24];
+	ticket_number(t->id, num, sizeof(num));
+	json_t *p = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "number", num, "ticket_type", t->type, "state",
+	                      ticket_state_name(t->state), "priority", t->priority, "channel", t->channel,
+	                      "subject", t->subject);
+	json_object_set_new(p, "customer_id", id_json(t->customer_id));
+	json_object_set_new(p, "team_id", id_json(t->team_id));
+	json_object_set_new(p, "assignee_id", id_json(t->assignee_id));
+	if (extra)
+		json_object_update(p, extra);
+	struct event ev = { .type = type, .entity = "ticket", .entity_id = t->id, .payload = p };
+	int rc = outbox_append(db, &ev, a, err);
+	json_decref(p);
+	return rc;
 }
 
 static void ticket_from_row(struct db_rows *r, struct ticket *t)
@@ -468,6 +488,8 @@ int ticket_create(struct db *db, const struct actor *a, int64_t now, const struc
 		rc = desk_on_event(db, id, DESK_TICKET_CREATED, now, err);
 	if (rc == 0)
 		rc = ticket_get(db, id, out, err); /* routing may have assigned it */
+	if (rc == 0)
+		rc = ticket_emit(db, a, "ticket.created", out, NULL, err);
 	if (rc < 0) {
 		db_rollback(db);
 		return rc;
@@ -561,6 +583,11 @@ static int record_change(struct db *db, const struct actor *a, int64_t now, cons
 	if (rc == 0) {
 		diff(before, t, &jb, &ja);
 		rc = json_object_size(ja) ? ticket_event_add(db, a, now, t->id, "update", jb, ja, err) : 0;
+		if (rc == 0 && json_object_size(ja)) {
+			json_t *x = json_pack("{s:O,s:O}", "before", jb, "after", ja);
+			rc = ticket_emit(db, a, "ticket.updated", t, x, err);
+			json_decref(x);
+		}
 	}
 	json_decref(jb);
 	json_decref(ja);
@@ -645,6 +672,11 @@ int ticket_move(struct db *db, const struct actor *a, int64_t now, struct ticket
 		rc = ticket_event_add(db, a, now, t->id, "state", jb, ja, err);
 	json_decref(jb);
 	json_decref(ja);
+	if (rc == 0) {
+		json_t *x = json_pack("{s:s}", "from", ticket_state_name(before.state));
+		rc = ticket_emit(db, a, "ticket.state_changed", t, x, err);
+		json_decref(x);
+	}
 	return rc == 0 ? state_hooks(db, t->id, before.state, to, now, err) : rc;
 }
 

@@ -183,6 +183,15 @@ int ticket_count(struct db *db, const struct ticket *t, int delta, struct kf_err
 int ticket_counts(struct db *db, int64_t me, json_t **out, struct kf_error *err);
 
 json_t *ticket_to_json(const struct ticket *t);
+
+/*
+ * Append the event type (events/event_types.h) about t in the open
+ * transaction: the payload is the ticket's number, type, state, priority,
+ * channel, subject and customer/team/assignee ids, plus the keys of extra
+ * (borrowed, may be NULL).
+ */
+int ticket_emit(struct db *db, const struct actor *a, const char *type, const struct ticket *t, json_t *extra,
+                struct kf_error *err);
 /* "#000042" into buf (at least 24 bytes). */
 void ticket_number(int64_t id, char *buf, size_t n);
 

@@ -325,6 +325,20 @@ static int tx_verb(struct db *db, enum db_tx_verb verb, struct kf_error *err)
 	return sp_undo(db, &q_tx_undo, &q_tx_release, err);
 }
 
+void db_after_commit(struct db *db, void (*fn)(void))
+{
+	db->after_commit = fn;
+}
+
+/* The end of the outermost transaction: the hook runs only when it committed. */
+static void run_after_commit(struct db *db, int rc)
+{
+	void (*fn)(void) = db->after_commit;
+	db->after_commit = NULL;
+	if (fn && rc >= 0)
+		fn();
+}
+
 int db_begin(struct db *db, struct kf_error *err)
 {
 	if (db->tx_depth == 0) {
@@ -362,6 +376,8 @@ int db_commit(struct db *db, struct kf_error *err)
 	}
 	db->tx_failed = 0;
 	account(t0);
+	if (!db->batch) /* in a batch the hook waits for db_batch_commit */
+		run_after_commit(db, rc);
 	return rc;
 }
 
@@ -378,6 +394,8 @@ void db_rollback(struct db *db)
 	tx_verb(db, DB_TX_ROLLBACK, NULL);
 	db->tx_failed = 0;
 	account(t0);
+	if (!db->batch)
+		db->after_commit = NULL;
 }
 
 int db_batch_begin(struct db *db, struct kf_error *err)
@@ -422,6 +440,7 @@ int db_batch_commit(struct db *db, struct kf_error *err)
 	if (rc < 0)
 		db->ops->tx(db, DB_TX_ROLLBACK, NULL);
 	account(t0);
+	run_after_commit(db, rc);
 	return rc;
 }
 
@@ -432,6 +451,7 @@ void db_batch_abort(struct db *db)
 	db->batch = 0;
 	db->tx_depth = 0;
 	db->tx_failed = 0;
+	db->after_commit = NULL;
 	db->ops->tx(db, DB_TX_ROLLBACK, NULL);
 }
 

@@ -152,6 +152,14 @@ int db_commit(struct db *db, struct kf_error *err);
 void db_rollback(struct db *db);
 int db_in_tx(const struct db *db);
 
+/*
+ * Call fn (once) after the outermost transaction now open commits -- for a
+ * batch, after db_batch_commit -- and not at all when it rolls back.  One
+ * function per transaction: a later call replaces it (callers pass the same
+ * one).  For waking readers in this process; fn must not touch db.
+ */
+void db_after_commit(struct db *db, void (*fn)(void));
+
 /* Group commit: see "Batches" above.  db_batch_item_end undoes the item
  * unless keep and no statement of it failed; it returns 1 when kept, 0 when
  * undone, KF_E* when the transaction is no longer usable (then call

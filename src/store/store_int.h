@@ -59,6 +59,7 @@ struct db {
 	int tx_failed; /* an inner level rolled back or a statement failed */
 	int batch; /* inside db_batch_begin: the outermost level is a savepoint */
 	int item_failed; /* a statement of the current batch item failed outside db_begin */
+	void (*after_commit)(void); /* db_after_commit: called after the outermost commit */
 };
 
 struct db_rows {
