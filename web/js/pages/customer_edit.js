@@ -6,7 +6,8 @@
 // identities) are offered only to roles that see them unmasked: the API
 // refuses them to the others (pii_required).
 
-import { api, ApiError } from '../api.js';
+import { api } from '../api.js';
+import { saveOrReload } from '../conflict.js';
 import { clear, field, formValues, h, select, submitting, toast } from '../dom.js';
 import { fmtTime, t, te } from '../i18n.js';
 import { mergeReloaded } from './admin_forms.js';
@@ -82,22 +83,22 @@ function profileForm(rec, withBirthday, onSaved) {
 		submitting(form, async () => {
 			const body = profilePatch(base, Object.fromEntries(new FormData(form)));
 			if (!Object.keys(body).length) return toast(t('cedit.nothing'));
-			try {
-				const r = await api('PATCH', `/api/v1/customers/${rec.data.id}`, { body, etag: rec.etag });
-				rec.data = r.data;
-				rec.etag = r.etag;
-				base = profileValues(r.data, withBirthday);
-				toast(t('action.saved'));
-				onSaved(r.data);
-			} catch (err) {
-				if (err.status !== 412) throw err;
-				const current = Object.fromEntries(Object.keys(base).map((k) => [k, form.elements[k].value]));
-				await reload(rec);
-				const fresh = profileValues(rec.data, withBirthday);
-				for (const [k, v] of Object.entries(mergeReloaded(base, current, fresh))) form.elements[k].value = v;
-				base = fresh;
-				throw new ApiError(412, err.code, t('admin.conflict'), null);
-			}
+			const r = await saveOrReload(
+				rec,
+				(etag) => api('PATCH', `/api/v1/customers/${rec.data.id}`, { body, etag }),
+				() => api('GET', `/api/v1/customers/${rec.data.id}`),
+				(reloaded) => {
+					const current = Object.fromEntries(Object.keys(base).map((k) => [k, form.elements[k].value]));
+					const fresh = profileValues(reloaded.data, withBirthday);
+					for (const [k, v] of Object.entries(mergeReloaded(base, current, fresh))) form.elements[k].value = v;
+					base = fresh;
+				}
+			);
+			rec.data = r.data;
+			rec.etag = r.etag;
+			base = profileValues(r.data, withBirthday);
+			toast(t('action.saved'));
+			onSaved(r.data);
 		});
 	});
 	return form;

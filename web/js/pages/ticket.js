@@ -4,6 +4,7 @@
 // panels, the type's process panel, an inquiry's quotes, merge and links,
 // and the history.
 
+import { saveOrReload } from '../conflict.js';
 import { api, get } from '../api.js';
 import { clear, field, h, select, submitting, toast } from '../dom.js';
 import { fmtTime, t, te } from '../i18n.js';
@@ -222,17 +223,19 @@ export async function render(main, params) {
 			if (nv !== (tk[k] ?? null)) patch[k] = nv;
 		}
 		if (v.priority !== tk.priority) patch.priority = v.priority;
-		try {
+		const send = async () => {
 			if (Object.keys(patch).length) ({ data: tk, etag } = await api('PATCH', `/api/v1/tickets/${id}`, { body: patch, etag }));
 			if (v.state !== tk.state) ({ data: tk, etag } = await api('POST', `/api/v1/tickets/${id}/transition`, { body: { state: v.state }, etag }));
+		};
+		// Someone else changed the ticket: load theirs, keep ours in the form.
+		const reloaded = (fresh) => {
+			({ data: tk, etag } = fresh);
+			drawHead();
+			props.sync();
+		};
+		try {
+			await saveOrReload({ data: tk, etag }, send, () => api('GET', `/api/v1/tickets/${id}`), reloaded, 'error.stale');
 		} catch (e) {
-			if (e.status === 412) {
-				// Someone else changed the ticket: load theirs, keep ours in the form.
-				({ data: tk, etag } = await api('GET', `/api/v1/tickets/${id}`));
-				drawHead();
-				props.sync();
-				e.message = t('error.stale');
-			}
 			if (e.code === 'illegal_transition' || e.code === 'complaint_incomplete' || e.code === 'return_incomplete') e.field = e.field || 'state';
 			throw e;
 		}
