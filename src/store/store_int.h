@@ -59,6 +59,8 @@ struct db {
 	int tx_failed; /* an inner level rolled back or a statement failed */
 	int batch; /* inside db_batch_begin: the outermost level is a savepoint */
 	int item_failed; /* a statement of the current batch item failed outside db_begin */
+	int fault_stmt; /* > 0: the fault_stmt-th statement from the arming fails (db_fault_stmt) */
+	int fault_commit; /* 1: the next outermost commit fails (db_fault_commit) */
 };
 
 struct db_rows {
