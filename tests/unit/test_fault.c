@@ -29,9 +29,13 @@
 #include "base/json.h"
 #include "crm/customer_import.h"
 #include "desk/category.h"
+#include "desk/claims.h"
 #include "desk/complaint.h"
 #include "desk/message.h"
+#include "desk/returns.h"
 #include "desk/ticket.h"
+#include "logistics/order.h"
+#include "logistics/shipment.h"
 #include "store/db.h"
 #include "base/banned.h"
 
@@ -53,6 +57,8 @@ struct fixture {
 	int64_t ticket; /* an inquiry to reply to */
 	int64_t complaint; /* a complaint ticket to advance */
 	int64_t category;
+	int64_t return_ticket, order_line; /* a return ticket on an order, and a line of it */
+	int64_t claim_ticket; /* a claim ticket on a shipment */
 };
 
 /* What every table holds: per table its name, row count and a hash of every value. */
@@ -269,6 +275,26 @@ static int op_complaint_advance(struct fixture *f, struct kf_error *err)
 	                        &out, err);
 }
 
+static int op_return_create(struct fixture *f, struct kf_error *err)
+{
+	json_t *out = NULL;
+	struct return_line_input line = { f->order_line, 1 };
+	struct return_input in = { 0, "尺码不合适", RA_REFUND, &line, 1, "客户是老会员，特批" };
+	int rc = return_create(f->db, &tester, NOW + 180, f->return_ticket, &in, 1, &out, err);
+	json_decref(out);
+	return rc;
+}
+
+static int op_claim_create(struct fixture *f, struct kf_error *err)
+{
+	json_t *out = NULL;
+	int64_t version = 0;
+	struct claim_input in = { 0, "damage", 25000, NULL, NULL };
+	int rc = claim_create(f->db, &tester, NOW + 240, f->claim_ticket, &in, &out, &version, err);
+	json_decref(out);
+	return rc;
+}
+
 /* ---- fixture ------------------------------------------------------------------ */
 
 static int pg_admin_exec(const char *sql)
@@ -303,6 +329,45 @@ static int fresh_url(struct fixture *f)
 	return pg_admin_exec(sql);
 }
 
+static struct db_sql q_order_line = DB_SQL("SELECT id FROM order_lines WHERE order_id = $1");
+/* Delivered (as tracking would record it), so the line can be returned. */
+static struct db_sql q_delivered_line = DB_SQL(
+        "UPDATE order_lines SET quantity_delivered = quantity WHERE order_id = $1");
+static struct db_sql q_delivered_ship = DB_SQL("UPDATE shipments SET delivered_at = $2 WHERE id = $1");
+
+/* An order with one line, shipped; a return ticket on the order and a claim ticket on the shipment. */
+static int seed_order(struct fixture *f)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	struct ticket t;
+	int64_t order = 0, shipment = 0;
+	struct order_line_in line = { 0, "CUP-01", "骨瓷杯", NULL, NULL, 2, 0, 3900 };
+	struct order_in o = {
+		.number = "SO-2026-0001", .placed_at = NOW - 5 * 86400, .lines = &line, .nlines = 1
+	};
+	struct shipment_in sh = { .order_id = 0,
+		                  .tracking_number = "SF1234567890",
+		                  .shipped_at = NOW - 4 * 86400 };
+	if (order_create(f->db, &tester, NOW - 5 * 86400, &o, &order, &err) < 0)
+		return print_error("order_create: %s\n", err.message), -1;
+	sh.order_id = order;
+	if (shipment_create(f->db, &tester, NOW - 4 * 86400, &sh, &shipment, &err) < 0)
+		return print_error("shipment_create: %s\n", err.message), -1;
+	if (db_query_int(f->db, &q_order_line, DB_ARGS(db_int(order)), &f->order_line, &err) < 0 ||
+	    db_exec(f->db, &q_delivered_line, DB_ARGS(db_int(order)), &err) < 0 ||
+	    db_exec(f->db, &q_delivered_ship, DB_ARGS(db_int(shipment), db_int(NOW - 2 * 86400)), &err) < 0)
+		return print_error("delivered: %s\n", err.message), -1;
+	struct ticket_new ret = { .type = "return", .subject = "杯子想退", .order_id = order };
+	struct ticket_new clm = { .type = "claim", .subject = "运输破损索赔", .shipment_id = shipment };
+	if (ticket_create(f->db, &tester, NOW - 3600, &ret, &t, &err) < 0)
+		return print_error("return ticket: %s\n", err.message), -1;
+	f->return_ticket = t.id;
+	if (ticket_create(f->db, &tester, NOW - 3600, &clm, &t, &err) < 0)
+		return print_error("claim ticket: %s\n", err.message), -1;
+	f->claim_ticket = t.id;
+	return 0;
+}
+
 static int seed(struct fixture *f)
 {
 	struct kf_error err = KF_ERROR_INIT;
@@ -321,7 +386,7 @@ static int seed(struct fixture *f)
 		return print_error("category_create: %s\n", err.message), -1;
 	f->category = (int64_t)json_integer_value(json_object_get(cat, "id"));
 	json_decref(cat);
-	return 0;
+	return seed_order(f);
 }
 
 static int setup_with(void **state, int pg)
@@ -458,13 +523,33 @@ static void test_complaint_commit_fault(void **state)
 	prove_commit_fault(*state, op_complaint_advance, "complaint advance");
 }
 
+static void test_return_create(void **state)
+{
+	struct fixture *f = *state;
+	check_op(f, op_return_create, "return create", 3);
+}
+
+static void test_claim_create(void **state)
+{
+	check_op(*state, op_claim_create, "claim create", 3);
+}
+
+static void test_return_claim_commit_fault(void **state)
+{
+	prove_commit_fault(*state, op_return_create, "return create");
+	prove_commit_fault(*state, op_claim_create, "claim create");
+}
+
 #define FAULT_TESTS(su, td) \
 	cmocka_unit_test_setup_teardown(test_hook_inert_and_counts, su, td), \
 	        cmocka_unit_test_setup_teardown(test_ticket_create, su, td), \
 	        cmocka_unit_test_setup_teardown(test_reply, su, td), \
 	        cmocka_unit_test_setup_teardown(test_import, su, td), \
 	        cmocka_unit_test_setup_teardown(test_complaint_advance, su, td), \
-	        cmocka_unit_test_setup_teardown(test_complaint_commit_fault, su, td)
+	        cmocka_unit_test_setup_teardown(test_complaint_commit_fault, su, td), \
+	        cmocka_unit_test_setup_teardown(test_return_create, su, td), \
+	        cmocka_unit_test_setup_teardown(test_claim_create, su, td), \
+	        cmocka_unit_test_setup_teardown(test_return_claim_commit_fault, su, td)
 
 static int run_pg(void)
 {
