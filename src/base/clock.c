@@ -10,6 +10,7 @@
 #include "base/banned.h"
 
 static _Atomic int64_t offset_ms; /* added to the real clock; 0 = the real clock */
+static _Atomic int64_t fixed_ms; /* > 0: now stands still here (clock_set_ms) */
 
 static int64_t clock_real_ms(void)
 {
@@ -20,6 +21,9 @@ static int64_t clock_real_ms(void)
 
 int64_t clock_now_ms(void)
 {
+	int64_t fixed = atomic_load_explicit(&fixed_ms, memory_order_relaxed);
+	if (fixed > 0)
+		return fixed;
 	return clock_real_ms() + atomic_load_explicit(&offset_ms, memory_order_relaxed);
 }
 
@@ -30,15 +34,24 @@ int64_t clock_now(void)
 
 void clock_set_ms(int64_t utc_ms)
 {
-	atomic_store(&offset_ms, utc_ms - clock_real_ms());
+	atomic_store(&fixed_ms, utc_ms > 0 ? utc_ms : 1);
 }
 
 void clock_advance_ms(int64_t delta_ms)
 {
-	atomic_fetch_add(&offset_ms, delta_ms);
+	if (atomic_load(&fixed_ms) > 0)
+		atomic_fetch_add(&fixed_ms, delta_ms);
+	else
+		atomic_fetch_add(&offset_ms, delta_ms);
+}
+
+int clock_stopped(void)
+{
+	return atomic_load_explicit(&fixed_ms, memory_order_relaxed) > 0;
 }
 
 void clock_reset(void)
 {
+	atomic_store(&fixed_ms, 0);
 	atomic_store(&offset_ms, 0);
 }
