@@ -67,6 +67,9 @@ static const struct key keys[] = {
 	  "public tracking lookups one address may make at once before the rate applies"),
 	I(login_window, 1, 86400, "login throttling window in seconds: older failures are forgotten"),
 	S(log_level, "debug, info, warn or error"),
+	B(test_clock,
+	  "tests only: admins may set the server's clock and run scheduler passes "
+	  "(POST /api/v1/test/clock, /api/v1/test/tick); never in production"),
 };
 
 void config_defaults(struct kf_config *c)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "events/event_types.h"
 #include "store/db.h"
 
@@ -22,13 +23,6 @@ void outbox_set_listeners(const struct event_listener *table, int n)
 {
 	listeners = table;
 	nlisteners = n;
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void outbox_committed(void)
@@ -112,7 +106,7 @@ int outbox_append(struct db *db, struct event *ev, const struct actor *a, struct
 	ev->actor_kind = a && a->kind ? a->kind : "system";
 	ev->actor_id = a ? a->id : 0;
 	if (ev->created_at_ms == 0)
-		ev->created_at_ms = now_ms();
+		ev->created_at_ms = clock_now_ms();
 	char *payload = ev->payload ? json_dumps(ev->payload, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	int rc = order_commits(db, err);
 	if (rc >= 0)

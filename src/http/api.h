@@ -47,4 +47,8 @@ int api_tokens_revoke(struct req *req, struct resp *resp);
 /* api_audit.c */
 int api_audit_list(struct req *req, struct resp *resp);
 
+/* api_test.c: only on a server started with test_clock (ROUTE_TEST) */
+int api_test_clock(struct req *req, struct resp *resp);
+int api_test_tick(struct req *req, struct resp *resp);
+
 #endif

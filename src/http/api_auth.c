@@ -12,6 +12,7 @@
 #include "auth/session.h"
 #include "auth/throttle.h"
 #include "auth/user.h"
+#include "base/clock.h"
 #include "base/json.h"
 #include "http/api.h"
 #include "http/server.h"
@@ -96,13 +97,6 @@ static int throttled(struct req *req, struct resp *resp, const char *kind, const
 	return -1;
 }
 
-static int64_t clock_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Audit a failed sign-in and answer 401.  The throttle recorded the
  * failure before the password check; it is dated now, after the check, so
@@ -114,7 +108,7 @@ static int login_failed(struct req *req, struct resp *resp, const char *login, i
 	struct kf_error err = KF_ERROR_INIT;
 	struct actor a = { "anonymous", 0, login, req->addr, req->rid };
 	json_t *detail = json_pack("{s:s}", "reason", why->key);
-	int rc = throttle_login_failed(req->db, pending, clock_ms(), &err);
+	int rc = throttle_login_failed(req->db, pending, clock_now_ms(), &err);
 	if (rc == 0)
 		rc = audit_record(req->db, &a, req->now, "login.failed", "session", 0, NULL, detail, &err);
 	json_decref(detail);

@@ -331,6 +331,8 @@ void http_dispatch(struct req *req, struct resp *resp)
 	}
 	struct route_match m;
 	int i = router_match(api_routes, api_routes_count, req->method, req->path, &m);
+	if (i >= 0 && (api_routes[i].flags & ROUTE_TEST) && !(req->app && req->app->opt.test_clock))
+		i = ROUTER_NOT_FOUND; /* the test endpoints do not exist on a normal server */
 	if (i == ROUTER_NOT_FOUND) {
 		reply_error(resp, 404, "not_found", NULL, "no such resource: %s", req->path);
 	} else if (i == ROUTER_BAD_METHOD) {

@@ -79,6 +79,8 @@ enum route_flags {
 	ROUTE_CACHED = 1 << 6,
 	/* A public route limited per client address (app->public_limit), before any cache: 429 above. */
 	ROUTE_LIMITED = 1 << 7,
+	/* Exists only on a server started with test_clock on (server_options); 404 otherwise. */
+	ROUTE_TEST = 1 << 8,
 };
 
 struct route {

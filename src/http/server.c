@@ -87,6 +87,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/limits.h"
 #include "base/log.h"
 #include "base/xalloc.h"
@@ -185,13 +186,6 @@ static uint64_t mono_us(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-static int64_t wall_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static int is_stopping(const struct app *app)
@@ -716,7 +710,7 @@ static void *uri_start(void *cls, const char *uri, struct MHD_Connection *conn)
 	struct rctx *ctx = xcalloc(1, sizeof(*ctx));
 	head_tighten(cls, conn);
 	ctx->t0_us = mono_us();
-	ctx->now_ms = wall_ms();
+	ctx->now_ms = clock_now_ms();
 	ctx->target_len = uri ? strlen(uri) : 0;
 	return ctx;
 }

@@ -36,6 +36,7 @@ struct server_options {
 	int login_window_s; /* the throttling window */
 	int track_rate; /* public tracking lookups per minute per address (0 = no limit) */
 	int track_burst; /* ... of which this many at once */
+	int test_clock; /* tests may move the clock and run scheduler passes (POST /api/v1/test/...) */
 };
 
 struct app {

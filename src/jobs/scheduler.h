@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "jobs/job.h"
 
 struct scheduler;
 struct store;
@@ -33,6 +34,8 @@ void scheduler_stop(struct scheduler *s);
  * the store failed.  For tests and the thread.
  */
 int scheduler_tick(struct store *st, int64_t now);
+/* scheduler_tick that also gives the jobs it ran (kind, ref_id) in ran[0..n). */
+int scheduler_tick_jobs(struct store *st, int64_t now, struct job ran[SCHEDULER_BATCH]);
 /* Ensure the recurring jobs are scheduled (from now when missing). */
 int scheduler_seed(struct store *st, int64_t now, struct kf_error *err);
 

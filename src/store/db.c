@@ -181,6 +181,38 @@ static int stmt_get(struct db *db, struct db_sql *q, struct db_rows **out, struc
 	return 0;
 }
 
+/* ---- fault injection (db_fault_*) ---------------------------------------- */
+
+void db_fault_stmt(struct db *db, int n)
+{
+	db->fault_stmt = n > 0 ? n : 0;
+}
+
+void db_fault_commit(struct db *db)
+{
+	db->fault_commit = 1;
+}
+
+int db_fault_armed(const struct db *db)
+{
+	return db->fault_stmt > 0 || db->fault_commit;
+}
+
+/* Counts a statement down; KF_EDB when it is the armed one. */
+static int fault_stmt_hit(struct db *db, struct kf_error *err)
+{
+	if (--db->fault_stmt > 0)
+		return 0;
+	return kf_fail(err, KF_EDB, "injected_fault", NULL, "injected fault: this statement fails (test)");
+}
+
+/* The armed commit fault: disarm and fail. */
+static int fault_commit_hit(struct db *db, struct kf_error *err)
+{
+	db->fault_commit = 0;
+	return kf_fail(err, KF_EDB, "injected_fault", NULL, "injected fault: this commit fails (test)");
+}
+
 /* A backend failure inside a transaction makes it rollback-only. */
 static int note_failure(struct db *db, int rc)
 {
@@ -195,7 +227,9 @@ int db_exec(struct db *db, struct db_sql *q, const struct db_arg *args, int narg
 {
 	uint64_t t0 = mono_us();
 	struct db_rows *r = NULL;
-	int rc = stmt_get(db, q, &r, err);
+	int rc = db->fault_stmt > 0 ? fault_stmt_hit(db, err) : 0;
+	if (rc == 0)
+		rc = stmt_get(db, q, &r, err);
 	if (rc == 0)
 		rc = db->ops->exec(r, args, nargs, err);
 	account(t0);
@@ -208,7 +242,9 @@ int db_query(struct db *db, struct db_sql *q, const struct db_arg *args, int nar
 	uint64_t t0 = mono_us();
 	struct db_rows *r = NULL;
 	*out = NULL;
-	int rc = stmt_get(db, q, &r, err);
+	int rc = db->fault_stmt > 0 ? fault_stmt_hit(db, err) : 0;
+	if (rc == 0)
+		rc = stmt_get(db, q, &r, err);
 	if (rc < 0)
 		goto out;
 	rc = db->ops->query(r, args, nargs, err);
@@ -369,6 +405,9 @@ int db_commit(struct db *db, struct kf_error *err)
 		tx_verb(db, DB_TX_ROLLBACK, NULL);
 		rc = kf_fail(err, KF_EDB, "rolled_back", NULL,
 		             "the transaction was rolled back because a step inside it failed");
+	} else if (db->fault_commit) {
+		tx_verb(db, DB_TX_ROLLBACK, NULL);
+		rc = fault_commit_hit(db, err);
 	} else {
 		rc = tx_verb(db, DB_TX_COMMIT, err);
 		if (rc < 0)
@@ -436,7 +475,7 @@ int db_batch_commit(struct db *db, struct kf_error *err)
 		KF_BUG("db_batch_commit outside a batch or inside a transaction");
 	db->batch = 0;
 	uint64_t t0 = mono_us();
-	int rc = db->ops->tx(db, DB_TX_COMMIT, err);
+	int rc = db->fault_commit ? fault_commit_hit(db, err) : db->ops->tx(db, DB_TX_COMMIT, err);
 	if (rc < 0)
 		db->ops->tx(db, DB_TX_ROLLBACK, NULL);
 	account(t0);

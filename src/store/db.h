@@ -150,6 +150,21 @@ int db_query_int(struct db *db, struct db_sql *q, const struct db_arg *args, int
 int db_begin(struct db *db, struct kf_error *err); /* a write transaction */
 int db_commit(struct db *db, struct kf_error *err);
 void db_rollback(struct db *db);
+
+/*
+ * Fault injection, for tests that prove a failed write leaves nothing
+ * half-done.  Inert unless armed (one branch per statement), per
+ * connection.  db_fault_stmt: the n-th db_exec/db_query from now (1 = the
+ * next) fails with KF_EDB "injected_fault" before reaching the database,
+ * as a failed statement does (the transaction becomes rollback-only);
+ * n <= 0 disarms.  db_fault_commit: the next outermost db_commit (or
+ * db_batch_commit) rolls back and fails with KF_EDB instead of
+ * committing.  db_fault_armed: whether a fault is still waiting (the
+ * operation ended before reaching it).
+ */
+void db_fault_stmt(struct db *db, int n);
+void db_fault_commit(struct db *db);
+int db_fault_armed(const struct db *db);
 int db_in_tx(const struct db *db);
 
 /*

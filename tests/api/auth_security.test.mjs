@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe } from 'node:test';
 
-import { assertError, cleanup, kefuOk, sleep, startServer, uniq, withLogs } from './lib.mjs';
+import { TEST_CLOCK_ARGS, advanceClock, assertError, cleanup, kefuOk, setClock, startServer, uniq, withLogs } from './lib.mjs';
 
 after(cleanup);
 
@@ -95,7 +95,7 @@ describe('sign-in throttle: growing delays, no lockout (item 7)', () => {
 	let srv, admin;
 	const it = withLogs(() => srv);
 	before(async () => {
-		srv = await startServer({ args: ['--login_max_per_addr', '10'] });
+		srv = await startServer({ args: ['--login_max_per_addr', '10', ...TEST_CLOCK_ARGS] });
 		admin = srv.client('admin');
 		await admin.login('admin', srv.db.adminPassword);
 	});
@@ -146,13 +146,13 @@ describe('sign-in throttle: growing delays, no lockout (item 7)', () => {
 		assert.ok(first <= 1, `first delay ${first} s, want 1 s`);
 		assert.equal(res.json.error.details?.retry_after, first, `details: ${res.text}`);
 		assert.equal(res.headers['set-cookie'], undefined, 'a throttled login set a cookie');
-		await sleep(first * 1000 + 100);
+		await advanceClock(admin, first); // the delay counts from the failure, in ms: whole seconds pass it
 		assertError(await staffLogin(c, user, 'typo-6-xxxxxx', ADDR4), 401, 'bad_credentials', 'after the first delay');
 		res = await staffLogin(c, user, PW, ADDR4);
 		assertError(res, 429, 'rate_limited', 'right after the 6th failure');
 		const second = retryAfter(res);
 		assert.ok(second >= 2 && second <= 3, `second delay ${second} s, want 2 s (growing)`);
-		await sleep(second * 1000 + 100);
+		await advanceClock(admin, second);
 		res = await staffLogin(c, user, PW, ADDR4);
 		assert.equal(res.status, 200, `after the delay the right password signs in: ${res.status} ${res.text}`);
 		// the success forgets the failures: the next typo is not delayed
@@ -186,7 +186,7 @@ describe('sign-in throttle: growing delays, no lockout (item 7)', () => {
 		if (res.status === 429) {
 			const w = retryAfter(res);
 			assert.ok(w <= 2, `the newcomer must wait ${w} s`);
-			await sleep(w * 1000 + 100);
+			await advanceClock(admin, w);
 			res = await staffLogin(srv.client('newcomer'), newcomer, PW, ADDR5);
 		}
 		assert.equal(res.status, 200, `the newcomer behind the sprayer's address: ${res.status} ${res.text}`);
@@ -252,29 +252,35 @@ describe('a password change revokes API tokens and other sessions (item 8)', () 
 // ---- item 8: absolute session lifetime -------------------------------------
 
 describe('sessions end after --session-max-age however much they are used (item 8)', () => {
-	// 5 s: long enough for a sign-in on a loaded machine, short enough to wait for
-	let srv;
+	// 5 s of the test clock, moved by an admin whose API token has no session to end
+	let srv, clockAdmin;
 	const it = withLogs(() => srv);
 	before(async () => {
-		srv = await startServer({ args: ['--session_max_age', '5'] });
+		srv = await startServer({ args: ['--session_max_age', '5', ...TEST_CLOCK_ARGS] });
+		const admin = srv.client('admin');
+		await admin.login('admin', srv.db.adminPassword);
+		clockAdmin = srv.client('clock');
+		clockAdmin.bearer = (await admin.expect(201, 'POST', '/api/v1/me/tokens', { body: { name: 'clock' } })).json.token;
+		// stop the clock: the 5 s are then exactly the advances below, however slow the machine
+		await setClock(clockAdmin, Math.floor(Date.now() / 1000));
 	});
 	after(async () => srv && (await srv.stop()));
 
-	it('a staff session used every half second ends after 5 s', async () => {
+	it('a staff session used every second (test clock) ends after 5 s', async () => {
 		const c = srv.client('busy');
 		const res = await c.login('admin', srv.db.adminPassword);
 		const cookie = (res.headers['set-cookie'] || []).find((l) => l.startsWith('kefu_session='));
 		assert.match(cookie, /Max-Age=5\b/, `cookie: ${cookie}`);
-		const t0 = Date.now();
 		let last;
 		let used = 0;
-		while (Date.now() - t0 < 8000) {
+		for (let i = 0; i < 20; i++) {
 			last = await c.api('GET', '/api/v1/me');
 			if (last.status !== 200) break;
 			used++;
-			await sleep(500);
+			await advanceClock(clockAdmin, 1); // a use every second of the test clock
 		}
-		assert.ok(used >= 1, 'the fresh session never worked');
+		// used at 0, 1, ..., 4 s; refused from 5 s
+		assert.equal(used, 5, 'the session works for exactly its 5 s lifetime');
 		assertError(last, 401, 'unauthenticated', `the session after its lifetime (used ${used} times)`);
 		// signing in again works
 		await c.login('admin', srv.db.adminPassword);
@@ -287,7 +293,9 @@ describe('sessions end after --session-max-age however much they are used (item 
 		const c = srv.client('customer');
 		await c.portalLogin(login, PW);
 		await c.expect(200, 'GET', '/api/v1/portal/me');
-		await sleep(5600);
+		await advanceClock(clockAdmin, 4);
+		await c.expect(200, 'GET', '/api/v1/portal/me'); // 4 s in: still inside its lifetime
+		await advanceClock(clockAdmin, 1);
 		assertError(await c.api('GET', '/api/v1/portal/me'), 401, 'unauthenticated', 'the portal session after its lifetime');
 	});
 });

@@ -526,6 +526,27 @@ export function rawExchange(port, steps, { idleMs = 5000 } = {}) {
 	});
 }
 
+/** The flags that start a server whose clock the tests set (POST /api/v1/test/...). */
+export const TEST_CLOCK_ARGS = ['--test-clock', '1'];
+
+/**
+ * Test clock (server started with TEST_CLOCK_ARGS; admin is a signed-in
+ * admin Client): set now to utcSeconds; returns {now, now_ms}.
+ */
+export async function setClock(admin, utcSeconds) {
+	return (await admin.expect(200, 'POST', '/api/v1/test/clock', { body: { now: utcSeconds } })).json;
+}
+
+/** Test clock: move now forward by whole seconds; returns {now, now_ms}. */
+export async function advanceClock(admin, seconds) {
+	return (await admin.expect(200, 'POST', '/api/v1/test/clock', { body: { advance: seconds } })).json;
+}
+
+/** Test clock: run the scheduler's pass at the clock's now; returns {now, now_ms, ran: [{kind, ref_id}]}. */
+export async function tick(admin) {
+	return (await admin.expect(200, 'POST', '/api/v1/test/tick')).json;
+}
+
 export function sleep(ms) {
 	return new Promise((r) => setTimeout(r, ms));
 }

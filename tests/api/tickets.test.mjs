@@ -9,12 +9,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
-import { assertError, cleanup, kefu, kefuOk, sleep, startServer, uniq, withLogs } from './lib.mjs';
+import { TEST_CLOCK_ARGS, advanceClock, assertError, cleanup, kefu, kefuOk, startServer, uniq, withLogs } from './lib.mjs';
 
 let srv, admin;
 
 before(async () => {
-	srv = await startServer();
+	srv = await startServer({ args: TEST_CLOCK_ARGS });
 	admin = srv.client('admin');
 	await admin.login('admin', srv.db.adminPassword);
 });
@@ -439,7 +439,7 @@ describe('the SLA views of the inbox (?sla=breached|due_soon) and customer names
 		await admin.expect(201, 'POST', `/api/v1/tickets/${paused.id}/replies`, { body: { body: 'waiting for you', state: 'pending_customer' } });
 		const done = await mk('urgent');
 		await move(done.id, 'resolved');
-		await sleep(1500);
+		await advanceClock(admin, 2); // the urgent one's 1 s first response is now overdue
 
 		const list = async (q) => (await admin.expect(200, 'GET', `/api/v1/tickets?team=${team.id}&${q}`)).json;
 		let page = await list('sla=breached');
