@@ -535,17 +535,17 @@ static int daily_load(struct db *db, const struct day_entry *e, struct sl_agg *a
 static int daily_store(struct db *db, const struct day_entry *e, const struct sl_agg *a, struct kf_error *err)
 {
 	static unsigned char hist[STATS_HIST_BYTES_MAX];
-	struct db_arg args[3 + SL_C_COUNT + 2];
+	DB_ARGV(args, 3 + SL_C_COUNT + 2);
 	if (a->cycle_sumsq > 9.2e18L || a->cycle_sumsq < 0)
 		return kf_fail(err, KF_EINVAL, "overflow", "cycle_sumsq", "a day holds too many cycle times");
-	args[0] = db_text(kind_names[e->kind]);
-	args[1] = db_text(e->value);
-	args[2] = db_int(e->day);
+	db_argv_add(&args, db_text(kind_names[e->kind]));
+	db_argv_add(&args, db_text(e->value));
+	db_argv_add(&args, db_int(e->day));
 	for (int i = 0; i < SL_C_COUNT; i++)
-		args[3 + i] = db_int(a->c[i]);
-	args[3 + SL_C_COUNT] = db_int((int64_t)a->cycle_sumsq);
-	args[4 + SL_C_COUNT] = db_blob(hist, stats_hist_encode(&a->hist, hist));
-	int rc = db_exec(db, &q_daily_put, args, (int)(sizeof args / sizeof args[0]), err);
+		db_argv_add(&args, db_int(a->c[i]));
+	db_argv_add(&args, db_int((int64_t)a->cycle_sumsq));
+	db_argv_add(&args, db_blob(hist, stats_hist_encode(&a->hist, hist)));
+	int rc = db_exec(db, &q_daily_put, DB_ARGV_PASS(&args), err);
 	return rc < 0 ? rc : 0;
 }
 

@@ -246,32 +246,32 @@ int order_insert(struct db *db, int64_t now, const struct order_in *in, int64_t 
 	return rc;
 }
 
-/* The LINE_ARGS parameters of one line row into a[0..LINE_ARGS). */
-static void line_args(int64_t order_id, const struct order_line_in *l, struct db_arg *a)
+/* Adds the LINE_ARGS parameters of one line row to a. */
+static void line_args(int64_t order_id, const struct order_line_in *l, struct db_argv *a)
 {
-	a[0] = db_int(order_id);
-	a[1] = db_int(l->line_no);
-	a[2] = db_text(l->sku);
-	a[3] = db_text(l->name && *l->name ? l->name : l->sku);
-	a[4] = db_text(l->category ? l->category : "");
-	a[5] = db_int(l->quantity);
-	a[6] = db_int(l->quantity_backordered);
-	a[7] = l->substituted_sku && *l->substituted_sku ? db_text(l->substituted_sku) : db_null();
-	a[8] = db_int(l->unit_price_minor);
+	db_argv_add(a, db_int(order_id));
+	db_argv_add(a, db_int(l->line_no));
+	db_argv_add(a, db_text(l->sku));
+	db_argv_add(a, db_text(l->name && *l->name ? l->name : l->sku));
+	db_argv_add(a, db_text(l->category ? l->category : ""));
+	db_argv_add(a, db_int(l->quantity));
+	db_argv_add(a, db_int(l->quantity_backordered));
+	db_argv_add(a, l->substituted_sku && *l->substituted_sku ? db_text(l->substituted_sku) : db_null());
+	db_argv_add(a, db_int(l->unit_price_minor));
 }
 
 int order_line_put(struct db *db, int64_t order_id, const struct order_line_in *l, struct kf_error *err)
 {
-	struct db_arg a[LINE_ARGS];
-	line_args(order_id, l, a);
-	int rc = db_exec(db, &q_line_put, a, LINE_ARGS, err);
+	DB_ARGV(a, LINE_ARGS);
+	line_args(order_id, l, &a);
+	int rc = db_exec(db, &q_line_put, DB_ARGV_PASS(&a), err);
 	return rc < 0 ? rc : 0;
 }
 
 int order_lines_put(struct db *db, const int64_t *order_ids, const struct order_line_in *lines, int n,
                     struct kf_error *err)
 {
-	struct db_arg a[ORDER_LINES_BATCH * LINE_ARGS];
+	DB_ARGV(a, ORDER_LINES_BATCH * LINE_ARGS);
 	if (n < 0 || n > ORDER_LINES_BATCH)
 		KF_BUG("order_lines_put: batch size out of range");
 	if (n < ORDER_LINES_BATCH) {
@@ -283,34 +283,34 @@ int order_lines_put(struct db *db, const int64_t *order_ids, const struct order_
 		return 0;
 	}
 	for (int i = 0; i < n; i++)
-		line_args(order_ids[i], &lines[i], a + i * LINE_ARGS);
-	int rc = db_exec(db, &q_lines_put, a, n * LINE_ARGS, err);
+		line_args(order_ids[i], &lines[i], &a);
+	int rc = db_exec(db, &q_lines_put, DB_ARGV_PASS(&a), err);
 	return rc < 0 ? rc : 0;
 }
 
-/* The ORDER_ARGS parameters of one new order with its total into a[]. */
-static void order_args(int64_t now, const struct order_in *in, int64_t total, struct db_arg *a)
+/* Adds the ORDER_ARGS parameters of one new order with its total to a. */
+static void order_args(int64_t now, const struct order_in *in, int64_t total, struct db_argv *a)
 {
-	a[0] = db_text(in->number);
-	a[1] = in->customer_id ? db_int(in->customer_id) : db_null();
-	a[2] = db_int(in->placed_at);
-	a[3] = opt_time(in->promised_at);
-	a[4] = db_text(in->shipping_mode ? in->shipping_mode : "");
-	a[5] = db_text(in->shipping_terms ? in->shipping_terms : "");
-	a[6] = db_text(in->currency ? in->currency : "CNY");
-	a[7] = db_int(total);
-	a[8] = db_int(now);
-	a[9] = db_int(now);
+	db_argv_add(a, db_text(in->number));
+	db_argv_add(a, in->customer_id ? db_int(in->customer_id) : db_null());
+	db_argv_add(a, db_int(in->placed_at));
+	db_argv_add(a, opt_time(in->promised_at));
+	db_argv_add(a, db_text(in->shipping_mode ? in->shipping_mode : ""));
+	db_argv_add(a, db_text(in->shipping_terms ? in->shipping_terms : ""));
+	db_argv_add(a, db_text(in->currency ? in->currency : "CNY"));
+	db_argv_add(a, db_int(total));
+	db_argv_add(a, db_int(now));
+	db_argv_add(a, db_int(now));
 }
 
 /* ids[i] of in[i].number, read back after the insert. */
 static int ids_by_numbers(struct db *db, const struct order_in *in, int n, int64_t *ids, struct kf_error *err)
 {
-	struct db_arg a[ORDER_LINES_BATCH];
+	DB_ARGV(a, ORDER_LINES_BATCH);
 	struct db_rows *r = NULL;
 	for (int i = 0; i < ORDER_LINES_BATCH; i++)
-		a[i] = db_text(in[i < n ? i : n - 1].number); /* a short batch repeats its last number */
-	int rc = db_query(db, &q_ids_by_numbers, a, ORDER_LINES_BATCH, &r, err);
+		db_argv_add(&a, db_text(in[i < n ? i : n - 1].number)); /* a short batch repeats its last number */
+	int rc = db_query(db, &q_ids_by_numbers, DB_ARGV_PASS(&a), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
 		const char *number = db_col_text(r, 0);
 		for (int i = 0; i < n; i++)
@@ -325,23 +325,39 @@ static int ids_by_numbers(struct db *db, const struct order_in *in, int n, int64
 	return rc < 0 ? rc : 0;
 }
 
+/* One order alone (a short batch). */
+static int order_put_one(struct db *db, int64_t now, const struct order_in *in, int64_t total,
+                         struct kf_error *err)
+{
+	DB_ARGV(a, ORDER_ARGS);
+	order_args(now, in, total, &a);
+	return db_exec(db, &q_order_put, DB_ARGV_PASS(&a), err);
+}
+
+/* A full batch in one statement. */
+static int orders_put_batch(struct db *db, int64_t now, const struct order_in *in, const int64_t *totals,
+                            struct kf_error *err)
+{
+	DB_ARGV(a, ORDER_LINES_BATCH * ORDER_ARGS);
+	for (int i = 0; i < ORDER_LINES_BATCH; i++)
+		order_args(now, &in[i], totals[i], &a);
+	return db_exec(db, &q_orders_put, DB_ARGV_PASS(&a), err);
+}
+
 int order_insert_many(struct db *db, int64_t now, const struct order_in *in, const int64_t *totals, int n,
                       int64_t *ids, struct kf_error *err)
 {
-	struct db_arg a[ORDER_LINES_BATCH * ORDER_ARGS];
 	int rc = 0;
 	if (n < 0 || n > ORDER_LINES_BATCH)
 		KF_BUG("order_insert_many: batch size out of range");
 	if (n == 0)
 		return 0;
-	for (int i = 0; i < n; i++) {
-		order_args(now, &in[i], totals[i], a + i * ORDER_ARGS);
+	for (int i = 0; i < n; i++)
 		ids[i] = 0;
-	}
 	if (n == ORDER_LINES_BATCH)
-		rc = db_exec(db, &q_orders_put, a, n * ORDER_ARGS, err);
+		rc = orders_put_batch(db, now, in, totals, err);
 	for (int i = 0; i < n && n < ORDER_LINES_BATCH && rc >= 0; i++)
-		rc = db_exec(db, &q_order_put, a + i * ORDER_ARGS, ORDER_ARGS, err);
+		rc = order_put_one(db, now, &in[i], totals[i], err);
 	if (rc == KF_EEXIST)
 		return kf_fail(err, KF_EEXIST, "exists", "number",
 		               "an order of this import was created meanwhile");

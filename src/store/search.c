@@ -281,19 +281,19 @@ static int doc_terms(const struct search_doc *d, struct buf *terms, struct kf_er
 	return 0;
 }
 
-/* The document's five row parameters, and on PostgreSQL its terms as the sixth (in *terms). */
-static int doc_args(struct db *db, const struct search_doc *d, struct buf *terms, struct db_arg *a,
+/* Adds the document's five row parameters to a, and on PostgreSQL its terms as the sixth (in *terms). */
+static int doc_args(struct db *db, const struct search_doc *d, struct buf *terms, struct db_argv *a,
                     struct kf_error *err)
 {
-	a[0] = db_text(d->kind);
-	a[1] = db_int(d->ref_id);
-	a[2] = d->parent_id ? db_int(d->parent_id) : db_null();
-	a[3] = db_text(d->title ? d->title : "");
-	a[4] = db_int(d->updated_at);
+	db_argv_add(a, db_text(d->kind));
+	db_argv_add(a, db_int(d->ref_id));
+	db_argv_add(a, d->parent_id ? db_int(d->parent_id) : db_null());
+	db_argv_add(a, db_text(d->title ? d->title : ""));
+	db_argv_add(a, db_int(d->updated_at));
 	if (!is_pg(db))
 		return 0;
 	int rc = doc_terms(d, terms, err);
-	a[5] = db_text(buf_cstr(terms));
+	db_argv_add(a, db_text(buf_cstr(terms)));
 	return rc;
 }
 
@@ -301,12 +301,10 @@ static int doc_args(struct db *db, const struct search_doc *d, struct buf *terms
 static int doc_put(struct db *db, const struct search_doc *d, int64_t *id, struct kf_error *err)
 {
 	struct buf terms = BUF_INIT;
-	struct db_arg a[6];
-	int rc = doc_args(db, d, &terms, a, err);
-	if (rc == 0 && is_pg(db))
-		rc = db_exec(db, &q_pg_doc, a, 6, err);
-	else if (rc == 0)
-		rc = db_exec(db, &q_lite_doc, a, 5, err);
+	DB_ARGV(a, 6);
+	int rc = doc_args(db, d, &terms, &a, err);
+	if (rc == 0)
+		rc = db_exec(db, is_pg(db) ? &q_pg_doc : &q_lite_doc, DB_ARGV_PASS(&a), err);
 	if (rc >= 0 && !is_pg(db))
 		rc = db_query_int(db, &q_doc_id, DB_ARGS(db_text(d->kind), db_int(d->ref_id)), id, err);
 	buf_release(&terms);
@@ -326,12 +324,12 @@ static int chunk_ok(const struct search_doc *d)
 /* The ids of a chunk's documents into ids[], matched by ref_id. */
 static int chunk_ids(struct db *db, const struct search_doc *d, int64_t *ids, struct kf_error *err)
 {
-	struct db_arg a[1 + SEARCH_CHUNK];
+	DB_ARGV(a, 1 + SEARCH_CHUNK);
 	struct db_rows *r = NULL;
-	a[0] = db_text(d[0].kind);
+	db_argv_add(&a, db_text(d[0].kind));
 	for (int i = 0; i < SEARCH_CHUNK; i++)
-		a[1 + i] = db_int(d[i].ref_id);
-	int rc = db_query(db, &q_doc_ids, a, 1 + SEARCH_CHUNK, &r, err);
+		db_argv_add(&a, db_int(d[i].ref_id));
+	int rc = db_query(db, &q_doc_ids, DB_ARGV_PASS(&a), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
 		int64_t ref = db_col_int(r, 0);
 		for (int i = 0; i < SEARCH_CHUNK; i++)
@@ -346,14 +344,14 @@ static int chunk_ids(struct db *db, const struct search_doc *d, int64_t *ids, st
 static int chunk_put(struct db *db, const struct search_doc *d, int64_t *ids, struct kf_error *err)
 {
 	struct buf terms[SEARCH_CHUNK];
-	struct db_arg a[SEARCH_CHUNK * 6];
-	int pg = is_pg(db), per = pg ? 6 : 5, rc = 0;
+	DB_ARGV(a, SEARCH_CHUNK * 6);
+	int pg = is_pg(db), rc = 0;
 	for (int i = 0; i < SEARCH_CHUNK; i++)
 		terms[i] = (struct buf)BUF_INIT;
 	for (int i = 0; i < SEARCH_CHUNK && rc == 0; i++)
-		rc = doc_args(db, &d[i], &terms[i], a + i * per, err);
+		rc = doc_args(db, &d[i], &terms[i], &a, err);
 	if (rc == 0)
-		rc = db_exec(db, pg ? &q_pg_docs : &q_lite_docs, a, SEARCH_CHUNK * per, err);
+		rc = db_exec(db, pg ? &q_pg_docs : &q_lite_docs, DB_ARGV_PASS(&a), err);
 	if (rc >= 0 && !pg)
 		rc = chunk_ids(db, d, ids, err);
 	for (int i = 0; i < SEARCH_CHUNK; i++)
@@ -386,6 +384,15 @@ static void mark_last(const int64_t *ids, int n, unsigned char *keep)
 	free(r);
 }
 
+/* SQLite: the old terms rows of SEARCH_CHUNK documents out in one statement. */
+static int terms_del_chunk(struct db *db, const int64_t *ids, struct kf_error *err)
+{
+	DB_ARGV(a, SEARCH_CHUNK);
+	for (int k = 0; k < SEARCH_CHUNK; k++)
+		db_argv_add(&a, db_int(ids[k]));
+	return db_exec(db, &q_lite_dels, DB_ARGV_PASS(&a), err);
+}
+
 /*
  * SQLite: the terms rows of n documents whose ids are ids[]: every old
  * row out, then the new ones in (of a document given twice, the last).
@@ -394,15 +401,11 @@ static int terms_put(struct db *db, const struct search_doc *docs, const int64_t
                      struct kf_error *err)
 {
 	struct buf terms = BUF_INIT;
-	struct db_arg a[SEARCH_CHUNK];
 	unsigned char *keep = xcalloc((size_t)n, 1);
 	int i = 0, rc = 0;
 	mark_last(ids, n, keep);
-	for (; rc >= 0 && n - i >= SEARCH_CHUNK; i += SEARCH_CHUNK) {
-		for (int k = 0; k < SEARCH_CHUNK; k++)
-			a[k] = db_int(ids[i + k]);
-		rc = db_exec(db, &q_lite_dels, a, SEARCH_CHUNK, err);
-	}
+	for (; rc >= 0 && n - i >= SEARCH_CHUNK; i += SEARCH_CHUNK)
+		rc = terms_del_chunk(db, ids + i, err);
 	for (; rc >= 0 && i < n; i++)
 		rc = db_exec(db, &q_lite_del, DB_ARGS(db_int(ids[i])), err);
 	for (i = 0; rc >= 0 && i < n; i++) {
