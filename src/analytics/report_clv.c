@@ -38,10 +38,17 @@ static const struct report_col clv_cols[C_NCOLS] = {
 	{ "clv", "CLV (discounted)", "客户终身价值 (折现)", RT_MONEY },
 };
 
-static struct db_sql q_orders = DB_SQL(
-        "SELECT customer_id, placed_at, total_minor FROM orders"
-        " WHERE customer_id IS NOT NULL AND status <> 'cancelled' AND placed_at < $1"
-        " ORDER BY customer_id, placed_at");
+/* clang-format off */
+#define ORDER_COLS(F, X) \
+	F(OC_CUSTOMER_ID, "customer_id") \
+	X(OC_PLACED_AT, "placed_at") \
+	X(OC_TOTAL_MINOR, "total_minor")
+/* clang-format on */
+DB_COLS_ENUM(ORDER_COLS, OC_NCOLS);
+static struct db_sql q_orders = DB_SQL("SELECT " DB_COLS_SQL(
+        ORDER_COLS) " FROM orders"
+                    " WHERE customer_id IS NOT NULL AND status <> 'cancelled' AND placed_at < $1"
+                    " ORDER BY customer_id, placed_at");
 
 struct clv_opts {
 	double limit, horizon, discount;
@@ -73,13 +80,13 @@ static int gather(struct db *db, const struct tz *z, int64_t end, struct clv_sum
 	int rc = db_query(db, &q_orders, DB_ARGS(db_int(end)), &r, err);
 	int64_t cur = 0, last = 0;
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		int64_t id = db_col_int(r, 0), day = local_day(z, db_col_int(r, 1));
+		int64_t id = db_col_int(r, OC_CUSTOMER_ID), day = local_day(z, db_col_int(r, OC_PLACED_AT));
 		/* A daylight-saving fall-back can step the local day back within one customer. */
 		if (id == cur && day < last)
 			day = last;
 		cur = id;
 		last = day;
-		rc = clv_summary_add(s, id, day, (double)db_col_int(r, 2), err);
+		rc = clv_summary_add(s, id, day, (double)db_col_int(r, OC_TOTAL_MINOR), err);
 	}
 	db_done(r);
 	if (rc < 0)

@@ -39,6 +39,11 @@ static const struct report_col cols[NCOLS] = {
 	{ "freight_per_kg", "Freight per kg", "每公斤运费", RT_MONEY },
 };
 
+/* The service statements differ only in their key (carrier or mode), as do the cost ones. */
+enum { SVC_KEY, SVC_ORDERS, SVC_DUE, SVC_ON_TIME, SVC_PERFECT, SVC_DAMAGED, SVC_PROCESSED, SVC_NCOLS };
+_Static_assert(SVC_NCOLS == 7, "q_service_carrier, q_service_mode: key, COUNT(*), five flag sums");
+enum { COST_KEY, COST_QUOTES, COST_FREIGHT, COST_GRAMS, COST_NCOLS };
+_Static_assert(COST_NCOLS == 4, "q_cost_carrier, q_cost_mode: key, COUNT(*), freight, grams");
 static struct db_sql q_service_carrier = DB_SQL(
         "SELECT carrier, COUNT(*), SUM(CASE WHEN (flags & 8) <> 0 THEN 1 ELSE 0 END),"
         " SUM(CASE WHEN (flags & 16) <> 0 THEN 1 ELSE 0 END), SUM(CASE WHEN (flags & 128) <> 0 THEN 1 ELSE 0 END),"
@@ -93,13 +98,13 @@ static int read_service(struct db *db, int by_mode, int64_t d0, int64_t d1, stru
 	int rc = db_query(db, by_mode ? &q_service_mode : &q_service_carrier, DB_ARGS(db_int(d0), db_int(d1)),
 	                  &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		struct point *p = point_for(c, db_col_text(r, 0));
-		p->orders = db_col_int(r, 1);
-		p->due = db_col_int(r, 2);
-		p->on_time = db_col_int(r, 3);
-		p->perfect = db_col_int(r, 4);
-		p->damaged = db_col_int(r, 5);
-		p->processed = db_col_int(r, 6);
+		struct point *p = point_for(c, db_col_text(r, SVC_KEY));
+		p->orders = db_col_int(r, SVC_ORDERS);
+		p->due = db_col_int(r, SVC_DUE);
+		p->on_time = db_col_int(r, SVC_ON_TIME);
+		p->perfect = db_col_int(r, SVC_PERFECT);
+		p->damaged = db_col_int(r, SVC_DAMAGED);
+		p->processed = db_col_int(r, SVC_PROCESSED);
 	}
 	db_done(r);
 	return rc < 0 ? rc : 0;
@@ -111,10 +116,10 @@ static int read_cost(struct db *db, int by_mode, int64_t from, int64_t to, struc
 	int rc = db_query(db, by_mode ? &q_cost_mode : &q_cost_carrier, DB_ARGS(db_int(from), db_int(to)), &r,
 	                  err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		struct point *p = point_for(c, db_col_text(r, 0));
-		p->quotes = db_col_int(r, 1);
-		p->freight = db_col_int(r, 2);
-		p->grams = db_col_int(r, 3);
+		struct point *p = point_for(c, db_col_text(r, COST_KEY));
+		p->quotes = db_col_int(r, COST_QUOTES);
+		p->freight = db_col_int(r, COST_FREIGHT);
+		p->grams = db_col_int(r, COST_GRAMS);
 	}
 	db_done(r);
 	return rc < 0 ? rc : 0;

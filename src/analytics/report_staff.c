@@ -54,6 +54,20 @@ static const struct report_col cols[] = {
 /* Every read starts with: instant, assignee id, username, display name, team id, team name. */
 #define WHO " t.assignee_id, u.username, u.display_name, t.team_id, tm.name"
 #define JOIN_WHO " LEFT JOIN users u ON u.id = t.assignee_id LEFT JOIN teams tm ON tm.id = t.team_id"
+enum { WHO_AT, WHO_USER_ID, WHO_USERNAME, WHO_DISPLAY_NAME, WHO_TEAM_ID, WHO_TEAM_NAME, WHO_NCOLS };
+_Static_assert(WHO_NCOLS == 6, "the instant and the five columns of WHO (q_csat writes them out)");
+/* Each read's own columns after WHO. */
+enum { CR_FIRST_RESPONSE_AT = WHO_NCOLS };
+enum { RV_CREATED_AT = WHO_NCOLS };
+enum {
+	CL_FIRST_DONE_AT = WHO_NCOLS,
+	CL_FIRST_BREACHED_AT,
+	CL_RESOLVE_DUE_AT,
+	CL_RESOLVE_DONE_AT,
+	CL_RESOLVE_BREACHED_AT,
+	CL_SUNSET
+};
+enum { CS_CSAT = WHO_NCOLS };
 
 static struct db_sql q_created = DB_SQL(
         "SELECT t.created_at," WHO ", COALESCE(t.first_response_at, 0)"
@@ -84,13 +98,13 @@ struct st_ctx {
 	struct qgroup *total;
 };
 
-/* The row's group: its agent (columns 1-3) or team (4-5). */
+/* The row's group: its agent (WHO_USER_ID..WHO_DISPLAY_NAME) or team (WHO_TEAM_ID, WHO_TEAM_NAME). */
 static struct qgroup *group_of(struct st_ctx *c, struct db_rows *r)
 {
 	int team = strcmp(c->by, "team") == 0;
-	int64_t id = db_col_int(r, team ? 4 : 1);
-	const char *key = db_col_text(r, team ? 5 : 2);
-	const char *name = team ? key : db_col_text(r, 3);
+	int64_t id = db_col_int(r, team ? WHO_TEAM_ID : WHO_USER_ID);
+	const char *key = db_col_text(r, team ? WHO_TEAM_NAME : WHO_USERNAME);
+	const char *name = team ? key : db_col_text(r, WHO_DISPLAY_NAME);
 	if (id <= 0 || !key)
 		return qgroups_get(&c->gs, "(none)", team ? "无团队 / No team" : "未分配 / Unassigned", 0, 0);
 	return qgroups_get(&c->gs, key, name && *name ? name : key, id, 0);
@@ -110,7 +124,7 @@ static void add_time(struct st_ctx *c, struct db_rows *r, int which, int64_t sec
 
 static int on_created(void *ctx, struct db_rows *r)
 {
-	int64_t created = db_col_int(r, 0), first = db_col_int(r, 6);
+	int64_t created = db_col_int(r, WHO_AT), first = db_col_int(r, CR_FIRST_RESPONSE_AT);
 	add(ctx, r, ST_HANDLED, 1);
 	if (first > 0 && first >= created)
 		add_time(ctx, r, VEC_FRT, first - created);
@@ -119,7 +133,7 @@ static int on_created(void *ctx, struct db_rows *r)
 
 static int on_resolved(void *ctx, struct db_rows *r)
 {
-	int64_t resolved = db_col_int(r, 0), created = db_col_int(r, 6);
+	int64_t resolved = db_col_int(r, WHO_AT), created = db_col_int(r, RV_CREATED_AT);
 	add(ctx, r, ST_RESOLVED, 1);
 	if (resolved >= created)
 		add_time(ctx, r, VEC_RES, resolved - created);
@@ -143,14 +157,16 @@ static void clock(struct st_ctx *c, struct db_rows *r, int64_t due, int64_t done
 
 static int on_clocks(void *ctx, struct db_rows *r)
 {
-	clock(ctx, r, db_col_int(r, 0), db_col_int(r, 6), db_col_int(r, 7), 0);
-	clock(ctx, r, db_col_int(r, 8), db_col_int(r, 9), db_col_int(r, 10), db_col_int(r, 11) != 0);
+	clock(ctx, r, db_col_int(r, WHO_AT), db_col_int(r, CL_FIRST_DONE_AT),
+	      db_col_int(r, CL_FIRST_BREACHED_AT), 0);
+	clock(ctx, r, db_col_int(r, CL_RESOLVE_DUE_AT), db_col_int(r, CL_RESOLVE_DONE_AT),
+	      db_col_int(r, CL_RESOLVE_BREACHED_AT), db_col_int(r, CL_SUNSET) != 0);
 	return 0;
 }
 
 static int on_csat(void *ctx, struct db_rows *r)
 {
-	int64_t csat = db_col_int(r, 6);
+	int64_t csat = db_col_int(r, CS_CSAT);
 	add(ctx, r, ST_CSAT_N, 1);
 	add(ctx, r, ST_CSAT_SUM, csat);
 	add(ctx, r, ST_CSAT_GOOD, csat >= 4);

@@ -44,6 +44,13 @@ struct breakdown {
 	struct db_sql servqual; /* label, id, dimension, expectation, perception, count */
 };
 
+/* Every statement starts with (label, key id), then its own columns (see struct breakdown). */
+enum { BD_LABEL, BD_KEY, BD_NCOLS };
+enum { RESP_CSAT = BD_NCOLS, RESP_NPS, RESP_CES, RESP_COUNT, RESP_NCOLS };
+enum { INV_SENT = BD_NCOLS, INV_ANSWERED, INV_NCOLS };
+enum { SQ_DIMENSION = BD_NCOLS, SQ_EXPECTATION, SQ_PERCEPTION, SQ_COUNT, SQ_NCOLS };
+_Static_assert(RESP_NCOLS == 6 && INV_NCOLS == 4 && SQ_NCOLS == 6,
+               "RESP_SCORES, INV_COUNTS, SQ_PAIRS after the label and the key");
 #define RESP_WHERE " WHERE r.created_at >= $1 AND r.created_at < $2 "
 #define INV_WHERE " WHERE i.sent_at >= $1 AND i.sent_at < $2 "
 #define RESP_SCORES ", r.csat, r.nps, r.ces, COUNT(*) FROM survey_responses r "
@@ -138,7 +145,7 @@ static void bucket_of(const struct groups *gs, int64_t slot, struct group *g)
 	g->end = tz_from_local(gs->zone, next * 86400);
 }
 
-/* The group of a result row (label in column 0, id in column 1); NULL when the rows were cut. */
+/* The group of a result row (BD_LABEL, BD_KEY); NULL when the rows were cut. */
 static struct group *group_of(struct groups *gs, struct db_rows *r)
 {
 	struct group g;
@@ -146,11 +153,11 @@ static struct group *group_of(struct groups *gs, struct db_rows *r)
 	int64_t at = 0;
 	memset(&g, 0, sizeof(g));
 	if (gs->b->slots) {
-		bucket_of(gs, db_col_int(r, 1), &g);
+		bucket_of(gs, db_col_int(r, BD_KEY), &g);
 		snprintf(key, sizeof(key), "%s", g.label);
 	} else {
-		const char *label = db_col_text(r, 0);
-		g.id = db_col_int(r, 1);
+		const char *label = db_col_text(r, BD_LABEL);
+		g.id = db_col_int(r, BD_KEY);
 		snprintf(g.label, sizeof(g.label), "%s", label && *label ? label : "-");
 		snprintf(key, sizeof(key), "%" PRId64 ":%s", g.id, gs->b->drill_key && g.id ? "" : g.label);
 	}
@@ -182,17 +189,17 @@ static void gather_row(struct groups *gs, enum gather what, struct db_rows *r)
 	if (!g)
 		return;
 	if (what == G_RESPONSES) {
-		survey_tally_add(&g->tally, score_col(r, 2), score_col(r, 3), score_col(r, 4),
-		                 db_col_int(r, 5));
-		g->responses += db_col_int(r, 5);
+		survey_tally_add(&g->tally, score_col(r, RESP_CSAT), score_col(r, RESP_NPS),
+		                 score_col(r, RESP_CES), db_col_int(r, RESP_COUNT));
+		g->responses += db_col_int(r, RESP_COUNT);
 	} else if (what == G_INVITATIONS) {
-		g->sent += db_col_int(r, 2);
-		g->answered += db_col_int(r, 3);
+		g->sent += db_col_int(r, INV_SENT);
+		g->answered += db_col_int(r, INV_ANSWERED);
 	} else {
-		int d = servqual_dim_parse(db_col_text(r, 2));
+		int d = servqual_dim_parse(db_col_text(r, SQ_DIMENSION));
 		if (d >= 0)
-			servqual_add(&g->sq, (enum servqual_dim)d, (int)db_col_int(r, 3),
-			             (int)db_col_int(r, 4), db_col_int(r, 5));
+			servqual_add(&g->sq, (enum servqual_dim)d, (int)db_col_int(r, SQ_EXPECTATION),
+			             (int)db_col_int(r, SQ_PERCEPTION), db_col_int(r, SQ_COUNT));
 	}
 }
 

@@ -66,6 +66,30 @@ static const struct report_col cols[] = {
 /* Every read but orders starts with: instant, team id, team name, category id, code, name_zh, name_en. */
 #define DIMS " t.team_id, tm.name, c.id, c.code, c.name_zh, c.name_en"
 #define JOIN_DIMS " LEFT JOIN teams tm ON tm.id = t.team_id LEFT JOIN categories c ON c.id = t.category_id"
+enum {
+	DIM_AT,
+	DIM_TEAM_ID,
+	DIM_TEAM_NAME,
+	DIM_CAT_ID,
+	DIM_CAT_CODE,
+	DIM_CAT_NAME_ZH,
+	DIM_CAT_NAME_EN,
+	DIM_NCOLS
+};
+_Static_assert(DIM_NCOLS == 7, "the instant and the six columns of DIMS (q_responses writes them out)");
+/* Each read's own columns after the dimensions. */
+enum { TK_TYPE = DIM_NCOLS };
+enum {
+	CL_FIRST_DONE_AT = DIM_NCOLS,
+	CL_FIRST_BREACHED_AT,
+	CL_RESOLVE_DUE_AT,
+	CL_RESOLVE_DONE_AT,
+	CL_RESOLVE_BREACHED_AT
+};
+enum { FU_DONE_AT = DIM_NCOLS };
+enum { AR_CONFIRMED = DIM_NCOLS, AR_FED_BACK };
+enum { CF_CONFIRMATION = DIM_NCOLS };
+enum { RS_CSAT = DIM_NCOLS, RS_NPS };
 
 static struct db_sql q_tickets = DB_SQL("SELECT t.created_at," DIMS ", t.type FROM tickets t" JOIN_DIMS
                                         " WHERE t.created_at >= $1 AND t.created_at < $2"
@@ -106,7 +130,7 @@ struct tc_ctx {
 /* Count one event of counter k at instant at in its group and in the total. */
 static void count(struct tc_ctx *c, int64_t at, struct db_rows *r, enum tc_counter k)
 {
-	struct qgroup *g = r ? qgroup_for(&c->gs, c->by, c->z, at, r, 1, 3) : NULL;
+	struct qgroup *g = r ? qgroup_for(&c->gs, c->by, c->z, at, r, DIM_TEAM_ID, DIM_CAT_ID) : NULL;
 	if (!r) { /* orders: time buckets only */
 		char key[64];
 		int64_t order;
@@ -120,12 +144,12 @@ static void count(struct tc_ctx *c, int64_t at, struct db_rows *r, enum tc_count
 
 static int on_ticket(void *ctx, struct db_rows *r)
 {
-	const char *type = db_col_text(r, 7);
+	const char *type = db_col_text(r, TK_TYPE);
 	if (!type || strcmp(type, "follow_up") == 0 || strcmp(type, "care") == 0)
 		return 0; /* outbound work the desk started, not a customer contact */
-	count(ctx, db_col_int(r, 0), r, TC_CONTACTS);
+	count(ctx, db_col_int(r, DIM_AT), r, TC_CONTACTS);
 	if (strcmp(type, "complaint") == 0)
-		count(ctx, db_col_int(r, 0), r, TC_COMPLAINTS);
+		count(ctx, db_col_int(r, DIM_AT), r, TC_COMPLAINTS);
 	return 0;
 }
 
@@ -150,16 +174,18 @@ static void clock(struct tc_ctx *c, struct db_rows *r, int64_t due, int64_t done
 
 static int on_clocks(void *ctx, struct db_rows *r)
 {
-	clock(ctx, r, db_col_int(r, 0), db_col_int(r, 7), db_col_int(r, 8));
-	clock(ctx, r, db_col_int(r, 9), db_col_int(r, 10), db_col_int(r, 11));
+	clock(ctx, r, db_col_int(r, DIM_AT), db_col_int(r, CL_FIRST_DONE_AT),
+	      db_col_int(r, CL_FIRST_BREACHED_AT));
+	clock(ctx, r, db_col_int(r, CL_RESOLVE_DUE_AT), db_col_int(r, CL_RESOLVE_DONE_AT),
+	      db_col_int(r, CL_RESOLVE_BREACHED_AT));
 	return 0;
 }
 
 static int on_followup(void *ctx, struct db_rows *r)
 {
 	struct tc_ctx *c = ctx;
-	int64_t due = db_col_int(r, 0);
-	enum quality_verdict v = quality_followup(due, db_col_int(r, 7), c->grace, c->p->now);
+	int64_t due = db_col_int(r, DIM_AT);
+	enum quality_verdict v = quality_followup(due, db_col_int(r, FU_DONE_AT), c->grace, c->p->now);
 	if (v == QV_NOT_YET)
 		return 0;
 	count(c, due, r, TC_FOLLOWUPS);
@@ -170,30 +196,30 @@ static int on_followup(void *ctx, struct db_rows *r)
 
 static int on_archived(void *ctx, struct db_rows *r)
 {
-	int64_t at = db_col_int(r, 0);
+	int64_t at = db_col_int(r, DIM_AT);
 	count(ctx, at, r, TC_ARCHIVED);
-	if (quality_closed_without_feedback((int)db_col_int(r, 7), (int)db_col_int(r, 8)))
+	if (quality_closed_without_feedback((int)db_col_int(r, AR_CONFIRMED), (int)db_col_int(r, AR_FED_BACK)))
 		count(ctx, at, r, TC_NO_FEEDBACK);
 	return 0;
 }
 
 static int on_confirmed(void *ctx, struct db_rows *r)
 {
-	const char *v = db_col_text(r, 7);
-	count(ctx, db_col_int(r, 0), r, TC_CONFIRMED);
+	const char *v = db_col_text(r, CF_CONFIRMATION);
+	count(ctx, db_col_int(r, DIM_AT), r, TC_CONFIRMED);
 	if (v && strcmp(v, "rejected") == 0)
-		count(ctx, db_col_int(r, 0), r, TC_REJECTED);
+		count(ctx, db_col_int(r, DIM_AT), r, TC_REJECTED);
 	return 0;
 }
 
 static int on_response(void *ctx, struct db_rows *r)
 {
-	int d = quality_dissatisfied((int)db_col_int(r, 7), (int)db_col_int(r, 8));
+	int d = quality_dissatisfied((int)db_col_int(r, RS_CSAT), (int)db_col_int(r, RS_NPS));
 	if (d < 0)
 		return 0;
-	count(ctx, db_col_int(r, 0), r, TC_RESPONSES);
+	count(ctx, db_col_int(r, DIM_AT), r, TC_RESPONSES);
 	if (d)
-		count(ctx, db_col_int(r, 0), r, TC_DISSATISFIED);
+		count(ctx, db_col_int(r, DIM_AT), r, TC_DISSATISFIED);
 	return 0;
 }
 

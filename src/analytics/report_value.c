@@ -18,12 +18,23 @@
 
 #define PERM "report.read"
 
+/* clang-format off */
+#define SNAPSHOT_COLS(F, X) \
+	F(SNC_R, "COALESCE(r, 0)") \
+	X(SNC_F, "COALESCE(f, 0)") \
+	X(SNC_ABC, "abc_class") \
+	X(SNC_LOYALTY, "loyalty") \
+	X(SNC_STAGE, "stage") \
+	X(SNC_TUCKER, "tucker") \
+	X(SNC_CUSTOMERS, "COUNT(*)") \
+	X(SNC_RECENCY_SUM, "CAST(COALESCE(SUM(CASE WHEN last_purchase_at >= $1 THEN 0 ELSE ($1 - last_purchase_at) / 86400 END), 0) AS BIGINT)") \
+	X(SNC_FREQ_SUM, "CAST(SUM(frequency) AS BIGINT)") \
+	X(SNC_MONEY_SUM, "CAST(SUM(monetary_minor) AS BIGINT)")
+/* clang-format on */
+DB_COLS_ENUM(SNAPSHOT_COLS, SNC_NCOLS);
 static struct db_sql q_snapshot = DB_SQL(
-        "SELECT COALESCE(r, 0), COALESCE(f, 0), abc_class, loyalty, stage, tucker, COUNT(*),"
-        " CAST(COALESCE(SUM(CASE WHEN last_purchase_at >= $1 THEN 0 ELSE ($1 - last_purchase_at) / 86400 END), 0)"
-        " AS BIGINT), CAST(SUM(frequency) AS BIGINT),"
-        " CAST(SUM(monetary_minor) AS BIGINT) FROM customer_value"
-        " GROUP BY r, f, abc_class, loyalty, stage, tucker");
+        "SELECT " DB_COLS_SQL(SNAPSHOT_COLS) " FROM customer_value"
+                                             " GROUP BY r, f, abc_class, loyalty, stage, tucker");
 
 /* Counts and sums over a group of customers. */
 struct group {
@@ -77,11 +88,12 @@ static int read_snapshot(struct db *db, struct summary *s, struct kf_error *err)
 	struct db_rows *r = NULL;
 	int rc = db_query(db, &q_snapshot, DB_ARGS(db_int(s->as_of)), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		const char *abc = db_col_text(r, 2);
-		summary_add(s, (int)db_col_int(r, 0), (int)db_col_int(r, 1), abc ? abc[0] : '?',
-		            loyalty_cell_find(db_col_text(r, 3)), lifecycle_stage_find(db_col_text(r, 4)),
-		            (int)db_col_int(r, 5), db_col_int(r, 6), db_col_int(r, 7), db_col_int(r, 8),
-		            db_col_int(r, 9));
+		const char *abc = db_col_text(r, SNC_ABC);
+		summary_add(s, (int)db_col_int(r, SNC_R), (int)db_col_int(r, SNC_F), abc ? abc[0] : '?',
+		            loyalty_cell_find(db_col_text(r, SNC_LOYALTY)),
+		            lifecycle_stage_find(db_col_text(r, SNC_STAGE)), (int)db_col_int(r, SNC_TUCKER),
+		            db_col_int(r, SNC_CUSTOMERS), db_col_int(r, SNC_RECENCY_SUM),
+		            db_col_int(r, SNC_FREQ_SUM), db_col_int(r, SNC_MONEY_SUM));
 	}
 	db_done(r);
 	return rc < 0 ? rc : 0;

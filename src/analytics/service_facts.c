@@ -32,33 +32,88 @@ const char *sf_kind_name(enum sf_kind k)
 
 /* ---- SQL ------------------------------------------------------------------ */
 
-static struct db_sql q_bounds = DB_SQL(
-        "SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), -1) FROM orders WHERE id >= $1 AND id <= $2");
+/* clang-format off */
+#define BOUND_COLS(F, X) \
+	F(BC_LO, "COALESCE(MIN(id), 0)") \
+	X(BC_HI, "COALESCE(MAX(id), -1)")
+/* clang-format on */
+DB_COLS_ENUM(BOUND_COLS, BC_NCOLS);
+static struct db_sql q_bounds = DB_SQL("SELECT " DB_COLS_SQL(BOUND_COLS) " FROM orders"
+                                                                         " WHERE id >= $1 AND id <= $2");
+/* clang-format off */
+#define ORDER_COLS(F, X) \
+	F(OC_ID, "id") \
+	X(OC_CUSTOMER_ID, "COALESCE(customer_id, 0)") \
+	X(OC_STATUS, "status") \
+	X(OC_PLACED_AT, "placed_at") \
+	X(OC_PROMISED_AT, "COALESCE(promised_at, 0)")
+/* clang-format on */
+DB_COLS_ENUM(ORDER_COLS, OC_NCOLS);
 static struct db_sql q_orders = DB_SQL(
-        "SELECT id, COALESCE(customer_id, 0), status, placed_at, COALESCE(promised_at, 0) FROM orders"
-        " WHERE id >= $1 AND id <= $2 ORDER BY id");
+        "SELECT " DB_COLS_SQL(ORDER_COLS) " FROM orders"
+                                          " WHERE id >= $1 AND id <= $2 ORDER BY id");
+/* clang-format off */
+#define LINE_COLS(F, X) \
+	F(LC_ORDER_ID, "order_id") \
+	X(LC_CATEGORY, "category") \
+	X(LC_QUANTITY, "quantity") \
+	X(LC_SHIPPED, "quantity_shipped") \
+	X(LC_DELIVERED, "quantity_delivered") \
+	X(LC_BACKORDERED, "quantity_backordered")
+/* clang-format on */
+DB_COLS_ENUM(LINE_COLS, LC_NCOLS);
 static struct db_sql q_lines = DB_SQL(
-        "SELECT order_id, category, quantity, quantity_shipped, quantity_delivered, quantity_backordered"
-        " FROM order_lines WHERE order_id >= $1 AND order_id <= $2 ORDER BY order_id, line_no");
-static struct db_sql q_ships = DB_SQL("SELECT order_id, carrier, mode, COALESCE(delivered_at, 0) FROM shipments"
-                                      " WHERE order_id >= $1 AND order_id <= $2 ORDER BY order_id, id");
+        "SELECT " DB_COLS_SQL(LINE_COLS) " FROM order_lines"
+                                         " WHERE order_id >= $1 AND order_id <= $2 ORDER BY order_id, line_no");
+/* clang-format off */
+#define SHIP_COLS(F, X) \
+	F(SC_ORDER_ID, "order_id") \
+	X(SC_CARRIER, "carrier") \
+	X(SC_MODE, "mode") \
+	X(SC_DELIVERED_AT, "COALESCE(delivered_at, 0)")
+/* clang-format on */
+DB_COLS_ENUM(SHIP_COLS, SC_NCOLS);
+static struct db_sql q_ships = DB_SQL(
+        "SELECT " DB_COLS_SQL(SHIP_COLS) " FROM shipments"
+                                         " WHERE order_id >= $1 AND order_id <= $2 ORDER BY order_id, id");
+/* clang-format off */
+#define CLAIM_COLS(F, X) \
+	F(CLC_ORDER_ID, "s.order_id") \
+	X(CLC_KIND, "c.kind")
+/* clang-format on */
+DB_COLS_ENUM(CLAIM_COLS, CLC_NCOLS);
 static struct db_sql q_claims = DB_SQL(
-        "SELECT s.order_id, c.kind FROM claims c JOIN shipments s ON s.id = c.shipment_id"
-        " WHERE s.order_id >= $1 AND s.order_id <= $2 ORDER BY s.order_id");
+        "SELECT " DB_COLS_SQL(CLAIM_COLS) " FROM claims c"
+                                          " JOIN shipments s ON s.id = c.shipment_id WHERE s.order_id >= $1"
+                                          " AND s.order_id <= $2 ORDER BY s.order_id");
 /* A complaint classified (on the complaint record, else on the ticket) as damage. */
 static struct db_sql q_damage = DB_SQL(
         "SELECT t.order_id FROM tickets t LEFT JOIN complaints c ON c.ticket_id = t.id"
         " JOIN categories k ON k.id = COALESCE(c.category_id, t.category_id)"
         " WHERE t.type = 'complaint' AND k.code IN ('damage_loss', 'damaged_on_arrival')"
         " AND t.order_id >= $1 AND t.order_id <= $2 ORDER BY t.order_id");
+/* clang-format off */
+#define ADDR_COLS(F, X) \
+	F(AD_CUSTOMER_ID, "customer_id") \
+	X(AD_PROVINCE, "province")
+/* clang-format on */
+DB_COLS_ENUM(ADDR_COLS, AD_NCOLS);
 static struct db_sql q_addr_all = DB_SQL(
-        "SELECT customer_id, province FROM customer_addresses ORDER BY customer_id, is_default DESC, id");
+        "SELECT " DB_COLS_SQL(ADDR_COLS) " FROM customer_addresses"
+                                         " ORDER BY customer_id, is_default DESC, id");
 static struct db_sql q_addr_range = DB_SQL(
-        "SELECT customer_id, province FROM customer_addresses WHERE customer_id IN"
-        " (SELECT customer_id FROM orders WHERE id >= $1 AND id <= $2)"
-        " ORDER BY customer_id, is_default DESC, id");
+        "SELECT " DB_COLS_SQL(ADDR_COLS) " FROM customer_addresses"
+                                         " WHERE customer_id IN (SELECT customer_id FROM orders WHERE id >= $1"
+                                         " AND id <= $2) ORDER BY customer_id, is_default DESC, id");
 
-static struct db_sql q_state = DB_SQL("SELECT tz, watermark FROM service_state WHERE id = 1");
+/* clang-format off */
+#define STATE_COLS(F, X) \
+	F(STC_TZ, "tz") \
+	X(STC_WATERMARK, "watermark")
+/* clang-format on */
+DB_COLS_ENUM(STATE_COLS, STC_NCOLS);
+static struct db_sql q_state = DB_SQL("SELECT " DB_COLS_SQL(STATE_COLS) " FROM service_state"
+                                                                        " WHERE id = 1");
 static struct db_sql q_set_watermark = DB_SQL("UPDATE service_state SET watermark = $1 WHERE id = 1");
 static struct db_sql q_clear_facts = DB_SQL("DELETE FROM order_facts");
 static struct db_sql q_clear_cats = DB_SQL("DELETE FROM order_fact_categories");
@@ -73,7 +128,15 @@ static struct db_sql q_changed_claims = DB_SQL(
 static struct db_sql q_changed_tickets = DB_SQL(
         "SELECT order_id FROM tickets WHERE updated_at > $1 AND order_id IS NOT NULL AND type = 'complaint'");
 
+/* Every cursor statement (q_orders .. q_damage) starts with the order id, its merge key. */
+enum { CUR_KEY = 0 };
+_Static_assert((int)OC_ID == CUR_KEY && (int)LC_ORDER_ID == CUR_KEY && (int)SC_ORDER_ID == CUR_KEY &&
+                       (int)CLC_ORDER_ID == CUR_KEY,
+               "the order id first");
 #define FACT_COLS "flags, lines, lines_complete, lines_stockout, units, units_shipped, cycle_s"
+/* The fact reads: their own key columns, then FACT_COLS (fact_from_row reads from there on). */
+enum { FG_DAY, FG_CARRIER, FG_MODE, FG_REGION, FG_FACT };
+enum { CG_CATEGORY, CG_FACT };
 static struct db_sql q_fact_get = DB_SQL("SELECT day, carrier, mode, region, " FACT_COLS
                                          " FROM order_facts WHERE order_id = $1");
 static struct db_sql q_cat_get = DB_SQL("SELECT category, " FACT_COLS
@@ -108,6 +171,8 @@ static struct db_sql q_daily_put = DB_SQL(
         " hist = excluded.hist");
 static struct db_sql q_daily_del = DB_SQL(
         "DELETE FROM service_daily WHERE kind = $1 AND value = $2 AND day = $3");
+/* q_daily_scan: value and day, then DAILY_COLS (agg_add_row reads from DS_AGG on). */
+enum { DS_VALUE, DS_DAY, DS_AGG };
 static struct db_sql q_daily_scan = DB_SQL("SELECT value, day, " DAILY_COLS
                                            " FROM service_daily WHERE kind = $1 AND day >= $2 AND day < $3");
 
@@ -177,7 +242,7 @@ static int cur_next(struct cursor *c, struct kf_error *err)
 	if (rc < 0)
 		return rc;
 	c->has = rc;
-	c->key = rc ? db_col_int(c->r, 0) : INT64_MAX;
+	c->key = rc ? db_col_int(c->r, CUR_KEY) : INT64_MAX;
 	return 0;
 }
 
@@ -207,7 +272,7 @@ static int load_regions(struct scan *s, struct db_sql *q, int64_t lo, int64_t hi
 	int rc = q == &q_addr_all ? db_query(s->db, q, DB_NOARGS, &r, err)
 	                          : db_query(s->db, q, DB_ARGS(db_int(lo), db_int(hi)), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		int64_t cid = db_col_int(r, 0);
+		int64_t cid = db_col_int(r, AD_CUSTOMER_ID);
 		if (cid == prev)
 			continue; /* the first row is the default address */
 		prev = cid;
@@ -215,7 +280,7 @@ static int load_regions(struct scan *s, struct db_sql *q, int64_t lo, int64_t hi
 			s->capreg = s->capreg ? s->capreg * 2 : 1024;
 			s->reg = xreallocarray(s->reg, s->capreg, sizeof *s->reg);
 		}
-		s->reg[s->nreg++] = (struct region){ cid, intern(&s->names, db_col_text(r, 1)) };
+		s->reg[s->nreg++] = (struct region){ cid, intern(&s->names, db_col_text(r, AD_PROVINCE)) };
 	}
 	db_done(r);
 	return rc < 0 ? rc : 0;
@@ -244,9 +309,9 @@ static void add_line(struct scan *s, struct db_rows *r)
 		s->cat = xreallocarray(s->cat, s->capline, sizeof *s->cat);
 		s->cat_fact = xreallocarray(s->cat_fact, s->capline, sizeof *s->cat_fact);
 	}
-	s->line_cat[s->nline] = intern(&s->names, db_col_text(r, 1));
-	s->line[s->nline++] = (struct sl_line){ db_col_int(r, 2), db_col_int(r, 3), db_col_int(r, 4),
-		                                db_col_int(r, 5) };
+	s->line_cat[s->nline] = intern(&s->names, db_col_text(r, LC_CATEGORY));
+	s->line[s->nline++] = (struct sl_line){ db_col_int(r, LC_QUANTITY), db_col_int(r, LC_SHIPPED),
+		                                db_col_int(r, LC_DELIVERED), db_col_int(r, LC_BACKORDERED) };
 }
 
 /* The cursors of one chunk, in this order. */
@@ -273,10 +338,10 @@ static int gather_ships(struct scan *s, struct cursor *c, int64_t id, struct sf_
 	o->carrier = o->mode = "";
 	while (rc == 0 && c->has && c->key == id) {
 		if (n++ == 0) {
-			o->carrier = intern(&s->names, db_col_text(c->r, 1));
-			o->mode = intern(&s->names, db_col_text(c->r, 2));
+			o->carrier = intern(&s->names, db_col_text(c->r, SC_CARRIER));
+			o->mode = intern(&s->names, db_col_text(c->r, SC_MODE));
 		}
-		int64_t at = db_col_int(c->r, 3);
+		int64_t at = db_col_int(c->r, SC_DELIVERED_AT);
 		open += at <= 0;
 		last = at > last ? at : last;
 		rc = cur_next(c, err);
@@ -290,7 +355,7 @@ static int gather_claims(struct cursor *c, int64_t id, struct sl_order *h, struc
 	int rc = cur_seek(c, id, err);
 	while (rc == 0 && c->has && c->key == id) {
 		h->claimed = 1;
-		if (strcmp(db_col_text(c->r, 1), "damage") == 0)
+		if (strcmp(db_col_text(c->r, CLC_KIND), "damage") == 0)
 			h->damaged = 1;
 		rc = cur_next(c, err);
 	}
@@ -333,13 +398,13 @@ static void eval_categories(struct scan *s, const struct sl_order *h, struct sf_
 static int gather(struct scan *s, struct cursor *c, struct sf_order *o, struct kf_error *err)
 {
 	struct db_rows *r = c[C_ORDERS].r;
-	struct sl_order h = { db_col_int(r, 3), db_col_int(r, 4), 0, 0, 0, 1 };
+	struct sl_order h = { db_col_int(r, OC_PLACED_AT), db_col_int(r, OC_PROMISED_AT), 0, 0, 0, 1 };
 	memset(o, 0, sizeof *o);
-	o->id = db_col_int(r, 0);
+	o->id = db_col_int(r, OC_ID);
 	o->placed_at = h.placed_at;
 	o->day = tz_floordiv(tz_to_local(s->z, h.placed_at), DAY_S);
-	o->cancelled = strcmp(db_col_text(r, 2), "cancelled") == 0;
-	o->region = region_of(s, db_col_int(r, 1));
+	o->cancelled = strcmp(db_col_text(r, OC_STATUS), "cancelled") == 0;
+	o->region = region_of(s, db_col_int(r, OC_CUSTOMER_ID));
 	int rc = gather_lines(s, &c[C_LINES], o->id, err);
 	if (rc == 0)
 		rc = gather_ships(s, &c[C_SHIPS], o->id, o, &h, err);
@@ -394,8 +459,8 @@ static int order_bounds(struct db *db, int64_t *lo, int64_t *hi, struct kf_error
 	if (rc >= 0)
 		rc = db_next(r, err);
 	if (rc == 1) {
-		*lo = db_col_int(r, 0);
-		*hi = db_col_int(r, 1);
+		*lo = db_col_int(r, BC_LO);
+		*hi = db_col_int(r, BC_HI);
 	}
 	db_done(r);
 	return rc < 0 ? rc : 0;
@@ -426,8 +491,8 @@ static int read_state(struct db *db, const struct tz **z, int64_t *watermark, st
 	if (rc >= 0)
 		rc = db_next(r, err);
 	if (rc == 1) {
-		snprintf(name, sizeof name, "%s", db_col_text(r, 0));
-		*watermark = db_col_int(r, 1);
+		snprintf(name, sizeof name, "%s", db_col_text(r, STC_TZ));
+		*watermark = db_col_int(r, STC_WATERMARK);
 	}
 	db_done(r);
 	if (rc == 0)
@@ -535,17 +600,17 @@ static int daily_load(struct db *db, const struct day_entry *e, struct sl_agg *a
 static int daily_store(struct db *db, const struct day_entry *e, const struct sl_agg *a, struct kf_error *err)
 {
 	static unsigned char hist[STATS_HIST_BYTES_MAX];
-	struct db_arg args[3 + SL_C_COUNT + 2];
+	DB_ARGV(args, 3 + SL_C_COUNT + 2);
 	if (a->cycle_sumsq > 9.2e18L || a->cycle_sumsq < 0)
 		return kf_fail(err, KF_EINVAL, "overflow", "cycle_sumsq", "a day holds too many cycle times");
-	args[0] = db_text(kind_names[e->kind]);
-	args[1] = db_text(e->value);
-	args[2] = db_int(e->day);
+	db_argv_add(&args, db_text(kind_names[e->kind]));
+	db_argv_add(&args, db_text(e->value));
+	db_argv_add(&args, db_int(e->day));
 	for (int i = 0; i < SL_C_COUNT; i++)
-		args[3 + i] = db_int(a->c[i]);
-	args[3 + SL_C_COUNT] = db_int((int64_t)a->cycle_sumsq);
-	args[4 + SL_C_COUNT] = db_blob(hist, stats_hist_encode(&a->hist, hist));
-	int rc = db_exec(db, &q_daily_put, args, (int)(sizeof args / sizeof args[0]), err);
+		db_argv_add(&args, db_int(a->c[i]));
+	db_argv_add(&args, db_int((int64_t)a->cycle_sumsq));
+	db_argv_add(&args, db_blob(hist, stats_hist_encode(&a->hist, hist)));
+	int rc = db_exec(db, &q_daily_put, DB_ARGV_PASS(&args), err);
 	return rc < 0 ? rc : 0;
 }
 
@@ -606,8 +671,8 @@ static int stored_cats(struct db *db, struct stored *st, struct kf_error *err)
 			st->cat = xreallocarray(st->cat, cap, sizeof *st->cat);
 			st->cat_fact = xreallocarray(st->cat_fact, cap, sizeof *st->cat_fact);
 		}
-		st->cat[st->o.ncat] = intern(&st->names, db_col_text(r, 0));
-		fact_from_row(r, 1, &st->cat_fact[st->o.ncat++]);
+		st->cat[st->o.ncat] = intern(&st->names, db_col_text(r, CG_CATEGORY));
+		fact_from_row(r, CG_FACT, &st->cat_fact[st->o.ncat++]);
 	}
 	db_done(r);
 	st->o.cat = st->cat;
@@ -626,11 +691,11 @@ static int stored_load(struct db *db, int64_t id, struct stored *st, int *found,
 		rc = db_next(r, err);
 	*found = rc == 1;
 	if (rc == 1) {
-		st->o.day = db_col_int(r, 0);
-		st->o.carrier = intern(&st->names, db_col_text(r, 1));
-		st->o.mode = intern(&st->names, db_col_text(r, 2));
-		st->o.region = intern(&st->names, db_col_text(r, 3));
-		fact_from_row(r, 4, &st->o.fact);
+		st->o.day = db_col_int(r, FG_DAY);
+		st->o.carrier = intern(&st->names, db_col_text(r, FG_CARRIER));
+		st->o.mode = intern(&st->names, db_col_text(r, FG_MODE));
+		st->o.region = intern(&st->names, db_col_text(r, FG_REGION));
+		fact_from_row(r, FG_FACT, &st->o.fact);
 	}
 	db_done(r);
 	if (rc == 1)
@@ -928,7 +993,7 @@ int sf_daily_scan(struct db *db, enum sf_kind k, int64_t day0, int64_t day1, sf_
 	int rc = db_query(db, &q_daily_scan, DB_ARGS(db_text(kind_names[k]), db_int(day0), db_int(day1)), &r,
 	                  err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1)
-		rc = agg_add_row(r, 2, fn(arg, db_col_text(r, 0), db_col_int(r, 1)), err);
+		rc = agg_add_row(r, DS_AGG, fn(arg, db_col_text(r, DS_VALUE), db_col_int(r, DS_DAY)), err);
 	db_done(r);
 	return rc < 0 ? rc : 0;
 }

@@ -16,20 +16,60 @@
 
 #define DAY_S 86400
 
+/* clang-format off */
+#define CUSTOMER_COLS(F, X) \
+	F(CUC_ID, "id") \
+	X(CUC_TIER, "tier") \
+	X(CUC_STAGE, "stage")
+/* clang-format on */
+DB_COLS_ENUM(CUSTOMER_COLS, CUC_NCOLS);
 static struct db_sql q_customers = DB_SQL(
-        "SELECT id, tier, stage FROM customers WHERE erased_at IS NULL AND id > $1 ORDER BY id LIMIT $2");
+        "SELECT " DB_COLS_SQL(CUSTOMER_COLS) " FROM customers"
+                                             " WHERE erased_at IS NULL AND id > $1 ORDER BY id LIMIT $2");
 static struct db_sql q_orders_max = DB_SQL("SELECT COALESCE(MAX(id), 0) FROM orders");
+/* clang-format off */
+#define ORDER_COLS(F, X) \
+	F(OC_ID, "id") \
+	X(OC_CUSTOMER_ID, "customer_id") \
+	X(OC_PLACED_AT, "placed_at") \
+	X(OC_TOTAL_MINOR, "total_minor")
+/* clang-format on */
+DB_COLS_ENUM(ORDER_COLS, OC_NCOLS);
 static struct db_sql q_orders = DB_SQL(
-        "SELECT id, customer_id, placed_at, total_minor FROM orders WHERE id > $1 AND customer_id IS NOT NULL"
-        " AND status <> 'cancelled' AND placed_at >= $2 AND placed_at < $3 ORDER BY id LIMIT $4");
+        "SELECT " DB_COLS_SQL(ORDER_COLS) " FROM orders"
+                                          " WHERE id > $1 AND customer_id IS NOT NULL AND status <> 'cancelled'"
+                                          " AND placed_at >= $2 AND placed_at < $3 ORDER BY id LIMIT $4");
+/* clang-format off */
+#define ANSWER_COLS(F, X) \
+	F(AC_ID, "id") \
+	X(AC_CUSTOMER_ID, "customer_id") \
+	X(AC_NPS, "COALESCE(nps, -1)") \
+	X(AC_CSAT, "COALESCE(csat, -1)") \
+	X(AC_CREATED_AT, "created_at")
+/* clang-format on */
+DB_COLS_ENUM(ANSWER_COLS, AC_NCOLS);
 static struct db_sql q_answers = DB_SQL(
-        "SELECT id, customer_id, COALESCE(nps, -1), COALESCE(csat, -1), created_at FROM survey_responses"
-        " WHERE id > $1 AND customer_id IS NOT NULL AND (nps IS NOT NULL OR csat IS NOT NULL)"
-        " AND created_at <= $2 ORDER BY id LIMIT $3");
+        "SELECT " DB_COLS_SQL(ANSWER_COLS) " FROM survey_responses"
+                                           " WHERE id > $1 AND customer_id IS NOT NULL AND (nps IS NOT NULL"
+                                           " OR csat IS NOT NULL) AND created_at <= $2 ORDER BY id LIMIT $3");
+/* clang-format off */
+#define COMPLAINT_COLS(F, X) \
+	F(CC_CUSTOMER_ID, "customer_id") \
+	X(CC_OPEN, "COUNT(*)")
+/* clang-format on */
+DB_COLS_ENUM(COMPLAINT_COLS, CC_NCOLS);
 static struct db_sql q_complaints = DB_SQL(
-        "SELECT customer_id, COUNT(*) FROM tickets WHERE type = 'complaint'"
-        " AND state NOT IN ('resolved', 'closed') AND customer_id IS NOT NULL GROUP BY customer_id");
-static struct db_sql q_wallet = DB_SQL("SELECT customer_id, value FROM customer_preferences WHERE key = $1");
+        "SELECT " DB_COLS_SQL(COMPLAINT_COLS) " FROM tickets"
+                                              " WHERE type = 'complaint' AND state NOT IN ('resolved', 'closed')"
+                                              " AND customer_id IS NOT NULL GROUP BY customer_id");
+/* clang-format off */
+#define WALLET_COLS(F, X) \
+	F(WC_CUSTOMER_ID, "customer_id") \
+	X(WC_VALUE, "value")
+/* clang-format on */
+DB_COLS_ENUM(WALLET_COLS, WC_NCOLS);
+static struct db_sql q_wallet = DB_SQL("SELECT " DB_COLS_SQL(WALLET_COLS) " FROM customer_preferences"
+                                                                          " WHERE key = $1");
 
 void value_opts_init(struct value_opts *o, int64_t now)
 {
@@ -107,11 +147,11 @@ static int load_customers(struct db *db, struct value_set *s, struct kf_error *e
 				s->rows = xreallocarray(s->rows, s->cap, sizeof(*s->rows));
 			}
 			struct value_row *v = &s->rows[s->n++];
-			const char *tier = db_col_text(r, 1);
+			const char *tier = db_col_text(r, CUC_TIER);
 			memset(v, 0, sizeof(*v));
-			v->customer_id = after = db_col_int(r, 0);
+			v->customer_id = after = db_col_int(r, CUC_ID);
 			v->tier = tier && *tier ? tier[0] : 'C';
-			v->cur_stage = stage_code(db_col_text(r, 2));
+			v->cur_stage = stage_code(db_col_text(r, CUC_STAGE));
 			v->nps = v->att_csat = -1;
 		}
 		db_done(r);
@@ -207,8 +247,10 @@ static int stream_orders(struct db *db, const struct value_opts *o, struct value
 		              DB_ARGS(db_int(after), db_int(from), db_int(to), db_int(VALUE_PAGE_ROWS)), &r,
 		              err);
 		while (rc >= 0 && got < VALUE_PAGE_ROWS && (rc = db_next(r, err)) == 1) {
-			after = db_col_int(r, 0);
-			page[got++] = (struct order_row){ db_col_int(r, 1), db_col_int(r, 2), db_col_int(r, 3) };
+			after = db_col_int(r, OC_ID);
+			page[got++] = (struct order_row){ db_col_int(r, OC_CUSTOMER_ID),
+				                          db_col_int(r, OC_PLACED_AT),
+				                          db_col_int(r, OC_TOTAL_MINOR) };
 		}
 		db_done(r);
 		if (rc < 0)
@@ -250,9 +292,9 @@ static int stream_answers(struct db *db, const struct value_opts *o, struct valu
 		rc = db_query(db, &q_answers, DB_ARGS(db_int(after), db_int(o->now), db_int(VALUE_PAGE_ROWS)),
 		              &r, err);
 		while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-			after = db_col_int(r, 0);
-			add_answer(s, o, db_col_int(r, 1), (int)db_col_int(r, 2), (int)db_col_int(r, 3),
-			           db_col_int(r, 4));
+			after = db_col_int(r, AC_ID);
+			add_answer(s, o, db_col_int(r, AC_CUSTOMER_ID), (int)db_col_int(r, AC_NPS),
+			           (int)db_col_int(r, AC_CSAT), db_col_int(r, AC_CREATED_AT));
 			got++;
 		}
 		db_done(r);
@@ -265,9 +307,9 @@ static int read_complaints(struct db *db, struct value_set *s, struct kf_error *
 	struct db_rows *r = NULL;
 	int rc = db_query(db, &q_complaints, DB_NOARGS, &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		struct value_row *v = find(s, db_col_int(r, 0));
+		struct value_row *v = find(s, db_col_int(r, CC_CUSTOMER_ID));
 		if (v)
-			v->open_complaints = db_col_int(r, 1);
+			v->open_complaints = db_col_int(r, CC_OPEN);
 	}
 	db_done(r);
 	return rc < 0 ? rc : 0;
@@ -289,9 +331,9 @@ static int read_wallets(struct db *db, struct value_set *s, struct kf_error *err
 	struct db_rows *r = NULL;
 	int rc = db_query(db, &q_wallet, DB_ARGS(db_text(LOYALTY_WALLET_KEY)), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		struct value_row *v = find(s, db_col_int(r, 0));
+		struct value_row *v = find(s, db_col_int(r, WC_CUSTOMER_ID));
 		if (v)
-			v->wallet_minor = parse_minor(db_col_text(r, 1));
+			v->wallet_minor = parse_minor(db_col_text(r, WC_VALUE));
 	}
 	db_done(r);
 	return rc < 0 ? rc : 0;

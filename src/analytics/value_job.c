@@ -19,11 +19,26 @@
 
 static const struct actor value_actor = { "system", 0, "customer_value", NULL, NULL };
 
+/* clang-format off */
+#define EXISTING_COLS(F, X) \
+	F(EC_CUSTOMER_ID, "customer_id") \
+	X(EC_LAST_PURCHASE_AT, "COALESCE(last_purchase_at, 0)") \
+	X(EC_FREQUENCY, "frequency") \
+	X(EC_MONETARY_MINOR, "monetary_minor") \
+	X(EC_R, "COALESCE(r, 0)") \
+	X(EC_F, "COALESCE(f, 0)") \
+	X(EC_M, "COALESCE(m, 0)") \
+	X(EC_SEGMENT, "COALESCE(segment, '')") \
+	X(EC_ABC_CLASS, "abc_class") \
+	X(EC_TUCKER, "tucker") \
+	X(EC_SHARE_OF_WALLET, "COALESCE(share_of_wallet, -1)") \
+	X(EC_LOYALTY, "loyalty") \
+	X(EC_STAGE, "stage")
+/* clang-format on */
+DB_COLS_ENUM(EXISTING_COLS, EC_NCOLS);
 static struct db_sql q_existing = DB_SQL(
-        "SELECT customer_id, COALESCE(last_purchase_at, 0), frequency, monetary_minor, COALESCE(r, 0),"
-        " COALESCE(f, 0), COALESCE(m, 0), COALESCE(segment, ''), abc_class, tucker,"
-        " COALESCE(share_of_wallet, -1), loyalty, stage FROM customer_value WHERE customer_id > $1"
-        " ORDER BY customer_id LIMIT $2");
+        "SELECT " DB_COLS_SQL(EXISTING_COLS) " FROM customer_value"
+                                             " WHERE customer_id > $1 ORDER BY customer_id LIMIT $2");
 static struct db_sql q_upsert = DB_SQL(
         "INSERT INTO customer_value (customer_id, last_purchase_at, frequency, monetary_minor, r, f, m, segment,"
         " abc_class, tucker, share_of_wallet, loyalty, stage, computed_at)"
@@ -41,9 +56,19 @@ static struct db_sql q_drop_erased = DB_SQL(
 static struct db_sql q_run_insert = DB_SQL(
         "INSERT INTO customer_value_runs (as_of, abc_a, abc_b, customers, buyers, orders, revenue_minor,"
         " rows_written, tiers_changed, stages_changed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
-static struct db_sql q_run_last = DB_SQL(
-        "SELECT as_of, abc_a, abc_b, customers, buyers, orders, revenue_minor FROM customer_value_runs"
-        " ORDER BY id DESC LIMIT 1");
+/* clang-format off */
+#define RUN_COLS(F, X) \
+	F(RC_AS_OF, "as_of") \
+	X(RC_ABC_A, "abc_a") \
+	X(RC_ABC_B, "abc_b") \
+	X(RC_CUSTOMERS, "customers") \
+	X(RC_BUYERS, "buyers") \
+	X(RC_ORDERS, "orders") \
+	X(RC_REVENUE_MINOR, "revenue_minor")
+/* clang-format on */
+DB_COLS_ENUM(RUN_COLS, RC_NCOLS);
+static struct db_sql q_run_last = DB_SQL("SELECT " DB_COLS_SQL(RUN_COLS) " FROM customer_value_runs"
+                                                                         " ORDER BY id DESC LIMIT 1");
 
 static const char *text_or_empty(const char *s)
 {
@@ -58,16 +83,19 @@ static const char *segment_name(const struct value_row *v)
 /* 1 when the stored row (r, at its current position) says what v says. */
 static int same_row(struct db_rows *r, const struct value_row *v)
 {
-	double share = db_col_real(r, 10);
+	double share = db_col_real(r, EC_SHARE_OF_WALLET);
 	int share_same = (share < 0 && v->share < 0) ||
 	        (share >= 0 && v->share >= 0 && share - v->share < 1e-9 && v->share - share < 1e-9);
-	return db_col_int(r, 1) == v->last_purchase_at && db_col_int(r, 2) == v->frequency &&
-	        db_col_int(r, 3) == v->monetary_minor && db_col_int(r, 4) == v->r && db_col_int(r, 5) == v->f &&
-	        db_col_int(r, 6) == v->m && strcmp(text_or_empty(db_col_text(r, 7)), segment_name(v)) == 0 &&
-	        text_or_empty(db_col_text(r, 8))[0] == v->abc && db_col_int(r, 9) == v->tucker && share_same &&
-	        strcmp(text_or_empty(db_col_text(r, 11)), loyalty_cell_name((enum loyalty_cell)v->loyalty)) ==
-	        0 &&
-	        strcmp(text_or_empty(db_col_text(r, 12)),
+	return db_col_int(r, EC_LAST_PURCHASE_AT) == v->last_purchase_at &&
+	        db_col_int(r, EC_FREQUENCY) == v->frequency &&
+	        db_col_int(r, EC_MONETARY_MINOR) == v->monetary_minor && db_col_int(r, EC_R) == v->r &&
+	        db_col_int(r, EC_F) == v->f && db_col_int(r, EC_M) == v->m &&
+	        strcmp(text_or_empty(db_col_text(r, EC_SEGMENT)), segment_name(v)) == 0 &&
+	        text_or_empty(db_col_text(r, EC_ABC_CLASS))[0] == v->abc &&
+	        db_col_int(r, EC_TUCKER) == v->tucker && share_same &&
+	        strcmp(text_or_empty(db_col_text(r, EC_LOYALTY)),
+	               loyalty_cell_name((enum loyalty_cell)v->loyalty)) == 0 &&
+	        strcmp(text_or_empty(db_col_text(r, EC_STAGE)),
 	               lifecycle_stage_name((enum lifecycle_stage)v->stage)) == 0;
 }
 
@@ -81,7 +109,7 @@ static int mark_unchanged(struct db *db, const struct value_set *s, unsigned cha
 		got = 0;
 		int rc = db_query(db, &q_existing, DB_ARGS(db_int(after), db_int(VALUE_PAGE_ROWS)), &r, err);
 		while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-			after = db_col_int(r, 0);
+			after = db_col_int(r, EC_CUSTOMER_ID);
 			got++;
 			while (i < s->n && s->rows[i].customer_id < after)
 				i++;
@@ -253,13 +281,13 @@ int value_last_run(struct db *db, struct value_run *run, struct kf_error *err)
 	if (rc >= 0)
 		rc = db_next(r, err);
 	if (rc == 1) {
-		run->as_of = db_col_int(r, 0);
-		run->abc.a = db_col_real(r, 1);
-		run->abc.b = db_col_real(r, 2);
-		run->customers = db_col_int(r, 3);
-		run->buyers = db_col_int(r, 4);
-		run->orders = db_col_int(r, 5);
-		run->revenue_minor = db_col_int(r, 6);
+		run->as_of = db_col_int(r, RC_AS_OF);
+		run->abc.a = db_col_real(r, RC_ABC_A);
+		run->abc.b = db_col_real(r, RC_ABC_B);
+		run->customers = db_col_int(r, RC_CUSTOMERS);
+		run->buyers = db_col_int(r, RC_BUYERS);
+		run->orders = db_col_int(r, RC_ORDERS);
+		run->revenue_minor = db_col_int(r, RC_REVENUE_MINOR);
 	}
 	db_done(r);
 	if (rc == 0)

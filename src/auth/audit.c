@@ -17,11 +17,26 @@ static struct db_sql q_insert = DB_SQL(
         " object_id, before_json, after_json, addr, request_id)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
 
-static struct db_sql q_list = DB_SQL(
-        "SELECT id, at, actor_kind, actor_id, actor_name, action, object_type, object_id,"
-        " before_json, after_json, addr, request_id FROM audit_log"
-        " WHERE ($1 = 0 OR id < $1) AND ($2 = '' OR object_type = $2)"
-        " AND ($3 = 0 OR object_id = $3) ORDER BY id DESC LIMIT $4");
+/* clang-format off */
+#define AUDIT_COLS(F, X) \
+	F(AC_ID, "id") \
+	X(AC_AT, "at") \
+	X(AC_ACTOR_KIND, "actor_kind") \
+	X(AC_ACTOR_ID, "actor_id") \
+	X(AC_ACTOR_NAME, "actor_name") \
+	X(AC_ACTION, "action") \
+	X(AC_OBJECT_TYPE, "object_type") \
+	X(AC_OBJECT_ID, "object_id") \
+	X(AC_BEFORE, "before_json") \
+	X(AC_AFTER, "after_json") \
+	X(AC_ADDR, "addr") \
+	X(AC_REQUEST_ID, "request_id")
+/* clang-format on */
+DB_COLS_ENUM(AUDIT_COLS, AC_NCOLS);
+static struct db_sql q_list = DB_SQL("SELECT " DB_COLS_SQL(
+        AUDIT_COLS) " FROM audit_log"
+                    " WHERE ($1 = 0 OR id < $1) AND ($2 = '' OR object_type = $2) AND ($3 = 0"
+                    " OR object_id = $3) ORDER BY id DESC LIMIT $4");
 
 static char *dump_or_null(json_t *j)
 {
@@ -52,13 +67,15 @@ static json_t *parsed_or_null(const char *s)
 static json_t *audit_row(struct db_rows *r)
 {
 	return json_pack(
-	        "{s:I,s:I,s:s,s:o,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)db_col_int(r, 0), "at",
-	        (json_int_t)db_col_int(r, 1), "actor_kind", db_col_text(r, 2), "actor_id",
-	        db_col_isnull(r, 3) ? json_null() : json_integer(db_col_int(r, 3)), "actor_name",
-	        db_col_text(r, 4), "action", db_col_text(r, 5), "object_type", db_col_text(r, 6), "object_id",
-	        db_col_isnull(r, 7) ? json_null() : json_integer(db_col_int(r, 7)), "before",
-	        parsed_or_null(db_col_text(r, 8)), "after", parsed_or_null(db_col_text(r, 9)), "addr",
-	        json_str_or_null(db_col_text(r, 10)), "request_id", json_str_or_null(db_col_text(r, 11)));
+	        "{s:I,s:I,s:s,s:o,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)db_col_int(r, AC_ID),
+	        "at", (json_int_t)db_col_int(r, AC_AT), "actor_kind", db_col_text(r, AC_ACTOR_KIND), "actor_id",
+	        db_col_isnull(r, AC_ACTOR_ID) ? json_null() : json_integer(db_col_int(r, AC_ACTOR_ID)),
+	        "actor_name", db_col_text(r, AC_ACTOR_NAME), "action", db_col_text(r, AC_ACTION),
+	        "object_type", db_col_text(r, AC_OBJECT_TYPE), "object_id",
+	        db_col_isnull(r, AC_OBJECT_ID) ? json_null() : json_integer(db_col_int(r, AC_OBJECT_ID)),
+	        "before", parsed_or_null(db_col_text(r, AC_BEFORE)), "after",
+	        parsed_or_null(db_col_text(r, AC_AFTER)), "addr", json_str_or_null(db_col_text(r, AC_ADDR)),
+	        "request_id", json_str_or_null(db_col_text(r, AC_REQUEST_ID)));
 }
 
 int audit_list(struct db *db, const char *object_type, int64_t object_id, int64_t before_id, int limit,
@@ -72,7 +89,7 @@ int audit_list(struct db *db, const char *object_type, int64_t object_id, int64_
 	                          db_int(object_id), db_int(limit)),
 	                  &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		*last_id = db_col_int(r, 0);
+		*last_id = db_col_int(r, AC_ID);
 		json_array_append_new(*items, audit_row(r));
 	}
 	db_done(r);
@@ -178,11 +195,19 @@ int audit_json_redact(json_t *j, const struct audit_redaction *r, int whole_keys
 	return n;
 }
 
+/* clang-format off */
+#define COPY_COLS(F, X) \
+	F(CPC_ID, "id") \
+	X(CPC_BEFORE, "before_json") \
+	X(CPC_AFTER, "after_json")
+/* clang-format on */
+DB_COLS_ENUM(COPY_COLS, CPC_NCOLS);
 static struct db_sql q_own = DB_SQL(
-        "SELECT id, before_json, after_json FROM audit_log WHERE object_type = $1 AND object_id = $2");
-static struct db_sql q_containing = DB_SQL(
-        "SELECT id, before_json, after_json FROM audit_log"
-        " WHERE before_json LIKE $1 ESCAPE '!' OR after_json LIKE $1 ESCAPE '!'");
+        "SELECT " DB_COLS_SQL(COPY_COLS) " FROM audit_log"
+                                         " WHERE object_type = $1 AND object_id = $2");
+static struct db_sql q_containing = DB_SQL("SELECT " DB_COLS_SQL(
+        COPY_COLS) " FROM audit_log"
+                   " WHERE before_json LIKE $1 ESCAPE '!' OR after_json LIKE $1 ESCAPE '!'");
 static struct db_sql q_redact = DB_SQL("UPDATE audit_log SET before_json = $2, after_json = $3 WHERE id = $1");
 
 /* "%value%" for LIKE with '!' as the escape character. */
@@ -229,8 +254,9 @@ static int collect_rows(struct db *db, struct db_rows *rs, struct audit_copy **r
 			*rows = xreallocarray(*rows, cap, sizeof(**rows));
 		}
 		(*rows)[(*n)++] = (struct audit_copy){
-			db_col_int(rs, 0), db_col_isnull(rs, 1) ? NULL : xstrdup(db_col_text(rs, 1)),
-			db_col_isnull(rs, 2) ? NULL : xstrdup(db_col_text(rs, 2))
+			db_col_int(rs, CPC_ID),
+			db_col_isnull(rs, CPC_BEFORE) ? NULL : xstrdup(db_col_text(rs, CPC_BEFORE)),
+			db_col_isnull(rs, CPC_AFTER) ? NULL : xstrdup(db_col_text(rs, CPC_AFTER))
 		};
 	}
 	return rc;

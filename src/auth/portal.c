@@ -15,10 +15,25 @@
 static struct db_sql q_insert = DB_SQL(
         "INSERT INTO customer_accounts (login, display_name, password_hash, created_at, updated_at, customer_id)"
         " VALUES ($1, $2, $3, $4, $4, $5) RETURNING id");
-static struct db_sql q_hash = DB_SQL(
-        "SELECT id, password_hash, disabled FROM customer_accounts WHERE login = $1");
-static struct db_sql q_get = DB_SQL(
-        "SELECT id, login, display_name, customer_id FROM customer_accounts WHERE id = $1");
+/* clang-format off */
+#define HASH_COLS(F, X) \
+	F(HC_ID, "id") \
+	X(HC_HASH, "password_hash") \
+	X(HC_DISABLED, "disabled")
+/* clang-format on */
+DB_COLS_ENUM(HASH_COLS, HC_NCOLS);
+static struct db_sql q_hash = DB_SQL("SELECT " DB_COLS_SQL(HASH_COLS) " FROM customer_accounts"
+                                                                      " WHERE login = $1");
+/* clang-format off */
+#define ACCOUNT_COLS(F, X) \
+	F(PA_ID, "id") \
+	X(PA_LOGIN, "login") \
+	X(PA_DISPLAY_NAME, "display_name") \
+	X(PA_CUSTOMER_ID, "customer_id")
+/* clang-format on */
+DB_COLS_ENUM(ACCOUNT_COLS, PA_NCOLS);
+static struct db_sql q_get = DB_SQL("SELECT " DB_COLS_SQL(ACCOUNT_COLS) " FROM customer_accounts"
+                                                                        " WHERE id = $1");
 
 static int login_valid(const char *login, struct kf_error *err)
 {
@@ -72,9 +87,9 @@ int portal_authenticate(struct db *db, const char *login, const char *password, 
 	if (rc >= 0)
 		rc = db_next(r, err);
 	if (rc == 1) {
-		*id = db_col_int(r, 0);
-		snprintf(hash, sizeof(hash), "%s", db_col_text(r, 1));
-		disabled = (int)db_col_int(r, 2);
+		*id = db_col_int(r, HC_ID);
+		snprintf(hash, sizeof(hash), "%s", db_col_text(r, HC_HASH));
+		disabled = (int)db_col_int(r, HC_DISABLED);
 	}
 	db_done(r);
 	if (rc < 0)
@@ -109,9 +124,12 @@ int portal_account_get(struct db *db, int64_t id, json_t **out, struct kf_error 
 	if (rc >= 0)
 		rc = db_next(r, err);
 	if (rc == 1)
-		*out = json_pack("{s:I,s:s,s:s,s:o}", "id", (json_int_t)db_col_int(r, 0), "login",
-		                 db_col_text(r, 1), "display_name", db_col_text(r, 2), "customer_id",
-		                 db_col_isnull(r, 3) ? json_null() : json_integer(db_col_int(r, 3)));
+		*out = json_pack("{s:I,s:s,s:s,s:o}", "id", (json_int_t)db_col_int(r, PA_ID), "login",
+		                 db_col_text(r, PA_LOGIN), "display_name", db_col_text(r, PA_DISPLAY_NAME),
+		                 "customer_id",
+		                 db_col_isnull(r, PA_CUSTOMER_ID)
+		                         ? json_null()
+		                         : json_integer(db_col_int(r, PA_CUSTOMER_ID)));
 	db_done(r);
 	if (rc == 0)
 		return kf_fail(err, KF_ENOTFOUND, "not_found", NULL, "no such account");

@@ -14,15 +14,29 @@
 static struct db_sql q_insert = DB_SQL(
         "INSERT INTO sessions (token_hash, kind, principal_id, csrf, addr, created_at, expires_at,"
         " last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $6) RETURNING id");
-static struct db_sql q_staff = DB_SQL(
-        "SELECT s.id, s.csrf, s.expires_at, s.last_seen_at, s.created_at, " USER_COLUMNS
-        " FROM sessions s JOIN users u ON u.id = s.principal_id"
-        " WHERE s.token_hash = $1 AND s.kind = 'staff'");
-static struct db_sql q_customer = DB_SQL(
-        "SELECT s.id, s.csrf, s.expires_at, s.last_seen_at, s.created_at, c.id, c.login, '', c.disabled,"
-        " c.customer_id"
-        " FROM sessions s JOIN customer_accounts c ON c.id = s.principal_id"
-        " WHERE s.token_hash = $1 AND s.kind = 'customer'");
+/* A session's own columns, then its principal's (USER_COLUMNS or ACCOUNT_COLS). */
+/* clang-format off */
+#define SESSION_COLS(F, X) \
+	F(SC_ID, "s.id") \
+	X(SC_CSRF, "s.csrf") \
+	X(SC_EXPIRES_AT, "s.expires_at") \
+	X(SC_LAST_SEEN_AT, "s.last_seen_at") \
+	X(SC_CREATED_AT, "s.created_at")
+#define ACCOUNT_COLS(F, X) \
+	F(SAC_ID, "c.id") \
+	X(SAC_LOGIN, "c.login") \
+	X(SAC_UNUSED, "''") \
+	X(SAC_DISABLED, "c.disabled") \
+	X(SAC_CUSTOMER_ID, "c.customer_id")
+/* clang-format on */
+DB_COLS_ENUM(SESSION_COLS, SC_NCOLS);
+DB_COLS_ENUM(ACCOUNT_COLS, SAC_NCOLS);
+static struct db_sql q_staff = DB_SQL("SELECT " DB_COLS_SQL(
+        SESSION_COLS) ", " USER_COLUMNS " FROM sessions s JOIN users u ON u.id = s.principal_id"
+                      " WHERE s.token_hash = $1 AND s.kind = 'staff'");
+static struct db_sql q_customer = DB_SQL("SELECT " DB_COLS_SQL(SESSION_COLS) ", " DB_COLS_SQL(
+        ACCOUNT_COLS) " FROM sessions s JOIN customer_accounts c ON c.id = s.principal_id"
+                      " WHERE s.token_hash = $1 AND s.kind = 'customer'");
 static struct db_sql q_touch = DB_SQL("UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE id = $1");
 static struct db_sql q_delete = DB_SQL("DELETE FROM sessions WHERE token_hash = $1");
 static struct db_sql q_delete_all = DB_SQL("DELETE FROM sessions WHERE kind = $1 AND principal_id = $2");
@@ -61,11 +75,11 @@ struct session_row {
 /* The session columns every resolving query starts with. */
 static void session_from_row(struct db_rows *r, struct session_row *s, struct principal *who)
 {
-	s->id = db_col_int(r, 0);
-	snprintf(who->csrf, sizeof(who->csrf), "%s", db_col_text(r, 1));
-	s->expires_at = db_col_int(r, 2);
-	s->last_seen_at = db_col_int(r, 3);
-	s->created_at = db_col_int(r, 4);
+	s->id = db_col_int(r, SC_ID);
+	snprintf(who->csrf, sizeof(who->csrf), "%s", db_col_text(r, SC_CSRF));
+	s->expires_at = db_col_int(r, SC_EXPIRES_AT);
+	s->last_seen_at = db_col_int(r, SC_LAST_SEEN_AT);
+	s->created_at = db_col_int(r, SC_CREATED_AT);
 }
 
 /* After a lookup that found rc rows: refuse dead sessions, extend live ones. */
@@ -99,7 +113,7 @@ int session_resolve_staff(struct db *db, const char *token, int64_t now, const s
 		rc = db_next(r, err);
 	if (rc == 1) {
 		session_from_row(r, &s, who);
-		user_from_row(r, 5, u);
+		user_from_row(r, SC_NCOLS, u);
 	}
 	db_done(r);
 	rc = session_accept(db, rc, &s, rc == 1 && u->disabled, now, lim, who, err);
@@ -126,10 +140,12 @@ int session_resolve_customer(struct db *db, const char *token, int64_t now, cons
 		rc = db_next(r, err);
 	if (rc == 1) {
 		session_from_row(r, &s, who);
-		id = db_col_int(r, 5);
-		snprintf(who->name, sizeof(who->name), "%s", db_col_text(r, 6));
-		disabled = (int)db_col_int(r, 8);
-		customer_id = db_col_isnull(r, 9) ? 0 : db_col_int(r, 9);
+		id = db_col_int(r, SC_NCOLS + SAC_ID);
+		snprintf(who->name, sizeof(who->name), "%s", db_col_text(r, SC_NCOLS + SAC_LOGIN));
+		disabled = (int)db_col_int(r, SC_NCOLS + SAC_DISABLED);
+		customer_id = db_col_isnull(r, SC_NCOLS + SAC_CUSTOMER_ID)
+		        ? 0
+		        : db_col_int(r, SC_NCOLS + SAC_CUSTOMER_ID);
 	}
 	db_done(r);
 	rc = session_accept(db, rc, &s, disabled, now, lim, who, err);

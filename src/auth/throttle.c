@@ -6,6 +6,9 @@
 #include "store/db.h"
 #include "base/banned.h"
 
+/* Every count statement here reads a count and a time: one shape, four texts. */
+enum { TALLY_COUNT, TALLY_TIME, TALLY_NCOLS };
+_Static_assert(TALLY_NCOLS == 2, "SELECT COUNT(*), <time> in every q_count_* and q_pair/q_by_*/q_known");
 static struct db_sql q_count_login = DB_SQL(
         "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM login_failures WHERE login = $1 AND at > $2");
 static struct db_sql q_count_addr = DB_SQL(
@@ -38,8 +41,8 @@ static int count(struct db *db, struct db_sql *q, const char *key, int64_t since
 	if (rc >= 0)
 		rc = db_next(r, err);
 	if (rc == 1) {
-		c->failures = (int)db_col_int(r, 0);
-		c->oldest = db_col_int(r, 1);
+		c->failures = (int)db_col_int(r, TALLY_COUNT);
+		c->oldest = db_col_int(r, TALLY_TIME);
 	}
 	db_done(r);
 	return rc < 0 ? rc : 0;
@@ -128,8 +131,8 @@ static int tally(struct db *db, struct db_sql *q, const struct db_arg *args, int
 	if (rc >= 0)
 		rc = db_next(r, err);
 	if (rc == 1) {
-		t->failures = (int)db_col_int(r, 0);
-		t->last_ms = db_col_int(r, 1);
+		t->failures = (int)db_col_int(r, TALLY_COUNT);
+		t->last_ms = db_col_int(r, TALLY_TIME);
 	}
 	db_done(r);
 	return rc < 0 ? rc : 0;

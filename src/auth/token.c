@@ -14,13 +14,28 @@
 
 static struct db_sql q_insert = DB_SQL("INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at)"
                                        " VALUES ($1, $2, $3, $4, $5) RETURNING id");
-static struct db_sql q_resolve = DB_SQL("SELECT t.id, t.last_used_at, " USER_COLUMNS
-                                        " FROM api_tokens t JOIN users u ON u.id = t.user_id"
-                                        " WHERE t.token_hash = $1 AND t.revoked_at IS NULL");
+/* clang-format off */
+#define RESOLVE_COLS(F, X) \
+	F(RC_ID, "t.id") \
+	X(RC_LAST_USED_AT, "t.last_used_at")
+/* clang-format on */
+DB_COLS_ENUM(RESOLVE_COLS, RC_NCOLS); /* then the user, USER_COLUMNS */
+static struct db_sql q_resolve = DB_SQL("SELECT " DB_COLS_SQL(
+        RESOLVE_COLS) ", " USER_COLUMNS " FROM api_tokens t JOIN users u ON u.id = t.user_id"
+                      " WHERE t.token_hash = $1 AND t.revoked_at IS NULL");
 static struct db_sql q_used = DB_SQL("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1");
-static struct db_sql q_list = DB_SQL(
-        "SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens"
-        " WHERE user_id = $1 ORDER BY id DESC");
+/* clang-format off */
+#define TOKEN_COLS(F, X) \
+	F(TKC_ID, "id") \
+	X(TKC_NAME, "name") \
+	X(TKC_PREFIX, "prefix") \
+	X(TKC_CREATED_AT, "created_at") \
+	X(TKC_LAST_USED_AT, "last_used_at") \
+	X(TKC_REVOKED_AT, "revoked_at")
+/* clang-format on */
+DB_COLS_ENUM(TOKEN_COLS, TKC_NCOLS);
+static struct db_sql q_list = DB_SQL("SELECT " DB_COLS_SQL(TOKEN_COLS) " FROM api_tokens"
+                                                                       " WHERE user_id = $1 ORDER BY id DESC");
 static struct db_sql q_revoke = DB_SQL(
         "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL");
 static struct db_sql q_revoke_all = DB_SQL(
@@ -33,10 +48,10 @@ static json_t *int_or_null(struct db_rows *r, int col)
 
 static json_t *token_row(struct db_rows *r)
 {
-	return json_pack("{s:I,s:s,s:s,s:I,s:o,s:o}", "id", (json_int_t)db_col_int(r, 0), "name",
-	                 db_col_text(r, 1), "prefix", db_col_text(r, 2), "created_at",
-	                 (json_int_t)db_col_int(r, 3), "last_used_at", int_or_null(r, 4), "revoked_at",
-	                 int_or_null(r, 5));
+	return json_pack("{s:I,s:s,s:s,s:I,s:o,s:o}", "id", (json_int_t)db_col_int(r, TKC_ID), "name",
+	                 db_col_text(r, TKC_NAME), "prefix", db_col_text(r, TKC_PREFIX), "created_at",
+	                 (json_int_t)db_col_int(r, TKC_CREATED_AT), "last_used_at",
+	                 int_or_null(r, TKC_LAST_USED_AT), "revoked_at", int_or_null(r, TKC_REVOKED_AT));
 }
 
 int apitoken_create(struct db *db, const struct actor *a, int64_t now, int64_t user_id, const char *name,
@@ -80,9 +95,9 @@ int apitoken_resolve(struct db *db, const char *token, int64_t now, struct princ
 	if (rc >= 0)
 		rc = db_next(r, err);
 	if (rc == 1) {
-		id = db_col_int(r, 0);
-		last_used = db_col_isnull(r, 1) ? 0 : db_col_int(r, 1);
-		user_from_row(r, 2, u);
+		id = db_col_int(r, RC_ID);
+		last_used = db_col_isnull(r, RC_LAST_USED_AT) ? 0 : db_col_int(r, RC_LAST_USED_AT);
+		user_from_row(r, RC_NCOLS, u);
 	}
 	db_done(r);
 	if (rc < 0)

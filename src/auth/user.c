@@ -23,7 +23,14 @@ static struct db_sql q_list = DB_SQL("SELECT " USER_COLUMNS
 static struct db_sql q_update = DB_SQL(
         "UPDATE users SET display_name = $3, email = $4, role = $5, disabled = $6, locale = $7,"
         " time_zone = $8, updated_at = $9, version = version + 1 WHERE id = $1 AND version = $2");
-static struct db_sql q_hash = DB_SQL("SELECT password_hash, id FROM users WHERE username = $1");
+/* clang-format off */
+#define HASH_COLS(F, X) \
+	F(HC_HASH, "password_hash") \
+	X(HC_ID, "id")
+/* clang-format on */
+DB_COLS_ENUM(HASH_COLS, HC_NCOLS);
+static struct db_sql q_hash = DB_SQL("SELECT " DB_COLS_SQL(HASH_COLS) " FROM users"
+                                                                      " WHERE username = $1");
 static struct db_sql q_set_hash = DB_SQL(
         "UPDATE users SET password_hash = $2, updated_at = $3, version = version + 1 WHERE id = $1");
 static struct db_sql q_admins = DB_SQL(
@@ -59,17 +66,17 @@ static void copy(char *dst, size_t n, const char *src)
 
 void user_from_row(struct db_rows *r, int first, struct user *u)
 {
-	u->id = db_col_int(r, first);
-	copy(u->username, sizeof(u->username), db_col_text(r, first + 1));
-	copy(u->display_name, sizeof(u->display_name), db_col_text(r, first + 2));
-	copy(u->email, sizeof(u->email), db_col_text(r, first + 3));
-	u->role = role_parse(db_col_text(r, first + 4));
-	u->disabled = (int)db_col_int(r, first + 5);
-	copy(u->locale, sizeof(u->locale), db_col_text(r, first + 6));
-	copy(u->time_zone, sizeof(u->time_zone), db_col_text(r, first + 7));
-	u->created_at = db_col_int(r, first + 8);
-	u->updated_at = db_col_int(r, first + 9);
-	u->version = db_col_int(r, first + 10);
+	u->id = db_col_int(r, first + USER_COL_ID);
+	copy(u->username, sizeof(u->username), db_col_text(r, first + USER_COL_USERNAME));
+	copy(u->display_name, sizeof(u->display_name), db_col_text(r, first + USER_COL_DISPLAY_NAME));
+	copy(u->email, sizeof(u->email), db_col_text(r, first + USER_COL_EMAIL));
+	u->role = role_parse(db_col_text(r, first + USER_COL_ROLE));
+	u->disabled = (int)db_col_int(r, first + USER_COL_DISABLED);
+	copy(u->locale, sizeof(u->locale), db_col_text(r, first + USER_COL_LOCALE));
+	copy(u->time_zone, sizeof(u->time_zone), db_col_text(r, first + USER_COL_TIME_ZONE));
+	u->created_at = db_col_int(r, first + USER_COL_CREATED_AT);
+	u->updated_at = db_col_int(r, first + USER_COL_UPDATED_AT);
+	u->version = db_col_int(r, first + USER_COL_VERSION);
 }
 
 static int user_fetch(struct db *db, struct db_sql *q, struct db_arg key, struct user *out, struct kf_error *err)
@@ -287,7 +294,7 @@ int user_authenticate(struct db *db, const char *username, const char *password,
 	if (rc >= 0)
 		rc = db_next(r, err);
 	if (rc == 1)
-		copy(hash, sizeof(hash), db_col_text(r, 0));
+		copy(hash, sizeof(hash), db_col_text(r, HC_HASH));
 	db_done(r);
 	if (rc < 0)
 		return rc;

@@ -13,6 +13,7 @@
 #include "auth/rbac.h"
 #include "base/err.h"
 #include "base/textlen.h"
+#include "store/db.h"
 
 struct db;
 struct db_rows;
@@ -49,10 +50,22 @@ struct user_patch {
  * query that joins users (sessions, API tokens) selects them too, so one
  * lookup both authenticates a request and loads its user.
  */
-#define USER_COLUMNS \
-	"u.id, u.username, u.display_name, COALESCE(u.email, ''), u.role, u.disabled, u.locale," \
-	" u.time_zone, u.created_at, u.updated_at, u.version"
-#define USER_NCOLUMNS 11
+/* clang-format off */
+#define USER_COLS(F, X) \
+	F(USER_COL_ID, "u.id") \
+	X(USER_COL_USERNAME, "u.username") \
+	X(USER_COL_DISPLAY_NAME, "u.display_name") \
+	X(USER_COL_EMAIL, "COALESCE(u.email, '')") \
+	X(USER_COL_ROLE, "u.role") \
+	X(USER_COL_DISABLED, "u.disabled") \
+	X(USER_COL_LOCALE, "u.locale") \
+	X(USER_COL_TIME_ZONE, "u.time_zone") \
+	X(USER_COL_CREATED_AT, "u.created_at") \
+	X(USER_COL_UPDATED_AT, "u.updated_at") \
+	X(USER_COL_VERSION, "u.version")
+/* clang-format on */
+DB_COLS_ENUM(USER_COLS, USER_NCOLUMNS);
+#define USER_COLUMNS DB_COLS_SQL(USER_COLS)
 
 /* Fill u from USER_COLUMNS starting at column first of the current row. */
 void user_from_row(struct db_rows *r, int first, struct user *u);

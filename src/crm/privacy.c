@@ -368,6 +368,9 @@ static int person_values(struct db *db, int64_t id, struct values *vs, struct kf
 	return rc < 0 ? rc : 0;
 }
 
+/* Every statement redact_texts reads returns (key, text): q_subjects, q_bodies, COPY_COL. */
+enum { TXT_KEY, TXT_TEXT, TXT_NCOLS };
+_Static_assert(TXT_NCOLS == 2, "SELECT key, text");
 static struct db_sql q_subjects = DB_SQL("SELECT id, subject FROM tickets WHERE customer_id = $1");
 static struct db_sql q_subject_set = DB_SQL("UPDATE tickets SET subject = $2 WHERE id = $1");
 static struct db_sql q_bodies = DB_SQL(
@@ -377,9 +380,16 @@ static struct db_sql q_authors = DB_SQL("UPDATE ticket_messages SET author_name 
                                         " WHERE ticket_id IN (SELECT id FROM tickets WHERE customer_id = $1)");
 static struct db_sql q_actors = DB_SQL("UPDATE ticket_events SET actor_name = REPLACE(actor_name, $2, $3)"
                                        " WHERE ticket_id IN (SELECT id FROM tickets WHERE customer_id = $1)");
-static struct db_sql q_events = DB_SQL(
-        "SELECT e.id, e.before_json, e.after_json FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id"
-        " WHERE t.customer_id = $1");
+/* clang-format off */
+#define EVENT_COPY_COLS(F, X) \
+	F(EVC_ID, "e.id") \
+	X(EVC_BEFORE, "e.before_json") \
+	X(EVC_AFTER, "e.after_json")
+/* clang-format on */
+DB_COLS_ENUM(EVENT_COPY_COLS, EVC_NCOLS);
+static struct db_sql q_events = DB_SQL("SELECT " DB_COLS_SQL(
+        EVENT_COPY_COLS) " FROM ticket_events e"
+                         " JOIN tickets t ON t.id = e.ticket_id WHERE t.customer_id = $1");
 static struct db_sql q_event_set = DB_SQL(
         "UPDATE ticket_events SET before_json = $2, after_json = $3 WHERE id = $1");
 
@@ -406,21 +416,23 @@ static int redact_events(struct db *db, int64_t id, const struct audit_redaction
 	struct db_rows *r = NULL;
 	int rc = db_query(db, &q_events, DB_ARGS(db_int(id)), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		char *b = redacted(db_col_isnull(r, 1) ? NULL : db_col_text(r, 1), rd);
-		char *a = redacted(db_col_isnull(r, 2) ? NULL : db_col_text(r, 2), rd);
+		char *b = redacted(db_col_isnull(r, EVC_BEFORE) ? NULL : db_col_text(r, EVC_BEFORE), rd);
+		char *a = redacted(db_col_isnull(r, EVC_AFTER) ? NULL : db_col_text(r, EVC_AFTER), rd);
 		if (!b && !a)
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
 			ev = xreallocarray(ev, cap, sizeof(*ev));
 		}
-		ev[n++] = (struct event_copy){ db_col_int(r, 0),
-			                       b                             ? b
-			                               : db_col_isnull(r, 1) ? NULL
-			                                                     : xstrdup(db_col_text(r, 1)),
-			                       a                             ? a
-			                               : db_col_isnull(r, 2) ? NULL
-			                                                     : xstrdup(db_col_text(r, 2)) };
+		ev[n++] = (struct event_copy){ db_col_int(r, EVC_ID),
+			                       b ? b
+			                               : db_col_isnull(r, EVC_BEFORE)
+			                               ? NULL
+			                               : xstrdup(db_col_text(r, EVC_BEFORE)),
+			                       a ? a
+			                               : db_col_isnull(r, EVC_AFTER)
+			                               ? NULL
+			                               : xstrdup(db_col_text(r, EVC_AFTER)) };
 	}
 	db_done(r);
 	for (size_t i = 0; i < n; i++) {
@@ -436,12 +448,28 @@ static int redact_events(struct db *db, int64_t id, const struct audit_redaction
 	return rc < 0 ? rc : 0;
 }
 
+/* clang-format off */
+#define TICKET_DOC_COLS(F, X) \
+	F(TD_ID, "t.id") \
+	X(TD_TITLE, "t.subject") \
+	X(TD_AT, "t.updated_at") \
+	X(TD_TEXT, "(SELECT m.body FROM ticket_messages m WHERE m.ticket_id = t.id ORDER BY m.id LIMIT 1)")
+/* clang-format on */
+DB_COLS_ENUM(TICKET_DOC_COLS, TD_NCOLS);
 static struct db_sql q_ticket_docs = DB_SQL(
-        "SELECT t.id, t.subject, t.updated_at, (SELECT m.body FROM ticket_messages m WHERE m.ticket_id = t.id"
-        " ORDER BY m.id LIMIT 1) FROM tickets t WHERE t.customer_id = $1 ORDER BY t.id");
-static struct db_sql q_message_docs = DB_SQL(
-        "SELECT m.id, m.ticket_id, m.body, m.created_at FROM ticket_messages m"
-        " JOIN tickets t ON t.id = m.ticket_id WHERE t.customer_id = $1 ORDER BY m.id");
+        "SELECT " DB_COLS_SQL(TICKET_DOC_COLS) " FROM tickets t"
+                                               " WHERE t.customer_id = $1 ORDER BY t.id");
+/* clang-format off */
+#define MESSAGE_DOC_COLS(F, X) \
+	F(MD_ID, "m.id") \
+	X(MD_PARENT, "m.ticket_id") \
+	X(MD_TEXT, "m.body") \
+	X(MD_AT, "m.created_at")
+/* clang-format on */
+DB_COLS_ENUM(MESSAGE_DOC_COLS, MD_NCOLS);
+static struct db_sql q_message_docs = DB_SQL("SELECT " DB_COLS_SQL(
+        MESSAGE_DOC_COLS) " FROM ticket_messages m"
+                          " JOIN tickets t ON t.id = m.ticket_id WHERE t.customer_id = $1 ORDER BY m.id");
 
 struct doc_copy {
 	int64_t id, parent, at;
@@ -463,11 +491,12 @@ static int docs_read(struct db *db, struct db_sql *q, int64_t id, int ticket, st
 			*out = xreallocarray(*out, cap, sizeof(**out));
 		}
 		struct doc_copy *d = &(*out)[(*n)++];
-		d->id = db_col_int(r, 0);
-		d->parent = ticket ? 0 : db_col_int(r, 1);
-		d->title = ticket ? xstrdup(db_col_text(r, 1)) : NULL;
-		d->at = db_col_int(r, ticket ? 2 : 3);
-		d->text = db_col_isnull(r, ticket ? 3 : 2) ? NULL : xstrdup(db_col_text(r, ticket ? 3 : 2));
+		int text = ticket ? TD_TEXT : MD_TEXT;
+		d->id = db_col_int(r, ticket ? TD_ID : MD_ID);
+		d->parent = ticket ? 0 : db_col_int(r, MD_PARENT);
+		d->title = ticket ? xstrdup(db_col_text(r, TD_TITLE)) : NULL;
+		d->at = db_col_int(r, ticket ? TD_AT : MD_AT);
+		d->text = db_col_isnull(r, text) ? NULL : xstrdup(db_col_text(r, text));
 	}
 	db_done(r);
 	return rc < 0 ? rc : 0;
@@ -508,16 +537,17 @@ static int redact_texts(struct db *db, int64_t id, struct db_sql *q, struct db_s
 	struct db_rows *r = NULL;
 	int rc = db_query(db, q, DB_ARGS(db_int(id)), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		if (db_col_isnull(r, 1))
+		if (db_col_isnull(r, TXT_TEXT))
 			continue;
-		char *t = json ? redacted(db_col_text(r, 1), rd) : audit_text_redact(db_col_text(r, 1), rd);
+		char *t = json ? redacted(db_col_text(r, TXT_TEXT), rd)
+		               : audit_text_redact(db_col_text(r, TXT_TEXT), rd);
 		if (!t)
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
 			tc = xreallocarray(tc, cap, sizeof(*tc));
 		}
-		tc[n++] = (struct text_copy){ db_col_int(r, 0), t };
+		tc[n++] = (struct text_copy){ db_col_int(r, TXT_KEY), t };
 	}
 	db_done(r);
 	for (size_t i = 0; i < n; i++) {

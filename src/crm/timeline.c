@@ -8,9 +8,19 @@
 
 static struct db_sql q_add = DB_SQL(
         "INSERT INTO timeline (customer_id, at, kind, ref_id, summary) VALUES ($1, $2, $3, $4, $5)");
-static struct db_sql q_page = DB_SQL(
-        "SELECT id, at, kind, ref_id, summary FROM timeline WHERE customer_id = $1"
-        " AND ($2 = 0 OR at < $2 OR (at = $2 AND id < $3)) ORDER BY at DESC, id DESC LIMIT $4");
+/* clang-format off */
+#define TIMELINE_COLS(F, X) \
+	F(TLC_ID, "id") \
+	X(TLC_AT, "at") \
+	X(TLC_KIND, "kind") \
+	X(TLC_REF_ID, "ref_id") \
+	X(TLC_SUMMARY, "summary")
+/* clang-format on */
+DB_COLS_ENUM(TIMELINE_COLS, TLC_NCOLS);
+static struct db_sql q_page = DB_SQL("SELECT " DB_COLS_SQL(
+        TIMELINE_COLS) " FROM timeline"
+                       " WHERE customer_id = $1 AND ($2 = 0 OR at < $2 OR (at = $2 AND id < $3))"
+                       " ORDER BY at DESC, id DESC LIMIT $4");
 static struct db_sql q_erase = DB_SQL("UPDATE timeline SET summary = '' WHERE customer_id = $1");
 
 int timeline_add(struct db *db, int64_t customer_id, int64_t at, const char *kind, int64_t ref_id,
@@ -36,12 +46,13 @@ int timeline_page(struct db *db, int64_t customer_id, int64_t before_at, int64_t
 	                  DB_ARGS(db_int(customer_id), db_int(before_at), db_int(before_id), db_int(limit)),
 	                  &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		*last_id = db_col_int(r, 0);
-		*last_at = db_col_int(r, 1);
+		*last_id = db_col_int(r, TLC_ID);
+		*last_at = db_col_int(r, TLC_AT);
 		json_array_append_new(*items,
 		                      json_pack("{s:I,s:I,s:s,s:I,s:s}", "id", (json_int_t)*last_id, "at",
-		                                (json_int_t)*last_at, "kind", db_col_text(r, 2), "ref_id",
-		                                (json_int_t)db_col_int(r, 3), "summary", db_col_text(r, 4)));
+		                                (json_int_t)*last_at, "kind", db_col_text(r, TLC_KIND),
+		                                "ref_id", (json_int_t)db_col_int(r, TLC_REF_ID), "summary",
+		                                db_col_text(r, TLC_SUMMARY)));
 		n++;
 	}
 	db_done(r);

@@ -159,11 +159,16 @@ static struct db_sql q_lite_cache = DB_SQL("PRAGMA cache_size");
  * at their end as the rows come in customer by customer, so they stay;
  * so do the UNIQUE constraints.
  */
-static struct db_sql q_lite_indexes = DB_SQL(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND name IN"
-        " ('customers_tier', 'customers_stage', 'customers_updated', 'customers_name', 'customer_tags_tag',"
-        " 'orders_placed', 'shipments_eta', 'delay_notices_status', 'jobs_due', 'tickets_updated',"
-        " 'tickets_state', 'tickets_assignee', 'tickets_team', 'tickets_type')");
+/* clang-format off */
+#define INDEX_COLS(F, X) \
+	F(IXC_NAME, "name") \
+	X(IXC_SQL, "sql")
+/* clang-format on */
+DB_COLS_ENUM(INDEX_COLS, IXC_NCOLS);
+static struct db_sql q_lite_indexes = DB_SQL("SELECT " DB_COLS_SQL(
+        INDEX_COLS) " FROM sqlite_master"
+                    " WHERE type = 'index' AND sql IS NOT NULL"
+                    " AND name IN ('customers_tier', 'customers_stage', 'customers_updated', 'customers_name', 'customer_tags_tag', 'orders_placed', 'shipments_eta', 'delay_notices_status', 'jobs_due', 'tickets_updated', 'tickets_state', 'tickets_assignee', 'tickets_team', 'tickets_type')");
 static struct db_sql q_has_customers = DB_SQL("SELECT COUNT(*) FROM customers");
 static struct db_sql q_count = DB_SQL(
         "INSERT INTO ticket_counts (scope, key, state, n) VALUES ($1, $2, $3, $4)"
@@ -398,8 +403,8 @@ static int indexes_drop(struct demo_gen *g, struct buf *create, struct kf_error 
 	int rc = db_query(g->db, &q_lite_indexes, DB_NOARGS, &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
 		/* kefu's own index names from the schema, not input */
-		buf_addf(&drop, "DROP INDEX \"%s\";", db_col_text(r, 0));
-		buf_addf(create, "%s;\n", db_col_text(r, 1));
+		buf_addf(&drop, "DROP INDEX \"%s\";", db_col_text(r, IXC_NAME));
+		buf_addf(create, "%s;\n", db_col_text(r, IXC_SQL));
 	}
 	db_done(r);
 	if (rc == 0 && drop.len)

@@ -19,12 +19,25 @@ static struct db_sql q_blob = DB_SQL(
 static struct db_sql q_insert = DB_SQL(
         "INSERT INTO attachments (ticket_id, filename, content_type, size, sha256, created_by, created_at)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id");
+/* q_get reads ATTACHMENT_COLS through a. (see q_list), then the bytes: checked by hand. */
 static struct db_sql q_get = DB_SQL(
         "SELECT a.id, a.ticket_id, a.filename, a.content_type, a.size, a.sha256, a.created_at, b.bytes"
         " FROM attachments a JOIN attachment_blobs b ON b.sha256 = a.sha256 WHERE a.id = $1");
+/* clang-format off */
+#define ATTACHMENT_COLS(F, X) \
+	F(AC_ID, "id") \
+	X(AC_TICKET_ID, "ticket_id") \
+	X(AC_FILENAME, "filename") \
+	X(AC_CONTENT_TYPE, "content_type") \
+	X(AC_SIZE, "size") \
+	X(AC_SHA256, "sha256") \
+	X(AC_CREATED_AT, "created_at")
+/* clang-format on */
+DB_COLS_ENUM(ATTACHMENT_COLS, AC_NCOLS);
+enum { AC_BYTES = AC_NCOLS };
 static struct db_sql q_list = DB_SQL(
-        "SELECT id, ticket_id, filename, content_type, size, sha256, created_at FROM attachments"
-        " WHERE ticket_id = $1 ORDER BY id");
+        "SELECT " DB_COLS_SQL(ATTACHMENT_COLS) " FROM attachments"
+                                               " WHERE ticket_id = $1 ORDER BY id");
 
 /* Each accepted type and the bytes its files start with (at offset). */
 static const struct {
@@ -228,13 +241,13 @@ static const char *canonical(const char *s)
 
 static void from_row(struct db_rows *r, struct attachment *x)
 {
-	x->id = db_col_int(r, 0);
-	x->ticket_id = db_col_int(r, 1);
-	snprintf(x->filename, sizeof(x->filename), "%s", db_col_text(r, 2));
-	x->content_type = canonical(db_col_text(r, 3));
-	x->size = db_col_int(r, 4);
-	snprintf(x->sha256, sizeof(x->sha256), "%s", db_col_text(r, 5));
-	x->created_at = db_col_int(r, 6);
+	x->id = db_col_int(r, AC_ID);
+	x->ticket_id = db_col_int(r, AC_TICKET_ID);
+	snprintf(x->filename, sizeof(x->filename), "%s", db_col_text(r, AC_FILENAME));
+	x->content_type = canonical(db_col_text(r, AC_CONTENT_TYPE));
+	x->size = db_col_int(r, AC_SIZE);
+	snprintf(x->sha256, sizeof(x->sha256), "%s", db_col_text(r, AC_SHA256));
+	x->created_at = db_col_int(r, AC_CREATED_AT);
 }
 
 int attachment_get(struct db *db, int64_t id, struct attachment *out, struct buf *bytes, struct kf_error *err)
@@ -245,7 +258,7 @@ int attachment_get(struct db *db, int64_t id, struct attachment *out, struct buf
 		rc = db_next(r, err);
 	if (rc == 1) {
 		from_row(r, out);
-		rc = buf_add(bytes, db_col_text(r, 7), db_col_len(r, 7)) < 0 ? KF_ETOOBIG : 1;
+		rc = buf_add(bytes, db_col_text(r, AC_BYTES), db_col_len(r, AC_BYTES)) < 0 ? KF_ETOOBIG : 1;
 	}
 	db_done(r);
 	if (rc == 0)

@@ -11,12 +11,23 @@
 #include "store/db.h"
 #include "base/banned.h"
 
-static struct db_sql q_list = DB_SQL(
-        "SELECT id, title, body, language, category_id, created_by, created_at, updated_at, version"
-        " FROM canned_replies ORDER BY id");
-static struct db_sql q_get = DB_SQL(
-        "SELECT id, title, body, language, category_id, created_by, created_at, updated_at, version"
-        " FROM canned_replies WHERE id = $1");
+/* clang-format off */
+#define CANNED_COLS(F, X) \
+	F(CNC_ID, "id") \
+	X(CNC_TITLE, "title") \
+	X(CNC_BODY, "body") \
+	X(CNC_LANGUAGE, "language") \
+	X(CNC_CATEGORY_ID, "category_id") \
+	X(CNC_CREATED_BY, "created_by") \
+	X(CNC_CREATED_AT, "created_at") \
+	X(CNC_UPDATED_AT, "updated_at") \
+	X(CNC_VERSION, "version")
+/* clang-format on */
+DB_COLS_ENUM(CANNED_COLS, CNC_NCOLS);
+static struct db_sql q_list = DB_SQL("SELECT " DB_COLS_SQL(CANNED_COLS) " FROM canned_replies"
+                                                                        " ORDER BY id");
+static struct db_sql q_get = DB_SQL("SELECT " DB_COLS_SQL(CANNED_COLS) " FROM canned_replies"
+                                                                       " WHERE id = $1");
 static struct db_sql q_insert = DB_SQL(
         "INSERT INTO canned_replies (title, body, language, category_id, created_by, created_at, updated_at)"
         " VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id");
@@ -91,11 +102,14 @@ int canned_render(const char *tmpl, const struct canned_vars *v, struct buf *out
 
 static json_t *row_json(struct db_rows *r)
 {
-	return json_pack("{s:I,s:s,s:s,s:s,s:o,s:I,s:I,s:I,s:I}", "id", (json_int_t)db_col_int(r, 0), "title",
-	                 db_col_text(r, 1), "body", db_col_text(r, 2), "language", db_col_text(r, 3),
-	                 "category_id", db_col_isnull(r, 4) ? json_null() : json_integer(db_col_int(r, 4)),
-	                 "created_by", (json_int_t)db_col_int(r, 5), "created_at", (json_int_t)db_col_int(r, 6),
-	                 "updated_at", (json_int_t)db_col_int(r, 7), "version", (json_int_t)db_col_int(r, 8));
+	return json_pack(
+	        "{s:I,s:s,s:s,s:s,s:o,s:I,s:I,s:I,s:I}", "id", (json_int_t)db_col_int(r, CNC_ID), "title",
+	        db_col_text(r, CNC_TITLE), "body", db_col_text(r, CNC_BODY), "language",
+	        db_col_text(r, CNC_LANGUAGE), "category_id",
+	        db_col_isnull(r, CNC_CATEGORY_ID) ? json_null() : json_integer(db_col_int(r, CNC_CATEGORY_ID)),
+	        "created_by", (json_int_t)db_col_int(r, CNC_CREATED_BY), "created_at",
+	        (json_int_t)db_col_int(r, CNC_CREATED_AT), "updated_at",
+	        (json_int_t)db_col_int(r, CNC_UPDATED_AT), "version", (json_int_t)db_col_int(r, CNC_VERSION));
 }
 
 static int fetch(struct db *db, struct db_sql *q, const struct db_arg *args, int nargs, json_t *arr,

@@ -10,18 +10,32 @@
 #include "store/db.h"
 #include "base/banned.h"
 
-static struct db_sql q_all = DB_SQL(
-        "SELECT id, parent_id, code, name_zh, name_en, sort, return_window_days, version FROM categories"
-        " ORDER BY sort, id");
+/* clang-format off */
+#define CATEGORY_COLS(F, X) \
+	F(CC_ID, "id") \
+	X(CC_PARENT_ID, "parent_id") \
+	X(CC_CODE, "code") \
+	X(CC_NAME_ZH, "name_zh") \
+	X(CC_NAME_EN, "name_en") \
+	X(CC_SORT, "sort") \
+	X(CC_RETURN_WINDOW_DAYS, "return_window_days") \
+	X(CC_VERSION, "version")
+/* clang-format on */
+DB_COLS_ENUM(CATEGORY_COLS, CC_NCOLS);
+static struct db_sql q_all = DB_SQL("SELECT " DB_COLS_SQL(CATEGORY_COLS) " FROM categories"
+                                                                         " ORDER BY sort, id");
 
 static json_t *row_json(struct db_rows *r)
 {
-	json_t *rw = db_col_isnull(r, 6) ? json_null() : json_integer(db_col_int(r, 6));
-	return json_pack("{s:I,s:o,s:s,s:s,s:s,s:I,s:o,s:I,s:[]}", "id", (json_int_t)db_col_int(r, 0),
-	                 "parent_id", db_col_isnull(r, 1) ? json_null() : json_integer(db_col_int(r, 1)),
-	                 "code", db_col_text(r, 2), "name_zh", db_col_text(r, 3), "name_en",
-	                 db_col_text(r, 4), "sort", (json_int_t)db_col_int(r, 5), "return_window_days", rw,
-	                 "version", (json_int_t)db_col_int(r, 7), "children");
+	json_t *rw = db_col_isnull(r, CC_RETURN_WINDOW_DAYS)
+	        ? json_null()
+	        : json_integer(db_col_int(r, CC_RETURN_WINDOW_DAYS));
+	return json_pack(
+	        "{s:I,s:o,s:s,s:s,s:s,s:I,s:o,s:I,s:[]}", "id", (json_int_t)db_col_int(r, CC_ID), "parent_id",
+	        db_col_isnull(r, CC_PARENT_ID) ? json_null() : json_integer(db_col_int(r, CC_PARENT_ID)),
+	        "code", db_col_text(r, CC_CODE), "name_zh", db_col_text(r, CC_NAME_ZH), "name_en",
+	        db_col_text(r, CC_NAME_EN), "sort", (json_int_t)db_col_int(r, CC_SORT), "return_window_days",
+	        rw, "version", (json_int_t)db_col_int(r, CC_VERSION), "children");
 }
 
 /* Hang every node of byid under its parent (or into roots). */
@@ -48,7 +62,7 @@ int category_tree(struct db *db, json_t **out, struct kf_error *err)
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
 		char k[24];
 		json_t *node = row_json(r);
-		snprintf(k, sizeof(k), "%lld", (long long)db_col_int(r, 0));
+		snprintf(k, sizeof(k), "%lld", (long long)db_col_int(r, CC_ID));
 		json_object_set(byid, k, node);
 		json_array_append_new(order, node);
 	}
@@ -64,9 +78,8 @@ int category_tree(struct db *db, json_t **out, struct kf_error *err)
 	return rc < 0 ? rc : 0;
 }
 
-static struct db_sql q_one = DB_SQL(
-        "SELECT id, parent_id, code, name_zh, name_en, sort, return_window_days, version FROM categories"
-        " WHERE id = $1");
+static struct db_sql q_one = DB_SQL("SELECT " DB_COLS_SQL(CATEGORY_COLS) " FROM categories"
+                                                                         " WHERE id = $1");
 static struct db_sql q_insert = DB_SQL(
         "INSERT INTO categories (parent_id, code, name_zh, name_en, sort, return_window_days)"
         " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id");

@@ -27,11 +27,27 @@ struct claim {
 	int64_t created_at, updated_at, version;
 };
 
-#define COLUMNS \
-	"ticket_id, shipment_id, kind, declared_value_minor, currency, evidence, decision, decision_reason," \
-	" payout_minor, carrier_recovery_minor, carrier_recovery_status, decided_by, decided_at, created_at," \
-	" updated_at, version"
-
+/* clang-format off */
+#define CLAIM_COLS(F, X) \
+	F(CLC_TICKET_ID, "ticket_id") \
+	X(CLC_SHIPMENT_ID, "shipment_id") \
+	X(CLC_KIND, "kind") \
+	X(CLC_DECLARED_VALUE_MINOR, "declared_value_minor") \
+	X(CLC_CURRENCY, "currency") \
+	X(CLC_EVIDENCE, "evidence") \
+	X(CLC_DECISION, "decision") \
+	X(CLC_DECISION_REASON, "decision_reason") \
+	X(CLC_PAYOUT_MINOR, "payout_minor") \
+	X(CLC_CARRIER_RECOVERY_MINOR, "carrier_recovery_minor") \
+	X(CLC_CARRIER_RECOVERY_STATUS, "carrier_recovery_status") \
+	X(CLC_DECIDED_BY, "decided_by") \
+	X(CLC_DECIDED_AT, "decided_at") \
+	X(CLC_CREATED_AT, "created_at") \
+	X(CLC_UPDATED_AT, "updated_at") \
+	X(CLC_VERSION, "version")
+/* clang-format on */
+DB_COLS_ENUM(CLAIM_COLS, CLC_NCOLS);
+#define COLUMNS DB_COLS_SQL(CLAIM_COLS)
 static struct db_sql q_get = DB_SQL("SELECT " COLUMNS " FROM claims WHERE ticket_id = $1");
 static struct db_sql q_shipment = DB_SQL("SELECT COUNT(*) FROM shipments WHERE id = $1");
 static struct db_sql q_attachment = DB_SQL("SELECT COUNT(*) FROM attachments WHERE id = $1 AND ticket_id = $2");
@@ -52,22 +68,23 @@ static void text(char *dst, size_t n, const char *src)
 
 static void from_row(struct db_rows *r, struct claim *c)
 {
-	c->ticket_id = db_col_int(r, 0);
-	c->shipment_id = db_col_int(r, 1);
-	text(c->kind, sizeof(c->kind), db_col_text(r, 2));
-	c->declared_value_minor = db_col_int(r, 3);
-	text(c->currency, sizeof(c->currency), db_col_text(r, 4));
-	text(c->evidence, sizeof(c->evidence), db_col_text(r, 5));
-	c->decision = claim_decision_parse(db_col_text(r, 6));
-	text(c->decision_reason, sizeof(c->decision_reason), db_col_text(r, 7));
-	c->payout_minor = db_col_int(r, 8);
-	c->carrier_recovery_minor = db_col_int(r, 9);
-	text(c->carrier_recovery_status, sizeof(c->carrier_recovery_status), db_col_text(r, 10));
-	c->decided_by = db_col_int(r, 11);
-	c->decided_at = db_col_int(r, 12);
-	c->created_at = db_col_int(r, 13);
-	c->updated_at = db_col_int(r, 14);
-	c->version = db_col_int(r, 15);
+	c->ticket_id = db_col_int(r, CLC_TICKET_ID);
+	c->shipment_id = db_col_int(r, CLC_SHIPMENT_ID);
+	text(c->kind, sizeof(c->kind), db_col_text(r, CLC_KIND));
+	c->declared_value_minor = db_col_int(r, CLC_DECLARED_VALUE_MINOR);
+	text(c->currency, sizeof(c->currency), db_col_text(r, CLC_CURRENCY));
+	text(c->evidence, sizeof(c->evidence), db_col_text(r, CLC_EVIDENCE));
+	c->decision = claim_decision_parse(db_col_text(r, CLC_DECISION));
+	text(c->decision_reason, sizeof(c->decision_reason), db_col_text(r, CLC_DECISION_REASON));
+	c->payout_minor = db_col_int(r, CLC_PAYOUT_MINOR);
+	c->carrier_recovery_minor = db_col_int(r, CLC_CARRIER_RECOVERY_MINOR);
+	text(c->carrier_recovery_status, sizeof(c->carrier_recovery_status),
+	     db_col_text(r, CLC_CARRIER_RECOVERY_STATUS));
+	c->decided_by = db_col_int(r, CLC_DECIDED_BY);
+	c->decided_at = db_col_int(r, CLC_DECIDED_AT);
+	c->created_at = db_col_int(r, CLC_CREATED_AT);
+	c->updated_at = db_col_int(r, CLC_UPDATED_AT);
+	c->version = db_col_int(r, CLC_VERSION);
 }
 
 static void fill_row(struct db_rows *r, void *out)

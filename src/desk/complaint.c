@@ -13,12 +13,30 @@
 #include "store/db.h"
 #include "base/banned.h"
 
-#define COLUMNS \
-	"ticket_id, step, acknowledged_at, classified_at, category_id, investigation_notes, root_cause," \
-	" responsible_department, solution, compensation_minor, currency, implemented_at," \
-	" customer_confirmation, customer_confirmed_at, feedback_to_department_at, archived_at, created_at," \
-	" updated_at, version"
-
+/* clang-format off */
+#define COMPLAINT_COLS(F, X) \
+	F(CC_TICKET_ID, "ticket_id") \
+	X(CC_STEP, "step") \
+	X(CC_ACKNOWLEDGED_AT, "acknowledged_at") \
+	X(CC_CLASSIFIED_AT, "classified_at") \
+	X(CC_CATEGORY_ID, "category_id") \
+	X(CC_INVESTIGATION_NOTES, "investigation_notes") \
+	X(CC_ROOT_CAUSE, "root_cause") \
+	X(CC_RESPONSIBLE_DEPARTMENT, "responsible_department") \
+	X(CC_SOLUTION, "solution") \
+	X(CC_COMPENSATION_MINOR, "compensation_minor") \
+	X(CC_CURRENCY, "currency") \
+	X(CC_IMPLEMENTED_AT, "implemented_at") \
+	X(CC_CUSTOMER_CONFIRMATION, "customer_confirmation") \
+	X(CC_CUSTOMER_CONFIRMED_AT, "customer_confirmed_at") \
+	X(CC_FEEDBACK_TO_DEPARTMENT_AT, "feedback_to_department_at") \
+	X(CC_ARCHIVED_AT, "archived_at") \
+	X(CC_CREATED_AT, "created_at") \
+	X(CC_UPDATED_AT, "updated_at") \
+	X(CC_VERSION, "version")
+/* clang-format on */
+DB_COLS_ENUM(COMPLAINT_COLS, CC_NCOLS);
+#define COLUMNS DB_COLS_SQL(COMPLAINT_COLS)
 static struct db_sql q_get = DB_SQL("SELECT " COLUMNS " FROM complaints WHERE ticket_id = $1");
 static struct db_sql q_ensure = DB_SQL(
         "INSERT INTO complaints (ticket_id, created_at, updated_at) VALUES ($1, $2, $2)"
@@ -38,25 +56,27 @@ static void text(char *dst, size_t n, const char *src)
 
 static void from_row(struct db_rows *r, struct complaint *c)
 {
-	c->ticket_id = db_col_int(r, 0);
-	c->step = complaint_step_parse(db_col_text(r, 1));
-	c->acknowledged_at = db_col_int(r, 2);
-	c->classified_at = db_col_int(r, 3);
-	c->category_id = db_col_int(r, 4);
-	text(c->investigation_notes, sizeof(c->investigation_notes), db_col_text(r, 5));
-	text(c->root_cause, sizeof(c->root_cause), db_col_text(r, 6));
-	text(c->responsible_department, sizeof(c->responsible_department), db_col_text(r, 7));
-	text(c->solution, sizeof(c->solution), db_col_text(r, 8));
-	c->compensation_minor = db_col_int(r, 9);
-	text(c->currency, sizeof(c->currency), db_col_text(r, 10));
-	c->implemented_at = db_col_int(r, 11);
-	text(c->customer_confirmation, sizeof(c->customer_confirmation), db_col_text(r, 12));
-	c->customer_confirmed_at = db_col_int(r, 13);
-	c->feedback_to_department_at = db_col_int(r, 14);
-	c->archived_at = db_col_int(r, 15);
-	c->created_at = db_col_int(r, 16);
-	c->updated_at = db_col_int(r, 17);
-	c->version = db_col_int(r, 18);
+	c->ticket_id = db_col_int(r, CC_TICKET_ID);
+	c->step = complaint_step_parse(db_col_text(r, CC_STEP));
+	c->acknowledged_at = db_col_int(r, CC_ACKNOWLEDGED_AT);
+	c->classified_at = db_col_int(r, CC_CLASSIFIED_AT);
+	c->category_id = db_col_int(r, CC_CATEGORY_ID);
+	text(c->investigation_notes, sizeof(c->investigation_notes), db_col_text(r, CC_INVESTIGATION_NOTES));
+	text(c->root_cause, sizeof(c->root_cause), db_col_text(r, CC_ROOT_CAUSE));
+	text(c->responsible_department, sizeof(c->responsible_department),
+	     db_col_text(r, CC_RESPONSIBLE_DEPARTMENT));
+	text(c->solution, sizeof(c->solution), db_col_text(r, CC_SOLUTION));
+	c->compensation_minor = db_col_int(r, CC_COMPENSATION_MINOR);
+	text(c->currency, sizeof(c->currency), db_col_text(r, CC_CURRENCY));
+	c->implemented_at = db_col_int(r, CC_IMPLEMENTED_AT);
+	text(c->customer_confirmation, sizeof(c->customer_confirmation),
+	     db_col_text(r, CC_CUSTOMER_CONFIRMATION));
+	c->customer_confirmed_at = db_col_int(r, CC_CUSTOMER_CONFIRMED_AT);
+	c->feedback_to_department_at = db_col_int(r, CC_FEEDBACK_TO_DEPARTMENT_AT);
+	c->archived_at = db_col_int(r, CC_ARCHIVED_AT);
+	c->created_at = db_col_int(r, CC_CREATED_AT);
+	c->updated_at = db_col_int(r, CC_UPDATED_AT);
+	c->version = db_col_int(r, CC_VERSION);
 }
 
 /* A complaint ticket with no record yet reads as just received. */

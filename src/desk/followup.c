@@ -27,40 +27,57 @@
 static struct db_sql q_sla_cal = DB_SQL("SELECT calendar_id FROM ticket_sla WHERE ticket_id = $1");
 static struct db_sql q_insert = DB_SQL(
         "INSERT INTO followups (complaint_id, customer_id, due_at, created_at) VALUES ($1, $2, $3, $4) RETURNING id");
-static struct db_sql q_row = DB_SQL(
-        "SELECT id, complaint_id, COALESCE(customer_id, 0), due_at, COALESCE(ticket_id, 0), outcome, note, done_at"
-        " FROM followups WHERE id = $1");
-static struct db_sql q_by_ticket = DB_SQL(
-        "SELECT id, complaint_id, COALESCE(customer_id, 0), due_at, COALESCE(ticket_id, 0), outcome, note, done_at"
-        " FROM followups WHERE ticket_id = $1");
-static struct db_sql q_list = DB_SQL(
-        "SELECT id, complaint_id, COALESCE(customer_id, 0), due_at, COALESCE(ticket_id, 0), outcome, note, done_at"
-        " FROM followups WHERE id > $1 AND (CAST($2 AS BIGINT) = 0 OR customer_id = $2)"
-        " AND (CAST($3 AS BIGINT) = 0 OR complaint_id = $3 OR ticket_id = $3)"
-        " AND (CAST($4 AS BIGINT) = 0 OR (CAST($4 AS BIGINT) = 1 AND ticket_id IS NULL)"
-        " OR (CAST($4 AS BIGINT) = 2 AND ticket_id IS NOT NULL AND outcome IS NULL)"
-        " OR (CAST($4 AS BIGINT) = 3 AND outcome IS NOT NULL))"
-        " ORDER BY id LIMIT $5");
+/* clang-format off */
+#define FOLLOWUP_COLS(F, X) \
+	F(FC_ID, "id") \
+	X(FC_COMPLAINT_ID, "complaint_id") \
+	X(FC_CUSTOMER_ID, "COALESCE(customer_id, 0)") \
+	X(FC_DUE_AT, "due_at") \
+	X(FC_TICKET_ID, "COALESCE(ticket_id, 0)") \
+	X(FC_OUTCOME, "outcome") \
+	X(FC_NOTE, "note") \
+	X(FC_DONE_AT, "done_at")
+/* clang-format on */
+DB_COLS_ENUM(FOLLOWUP_COLS, FC_NCOLS);
+static struct db_sql q_row = DB_SQL("SELECT " DB_COLS_SQL(FOLLOWUP_COLS) " FROM followups"
+                                                                         " WHERE id = $1");
+static struct db_sql q_by_ticket = DB_SQL("SELECT " DB_COLS_SQL(FOLLOWUP_COLS) " FROM followups"
+                                                                               " WHERE ticket_id = $1");
+static struct db_sql q_list = DB_SQL("SELECT " DB_COLS_SQL(
+        FOLLOWUP_COLS) " FROM followups"
+                       " WHERE id > $1 AND (CAST($2 AS BIGINT) = 0 OR customer_id = $2)"
+                       " AND (CAST($3 AS BIGINT) = 0 OR complaint_id = $3 OR ticket_id = $3)"
+                       " AND (CAST($4 AS BIGINT) = 0 OR (CAST($4 AS BIGINT) = 1 AND ticket_id IS NULL)"
+                       " OR (CAST($4 AS BIGINT) = 2 AND ticket_id IS NOT NULL AND outcome IS NULL)"
+                       " OR (CAST($4 AS BIGINT) = 3 AND outcome IS NOT NULL)) ORDER BY id LIMIT $5");
 static struct db_sql q_of_ticket = DB_SQL(
-        "SELECT id, complaint_id, COALESCE(customer_id, 0), due_at, COALESCE(ticket_id, 0), outcome, note, done_at"
-        " FROM followups WHERE complaint_id = $1 OR ticket_id = $1 ORDER BY id");
+        "SELECT " DB_COLS_SQL(FOLLOWUP_COLS) " FROM followups"
+                                             " WHERE complaint_id = $1 OR ticket_id = $1 ORDER BY id");
 static struct db_sql q_set_ticket = DB_SQL(
         "UPDATE followups SET ticket_id = $2 WHERE id = $1 AND ticket_id IS NULL");
 static struct db_sql q_set_outcome = DB_SQL(
         "UPDATE followups SET outcome = $2, note = $3, done_at = $4 WHERE id = $1 AND outcome IS NULL");
+/* clang-format off */
+#define CARE_COLS(F, X) \
+	F(CARE_ID, "c.id") \
+	X(CARE_NAME, "c.name")
+/* clang-format on */
+DB_COLS_ENUM(CARE_COLS, CARE_NCOLS);
 static struct db_sql q_birthdays = DB_SQL(
-        "SELECT c.id, c.name FROM customers c WHERE c.erased_at IS NULL AND c.birthday LIKE $1"
-        " AND NOT EXISTS (SELECT 1 FROM care_runs r WHERE r.kind = 'birthday' AND r.customer_id = c.id"
-        " AND r.day = $2) ORDER BY c.id LIMIT $3");
-static struct db_sql q_lapsed = DB_SQL(
-        "SELECT c.id, c.name FROM customers c WHERE c.erased_at IS NULL"
-        " AND EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id)"
-        " AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.placed_at >= $1)"
-        " AND NOT EXISTS (SELECT 1 FROM care_runs r WHERE r.kind = 'win_back' AND r.customer_id = c.id"
-        " AND r.day >= $2)"
-        " AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.customer_id = c.id AND t.type = 'care'"
-        " AND t.state NOT IN ('resolved', 'closed'))"
-        " ORDER BY c.id LIMIT $3");
+        "SELECT " DB_COLS_SQL(CARE_COLS) " FROM customers c"
+                                         " WHERE c.erased_at IS NULL AND c.birthday LIKE $1"
+                                         " AND NOT EXISTS (SELECT 1 FROM care_runs r WHERE r.kind = 'birthday'"
+                                         " AND r.customer_id = c.id AND r.day = $2) ORDER BY c.id LIMIT $3");
+static struct db_sql q_lapsed = DB_SQL("SELECT " DB_COLS_SQL(
+        CARE_COLS) " FROM customers c"
+                   " WHERE c.erased_at IS NULL AND EXISTS (SELECT 1 FROM orders o"
+                   " WHERE o.customer_id = c.id) AND NOT EXISTS (SELECT 1 FROM orders o"
+                   " WHERE o.customer_id = c.id AND o.placed_at >= $1)"
+                   " AND NOT EXISTS (SELECT 1 FROM care_runs r WHERE r.kind = 'win_back'"
+                   " AND r.customer_id = c.id AND r.day >= $2)"
+                   " AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.customer_id = c.id"
+                   " AND t.type = 'care' AND t.state NOT IN ('resolved', 'closed')) ORDER BY c.id"
+                   " LIMIT $3");
 static struct db_sql q_team = DB_SQL("SELECT id FROM teams WHERE id = $1");
 static struct db_sql q_care_run = DB_SQL(
         "INSERT INTO care_runs (kind, customer_id, day, ticket_id) VALUES ($1, $2, $3, $4)");
@@ -75,14 +92,15 @@ struct followup {
 
 static void followup_from_row(struct db_rows *r, struct followup *f)
 {
-	f->id = db_col_int(r, 0);
-	f->complaint_id = db_col_int(r, 1);
-	f->customer_id = db_col_int(r, 2);
-	f->due_at = db_col_int(r, 3);
-	f->ticket_id = db_col_int(r, 4);
-	snprintf(f->outcome, sizeof(f->outcome), "%s", db_col_text(r, 5) ? db_col_text(r, 5) : "");
-	snprintf(f->note, sizeof(f->note), "%s", db_col_text(r, 6) ? db_col_text(r, 6) : "");
-	f->done_at = db_col_isnull(r, 7) ? 0 : db_col_int(r, 7);
+	f->id = db_col_int(r, FC_ID);
+	f->complaint_id = db_col_int(r, FC_COMPLAINT_ID);
+	f->customer_id = db_col_int(r, FC_CUSTOMER_ID);
+	f->due_at = db_col_int(r, FC_DUE_AT);
+	f->ticket_id = db_col_int(r, FC_TICKET_ID);
+	snprintf(f->outcome, sizeof(f->outcome), "%s",
+	         db_col_text(r, FC_OUTCOME) ? db_col_text(r, FC_OUTCOME) : "");
+	snprintf(f->note, sizeof(f->note), "%s", db_col_text(r, FC_NOTE) ? db_col_text(r, FC_NOTE) : "");
+	f->done_at = db_col_isnull(r, FC_DONE_AT) ? 0 : db_col_int(r, FC_DONE_AT);
 }
 
 static int followup_read(struct db *db, struct db_sql *q, int64_t key, struct followup *f, struct kf_error *err)
@@ -340,8 +358,9 @@ static int collect(struct db *db, struct db_sql *q, const struct db_arg *args, i
 	*n = 0;
 	int rc = db_query(db, q, args, nargs, &r, err);
 	while (rc >= 0 && *n < max && (rc = db_next(r, err)) == 1) {
-		out[*n].id = db_col_int(r, 0);
-		snprintf(out[*n].name, sizeof(out[*n].name), "%s", db_col_text(r, 1) ? db_col_text(r, 1) : "");
+		out[*n].id = db_col_int(r, CARE_ID);
+		snprintf(out[*n].name, sizeof(out[*n].name), "%s",
+		         db_col_text(r, CARE_NAME) ? db_col_text(r, CARE_NAME) : "");
 		(*n)++;
 	}
 	db_done(r);

@@ -15,10 +15,23 @@
 static struct db_sql q_insert = DB_SQL(
         "INSERT INTO ticket_messages (ticket_id, kind, author_kind, author_id, author_name, body, created_at,"
         " logged_by_id, logged_by_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id");
+/* clang-format off */
+#define MESSAGE_COLS(F, X) \
+	F(MC_ID, "id") \
+	X(MC_TICKET_ID, "ticket_id") \
+	X(MC_KIND, "kind") \
+	X(MC_AUTHOR_KIND, "author_kind") \
+	X(MC_AUTHOR_ID, "author_id") \
+	X(MC_AUTHOR_NAME, "author_name") \
+	X(MC_BODY, "body") \
+	X(MC_CREATED_AT, "created_at") \
+	X(MC_LOGGED_BY_ID, "COALESCE(logged_by_id, 0)") \
+	X(MC_LOGGED_BY_NAME, "logged_by_name")
+/* clang-format on */
+DB_COLS_ENUM(MESSAGE_COLS, MC_NCOLS);
 static struct db_sql q_list = DB_SQL(
-        "SELECT id, ticket_id, kind, author_kind, author_id, author_name, body, created_at,"
-        " COALESCE(logged_by_id, 0), logged_by_name"
-        " FROM ticket_messages WHERE ticket_id = $1 AND id > $2 ORDER BY id LIMIT $3");
+        "SELECT " DB_COLS_SQL(MESSAGE_COLS) " FROM ticket_messages"
+                                            " WHERE ticket_id = $1 AND id > $2 ORDER BY id LIMIT $3");
 static struct db_sql q_move = DB_SQL("UPDATE ticket_messages SET ticket_id = $2 WHERE ticket_id = $1");
 
 static const char *const kind_names[] = { "public", "note", "customer" };
@@ -49,13 +62,16 @@ int message_list(struct db *db, int64_t ticket_id, int64_t after_id, int limit, 
 	*last_id = 0;
 	int rc = db_query(db, &q_list, DB_ARGS(db_int(ticket_id), db_int(after_id), db_int(limit)), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		*last_id = db_col_int(r, 0);
-		json_array_append_new(
-		        *items,
-		        message_json(*last_id, db_col_int(r, 1), db_col_text(r, 2), db_col_text(r, 3),
-		                     db_col_int(r, 4), db_col_text(r, 5), db_col_text(r, 6), db_col_int(r, 7),
-		                     logged_by_json(db_col_int(r, 8),
-		                                    db_col_isnull(r, 9) ? NULL : db_col_text(r, 9))));
+		*last_id = db_col_int(r, MC_ID);
+		json_array_append_new(*items,
+		                      message_json(*last_id, db_col_int(r, MC_TICKET_ID),
+		                                   db_col_text(r, MC_KIND), db_col_text(r, MC_AUTHOR_KIND),
+		                                   db_col_int(r, MC_AUTHOR_ID), db_col_text(r, MC_AUTHOR_NAME),
+		                                   db_col_text(r, MC_BODY), db_col_int(r, MC_CREATED_AT),
+		                                   logged_by_json(db_col_int(r, MC_LOGGED_BY_ID),
+		                                                  db_col_isnull(r, MC_LOGGED_BY_NAME)
+		                                                          ? NULL
+		                                                          : db_col_text(r, MC_LOGGED_BY_NAME))));
 	}
 	db_done(r);
 	if (rc < 0) {

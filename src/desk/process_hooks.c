@@ -15,8 +15,19 @@
 #include "store/db.h"
 #include "base/banned.h"
 
-static struct db_sql q_ticket = DB_SQL(
-        "SELECT id, type, state, category_id, order_id, shipment_id, created_at FROM tickets WHERE id = $1");
+/* clang-format off */
+#define PTICKET_COLS(F, X) \
+	F(PTC_ID, "id") \
+	X(PTC_TYPE, "type") \
+	X(PTC_STATE, "state") \
+	X(PTC_CATEGORY_ID, "category_id") \
+	X(PTC_ORDER_ID, "order_id") \
+	X(PTC_SHIPMENT_ID, "shipment_id") \
+	X(PTC_CREATED_AT, "created_at")
+/* clang-format on */
+DB_COLS_ENUM(PTICKET_COLS, PTC_NCOLS);
+static struct db_sql q_ticket = DB_SQL("SELECT " DB_COLS_SQL(PTICKET_COLS) " FROM tickets"
+                                                                           " WHERE id = $1");
 static struct db_sql q_event = DB_SQL(
         "INSERT INTO ticket_events (ticket_id, at, actor_kind, actor_id, actor_name, action, before_json,"
         " after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
@@ -29,13 +40,15 @@ int process_ticket_load(struct db *db, int64_t id, const char *want_type, struct
 	if (rc >= 0)
 		rc = db_next(r, err);
 	if (rc == 1) {
-		out->id = db_col_int(r, 0);
-		snprintf(out->type, sizeof(out->type), "%s", db_col_text(r, 1) ? db_col_text(r, 1) : "");
-		snprintf(out->state, sizeof(out->state), "%s", db_col_text(r, 2) ? db_col_text(r, 2) : "");
-		out->category_id = db_col_int(r, 3);
-		out->order_id = db_col_int(r, 4);
-		out->shipment_id = db_col_int(r, 5);
-		out->created_at = db_col_int(r, 6);
+		out->id = db_col_int(r, PTC_ID);
+		snprintf(out->type, sizeof(out->type), "%s",
+		         db_col_text(r, PTC_TYPE) ? db_col_text(r, PTC_TYPE) : "");
+		snprintf(out->state, sizeof(out->state), "%s",
+		         db_col_text(r, PTC_STATE) ? db_col_text(r, PTC_STATE) : "");
+		out->category_id = db_col_int(r, PTC_CATEGORY_ID);
+		out->order_id = db_col_int(r, PTC_ORDER_ID);
+		out->shipment_id = db_col_int(r, PTC_SHIPMENT_ID);
+		out->created_at = db_col_int(r, PTC_CREATED_AT);
 	}
 	db_done(r);
 	if (rc == 0)

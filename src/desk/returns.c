@@ -34,15 +34,44 @@ struct return_req {
 	int64_t created_at, updated_at, version;
 };
 
-#define COLUMNS \
-	"id, ticket_id, order_id, reason, action, status, return_tracking_number, inspection_result," \
-	" inspection_notes, refund_minor, currency, lines_value_minor, delivered_at, window_deadline_at," \
-	" window_override_by, window_override_reason, created_at, updated_at, version"
-
+/* clang-format off */
+#define RETURN_COLS(F, X) \
+	F(RC_ID, "id") \
+	X(RC_TICKET_ID, "ticket_id") \
+	X(RC_ORDER_ID, "order_id") \
+	X(RC_REASON, "reason") \
+	X(RC_ACTION, "action") \
+	X(RC_STATUS, "status") \
+	X(RC_TRACKING, "return_tracking_number") \
+	X(RC_INSPECTION_RESULT, "inspection_result") \
+	X(RC_INSPECTION_NOTES, "inspection_notes") \
+	X(RC_REFUND_MINOR, "refund_minor") \
+	X(RC_CURRENCY, "currency") \
+	X(RC_LINES_VALUE_MINOR, "lines_value_minor") \
+	X(RC_DELIVERED_AT, "delivered_at") \
+	X(RC_WINDOW_DEADLINE_AT, "window_deadline_at") \
+	X(RC_WINDOW_OVERRIDE_BY, "window_override_by") \
+	X(RC_WINDOW_OVERRIDE_REASON, "window_override_reason") \
+	X(RC_CREATED_AT, "created_at") \
+	X(RC_UPDATED_AT, "updated_at") \
+	X(RC_VERSION, "version")
+/* clang-format on */
+DB_COLS_ENUM(RETURN_COLS, RC_NCOLS);
+#define COLUMNS DB_COLS_SQL(RETURN_COLS)
 static struct db_sql q_get = DB_SQL("SELECT " COLUMNS " FROM return_requests WHERE ticket_id = $1");
-static struct db_sql q_lines = DB_SQL(
-        "SELECT rl.order_line_id, rl.quantity, rl.unit_price_minor, ol.sku, ol.name FROM return_lines rl"
-        " JOIN order_lines ol ON ol.id = rl.order_line_id WHERE rl.return_id = $1 ORDER BY rl.order_line_id");
+/* clang-format off */
+#define RETURN_LINE_COLS(F, X) \
+	F(RLC_ORDER_LINE_ID, "rl.order_line_id") \
+	X(RLC_QUANTITY, "rl.quantity") \
+	X(RLC_UNIT_PRICE_MINOR, "rl.unit_price_minor") \
+	X(RLC_SKU, "ol.sku") \
+	X(RLC_NAME, "ol.name")
+/* clang-format on */
+DB_COLS_ENUM(RETURN_LINE_COLS, RLC_NCOLS);
+static struct db_sql q_lines = DB_SQL("SELECT " DB_COLS_SQL(
+        RETURN_LINE_COLS) " FROM return_lines rl"
+                          " JOIN order_lines ol ON ol.id = rl.order_line_id WHERE rl.return_id = $1"
+                          " ORDER BY rl.order_line_id");
 static struct db_sql q_order = DB_SQL("SELECT currency FROM orders WHERE id = $1");
 /* A no-op write that locks the order row: concurrent returns of one order queue here (PostgreSQL). */
 static struct db_sql q_lock_order = DB_SQL("UPDATE orders SET version = version WHERE id = $1");
@@ -50,8 +79,15 @@ static struct db_sql q_delivered = DB_SQL(
         "SELECT CAST(MAX(delivered_at) AS BIGINT) FROM shipments WHERE order_id = $1 AND delivered_at IS NOT NULL");
 static struct db_sql q_window = DB_SQL(
         "SELECT c.return_window_days FROM tickets t JOIN categories c ON c.id = t.category_id WHERE t.id = $1");
+/* clang-format off */
+#define ORDER_LINE_COLS(F, X) \
+	F(OLC_DELIVERED, "quantity_delivered") \
+	X(OLC_UNIT_PRICE_MINOR, "unit_price_minor")
+/* clang-format on */
+DB_COLS_ENUM(ORDER_LINE_COLS, OLC_NCOLS);
 static struct db_sql q_order_line = DB_SQL(
-        "SELECT quantity_delivered, unit_price_minor FROM order_lines WHERE id = $1 AND order_id = $2");
+        "SELECT " DB_COLS_SQL(ORDER_LINE_COLS) " FROM order_lines"
+                                               " WHERE id = $1 AND order_id = $2");
 static struct db_sql q_already = DB_SQL(
         "SELECT CAST(COALESCE(SUM(rl.quantity), 0) AS BIGINT) FROM return_lines rl"
         " JOIN return_requests r ON r.id = rl.return_id WHERE rl.order_line_id = $1 AND r.status <> 'rejected'");
@@ -75,25 +111,26 @@ static void text(char *dst, size_t n, const char *src)
 
 static void from_row(struct db_rows *r, struct return_req *x)
 {
-	x->id = db_col_int(r, 0);
-	x->ticket_id = db_col_int(r, 1);
-	x->order_id = db_col_int(r, 2);
-	text(x->reason, sizeof(x->reason), db_col_text(r, 3));
-	x->action = return_action_parse(db_col_text(r, 4));
-	x->status = return_status_parse(db_col_text(r, 5));
-	text(x->tracking, sizeof(x->tracking), db_col_text(r, 6));
-	text(x->inspection_result, sizeof(x->inspection_result), db_col_text(r, 7));
-	text(x->inspection_notes, sizeof(x->inspection_notes), db_col_text(r, 8));
-	x->refund_minor = db_col_isnull(r, 9) ? -1 : db_col_int(r, 9);
-	text(x->currency, sizeof(x->currency), db_col_text(r, 10));
-	x->lines_value_minor = db_col_int(r, 11);
-	x->delivered_at = db_col_int(r, 12);
-	x->window_deadline_at = db_col_int(r, 13);
-	x->window_override_by = db_col_int(r, 14);
-	text(x->window_override_reason, sizeof(x->window_override_reason), db_col_text(r, 15));
-	x->created_at = db_col_int(r, 16);
-	x->updated_at = db_col_int(r, 17);
-	x->version = db_col_int(r, 18);
+	x->id = db_col_int(r, RC_ID);
+	x->ticket_id = db_col_int(r, RC_TICKET_ID);
+	x->order_id = db_col_int(r, RC_ORDER_ID);
+	text(x->reason, sizeof(x->reason), db_col_text(r, RC_REASON));
+	x->action = return_action_parse(db_col_text(r, RC_ACTION));
+	x->status = return_status_parse(db_col_text(r, RC_STATUS));
+	text(x->tracking, sizeof(x->tracking), db_col_text(r, RC_TRACKING));
+	text(x->inspection_result, sizeof(x->inspection_result), db_col_text(r, RC_INSPECTION_RESULT));
+	text(x->inspection_notes, sizeof(x->inspection_notes), db_col_text(r, RC_INSPECTION_NOTES));
+	x->refund_minor = db_col_isnull(r, RC_REFUND_MINOR) ? -1 : db_col_int(r, RC_REFUND_MINOR);
+	text(x->currency, sizeof(x->currency), db_col_text(r, RC_CURRENCY));
+	x->lines_value_minor = db_col_int(r, RC_LINES_VALUE_MINOR);
+	x->delivered_at = db_col_int(r, RC_DELIVERED_AT);
+	x->window_deadline_at = db_col_int(r, RC_WINDOW_DEADLINE_AT);
+	x->window_override_by = db_col_int(r, RC_WINDOW_OVERRIDE_BY);
+	text(x->window_override_reason, sizeof(x->window_override_reason),
+	     db_col_text(r, RC_WINDOW_OVERRIDE_REASON));
+	x->created_at = db_col_int(r, RC_CREATED_AT);
+	x->updated_at = db_col_int(r, RC_UPDATED_AT);
+	x->version = db_col_int(r, RC_VERSION);
 }
 
 /* The return of a return ticket, or KF_ENOTFOUND "not_found" field "return". */
@@ -131,12 +168,13 @@ static int lines_json(struct db *db, int64_t return_id, json_t **out, struct kf_
 	json_t *a = json_array();
 	int rc = db_query(db, &q_lines, DB_ARGS(db_int(return_id)), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1)
-		json_array_append_new(
-		        a,
-		        json_pack("{s:I,s:I,s:I,s:o,s:o}", "order_line_id", (json_int_t)db_col_int(r, 0),
-		                  "quantity", (json_int_t)db_col_int(r, 1), "unit_price_minor",
-		                  (json_int_t)db_col_int(r, 2), "sku", json_str_or_null(db_col_text(r, 3)),
-		                  "name", json_str_or_null(db_col_text(r, 4))));
+		json_array_append_new(a,
+		                      json_pack("{s:I,s:I,s:I,s:o,s:o}", "order_line_id",
+		                                (json_int_t)db_col_int(r, RLC_ORDER_LINE_ID), "quantity",
+		                                (json_int_t)db_col_int(r, RLC_QUANTITY), "unit_price_minor",
+		                                (json_int_t)db_col_int(r, RLC_UNIT_PRICE_MINOR), "sku",
+		                                json_str_or_null(db_col_text(r, RLC_SKU)), "name",
+		                                json_str_or_null(db_col_text(r, RLC_NAME))));
 	db_done(r);
 	if (rc < 0) {
 		json_decref(a);
@@ -317,8 +355,8 @@ static int check_line(struct db *db, const struct return_input *in, size_t i, st
 	if (rc >= 0)
 		rc = db_next(r, err);
 	if (rc == 1) {
-		delivered = db_col_int(r, 0);
-		pl->unit_price[i] = db_col_int(r, 1);
+		delivered = db_col_int(r, OLC_DELIVERED);
+		pl->unit_price[i] = db_col_int(r, OLC_UNIT_PRICE_MINOR);
 	}
 	db_done(r);
 	if (rc == 0)

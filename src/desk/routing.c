@@ -70,15 +70,28 @@ int routing_choose(const struct routing_member *m, int n, enum routing_mode mode
 
 /* --- store side ------------------------------------------------------------------- */
 
-static struct db_sql q_members = DB_SQL(
-        "SELECT m.user_id, m.languages, m.category_ids, m.active,"
-        " (SELECT COALESCE(SUM(c.n), 0) FROM ticket_counts c WHERE c.scope = 'assignee' AND c.key = m.user_id"
-        "  AND c.state IN ('new', 'open', 'pending_customer', 'pending_internal'))"
-        " FROM team_members m JOIN users u ON u.id = m.user_id"
-        " WHERE m.team_id = $1 AND u.disabled = 0 ORDER BY m.user_id LIMIT $2");
+/* clang-format off */
+#define MEMBER_COLS(F, X) \
+	F(MC_USER_ID, "m.user_id") \
+	X(MC_LANGUAGES, "m.languages") \
+	X(MC_CATEGORY_IDS, "m.category_ids") \
+	X(MC_ACTIVE, "m.active") \
+	X(MC_OPEN_TICKETS, "(SELECT COALESCE(SUM(c.n), 0) FROM ticket_counts c WHERE c.scope = 'assignee' AND c.key = m.user_id  AND c.state IN ('new', 'open', 'pending_customer', 'pending_internal'))")
+/* clang-format on */
+DB_COLS_ENUM(MEMBER_COLS, MC_NCOLS);
+static struct db_sql q_members = DB_SQL("SELECT " DB_COLS_SQL(
+        MEMBER_COLS) " FROM team_members m"
+                     " JOIN users u ON u.id = m.user_id WHERE m.team_id = $1 AND u.disabled = 0"
+                     " ORDER BY m.user_id LIMIT $2");
+/* clang-format off */
+#define TEAM_COLS(F, X) \
+	F(TMC_MODE, "t.mode") \
+	X(TMC_LAST_USER_ID, "COALESCE(r.last_user_id, 0)")
+/* clang-format on */
+DB_COLS_ENUM(TEAM_COLS, TMC_NCOLS);
 static struct db_sql q_team = DB_SQL(
-        "SELECT t.mode, COALESCE(r.last_user_id, 0) FROM teams t LEFT JOIN routing_state r ON r.team_id = t.id"
-        " WHERE t.id = $1");
+        "SELECT " DB_COLS_SQL(TEAM_COLS) " FROM teams t"
+                                         " LEFT JOIN routing_state r ON r.team_id = t.id WHERE t.id = $1");
 static struct db_sql q_teams = DB_SQL("SELECT id FROM teams WHERE id > $1 ORDER BY id LIMIT 1");
 static struct db_sql q_parent = DB_SQL("SELECT COALESCE(parent_id, 0) FROM categories WHERE id = $1");
 static struct db_sql q_last = DB_SQL(
@@ -102,9 +115,9 @@ static int load_team(struct db *db, int64_t team_id, struct team_pick *p, struct
 	p->last = 0;
 	int rc = db_query(db, &q_team, DB_ARGS(db_int(team_id)), &r, err);
 	if (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		p->mode = strcmp(db_col_text(r, 0), "least_loaded") == 0 ? ROUTING_LEAST_LOADED
-		                                                         : ROUTING_ROUND_ROBIN;
-		p->last = db_col_int(r, 1);
+		p->mode = strcmp(db_col_text(r, TMC_MODE), "least_loaded") == 0 ? ROUTING_LEAST_LOADED
+		                                                                : ROUTING_ROUND_ROBIN;
+		p->last = db_col_int(r, TMC_LAST_USER_ID);
 	}
 	db_done(r);
 	r = NULL;
@@ -112,11 +125,11 @@ static int load_team(struct db *db, int64_t team_id, struct team_pick *p, struct
 		rc = db_query(db, &q_members, DB_ARGS(db_int(team_id), db_int(ROUTING_MAX_MEMBERS)), &r, err);
 	while (rc >= 0 && p->n < ROUTING_MAX_MEMBERS && (rc = db_next(r, err)) == 1) {
 		struct routing_member *m = &p->m[p->n++];
-		m->user_id = db_col_int(r, 0);
-		snprintf(m->languages, sizeof(m->languages), "%s", db_col_text(r, 1));
-		snprintf(m->category_ids, sizeof(m->category_ids), "%s", db_col_text(r, 2));
-		m->active = (int)db_col_int(r, 3);
-		m->open_tickets = db_col_int(r, 4);
+		m->user_id = db_col_int(r, MC_USER_ID);
+		snprintf(m->languages, sizeof(m->languages), "%s", db_col_text(r, MC_LANGUAGES));
+		snprintf(m->category_ids, sizeof(m->category_ids), "%s", db_col_text(r, MC_CATEGORY_IDS));
+		m->active = (int)db_col_int(r, MC_ACTIVE);
+		m->open_tickets = db_col_int(r, MC_OPEN_TICKETS);
 	}
 	db_done(r);
 	return rc < 0 ? rc : 0;

@@ -38,11 +38,35 @@ struct sla_row {
 	int64_t paused_s; /* business seconds paused so far */
 };
 
-static struct db_sql q_row = DB_SQL(
-        "SELECT policy_id, calendar_id, started_at, first_due_at, first_warn_at, first_done_at, first_warned_at,"
-        " first_breached_at, next_due_at, next_warn_at, next_done_at, next_warned_at, next_breached_at, resolve_due_at,"
-        " resolve_warn_at, resolve_done_at, resolve_warned_at, resolve_breached_at, paused_since, paused_s"
-        " FROM ticket_sla WHERE ticket_id = $1");
+/* clang-format off */
+#define SLA_ROW_COLS(F, X) \
+	F(SR_POLICY_ID, "policy_id") \
+	X(SR_CALENDAR_ID, "calendar_id") \
+	X(SR_STARTED_AT, "started_at") \
+	X(SR_FIRST_DUE_AT, "first_due_at") \
+	X(SR_FIRST_WARN_AT, "first_warn_at") \
+	X(SR_FIRST_DONE_AT, "first_done_at") \
+	X(SR_FIRST_WARNED_AT, "first_warned_at") \
+	X(SR_FIRST_BREACHED_AT, "first_breached_at") \
+	X(SR_NEXT_DUE_AT, "next_due_at") \
+	X(SR_NEXT_WARN_AT, "next_warn_at") \
+	X(SR_NEXT_DONE_AT, "next_done_at") \
+	X(SR_NEXT_WARNED_AT, "next_warned_at") \
+	X(SR_NEXT_BREACHED_AT, "next_breached_at") \
+	X(SR_RESOLVE_DUE_AT, "resolve_due_at") \
+	X(SR_RESOLVE_WARN_AT, "resolve_warn_at") \
+	X(SR_RESOLVE_DONE_AT, "resolve_done_at") \
+	X(SR_RESOLVE_WARNED_AT, "resolve_warned_at") \
+	X(SR_RESOLVE_BREACHED_AT, "resolve_breached_at") \
+	X(SR_PAUSED_SINCE, "paused_since") \
+	X(SR_PAUSED_S, "paused_s")
+/* clang-format on */
+DB_COLS_ENUM(SLA_ROW_COLS, SR_NCOLS);
+/* The three targets' five columns each, in the same order: target k's at first + SR_STRIDE * k. */
+#define SR_STRIDE (SR_NEXT_DUE_AT - SR_FIRST_DUE_AT)
+_Static_assert(SR_STRIDE == 5 && SR_RESOLVE_DUE_AT - SR_NEXT_DUE_AT == SR_STRIDE, "five columns per target");
+static struct db_sql q_row = DB_SQL("SELECT " DB_COLS_SQL(SLA_ROW_COLS) " FROM ticket_sla"
+                                                                        " WHERE ticket_id = $1");
 static struct db_sql q_save = DB_SQL(
         "INSERT INTO ticket_sla (ticket_id, policy_id, calendar_id, started_at, first_due_at, first_warn_at,"
         " first_done_at, first_warned_at, first_breached_at, next_due_at, next_warn_at, next_warned_at,"
@@ -66,11 +90,21 @@ static struct db_sql q_policy_name = DB_SQL("SELECT name FROM sla_policies WHERE
 static struct db_sql q_notify = DB_SQL(
         "INSERT INTO notifications (user_id, kind, ticket_id, target, at) VALUES ($1, $2, $3, $4, $5)"
         " ON CONFLICT (user_id, kind, ticket_id, target) DO NOTHING");
-static struct db_sql q_notes = DB_SQL(
-        "SELECT n.id, n.kind, n.ticket_id, n.target, n.at, n.read_at, t.subject FROM notifications n"
-        " LEFT JOIN tickets t ON t.id = n.ticket_id"
-        " WHERE n.user_id = $1 AND n.id < $2 AND (CAST($3 AS BIGINT) = 0 OR n.read_at IS NULL)"
-        " ORDER BY n.id DESC LIMIT $4");
+/* clang-format off */
+#define NOTE_COLS(F, X) \
+	F(NC_ID, "n.id") \
+	X(NC_KIND, "n.kind") \
+	X(NC_TICKET_ID, "n.ticket_id") \
+	X(NC_TARGET, "n.target") \
+	X(NC_AT, "n.at") \
+	X(NC_READ_AT, "n.read_at") \
+	X(NC_SUBJECT, "t.subject")
+/* clang-format on */
+DB_COLS_ENUM(NOTE_COLS, NC_NCOLS);
+static struct db_sql q_notes = DB_SQL("SELECT " DB_COLS_SQL(
+        NOTE_COLS) " FROM notifications n"
+                   " LEFT JOIN tickets t ON t.id = n.ticket_id WHERE n.user_id = $1 AND n.id < $2"
+                   " AND (CAST($3 AS BIGINT) = 0 OR n.read_at IS NULL) ORDER BY n.id DESC LIMIT $4");
 static struct db_sql q_note_read = DB_SQL(
         "UPDATE notifications SET read_at = COALESCE(read_at, $3) WHERE id = $1 AND user_id = $2");
 
@@ -89,18 +123,18 @@ static int row_load(struct db *db, int64_t ticket_id, struct sla_row *s, struct 
 	if (rc == 0)
 		rc = KF_ENOTFOUND;
 	if (rc > 0) {
-		s->policy_id = db_col_int(r, 0);
-		s->calendar_id = db_col_int(r, 1);
-		s->started_at = db_col_int(r, 2);
+		s->policy_id = db_col_int(r, SR_POLICY_ID);
+		s->calendar_id = db_col_int(r, SR_CALENDAR_ID);
+		s->started_at = db_col_int(r, SR_STARTED_AT);
 		for (int k = 0; k < T_COUNT; k++) {
-			s->t[k].due_at = db_col_int(r, 3 + 5 * k);
-			s->t[k].warn_at = db_col_int(r, 4 + 5 * k);
-			s->t[k].done_at = db_col_int(r, 5 + 5 * k);
-			s->t[k].warned_at = db_col_int(r, 6 + 5 * k);
-			s->t[k].breached_at = db_col_int(r, 7 + 5 * k);
+			s->t[k].due_at = db_col_int(r, SR_FIRST_DUE_AT + SR_STRIDE * k);
+			s->t[k].warn_at = db_col_int(r, SR_FIRST_WARN_AT + SR_STRIDE * k);
+			s->t[k].done_at = db_col_int(r, SR_FIRST_DONE_AT + SR_STRIDE * k);
+			s->t[k].warned_at = db_col_int(r, SR_FIRST_WARNED_AT + SR_STRIDE * k);
+			s->t[k].breached_at = db_col_int(r, SR_FIRST_BREACHED_AT + SR_STRIDE * k);
 		}
-		s->paused_since = db_col_int(r, 18);
-		s->paused_s = db_col_int(r, 19);
+		s->paused_since = db_col_int(r, SR_PAUSED_SINCE);
+		s->paused_s = db_col_int(r, SR_PAUSED_S);
 	}
 	db_done(r);
 	return rc < 0 ? rc : 0; /* KF_ENOTFOUND without a message: callers decide */
@@ -661,14 +695,18 @@ int notification_list(struct db *db, int64_t user_id, int unread_only, int64_t b
 	                          db_int(unread_only), db_int(limit)),
 	                  &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		*last = db_col_int(r, 0);
+		*last = db_col_int(r, NC_ID);
 		json_array_append_new(
 		        *items,
 		        json_pack("{s:I,s:s,s:I,s:s,s:I,s:o,s:o}", "id", (json_int_t)*last, "kind",
-		                  db_col_text(r, 1), "ticket_id", (json_int_t)db_col_int(r, 2), "target",
-		                  db_col_text(r, 3), "at", (json_int_t)db_col_int(r, 4), "read_at",
-		                  db_col_isnull(r, 5) ? json_null() : json_integer(db_col_int(r, 5)),
-		                  "subject", db_col_text(r, 6) ? json_string(db_col_text(r, 6)) : json_null()));
+		                  db_col_text(r, NC_KIND), "ticket_id",
+		                  (json_int_t)db_col_int(r, NC_TICKET_ID), "target",
+		                  db_col_text(r, NC_TARGET), "at", (json_int_t)db_col_int(r, NC_AT), "read_at",
+		                  db_col_isnull(r, NC_READ_AT) ? json_null()
+		                                               : json_integer(db_col_int(r, NC_READ_AT)),
+		                  "subject",
+		                  db_col_text(r, NC_SUBJECT) ? json_string(db_col_text(r, NC_SUBJECT))
+		                                             : json_null()));
 	}
 	db_done(r);
 	return rc < 0 ? rc : 0;

@@ -20,10 +20,36 @@
 #include "store/db.h"
 #include "base/banned.h"
 
-#define TICKET_COLUMNS \
-	"id, type, state, priority, category_id, channel, subject, customer_id, order_id, shipment_id," \
-	" team_id, assignee_id, language, created_by_kind, created_by_id, created_at, updated_at," \
-	" first_response_at, resolved_at, closed_at, merged_into_id, version"
+/* The ticket row: column constants and SELECT list from one list (store/db.h). */
+/* clang-format off */
+#define TICKET_COLS(F, X) \
+	F(TC_ID, "id") \
+	X(TC_TYPE, "type") \
+	X(TC_STATE, "state") \
+	X(TC_PRIORITY, "priority") \
+	X(TC_CATEGORY_ID, "category_id") \
+	X(TC_CHANNEL, "channel") \
+	X(TC_SUBJECT, "subject") \
+	X(TC_CUSTOMER_ID, "customer_id") \
+	X(TC_ORDER_ID, "order_id") \
+	X(TC_SHIPMENT_ID, "shipment_id") \
+	X(TC_TEAM_ID, "team_id") \
+	X(TC_ASSIGNEE_ID, "assignee_id") \
+	X(TC_LANGUAGE, "language") \
+	X(TC_CREATED_BY_KIND, "created_by_kind") \
+	X(TC_CREATED_BY_ID, "created_by_id") \
+	X(TC_CREATED_AT, "created_at") \
+	X(TC_UPDATED_AT, "updated_at") \
+	X(TC_FIRST_RESPONSE_AT, "first_response_at") \
+	X(TC_RESOLVED_AT, "resolved_at") \
+	X(TC_CLOSED_AT, "closed_at") \
+	X(TC_MERGED_INTO_ID, "merged_into_id") \
+	X(TC_VERSION, "version")
+/* clang-format on */
+DB_COLS_ENUM(TICKET_COLS, TC_NCOLS);
+#define TICKET_COLUMNS DB_COLS_SQL(TICKET_COLS)
+/* The SLA list adds the nearest due and warn times after the ticket row. */
+enum { TC_SLA_DUE = TC_NCOLS, TC_SLA_WARN };
 
 static struct db_sql q_insert = DB_SQL(
         "INSERT INTO tickets (type, state, priority, prio, category_id, channel, subject, customer_id,"
@@ -40,15 +66,36 @@ static struct db_sql q_category = DB_SQL("SELECT id FROM categories WHERE id = $
 static struct db_sql q_count = DB_SQL(
         "INSERT INTO ticket_counts (scope, key, state, n) VALUES ($1, $2, $3, $4)"
         " ON CONFLICT (scope, key, state) DO UPDATE SET n = ticket_counts.n + excluded.n");
+/* clang-format off */
+#define COUNT_COLS(F, X) \
+	F(CC_SCOPE, "scope") \
+	X(CC_KEY, "key") \
+	X(CC_STATE, "state") \
+	X(CC_N, "n")
+/* clang-format on */
+DB_COLS_ENUM(COUNT_COLS, CC_NCOLS);
 static struct db_sql q_counts = DB_SQL(
-        "SELECT scope, key, state, n FROM ticket_counts WHERE scope IN ('all', 'team')"
-        " OR (scope = 'assignee' AND (key = 0 OR key = $1))");
+        "SELECT " DB_COLS_SQL(COUNT_COLS) " FROM ticket_counts"
+                                          " WHERE scope IN ('all', 'team')"
+                                          " OR (scope = 'assignee' AND (key = 0 OR key = $1))");
 static struct db_sql q_event = DB_SQL(
         "INSERT INTO ticket_events (ticket_id, at, actor_kind, actor_id, actor_name, action, before_json,"
         " after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+/* clang-format off */
+#define EVENT_COLS(F, X) \
+	F(EC_ID, "id") \
+	X(EC_AT, "at") \
+	X(EC_ACTOR_KIND, "actor_kind") \
+	X(EC_ACTOR_ID, "actor_id") \
+	X(EC_ACTOR_NAME, "actor_name") \
+	X(EC_ACTION, "action") \
+	X(EC_BEFORE, "before_json") \
+	X(EC_AFTER, "after_json")
+/* clang-format on */
+DB_COLS_ENUM(EVENT_COLS, EC_NCOLS);
 static struct db_sql q_events = DB_SQL(
-        "SELECT id, at, actor_kind, actor_id, actor_name, action, before_json, after_json"
-        " FROM ticket_events WHERE ticket_id = $1 AND id > $2 ORDER BY id LIMIT $3");
+        "SELECT " DB_COLS_SQL(EVENT_COLS) " FROM ticket_events"
+                                          " WHERE ticket_id = $1 AND id > $2 ORDER BY id LIMIT $3");
 
 /*
  * The inbox.  $1..$6 the wanted states (all six when unfiltered), then
@@ -160,28 +207,28 @@ int ticket_emit(struct db *db, const struct actor *a, const char *type, const st
 
 static void ticket_from_row(struct db_rows *r, struct ticket *t)
 {
-	t->id = db_col_int(r, 0);
-	copy(t->type, sizeof(t->type), db_col_text(r, 1));
-	t->state = ticket_state_parse(db_col_text(r, 2));
-	copy(t->priority, sizeof(t->priority), db_col_text(r, 3));
-	t->category_id = db_col_int(r, 4);
-	copy(t->channel, sizeof(t->channel), db_col_text(r, 5));
-	copy(t->subject, sizeof(t->subject), db_col_text(r, 6));
-	t->customer_id = db_col_int(r, 7);
-	t->order_id = db_col_int(r, 8);
-	t->shipment_id = db_col_int(r, 9);
-	t->team_id = db_col_int(r, 10);
-	t->assignee_id = db_col_int(r, 11);
-	copy(t->language, sizeof(t->language), db_col_text(r, 12));
-	copy(t->created_by_kind, sizeof(t->created_by_kind), db_col_text(r, 13));
-	t->created_by_id = db_col_int(r, 14);
-	t->created_at = db_col_int(r, 15);
-	t->updated_at = db_col_int(r, 16);
-	t->first_response_at = db_col_int(r, 17);
-	t->resolved_at = db_col_int(r, 18);
-	t->closed_at = db_col_int(r, 19);
-	t->merged_into_id = db_col_int(r, 20);
-	t->version = db_col_int(r, 21);
+	t->id = db_col_int(r, TC_ID);
+	copy(t->type, sizeof(t->type), db_col_text(r, TC_TYPE));
+	t->state = ticket_state_parse(db_col_text(r, TC_STATE));
+	copy(t->priority, sizeof(t->priority), db_col_text(r, TC_PRIORITY));
+	t->category_id = db_col_int(r, TC_CATEGORY_ID);
+	copy(t->channel, sizeof(t->channel), db_col_text(r, TC_CHANNEL));
+	copy(t->subject, sizeof(t->subject), db_col_text(r, TC_SUBJECT));
+	t->customer_id = db_col_int(r, TC_CUSTOMER_ID);
+	t->order_id = db_col_int(r, TC_ORDER_ID);
+	t->shipment_id = db_col_int(r, TC_SHIPMENT_ID);
+	t->team_id = db_col_int(r, TC_TEAM_ID);
+	t->assignee_id = db_col_int(r, TC_ASSIGNEE_ID);
+	copy(t->language, sizeof(t->language), db_col_text(r, TC_LANGUAGE));
+	copy(t->created_by_kind, sizeof(t->created_by_kind), db_col_text(r, TC_CREATED_BY_KIND));
+	t->created_by_id = db_col_int(r, TC_CREATED_BY_ID);
+	t->created_at = db_col_int(r, TC_CREATED_AT);
+	t->updated_at = db_col_int(r, TC_UPDATED_AT);
+	t->first_response_at = db_col_int(r, TC_FIRST_RESPONSE_AT);
+	t->resolved_at = db_col_int(r, TC_RESOLVED_AT);
+	t->closed_at = db_col_int(r, TC_CLOSED_AT);
+	t->merged_into_id = db_col_int(r, TC_MERGED_INTO_ID);
+	t->version = db_col_int(r, TC_VERSION);
 }
 
 int ticket_get(struct db *db, int64_t id, struct ticket *out, struct kf_error *err)
@@ -226,14 +273,15 @@ int ticket_events(struct db *db, int64_t id, int64_t after_id, int limit, json_t
 	*last_id = 0;
 	int rc = db_query(db, &q_events, DB_ARGS(db_int(id), db_int(after_id), db_int(limit)), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		*last_id = db_col_int(r, 0);
+		*last_id = db_col_int(r, EC_ID);
 		json_array_append_new(
 		        *items,
 		        json_pack("{s:I,s:I,s:{s:s,s:I,s:s},s:s,s:o,s:o}", "id", (json_int_t)*last_id, "at",
-		                  (json_int_t)db_col_int(r, 1), "actor", "kind", db_col_text(r, 2), "id",
-		                  (json_int_t)db_col_int(r, 3), "name", db_col_text(r, 4), "action",
-		                  db_col_text(r, 5), "before", parse_or_null(db_col_text(r, 6)), "after",
-		                  parse_or_null(db_col_text(r, 7))));
+		                  (json_int_t)db_col_int(r, EC_AT), "actor", "kind",
+		                  db_col_text(r, EC_ACTOR_KIND), "id", (json_int_t)db_col_int(r, EC_ACTOR_ID),
+		                  "name", db_col_text(r, EC_ACTOR_NAME), "action", db_col_text(r, EC_ACTION),
+		                  "before", parse_or_null(db_col_text(r, EC_BEFORE)), "after",
+		                  parse_or_null(db_col_text(r, EC_AFTER))));
 	}
 	db_done(r);
 	if (rc < 0) {
@@ -296,11 +344,11 @@ int ticket_counts(struct db *db, int64_t me, json_t **out, struct kf_error *err)
 	                 zero_counts(), "no_team", zero_counts(), "teams", json_object());
 	int rc = db_query(db, &q_counts, DB_ARGS(db_int(me)), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		int64_t key = db_col_int(r, 1);
-		if (strcmp(db_col_text(r, 0), "assignee") == 0 && key != 0 && key != me)
+		int64_t key = db_col_int(r, CC_KEY);
+		if (strcmp(db_col_text(r, CC_SCOPE), "assignee") == 0 && key != 0 && key != me)
 			continue;
-		json_t *slot = counts_slot(*out, db_col_text(r, 0), key, me);
-		json_object_set_new(slot, db_col_text(r, 2), json_integer(db_col_int(r, 3)));
+		json_t *slot = counts_slot(*out, db_col_text(r, CC_SCOPE), key, me);
+		json_object_set_new(slot, db_col_text(r, CC_STATE), json_integer(db_col_int(r, CC_N)));
 	}
 	db_done(r);
 	if (rc < 0) {
@@ -700,25 +748,24 @@ int ticket_transition(struct db *db, const struct actor *a, int64_t now, int64_t
 }
 
 /* The arguments every list statement shares: states and filters, $1..$17. */
-static int filter_args(const struct ticket_filter *f, struct db_arg *args)
+static void filter_args(const struct ticket_filter *f, struct db_argv *a)
 {
-	int n = 0;
 	for (int s = 0; s < TS_COUNT; s++)
-		args[n++] = !f->states || (f->states & (1u << s))
-		        ? db_text(ticket_state_name((enum ticket_state)s))
-		        : db_null();
-	args[n++] = db_text(f->type);
-	args[n++] = f->assignee_id > 0 ? db_int(f->assignee_id) : db_null();
-	args[n++] = db_int(f->assignee_id < 0 ? 1 : 0);
-	args[n++] = id_or_null(f->team_id);
-	args[n++] = id_or_null(f->customer_id);
-	args[n++] = db_text(f->priority);
-	args[n++] = id_or_null(f->category_id);
-	args[n++] = db_int(f->created_from);
-	args[n++] = db_int(f->created_to > 0 ? f->created_to : INT64_MAX);
-	args[n++] = db_int((int64_t)f->merged);
-	args[n++] = id_or_null(f->complaint_category_id);
-	return n;
+		db_argv_add(a,
+		            !f->states || (f->states & (1u << s))
+		                    ? db_text(ticket_state_name((enum ticket_state)s))
+		                    : db_null());
+	db_argv_add(a, db_text(f->type));
+	db_argv_add(a, f->assignee_id > 0 ? db_int(f->assignee_id) : db_null());
+	db_argv_add(a, db_int(f->assignee_id < 0 ? 1 : 0));
+	db_argv_add(a, id_or_null(f->team_id));
+	db_argv_add(a, id_or_null(f->customer_id));
+	db_argv_add(a, db_text(f->priority));
+	db_argv_add(a, id_or_null(f->category_id));
+	db_argv_add(a, db_int(f->created_from));
+	db_argv_add(a, db_int(f->created_to > 0 ? f->created_to : INT64_MAX));
+	db_argv_add(a, db_int((int64_t)f->merged));
+	db_argv_add(a, id_or_null(f->complaint_category_id));
 }
 
 /*
@@ -792,16 +839,15 @@ enum ticket_sla_class ticket_sla_classify(int64_t due, int64_t warn, int64_t now
 }
 
 /* The SLA list's own arguments after filter_args: $18..$24. */
-static int sla_args(const struct ticket_filter *f, int limit, struct db_arg *args, int n)
+static void sla_args(const struct ticket_filter *f, int limit, struct db_argv *a)
 {
-	args[n++] = db_int((f->sla & TICKET_SLA_BREACHED) ? 1 : 0);
-	args[n++] = db_int((f->sla & TICKET_SLA_DUE_SOON) ? 1 : 0);
-	args[n++] = db_int(f->now);
-	args[n++] = db_int(f->soon_s > INT64_MAX - f->now ? INT64_MAX : f->now + f->soon_s);
-	args[n++] = db_int(f->has_cursor ? f->cursor[1] : -1);
-	args[n++] = db_int(f->has_cursor ? f->cursor[2] : 0);
-	args[n++] = db_int(limit);
-	return n;
+	db_argv_add(a, db_int((f->sla & TICKET_SLA_BREACHED) ? 1 : 0));
+	db_argv_add(a, db_int((f->sla & TICKET_SLA_DUE_SOON) ? 1 : 0));
+	db_argv_add(a, db_int(f->now));
+	db_argv_add(a, db_int(f->soon_s > INT64_MAX - f->now ? INT64_MAX : f->now + f->soon_s));
+	db_argv_add(a, db_int(f->has_cursor ? f->cursor[1] : -1));
+	db_argv_add(a, db_int(f->has_cursor ? f->cursor[2] : 0));
+	db_argv_add(a, db_int(limit));
 }
 
 /* States whose clocks can run: new, open, pending_internal (pending_customer pauses them). */
@@ -811,14 +857,15 @@ static int ticket_list_sla(struct db *db, const struct ticket_filter *f, int lim
                            int64_t cursor_out[3], struct kf_error *err)
 {
 	struct ticket_filter g = *f;
-	struct db_arg args[24];
+	DB_ARGV(args, 24);
 	struct db_rows *r = NULL;
 	struct ticket t;
 	g.states = (f->states ? f->states : SLA_STATES) & SLA_STATES;
 	*items = json_array();
 	if (!g.states)
 		return 0;
-	int n = sla_args(&g, limit, args, filter_args(&g, args));
+	filter_args(&g, &args);
+	sla_args(&g, limit, &args);
 	struct db_sql *q = &q_list_sla;
 	if (g.assignee_id > 0)
 		q = &q_list_sla_assignee;
@@ -826,10 +873,10 @@ static int ticket_list_sla(struct db *db, const struct ticket_filter *f, int lim
 		q = &q_list_sla_team;
 	else if (g.type)
 		q = &q_list_sla_type;
-	int rc = db_query(db, q, args, n, &r, err);
+	int rc = db_query(db, q, DB_ARGV_PASS(&args), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
 		ticket_from_row(r, &t);
-		int64_t due = db_col_int(r, 22), warn = db_col_int(r, 23);
+		int64_t due = db_col_int(r, TC_SLA_DUE), warn = db_col_int(r, TC_SLA_WARN);
 		json_t *j = ticket_to_json(&t);
 		json_object_set_new(j, "sla_due_at", json_integer(due));
 		json_object_set_new(
@@ -850,23 +897,23 @@ static int ticket_list_sla(struct db *db, const struct ticket_filter *f, int lim
 	return rc < 0 ? rc : 0;
 }
 
-/* The statement and keyset arguments for f's sort; returns the argument count. */
-static struct db_sql *list_sql(const struct ticket_filter *f, int limit, struct db_arg *args, int *nargs)
+/* The statement for f's sort; adds its filter and keyset arguments to a. */
+static struct db_sql *list_sql(const struct ticket_filter *f, int limit, struct db_argv *a)
 {
-	int n = filter_args(f, args);
+	filter_args(f, a);
 	const int64_t *c = f->cursor;
 	struct db_sql *q = &q_list_updated;
 	if (f->sort == TICKET_SORT_CREATED) {
-		args[n++] = db_int(f->has_cursor ? c[2] : INT64_MAX);
+		db_argv_add(a, db_int(f->has_cursor ? c[2] : INT64_MAX));
 		q = &q_list_created;
 	} else if (f->sort == TICKET_SORT_PRIORITY) {
-		args[n++] = db_int(f->has_cursor ? c[0] : INT64_MAX);
-		args[n++] = db_int(f->has_cursor ? c[1] : INT64_MAX);
-		args[n++] = db_int(f->has_cursor ? c[2] : INT64_MAX);
+		db_argv_add(a, db_int(f->has_cursor ? c[0] : INT64_MAX));
+		db_argv_add(a, db_int(f->has_cursor ? c[1] : INT64_MAX));
+		db_argv_add(a, db_int(f->has_cursor ? c[2] : INT64_MAX));
 		q = &q_list_priority;
 	} else {
-		args[n++] = db_int(f->has_cursor ? c[1] : INT64_MAX);
-		args[n++] = db_int(f->has_cursor ? c[2] : INT64_MAX);
+		db_argv_add(a, db_int(f->has_cursor ? c[1] : INT64_MAX));
+		db_argv_add(a, db_int(f->has_cursor ? c[2] : INT64_MAX));
 		if (f->assignee_id > 0)
 			q = &q_list_assignee;
 		else if (f->team_id > 0)
@@ -876,23 +923,21 @@ static struct db_sql *list_sql(const struct ticket_filter *f, int limit, struct 
 		q = f->sort == TICKET_SORT_CREATED        ? &q_list_cust_created
 		        : f->sort == TICKET_SORT_PRIORITY ? &q_list_cust_priority
 		                                          : &q_list_cust_updated;
-	args[n++] = db_int(limit);
-	*nargs = n;
+	db_argv_add(a, db_int(limit));
 	return q;
 }
 
 int ticket_list(struct db *db, const struct ticket_filter *f, int limit, json_t **items,
                 int64_t cursor_out[3], struct kf_error *err)
 {
-	struct db_arg args[24];
+	DB_ARGV(args, 24);
 	struct db_rows *r = NULL;
 	struct ticket t;
-	int nargs = 0;
 	if (f->sla)
 		return ticket_list_sla(db, f, limit, items, cursor_out, err);
-	struct db_sql *q = list_sql(f, limit, args, &nargs);
+	struct db_sql *q = list_sql(f, limit, &args);
 	*items = json_array();
-	int rc = db_query(db, q, args, nargs, &r, err);
+	int rc = db_query(db, q, DB_ARGV_PASS(&args), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
 		ticket_from_row(r, &t);
 		cursor_out[0] = one_of(priorities, t.priority);

@@ -16,8 +16,16 @@ static struct db_sql q_link = DB_SQL(
         "INSERT INTO ticket_links (ticket_id, other_id, kind, created_at) VALUES ($1, $2, $3, $4)");
 static struct db_sql q_unlink = DB_SQL(
         "DELETE FROM ticket_links WHERE (ticket_id = $1 AND other_id = $2) OR (ticket_id = $2 AND other_id = $1)");
+/* clang-format off */
+#define LINK_COLS(F, X) \
+	F(LC_OTHER_ID, "other_id") \
+	X(LC_KIND, "kind") \
+	X(LC_CREATED_AT, "created_at")
+/* clang-format on */
+DB_COLS_ENUM(LINK_COLS, LC_NCOLS);
 static struct db_sql q_links = DB_SQL(
-        "SELECT other_id, kind, created_at FROM ticket_links WHERE ticket_id = $1 ORDER BY other_id");
+        "SELECT " DB_COLS_SQL(LINK_COLS) " FROM ticket_links"
+                                         " WHERE ticket_id = $1 ORDER BY other_id");
 
 static int not_self(int64_t a, int64_t b, struct kf_error *err)
 {
@@ -203,9 +211,10 @@ int ticket_link_list(struct db *db, int64_t id, json_t **items, struct kf_error 
 	int rc = db_query(db, &q_links, DB_ARGS(db_int(id)), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1)
 		json_array_append_new(*items,
-		                      json_pack("{s:I,s:s,s:I}", "ticket_id", (json_int_t)db_col_int(r, 0),
-		                                "kind", db_col_text(r, 1), "created_at",
-		                                (json_int_t)db_col_int(r, 2)));
+		                      json_pack("{s:I,s:s,s:I}", "ticket_id",
+		                                (json_int_t)db_col_int(r, LC_OTHER_ID), "kind",
+		                                db_col_text(r, LC_KIND), "created_at",
+		                                (json_int_t)db_col_int(r, LC_CREATED_AT)));
 	db_done(r);
 	if (rc < 0) {
 		json_decref(*items);

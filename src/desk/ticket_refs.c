@@ -15,7 +15,14 @@ static struct db_sql q_customer = DB_SQL("SELECT COUNT(*) FROM customers WHERE i
 static struct db_sql q_order = DB_SQL("SELECT COUNT(*) FROM orders WHERE id = $1");
 static struct db_sql q_shipment = DB_SQL("SELECT COUNT(*) FROM shipments WHERE id = $1");
 static struct db_sql q_team = DB_SQL("SELECT COUNT(*) FROM teams WHERE id = $1");
-static struct db_sql q_user = DB_SQL("SELECT role, disabled FROM users WHERE id = $1");
+/* clang-format off */
+#define USER_STATE_COLS(F, X) \
+	F(USC_ROLE, "role") \
+	X(USC_DISABLED, "disabled")
+/* clang-format on */
+DB_COLS_ENUM(USER_STATE_COLS, USC_NCOLS);
+static struct db_sql q_user = DB_SQL("SELECT " DB_COLS_SQL(USER_STATE_COLS) " FROM users"
+                                                                            " WHERE id = $1");
 
 /* One kind of reference: its key and the query counting its row. */
 struct ref_kind {
@@ -49,8 +56,8 @@ struct assignee_row {
 static void fill_assignee(struct db_rows *r, void *out)
 {
 	struct assignee_row *a = out;
-	a->role = role_parse(db_col_text(r, 0));
-	a->disabled = db_col_int(r, 1) != 0;
+	a->role = role_parse(db_col_text(r, USC_ROLE));
+	a->disabled = db_col_int(r, USC_DISABLED) != 0;
 }
 
 static int check_assignee(struct db *db, int64_t id, struct kf_error *err)

@@ -9,8 +9,18 @@
 #include "store/db.h"
 #include "base/banned.h"
 
-#define VIEW_COLS "id, name, kind, query, created_at, updated_at, version"
-
+/* clang-format off */
+#define VIEW_ROW_COLS(F, X) \
+	F(VC_ID, "id") \
+	X(VC_NAME, "name") \
+	X(VC_KIND, "kind") \
+	X(VC_QUERY, "query") \
+	X(VC_CREATED_AT, "created_at") \
+	X(VC_UPDATED_AT, "updated_at") \
+	X(VC_VERSION, "version")
+/* clang-format on */
+DB_COLS_ENUM(VIEW_ROW_COLS, VC_NCOLS);
+#define VIEW_COLS DB_COLS_SQL(VIEW_ROW_COLS)
 static struct db_sql q_insert = DB_SQL(
         "INSERT INTO saved_views (user_id, name, kind, query, created_at, updated_at)"
         " VALUES ($1, $2, $3, $4, $5, $5) RETURNING id");
@@ -33,11 +43,12 @@ int view_kind_valid(const char *kind, struct kf_error *err)
 
 static json_t *view_row(struct db_rows *r)
 {
-	json_t *q = json_loads(db_col_text(r, 3), 0, NULL);
-	return json_pack("{s:I,s:s,s:s,s:o,s:I,s:I,s:I}", "id", (json_int_t)db_col_int(r, 0), "name",
-	                 db_col_text(r, 1), "kind", db_col_text(r, 2), "query", q ? q : json_object(),
-	                 "created_at", (json_int_t)db_col_int(r, 4), "updated_at",
-	                 (json_int_t)db_col_int(r, 5), "version", (json_int_t)db_col_int(r, 6));
+	json_t *q = json_loads(db_col_text(r, VC_QUERY), 0, NULL);
+	return json_pack("{s:I,s:s,s:s,s:o,s:I,s:I,s:I}", "id", (json_int_t)db_col_int(r, VC_ID), "name",
+	                 db_col_text(r, VC_NAME), "kind", db_col_text(r, VC_KIND), "query",
+	                 q ? q : json_object(), "created_at", (json_int_t)db_col_int(r, VC_CREATED_AT),
+	                 "updated_at", (json_int_t)db_col_int(r, VC_UPDATED_AT), "version",
+	                 (json_int_t)db_col_int(r, VC_VERSION));
 }
 
 static int view_rows(struct db *db, struct db_sql *q, const struct db_arg *args, int nargs, json_t *into,

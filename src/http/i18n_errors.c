@@ -45,6 +45,7 @@ static const struct {
 	{ "idempotency_in_progress", "同一 Idempotency-Key 的请求仍在处理中" },
 	{ "busy", "服务器繁忙，请稍后重试" },
 	{ "internal", "服务器内部错误，请凭请求编号联系管理员" },
+	{ "too_many_arguments", "数据库语句参数过多（程序错误），请凭请求编号联系管理员" },
 	{ "disabled", "该账户已停用" },
 	{ "weak_password", "密码太短（至少 10 个字符）" },
 	{ "last_admin", "不能停用或降级最后一个管理员" },

@@ -18,10 +18,19 @@ static struct db_sql q_schedule = DB_SQL(
 static struct db_sql q_cancel = DB_SQL("DELETE FROM jobs WHERE kind = $1 AND ref_id = $2 AND state = 'pending'");
 static struct db_sql q_due = DB_SQL(
         "SELECT due_at FROM jobs WHERE kind = $1 AND ref_id = $2 AND state = 'pending'");
+/* clang-format off */
+#define JOB_COLS(F, X) \
+	F(JC_ID, "id") \
+	X(JC_KIND, "kind") \
+	X(JC_REF_ID, "ref_id") \
+	X(JC_DUE_AT, "due_at") \
+	X(JC_ATTEMPTS, "attempts")
+/* clang-format on */
+DB_COLS_ENUM(JOB_COLS, JC_NCOLS);
 static struct db_sql q_pick = DB_SQL(
-        "SELECT id, kind, ref_id, due_at, attempts FROM jobs"
-        " WHERE (state = 'pending' AND due_at <= $1) OR (state = 'running' AND locked_until <= $1)"
-        " ORDER BY due_at LIMIT $2");
+        "SELECT " DB_COLS_SQL(JOB_COLS) " FROM jobs"
+                                        " WHERE (state = 'pending' AND due_at <= $1) OR (state = 'running'"
+                                        " AND locked_until <= $1) ORDER BY due_at LIMIT $2");
 static struct db_sql q_lease = DB_SQL(
         "UPDATE jobs SET state = 'running', locked_until = $2, attempts = attempts + 1, updated_at = $3"
         " WHERE id = $1 AND (state = 'pending' OR locked_until <= $3)");
@@ -57,11 +66,11 @@ static int job_pick(struct db *db, int64_t now, struct job *out, int max, struct
 	int n = 0;
 	int rc = db_query(db, &q_pick, DB_ARGS(db_int(now), db_int(max)), &r, err);
 	while (rc >= 0 && n < max && (rc = db_next(r, err)) == 1) {
-		out[n].id = db_col_int(r, 0);
-		snprintf(out[n].kind, sizeof(out[n].kind), "%s", db_col_text(r, 1));
-		out[n].ref_id = db_col_int(r, 2);
-		out[n].due_at = db_col_int(r, 3);
-		out[n].attempts = (int)db_col_int(r, 4) + 1;
+		out[n].id = db_col_int(r, JC_ID);
+		snprintf(out[n].kind, sizeof(out[n].kind), "%s", db_col_text(r, JC_KIND));
+		out[n].ref_id = db_col_int(r, JC_REF_ID);
+		out[n].due_at = db_col_int(r, JC_DUE_AT);
+		out[n].attempts = (int)db_col_int(r, JC_ATTEMPTS) + 1;
 		n++;
 	}
 	db_done(r);

@@ -13,12 +13,32 @@
 #include "store/db.h"
 #include "base/banned.h"
 
-#define NOTICE_COLS \
-	"n.id, n.shipment_id, n.customer_id, n.reason, n.detail, n.eta_at, n.raised_at, n.status," \
-	" n.done_at, n.done_by, s.tracking_number"
-
-static struct db_sql q_ship = DB_SQL(
-        "SELECT status, eta_at, COALESCE(customer_id, 0), tracking_number FROM shipments WHERE id = $1");
+/* clang-format off */
+#define NOTICE_ROW_COLS(F, X) \
+	F(NC_ID, "n.id") \
+	X(NC_SHIPMENT_ID, "n.shipment_id") \
+	X(NC_CUSTOMER_ID, "n.customer_id") \
+	X(NC_REASON, "n.reason") \
+	X(NC_DETAIL, "n.detail") \
+	X(NC_ETA_AT, "n.eta_at") \
+	X(NC_RAISED_AT, "n.raised_at") \
+	X(NC_STATUS, "n.status") \
+	X(NC_DONE_AT, "n.done_at") \
+	X(NC_DONE_BY, "n.done_by") \
+	X(NC_TRACKING_NUMBER, "s.tracking_number")
+/* clang-format on */
+DB_COLS_ENUM(NOTICE_ROW_COLS, NC_NCOLS);
+#define NOTICE_COLS DB_COLS_SQL(NOTICE_ROW_COLS)
+/* clang-format off */
+#define SHIP_COLS(F, X) \
+	F(SHC_STATUS, "status") \
+	X(SHC_ETA_AT, "eta_at") \
+	X(SHC_CUSTOMER_ID, "COALESCE(customer_id, 0)") \
+	X(SHC_TRACKING_NUMBER, "tracking_number")
+/* clang-format on */
+DB_COLS_ENUM(SHIP_COLS, SHC_NCOLS);
+static struct db_sql q_ship = DB_SQL("SELECT " DB_COLS_SQL(SHIP_COLS) " FROM shipments"
+                                                                      " WHERE id = $1");
 static struct db_sql q_noticed = DB_SQL(
         "SELECT COUNT(*) FROM delay_notices WHERE shipment_id = $1 AND reason = 'eta_passed' AND eta_at = $2");
 static struct db_sql q_insert = DB_SQL(
@@ -63,10 +83,10 @@ static int eta_check(struct db *db, int64_t shipment_id, int64_t now, struct kf_
 	if (rc >= 0)
 		rc = db_next(r, err);
 	if (rc == 1) {
-		st = tracking_parse(db_col_text(r, 0));
-		eta = db_col_isnull(r, 1) ? 0 : db_col_int(r, 1);
-		customer = db_col_int(r, 2);
-		snprintf(number, sizeof(number), "%s", db_col_text(r, 3));
+		st = tracking_parse(db_col_text(r, SHC_STATUS));
+		eta = db_col_isnull(r, SHC_ETA_AT) ? 0 : db_col_int(r, SHC_ETA_AT);
+		customer = db_col_int(r, SHC_CUSTOMER_ID);
+		snprintf(number, sizeof(number), "%s", db_col_text(r, SHC_TRACKING_NUMBER));
 	}
 	db_done(r);
 	if (rc <= 0 || eta == 0 || !tracking_open(st))
@@ -102,17 +122,17 @@ static json_t *opt_int(struct db_rows *r, int col)
 static json_t *notice_json(struct db_rows *r)
 {
 	json_t *j = json_object();
-	json_object_set_new(j, "id", json_integer(db_col_int(r, 0)));
-	json_object_set_new(j, "shipment_id", json_integer(db_col_int(r, 1)));
-	json_object_set_new(j, "customer_id", opt_int(r, 2));
-	json_object_set_new(j, "reason", json_text(db_col_text(r, 3)));
-	json_object_set_new(j, "detail", json_text(db_col_text(r, 4)));
-	json_object_set_new(j, "eta_at", opt_int(r, 5));
-	json_object_set_new(j, "raised_at", json_integer(db_col_int(r, 6)));
-	json_object_set_new(j, "status", json_text(db_col_text(r, 7)));
-	json_object_set_new(j, "done_at", opt_int(r, 8));
-	json_object_set_new(j, "done_by", opt_int(r, 9));
-	json_object_set_new(j, "tracking_number", json_text(db_col_text(r, 10)));
+	json_object_set_new(j, "id", json_integer(db_col_int(r, NC_ID)));
+	json_object_set_new(j, "shipment_id", json_integer(db_col_int(r, NC_SHIPMENT_ID)));
+	json_object_set_new(j, "customer_id", opt_int(r, NC_CUSTOMER_ID));
+	json_object_set_new(j, "reason", json_text(db_col_text(r, NC_REASON)));
+	json_object_set_new(j, "detail", json_text(db_col_text(r, NC_DETAIL)));
+	json_object_set_new(j, "eta_at", opt_int(r, NC_ETA_AT));
+	json_object_set_new(j, "raised_at", json_integer(db_col_int(r, NC_RAISED_AT)));
+	json_object_set_new(j, "status", json_text(db_col_text(r, NC_STATUS)));
+	json_object_set_new(j, "done_at", opt_int(r, NC_DONE_AT));
+	json_object_set_new(j, "done_by", opt_int(r, NC_DONE_BY));
+	json_object_set_new(j, "tracking_number", json_text(db_col_text(r, NC_TRACKING_NUMBER)));
 	return j;
 }
 
@@ -134,7 +154,7 @@ int delay_list(struct db *db, const char *status, int64_t after_id, int limit, j
 	else
 		rc = db_query(db, &q_list_all, DB_ARGS(db_int(after_id), db_int(limit)), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		*last_id = db_col_int(r, 0);
+		*last_id = db_col_int(r, NC_ID);
 		json_array_append_new(*items, notice_json(r));
 	}
 	db_done(r);

@@ -16,9 +16,24 @@
 #include "store/db_json.h"
 #include "base/banned.h"
 
-#define ORDER_COLS \
-	"id, number, customer_id, status, placed_at, promised_at, shipping_mode, shipping_terms," \
-	" currency, total_minor, created_at, updated_at, version"
+/* clang-format off */
+#define ORDER_ROW_COLS(F, X) \
+	F(OC_ID, "id") \
+	X(OC_NUMBER, "number") \
+	X(OC_CUSTOMER_ID, "customer_id") \
+	X(OC_STATUS, "status") \
+	X(OC_PLACED_AT, "placed_at") \
+	X(OC_PROMISED_AT, "promised_at") \
+	X(OC_SHIPPING_MODE, "shipping_mode") \
+	X(OC_SHIPPING_TERMS, "shipping_terms") \
+	X(OC_CURRENCY, "currency") \
+	X(OC_TOTAL_MINOR, "total_minor") \
+	X(OC_CREATED_AT, "created_at") \
+	X(OC_UPDATED_AT, "updated_at") \
+	X(OC_VERSION, "version")
+/* clang-format on */
+DB_COLS_ENUM(ORDER_ROW_COLS, OC_NCOLS);
+#define ORDER_COLS DB_COLS_SQL(ORDER_ROW_COLS)
 
 static struct db_sql q_insert = DB_SQL(
         "INSERT INTO orders (number, customer_id, placed_at, promised_at, shipping_mode, shipping_terms,"
@@ -87,9 +102,15 @@ static struct db_sql q_orders_put = DB_SQL(ORDER_PUT_COLS
                                            ", ($131, $132, $133, $134, $135, $136, $137, $138, $139, $140)"
                                            ", ($141, $142, $143, $144, $145, $146, $147, $148, $149, $150)"
                                            ", ($151, $152, $153, $154, $155, $156, $157, $158, $159, $160)");
-static struct db_sql q_ids_by_numbers = DB_SQL(
-        "SELECT number, id FROM orders WHERE number IN"
-        " ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)");
+/* clang-format off */
+#define NUMBER_COLS(F, X) \
+	F(NC_NUMBER, "number") \
+	X(NC_ID, "id")
+/* clang-format on */
+DB_COLS_ENUM(NUMBER_COLS, NC_NCOLS);
+static struct db_sql q_ids_by_numbers = DB_SQL("SELECT " DB_COLS_SQL(
+        NUMBER_COLS) " FROM orders"
+                     " WHERE number IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)");
 static struct db_sql q_total_by_number = DB_SQL(
         "UPDATE orders SET total_minor = (SELECT COALESCE(SUM(quantity * unit_price_minor), 0)"
         " FROM order_lines WHERE order_id = orders.id), updated_at = $2 WHERE number = $1");
@@ -112,21 +133,54 @@ static struct db_sql q_list_filtered = DB_SQL(
         " AND ($8 = '' OR EXISTS (SELECT 1 FROM order_facts f WHERE f.order_id = o.id AND f.region = $8))"
         " AND ($9 = '' OR EXISTS (SELECT 1 FROM order_fact_categories c WHERE c.order_id = o.id AND c.category = $9))"
         " ORDER BY o.id LIMIT $2");
-static struct db_sql q_lines = DB_SQL(
-        "SELECT id, line_no, sku, name, category, quantity, quantity_shipped, quantity_delivered,"
-        " quantity_backordered, substituted_sku, unit_price_minor FROM order_lines WHERE order_id = $1"
-        " ORDER BY line_no");
+/* clang-format off */
+#define LINE_COLS(F, X) \
+	F(LC_ID, "id") \
+	X(LC_LINE_NO, "line_no") \
+	X(LC_SKU, "sku") \
+	X(LC_NAME, "name") \
+	X(LC_CATEGORY, "category") \
+	X(LC_QUANTITY, "quantity") \
+	X(LC_QUANTITY_SHIPPED, "quantity_shipped") \
+	X(LC_QUANTITY_DELIVERED, "quantity_delivered") \
+	X(LC_QUANTITY_BACKORDERED, "quantity_backordered") \
+	X(LC_SUBSTITUTED_SKU, "substituted_sku") \
+	X(LC_UNIT_PRICE_MINOR, "unit_price_minor")
+/* clang-format on */
+DB_COLS_ENUM(LINE_COLS, LC_NCOLS);
+static struct db_sql q_lines = DB_SQL("SELECT " DB_COLS_SQL(LINE_COLS) " FROM order_lines"
+                                                                       " WHERE order_id = $1 ORDER BY line_no");
+/* clang-format off */
+#define SHIPMENT_COLS(F, X) \
+	F(SHC_ID, "id") \
+	X(SHC_TRACKING_NUMBER, "tracking_number") \
+	X(SHC_CARRIER, "carrier") \
+	X(SHC_MODE, "mode") \
+	X(SHC_STATUS, "status") \
+	X(SHC_ETA_AT, "eta_at") \
+	X(SHC_DELIVERED_AT, "delivered_at")
+/* clang-format on */
+DB_COLS_ENUM(SHIPMENT_COLS, SHC_NCOLS);
 static struct db_sql q_shipments = DB_SQL(
-        "SELECT id, tracking_number, carrier, mode, status, eta_at, delivered_at FROM shipments"
-        " WHERE order_id = $1 ORDER BY id");
+        "SELECT " DB_COLS_SQL(SHIPMENT_COLS) " FROM shipments"
+                                             " WHERE order_id = $1 ORDER BY id");
 static struct db_sql q_update = DB_SQL(
         "UPDATE orders SET status = $3, promised_at = $4, shipping_mode = $5, shipping_terms = $6,"
         " updated_at = $7, version = version + 1 WHERE id = $1 AND version = $2");
+/* clang-format off */
+#define SUM_COLS(F, X) \
+	F(SUM_LINES, "COUNT(*)") \
+	X(SUM_QUANTITY, "COALESCE(SUM(quantity), 0)") \
+	X(SUM_ALL_SHIPPED, "COALESCE(SUM(CASE WHEN quantity_shipped >= quantity THEN 1 ELSE 0 END), 0)") \
+	X(SUM_ALL_DELIVERED, "COALESCE(SUM(CASE WHEN quantity_delivered >= quantity THEN 1 ELSE 0 END), 0)") \
+	X(SUM_SHIPPED, "COALESCE(SUM(quantity_shipped), 0)") \
+	X(SUM_DELIVERED, "COALESCE(SUM(quantity_delivered), 0)") \
+	X(SUM_STATUS, "MAX(o.status)")
+/* clang-format on */
+DB_COLS_ENUM(SUM_COLS, SUM_NCOLS);
 static struct db_sql q_sums = DB_SQL(
-        "SELECT COUNT(*), COALESCE(SUM(quantity), 0), COALESCE(SUM(CASE WHEN quantity_shipped >= quantity"
-        " THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN quantity_delivered >= quantity THEN 1 ELSE 0"
-        " END), 0), COALESCE(SUM(quantity_shipped), 0), COALESCE(SUM(quantity_delivered), 0),"
-        " MAX(o.status) FROM orders o LEFT JOIN order_lines l ON l.order_id = o.id WHERE o.id = $1");
+        "SELECT " DB_COLS_SQL(SUM_COLS) " FROM orders o"
+                                        " LEFT JOIN order_lines l ON l.order_id = o.id WHERE o.id = $1");
 static struct db_sql q_set_status = DB_SQL(
         "UPDATE orders SET status = $2, updated_at = $3, version = version + 1 WHERE id = $1 AND status <> $2");
 static struct db_sql q_order_customer = DB_SQL("SELECT COALESCE(customer_id, 0) FROM orders WHERE id = $1");
@@ -246,32 +300,32 @@ int order_insert(struct db *db, int64_t now, const struct order_in *in, int64_t 
 	return rc;
 }
 
-/* The LINE_ARGS parameters of one line row into a[0..LINE_ARGS). */
-static void line_args(int64_t order_id, const struct order_line_in *l, struct db_arg *a)
+/* Adds the LINE_ARGS parameters of one line row to a. */
+static void line_args(int64_t order_id, const struct order_line_in *l, struct db_argv *a)
 {
-	a[0] = db_int(order_id);
-	a[1] = db_int(l->line_no);
-	a[2] = db_text(l->sku);
-	a[3] = db_text(l->name && *l->name ? l->name : l->sku);
-	a[4] = db_text(l->category ? l->category : "");
-	a[5] = db_int(l->quantity);
-	a[6] = db_int(l->quantity_backordered);
-	a[7] = l->substituted_sku && *l->substituted_sku ? db_text(l->substituted_sku) : db_null();
-	a[8] = db_int(l->unit_price_minor);
+	db_argv_add(a, db_int(order_id));
+	db_argv_add(a, db_int(l->line_no));
+	db_argv_add(a, db_text(l->sku));
+	db_argv_add(a, db_text(l->name && *l->name ? l->name : l->sku));
+	db_argv_add(a, db_text(l->category ? l->category : ""));
+	db_argv_add(a, db_int(l->quantity));
+	db_argv_add(a, db_int(l->quantity_backordered));
+	db_argv_add(a, l->substituted_sku && *l->substituted_sku ? db_text(l->substituted_sku) : db_null());
+	db_argv_add(a, db_int(l->unit_price_minor));
 }
 
 int order_line_put(struct db *db, int64_t order_id, const struct order_line_in *l, struct kf_error *err)
 {
-	struct db_arg a[LINE_ARGS];
-	line_args(order_id, l, a);
-	int rc = db_exec(db, &q_line_put, a, LINE_ARGS, err);
+	DB_ARGV(a, LINE_ARGS);
+	line_args(order_id, l, &a);
+	int rc = db_exec(db, &q_line_put, DB_ARGV_PASS(&a), err);
 	return rc < 0 ? rc : 0;
 }
 
 int order_lines_put(struct db *db, const int64_t *order_ids, const struct order_line_in *lines, int n,
                     struct kf_error *err)
 {
-	struct db_arg a[ORDER_LINES_BATCH * LINE_ARGS];
+	DB_ARGV(a, ORDER_LINES_BATCH * LINE_ARGS);
 	if (n < 0 || n > ORDER_LINES_BATCH)
 		KF_BUG("order_lines_put: batch size out of range");
 	if (n < ORDER_LINES_BATCH) {
@@ -283,39 +337,39 @@ int order_lines_put(struct db *db, const int64_t *order_ids, const struct order_
 		return 0;
 	}
 	for (int i = 0; i < n; i++)
-		line_args(order_ids[i], &lines[i], a + i * LINE_ARGS);
-	int rc = db_exec(db, &q_lines_put, a, n * LINE_ARGS, err);
+		line_args(order_ids[i], &lines[i], &a);
+	int rc = db_exec(db, &q_lines_put, DB_ARGV_PASS(&a), err);
 	return rc < 0 ? rc : 0;
 }
 
-/* The ORDER_ARGS parameters of one new order with its total into a[]. */
-static void order_args(int64_t now, const struct order_in *in, int64_t total, struct db_arg *a)
+/* Adds the ORDER_ARGS parameters of one new order with its total to a. */
+static void order_args(int64_t now, const struct order_in *in, int64_t total, struct db_argv *a)
 {
-	a[0] = db_text(in->number);
-	a[1] = in->customer_id ? db_int(in->customer_id) : db_null();
-	a[2] = db_int(in->placed_at);
-	a[3] = opt_time(in->promised_at);
-	a[4] = db_text(in->shipping_mode ? in->shipping_mode : "");
-	a[5] = db_text(in->shipping_terms ? in->shipping_terms : "");
-	a[6] = db_text(in->currency ? in->currency : "CNY");
-	a[7] = db_int(total);
-	a[8] = db_int(now);
-	a[9] = db_int(now);
+	db_argv_add(a, db_text(in->number));
+	db_argv_add(a, in->customer_id ? db_int(in->customer_id) : db_null());
+	db_argv_add(a, db_int(in->placed_at));
+	db_argv_add(a, opt_time(in->promised_at));
+	db_argv_add(a, db_text(in->shipping_mode ? in->shipping_mode : ""));
+	db_argv_add(a, db_text(in->shipping_terms ? in->shipping_terms : ""));
+	db_argv_add(a, db_text(in->currency ? in->currency : "CNY"));
+	db_argv_add(a, db_int(total));
+	db_argv_add(a, db_int(now));
+	db_argv_add(a, db_int(now));
 }
 
 /* ids[i] of in[i].number, read back after the insert. */
 static int ids_by_numbers(struct db *db, const struct order_in *in, int n, int64_t *ids, struct kf_error *err)
 {
-	struct db_arg a[ORDER_LINES_BATCH];
+	DB_ARGV(a, ORDER_LINES_BATCH);
 	struct db_rows *r = NULL;
 	for (int i = 0; i < ORDER_LINES_BATCH; i++)
-		a[i] = db_text(in[i < n ? i : n - 1].number); /* a short batch repeats its last number */
-	int rc = db_query(db, &q_ids_by_numbers, a, ORDER_LINES_BATCH, &r, err);
+		db_argv_add(&a, db_text(in[i < n ? i : n - 1].number)); /* a short batch repeats its last number */
+	int rc = db_query(db, &q_ids_by_numbers, DB_ARGV_PASS(&a), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		const char *number = db_col_text(r, 0);
+		const char *number = db_col_text(r, NC_NUMBER);
 		for (int i = 0; i < n; i++)
 			if (strcmp(in[i].number, number) == 0)
-				ids[i] = db_col_int(r, 1);
+				ids[i] = db_col_int(r, NC_ID);
 	}
 	db_done(r);
 	for (int i = 0; i < n && rc >= 0; i++)
@@ -325,23 +379,39 @@ static int ids_by_numbers(struct db *db, const struct order_in *in, int n, int64
 	return rc < 0 ? rc : 0;
 }
 
+/* One order alone (a short batch). */
+static int order_put_one(struct db *db, int64_t now, const struct order_in *in, int64_t total,
+                         struct kf_error *err)
+{
+	DB_ARGV(a, ORDER_ARGS);
+	order_args(now, in, total, &a);
+	return db_exec(db, &q_order_put, DB_ARGV_PASS(&a), err);
+}
+
+/* A full batch in one statement. */
+static int orders_put_batch(struct db *db, int64_t now, const struct order_in *in, const int64_t *totals,
+                            struct kf_error *err)
+{
+	DB_ARGV(a, ORDER_LINES_BATCH * ORDER_ARGS);
+	for (int i = 0; i < ORDER_LINES_BATCH; i++)
+		order_args(now, &in[i], totals[i], &a);
+	return db_exec(db, &q_orders_put, DB_ARGV_PASS(&a), err);
+}
+
 int order_insert_many(struct db *db, int64_t now, const struct order_in *in, const int64_t *totals, int n,
                       int64_t *ids, struct kf_error *err)
 {
-	struct db_arg a[ORDER_LINES_BATCH * ORDER_ARGS];
 	int rc = 0;
 	if (n < 0 || n > ORDER_LINES_BATCH)
 		KF_BUG("order_insert_many: batch size out of range");
 	if (n == 0)
 		return 0;
-	for (int i = 0; i < n; i++) {
-		order_args(now, &in[i], totals[i], a + i * ORDER_ARGS);
+	for (int i = 0; i < n; i++)
 		ids[i] = 0;
-	}
 	if (n == ORDER_LINES_BATCH)
-		rc = db_exec(db, &q_orders_put, a, n * ORDER_ARGS, err);
+		rc = orders_put_batch(db, now, in, totals, err);
 	for (int i = 0; i < n && n < ORDER_LINES_BATCH && rc >= 0; i++)
-		rc = db_exec(db, &q_order_put, a + i * ORDER_ARGS, ORDER_ARGS, err);
+		rc = order_put_one(db, now, &in[i], totals[i], err);
 	if (rc == KF_EEXIST)
 		return kf_fail(err, KF_EEXIST, "exists", "number",
 		               "an order of this import was created meanwhile");
@@ -454,19 +524,19 @@ static json_t *opt_int(struct db_rows *r, int col)
 static json_t *order_row_json(struct db_rows *r)
 {
 	json_t *j = json_object();
-	json_object_set_new(j, "id", json_integer(db_col_int(r, 0)));
-	json_object_set_new(j, "number", json_text(db_col_text(r, 1)));
-	json_object_set_new(j, "customer_id", opt_int(r, 2));
-	json_object_set_new(j, "status", json_text(db_col_text(r, 3)));
-	json_object_set_new(j, "placed_at", json_integer(db_col_int(r, 4)));
-	json_object_set_new(j, "promised_at", opt_int(r, 5));
-	json_object_set_new(j, "shipping_mode", json_text(db_col_text(r, 6)));
-	json_object_set_new(j, "shipping_terms", json_text(db_col_text(r, 7)));
-	json_object_set_new(j, "currency", json_text(db_col_text(r, 8)));
-	json_object_set_new(j, "total_minor", json_integer(db_col_int(r, 9)));
-	json_object_set_new(j, "created_at", json_integer(db_col_int(r, 10)));
-	json_object_set_new(j, "updated_at", json_integer(db_col_int(r, 11)));
-	json_object_set_new(j, "version", json_integer(db_col_int(r, 12)));
+	json_object_set_new(j, "id", json_integer(db_col_int(r, OC_ID)));
+	json_object_set_new(j, "number", json_text(db_col_text(r, OC_NUMBER)));
+	json_object_set_new(j, "customer_id", opt_int(r, OC_CUSTOMER_ID));
+	json_object_set_new(j, "status", json_text(db_col_text(r, OC_STATUS)));
+	json_object_set_new(j, "placed_at", json_integer(db_col_int(r, OC_PLACED_AT)));
+	json_object_set_new(j, "promised_at", opt_int(r, OC_PROMISED_AT));
+	json_object_set_new(j, "shipping_mode", json_text(db_col_text(r, OC_SHIPPING_MODE)));
+	json_object_set_new(j, "shipping_terms", json_text(db_col_text(r, OC_SHIPPING_TERMS)));
+	json_object_set_new(j, "currency", json_text(db_col_text(r, OC_CURRENCY)));
+	json_object_set_new(j, "total_minor", json_integer(db_col_int(r, OC_TOTAL_MINOR)));
+	json_object_set_new(j, "created_at", json_integer(db_col_int(r, OC_CREATED_AT)));
+	json_object_set_new(j, "updated_at", json_integer(db_col_int(r, OC_UPDATED_AT)));
+	json_object_set_new(j, "version", json_integer(db_col_int(r, OC_VERSION)));
 	return j;
 }
 
@@ -484,12 +554,13 @@ static json_t *line_row_json(struct db_rows *r)
 		                             "quantity_backordered",
 		                             "substituted_sku",
 		                             "unit_price_minor" };
-	for (int c = 0; c < 11; c++) {
+	_Static_assert(sizeof names / sizeof names[0] == LC_NCOLS, "a name per column of LINE_COLS");
+	for (int c = 0; c < LC_NCOLS; c++) {
 		if (db_col_isnull(r, c))
 			json_object_set_new(j, names[c], json_null());
-		else if (c >= 2 && c <= 4)
+		else if (c >= LC_SKU && c <= LC_CATEGORY)
 			json_object_set_new(j, names[c], json_text(db_col_text(r, c)));
-		else if (c == 9)
+		else if (c == LC_SUBSTITUTED_SKU)
 			json_object_set_new(j, names[c], json_text(db_col_text(r, c)));
 		else
 			json_object_set_new(j, names[c], json_integer(db_col_int(r, c)));
@@ -499,9 +570,11 @@ static json_t *line_row_json(struct db_rows *r)
 
 static json_t *shipment_row_json(struct db_rows *r)
 {
-	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:o}", "id", (json_int_t)db_col_int(r, 0), "tracking_number",
-	                 db_col_text(r, 1), "carrier", db_col_text(r, 2), "mode", db_col_text(r, 3), "status",
-	                 db_col_text(r, 4), "eta_at", opt_int(r, 5), "delivered_at", opt_int(r, 6));
+	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:o}", "id", (json_int_t)db_col_int(r, SHC_ID),
+	                 "tracking_number", db_col_text(r, SHC_TRACKING_NUMBER), "carrier",
+	                 db_col_text(r, SHC_CARRIER), "mode", db_col_text(r, SHC_MODE), "status",
+	                 db_col_text(r, SHC_STATUS), "eta_at", opt_int(r, SHC_ETA_AT), "delivered_at",
+	                 opt_int(r, SHC_DELIVERED_AT));
 }
 
 int order_get_json(struct db *db, int64_t id, json_t **out, int64_t *version, struct kf_error *err)
@@ -513,7 +586,7 @@ int order_get_json(struct db *db, int64_t id, json_t **out, int64_t *version, st
 		rc = db_next(r, err);
 	if (rc == 1) {
 		j = order_row_json(r);
-		*version = db_col_int(r, 12);
+		*version = db_col_int(r, OC_VERSION);
 	}
 	db_done(r);
 	if (rc == 0)
@@ -543,7 +616,7 @@ int order_list(struct db *db, int64_t customer_id, int64_t after_id, int limit, 
 	else
 		rc = db_query(db, &q_list_all, DB_ARGS(db_int(after_id), db_int(limit)), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		*last_id = db_col_int(r, 0);
+		*last_id = db_col_int(r, OC_ID);
 		json_array_append_new(*items, order_row_json(r));
 	}
 	db_done(r);
@@ -568,7 +641,7 @@ int order_list_filtered(struct db *db, const struct order_filter *f, int64_t aft
 	                          db_text(f->mode), db_text(f->region), db_text(f->category)),
 	                  &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		*last_id = db_col_int(r, 0);
+		*last_id = db_col_int(r, OC_ID);
 		json_array_append_new(*items, order_row_json(r));
 	}
 	db_done(r);
@@ -692,11 +765,12 @@ int order_refresh_status(struct db *db, int64_t id, int64_t now, const char *if_
 	if (rc >= 0)
 		rc = db_next(r, err);
 	if (rc == 1) {
-		const char *cur = db_col_text(r, 6);
+		const char *cur = db_col_text(r, SUM_STATUS);
 		keep = !cur || strcmp(cur, "cancelled") == 0 || strcmp(cur, "completed") == 0;
-		want = status_from_lines(db_col_int(r, 0), db_col_int(r, 2), db_col_int(r, 3),
-		                         db_col_int(r, 4), db_col_int(r, 5));
-		if (db_col_int(r, 0) == 0)
+		want = status_from_lines(db_col_int(r, SUM_LINES), db_col_int(r, SUM_ALL_SHIPPED),
+		                         db_col_int(r, SUM_ALL_DELIVERED), db_col_int(r, SUM_SHIPPED),
+		                         db_col_int(r, SUM_DELIVERED));
+		if (db_col_int(r, SUM_LINES) == 0)
 			want = if_no_lines;
 	}
 	db_done(r);

@@ -18,10 +18,27 @@
 #include "store/db_json.h"
 #include "base/banned.h"
 
-#define SHIP_COLS \
-	"id, order_id, customer_id, carrier, tracking_number, mode, status, status_at, origin, destination," \
-	" shipped_at, eta_at, delivered_at, created_at, updated_at, version"
-
+/* clang-format off */
+#define SHIP_ROW_COLS(F, X) \
+	F(SC_ID, "id") \
+	X(SC_ORDER_ID, "order_id") \
+	X(SC_CUSTOMER_ID, "customer_id") \
+	X(SC_CARRIER, "carrier") \
+	X(SC_TRACKING_NUMBER, "tracking_number") \
+	X(SC_MODE, "mode") \
+	X(SC_STATUS, "status") \
+	X(SC_STATUS_AT, "status_at") \
+	X(SC_ORIGIN, "origin") \
+	X(SC_DESTINATION, "destination") \
+	X(SC_SHIPPED_AT, "shipped_at") \
+	X(SC_ETA_AT, "eta_at") \
+	X(SC_DELIVERED_AT, "delivered_at") \
+	X(SC_CREATED_AT, "created_at") \
+	X(SC_UPDATED_AT, "updated_at") \
+	X(SC_VERSION, "version")
+/* clang-format on */
+DB_COLS_ENUM(SHIP_ROW_COLS, SC_NCOLS);
+#define SHIP_COLS DB_COLS_SQL(SHIP_ROW_COLS)
 static struct db_sql q_insert = DB_SQL(
         "INSERT INTO shipments (order_id, customer_id, carrier, tracking_number, mode, origin, destination,"
         " shipped_at, eta_at, status_at, created_at, updated_at)"
@@ -36,11 +53,28 @@ static struct db_sql q_ship_all = DB_SQL(
         "UPDATE order_lines SET quantity_shipped = quantity WHERE order_id = $1");
 static struct db_sql q_by_number = DB_SQL("SELECT id FROM shipments WHERE tracking_number = $1");
 static struct db_sql q_get = DB_SQL("SELECT " SHIP_COLS " FROM shipments WHERE id = $1");
+/* clang-format off */
+#define SHIP_LINE_COLS(F, X) \
+	F(SLC_ORDER_LINE_ID, "order_line_id") \
+	X(SLC_QUANTITY, "quantity")
+/* clang-format on */
+DB_COLS_ENUM(SHIP_LINE_COLS, SLC_NCOLS);
 static struct db_sql q_lines = DB_SQL(
-        "SELECT order_line_id, quantity FROM shipment_lines WHERE shipment_id = $1 ORDER BY order_line_id");
+        "SELECT " DB_COLS_SQL(SHIP_LINE_COLS) " FROM shipment_lines"
+                                              " WHERE shipment_id = $1 ORDER BY order_line_id");
+/* clang-format off */
+#define EVENT_COLS(F, X) \
+	F(EC_ID, "id") \
+	X(EC_AT, "at") \
+	X(EC_STATUS, "status") \
+	X(EC_LOCATION, "location") \
+	X(EC_DESCRIPTION, "description") \
+	X(EC_SOURCE, "source")
+/* clang-format on */
+DB_COLS_ENUM(EVENT_COLS, EC_NCOLS);
 static struct db_sql q_events = DB_SQL(
-        "SELECT id, at, status, location, description, source FROM tracking_events WHERE shipment_id = $1"
-        " ORDER BY at, id");
+        "SELECT " DB_COLS_SQL(EVENT_COLS) " FROM tracking_events"
+                                          " WHERE shipment_id = $1 ORDER BY at, id");
 static struct db_sql q_update = DB_SQL(
         "UPDATE shipments SET eta_at = $3, carrier = $4, origin = $5, destination = $6, updated_at = $7,"
         " version = version + 1 WHERE id = $1 AND version = $2");
@@ -50,9 +84,17 @@ static struct db_sql q_refresh = DB_SQL(
 static struct db_sql q_event_insert = DB_SQL(
         "INSERT INTO tracking_events (shipment_id, at, status, location, description, source, created_at)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (shipment_id, at, status) DO NOTHING RETURNING id");
-static struct db_sql q_state = DB_SQL(
-        "SELECT status, status_at, order_id, COALESCE(customer_id, 0), COALESCE(eta_at, 0) FROM shipments"
-        " WHERE id = $1");
+/* clang-format off */
+#define STATE_COLS(F, X) \
+	F(STC_STATUS, "status") \
+	X(STC_STATUS_AT, "status_at") \
+	X(STC_ORDER_ID, "order_id") \
+	X(STC_CUSTOMER_ID, "COALESCE(customer_id, 0)") \
+	X(STC_ETA_AT, "COALESCE(eta_at, 0)")
+/* clang-format on */
+DB_COLS_ENUM(STATE_COLS, STC_NCOLS);
+static struct db_sql q_state = DB_SQL("SELECT " DB_COLS_SQL(STATE_COLS) " FROM shipments"
+                                                                        " WHERE id = $1");
 static struct db_sql q_move = DB_SQL(
         "UPDATE shipments SET status = $2, status_at = $3, delivered_at = $4, updated_at = $5,"
         " version = version + 1 WHERE id = $1");
@@ -65,11 +107,31 @@ static struct db_sql q_deliver_lines = DB_SQL(
         " WHERE id IN (SELECT order_line_id FROM shipment_lines WHERE shipment_id = $1)");
 static struct db_sql q_deliver_all = DB_SQL(
         "UPDATE order_lines SET quantity_shipped = quantity, quantity_delivered = quantity WHERE order_id = $1");
-static struct db_sql q_track = DB_SQL(
-        "SELECT id, tracking_number, status, carrier, mode, origin, destination, eta_at, delivered_at"
-        " FROM shipments WHERE tracking_number = $1");
+/* clang-format off */
+#define TRACK_COLS(F, X) \
+	F(TC_ID, "id") \
+	X(TC_TRACKING_NUMBER, "tracking_number") \
+	X(TC_STATUS, "status") \
+	X(TC_CARRIER, "carrier") \
+	X(TC_MODE, "mode") \
+	X(TC_ORIGIN, "origin") \
+	X(TC_DESTINATION, "destination") \
+	X(TC_ETA_AT, "eta_at") \
+	X(TC_DELIVERED_AT, "delivered_at")
+/* clang-format on */
+DB_COLS_ENUM(TRACK_COLS, TC_NCOLS);
+static struct db_sql q_track = DB_SQL("SELECT " DB_COLS_SQL(TRACK_COLS) " FROM shipments"
+                                                                        " WHERE tracking_number = $1");
+/* clang-format off */
+#define TRACK_EVENT_COLS(F, X) \
+	F(TEC_AT, "at") \
+	X(TEC_STATUS, "status") \
+	X(TEC_LOCATION, "location")
+/* clang-format on */
+DB_COLS_ENUM(TRACK_EVENT_COLS, TEC_NCOLS);
 static struct db_sql q_track_events = DB_SQL(
-        "SELECT at, status, location FROM tracking_events WHERE shipment_id = $1 ORDER BY at, id");
+        "SELECT " DB_COLS_SQL(TRACK_EVENT_COLS) " FROM tracking_events"
+                                                " WHERE shipment_id = $1 ORDER BY at, id");
 
 static const char *const modes[] = { "road", "sea", "air", "express", "rail", "pickup", NULL };
 
@@ -281,11 +343,12 @@ static json_t *ship_json(struct db_rows *r)
 		"delivered_at", "created_at", "updated_at",  "version"
 	};
 	json_t *j = json_object();
-	for (int c = 0; c < 16; c++) {
-		int text = (c >= 3 && c <= 6) || c == 8 || c == 9;
+	_Static_assert(sizeof names / sizeof names[0] == SC_NCOLS, "a name per column of SHIP_ROW_COLS");
+	for (int c = 0; c < SC_NCOLS; c++) {
+		int text = (c >= SC_CARRIER && c <= SC_STATUS) || c == SC_ORIGIN || c == SC_DESTINATION;
 		json_object_set_new(j, names[c], text ? json_text(db_col_text(r, c)) : opt_int(r, c));
 	}
-	enum tracking_status st = tracking_parse(db_col_text(r, 6));
+	enum tracking_status st = tracking_parse(db_col_text(r, SC_STATUS));
 	json_object_set_new(
 	        j, "status_label",
 	        json_pack("{s:s,s:s}", "zh", tracking_label(st, "zh"), "en", tracking_label(st, "en")));
@@ -294,15 +357,16 @@ static json_t *ship_json(struct db_rows *r)
 
 static json_t *line_json(struct db_rows *r)
 {
-	return json_pack("{s:I,s:I}", "order_line_id", (json_int_t)db_col_int(r, 0), "quantity",
-	                 (json_int_t)db_col_int(r, 1));
+	return json_pack("{s:I,s:I}", "order_line_id", (json_int_t)db_col_int(r, SLC_ORDER_LINE_ID),
+	                 "quantity", (json_int_t)db_col_int(r, SLC_QUANTITY));
 }
 
 static json_t *event_json(struct db_rows *r)
 {
-	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)db_col_int(r, 0), "at",
-	                 (json_int_t)db_col_int(r, 1), "status", db_col_text(r, 2), "location",
-	                 db_col_text(r, 3), "description", db_col_text(r, 4), "source", db_col_text(r, 5));
+	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)db_col_int(r, EC_ID), "at",
+	                 (json_int_t)db_col_int(r, EC_AT), "status", db_col_text(r, EC_STATUS), "location",
+	                 db_col_text(r, EC_LOCATION), "description", db_col_text(r, EC_DESCRIPTION), "source",
+	                 db_col_text(r, EC_SOURCE));
 }
 
 int shipment_get_json(struct db *db, int64_t id, json_t **out, int64_t *version, struct kf_error *err)
@@ -314,7 +378,7 @@ int shipment_get_json(struct db *db, int64_t id, json_t **out, int64_t *version,
 		rc = db_next(r, err);
 	if (rc == 1) {
 		j = ship_json(r);
-		*version = db_col_int(r, 15);
+		*version = db_col_int(r, SC_VERSION);
 	}
 	db_done(r);
 	if (rc == 0)
@@ -361,11 +425,11 @@ static int state_get(struct db *db, int64_t id, struct ship_state *s, struct kf_
 	if (rc >= 0)
 		rc = db_next(r, err);
 	if (rc == 1) {
-		s->status = tracking_parse(db_col_text(r, 0));
-		s->status_at = db_col_int(r, 1);
-		s->order_id = db_col_isnull(r, 2) ? 0 : db_col_int(r, 2);
-		s->customer_id = db_col_int(r, 3);
-		s->eta_at = db_col_int(r, 4);
+		s->status = tracking_parse(db_col_text(r, STC_STATUS));
+		s->status_at = db_col_int(r, STC_STATUS_AT);
+		s->order_id = db_col_isnull(r, STC_ORDER_ID) ? 0 : db_col_int(r, STC_ORDER_ID);
+		s->customer_id = db_col_int(r, STC_CUSTOMER_ID);
+		s->eta_at = db_col_int(r, STC_ETA_AT);
 	}
 	db_done(r);
 	if (rc == 0)
@@ -517,17 +581,19 @@ static json_t *labels(const char *status)
 
 static json_t *track_event_json(struct db_rows *r)
 {
-	return json_pack("{s:I,s:s,s:o,s:s}", "at", (json_int_t)db_col_int(r, 0), "status", db_col_text(r, 1),
-	                 "status_label", labels(db_col_text(r, 1)), "location", db_col_text(r, 2));
+	return json_pack("{s:I,s:s,s:o,s:s}", "at", (json_int_t)db_col_int(r, TEC_AT), "status",
+	                 db_col_text(r, TEC_STATUS), "status_label", labels(db_col_text(r, TEC_STATUS)),
+	                 "location", db_col_text(r, TEC_LOCATION));
 }
 
 static json_t *track_json(struct db_rows *r)
 {
-	return json_pack("{s:s,s:s,s:o,s:s,s:s,s:s,s:s,s:o,s:o}", "tracking_number", db_col_text(r, 1),
-	                 "status", db_col_text(r, 2), "status_label", labels(db_col_text(r, 2)), "carrier",
-	                 db_col_text(r, 3), "mode", db_col_text(r, 4), "origin", db_col_text(r, 5),
-	                 "destination", db_col_text(r, 6), "eta_at", opt_int(r, 7), "delivered_at",
-	                 opt_int(r, 8));
+	return json_pack("{s:s,s:s,s:o,s:s,s:s,s:s,s:s,s:o,s:o}", "tracking_number",
+	                 db_col_text(r, TC_TRACKING_NUMBER), "status", db_col_text(r, TC_STATUS),
+	                 "status_label", labels(db_col_text(r, TC_STATUS)), "carrier",
+	                 db_col_text(r, TC_CARRIER), "mode", db_col_text(r, TC_MODE), "origin",
+	                 db_col_text(r, TC_ORIGIN), "destination", db_col_text(r, TC_DESTINATION), "eta_at",
+	                 opt_int(r, TC_ETA_AT), "delivered_at", opt_int(r, TC_DELIVERED_AT));
 }
 
 int shipment_track_json(struct db *db, const char *number, json_t **out, struct kf_error *err)
@@ -539,7 +605,7 @@ int shipment_track_json(struct db *db, const char *number, json_t **out, struct 
 	if (rc >= 0)
 		rc = db_next(r, err);
 	if (rc == 1) {
-		id = db_col_int(r, 0);
+		id = db_col_int(r, TC_ID);
 		j = track_json(r);
 	}
 	db_done(r);

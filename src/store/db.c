@@ -223,11 +223,21 @@ static int note_failure(struct db *db, int rc)
 	return rc;
 }
 
+/* nargs < 0: a struct db_argv filled past its capacity (see db.h). */
+static int args_check(int nargs, struct kf_error *err)
+{
+	if (nargs >= 0)
+		return 0;
+	return kf_fail(err, KF_EINVAL, "too_many_arguments", NULL, "too many statement arguments");
+}
+
 int db_exec(struct db *db, struct db_sql *q, const struct db_arg *args, int nargs, struct kf_error *err)
 {
 	uint64_t t0 = mono_us();
 	struct db_rows *r = NULL;
-	int rc = db->fault_stmt > 0 ? fault_stmt_hit(db, err) : 0;
+	int rc = args_check(nargs, err);
+	if (rc == 0 && db->fault_stmt > 0)
+		rc = fault_stmt_hit(db, err);
 	if (rc == 0)
 		rc = stmt_get(db, q, &r, err);
 	if (rc == 0)
@@ -242,7 +252,9 @@ int db_query(struct db *db, struct db_sql *q, const struct db_arg *args, int nar
 	uint64_t t0 = mono_us();
 	struct db_rows *r = NULL;
 	*out = NULL;
-	int rc = db->fault_stmt > 0 ? fault_stmt_hit(db, err) : 0;
+	int rc = args_check(nargs, err);
+	if (rc == 0 && db->fault_stmt > 0)
+		rc = fault_stmt_hit(db, err);
 	if (rc == 0)
 		rc = stmt_get(db, q, &r, err);
 	if (rc < 0)

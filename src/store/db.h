@@ -98,6 +98,43 @@ static inline struct db_arg db_null(void)
 	        (int)(sizeof((const struct db_arg[]){ __VA_ARGS__ }) / sizeof(struct db_arg))
 #define DB_NOARGS NULL, 0
 
+/*
+ * An argument list filled at run time (filters, batches) goes through a
+ * builder that knows its capacity:
+ *
+ *     DB_ARGV(a, 24);                 declares the storage and the builder a
+ *     db_argv_add(&a, db_int(x));     appends, or marks a overflowed
+ *     db_query(db, q, DB_ARGV_PASS(&a), &r, err);
+ *
+ * An add past the capacity stores nothing and sets overflow; the statement
+ * it is then given binds nothing and fails with KF_EINVAL "too many
+ * statement arguments" (DB_ARGV_PASS hands it a count of -1).  An error,
+ * not an assert: it reaches the caller as any other failed statement.
+ */
+struct db_argv {
+	struct db_arg *v;
+	int n; /* arguments added */
+	int cap; /* room in v */
+	int overflow; /* an add found v full */
+};
+#define DB_ARGV(name, capacity) \
+	struct db_arg name##_v[capacity]; \
+	struct db_argv name = { name##_v, 0, (capacity), 0 }
+
+static inline void db_argv_add(struct db_argv *a, struct db_arg x)
+{
+	if (a->n < a->cap)
+		a->v[a->n++] = x;
+	else
+		a->overflow = 1;
+}
+/* The count to bind: -1 (refused by db_exec/db_query) once overflowed. */
+static inline int db_argv_count(const struct db_argv *a)
+{
+	return a->overflow ? -1 : a->n;
+}
+#define DB_ARGV_PASS(a) (a)->v, db_argv_count(a)
+
 struct db_options {
 	int create; /* SQLite: create the file if missing */
 	int sync_full; /* SQLite: synchronous=FULL (1, default) or NORMAL (0) */
@@ -122,7 +159,8 @@ void db_close(struct db *db);
 /* "sqlite" or "postgres": for migrations and log lines only. */
 const char *db_dialect(const struct db *db);
 
-/* Run a statement that returns no rows; returns rows changed (>= 0) or KF_E*. */
+/* Run a statement that returns no rows; returns rows changed (>= 0) or KF_E*.
+ * nargs < 0 (an overflowed struct db_argv) fails with KF_EINVAL. */
 int db_exec(struct db *db, struct db_sql *q, const struct db_arg *args, int nargs, struct kf_error *err);
 
 /*
@@ -142,6 +180,27 @@ double db_col_real(struct db_rows *r, int col);
 const char *db_col_text(struct db_rows *r, int col);
 size_t db_col_len(struct db_rows *r, int col);
 void db_done(struct db_rows *r);
+
+/*
+ * Named result columns.  A SELECT list is written once, as an X-macro of
+ * (constant, SQL expression) pairs, the first written with F, the rest
+ * with X; the enum of column numbers and the SQL text both come from it,
+ * so they cannot drift apart:
+ *
+ *     #define TICKET_COLS(F, X) F(TC_ID, "id") X(TC_TYPE, "type") X(TC_STATE, "state")
+ *     DB_COLS_ENUM(TICKET_COLS, TC_NCOLS);
+ *         -> enum { TC_ID, TC_TYPE, TC_STATE, TC_NCOLS };
+ *     "SELECT " DB_COLS_SQL(TICKET_COLS) " FROM tickets"
+ *         -> "SELECT id, type, state FROM tickets"
+ *
+ * then db_col_int(r, TC_ID).  Columns a statement adds after a shared
+ * list continue its enum (enum { T_DUE = TC_NCOLS, T_WARN };).
+ */
+#define DB_COL_ENUM_(name, sql) name,
+#define DB_COL_FIRST_(name, sql) sql
+#define DB_COL_NEXT_(name, sql) ", " sql
+#define DB_COLS_ENUM(list, count) enum { list(DB_COL_ENUM_, DB_COL_ENUM_) count }
+#define DB_COLS_SQL(list) list(DB_COL_FIRST_, DB_COL_NEXT_)
 
 /* First column of the first row as an integer; KF_ENOTFOUND if no row. */
 int db_query_int(struct db *db, struct db_sql *q, const struct db_arg *args, int nargs, int64_t *out,

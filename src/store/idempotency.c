@@ -13,8 +13,18 @@
 static struct db_sql q_claim = DB_SQL(
         "INSERT INTO idempotency_keys (principal, key, method, path, request_hash, created_at)"
         " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (principal, key) DO NOTHING");
-static struct db_sql q_get = DB_SQL("SELECT id, method, path, request_hash, status, response FROM idempotency_keys"
-                                    " WHERE principal = $1 AND key = $2");
+/* clang-format off */
+#define IDEM_COLS(F, X) \
+	F(IC_ID, "id") \
+	X(IC_METHOD, "method") \
+	X(IC_PATH, "path") \
+	X(IC_REQUEST_HASH, "request_hash") \
+	X(IC_STATUS, "status") \
+	X(IC_RESPONSE, "response")
+/* clang-format on */
+DB_COLS_ENUM(IDEM_COLS, IC_NCOLS);
+static struct db_sql q_get = DB_SQL("SELECT " DB_COLS_SQL(IDEM_COLS) " FROM idempotency_keys"
+                                                                     " WHERE principal = $1 AND key = $2");
 static struct db_sql q_finish = DB_SQL("UPDATE idempotency_keys SET status = $2, response = $3 WHERE id = $1");
 static struct db_sql q_prune = DB_SQL("DELETE FROM idempotency_keys WHERE created_at < $1");
 
@@ -39,19 +49,19 @@ int idem_begin(struct db *db, const char *principal, const char *key, const char
 	if (rc == 0)
 		rc = kf_fail(err, KF_EDB, NULL, NULL, "idempotency key vanished");
 	if (rc == 1) {
-		out->id = db_col_int(r, 0);
-		out->status = (int)db_col_int(r, 4);
+		out->id = db_col_int(r, IC_ID);
+		out->status = (int)db_col_int(r, IC_STATUS);
 		if (claimed == 1)
 			out->state = IDEM_NEW;
-		else if (!same(db_col_text(r, 1), method) || !same(db_col_text(r, 2), path) ||
-		         !same(db_col_text(r, 3), request_hash))
+		else if (!same(db_col_text(r, IC_METHOD), method) || !same(db_col_text(r, IC_PATH), path) ||
+		         !same(db_col_text(r, IC_REQUEST_HASH), request_hash))
 			out->state = IDEM_MISMATCH;
 		else if (out->status == 0)
 			out->state = IDEM_IN_PROGRESS;
 		else
 			out->state = IDEM_REPLAY;
-		if (out->state == IDEM_REPLAY && db_col_text(r, 5))
-			out->response = xstrdup(db_col_text(r, 5));
+		if (out->state == IDEM_REPLAY && db_col_text(r, IC_RESPONSE))
+			out->response = xstrdup(db_col_text(r, IC_RESPONSE));
 		rc = 0;
 	}
 	db_done(r);

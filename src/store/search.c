@@ -24,6 +24,13 @@ static struct db_sql q_doc_del = DB_SQL("DELETE FROM search_docs WHERE id = $1")
 /* SQLite: the terms live in an FTS5 table whose rowid is search_docs.id. */
 static struct db_sql q_lite_del = DB_SQL("DELETE FROM search_fts WHERE rowid = $1");
 static struct db_sql q_lite_put = DB_SQL("INSERT INTO search_fts (rowid, terms, pii) VALUES ($1, $2, $3)");
+/*
+ * A hit, as the three find statements below return it (SQLite reads the
+ * columns through its join, hence the "d." there): written by hand three
+ * times, so the count is checked against this list.
+ */
+enum { HIT_ID, HIT_KIND, HIT_REF_ID, HIT_PARENT_ID, HIT_TITLE, HIT_NCOLS };
+_Static_assert(HIT_NCOLS == 5, "q_lite_find, q_pg_find, q_pg_find_all: id, kind, ref_id, parent_id, title");
 static struct db_sql q_lite_find = DB_SQL(
         "SELECT d.id, d.kind, d.ref_id, d.parent_id, d.title FROM search_fts f"
         " JOIN search_docs d ON d.id = f.rowid"
@@ -174,9 +181,11 @@ static int match_expr(struct db *db, const struct textsearch_query *tq, int pii,
 
 static json_t *hit(struct db_rows *r)
 {
-	return json_pack("{s:s,s:I,s:o,s:s}", "kind", db_col_text(r, 1), "ref_id", (json_int_t)db_col_int(r, 2),
-	                 "parent_id", db_col_isnull(r, 3) ? json_null() : json_integer(db_col_int(r, 3)),
-	                 "title", db_col_text(r, 4));
+	return json_pack("{s:s,s:I,s:o,s:s}", "kind", db_col_text(r, HIT_KIND), "ref_id",
+	                 (json_int_t)db_col_int(r, HIT_REF_ID), "parent_id",
+	                 db_col_isnull(r, HIT_PARENT_ID) ? json_null()
+	                                                 : json_integer(db_col_int(r, HIT_PARENT_ID)),
+	                 "title", db_col_text(r, HIT_TITLE));
 }
 
 int search_query(struct db *db, const char *q, const char *kind, int64_t before_id, int limit, json_t **items,
@@ -208,7 +217,7 @@ int search_query_as(struct db *db, const char *q, const char *kind, int pii, int
 		              &r, err);
 	*items = json_array();
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		*last_id = db_col_int(r, 0);
+		*last_id = db_col_int(r, HIT_ID);
 		json_array_append_new(*items, hit(r));
 		n++;
 	}
@@ -262,9 +271,16 @@ static struct db_sql q_pg_docs = DB_SQL(
         ", ($73, $74, $75, $76, $77, $78), ($79, $80, $81, $82, $83, $84)"
         ", ($85, $86, $87, $88, $89, $90), ($91, $92, $93, $94, $95, $96)" DOC_UPSERT
         ", terms = excluded.terms");
-static struct db_sql q_doc_ids = DB_SQL(
-        "SELECT ref_id, id FROM search_docs WHERE kind = $1 AND ref_id IN"
-        " ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)");
+/* clang-format off */
+#define DOC_ID_COLS(F, X) \
+	F(DC_REF_ID, "ref_id") \
+	X(DC_ID, "id")
+/* clang-format on */
+DB_COLS_ENUM(DOC_ID_COLS, DC_NCOLS);
+static struct db_sql q_doc_ids = DB_SQL("SELECT " DB_COLS_SQL(
+        DOC_ID_COLS) " FROM search_docs"
+                     " WHERE kind = $1"
+                     " AND ref_id IN ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)");
 static struct db_sql q_lite_dels = DB_SQL(
         "DELETE FROM search_fts WHERE rowid IN"
         " ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)");
@@ -281,19 +297,19 @@ static int doc_terms(const struct search_doc *d, struct buf *terms, struct kf_er
 	return 0;
 }
 
-/* The document's five row parameters, and on PostgreSQL its terms as the sixth (in *terms). */
-static int doc_args(struct db *db, const struct search_doc *d, struct buf *terms, struct db_arg *a,
+/* Adds the document's five row parameters to a, and on PostgreSQL its terms as the sixth (in *terms). */
+static int doc_args(struct db *db, const struct search_doc *d, struct buf *terms, struct db_argv *a,
                     struct kf_error *err)
 {
-	a[0] = db_text(d->kind);
-	a[1] = db_int(d->ref_id);
-	a[2] = d->parent_id ? db_int(d->parent_id) : db_null();
-	a[3] = db_text(d->title ? d->title : "");
-	a[4] = db_int(d->updated_at);
+	db_argv_add(a, db_text(d->kind));
+	db_argv_add(a, db_int(d->ref_id));
+	db_argv_add(a, d->parent_id ? db_int(d->parent_id) : db_null());
+	db_argv_add(a, db_text(d->title ? d->title : ""));
+	db_argv_add(a, db_int(d->updated_at));
 	if (!is_pg(db))
 		return 0;
 	int rc = doc_terms(d, terms, err);
-	a[5] = db_text(buf_cstr(terms));
+	db_argv_add(a, db_text(buf_cstr(terms)));
 	return rc;
 }
 
@@ -301,12 +317,10 @@ static int doc_args(struct db *db, const struct search_doc *d, struct buf *terms
 static int doc_put(struct db *db, const struct search_doc *d, int64_t *id, struct kf_error *err)
 {
 	struct buf terms = BUF_INIT;
-	struct db_arg a[6];
-	int rc = doc_args(db, d, &terms, a, err);
-	if (rc == 0 && is_pg(db))
-		rc = db_exec(db, &q_pg_doc, a, 6, err);
-	else if (rc == 0)
-		rc = db_exec(db, &q_lite_doc, a, 5, err);
+	DB_ARGV(a, 6);
+	int rc = doc_args(db, d, &terms, &a, err);
+	if (rc == 0)
+		rc = db_exec(db, is_pg(db) ? &q_pg_doc : &q_lite_doc, DB_ARGV_PASS(&a), err);
 	if (rc >= 0 && !is_pg(db))
 		rc = db_query_int(db, &q_doc_id, DB_ARGS(db_text(d->kind), db_int(d->ref_id)), id, err);
 	buf_release(&terms);
@@ -326,17 +340,17 @@ static int chunk_ok(const struct search_doc *d)
 /* The ids of a chunk's documents into ids[], matched by ref_id. */
 static int chunk_ids(struct db *db, const struct search_doc *d, int64_t *ids, struct kf_error *err)
 {
-	struct db_arg a[1 + SEARCH_CHUNK];
+	DB_ARGV(a, 1 + SEARCH_CHUNK);
 	struct db_rows *r = NULL;
-	a[0] = db_text(d[0].kind);
+	db_argv_add(&a, db_text(d[0].kind));
 	for (int i = 0; i < SEARCH_CHUNK; i++)
-		a[1 + i] = db_int(d[i].ref_id);
-	int rc = db_query(db, &q_doc_ids, a, 1 + SEARCH_CHUNK, &r, err);
+		db_argv_add(&a, db_int(d[i].ref_id));
+	int rc = db_query(db, &q_doc_ids, DB_ARGV_PASS(&a), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1) {
-		int64_t ref = db_col_int(r, 0);
+		int64_t ref = db_col_int(r, DC_REF_ID);
 		for (int i = 0; i < SEARCH_CHUNK; i++)
 			if (d[i].ref_id == ref)
-				ids[i] = db_col_int(r, 1);
+				ids[i] = db_col_int(r, DC_ID);
 	}
 	db_done(r);
 	return rc < 0 ? rc : 0;
@@ -346,14 +360,14 @@ static int chunk_ids(struct db *db, const struct search_doc *d, int64_t *ids, st
 static int chunk_put(struct db *db, const struct search_doc *d, int64_t *ids, struct kf_error *err)
 {
 	struct buf terms[SEARCH_CHUNK];
-	struct db_arg a[SEARCH_CHUNK * 6];
-	int pg = is_pg(db), per = pg ? 6 : 5, rc = 0;
+	DB_ARGV(a, SEARCH_CHUNK * 6);
+	int pg = is_pg(db), rc = 0;
 	for (int i = 0; i < SEARCH_CHUNK; i++)
 		terms[i] = (struct buf)BUF_INIT;
 	for (int i = 0; i < SEARCH_CHUNK && rc == 0; i++)
-		rc = doc_args(db, &d[i], &terms[i], a + i * per, err);
+		rc = doc_args(db, &d[i], &terms[i], &a, err);
 	if (rc == 0)
-		rc = db_exec(db, pg ? &q_pg_docs : &q_lite_docs, a, SEARCH_CHUNK * per, err);
+		rc = db_exec(db, pg ? &q_pg_docs : &q_lite_docs, DB_ARGV_PASS(&a), err);
 	if (rc >= 0 && !pg)
 		rc = chunk_ids(db, d, ids, err);
 	for (int i = 0; i < SEARCH_CHUNK; i++)
@@ -386,6 +400,15 @@ static void mark_last(const int64_t *ids, int n, unsigned char *keep)
 	free(r);
 }
 
+/* SQLite: the old terms rows of SEARCH_CHUNK documents out in one statement. */
+static int terms_del_chunk(struct db *db, const int64_t *ids, struct kf_error *err)
+{
+	DB_ARGV(a, SEARCH_CHUNK);
+	for (int k = 0; k < SEARCH_CHUNK; k++)
+		db_argv_add(&a, db_int(ids[k]));
+	return db_exec(db, &q_lite_dels, DB_ARGV_PASS(&a), err);
+}
+
 /*
  * SQLite: the terms rows of n documents whose ids are ids[]: every old
  * row out, then the new ones in (of a document given twice, the last).
@@ -394,15 +417,11 @@ static int terms_put(struct db *db, const struct search_doc *docs, const int64_t
                      struct kf_error *err)
 {
 	struct buf terms = BUF_INIT;
-	struct db_arg a[SEARCH_CHUNK];
 	unsigned char *keep = xcalloc((size_t)n, 1);
 	int i = 0, rc = 0;
 	mark_last(ids, n, keep);
-	for (; rc >= 0 && n - i >= SEARCH_CHUNK; i += SEARCH_CHUNK) {
-		for (int k = 0; k < SEARCH_CHUNK; k++)
-			a[k] = db_int(ids[i + k]);
-		rc = db_exec(db, &q_lite_dels, a, SEARCH_CHUNK, err);
-	}
+	for (; rc >= 0 && n - i >= SEARCH_CHUNK; i += SEARCH_CHUNK)
+		rc = terms_del_chunk(db, ids + i, err);
 	for (; rc >= 0 && i < n; i++)
 		rc = db_exec(db, &q_lite_del, DB_ARGS(db_int(ids[i])), err);
 	for (i = 0; rc >= 0 && i < n; i++) {
@@ -550,10 +569,18 @@ void search_load_free(struct search_load *l)
 
 #define INDEX_PAGE 512 /* messages read per statement */
 
-static struct db_sql q_unindexed = DB_SQL(
-        "SELECT m.id, m.ticket_id, m.body, m.created_at FROM ticket_messages m WHERE m.id > $1"
-        " AND NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.kind = 'message' AND d.ref_id = m.id)"
-        " ORDER BY m.id LIMIT $2");
+/* clang-format off */
+#define UNINDEXED_COLS(F, X) \
+	F(UC_ID, "m.id") \
+	X(UC_TICKET_ID, "m.ticket_id") \
+	X(UC_BODY, "m.body") \
+	X(UC_AT, "m.created_at")
+/* clang-format on */
+DB_COLS_ENUM(UNINDEXED_COLS, UC_NCOLS);
+static struct db_sql q_unindexed = DB_SQL("SELECT " DB_COLS_SQL(
+        UNINDEXED_COLS) " FROM ticket_messages m"
+                        " WHERE m.id > $1 AND NOT EXISTS (SELECT 1 FROM search_docs d"
+                        " WHERE d.kind = 'message' AND d.ref_id = m.id) ORDER BY m.id LIMIT $2");
 
 struct unindexed {
 	int64_t id, ticket_id, at;
@@ -567,8 +594,8 @@ static int unindexed_page(struct db *db, int64_t after, struct unindexed *rows, 
 	*n = 0;
 	int rc = db_query(db, &q_unindexed, DB_ARGS(db_int(after), db_int(INDEX_PAGE)), &r, err);
 	while (rc >= 0 && *n < INDEX_PAGE && (rc = db_next(r, err)) == 1) {
-		rows[*n] = (struct unindexed){ db_col_int(r, 0), db_col_int(r, 1), db_col_int(r, 3),
-			                       xstrdup(db_col_text(r, 2)) };
+		rows[*n] = (struct unindexed){ db_col_int(r, UC_ID), db_col_int(r, UC_TICKET_ID),
+			                       db_col_int(r, UC_AT), xstrdup(db_col_text(r, UC_BODY)) };
 		(*n)++;
 	}
 	db_done(r);
@@ -609,6 +636,11 @@ int search_index_messages(struct db *db, int64_t *count, struct kf_error *err)
  * time.  A customer's identities and an order's lines are read per row
  * and joined in C (string_agg and group_concat differ between dialects).
  */
+enum { RB_ID, RB_PARENT, RB_TITLE, RB_TEXT, RB_UNUSED, RB_AT, RB_NCOLS };
+_Static_assert(RB_NCOLS == 6,
+               "q_rb_tickets, _messages, _customers, _orders: id, parent, title, text, '', time");
+/* q_rb_idents reads value, q_rb_lines sku and name: the first column is the same. */
+enum { RBX_VALUE, RBX_NAME };
 static struct db_sql q_rb_tickets = DB_SQL(
         "SELECT t.id, 0, t.subject, (SELECT m.body FROM ticket_messages m WHERE m.ticket_id = t.id"
         " ORDER BY m.id LIMIT 1), '', t.updated_at FROM tickets t WHERE t.id > $1 ORDER BY t.id LIMIT $2");
@@ -636,7 +668,7 @@ static int rebuild_extra(struct db *db, const char *kind, int64_t id, struct buf
 	struct db_rows *r = NULL;
 	int rc = db_query(db, order ? &q_rb_lines : &q_rb_idents, DB_ARGS(db_int(id)), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1)
-		buf_addf(out, " %s %s", db_col_text(r, 0), order ? db_col_text(r, 1) : "");
+		buf_addf(out, " %s %s", db_col_text(r, RBX_VALUE), order ? db_col_text(r, RBX_NAME) : "");
 	db_done(r);
 	return rc < 0 ? rc : 0;
 }
@@ -676,9 +708,10 @@ static int rebuild_kind(struct db *db, const char *kind, struct db_sql *q, int64
 		n = 0;
 		rc = db_query(db, q, DB_ARGS(db_int(after), db_int(INDEX_PAGE)), &r, err);
 		while (rc >= 0 && n < INDEX_PAGE && (rc = db_next(r, err)) == 1) {
-			d[n] = (struct rb_doc){ db_col_int(r, 0), db_col_int(r, 1), db_col_int(r, 5),
-				                xstrdup(db_col_text(r, 2)),
-				                db_col_isnull(r, 3) ? NULL : xstrdup(db_col_text(r, 3)) };
+			d[n] = (struct rb_doc){ db_col_int(r, RB_ID), db_col_int(r, RB_PARENT),
+				                db_col_int(r, RB_AT), xstrdup(db_col_text(r, RB_TITLE)),
+				                db_col_isnull(r, RB_TEXT) ? NULL
+				                                          : xstrdup(db_col_text(r, RB_TEXT)) };
 			after = d[n++].id;
 		}
 		db_done(r);

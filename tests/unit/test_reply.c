@@ -590,6 +590,7 @@ static const char *const api_codes[] = {
 	"idempotency_in_progress",
 	"busy",
 	"internal",
+	"too_many_arguments",
 	"disabled",
 	"weak_password",
 	"last_admin",

@@ -892,6 +892,70 @@ static void test_pg_reconnect(void **state)
 	assert_int_equal(count_rows(f->db, NULL), 0);
 }
 
+/* The argument builder: filled past its capacity it keeps what fitted, marks
+ * itself, and the statement it is given fails with KF_EINVAL and binds nothing. */
+static void test_argv_overflow(void **state)
+{
+	struct fx *f = *state;
+	struct kf_error err = KF_ERROR_INIT;
+	static struct db_sql ins = DB_SQL("INSERT INTO t (id, s) VALUES ($1, $2)");
+	static struct db_sql sum = DB_SQL("SELECT $1 + $2");
+
+	make_table(f->db);
+	DB_ARGV(ok, 2);
+	db_argv_add(&ok, db_int(1));
+	db_argv_add(&ok, db_text("one"));
+	assert_int_equal(ok.n, 2);
+	assert_false(ok.overflow);
+	assert_int_equal(db_exec(f->db, &ins, DB_ARGV_PASS(&ok), &err), 1);
+
+	DB_ARGV(over, 2);
+	db_argv_add(&over, db_int(2));
+	db_argv_add(&over, db_text("two"));
+	db_argv_add(&over, db_int(3)); /* one too many */
+	assert_true(over.overflow);
+	assert_int_equal(over.n, 2);
+	assert_int_equal(db_exec(f->db, &ins, DB_ARGV_PASS(&over), &err), KF_EINVAL);
+	assert_non_null(strstr(err.message, "too many"));
+	int64_t v = 0;
+	struct kf_error e2 = KF_ERROR_INIT;
+	assert_int_equal(db_query_int(f->db, &sum, DB_ARGV_PASS(&over), &v, &e2), KF_EINVAL);
+	static struct db_sql count = DB_SQL("SELECT COUNT(*) FROM t");
+	OK(db_query_int(f->db, &count, DB_NOARGS, &v, &e_));
+	assert_int_equal(v, 1); /* the overflowed insert wrote nothing */
+}
+
+/* Named columns: the enum and the SELECT list come from one X-macro. */
+/* clang-format off */
+#define T_COLS(F, X) \
+	F(TT_ID, "id") \
+	X(TT_TWICE, "i * 2") \
+	X(TT_S, "s")
+/* clang-format on */
+DB_COLS_ENUM(T_COLS, TT_NCOLS);
+_Static_assert(TT_NCOLS == 3, "T_COLS has three columns");
+
+static void test_named_columns(void **state)
+{
+	struct fx *f = *state;
+	struct kf_error err = KF_ERROR_INIT;
+	static struct db_sql ins = DB_SQL("INSERT INTO t (id, i, s) VALUES ($1, $2, $3)");
+	static struct db_sql get = DB_SQL("SELECT " DB_COLS_SQL(T_COLS) " FROM t WHERE id = $1");
+
+	assert_string_equal(DB_COLS_SQL(T_COLS), "id, i * 2, s");
+	assert_int_equal(TT_ID, 0);
+	assert_int_equal(TT_S, 2);
+	make_table(f->db);
+	assert_int_equal(db_exec(f->db, &ins, DB_ARGS(db_int(4), db_int(21), db_text("x")), &err), 1);
+	struct db_rows *r = NULL;
+	OK(db_query(f->db, &get, DB_ARGS(db_int(4)), &r, &e_));
+	assert_int_equal(db_next(r, &err), 1);
+	assert_int_equal(db_col_int(r, TT_ID), 4);
+	assert_int_equal(db_col_int(r, TT_TWICE), 42);
+	assert_string_equal(db_col_text(r, TT_S), "x");
+	db_done(r);
+}
+
 /* ---- running ------------------------------------------------------------- */
 
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -907,6 +971,8 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 	        cmocka_unit_test_setup_teardown(test_empty_needs_init, setup_bare, teardown), \
 	        cmocka_unit_test_setup_teardown(test_types, setup, teardown), \
 	        cmocka_unit_test_setup_teardown(test_placeholder_order, setup, teardown), \
+	        cmocka_unit_test_setup_teardown(test_argv_overflow, setup, teardown), \
+	        cmocka_unit_test_setup_teardown(test_named_columns, setup, teardown), \
 	        cmocka_unit_test_setup_teardown(test_unique, setup, teardown), \
 	        cmocka_unit_test_setup_teardown(test_transactions, setup, teardown), \
 	        cmocka_unit_test_setup_teardown(test_batch, setup, teardown), \
