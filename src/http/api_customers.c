@@ -13,6 +13,7 @@
 #include "auth/rbac.h"
 #include "base/json.h"
 #include "crm/customer.h"
+#include "crm/preference.h"
 #include "crm/privacy.h"
 #include "crm/timeline.h"
 #include "http/api.h"
@@ -285,7 +286,7 @@ int api_customer_pref_set(struct req *req, struct resp *resp)
 	if (rc == 0)
 		rc = json_get_text(req->json, "value", 1, CUSTOMER_PREF_VALUE_MAX, &value, &err);
 	if (rc >= 0)
-		rc = customer_pref_set(req->db, &a, req->now, id, key, value, &err);
+		rc = preference_set(req->db, &a, req->now, id, key, value, &err);
 	if (rc < 0)
 		return reply_kf(resp, &err);
 	return reply_json(resp, 200, json_pack("{s:s,s:s}", "key", key, "value", value));
@@ -298,7 +299,7 @@ int api_customer_pref_remove(struct req *req, struct resp *resp)
 	int64_t id;
 	if (req_param_id(req, resp, "id", &id) < 0)
 		return 0;
-	if (customer_pref_remove(req->db, &a, req->now, id, req_param(req, "key"), &err) < 0)
+	if (preference_remove(req->db, &a, req->now, id, req_param(req, "key"), &err) < 0)
 		return reply_kf(resp, &err);
 	return reply_json(resp, 204, NULL);
 }
