@@ -176,9 +176,6 @@ struct customer_filter {
  */
 int customer_list(struct db *db, const struct customer_filter *f, int mask, int64_t after_id, int limit,
                   json_t **items, int64_t *last_id, struct kf_error *err);
-/* The customer owning identity (kind, normalised value) into *id; KF_ENOTFOUND if none. */
-int customer_identity_owner(struct db *db, const char *kind, const char *value, int64_t *id,
-                            struct kf_error *err);
 
 /* For the part modules (identity.c, address.c, preference.c): the audit
  * row of a change to customer id (before and after consumed), then the
@@ -190,10 +187,6 @@ int customer_audit(struct db *db, const struct actor *a, int64_t now, const char
 int customer_check_name(const char *s, const char *field, size_t max, int no_semicolon, struct kf_error *err);
 
 /* Parts of a customer.  *out (where given) is the new part as JSON, owned. */
-int customer_identity_add(struct db *db, const struct actor *a, int64_t now, int64_t id, const char *kind,
-                          const char *value, json_t **out, struct kf_error *err);
-int customer_identity_remove(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t iid,
-                             struct kf_error *err);
 int customer_address_add(struct db *db, const struct actor *a, int64_t now, int64_t id,
                          const struct customer_address *in, struct customer_address *out, struct kf_error *err);
 /* Change the fields in given; KF_ESTALE when version is not the address's. */
