@@ -20,7 +20,8 @@
 #include "base/buf.h"
 #include "cli/cli.h"
 #include "pricing/elasticity.h"
-#include "pricing/pricing_store.h"
+#include "pricing/quote_store.h"
+#include "pricing/ratecard_store.h"
 #include "pricing/quote.h"
 #include "pricing/ratecard_csv.h"
 #include "store/db.h"
@@ -40,7 +41,7 @@ static int fail(const struct kf_error *err)
 	return EXIT_USAGE;
 }
 
-/* Read a whole file (at most PRICING_CSV_MAX bytes) into *out. */
+/* Read a whole file (at most RATECARD_STORE_CSV_MAX bytes) into *out. */
 static int slurp(const char *path, struct buf *out, struct kf_error *err)
 {
 	FILE *f = fopen(path, "rb");
@@ -49,10 +50,10 @@ static int slurp(const char *path, struct buf *out, struct kf_error *err)
 	char chunk[65536];
 	size_t n;
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (out->len + n > PRICING_CSV_MAX) {
+		if (out->len + n > RATECARD_STORE_CSV_MAX) {
 			fclose(f);
 			return kf_fail(err, KF_ETOOBIG, "too_long", "file", "%s is larger than %d bytes",
-			               path, PRICING_CSV_MAX);
+			               path, RATECARD_STORE_CSV_MAX);
 		}
 		buf_add(out, chunk, n);
 	}
@@ -260,7 +261,7 @@ static int quote_price_cmd(int argc, char **argv, struct kf_error *err)
 		o.migrate = 0;
 		rc = store_open(cfg.db, &o, &st, err);
 		struct db *db = rc == 0 ? store_db(st, err) : NULL;
-		rc = db ? quote_price(db, &a, cli_now(), body, f.store, &out, err) : -1;
+		rc = db ? quote_store_price(db, &a, cli_now(), body, f.store, &out, err) : -1;
 		store_close(st);
 	}
 	if (rc == 0 && f.json)
@@ -377,7 +378,7 @@ static int ratecard_run(struct db *db, int npos, const char **pos, int as_json, 
 	struct buf text = BUF_INIT;
 	int rc;
 	if (strcmp(pos[0], "list") == 0 && npos == 1) {
-		rc = ratecard_list(db, &out, err);
+		rc = ratecard_store_list(db, &out, err);
 		size_t i;
 		json_t *c;
 		if (rc == 0 && !as_json)
@@ -394,14 +395,15 @@ static int ratecard_run(struct db *db, int npos, const char **pos, int as_json, 
 	} else if (strcmp(pos[0], "import") == 0 && npos == 3) {
 		rc = slurp(pos[2], &text, err);
 		if (rc == 0)
-			rc = ratecard_create(db, &a, cli_now(), pos[1], buf_cstr(&text), text.len, &out, err);
+			rc = ratecard_store_create(db, &a, cli_now(), pos[1], buf_cstr(&text), text.len, &out,
+			                           err);
 		if (rc == 0 && !as_json)
 			printf("imported rate card %lld (%s)\n",
 			       (long long)json_integer_value(json_object_get(out, "id")), pos[1]);
 	} else if (strcmp(pos[0], "export") == 0 && npos == 2 && cli_parse_id(pos[1])) {
 		char *csv = NULL;
 		int64_t version;
-		rc = ratecard_csv(db, cli_parse_id(pos[1]), &csv, &version, err);
+		rc = ratecard_store_csv(db, cli_parse_id(pos[1]), &csv, &version, err);
 		if (rc == 0)
 			fputs(csv, stdout);
 		free(csv);

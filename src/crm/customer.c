@@ -1,7 +1,7 @@
 /*
  * customer.c - see customer.h.  Pure checks first, then the profile, the
- * JSON rendering, the list, and the parts (identities, addresses,
- * preferences, tags, consents).  Each change: db_begin, customer_touch
+ * JSON rendering, the list, and the parts (identities in identity.c, addresses,
+ * preferences in preference.c; tags, consents).  Each change: db_begin, customer_touch
  * (exists, not erased, version bumped), the write, audit_record, commit.
  */
 #include "crm/customer.h"
@@ -13,6 +13,8 @@
 #include "base/buf.h"
 #include "base/json.h"
 #include "base/xalloc.h"
+#include "crm/identity.h"
+#include "crm/preference.h"
 #include "crm/privacy.h"
 #include "store/db.h"
 #include "store/search.h"
@@ -45,17 +47,8 @@ static struct db_sql q_list = DB_SQL(
         " WHERE v.customer_id = c.id AND v.segment = $9))"
         " ORDER BY c.id LIMIT $8");
 
-static struct db_sql q_ident_insert = DB_SQL(
-        "INSERT INTO customer_identities (customer_id, kind, value, created_at) VALUES ($1, $2, $3, $4)"
-        " RETURNING id");
 static struct db_sql q_ident_list = DB_SQL(
         "SELECT id, kind, value FROM customer_identities WHERE customer_id = $1 ORDER BY id");
-static struct db_sql q_ident_get = DB_SQL(
-        "SELECT id, kind, value FROM customer_identities WHERE id = $1 AND customer_id = $2");
-static struct db_sql q_ident_delete = DB_SQL(
-        "DELETE FROM customer_identities WHERE id = $1 AND customer_id = $2");
-static struct db_sql q_ident_owner = DB_SQL(
-        "SELECT customer_id FROM customer_identities WHERE kind = $1 AND value = $2");
 
 #define ADDR_COLUMNS \
 	"id, label, recipient, phone, province, city, district, line, postcode, is_default, version"
@@ -75,16 +68,6 @@ static struct db_sql q_addr_update = DB_SQL(
 static struct db_sql q_addr_undefault = DB_SQL(
         "UPDATE customer_addresses SET is_default = 0 WHERE customer_id = $1 AND id <> $2 AND is_default = 1");
 static struct db_sql q_addr_delete = DB_SQL("DELETE FROM customer_addresses WHERE id = $1 AND customer_id = $2");
-
-static struct db_sql q_pref_set = DB_SQL(
-        "INSERT INTO customer_preferences (customer_id, key, value, updated_at) VALUES ($1, $2, $3, $4)"
-        " ON CONFLICT (customer_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at");
-static struct db_sql q_pref_get = DB_SQL(
-        "SELECT value FROM customer_preferences WHERE customer_id = $1 AND key = $2");
-static struct db_sql q_pref_delete = DB_SQL(
-        "DELETE FROM customer_preferences WHERE customer_id = $1 AND key = $2");
-static struct db_sql q_pref_list = DB_SQL(
-        "SELECT key, value FROM customer_preferences WHERE customer_id = $1 ORDER BY key");
 
 static struct db_sql q_tag_add = DB_SQL(
         "INSERT INTO customer_tags (customer_id, tag) VALUES ($1, $2) ON CONFLICT (customer_id, tag) DO NOTHING");
@@ -466,8 +449,8 @@ static int search_reindex(struct db *db, int64_t id, int64_t now, struct kf_erro
 }
 
 /* Every change to a customer ends here: the audit row, then the search index. */
-static int audit(struct db *db, const struct actor *a, int64_t now, const char *action, int64_t id,
-                 json_t *before, json_t *after, struct kf_error *err)
+int customer_audit(struct db *db, const struct actor *a, int64_t now, const char *action, int64_t id,
+                   json_t *before, json_t *after, struct kf_error *err)
 {
 	int rc = audit_record(db, a, now, action, "customer", id, before, after, err);
 	json_decref(before);
@@ -505,7 +488,7 @@ int customer_create(struct db *db, const struct actor *a, int64_t now, const str
 	if (rc == 0)
 		rc = customer_json(db, id, CUSTOMER_JSON_MASK, &after, err);
 	if (rc == 0)
-		rc = audit(db, a, now, "customer.create", id, NULL, after, err);
+		rc = customer_audit(db, a, now, "customer.create", id, NULL, after, err);
 	return finish(db, rc, err);
 }
 
@@ -550,8 +533,8 @@ int customer_update(struct db *db, const struct actor *a, int64_t now, int64_t i
 	if (rc == 0)
 		rc = customer_get(db, id, out, err);
 	if (rc == 0)
-		rc = audit(db, a, now, "customer.update", id, customer_profile_json(&before, 1),
-		           customer_profile_json(out, 1), err);
+		rc = customer_audit(db, a, now, "customer.update", id, customer_profile_json(&before, 1),
+		                    customer_profile_json(out, 1), err);
 	return finish(db, rc, err);
 }
 
@@ -568,27 +551,6 @@ int customer_touch(struct db *db, int64_t id, int64_t now, struct kf_error *err)
 }
 
 /* --- rendering --------------------------------------------------------- */
-
-static json_t *identity_json(int64_t iid, const char *kind, const char *value, int mask)
-{
-	char masked[TEXTLEN_BYTES(CUSTOMER_VALUE_MAX) * 2 + 8];
-	if (mask)
-		privacy_mask_identity(kind, value, masked, sizeof(masked));
-	return json_pack("{s:I,s:s,s:s}", "id", (json_int_t)iid, "kind", kind, "value", mask ? masked : value);
-}
-
-static int identities_json(struct db *db, int64_t id, int mask, json_t *into, struct kf_error *err)
-{
-	struct db_rows *r = NULL;
-	json_t *list = json_array();
-	int rc = db_query(db, &q_ident_list, DB_ARGS(db_int(id)), &r, err);
-	while (rc >= 0 && (rc = db_next(r, err)) == 1)
-		json_array_append_new(
-		        list, identity_json(db_col_int(r, 0), db_col_text(r, 1), db_col_text(r, 2), mask));
-	db_done(r);
-	json_object_set_new(into, "identities", list);
-	return rc < 0 ? rc : 0;
-}
 
 static void address_from_row(struct db_rows *r, struct customer_address *ad)
 {
@@ -631,18 +593,6 @@ static int addresses_json(struct db *db, int64_t id, int mask, json_t *into, str
 	}
 	db_done(r);
 	json_object_set_new(into, "addresses", list);
-	return rc < 0 ? rc : 0;
-}
-
-static int preferences_json(struct db *db, int64_t id, json_t *into, struct kf_error *err)
-{
-	struct db_rows *r = NULL;
-	json_t *obj = json_object();
-	int rc = db_query(db, &q_pref_list, DB_ARGS(db_int(id)), &r, err);
-	while (rc >= 0 && (rc = db_next(r, err)) == 1)
-		json_object_set_new(obj, db_col_text(r, 0), json_string(db_col_text(r, 1)));
-	db_done(r);
-	json_object_set_new(into, "preferences", obj);
 	return rc < 0 ? rc : 0;
 }
 
@@ -692,11 +642,11 @@ int customer_json(struct db *db, int64_t id, unsigned flags, json_t **out, struc
 	if (rc < 0)
 		return rc;
 	json_t *j = customer_profile_json(&c, mask);
-	rc = identities_json(db, id, mask, j, err);
+	rc = identity_list_json(db, id, mask, j, err);
 	if (rc == 0)
 		rc = addresses_json(db, id, mask, j, err);
 	if (rc == 0)
-		rc = preferences_json(db, id, j, err);
+		rc = preference_list_json(db, id, j, err);
 	if (rc == 0)
 		rc = tags_json(db, id, j, err);
 	if (rc == 0)
@@ -747,87 +697,6 @@ int customer_list(struct db *db, const struct customer_filter *f, int mask, int6
 }
 
 /* --- identities -------------------------------------------------------- */
-
-int customer_identity_owner(struct db *db, const char *kind, const char *value, int64_t *id,
-                            struct kf_error *err)
-{
-	int rc = db_query_int(db, &q_ident_owner, DB_ARGS(db_text(kind), db_text(value)), id, err);
-	if (rc == KF_ENOTFOUND)
-		return kf_fail(err, KF_ENOTFOUND, "not_found", "identity", "no customer has this identity");
-	return rc;
-}
-
-/* Insert a normalised identity; a taken one is 409 identity_exists naming field. */
-static int identity_insert(struct db *db, int64_t id, const char *kind, const char *value, int64_t now,
-                           const char *field, int64_t *iid, struct kf_error *err)
-{
-	int64_t owner = 0;
-	struct kf_error ignore = KF_ERROR_INIT;
-	int rc = customer_identity_owner(db, kind, value, &owner, &ignore);
-	if (rc == 0)
-		return kf_fail(err, KF_EEXIST, "identity_exists", field,
-		               "this %s already belongs to customer #%lld", kind, (long long)owner);
-	if (rc != KF_ENOTFOUND) {
-		*err = ignore;
-		return rc;
-	}
-	rc = db_query_int(db, &q_ident_insert,
-	                  DB_ARGS(db_int(id), db_text(kind), db_text(value), db_int(now)), iid, err);
-	if (rc == KF_EEXIST)
-		return kf_fail(err, KF_EEXIST, "identity_exists", field,
-		               "this %s already belongs to a customer", kind);
-	return rc;
-}
-
-int customer_identity_add(struct db *db, const struct actor *a, int64_t now, int64_t id, const char *kind,
-                          const char *value, json_t **out, struct kf_error *err)
-{
-	char norm[TEXTLEN_BYTES(CUSTOMER_VALUE_MAX)];
-	int64_t iid = 0;
-	*out = NULL;
-	int rc = customer_identity_normalise(kind, value, "value", norm, sizeof(norm), err);
-	if (rc == 0)
-		rc = db_begin(db, err);
-	if (rc < 0)
-		return rc;
-	rc = customer_touch(db, id, now, err);
-	if (rc == 0)
-		rc = identity_insert(db, id, kind, norm, now, "value", &iid, err);
-	if (rc == 0)
-		rc = audit(db, a, now, "customer.identity.add", id, NULL, identity_json(iid, kind, norm, 1),
-		           err);
-	rc = finish(db, rc, err);
-	if (rc == 0)
-		*out = identity_json(iid, kind, norm, 0);
-	return rc;
-}
-
-int customer_identity_remove(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t iid,
-                             struct kf_error *err)
-{
-	struct db_rows *r = NULL;
-	json_t *before = NULL;
-	int rc = db_begin(db, err);
-	if (rc < 0)
-		return rc;
-	rc = customer_touch(db, id, now, err);
-	if (rc == 0)
-		rc = db_query(db, &q_ident_get, DB_ARGS(db_int(iid), db_int(id)), &r, err);
-	if (rc >= 0)
-		rc = db_next(r, err);
-	if (rc == 1)
-		before = identity_json(iid, db_col_text(r, 1), db_col_text(r, 2), 1);
-	db_done(r);
-	if (rc == 0)
-		rc = kf_fail(err, KF_ENOTFOUND, "not_found", "iid", "no such identity");
-	if (rc == 1)
-		rc = db_exec(db, &q_ident_delete, DB_ARGS(db_int(iid), db_int(id)), err);
-	if (rc >= 0)
-		rc = audit(db, a, now, "customer.identity.remove", id, before, NULL, err);
-	else
-		json_decref(before);
-	return finish(db, rc, err);
-}
 
 /* --- addresses --------------------------------------------------------- */
 
@@ -953,7 +822,8 @@ int customer_address_add(struct db *db, const struct actor *a, int64_t now, int6
 	if (rc == 0)
 		rc = address_get(db, id, aid, out, err);
 	if (rc == 0)
-		rc = audit(db, a, now, "customer.address.add", id, NULL, customer_address_json(out, 1), err);
+		rc = customer_audit(db, a, now, "customer.address.add", id, NULL,
+		                    customer_address_json(out, 1), err);
 	return finish(db, rc, err);
 }
 
@@ -1007,8 +877,8 @@ int customer_address_update(struct db *db, const struct actor *a, int64_t now, i
 	if (rc == 0)
 		rc = address_get(db, id, aid, out, err);
 	if (rc == 0)
-		rc = audit(db, a, now, "customer.address.update", id, customer_address_json(&before, 1),
-		           customer_address_json(out, 1), err);
+		rc = customer_audit(db, a, now, "customer.address.update", id,
+		                    customer_address_json(&before, 1), customer_address_json(out, 1), err);
 	return finish(db, rc, err);
 }
 
@@ -1025,15 +895,15 @@ int customer_address_remove(struct db *db, const struct actor *a, int64_t now, i
 	if (rc == 0)
 		rc = db_exec(db, &q_addr_delete, DB_ARGS(db_int(aid), db_int(id)), err);
 	if (rc >= 0)
-		rc = audit(db, a, now, "customer.address.remove", id, customer_address_json(&before, 1), NULL,
-		           err);
+		rc = customer_audit(db, a, now, "customer.address.remove", id,
+		                    customer_address_json(&before, 1), NULL, err);
 	return finish(db, rc, err);
 }
 
 /* --- preferences, tags, consents ---------------------------------------- */
 
 /* Not empty, not blank, at most max characters, no '/', and no ';' when no_semicolon. */
-static int check_name(const char *s, const char *field, size_t max, int no_semicolon, struct kf_error *err)
+int customer_check_name(const char *s, const char *field, size_t max, int no_semicolon, struct kf_error *err)
 {
 	size_t n = s ? strlen(s) : 0;
 	if (n == 0 || strspn(s, " \t\r\n") == n)
@@ -1050,72 +920,10 @@ static int check_name(const char *s, const char *field, size_t max, int no_semic
 	return 0;
 }
 
-static json_t *pref_json(const char *key, const char *value)
-{
-	return json_pack("{s:s,s:s}", "key", key, "value", value);
-}
-
-static int pref_old(struct db *db, int64_t id, const char *key, json_t **old, struct kf_error *err)
-{
-	struct db_rows *r = NULL;
-	int rc = db_query(db, &q_pref_get, DB_ARGS(db_int(id), db_text(key)), &r, err);
-	if (rc >= 0)
-		rc = db_next(r, err);
-	*old = rc == 1 ? pref_json(key, db_col_text(r, 0)) : NULL;
-	db_done(r);
-	return rc < 0 ? rc : rc == 1;
-}
-
-int customer_pref_set(struct db *db, const struct actor *a, int64_t now, int64_t id, const char *key,
-                      const char *value, struct kf_error *err)
-{
-	json_t *before = NULL;
-	int rc = check_name(key, "key", CUSTOMER_PREF_KEY_MAX, 0, err);
-	if (rc == 0 && (!value || textlen_chars(value) > CUSTOMER_PREF_VALUE_MAX))
-		rc = kf_fail(err, KF_EINVAL, value ? "too_long" : "required", "value",
-		             "value is required, at most %d characters", CUSTOMER_PREF_VALUE_MAX);
-	if (rc == 0)
-		rc = db_begin(db, err);
-	if (rc < 0)
-		return rc;
-	rc = customer_touch(db, id, now, err);
-	if (rc == 0)
-		rc = pref_old(db, id, key, &before, err);
-	if (rc >= 0)
-		rc = db_exec(db, &q_pref_set, DB_ARGS(db_int(id), db_text(key), db_text(value), db_int(now)),
-		             err);
-	if (rc >= 0)
-		rc = audit(db, a, now, "customer.preference.set", id, before, pref_json(key, value), err);
-	else
-		json_decref(before);
-	return finish(db, rc, err);
-}
-
-int customer_pref_remove(struct db *db, const struct actor *a, int64_t now, int64_t id, const char *key,
-                         struct kf_error *err)
-{
-	json_t *before = NULL;
-	int rc = db_begin(db, err);
-	if (rc < 0)
-		return rc;
-	rc = customer_touch(db, id, now, err);
-	if (rc == 0)
-		rc = pref_old(db, id, key, &before, err);
-	if (rc == 0)
-		rc = kf_fail(err, KF_ENOTFOUND, "not_found", "key", "no such preference");
-	if (rc > 0)
-		rc = db_exec(db, &q_pref_delete, DB_ARGS(db_int(id), db_text(key)), err);
-	if (rc >= 0)
-		rc = audit(db, a, now, "customer.preference.remove", id, before, NULL, err);
-	else
-		json_decref(before);
-	return finish(db, rc, err);
-}
-
 int customer_tag_add(struct db *db, const struct actor *a, int64_t now, int64_t id, const char *tag,
                      struct kf_error *err)
 {
-	int rc = check_name(tag, "tag", CUSTOMER_TAG_MAX, 1, err);
+	int rc = customer_check_name(tag, "tag", CUSTOMER_TAG_MAX, 1, err);
 	if (rc == 0)
 		rc = db_begin(db, err);
 	if (rc < 0)
@@ -1124,7 +932,8 @@ int customer_tag_add(struct db *db, const struct actor *a, int64_t now, int64_t 
 	if (rc == 0)
 		rc = db_exec(db, &q_tag_add, DB_ARGS(db_int(id), db_text(tag)), err);
 	if (rc > 0)
-		rc = audit(db, a, now, "customer.tag.add", id, NULL, json_pack("{s:s}", "tag", tag), err);
+		rc = customer_audit(db, a, now, "customer.tag.add", id, NULL, json_pack("{s:s}", "tag", tag),
+		                    err);
 	return finish(db, rc, err);
 }
 
@@ -1140,7 +949,8 @@ int customer_tag_remove(struct db *db, const struct actor *a, int64_t now, int64
 	if (rc == 0)
 		rc = kf_fail(err, KF_ENOTFOUND, "not_found", "tag", "the customer has no such tag");
 	if (rc > 0)
-		rc = audit(db, a, now, "customer.tag.remove", id, json_pack("{s:s}", "tag", tag), NULL, err);
+		rc = customer_audit(db, a, now, "customer.tag.remove", id, json_pack("{s:s}", "tag", tag),
+		                    NULL, err);
 	return finish(db, rc, err);
 }
 
@@ -1164,7 +974,7 @@ int customer_consent_add(struct db *db, const struct actor *a, int64_t now, int6
 		                  &cid, err);
 	json_t *e = rc == 0 ? consent_json(cid, purpose, granted, now, source ? source : "") : NULL;
 	if (rc == 0)
-		rc = audit(db, a, now, "customer.consent", id, NULL, json_incref(e), err);
+		rc = customer_audit(db, a, now, "customer.consent", id, NULL, json_incref(e), err);
 	rc = finish(db, rc, err);
 	if (rc == 0)
 		*out = e;
@@ -1231,19 +1041,7 @@ static int extra_preferences(struct db *db, int64_t id, int64_t now, json_t *obj
 	json_t *v;
 	json_object_foreach(obj, key, v)
 	{
-		const char *value = json_string_value(v);
-		int rc = check_name(key, "preferences", CUSTOMER_PREF_KEY_MAX, 0, err);
-		if (rc == 0 && value && textlen_chars(value) > CUSTOMER_PREF_VALUE_MAX)
-			rc = kf_fail(err, KF_EINVAL, "too_long", "preferences",
-			             "preferences values must be at most %d characters",
-			             CUSTOMER_PREF_VALUE_MAX);
-		if (rc == 0 && !value)
-			rc = kf_fail(err, KF_EINVAL, "invalid", "preferences",
-			             "preferences values must be strings of at most %d characters",
-			             CUSTOMER_PREF_VALUE_MAX);
-		if (rc == 0)
-			rc = db_exec(db, &q_pref_set,
-			             DB_ARGS(db_int(id), db_text(key), db_text(value), db_int(now)), err);
+		int rc = preference_insert(db, id, now, key, json_string_value(v), err);
 		if (rc < 0)
 			return rc;
 	}
@@ -1257,7 +1055,7 @@ static int extra_tags(struct db *db, int64_t id, json_t *list, struct kf_error *
 	json_array_foreach(list, i, v)
 	{
 		const char *tag = json_string_value(v);
-		int rc = check_name(tag, "tags", CUSTOMER_TAG_MAX, 1, err);
+		int rc = customer_check_name(tag, "tags", CUSTOMER_TAG_MAX, 1, err);
 		if (rc == 0)
 			rc = db_exec(db, &q_tag_add, DB_ARGS(db_int(id), db_text(tag)), err);
 		if (rc < 0)

@@ -176,15 +176,17 @@ struct customer_filter {
  */
 int customer_list(struct db *db, const struct customer_filter *f, int mask, int64_t after_id, int limit,
                   json_t **items, int64_t *last_id, struct kf_error *err);
-/* The customer owning identity (kind, normalised value) into *id; KF_ENOTFOUND if none. */
-int customer_identity_owner(struct db *db, const char *kind, const char *value, int64_t *id,
-                            struct kf_error *err);
+
+/* For the part modules (identity.c, address.c, preference.c): the audit
+ * row of a change to customer id (before and after consumed), then the
+ * customer's search index. */
+int customer_audit(struct db *db, const struct actor *a, int64_t now, const char *action, int64_t id,
+                   json_t *before, json_t *after, struct kf_error *err);
+/* 0 when s is a non-blank name of at most max characters without '/'
+ * (nor ';' when no_semicolon) and no space at either end; else KF_EINVAL. */
+int customer_check_name(const char *s, const char *field, size_t max, int no_semicolon, struct kf_error *err);
 
 /* Parts of a customer.  *out (where given) is the new part as JSON, owned. */
-int customer_identity_add(struct db *db, const struct actor *a, int64_t now, int64_t id, const char *kind,
-                          const char *value, json_t **out, struct kf_error *err);
-int customer_identity_remove(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t iid,
-                             struct kf_error *err);
 int customer_address_add(struct db *db, const struct actor *a, int64_t now, int64_t id,
                          const struct customer_address *in, struct customer_address *out, struct kf_error *err);
 /* Change the fields in given; KF_ESTALE when version is not the address's. */
@@ -194,11 +196,6 @@ int customer_address_update(struct db *db, const struct actor *a, int64_t now, i
 int customer_address_remove(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t aid,
                             struct kf_error *err);
 json_t *customer_address_json(const struct customer_address *ad, int mask);
-/* Set (insert or replace) or remove one preference. */
-int customer_pref_set(struct db *db, const struct actor *a, int64_t now, int64_t id, const char *key,
-                      const char *value, struct kf_error *err);
-int customer_pref_remove(struct db *db, const struct actor *a, int64_t now, int64_t id, const char *key,
-                         struct kf_error *err);
 /* Add (no change when present) or remove one tag. */
 int customer_tag_add(struct db *db, const struct actor *a, int64_t now, int64_t id, const char *tag,
                      struct kf_error *err);

@@ -16,6 +16,7 @@
 #include "base/json.h"
 #include "base/textlen.h"
 #include "crm/customer.h"
+#include "crm/identity.h"
 #include "store/db.h"
 #include "base/banned.h"
 
@@ -91,14 +92,14 @@ static int row_identity(struct db *db, const struct actor *a, int64_t now, int64
 		return rc < 0 ? rc : 0;
 	rc = customer_identity_normalise(kind, v, column, norm, sizeof(norm), err);
 	if (rc == 0)
-		rc = customer_identity_owner(db, kind, norm, &owner, &none);
+		rc = identity_owner(db, kind, norm, &owner, &none);
 	if (rc == 0 && owner == id)
 		return 0;
 	if (rc == 0)
 		return kf_fail(err, KF_EEXIST, "identity_exists", column,
 		               "this %s already belongs to customer #%lld", kind, (long long)owner);
 	if (rc == KF_ENOTFOUND)
-		rc = customer_identity_add(db, a, now, id, kind, norm, &out, err);
+		rc = identity_add(db, a, now, id, kind, norm, &out, err);
 	else if (rc < 0 && none.code)
 		*err = none;
 	json_decref(out);

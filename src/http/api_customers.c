@@ -13,6 +13,8 @@
 #include "auth/rbac.h"
 #include "base/json.h"
 #include "crm/customer.h"
+#include "crm/identity.h"
+#include "crm/preference.h"
 #include "crm/privacy.h"
 #include "crm/timeline.h"
 #include "http/api.h"
@@ -195,7 +197,7 @@ int api_customer_identity_add(struct req *req, struct resp *resp)
 	if (rc >= 0)
 		rc = json_get_text(req->json, "value", 1, CUSTOMER_VALUE_MAX, &value, &err);
 	if (rc >= 0)
-		rc = customer_identity_add(req->db, &a, req->now, id, kind, value, &out, &err);
+		rc = identity_add(req->db, &a, req->now, id, kind, value, &out, &err);
 	if (rc < 0)
 		return reply_kf(resp, &err);
 	return reply_json(resp, 201, out);
@@ -208,7 +210,7 @@ int api_customer_identity_remove(struct req *req, struct resp *resp)
 	int64_t id, iid;
 	if (req_param_id(req, resp, "id", &id) < 0 || req_param_id(req, resp, "iid", &iid) < 0)
 		return 0;
-	if (customer_identity_remove(req->db, &a, req->now, id, iid, &err) < 0)
+	if (identity_remove(req->db, &a, req->now, id, iid, &err) < 0)
 		return reply_kf(resp, &err);
 	return reply_json(resp, 204, NULL);
 }
@@ -285,7 +287,7 @@ int api_customer_pref_set(struct req *req, struct resp *resp)
 	if (rc == 0)
 		rc = json_get_text(req->json, "value", 1, CUSTOMER_PREF_VALUE_MAX, &value, &err);
 	if (rc >= 0)
-		rc = customer_pref_set(req->db, &a, req->now, id, key, value, &err);
+		rc = preference_set(req->db, &a, req->now, id, key, value, &err);
 	if (rc < 0)
 		return reply_kf(resp, &err);
 	return reply_json(resp, 200, json_pack("{s:s,s:s}", "key", key, "value", value));
@@ -298,7 +300,7 @@ int api_customer_pref_remove(struct req *req, struct resp *resp)
 	int64_t id;
 	if (req_param_id(req, resp, "id", &id) < 0)
 		return 0;
-	if (customer_pref_remove(req->db, &a, req->now, id, req_param(req, "key"), &err) < 0)
+	if (preference_remove(req->db, &a, req->now, id, req_param(req, "key"), &err) < 0)
 		return reply_kf(resp, &err);
 	return reply_json(resp, 204, NULL);
 }

@@ -1,7 +1,8 @@
 /*
  * api_pricing.c - rate cards (JSON in, CSV or JSON out), the price policy,
  * contract rates and quotes.  Each handler parses, calls
- * pricing/pricing_store.c, renders.
+ * the pricing stores (pricing/ratecard_store.c, price_policy.c,
+ * contract_rate.c, quote_store.c), renders.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,10 @@
 #include "base/json.h"
 #include "http/api.h"
 #include "http/api_pricing.h"
-#include "pricing/pricing_store.h"
+#include "pricing/contract_rate.h"
+#include "pricing/price_policy.h"
+#include "pricing/quote_store.h"
+#include "pricing/ratecard_store.h"
 #include "base/banned.h"
 
 static int reply_versioned(struct resp *resp, int status, json_t *o)
@@ -22,7 +26,7 @@ int api_ratecards_list(struct req *req, struct resp *resp)
 {
 	struct kf_error err = KF_ERROR_INIT;
 	json_t *items = NULL;
-	if (ratecard_list(req->db, &items, &err) < 0)
+	if (ratecard_store_list(req->db, &items, &err) < 0)
 		return reply_kf(resp, &err);
 	return reply_json(resp, 200, json_pack("{s:o}", "items", items));
 }
@@ -43,9 +47,9 @@ int api_ratecards_create(struct req *req, struct resp *resp)
 	if (rc == 0)
 		rc = json_get_text(req->json, "name", 1, 100, &name, &err);
 	if (rc >= 0)
-		rc = json_get_str(req->json, "csv", 1, PRICING_CSV_MAX, &csv, &err);
+		rc = json_get_str(req->json, "csv", 1, RATECARD_STORE_CSV_MAX, &csv, &err);
 	if (rc >= 0)
-		rc = ratecard_create(req->db, &a, req->now, name, csv, strlen(csv), &out, &err);
+		rc = ratecard_store_create(req->db, &a, req->now, name, csv, strlen(csv), &out, &err);
 	if (rc < 0)
 		return reply_kf(resp, &err);
 	return reply_versioned(resp, 201, out);
@@ -62,7 +66,7 @@ int api_ratecards_get(struct req *req, struct resp *resp)
 	const char *format = req_query(req, "format");
 	if (format && strcmp(format, "csv") == 0) {
 		char *csv = NULL;
-		if (ratecard_csv(req->db, id, &csv, &version, &err) < 0)
+		if (ratecard_store_csv(req->db, id, &csv, &version, &err) < 0)
 			return reply_kf(resp, &err);
 		buf_adds(&resp->body, csv);
 		free(csv);
@@ -74,7 +78,7 @@ int api_ratecards_get(struct req *req, struct resp *resp)
 	}
 	if (format && strcmp(format, "json") != 0)
 		return reply_error(resp, 400, "invalid", "format", "format must be json or csv");
-	if (ratecard_get(req->db, id, &out, &err) < 0)
+	if (ratecard_store_get(req->db, id, &out, &err) < 0)
 		return reply_kf(resp, &err);
 	return reply_versioned(resp, 200, out);
 }
@@ -92,9 +96,9 @@ int api_ratecards_replace(struct req *req, struct resp *resp)
 		return 0;
 	int rc = json_only_keys(req->json, keys, &err);
 	if (rc == 0)
-		rc = json_get_str(req->json, "csv", 1, PRICING_CSV_MAX, &csv, &err);
+		rc = json_get_str(req->json, "csv", 1, RATECARD_STORE_CSV_MAX, &csv, &err);
 	if (rc >= 0)
-		rc = ratecard_replace(req->db, &a, req->now, id, version, csv, strlen(csv), &out, &err);
+		rc = ratecard_store_replace(req->db, &a, req->now, id, version, csv, strlen(csv), &out, &err);
 	if (rc < 0)
 		return reply_kf(resp, &err);
 	return reply_versioned(resp, 200, out);
@@ -107,7 +111,7 @@ int api_ratecards_retire(struct req *req, struct resp *resp)
 	int64_t id;
 	if (req_param_id(req, resp, "id", &id) < 0)
 		return 0;
-	if (ratecard_retire(req->db, &a, req->now, id, &err) < 0)
+	if (ratecard_store_retire(req->db, &a, req->now, id, &err) < 0)
 		return reply_kf(resp, &err);
 	return reply_json(resp, 200, json_pack("{s:b}", "ok", 1));
 }
@@ -167,7 +171,7 @@ static int price(struct req *req, struct resp *resp, int store)
 	json_t *out = NULL;
 	if (req_json(req, resp) < 0)
 		return 0;
-	if (quote_price(req->db, &a, req->now, req->json, store, &out, &err) < 0)
+	if (quote_store_price(req->db, &a, req->now, req->json, store, &out, &err) < 0)
 		return reply_kf(resp, &err);
 	return reply_json(resp, store ? 201 : 200, out);
 }
@@ -189,7 +193,7 @@ int api_quotes_get(struct req *req, struct resp *resp)
 	json_t *out = NULL;
 	if (req_param_id(req, resp, "id", &id) < 0)
 		return 0;
-	if (quote_get(req->db, id, &out, &err) < 0)
+	if (quote_store_get(req->db, id, &out, &err) < 0)
 		return reply_kf(resp, &err);
 	return reply_json(resp, 200, out);
 }
@@ -201,7 +205,7 @@ static int list_for(struct req *req, struct resp *resp, const char *kind)
 	json_t *items = NULL;
 	if (req_param_id(req, resp, "id", &id) < 0)
 		return 0;
-	if (quote_list_for(req->db, kind, id, &items, &err) < 0)
+	if (quote_store_list_for(req->db, kind, id, &items, &err) < 0)
 		return reply_kf(resp, &err);
 	return reply_json(resp, 200, json_pack("{s:o}", "items", items));
 }

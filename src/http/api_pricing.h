@@ -1,6 +1,7 @@
 /*
  * api_pricing.h - HTTP handlers of rate cards, the price policy, contract
- * rates and quotes (pricing/pricing_store.h; routes_pricing.inc).
+ * rates and quotes (pricing/ratecard_store.h, price_policy.h,
+ * contract_rate.h, quote_store.h; routes_pricing.inc).
  */
 #ifndef KF_API_PRICING_H
 #define KF_API_PRICING_H

@@ -1,0 +1,175 @@
+/*
+ * price_policy.c - the price policy in the database: quantity tiers,
+ * promotions and the pickup allowance (see price_policy.h).
+ */
+#include "pricing/price_policy.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/json.h"
+#include "desk/calendar.h"
+#include "store/db.h"
+#include "base/banned.h"
+
+/* Commit when rc >= 0, else roll back; returns rc or the commit's error. */
+static int finish(struct db *db, int rc, struct kf_error *err)
+{
+	if (rc < 0) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db, err);
+}
+
+/* ---- the price policy --------------------------------------------------- */
+
+static struct db_sql q_policy_get = DB_SQL("SELECT body, version FROM price_policy WHERE id = 1");
+static struct db_sql q_policy_put = DB_SQL(
+        "UPDATE price_policy SET body = $2, updated_at = $3, version = version + 1 WHERE id = 1 AND version = $1");
+
+/* An instant given as an ISO 8601 string. */
+static int get_instant(json_t *o, const char *key, const char *field, int64_t *out, struct kf_error *err)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	if (!s || cal_parse_iso(s, out) < 0)
+		return kf_fail(err, KF_EINVAL, "invalid", field, "%s must be an ISO 8601 time", field);
+	return 0;
+}
+
+/* Read and check a policy document into *pol. */
+static int policy_parse(json_t *body, struct quote_policy *pol, struct kf_error *err)
+{
+	static const char *const keys[] = { "tiers", "promotions", "pickup_allowance_bp", NULL };
+	static const char *const tier_keys[] = { "min_qty", "bp", NULL };
+	static const char *const promo_keys[] = { "code", "start", "end", "bp", NULL };
+	memset(pol, 0, sizeof *pol);
+	int rc = json_only_keys(body, keys, err);
+	json_t *tiers = json_object_get(body, "tiers"), *promos = json_object_get(body, "promotions");
+	if (rc == 0 && tiers && (!json_is_array(tiers) || json_array_size(tiers) > QUOTE_MAX_TIERS))
+		rc = kf_fail(err, KF_EINVAL, "invalid", "tiers", "tiers is a list of at most %d tiers",
+		             QUOTE_MAX_TIERS);
+	if (rc == 0 && promos && (!json_is_array(promos) || json_array_size(promos) > QUOTE_MAX_PROMOS))
+		rc = kf_fail(err, KF_EINVAL, "invalid", "promotions", "promotions is a list of at most %d",
+		             QUOTE_MAX_PROMOS);
+	for (size_t i = 0; rc == 0 && i < json_array_size(tiers); i++) {
+		json_t *t = json_array_get(tiers, i);
+		if (!json_is_object(t))
+			return kf_fail(err, KF_EINVAL, "invalid", "tiers", "each tier is an object");
+		if ((rc = json_only_keys(t, tier_keys, err)) == 0 &&
+		    (rc = json_get_int(t, "min_qty", 1, 1, INT64_MAX, &pol->tiers[i].min_qty, err)) >= 0)
+			rc = json_get_int(t, "bp", 1, 0, 10000, &pol->tiers[i].bp, err);
+		rc = rc < 0 ? rc : 0;
+		pol->ntiers = i + 1;
+	}
+	for (size_t i = 0; rc == 0 && i < json_array_size(promos); i++) {
+		json_t *p = json_array_get(promos, i);
+		const char *code = NULL;
+		if (!json_is_object(p))
+			return kf_fail(err, KF_EINVAL, "invalid", "promotions", "each promotion is an object");
+		struct quote_promo *q = &pol->promos[i];
+		if ((rc = json_only_keys(p, promo_keys, err)) == 0 &&
+		    (rc = json_get_str(p, "code", 1, RC_CODE_MAX - 1, &code, err)) >= 0 &&
+		    (rc = get_instant(p, "start", "promotions.start", &q->start, err)) == 0 &&
+		    (rc = get_instant(p, "end", "promotions.end", &q->end, err)) == 0)
+			rc = json_get_int(p, "bp", 1, 0, 10000, &q->bp, err);
+		if (rc >= 0 && q->end <= q->start)
+			rc = kf_fail(err, KF_EINVAL, "invalid", "promotions.end",
+			             "a promotion must end after it starts");
+		if (rc >= 0)
+			snprintf(q->code, sizeof q->code, "%s", code);
+		rc = rc < 0 ? rc : 0;
+		pol->npromos = i + 1;
+	}
+	pol->pickup_allowance_bp = 10000;
+	if (rc == 0)
+		rc = json_get_int(body, "pickup_allowance_bp", 0, 0, 10000, &pol->pickup_allowance_bp, err);
+	return rc < 0 ? rc : 0;
+}
+
+static int policy_load(struct db *db, json_t **doc, int64_t *version, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	*doc = NULL;
+	int rc = db_query(db, &q_policy_get, DB_NOARGS, &r, err);
+	if (rc >= 0 && (rc = db_next(r, err)) == 1) {
+		rc = json_parse_object(db_col_text(r, 0), db_col_len(r, 0), doc, err);
+		*version = db_col_int(r, 1);
+	} else if (rc == 0) {
+		rc = kf_fail(err, KF_EDB, "no_policy", "", "the price policy row is missing");
+	}
+	db_done(r);
+	return rc < 0 ? rc : 0;
+}
+
+static struct db_sql q_policy_version = DB_SQL("SELECT version FROM price_policy WHERE id = 1");
+static pthread_mutex_t policy_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct quote_policy policy_cache;
+static int64_t policy_cache_version; /* 0 = empty */
+
+/* The parsed policy, re-read only when its version moved. */
+int price_policy_current(struct db *db, int64_t v, struct quote_policy *pol, struct kf_error *err)
+{
+	int rc = v ? 0 : db_query_int(db, &q_policy_version, DB_NOARGS, &v, err);
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&policy_mu);
+	int hit = policy_cache_version == v;
+	if (hit)
+		*pol = policy_cache;
+	pthread_mutex_unlock(&policy_mu);
+	if (hit)
+		return 0;
+	json_t *doc = NULL;
+	rc = policy_load(db, &doc, &v, err);
+	if (rc == 0)
+		rc = policy_parse(doc, pol, err);
+	json_decref(doc);
+	if (rc == 0) {
+		pthread_mutex_lock(&policy_mu);
+		policy_cache = *pol;
+		policy_cache_version = v;
+		pthread_mutex_unlock(&policy_mu);
+	}
+	return rc;
+}
+
+int price_policy_get(struct db *db, json_t **out, int64_t *version, struct kf_error *err)
+{
+	int rc = policy_load(db, out, version, err);
+	if (rc == 0)
+		json_object_set_new(*out, "version", json_integer(*version));
+	return rc;
+}
+
+int price_policy_put(struct db *db, const struct actor *a, int64_t now, int64_t version, json_t *body,
+                     json_t **out, struct kf_error *err)
+{
+	struct quote_policy pol;
+	*out = NULL;
+	int rc = policy_parse(body, &pol, err);
+	if (rc < 0)
+		return rc;
+	char *text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+	if ((rc = db_begin(db, err)) == 0) {
+		rc = db_exec(db, &q_policy_put, DB_ARGS(db_int(version), db_text(text), db_int(now)), err);
+		if (rc == 0)
+			rc = kf_fail(err, KF_ESTALE, "stale", NULL,
+			             "the price policy was changed by someone else");
+		if (rc > 0)
+			rc = audit_record(db, a, now, "price_policy.update", "price_policy", 1, NULL, body,
+			                  err);
+		rc = finish(db, rc, err);
+	}
+	free(text);
+	int64_t v;
+	return rc < 0 ? rc : price_policy_get(db, out, &v, err);
+}
+void price_policy_cache_clear(void)
+{
+	pthread_mutex_lock(&policy_mu);
+	policy_cache_version = 0;
+	pthread_mutex_unlock(&policy_mu);
+}
