@@ -23,7 +23,7 @@
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "demo/demo_int.h"
-#include "desk/desk_config.h"
+#include "desk/team.h"
 #include "store/bulk.h"
 #include "store/db.h"
 #include "store/search.h"

@@ -17,7 +17,9 @@
 #include "demo/demo_int.h"
 #include "desk/calendar.h"
 #include "desk/canned.h"
-#include "desk/desk_config.h"
+#include "desk/calendar_store.h"
+#include "desk/desk_settings.h"
+#include "desk/sla_policy.h"
 #include "desk/sla.h"
 #include "store/db.h"
 #include "base/banned.h"
@@ -139,7 +141,7 @@ static int add_policy(struct demo_gen *g, const struct actor *a, const struct de
 		json_object_set_new(body, "priority", json_string(p->priority));
 	if (p->tier)
 		json_object_set_new(body, "customer_tier", json_string(p->tier));
-	int rc = policy_create(g->db, a, g->now, body, &id, err);
+	int rc = sla_policy_create(g->db, a, g->now, body, &id, err);
 	json_decref(body);
 	return rc;
 }
@@ -159,18 +161,18 @@ static int add_replies(struct demo_gen *g, const struct actor *a, struct kf_erro
 /* The policies as the clocks choose among them, the default calendar, the care settings. */
 static int load_desk(struct demo_gen *g, struct kf_error *err)
 {
-	int64_t cal_id = desk_setting(g->db, "default_calendar_id", 1);
-	g->policies = xcalloc(DESK_MAX_POLICIES, sizeof(*g->policies));
+	int64_t cal_id = desk_settings_get(g->db, "default_calendar_id", 1);
+	g->policies = xcalloc(SLA_POLICY_MAX, sizeof(*g->policies));
 	g->cal = xcalloc(1, sizeof(*g->cal));
-	int rc = policy_load_all(g->db, g->policies, DESK_MAX_POLICIES, &g->npolicies, err);
+	int rc = sla_policy_load_all(g->db, g->policies, SLA_POLICY_MAX, &g->npolicies, err);
 	if (rc == 0)
-		rc = calendar_load(g->db, cal_id, g->cal, err);
+		rc = calendar_store_load(g->db, cal_id, g->cal, err);
 	for (int i = 0; rc == 0 && i < g->npolicies; i++)
 		if (g->policies[i].calendar_id != cal_id)
 			rc = kf_fail(err, KF_EINVAL, "invalid", "calendar_id",
 			             "the demo's SLA policies all run on the default calendar");
-	g->winback_days = desk_setting(g->db, "winback_days", 90);
-	g->followup_days = desk_setting(g->db, "followup_days", 2);
+	g->winback_days = desk_settings_get(g->db, "winback_days", 90);
+	g->followup_days = desk_settings_get(g->db, "followup_days", 2);
 	return rc;
 }
 

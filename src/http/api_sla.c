@@ -10,7 +10,10 @@
 
 #include "base/json.h"
 #include "base/tz.h"
-#include "desk/desk_config.h"
+#include "desk/calendar_store.h"
+#include "desk/desk_settings.h"
+#include "desk/sla_policy.h"
+#include "desk/team.h"
 #include "desk/followup.h"
 #include "desk/sla_clock.h"
 #include "http/api.h"
@@ -103,27 +106,27 @@ static int do_delete(struct req *req, struct resp *resp, delete_fn fn)
 
 int api_calendars_list(struct req *req, struct resp *resp)
 {
-	return do_list(req, resp, calendar_list);
+	return do_list(req, resp, calendar_store_list);
 }
 
 int api_calendars_create(struct req *req, struct resp *resp)
 {
-	return do_create(req, resp, calendar_create, calendar_get);
+	return do_create(req, resp, calendar_store_create, calendar_store_get);
 }
 
 int api_calendars_get(struct req *req, struct resp *resp)
 {
-	return do_get(req, resp, calendar_get);
+	return do_get(req, resp, calendar_store_get);
 }
 
 int api_calendars_update(struct req *req, struct resp *resp)
 {
-	return do_update(req, resp, calendar_update, calendar_get);
+	return do_update(req, resp, calendar_store_update, calendar_store_get);
 }
 
 int api_calendars_delete(struct req *req, struct resp *resp)
 {
-	return do_delete(req, resp, calendar_delete);
+	return do_delete(req, resp, calendar_store_delete);
 }
 
 int api_calendar_holidays_add(struct req *req, struct resp *resp)
@@ -133,9 +136,9 @@ int api_calendar_holidays_add(struct req *req, struct resp *resp)
 	int64_t id, hid;
 	if (req_param_id(req, resp, "id", &id) < 0 || req_json(req, resp) < 0)
 		return 0;
-	if (calendar_holiday_add(req->db, &a, req->now, id, req->json, &hid, &err) < 0)
+	if (calendar_store_holiday_add(req->db, &a, req->now, id, req->json, &hid, &err) < 0)
 		return reply_kf(resp, &err);
-	return render(req, resp, calendar_get, id, 201);
+	return render(req, resp, calendar_store_get, id, 201);
 }
 
 int api_calendar_holidays_delete(struct req *req, struct resp *resp)
@@ -145,7 +148,7 @@ int api_calendar_holidays_delete(struct req *req, struct resp *resp)
 	int64_t id, hid;
 	if (req_param_id(req, resp, "id", &id) < 0 || req_param_id(req, resp, "hid", &hid) < 0)
 		return 0;
-	if (calendar_holiday_delete(req->db, &a, req->now, id, hid, &err) < 0)
+	if (calendar_store_holiday_delete(req->db, &a, req->now, id, hid, &err) < 0)
 		return reply_kf(resp, &err);
 	return reply_json(resp, 204, NULL);
 }
@@ -154,27 +157,27 @@ int api_calendar_holidays_delete(struct req *req, struct resp *resp)
 
 int api_sla_policies_list(struct req *req, struct resp *resp)
 {
-	return do_list(req, resp, policy_list);
+	return do_list(req, resp, sla_policy_list);
 }
 
 int api_sla_policies_create(struct req *req, struct resp *resp)
 {
-	return do_create(req, resp, policy_create, policy_get);
+	return do_create(req, resp, sla_policy_create, sla_policy_get);
 }
 
 int api_sla_policies_get(struct req *req, struct resp *resp)
 {
-	return do_get(req, resp, policy_get);
+	return do_get(req, resp, sla_policy_get);
 }
 
 int api_sla_policies_update(struct req *req, struct resp *resp)
 {
-	return do_update(req, resp, policy_update, policy_get);
+	return do_update(req, resp, sla_policy_update, sla_policy_get);
 }
 
 int api_sla_policies_delete(struct req *req, struct resp *resp)
 {
-	return do_delete(req, resp, policy_delete);
+	return do_delete(req, resp, sla_policy_delete);
 }
 
 /* "at" as UTC seconds (too many digits read as the largest) or ISO 8601; -1 for anything else. */
@@ -186,7 +189,7 @@ static int parse_at(const char *s, int64_t *at)
 		*at = v;
 		return 0;
 	}
-	return cal_parse_iso(s, at);
+	return calendar_parse_iso(s, at);
 }
 
 /* ?at=, now when absent; a 400 (field "at") when unreadable or outside tz_time_check's range. */

@@ -22,7 +22,7 @@
 #include "auth/user.h"
 #include "base/json.h"
 #include "base/tz.h"
-#include "desk/desk_config.h"
+#include "desk/team.h"
 #include "desk/followup.h"
 #include "desk/sla_clock.h"
 #include "desk/ticket.h"

@@ -28,7 +28,7 @@
 #include "auth/user.h"
 #include "base/json.h"
 #include "demo/demo.h"
-#include "desk/desk_config.h"
+#include "desk/team.h"
 #include "desk/message.h"
 #include "desk/ticket.h"
 #include "jobs/job.h"

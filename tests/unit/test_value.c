@@ -35,7 +35,7 @@
 #include "base/strmap.h"
 #include "base/tz.h"
 #include "crm/customer.h"
-#include "desk/desk_config.h"
+#include "desk/sla_policy.h"
 #include "desk/ticket.h"
 #include "jobs/job.h"
 #include "jobs/scheduler.h"
@@ -400,7 +400,7 @@ static void test_tier_feeds_sla(void **state)
 	int64_t now = shop_now(), vip = 0;
 	json_t *body = json_pack("{s:s,s:s,s:i,s:i}", "name", "VIP tier A", "customer_tier", "A",
 	                         "first_response_s", 1800, "resolution_s", 14400);
-	assert_int_equal(policy_create(f->db, &tester, now, body, &vip, &err), 0);
+	assert_int_equal(sla_policy_create(f->db, &tester, now, body, &vip, &err), 0);
 	json_decref(body);
 	int64_t big = add_customer(f->db, "big"), small = add_customer(f->db, "small");
 	add_order(f->db, big, "delivered", now - 3 * DAY, 9000000);
