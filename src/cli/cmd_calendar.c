@@ -92,11 +92,10 @@ static int holiday_add(struct db *db, const char *cal, const char *date, const s
 	int64_t cal_id = cli_parse_id(cal), hid = 0;
 	if (!cal_id)
 		return usage(err, "the calendar id must be a positive number");
-	json_t *body = json_pack("{s:s,s:s}", "date", date, "kind", ca->workday ? "workday" : "holiday");
-	if (ca->name)
-		json_object_set_new(body, "name", json_string(ca->name));
-	int rc = calendar_store_holiday_add(db, &a, cli_now(), cal_id, body, &hid, err);
-	json_decref(body);
+	struct calendar_holiday_input in = { .date = date,
+		                             .kind = ca->workday ? "workday" : "holiday",
+		                             .name = ca->name };
+	int rc = calendar_store_holiday_add(db, &a, cli_now(), cal_id, &in, &hid, err);
 	if (rc == 0)
 		printf("added %s %s to calendar %lld (id %lld)\n", ca->workday ? "workday" : "holiday", date,
 		       (long long)cal_id, (long long)hid);

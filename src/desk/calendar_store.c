@@ -374,23 +374,54 @@ int calendar_store_delete(struct db *db, const struct actor *a, int64_t now, int
 	return desk_store_tx_end(db, rc, err);
 }
 
-int calendar_store_holiday_add(struct db *db, const struct actor *a, int64_t now, int64_t cal_id,
-                               json_t *body, int64_t *id, struct kf_error *err)
+static int holiday_check(const struct calendar_holiday_input *in, int64_t *day, struct kf_error *err)
 {
-	static const char *const keys[] = { "date", "kind", "name", NULL };
-	const char *date = NULL, *kind = "holiday", *name = "";
-	int64_t day, n = 0;
-	int rc = json_only_keys(body, keys, err);
-	if (rc == 0)
-		rc = json_get_str(body, "date", 1, 10, &date, err);
+	const char *kind = in->kind ? in->kind : "holiday";
+	if (!in->date)
+		return kf_fail(err, KF_EINVAL, "required", "date", "date is required");
+	int rc = in->name ? desk_store_check_text("name", in->name, DESK_NAME_MAX_CHARS, err) : 0;
 	if (rc >= 0)
-		rc = json_get_str(body, "kind", 0, 16, &kind, err);
-	if (rc >= 0)
-		rc = json_get_text(body, "name", 0, DESK_NAME_MAX_CHARS, &name, err);
-	if (rc >= 0)
-		rc = calendar_parse_date(date, &day, err);
+		rc = calendar_parse_date(in->date, day, err);
 	if (rc >= 0 && strcmp(kind, "holiday") != 0 && strcmp(kind, "workday") != 0)
 		rc = kf_fail(err, KF_EINVAL, "invalid", "kind", "kind must be holiday or workday");
+	return rc < 0 ? rc : 0;
+}
+
+/* The audit record names what was given, as the request did. */
+static json_t *holiday_audit(const struct calendar_holiday_input *in)
+{
+	json_t *o = json_pack("{s:s}", "date", in->date);
+	if (in->kind)
+		json_object_set_new(o, "kind", json_string(in->kind));
+	if (in->name)
+		json_object_set_new(o, "name", json_string(in->name));
+	return o;
+}
+
+static int holiday_insert(struct db *db, int64_t cal_id, const struct calendar_holiday_input *in, int64_t *id,
+                          struct kf_error *err)
+{
+	int64_t n = 0;
+	int rc = db_query_int(db, &q_date_count, DB_ARGS(db_int(cal_id)), &n, err);
+	if (rc == 0 && n >= CALENDAR_MAX_HOLIDAYS)
+		rc = kf_fail(err, KF_ECONFLICT, "too_many", "date", "a calendar holds at most %d dates",
+		             CALENDAR_MAX_HOLIDAYS);
+	if (rc == 0)
+		rc = db_query_int(db, &q_date_insert,
+		                  DB_ARGS(db_int(cal_id), db_text(in->date),
+		                          db_text(in->kind ? in->kind : "holiday"),
+		                          db_text(in->name ? in->name : "")),
+		                  id, err);
+	if (rc == KF_EEXIST)
+		rc = kf_fail(err, KF_EEXIST, "exists", "date", "the calendar already has this date");
+	return rc;
+}
+
+int calendar_store_holiday_add(struct db *db, const struct actor *a, int64_t now, int64_t cal_id,
+                               const struct calendar_holiday_input *in, int64_t *id, struct kf_error *err)
+{
+	int64_t day;
+	int rc = holiday_check(in, &day, err);
 	if (rc < 0)
 		return rc;
 	rc = db_begin(db, err);
@@ -403,16 +434,7 @@ int calendar_store_holiday_add(struct db *db, const struct actor *a, int64_t now
 	if (rc == 0)
 		rc = desk_store_not_found(err, "calendar");
 	if (rc > 0)
-		rc = db_query_int(db, &q_date_count, DB_ARGS(db_int(cal_id)), &n, err);
-	if (rc == 0 && n >= CALENDAR_MAX_HOLIDAYS)
-		rc = kf_fail(err, KF_ECONFLICT, "too_many", "date", "a calendar holds at most %d dates",
-		             CALENDAR_MAX_HOLIDAYS);
-	if (rc == 0)
-		rc = db_query_int(db, &q_date_insert,
-		                  DB_ARGS(db_int(cal_id), db_text(date), db_text(kind), db_text(name)), id,
-		                  err);
-	if (rc == KF_EEXIST)
-		rc = kf_fail(err, KF_EEXIST, "exists", "date", "the calendar already has this date");
+		rc = holiday_insert(db, cal_id, in, id, err);
 	if (rc == 0) {
 		rc = rules_changed(db, cal_id, old, now, err);
 		old = NULL;
@@ -420,7 +442,7 @@ int calendar_store_holiday_add(struct db *db, const struct actor *a, int64_t now
 	free(old);
 	if (rc == 0)
 		rc = desk_store_audit(db, a, now, "calendar.holiday_add", "calendar", cal_id,
-		                      json_deep_copy(body), err);
+		                      holiday_audit(in), err);
 	return desk_store_tx_end(db, rc, err);
 }
 

@@ -34,9 +34,16 @@ int calendar_store_update(struct db *db, const struct actor *a, int64_t now, int
                           json_t *body, struct kf_error *err);
 /* KF_ECONFLICT "in_use" (saying why) while it is the default, or a policy, a team or a ticket's clock uses it. */
 int calendar_store_delete(struct db *db, const struct actor *a, int64_t now, int64_t id, struct kf_error *err);
-/* {"date":"YYYY-MM-DD","kind":"holiday"|"workday","name"}; bumps the calendar's version. */
+/* A dated exception to add; NULL for what was not given. */
+struct calendar_holiday_input {
+	const char *date; /* "YYYY-MM-DD", required */
+	const char *kind; /* "holiday" or "workday"; NULL = holiday */
+	const char *name; /* at most DESK_NAME_MAX_CHARS characters; NULL = "" */
+};
+
+/* Add in to calendar cal_id; bumps the calendar's version.  KF_EINVAL naming the field. */
 int calendar_store_holiday_add(struct db *db, const struct actor *a, int64_t now, int64_t cal_id,
-                               json_t *body, int64_t *id, struct kf_error *err);
+                               const struct calendar_holiday_input *in, int64_t *id, struct kf_error *err);
 int calendar_store_holiday_delete(struct db *db, const struct actor *a, int64_t now, int64_t cal_id,
                                   int64_t id, struct kf_error *err);
 

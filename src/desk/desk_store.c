@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/textlen.h"
 #include "store/db.h"
 #include "base/banned.h"
 
@@ -82,4 +83,13 @@ int desk_store_get_choice(json_t *body, const char *key, const char *const *allo
 void desk_store_copy_col(char *dst, size_t n, const char *s)
 {
 	snprintf(dst, n, "%s", s ? s : "");
+}
+
+int desk_store_check_text(const char *key, const char *s, size_t max_chars, struct kf_error *err)
+{
+	if (textlen_chars(s) <= max_chars)
+		return 0;
+	kf_fail(err, KF_EINVAL, "too_long", key, "%s is longer than %zu characters", key, max_chars);
+	kf_detail_int(err, "max", (long long)max_chars);
+	return KF_EINVAL;
 }

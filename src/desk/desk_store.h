@@ -35,6 +35,8 @@ int desk_store_audit(struct db *db, const struct actor *a, int64_t now, const ch
 /* Optional string key of body, "" or one of allowed (NULL-ended), copied into dst[n]: 1 given, 0 absent, or KF_EINVAL. */
 int desk_store_get_choice(json_t *body, const char *key, const char *const *allowed, char *dst, size_t n,
                           struct kf_error *err);
+/* 0, or KF_EINVAL "too_long" naming key (as json_get_text) when s has more than max_chars characters. */
+int desk_store_check_text(const char *key, const char *s, size_t max_chars, struct kf_error *err);
 /* Copy a column's text (NULL as "") into dst[n]. */
 void desk_store_copy_col(char *dst, size_t n, const char *s);
 

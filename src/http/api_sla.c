@@ -12,6 +12,7 @@
 #include "base/tz.h"
 #include "desk/calendar_store.h"
 #include "desk/desk_settings.h"
+#include "desk/desk_store.h"
 #include "desk/sla_policy.h"
 #include "desk/team.h"
 #include "desk/followup.h"
@@ -129,6 +130,21 @@ int api_calendars_delete(struct req *req, struct resp *resp)
 	return do_delete(req, resp, calendar_store_delete);
 }
 
+/* The request body of a holiday, field by field as the API has always checked it. */
+static int holiday_parse(json_t *body, struct calendar_holiday_input *in, struct kf_error *err)
+{
+	static const char *const keys[] = { "date", "kind", "name", NULL };
+	*in = (struct calendar_holiday_input){ 0 };
+	int rc = json_only_keys(body, keys, err);
+	if (rc == 0)
+		rc = json_get_str(body, "date", 1, 10, &in->date, err);
+	if (rc >= 0)
+		rc = json_get_str(body, "kind", 0, 16, &in->kind, err);
+	if (rc >= 0)
+		rc = json_get_text(body, "name", 0, DESK_NAME_MAX_CHARS, &in->name, err);
+	return rc < 0 ? rc : 0;
+}
+
 int api_calendar_holidays_add(struct req *req, struct resp *resp)
 {
 	struct kf_error err = KF_ERROR_INIT;
@@ -136,7 +152,9 @@ int api_calendar_holidays_add(struct req *req, struct resp *resp)
 	int64_t id, hid;
 	if (req_param_id(req, resp, "id", &id) < 0 || req_json(req, resp) < 0)
 		return 0;
-	if (calendar_store_holiday_add(req->db, &a, req->now, id, req->json, &hid, &err) < 0)
+	struct calendar_holiday_input in;
+	if (holiday_parse(req->json, &in, &err) < 0 ||
+	    calendar_store_holiday_add(req->db, &a, req->now, id, &in, &hid, &err) < 0)
 		return reply_kf(resp, &err);
 	return render(req, resp, calendar_store_get, id, 201);
 }
