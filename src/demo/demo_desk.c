@@ -131,18 +131,23 @@ static int add_policy(struct demo_gen *g, const struct actor *a, const struct de
                       struct kf_error *err)
 {
 	int64_t id = 0;
-	json_t *body = json_pack("{s:s,s:I,s:I,s:I,s:b,s:i}", "name", p->name, "first_response_s",
-	                         (json_int_t)p->first_s, "next_response_s", (json_int_t)p->next_s,
-	                         "resolution_s", (json_int_t)p->resolution_s, "sunset", p->sunset, "rank",
-	                         p->rank);
-	if (p->type)
-		json_object_set_new(body, "ticket_type", json_string(p->type));
-	if (p->priority)
-		json_object_set_new(body, "priority", json_string(p->priority));
-	if (p->tier)
-		json_object_set_new(body, "customer_tier", json_string(p->tier));
-	int rc = sla_policy_create(g->db, a, g->now, body, &id, err);
-	json_decref(body);
+	struct sla_policy_input in = {
+		.present = SLA_POLICY_HAS_NAME | SLA_POLICY_HAS_FIRST_RESPONSE | SLA_POLICY_HAS_NEXT_RESPONSE |
+		        SLA_POLICY_HAS_RESOLUTION | SLA_POLICY_HAS_SUNSET | SLA_POLICY_HAS_RANK,
+		.name = p->name,
+		.first_response_s = p->first_s,
+		.next_response_s = p->next_s,
+		.resolution_s = p->resolution_s,
+		.sunset = p->sunset,
+		.rank = p->rank,
+		.ticket_type = p->type,
+		.priority = p->priority,
+		.customer_tier = p->tier,
+	};
+	in.present |= p->type ? SLA_POLICY_HAS_TICKET_TYPE : 0;
+	in.present |= p->priority ? SLA_POLICY_HAS_PRIORITY : 0;
+	in.present |= p->tier ? SLA_POLICY_HAS_CUSTOMER_TIER : 0;
+	int rc = sla_policy_create(g->db, a, g->now, &in, &id, err);
 	return rc;
 }
 

@@ -93,3 +93,21 @@ int desk_store_check_text(const char *key, const char *s, size_t max_chars, stru
 	kf_detail_int(err, "max", (long long)max_chars);
 	return KF_EINVAL;
 }
+
+int desk_store_check_choice(const char *key, const char *s, const char *const *allowed, struct kf_error *err)
+{
+	if (s[0] == '\0')
+		return 0;
+	for (int i = 0; allowed[i]; i++)
+		if (strcmp(s, allowed[i]) == 0)
+			return 0;
+	return kf_fail(err, KF_EINVAL, "invalid", key, "%s has a value that is not allowed", key);
+}
+
+int desk_store_check_range(const char *key, int64_t v, int64_t min, int64_t max, struct kf_error *err)
+{
+	if (v >= min && v <= max)
+		return 0;
+	return kf_fail(err, KF_EINVAL, "range", key, "%s must be between %lld and %lld", key, (long long)min,
+	               (long long)max);
+}

@@ -37,6 +37,10 @@ int desk_store_get_choice(json_t *body, const char *key, const char *const *allo
                           struct kf_error *err);
 /* 0, or KF_EINVAL "too_long" naming key (as json_get_text) when s has more than max_chars characters. */
 int desk_store_check_text(const char *key, const char *s, size_t max_chars, struct kf_error *err);
+/* 0 when s is "" or one of allowed (NULL-ended); KF_EINVAL "invalid" naming key (as desk_store_get_choice). */
+int desk_store_check_choice(const char *key, const char *s, const char *const *allowed, struct kf_error *err);
+/* 0 when min <= v <= max; KF_EINVAL "range" naming key (as json_get_int). */
+int desk_store_check_range(const char *key, int64_t v, int64_t min, int64_t max, struct kf_error *err);
 /* Copy a column's text (NULL as "") into dst[n]. */
 void desk_store_copy_col(char *dst, size_t n, const char *s);
 

@@ -123,57 +123,84 @@ int sla_policy_get(struct db *db, int64_t id, json_t **out, int64_t *version, st
 	return 0;
 }
 
-static int get_target(json_t *body, const char *key, int64_t *v, struct kf_error *err)
+static const char *const policy_types[] = { "inquiry",    "complaint", "return", "claim",
+	                                    "suggestion", "follow_up", "care",   NULL };
+static const char *const policy_prios[] = { "low", "normal", "high", "urgent", NULL };
+static const char *const policy_tiers[] = { "A", "B", "C", NULL };
+
+static int apply_choice(const struct sla_policy_input *in, unsigned bit, const char *key, const char *s,
+                        const char *const *allowed, char *dst, size_t n, struct kf_error *err)
 {
-	return json_get_int(body, key, 0, 0, 366LL * 86400, v, err);
+	if (!(in->present & bit))
+		return 0;
+	int rc = desk_store_check_choice(key, s, allowed, err);
+	if (rc == 0)
+		snprintf(dst, n, "%s", s);
+	return rc;
 }
 
-/* Apply a policy body onto p (defaults on create). */
-static int read_policy(struct db *db, json_t *body, int create, struct sla_policy *p, char *name,
-                       struct kf_error *err)
+static int apply_int(const struct sla_policy_input *in, unsigned bit, const char *key, int64_t v, int64_t min,
+                     int64_t max, int64_t *dst, struct kf_error *err)
 {
-	static const char *const keys[] = { "name",
-		                            "ticket_type",
-		                            "priority",
-		                            "customer_tier",
-		                            "first_response_s",
-		                            "next_response_s",
-		                            "resolution_s",
-		                            "sunset",
-		                            "calendar_id",
-		                            "rank",
-		                            NULL };
-	static const char *const types[] = { "inquiry",    "complaint", "return", "claim",
-		                             "suggestion", "follow_up", "care",   NULL };
-	static const char *const prios[] = { "low", "normal", "high", "urgent", NULL };
-	static const char *const tiers[] = { "A", "B", "C", NULL };
-	const char *nm = NULL;
-	int64_t cal = p->calendar_id, rank = p->rank;
-	int rc = json_only_keys(body, keys, err);
+	if (!(in->present & bit))
+		return 0;
+	int rc = desk_store_check_range(key, v, min, max, err);
 	if (rc == 0)
-		rc = json_get_text(body, "name", create, DESK_NAME_MAX_CHARS, &nm, err);
-	if (rc > 0)
-		snprintf(name, TEXTLEN_BYTES(DESK_NAME_MAX_CHARS), "%s", nm);
-	if (rc >= 0)
-		rc = desk_store_get_choice(body, "ticket_type", types, p->ticket_type, sizeof(p->ticket_type),
-		                           err);
-	if (rc >= 0)
-		rc = desk_store_get_choice(body, "priority", prios, p->priority, sizeof(p->priority), err);
-	if (rc >= 0)
-		rc = desk_store_get_choice(body, "customer_tier", tiers, p->customer_tier,
-		                           sizeof(p->customer_tier), err);
-	if (rc >= 0)
-		rc = get_target(body, "first_response_s", &p->first_response_s, err);
-	if (rc >= 0)
-		rc = get_target(body, "next_response_s", &p->next_response_s, err);
-	if (rc >= 0)
-		rc = get_target(body, "resolution_s", &p->resolution_s, err);
-	if (rc >= 0)
-		rc = json_get_bool(body, "sunset", 0, &p->sunset, err);
-	if (rc >= 0)
-		rc = json_get_int(body, "calendar_id", 0, 1, INT64_MAX, &cal, err);
-	if (rc >= 0)
-		rc = json_get_int(body, "rank", 0, 0, 1000000, &rank, err);
+		*dst = v;
+	return rc;
+}
+
+static int apply_name(const struct sla_policy_input *in, int create, char *name, struct kf_error *err)
+{
+	if (create && !(in->present & SLA_POLICY_HAS_NAME))
+		return kf_fail(err, KF_EINVAL, "required", "name", "name is required");
+	if (!(in->present & SLA_POLICY_HAS_NAME))
+		return 0;
+	int rc = desk_store_check_text("name", in->name, DESK_NAME_MAX_CHARS, err);
+	if (rc == 0)
+		snprintf(name, TEXTLEN_BYTES(DESK_NAME_MAX_CHARS), "%s", in->name);
+	return rc;
+}
+
+static int apply_fields(const struct sla_policy_input *in, int create, struct sla_policy *p, char *name,
+                        int64_t *cal, int64_t *rank, struct kf_error *err)
+{
+	const int64_t target_max = 366LL * 86400;
+	int rc = apply_name(in, create, name, err);
+	if (rc == 0)
+		rc = apply_choice(in, SLA_POLICY_HAS_TICKET_TYPE, "ticket_type", in->ticket_type,
+		                  policy_types, p->ticket_type, sizeof(p->ticket_type), err);
+	if (rc == 0)
+		rc = apply_choice(in, SLA_POLICY_HAS_PRIORITY, "priority", in->priority, policy_prios,
+		                  p->priority, sizeof(p->priority), err);
+	if (rc == 0)
+		rc = apply_choice(in, SLA_POLICY_HAS_CUSTOMER_TIER, "customer_tier", in->customer_tier,
+		                  policy_tiers, p->customer_tier, sizeof(p->customer_tier), err);
+	if (rc == 0)
+		rc = apply_int(in, SLA_POLICY_HAS_FIRST_RESPONSE, "first_response_s", in->first_response_s, 0,
+		               target_max, &p->first_response_s, err);
+	if (rc == 0)
+		rc = apply_int(in, SLA_POLICY_HAS_NEXT_RESPONSE, "next_response_s", in->next_response_s, 0,
+		               target_max, &p->next_response_s, err);
+	if (rc == 0)
+		rc = apply_int(in, SLA_POLICY_HAS_RESOLUTION, "resolution_s", in->resolution_s, 0, target_max,
+		               &p->resolution_s, err);
+	if (rc == 0 && (in->present & SLA_POLICY_HAS_SUNSET))
+		p->sunset = in->sunset ? 1 : 0;
+	if (rc == 0)
+		rc = apply_int(in, SLA_POLICY_HAS_CALENDAR, "calendar_id", in->calendar_id, 1, INT64_MAX, cal,
+		               err);
+	if (rc == 0)
+		rc = apply_int(in, SLA_POLICY_HAS_RANK, "rank", in->rank, 0, 1000000, rank, err);
+	return rc;
+}
+
+/* Apply what in gives onto p (defaults on create), then check the whole policy. */
+static int policy_apply(struct db *db, const struct sla_policy_input *in, int create, struct sla_policy *p,
+                        char *name, struct kf_error *err)
+{
+	int64_t cal = p->calendar_id, rank = p->rank;
+	int rc = apply_fields(in, create, p, name, &cal, &rank, err);
 	if (rc < 0)
 		return rc;
 	p->calendar_id = cal ? cal : desk_settings_get(db, "default_calendar_id", 1);
@@ -189,8 +216,8 @@ static struct db_arg opt_text(const char *s)
 	return s[0] ? db_text(s) : db_null();
 }
 
-int sla_policy_create(struct db *db, const struct actor *a, int64_t now, json_t *body, int64_t *id,
-                      struct kf_error *err)
+int sla_policy_create(struct db *db, const struct actor *a, int64_t now, const struct sla_policy_input *in,
+                      int64_t *id, struct kf_error *err)
 {
 	struct sla_policy p;
 	char name[TEXTLEN_BYTES(DESK_NAME_MAX_CHARS)] = "";
@@ -199,7 +226,7 @@ int sla_policy_create(struct db *db, const struct actor *a, int64_t now, json_t 
 	int rc = db_begin(db, err);
 	if (rc < 0)
 		return rc;
-	rc = read_policy(db, body, 1, &p, name, err);
+	rc = policy_apply(db, in, 1, &p, name, err);
 	if (rc == 0)
 		rc = db_query_int(db, &q_pol_insert,
 		                  DB_ARGS(db_text(name), opt_text(p.ticket_type), opt_text(p.priority),
@@ -218,7 +245,7 @@ int sla_policy_create(struct db *db, const struct actor *a, int64_t now, json_t 
 }
 
 int sla_policy_update(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,
-                      json_t *body, struct kf_error *err)
+                      const struct sla_policy_input *in, struct kf_error *err)
 {
 	struct sla_policy p;
 	char name[TEXTLEN_BYTES(DESK_NAME_MAX_CHARS)];
@@ -231,7 +258,7 @@ int sla_policy_update(struct db *db, const struct actor *a, int64_t now, int64_t
 		rc = kf_fail(err, KF_ESTALE, "stale", NULL,
 		             "the SLA policy was changed by someone else; reload and try again");
 	if (rc == 0)
-		rc = read_policy(db, body, 0, &p, name, err);
+		rc = policy_apply(db, in, 0, &p, name, err);
 	if (rc == 0)
 		rc = db_exec(db, &q_pol_update,
 		             DB_ARGS(db_int(id), db_int(version), db_text(name), opt_text(p.ticket_type),

@@ -126,22 +126,32 @@ int team_get(struct db *db, int64_t id, json_t **out, int64_t *version, struct k
 	return rc < 0 ? rc : 0;
 }
 
-static int read_team(struct db *db, json_t *body, int create, struct team_row *t, struct kf_error *err)
+static int team_check_mode(const char *mode, struct kf_error *err)
 {
-	static const char *const keys[] = { "name", "manager_id", "calendar_id", "mode", NULL };
-	static const char *const modes[] = { "round_robin", "least_loaded", NULL };
-	const char *nm = NULL;
-	int rc = json_only_keys(body, keys, err);
-	if (rc == 0)
-		rc = json_get_text(body, "name", create, DESK_NAME_MAX_CHARS, &nm, err);
-	if (rc > 0)
-		snprintf(t->name, sizeof(t->name), "%s", nm);
-	if (rc >= 0)
-		rc = json_get_int(body, "manager_id", 0, 0, INT64_MAX, &t->manager_id, err);
-	if (rc >= 0)
-		rc = json_get_int(body, "calendar_id", 0, 0, INT64_MAX, &t->calendar_id, err);
-	if (rc >= 0)
-		rc = desk_store_get_choice(body, "mode", modes, t->mode, sizeof(t->mode), err);
+	if (mode[0] == '\0' || strcmp(mode, "round_robin") == 0 || strcmp(mode, "least_loaded") == 0)
+		return 0;
+	return kf_fail(err, KF_EINVAL, "invalid", "mode", "mode has a value that is not allowed");
+}
+
+/* Apply what in gives onto t (a fresh row on create); the checks a request body had. */
+static int team_apply(struct db *db, const struct team_input *in, int create, struct team_row *t,
+                      struct kf_error *err)
+{
+	int rc = 0;
+	if (create && !(in->present & TEAM_HAS_NAME))
+		rc = kf_fail(err, KF_EINVAL, "required", "name", "name is required");
+	if (rc == 0 && (in->present & TEAM_HAS_NAME))
+		rc = desk_store_check_text("name", in->name, DESK_NAME_MAX_CHARS, err);
+	if (rc == 0 && (in->present & TEAM_HAS_NAME))
+		snprintf(t->name, sizeof(t->name), "%s", in->name);
+	if (rc == 0 && (in->present & TEAM_HAS_MANAGER))
+		t->manager_id = in->manager_id;
+	if (rc == 0 && (in->present & TEAM_HAS_CALENDAR))
+		t->calendar_id = in->calendar_id;
+	if (rc == 0 && (in->present & TEAM_HAS_MODE))
+		rc = team_check_mode(in->mode, err);
+	if (rc == 0 && (in->present & TEAM_HAS_MODE))
+		snprintf(t->mode, sizeof(t->mode), "%s", in->mode);
 	if (rc >= 0 && t->mode[0] == '\0')
 		snprintf(t->mode, sizeof(t->mode), "round_robin");
 	if (rc >= 0 && t->manager_id)
@@ -156,7 +166,7 @@ static struct db_arg opt_id(int64_t id)
 	return id ? db_int(id) : db_null();
 }
 
-int team_create(struct db *db, const struct actor *a, int64_t now, json_t *body, int64_t *id,
+int team_create(struct db *db, const struct actor *a, int64_t now, const struct team_input *in, int64_t *id,
                 struct kf_error *err)
 {
 	struct team_row t;
@@ -164,7 +174,7 @@ int team_create(struct db *db, const struct actor *a, int64_t now, json_t *body,
 	int rc = db_begin(db, err);
 	if (rc < 0)
 		return rc;
-	rc = read_team(db, body, 1, &t, err);
+	rc = team_apply(db, in, 1, &t, err);
 	if (rc == 0)
 		rc = db_query_int(db, &q_team_insert,
 		                  DB_ARGS(db_text(t.name), opt_id(t.manager_id), opt_id(t.calendar_id),
@@ -180,8 +190,8 @@ int team_create(struct db *db, const struct actor *a, int64_t now, json_t *body,
 	return desk_store_tx_end(db, rc, err);
 }
 
-int team_update(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version, json_t *body,
-                struct kf_error *err)
+int team_update(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,
+                const struct team_input *in, struct kf_error *err)
 {
 	struct team_row t;
 	int rc = db_begin(db, err);
@@ -192,7 +202,7 @@ int team_update(struct db *db, const struct actor *a, int64_t now, int64_t id, i
 		rc = kf_fail(err, KF_ESTALE, "stale", NULL,
 		             "the team was changed by someone else; reload and try again");
 	if (rc == 0)
-		rc = read_team(db, body, 0, &t, err);
+		rc = team_apply(db, in, 0, &t, err);
 	if (rc == 0)
 		rc = db_exec(db, &q_team_update,
 		             DB_ARGS(db_int(id), db_int(version), db_text(t.name), opt_id(t.manager_id),
@@ -242,23 +252,27 @@ static int skill_list_ok(const char *s)
 	return 1;
 }
 
-int team_member_put(struct db *db, const struct actor *a, int64_t now, int64_t team_id, int64_t user_id,
-                    json_t *body, struct kf_error *err)
+static int member_check(const struct team_member_input *in, struct kf_error *err)
 {
-	static const char *const keys[] = { "languages", "category_ids", "active", NULL };
-	const char *langs = "", *cats = "";
-	int active = 1;
-	int rc = body ? json_only_keys(body, keys, err) : 0;
-	if (rc == 0 && body)
-		rc = json_get_str(body, "languages", 0, 64, &langs, err);
-	if (rc >= 0 && body)
-		rc = json_get_str(body, "category_ids", 0, 512, &cats, err);
-	if (rc >= 0 && body)
-		rc = json_get_bool(body, "active", 0, &active, err);
-	if (rc >= 0 && !skill_list_ok(langs))
+	int rc = 0;
+	if (strlen(in->languages) > 64)
+		rc = kf_fail(err, KF_EINVAL, "too_long", "languages", "languages is longer than 64 bytes");
+	if (rc == 0 && strlen(in->category_ids) > 512)
+		rc = kf_fail(err, KF_EINVAL, "too_long", "category_ids",
+		             "category_ids is longer than 512 bytes");
+	if (rc == 0 && !skill_list_ok(in->languages))
 		rc = kf_fail(err, KF_EINVAL, "invalid", "languages", "languages must look like zh,en");
-	if (rc >= 0 && !skill_list_ok(cats))
+	if (rc == 0 && !skill_list_ok(in->category_ids))
 		rc = kf_fail(err, KF_EINVAL, "invalid", "category_ids", "category_ids must look like 1,5");
+	return rc;
+}
+
+int team_member_put(struct db *db, const struct actor *a, int64_t now, int64_t team_id, int64_t user_id,
+                    const struct team_member_input *in, struct kf_error *err)
+{
+	const char *langs = in->languages, *cats = in->category_ids;
+	int active = in->active;
+	int rc = member_check(in, err);
 	if (rc < 0)
 		return rc;
 	rc = db_begin(db, err);

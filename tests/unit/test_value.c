@@ -398,10 +398,15 @@ static void test_tier_feeds_sla(void **state)
 	struct kf_error err = KF_ERROR_INIT;
 	struct value_stats st;
 	int64_t now = shop_now(), vip = 0;
-	json_t *body = json_pack("{s:s,s:s,s:i,s:i}", "name", "VIP tier A", "customer_tier", "A",
-	                         "first_response_s", 1800, "resolution_s", 14400);
-	assert_int_equal(sla_policy_create(f->db, &tester, now, body, &vip, &err), 0);
-	json_decref(body);
+	struct sla_policy_input pol = {
+		.present = SLA_POLICY_HAS_NAME | SLA_POLICY_HAS_CUSTOMER_TIER |
+		        SLA_POLICY_HAS_FIRST_RESPONSE | SLA_POLICY_HAS_RESOLUTION,
+		.name = "VIP tier A",
+		.customer_tier = "A",
+		.first_response_s = 1800,
+		.resolution_s = 14400,
+	};
+	assert_int_equal(sla_policy_create(f->db, &tester, now, &pol, &vip, &err), 0);
 	int64_t big = add_customer(f->db, "big"), small = add_customer(f->db, "small");
 	add_order(f->db, big, "delivered", now - 3 * DAY, 9000000);
 	add_order(f->db, small, "delivered", now - 3 * DAY, 1000);
