@@ -19,7 +19,7 @@
 
 #include "base/tz.h"
 #include "desk/calendar.h"
-#include "desk/desk_config.h"
+#include "desk/calendar_store.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
@@ -62,11 +62,11 @@ static int parse_end(const char *s, const char *field, int is_to, const struct t
                      struct kf_error *err)
 {
 	int64_t day;
-	if (strlen(s) == 10 && cal_parse_date(s, &day, NULL) == 0) {
+	if (strlen(s) == 10 && calendar_parse_date(s, &day, NULL) == 0) {
 		*at = day_start(z, is_to ? day + 1 : day);
 		return 0;
 	}
-	if (cal_parse_iso(s, at) == 0)
+	if (calendar_parse_iso(s, at) == 0)
 		return 0;
 	return kf_fail(err, KF_EINVAL, "invalid", field,
 	               "%s must be a date YYYY-MM-DD or an ISO 8601 instant like 2024-03-01T08:00:00Z", field);
@@ -106,7 +106,7 @@ void report_desk_tz(struct db *db, char *out, size_t outsz)
 {
 	struct calendar *c = xcalloc(1, sizeof *c);
 	snprintf(out, outsz, "UTC");
-	if (calendar_load(db, 0, c, NULL) == 0 && c->tz)
+	if (calendar_store_load(db, 0, c, NULL) == 0 && c->tz)
 		snprintf(out, outsz, "%s", c->tz->name);
 	free(c);
 }

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "desk/desk_config.h"
+#include "desk/calendar_store.h"
 #include "store/db.h"
 #include "base/banned.h"
 
@@ -34,14 +34,14 @@ static int calendar_collect(struct db *db, json_t *all, struct kf_error *err)
 	json_t *c;
 	do {
 		json_t *items = NULL;
-		int rc = calendar_list(db, after, CAL_PAGE, &items, &after, err);
+		int rc = calendar_store_list(db, after, CAL_PAGE, &items, &after, err);
 		n = json_array_size(items);
 		json_array_foreach(items, i, c)
 		{
 			json_t *full = NULL;
 			if (rc == 0)
-				rc = calendar_get(db, json_integer_value(json_object_get(c, "id")), &full,
-				                  &version, err);
+				rc = calendar_store_get(db, json_integer_value(json_object_get(c, "id")),
+				                        &full, &version, err);
 			if (rc == 0)
 				json_array_append_new(all, full);
 		}
@@ -92,11 +92,10 @@ static int holiday_add(struct db *db, const char *cal, const char *date, const s
 	int64_t cal_id = cli_parse_id(cal), hid = 0;
 	if (!cal_id)
 		return usage(err, "the calendar id must be a positive number");
-	json_t *body = json_pack("{s:s,s:s}", "date", date, "kind", ca->workday ? "workday" : "holiday");
-	if (ca->name)
-		json_object_set_new(body, "name", json_string(ca->name));
-	int rc = calendar_holiday_add(db, &a, cli_now(), cal_id, body, &hid, err);
-	json_decref(body);
+	struct calendar_holiday_input in = { .date = date,
+		                             .kind = ca->workday ? "workday" : "holiday",
+		                             .name = ca->name };
+	int rc = calendar_store_holiday_add(db, &a, cli_now(), cal_id, &in, &hid, err);
 	if (rc == 0)
 		printf("added %s %s to calendar %lld (id %lld)\n", ca->workday ? "workday" : "holiday", date,
 		       (long long)cal_id, (long long)hid);
@@ -109,7 +108,7 @@ static int holiday_remove(struct db *db, const char *cal, const char *hol, struc
 	int64_t cal_id = cli_parse_id(cal), hid = cli_parse_id(hol);
 	if (!cal_id || !hid)
 		return usage(err, "the calendar id and the holiday id must be positive numbers");
-	int rc = calendar_holiday_delete(db, &a, cli_now(), cal_id, hid, err);
+	int rc = calendar_store_holiday_delete(db, &a, cli_now(), cal_id, hid, err);
 	if (rc == 0)
 		printf("removed holiday %lld from calendar %lld\n", (long long)hid, (long long)cal_id);
 	return rc;

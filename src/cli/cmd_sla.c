@@ -11,7 +11,7 @@
 #include "base/tz.h"
 #include "cli/cli.h"
 #include "desk/calendar.h"
-#include "desk/desk_config.h"
+#include "desk/calendar_store.h"
 #include "desk/sla_clock.h"
 #include "store/db.h"
 #include "base/banned.h"
@@ -32,7 +32,7 @@ static int parse_at(const char *s, int64_t *at)
 	long long v = strtoll(s, &end, 10);
 	if (*s && *end == '\0' && v >= 0)
 		*at = v;
-	else if (cal_parse_iso(s, at) < 0)
+	else if (calendar_parse_iso(s, at) < 0)
 		return -1;
 	return tz_time_check(*at, "at", NULL) < 0 ? -1 : 0;
 }
@@ -89,7 +89,8 @@ static const struct tz *policy_zone(struct db *db, json_t *policy)
 	json_t *cal = NULL;
 	int64_t version;
 	json_t *cid = json_object_get(policy, "calendar_id");
-	if (calendar_get(db, json_is_integer(cid) ? json_integer_value(cid) : 0, &cal, &version, &err) == 0)
+	if (calendar_store_get(db, json_is_integer(cid) ? json_integer_value(cid) : 0, &cal, &version, &err) ==
+	    0)
 		tz_load(json_string_value(json_object_get(cal, "time_zone")), &z, &err);
 	json_decref(cal);
 	return z;

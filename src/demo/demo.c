@@ -23,7 +23,7 @@
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "demo/demo_int.h"
-#include "desk/desk_config.h"
+#include "desk/team.h"
 #include "store/bulk.h"
 #include "store/db.h"
 #include "store/search.h"
@@ -233,9 +233,10 @@ static int add_teams(struct demo_gen *g, const struct actor *a, int64_t manager,
 	int rc = 0;
 	for (int k = 0; k < DEMO_MAX_TEAMS && rc == 0; k++) {
 		int i = team_order[k];
-		json_t *body = json_pack("{s:s,s:I}", "name", team_names[i], "manager_id", (json_int_t)manager);
-		rc = team_create(g->db, a, g->now, body, &g->team_ids[i], err);
-		json_decref(body);
+		struct team_input in = { .present = TEAM_HAS_NAME | TEAM_HAS_MANAGER,
+			                 .name = team_names[i],
+			                 .manager_id = manager };
+		rc = team_create(g->db, a, g->now, &in, &g->team_ids[i], err);
 		g->c->teams += rc == 0;
 	}
 	return rc;
@@ -244,11 +245,10 @@ static int add_teams(struct demo_gen *g, const struct actor *a, int64_t manager,
 static int add_member(struct demo_gen *g, const struct actor *a, const struct demo_agent *ag,
                       struct kf_error *err)
 {
-	json_t *body = json_pack("{s:s,s:s,s:b}", "languages", ag->english ? "en,zh" : "zh", "category_ids",
-	                         team_categories[ag->team], "active", 1);
-	int rc = team_member_put(g->db, a, g->now, g->team_ids[ag->team], ag->id, body, err);
-	json_decref(body);
-	return rc;
+	struct team_member_input in = { .languages = ag->english ? "en,zh" : "zh",
+		                        .category_ids = team_categories[ag->team],
+		                        .active = 1 };
+	return team_member_put(g->db, a, g->now, g->team_ids[ag->team], ag->id, &in, err);
 }
 
 /* The staff users (password DEMO_PASSWORD), the teams and their members. */

@@ -17,7 +17,9 @@
 #include "demo/demo_int.h"
 #include "desk/calendar.h"
 #include "desk/canned.h"
-#include "desk/desk_config.h"
+#include "desk/calendar_store.h"
+#include "desk/desk_settings.h"
+#include "desk/sla_policy.h"
 #include "desk/sla.h"
 #include "store/db.h"
 #include "base/banned.h"
@@ -129,18 +131,23 @@ static int add_policy(struct demo_gen *g, const struct actor *a, const struct de
                       struct kf_error *err)
 {
 	int64_t id = 0;
-	json_t *body = json_pack("{s:s,s:I,s:I,s:I,s:b,s:i}", "name", p->name, "first_response_s",
-	                         (json_int_t)p->first_s, "next_response_s", (json_int_t)p->next_s,
-	                         "resolution_s", (json_int_t)p->resolution_s, "sunset", p->sunset, "rank",
-	                         p->rank);
-	if (p->type)
-		json_object_set_new(body, "ticket_type", json_string(p->type));
-	if (p->priority)
-		json_object_set_new(body, "priority", json_string(p->priority));
-	if (p->tier)
-		json_object_set_new(body, "customer_tier", json_string(p->tier));
-	int rc = policy_create(g->db, a, g->now, body, &id, err);
-	json_decref(body);
+	struct sla_policy_input in = {
+		.present = SLA_POLICY_HAS_NAME | SLA_POLICY_HAS_FIRST_RESPONSE | SLA_POLICY_HAS_NEXT_RESPONSE |
+		        SLA_POLICY_HAS_RESOLUTION | SLA_POLICY_HAS_SUNSET | SLA_POLICY_HAS_RANK,
+		.name = p->name,
+		.first_response_s = p->first_s,
+		.next_response_s = p->next_s,
+		.resolution_s = p->resolution_s,
+		.sunset = p->sunset,
+		.rank = p->rank,
+		.ticket_type = p->type,
+		.priority = p->priority,
+		.customer_tier = p->tier,
+	};
+	in.present |= p->type ? SLA_POLICY_HAS_TICKET_TYPE : 0;
+	in.present |= p->priority ? SLA_POLICY_HAS_PRIORITY : 0;
+	in.present |= p->tier ? SLA_POLICY_HAS_CUSTOMER_TIER : 0;
+	int rc = sla_policy_create(g->db, a, g->now, &in, &id, err);
 	return rc;
 }
 
@@ -159,18 +166,18 @@ static int add_replies(struct demo_gen *g, const struct actor *a, struct kf_erro
 /* The policies as the clocks choose among them, the default calendar, the care settings. */
 static int load_desk(struct demo_gen *g, struct kf_error *err)
 {
-	int64_t cal_id = desk_setting(g->db, "default_calendar_id", 1);
-	g->policies = xcalloc(DESK_MAX_POLICIES, sizeof(*g->policies));
+	int64_t cal_id = desk_settings_get(g->db, "default_calendar_id", 1);
+	g->policies = xcalloc(SLA_POLICY_MAX, sizeof(*g->policies));
 	g->cal = xcalloc(1, sizeof(*g->cal));
-	int rc = policy_load_all(g->db, g->policies, DESK_MAX_POLICIES, &g->npolicies, err);
+	int rc = sla_policy_load_all(g->db, g->policies, SLA_POLICY_MAX, &g->npolicies, err);
 	if (rc == 0)
-		rc = calendar_load(g->db, cal_id, g->cal, err);
+		rc = calendar_store_load(g->db, cal_id, g->cal, err);
 	for (int i = 0; rc == 0 && i < g->npolicies; i++)
 		if (g->policies[i].calendar_id != cal_id)
 			rc = kf_fail(err, KF_EINVAL, "invalid", "calendar_id",
 			             "the demo's SLA policies all run on the default calendar");
-	g->winback_days = desk_setting(g->db, "winback_days", 90);
-	g->followup_days = desk_setting(g->db, "followup_days", 2);
+	g->winback_days = desk_settings_get(g->db, "winback_days", 90);
+	g->followup_days = desk_settings_get(g->db, "followup_days", 2);
 	return rc;
 }
 

@@ -595,7 +595,7 @@ static int followups(struct demo_gen *g, const struct demo_customer *cu, int64_t
 	g->last_complaint = id;
 	g->last_complaint_resolved = p->resolved;
 	int64_t due = 0;
-	int rc = cal_add_business_days(g->cal, p->resolved, (int)g->followup_days, &due, err);
+	int rc = calendar_add_business_days(g->cal, p->resolved, (int)g->followup_days, &due, err);
 	if (rc < 0 || due <= g->now)
 		return rc;
 	int64_t fid = g->next_followup++;
@@ -617,7 +617,7 @@ static int care_run(struct demo_gen *g, const struct demo_customer *cu, int64_t 
 	int m, d;
 	if (!p->winback)
 		return 0;
-	tz_civil_from_days(cal_local_day(g->cal, p->t0), &y, &m, &d);
+	tz_civil_from_days(calendar_local_day(g->cal, p->t0), &y, &m, &d);
 	snprintf(day, sizeof(day), "%04lld-%02d-%02d", (long long)y, m, d);
 	return demo_put(g, DT_CARE_RUNS,
 	                DB_ARGS(db_text("win_back"), db_int(cu->id), db_text(day), db_int(id)), NULL, err);

@@ -12,9 +12,9 @@
 #include "base/tz.h"
 #include "base/banned.h"
 
-static const struct cal_day closed_day = { 0, { { 0, 0 } } };
+static const struct calendar_day closed_day = { 0, { { 0, 0 } } };
 
-int cal_add_hours(struct calendar *c, int wd, int start_min, int end_min, struct kf_error *err)
+int calendar_add_hours(struct calendar *c, int wd, int start_min, int end_min, struct kf_error *err)
 {
 	if (wd < 0 || wd > 6)
 		return kf_fail(err, KF_EINVAL, "invalid", "weekday",
@@ -22,10 +22,10 @@ int cal_add_hours(struct calendar *c, int wd, int start_min, int end_min, struct
 	if (start_min < 0 || end_min > 1440 || start_min >= end_min)
 		return kf_fail(err, KF_EINVAL, "invalid", "hours",
 		               "hours must be HH:MM-HH:MM within one day, start before end");
-	struct cal_day *d = &c->week[wd];
-	if (d->n >= CAL_MAX_INTERVALS)
+	struct calendar_day *d = &c->week[wd];
+	if (d->n >= CALENDAR_MAX_INTERVALS)
 		return kf_fail(err, KF_EINVAL, "too_many", "hours", "at most %d intervals a day",
-		               CAL_MAX_INTERVALS);
+		               CALENDAR_MAX_INTERVALS);
 	int at = 0;
 	while (at < d->n && d->iv[at].start_min < start_min)
 		at++;
@@ -46,7 +46,7 @@ static int two_digits(const char *s)
 	return (s[0] - '0') * 10 + (s[1] - '0');
 }
 
-int cal_parse_date(const char *s, int64_t *day, struct kf_error *err)
+int calendar_parse_date(const char *s, int64_t *day, struct kf_error *err)
 {
 	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
 		goto bad;
@@ -66,26 +66,26 @@ bad:
 	return kf_fail(err, KF_EINVAL, "invalid", "date", "date must be a real date written YYYY-MM-DD");
 }
 
-int cal_add_date(struct calendar *c, const char *date, enum cal_exception kind, struct kf_error *err)
+int calendar_add_date(struct calendar *c, const char *date, enum calendar_exception kind, struct kf_error *err)
 {
 	int64_t day;
-	if (cal_parse_date(date, &day, err) < 0)
+	if (calendar_parse_date(date, &day, err) < 0)
 		return KF_EINVAL;
-	if (c->ndates >= CAL_MAX_HOLIDAYS)
+	if (c->ndates >= CALENDAR_MAX_HOLIDAYS)
 		return kf_fail(err, KF_EINVAL, "too_many", "date", "at most %d dated exceptions",
-		               CAL_MAX_HOLIDAYS);
+		               CALENDAR_MAX_HOLIDAYS);
 	c->dates[c->ndates].day = day;
 	c->dates[c->ndates].kind = kind;
 	c->ndates++;
 	return 0;
 }
 
-int64_t cal_local_day(const struct calendar *c, int64_t t)
+int64_t calendar_local_day(const struct calendar *c, int64_t t)
 {
 	return tz_floordiv(tz_to_local(c->tz, t), 86400);
 }
 
-static const struct cal_day *workday_hours(const struct calendar *c)
+static const struct calendar_day *workday_hours(const struct calendar *c)
 {
 	for (int wd = 1; wd <= 5; wd++)
 		if (c->week[wd].n > 0)
@@ -93,28 +93,28 @@ static const struct cal_day *workday_hours(const struct calendar *c)
 	return &closed_day;
 }
 
-const struct cal_day *cal_hours(const struct calendar *c, int64_t day)
+const struct calendar_day *calendar_hours(const struct calendar *c, int64_t day)
 {
 	for (int i = 0; i < c->ndates; i++) {
 		if (c->dates[i].day != day)
 			continue;
-		return c->dates[i].kind == CAL_HOLIDAY ? &closed_day : workday_hours(c);
+		return c->dates[i].kind == CALENDAR_HOLIDAY ? &closed_day : workday_hours(c);
 	}
 	return &c->week[tz_weekday(day)];
 }
 
 /* Interval i of local day d as a UTC range [*s, *e). */
-static void interval_utc(const struct calendar *c, int64_t day, const struct cal_interval *iv, int64_t *s,
-                         int64_t *e)
+static void interval_utc(const struct calendar *c, int64_t day, const struct calendar_interval *iv,
+                         int64_t *s, int64_t *e)
 {
 	*s = tz_from_local(c->tz, day * 86400 + iv->start_min * 60);
 	*e = tz_from_local(c->tz, day * 86400 + iv->end_min * 60);
 }
 
-int cal_is_business_time(const struct calendar *c, int64_t t)
+int calendar_is_business_time(const struct calendar *c, int64_t t)
 {
-	int64_t day = cal_local_day(c, t);
-	const struct cal_day *d = cal_hours(c, day);
+	int64_t day = calendar_local_day(c, t);
+	const struct calendar_day *d = calendar_hours(c, day);
 	for (int i = 0; i < d->n; i++) {
 		int64_t s, e;
 		interval_utc(c, day, &d->iv[i], &s, &e);
@@ -127,19 +127,19 @@ int cal_is_business_time(const struct calendar *c, int64_t t)
 static int no_hours(struct kf_error *err)
 {
 	return kf_fail(err, KF_EINVAL, "no_business_hours", "calendar_id",
-	               "the calendar has no business hours within %d days", CAL_HORIZON_DAYS);
+	               "the calendar has no business hours within %d days", CALENDAR_HORIZON_DAYS);
 }
 
-int cal_add_business_seconds(const struct calendar *c, int64_t start, int64_t secs, int64_t *due,
-                             struct kf_error *err)
+int calendar_add_business_seconds(const struct calendar *c, int64_t start, int64_t secs, int64_t *due,
+                                  struct kf_error *err)
 {
 	if (secs <= 0) {
 		*due = start;
 		return 0;
 	}
-	int64_t day = cal_local_day(c, start);
-	for (int k = 0; k < CAL_HORIZON_DAYS; k++, day++) {
-		const struct cal_day *d = cal_hours(c, day);
+	int64_t day = calendar_local_day(c, start);
+	for (int k = 0; k < CALENDAR_HORIZON_DAYS; k++, day++) {
+		const struct calendar_day *d = calendar_hours(c, day);
 		for (int i = 0; i < d->n; i++) {
 			int64_t s, e;
 			interval_utc(c, day, &d->iv[i], &s, &e);
@@ -160,9 +160,9 @@ int cal_add_business_seconds(const struct calendar *c, int64_t start, int64_t se
 static int64_t between(const struct calendar *c, int64_t a, int64_t b)
 {
 	int64_t sum = 0;
-	int64_t last = cal_local_day(c, b);
-	for (int64_t day = cal_local_day(c, a); day <= last; day++) {
-		const struct cal_day *d = cal_hours(c, day);
+	int64_t last = calendar_local_day(c, b);
+	for (int64_t day = calendar_local_day(c, a); day <= last; day++) {
+		const struct calendar_day *d = calendar_hours(c, day);
 		for (int i = 0; i < d->n; i++) {
 			int64_t s, e;
 			interval_utc(c, day, &d->iv[i], &s, &e);
@@ -175,7 +175,7 @@ static int64_t between(const struct calendar *c, int64_t a, int64_t b)
 	return sum;
 }
 
-int64_t cal_business_seconds_between(const struct calendar *c, int64_t a, int64_t b)
+int64_t calendar_business_seconds_between(const struct calendar *c, int64_t a, int64_t b)
 {
 	return b >= a ? between(c, a, b) : -between(c, b, a);
 }
@@ -183,7 +183,7 @@ int64_t cal_business_seconds_between(const struct calendar *c, int64_t a, int64_
 /* The close of local day `day` (its last interval's end), or 0 when closed. */
 static int64_t day_close(const struct calendar *c, int64_t day)
 {
-	const struct cal_day *d = cal_hours(c, day);
+	const struct calendar_day *d = calendar_hours(c, day);
 	if (d->n == 0)
 		return 0;
 	int64_t s, e;
@@ -191,10 +191,10 @@ static int64_t day_close(const struct calendar *c, int64_t day)
 	return e;
 }
 
-int cal_next_business_day_end(const struct calendar *c, int64_t t, int64_t *due, struct kf_error *err)
+int calendar_next_business_day_end(const struct calendar *c, int64_t t, int64_t *due, struct kf_error *err)
 {
-	int64_t day = cal_local_day(c, t);
-	for (int k = 1; k <= CAL_HORIZON_DAYS; k++) {
+	int64_t day = calendar_local_day(c, t);
+	for (int k = 1; k <= CALENDAR_HORIZON_DAYS; k++) {
 		int64_t e = day_close(c, day + k);
 		if (e) {
 			*due = e;
@@ -204,21 +204,21 @@ int cal_next_business_day_end(const struct calendar *c, int64_t t, int64_t *due,
 	return no_hours(err);
 }
 
-int cal_end_of_business_day(const struct calendar *c, int64_t t, int64_t *due, struct kf_error *err)
+int calendar_end_of_business_day(const struct calendar *c, int64_t t, int64_t *due, struct kf_error *err)
 {
-	int64_t e = day_close(c, cal_local_day(c, t));
+	int64_t e = day_close(c, calendar_local_day(c, t));
 	if (e && t < e) {
 		*due = e;
 		return 0;
 	}
-	return cal_next_business_day_end(c, t, due, err);
+	return calendar_next_business_day_end(c, t, due, err);
 }
 
-int cal_add_business_days(const struct calendar *c, int64_t t, int n, int64_t *at, struct kf_error *err)
+int calendar_add_business_days(const struct calendar *c, int64_t t, int n, int64_t *at, struct kf_error *err)
 {
-	int64_t day = cal_local_day(c, t);
-	for (int k = 1; k <= CAL_HORIZON_DAYS; k++) {
-		const struct cal_day *d = cal_hours(c, day + k);
+	int64_t day = calendar_local_day(c, t);
+	for (int k = 1; k <= CALENDAR_HORIZON_DAYS; k++) {
+		const struct calendar_day *d = calendar_hours(c, day + k);
 		if (d->n == 0 || --n > 0)
 			continue;
 		*at = tz_from_local(c->tz, (day + k) * 86400 + d->iv[0].start_min * 60);
@@ -227,7 +227,7 @@ int cal_add_business_days(const struct calendar *c, int64_t t, int n, int64_t *a
 	return no_hours(err);
 }
 
-int cal_parse_iso(const char *s, int64_t *out)
+int calendar_parse_iso(const char *s, int64_t *out)
 {
 	struct kf_error err = KF_ERROR_INIT;
 	char date[11];
@@ -238,7 +238,7 @@ int cal_parse_iso(const char *s, int64_t *out)
 		return -1;
 	memcpy(date, s, 10);
 	date[10] = '\0';
-	if (cal_parse_date(date, &day, &err) < 0)
+	if (calendar_parse_date(date, &day, &err) < 0)
 		return -1;
 	h = two_digits(s + 11);
 	m = two_digits(s + 14);

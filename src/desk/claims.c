@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "desk/process_hooks.h"
+#include "desk/process_rules.h"
 #include "store/db.h"
 #include "store/db_json.h"
 #include "base/banned.h"
@@ -74,7 +75,7 @@ static void from_row(struct db_rows *r, struct claim *c)
 	c->declared_value_minor = db_col_int(r, CLC_DECLARED_VALUE_MINOR);
 	text(c->currency, sizeof(c->currency), db_col_text(r, CLC_CURRENCY));
 	text(c->evidence, sizeof(c->evidence), db_col_text(r, CLC_EVIDENCE));
-	c->decision = claim_decision_parse(db_col_text(r, CLC_DECISION));
+	c->decision = claim_rules_decision_parse(db_col_text(r, CLC_DECISION));
 	text(c->decision_reason, sizeof(c->decision_reason), db_col_text(r, CLC_DECISION_REASON));
 	c->payout_minor = db_col_int(r, CLC_PAYOUT_MINOR);
 	c->carrier_recovery_minor = db_col_int(r, CLC_CARRIER_RECOVERY_MINOR);
@@ -120,7 +121,7 @@ static json_t *to_json(const struct claim *c)
 	json_object_set_new(j, "declared_value_minor", json_integer(c->declared_value_minor));
 	json_object_set_new(j, "currency", json_string(c->currency));
 	json_object_set_new(j, "evidence", ev ? ev : json_array());
-	json_object_set_new(j, "decision", json_string(claim_decision_name(c->decision)));
+	json_object_set_new(j, "decision", json_string(claim_rules_decision_name(c->decision)));
 	json_object_set_new(j, "decision_reason",
 	                    c->decision_reason[0] ? json_string(c->decision_reason) : json_null());
 	json_object_set_new(j, "payout_minor", json_integer(c->payout_minor));
@@ -234,9 +235,9 @@ int claim_create(struct db *db, const struct actor *a, int64_t now, int64_t tick
                  const struct claim_input *in, json_t **out, int64_t *version, struct kf_error *err)
 {
 	*out = NULL;
-	if (!claim_kind_valid(in->kind))
+	if (!claim_rules_kind_valid(in->kind))
 		return kf_fail(err, KF_EINVAL, "invalid", "kind", "kind must be damage, loss or late");
-	if (in->currency && !process_currency_valid(in->currency))
+	if (in->currency && !process_rules_currency_valid(in->currency))
 		return kf_fail(err, KF_EINVAL, "invalid", "currency",
 		               "currency must be three capital letters (CNY)");
 	int rc = db_begin(db, err);
@@ -247,15 +248,16 @@ int claim_create(struct db *db, const struct actor *a, int64_t now, int64_t tick
 
 static int write(struct db *db, const struct claim *c, int64_t version, int64_t now, struct kf_error *err)
 {
-	int rc = db_exec(
-	        db, &q_update,
-	        DB_ARGS(db_int(c->ticket_id), db_int(version), db_int(c->declared_value_minor),
-	                db_text(c->currency), db_text(c->evidence), db_text(claim_decision_name(c->decision)),
-	                c->decision_reason[0] ? db_text(c->decision_reason) : db_null(),
-	                db_int(c->payout_minor), db_int(c->carrier_recovery_minor),
-	                db_text(c->carrier_recovery_status), c->decided_by ? db_int(c->decided_by) : db_null(),
-	                c->decided_at ? db_int(c->decided_at) : db_null(), db_int(now)),
-	        err);
+	int rc = db_exec(db, &q_update,
+	                 DB_ARGS(db_int(c->ticket_id), db_int(version), db_int(c->declared_value_minor),
+	                         db_text(c->currency), db_text(c->evidence),
+	                         db_text(claim_rules_decision_name(c->decision)),
+	                         c->decision_reason[0] ? db_text(c->decision_reason) : db_null(),
+	                         db_int(c->payout_minor), db_int(c->carrier_recovery_minor),
+	                         db_text(c->carrier_recovery_status),
+	                         c->decided_by ? db_int(c->decided_by) : db_null(),
+	                         c->decided_at ? db_int(c->decided_at) : db_null(), db_int(now)),
+	                 err);
 	if (rc == 0)
 		return kf_fail(err, KF_ESTALE, "stale", NULL,
 		               "the claim was changed by someone else; reload and try again");
@@ -279,13 +281,13 @@ static int apply(struct db *db, const struct claim_patch *p, struct claim *c, st
 		                       : p->currency        ? "currency"
 		                                            : "evidence",
 		               "the claim is decided: its value and evidence no longer change");
-	if (p->currency && !process_currency_valid(p->currency))
+	if (p->currency && !process_rules_currency_valid(p->currency))
 		return kf_fail(err, KF_EINVAL, "invalid", "currency",
 		               "currency must be three capital letters (CNY)");
 	if (value_changes(p, c) && !p->can_change_value)
 		return kf_fail(err, KF_EPERM, "declared_value_manager", "declared_value_minor",
 		               "only a manager may change the declared value: it caps the payout");
-	if (p->carrier_recovery_status && !claim_recovery_status_valid(p->carrier_recovery_status))
+	if (p->carrier_recovery_status && !claim_rules_recovery_status_valid(p->carrier_recovery_status))
 		return kf_fail(err, KF_EINVAL, "invalid", "carrier_recovery_status",
 		               "carrier_recovery_status must be none, claimed, recovered or refused");
 	if (p->evidence) {
@@ -319,9 +321,9 @@ static int decide(const struct actor *a, int64_t now, const struct claim_step *s
 {
 	if (c->decision != CD_PENDING)
 		return kf_fail(err, KF_ECONFLICT, "already_decided", "decision",
-		               "the claim was already decided (%s)", claim_decision_name(c->decision));
-	int rc = claim_check_payout(s->decision, s->payout_minor, c->declared_value_minor,
-	                            s->reason && s->reason[0], s->can_override, err);
+		               "the claim was already decided (%s)", claim_rules_decision_name(c->decision));
+	int rc = claim_rules_check_payout(s->decision, s->payout_minor, c->declared_value_minor,
+	                                  s->reason && s->reason[0], s->can_override, err);
 	if (rc < 0)
 		return rc;
 	c->decision = s->decision;
@@ -407,7 +409,7 @@ int claim_can_resolve(struct db *db, int64_t ticket_id, struct kf_error *err)
 	if (rc == 0)
 		return kf_fail(err, KF_ECONFLICT, "claim_incomplete", "claim",
 		               "the claim ticket cannot be resolved: it has no claim");
-	if (claim_decision_parse(decision) == CD_PENDING)
+	if (claim_rules_decision_parse(decision) == CD_PENDING)
 		return kf_fail(err, KF_ECONFLICT, "claim_incomplete", "decision",
 		               "the claim ticket cannot be resolved: the claim is not decided yet");
 	return 0;

@@ -1,6 +1,6 @@
 /*
  * claims.h - claims for damaged, lost or late shipments (货物损坏赔付,
- * PRODUCT.md D4; the payout rule is in desk/process_rules.h): the
+ * PRODUCT.md D4; the payout rule is in desk/claim_rules.h): the
  * shipment, the kind, the declared value, the evidence (attachment ids of
  * the ticket), the decision with its reason and payout, and what was
  * recovered from the carrier.
@@ -19,7 +19,7 @@
 #include "auth/audit.h"
 #include "base/err.h"
 #include "base/textlen.h"
-#include "desk/process_rules.h"
+#include "desk/claim_rules.h"
 
 struct db;
 
@@ -65,7 +65,7 @@ int claim_change(struct db *db, const struct actor *a, int64_t now, int64_t tick
 
 /*
  * Decide a pending claim (KF_ECONFLICT "already_decided" otherwise):
- * claim_check_payout with can_override for a manager.  reason may be NULL.
+ * claim_rules_check_payout with can_override for a manager.  reason may be NULL.
  */
 int claim_decide(struct db *db, const struct actor *a, int64_t now, int64_t ticket_id, int64_t version,
                  enum claim_decision d, const char *reason, int64_t payout_minor, int can_override,

@@ -57,7 +57,7 @@ static void text(char *dst, size_t n, const char *src)
 static void from_row(struct db_rows *r, struct complaint *c)
 {
 	c->ticket_id = db_col_int(r, CC_TICKET_ID);
-	c->step = complaint_step_parse(db_col_text(r, CC_STEP));
+	c->step = complaint_rules_step_parse(db_col_text(r, CC_STEP));
 	c->acknowledged_at = db_col_int(r, CC_ACKNOWLEDGED_AT);
 	c->classified_at = db_col_int(r, CC_CLASSIFIED_AT);
 	c->category_id = db_col_int(r, CC_CATEGORY_ID);
@@ -191,7 +191,7 @@ static int advance(enum complaint_step to, int64_t now, struct complaint *c, str
 	if (to == CS_INITIAL_HANDLING && !c->acknowledged_at)
 		c->acknowledged_at = now; /* 初步处理 starts with the acknowledgement */
 	facts_of(c, &f);
-	int rc = complaint_check_advance(c->step, to, &f, err);
+	int rc = complaint_rules_check_advance(c->step, to, &f, err);
 	if (rc < 0)
 		return rc;
 	c->step = to;
@@ -212,16 +212,16 @@ static struct db_arg opt_text(const char *s)
 
 static int write(struct db *db, const struct complaint *c, int64_t version, int64_t now, struct kf_error *err)
 {
-	int rc = db_exec(db, &q_update,
-	                 DB_ARGS(db_int(c->ticket_id), db_int(version), db_text(complaint_step_name(c->step)),
-	                         opt_int(c->acknowledged_at), opt_int(c->classified_at),
-	                         opt_int(c->category_id), opt_text(c->investigation_notes),
-	                         opt_text(c->root_cause), opt_text(c->responsible_department),
-	                         opt_text(c->solution), db_int(c->compensation_minor), db_text(c->currency),
-	                         opt_int(c->implemented_at), opt_text(c->customer_confirmation),
-	                         opt_int(c->customer_confirmed_at), opt_int(c->feedback_to_department_at),
-	                         opt_int(c->archived_at), db_int(now)),
-	                 err);
+	int rc = db_exec(
+	        db, &q_update,
+	        DB_ARGS(db_int(c->ticket_id), db_int(version), db_text(complaint_rules_step_name(c->step)),
+	                opt_int(c->acknowledged_at), opt_int(c->classified_at), opt_int(c->category_id),
+	                opt_text(c->investigation_notes), opt_text(c->root_cause),
+	                opt_text(c->responsible_department), opt_text(c->solution),
+	                db_int(c->compensation_minor), db_text(c->currency), opt_int(c->implemented_at),
+	                opt_text(c->customer_confirmation), opt_int(c->customer_confirmed_at),
+	                opt_int(c->feedback_to_department_at), opt_int(c->archived_at), db_int(now)),
+	        err);
 	if (rc == 0)
 		return kf_fail(err, KF_ESTALE, "stale", NULL,
 		               "the complaint was changed by someone else; reload and try again");
@@ -314,7 +314,7 @@ static json_t *missing_json(const struct complaint *c)
 	if (c->step == CS_ARCHIVED)
 		return a;
 	facts_of(c, &f);
-	size_t n = complaint_missing(c->step + 1, &f, missing);
+	size_t n = complaint_rules_missing(c->step + 1, &f, missing);
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(a, json_string(missing[i]));
 	return a;
@@ -324,10 +324,10 @@ json_t *complaint_to_json(const struct complaint *c)
 {
 	json_t *j = json_object();
 	json_object_set_new(j, "ticket_id", json_integer(c->ticket_id));
-	json_object_set_new(j, "step", json_string(complaint_step_name(c->step)));
+	json_object_set_new(j, "step", json_string(complaint_rules_step_name(c->step)));
 	json_object_set_new(j, "next_step",
 	                    c->step == CS_ARCHIVED ? json_null()
-	                                           : json_string(complaint_step_name(c->step + 1)));
+	                                           : json_string(complaint_rules_step_name(c->step + 1)));
 	json_object_set_new(j, "missing_for_next", missing_json(c));
 	json_object_set_new(j, "acknowledged_at", opt_time(c->acknowledged_at));
 	json_object_set_new(j, "classified_at", opt_time(c->classified_at));
@@ -356,7 +356,7 @@ int complaint_can_resolve(struct db *db, int64_t ticket_id, struct kf_error *err
 	int rc = complaint_get(db, ticket_id, c, err);
 	if (rc == 0) {
 		facts_of(c, &f);
-		rc = complaint_check_resolve(&f, err);
+		rc = complaint_rules_check_resolve(&f, err);
 	}
 	free(c);
 	return rc;

@@ -1,7 +1,7 @@
 /*
  * complaint.h - the complaint process of a complaint ticket (seed 000
  * §9.2 客户投诉处理流程; the steps and what each requires are in
- * desk/process_rules.h): acknowledgement and classification, the
+ * desk/complaint_rules.h): acknowledgement and classification, the
  * investigation (notes, root cause, responsible department), the
  * solution with its compensation, its implementation, the customer's
  * confirmation, the feedback to the department, and the archive.
@@ -20,7 +20,7 @@
 #include "auth/audit.h"
 #include "base/err.h"
 #include "base/textlen.h"
-#include "desk/process_rules.h"
+#include "desk/complaint_rules.h"
 
 struct db;
 

@@ -14,7 +14,8 @@
 #include "base/xalloc.h"
 #include "crm/customer.h"
 #include "desk/calendar.h"
-#include "desk/desk_config.h"
+#include "desk/calendar_store.h"
+#include "desk/desk_settings.h"
 #include "desk/sla_clock.h"
 #include "desk/ticket.h"
 #include "jobs/job.h"
@@ -205,9 +206,10 @@ int followup_on_resolved(struct db *db, int64_t ticket_id, int64_t now, struct k
 	if (rc == KF_ENOTFOUND)
 		rc = 0;
 	if (rc == 0)
-		rc = calendar_load(db, cal_id, cal, err);
+		rc = calendar_store_load(db, cal_id, cal, err);
 	if (rc == 0)
-		rc = cal_add_business_days(cal, now, (int)desk_setting(db, "followup_days", 2), &due, err);
+		rc = calendar_add_business_days(cal, now, (int)desk_settings_get(db, "followup_days", 2),
+		                                &due, err);
 	if (rc == 0)
 		rc = db_query_int(db, &q_insert,
 		                  DB_ARGS(db_int(ticket_id), t->customer_id ? db_int(t->customer_id) : db_null(),
@@ -371,7 +373,7 @@ static int collect(struct db *db, struct db_sql *q, const struct db_arg *args, i
 static int care_team(struct db *db, int64_t *team, struct kf_error *err)
 {
 	*team = 0;
-	int64_t want = desk_setting(db, "care_team_id", 0);
+	int64_t want = desk_settings_get(db, "care_team_id", 0);
 	int rc = want > 0 ? db_query_int(db, &q_team, DB_ARGS(db_int(want)), team, err) : 0;
 	return rc == KF_ENOTFOUND ? 0 : rc;
 }
@@ -410,7 +412,7 @@ static int care_run(struct db *db, const struct calendar *cal, int64_t now, stru
                     struct kf_error *err)
 {
 	char today[16], cutoff_day[16], like[16];
-	int64_t day = cal_local_day(cal, now), lapse = desk_setting(db, "winback_days", 90);
+	int64_t day = calendar_local_day(cal, now), lapse = desk_settings_get(db, "winback_days", 90);
 	int n = 0;
 	day_text(day, today);
 	day_text(day - lapse, cutoff_day);
@@ -438,7 +440,7 @@ int care_job_daily(struct db *db, int64_t now, struct kf_error *err)
 	int rc = db_begin(db, err);
 	if (rc < 0)
 		goto out;
-	rc = calendar_load(db, 0, cal, err);
+	rc = calendar_store_load(db, 0, cal, err);
 	if (rc == 0)
 		rc = care_run(db, cal, now, hits, err);
 	if (rc < 0) {

@@ -115,8 +115,8 @@ static void from_row(struct db_rows *r, struct return_req *x)
 	x->ticket_id = db_col_int(r, RC_TICKET_ID);
 	x->order_id = db_col_int(r, RC_ORDER_ID);
 	text(x->reason, sizeof(x->reason), db_col_text(r, RC_REASON));
-	x->action = return_action_parse(db_col_text(r, RC_ACTION));
-	x->status = return_status_parse(db_col_text(r, RC_STATUS));
+	x->action = return_rules_action_parse(db_col_text(r, RC_ACTION));
+	x->status = return_rules_status_parse(db_col_text(r, RC_STATUS));
 	text(x->tracking, sizeof(x->tracking), db_col_text(r, RC_TRACKING));
 	text(x->inspection_result, sizeof(x->inspection_result), db_col_text(r, RC_INSPECTION_RESULT));
 	text(x->inspection_notes, sizeof(x->inspection_notes), db_col_text(r, RC_INSPECTION_NOTES));
@@ -198,8 +198,8 @@ static int to_json(struct db *db, const struct return_req *x, json_t **out, stru
 	json_object_set_new(j, "ticket_id", json_integer(x->ticket_id));
 	json_object_set_new(j, "order_id", json_integer(x->order_id));
 	json_object_set_new(j, "reason", json_string(x->reason));
-	json_object_set_new(j, "action", json_string(return_action_name(x->action)));
-	json_object_set_new(j, "status", json_string(return_status_name(x->status)));
+	json_object_set_new(j, "action", json_string(return_rules_action_name(x->action)));
+	json_object_set_new(j, "status", json_string(return_rules_status_name(x->status)));
 	json_object_set_new(j, "lines", lines);
 	json_object_set_new(j, "return_tracking_number", opt_str(x->tracking));
 	json_object_set_new(j, "inspection_result", opt_str(x->inspection_result));
@@ -315,7 +315,7 @@ static void window_details(struct kf_error *err, int64_t delivered_at, int days)
 	int64_t deadline = 0;
 	if (!err || strcmp(err->key, "return_window_closed") != 0)
 		return;
-	return_window_open(delivered_at, days, 0, &deadline);
+	return_rules_window_open(delivered_at, days, 0, &deadline);
 	kf_detail_str(err, "reason", deadline ? "expired" : "no_delivery");
 	if (!deadline) {
 		kf_detail_int(err, "window_days", days < 0 ? RETURN_WINDOW_DEFAULT_DAYS : days);
@@ -335,7 +335,7 @@ static void quantity_details(struct kf_error *err, const struct return_line_inpu
 	if (!err || strcmp(err->key, "return_quantity") != 0)
 		return;
 	kf_detail_int(err, "order_line_id", l->order_line_id);
-	kf_detail_int(err, "allowed", return_returnable(delivered, already));
+	kf_detail_int(err, "allowed", return_rules_returnable(delivered, already));
 	kf_detail_int(err, "delivered", delivered);
 	kf_detail_int(err, "already_returned", already);
 	kf_detail_int(err, "requested", l->quantity);
@@ -365,7 +365,7 @@ static int check_line(struct db *db, const struct return_input *in, size_t i, st
 	if (rc >= 0)
 		rc = db_query_int(db, &q_already, DB_ARGS(db_int(l->order_line_id)), &already, err);
 	if (rc >= 0)
-		rc = return_check_quantity(l->order_line_id, l->quantity, delivered, already, err);
+		rc = return_rules_check_quantity(l->order_line_id, l->quantity, delivered, already, err);
 	if (rc == KF_ECONFLICT)
 		quantity_details(err, l, delivered, already);
 	return rc < 0 ? rc : 0;
@@ -385,18 +385,18 @@ static int plan(struct db *db, const struct process_ticket *t, const struct retu
 	if (rc == 0)
 		rc = window_days(db, t->id, &days, err);
 	if (rc == 0)
-		rc = return_check_window(pl->delivered_at, days, now, in->window_override_reason,
-		                         can_override, &pl->overridden, err);
+		rc = return_rules_check_window(pl->delivered_at, days, now, in->window_override_reason,
+		                               can_override, &pl->overridden, err);
 	if (rc == KF_ECONFLICT)
 		window_details(err, pl->delivered_at, days);
 	if (rc == 0)
-		return_window_open(pl->delivered_at, days, now, &pl->deadline);
+		return_rules_window_open(pl->delivered_at, days, now, &pl->deadline);
 	for (size_t i = 0; rc == 0 && i < in->nlines; i++) {
 		rc = check_line(db, in, i, pl, err);
 		q[i] = in->lines[i].quantity;
 	}
 	if (rc == 0)
-		rc = return_lines_value(q, pl->unit_price, in->nlines, &pl->value, err);
+		rc = return_rules_lines_value(q, pl->unit_price, in->nlines, &pl->value, err);
 	return rc;
 }
 
@@ -407,7 +407,7 @@ static int insert(struct db *db, const struct actor *a, int64_t now, int64_t tic
 	const char *why = pl->overridden ? in->window_override_reason : NULL;
 	int rc = db_query_int(db, &q_insert,
 	                      DB_ARGS(db_int(ticket_id), db_int(pl->order_id), db_text(in->reason),
-	                              db_text(return_action_name(in->action)), db_text(pl->currency),
+	                              db_text(return_rules_action_name(in->action)), db_text(pl->currency),
 	                              db_int(pl->value), pl->delivered_at ? db_int(pl->delivered_at) : db_null(),
 	                              pl->deadline ? db_int(pl->deadline) : db_null(),
 	                              pl->overridden ? db_int(a->id) : db_null(), db_text(why), db_int(now)),
@@ -496,7 +496,7 @@ static int apply(const struct return_patch *p, struct return_req *x, struct kf_e
 	if (p->reason && x->status != RS_REQUESTED)
 		return kf_fail(err, KF_ECONFLICT, "wrong_step", "reason",
 		               "the reason can change only while requested");
-	if (p->inspection_result && !return_inspection_valid(p->inspection_result))
+	if (p->inspection_result && !return_rules_inspection_valid(p->inspection_result))
 		return kf_fail(err, KF_EINVAL, "invalid", "inspection_result",
 		               "inspection_result must be ok, damaged, not_as_described, missing_parts or used");
 	if (p->reason)
@@ -514,12 +514,12 @@ static int apply(const struct return_patch *p, struct return_req *x, struct kf_e
 
 static int move(enum return_status to, int can_override, struct return_req *x, struct kf_error *err)
 {
-	int rc = return_check_move(x->status, to, x->action, x->inspection_result[0] != '\0', err);
+	int rc = return_rules_check_move(x->status, to, x->action, x->inspection_result[0] != '\0', err);
 	if (rc == 0 && to == RS_REFUNDED && x->refund_minor < 0)
 		rc = kf_fail(err, KF_ECONFLICT, "step_requirements", "refund_minor",
 		             "cannot mark the return refunded: refund_minor is missing");
 	if (rc == 0 && x->refund_minor >= 0)
-		rc = return_check_refund(x->refund_minor, x->lines_value_minor, can_override, err);
+		rc = return_rules_check_refund(x->refund_minor, x->lines_value_minor, can_override, err);
 	if (rc == 0)
 		x->status = to;
 	return rc;
@@ -529,7 +529,7 @@ static int write(struct db *db, const struct return_req *x, int64_t version, int
 {
 	int rc = db_exec(db, &q_update,
 	                 DB_ARGS(db_int(x->id), db_int(version), db_text(x->reason),
-	                         db_text(return_status_name(x->status)),
+	                         db_text(return_rules_status_name(x->status)),
 	                         x->tracking[0] ? db_text(x->tracking) : db_null(),
 	                         x->inspection_result[0] ? db_text(x->inspection_result) : db_null(),
 	                         x->inspection_notes[0] ? db_text(x->inspection_notes) : db_null(),
@@ -550,9 +550,9 @@ static int change_in_tx(struct db *db, const struct actor *a, int64_t now, int64
 	if (rc == 0 && x->version != version)
 		rc = kf_fail(err, KF_ESTALE, "stale", NULL,
 		             "the return was changed by someone else; reload and try again");
-	if (rc == 0 && return_status_terminal(x->status))
+	if (rc == 0 && return_rules_status_terminal(x->status))
 		rc = kf_fail(err, KF_ECONFLICT, "closed", NULL, "the return is %s and can no longer change",
-		             return_status_name(x->status));
+		             return_rules_status_name(x->status));
 	if (rc == 0)
 		rc = to_json(db, x, &before, err);
 	if (rc == 0)
@@ -560,7 +560,7 @@ static int change_in_tx(struct db *db, const struct actor *a, int64_t now, int64
 	if (rc == 0 && to != RS_NONE)
 		rc = move(to, can_override, x, err);
 	else if (rc == 0 && x->refund_minor >= 0)
-		rc = return_check_refund(x->refund_minor, x->lines_value_minor, can_override, err);
+		rc = return_rules_check_refund(x->refund_minor, x->lines_value_minor, can_override, err);
 	if (rc == 0)
 		rc = write(db, x, version, now, err);
 	if (rc == 0)
@@ -612,7 +612,7 @@ int return_can_resolve(struct db *db, int64_t ticket_id, struct kf_error *err)
 	if (rc == 0)
 		return kf_fail(err, KF_ECONFLICT, "return_incomplete", "return",
 		               "the return ticket cannot be resolved: it has no return authorisation");
-	if (!return_status_terminal(return_status_parse(status)))
+	if (!return_rules_status_terminal(return_rules_status_parse(status)))
 		return kf_fail(err, KF_ECONFLICT, "return_incomplete", "status",
 		               "the return ticket cannot be resolved: the return is %s, not refunded, exchanged,"
 		               " repaired or rejected",

@@ -1,6 +1,6 @@
 /*
  * returns.h - return authorisations of return tickets (seed 000 §7.1
- * 退换货政策与流程; rules in desk/process_rules.h): the order lines and
+ * 退换货政策与流程; rules in desk/return_rules.h): the order lines and
  * quantities returned, the reason, refund / exchange / repair, the return
  * shipment's tracking number, the inspection result, the refund, and the
  * policy window (七天无理由退货) checked when the return is requested.
@@ -25,7 +25,7 @@
 #include "auth/audit.h"
 #include "base/err.h"
 #include "base/textlen.h"
-#include "desk/process_rules.h"
+#include "desk/return_rules.h"
 
 struct db;
 
@@ -73,8 +73,8 @@ int return_create(struct db *db, const struct actor *a, int64_t now, int64_t tic
 int return_get(struct db *db, int64_t ticket_id, json_t **out, int64_t *version, struct kf_error *err);
 
 /*
- * Apply p and, unless to is RS_NONE, move to status to (process_rules.h:
- * return_check_move; a refund needs refund_minor within the lines' value
+ * Apply p and, unless to is RS_NONE, move to status to (return_rules.h:
+ * return_rules_check_move; a refund needs refund_minor within the lines' value
  * unless can_override).  version must match (KF_ESTALE); a return in a
  * terminal status no longer changes (KF_ECONFLICT "closed").
  */

@@ -62,12 +62,12 @@ int sla_response_due(const struct sla_policy *p, const struct calendar *c, int64
                      int64_t *due, struct kf_error *err)
 {
 	if (p->sunset)
-		return cal_end_of_business_day(c, t, due, err);
+		return calendar_end_of_business_day(c, t, due, err);
 	if (target_s <= 0) {
 		*due = 0;
 		return 0;
 	}
-	return cal_add_business_seconds(c, t, target_s, due, err);
+	return calendar_add_business_seconds(c, t, target_s, due, err);
 }
 
 int sla_warn_at(const struct calendar *c, int64_t start, int64_t due, int64_t *warn, struct kf_error *err)
@@ -76,8 +76,8 @@ int sla_warn_at(const struct calendar *c, int64_t start, int64_t due, int64_t *w
 		*warn = 0;
 		return 0;
 	}
-	int64_t total = cal_business_seconds_between(c, start, due);
-	return cal_add_business_seconds(c, start, total * SLA_WARN_PERCENT / 100, warn, err);
+	int64_t total = calendar_business_seconds_between(c, start, due);
+	return calendar_add_business_seconds(c, start, total * SLA_WARN_PERCENT / 100, warn, err);
 }
 
 int sla_compute(const struct sla_policy *p, const struct calendar *c, int64_t created_at, struct sla_due *out,
@@ -88,7 +88,7 @@ int sla_compute(const struct sla_policy *p, const struct calendar *c, int64_t cr
 	if (rc == 0)
 		rc = sla_warn_at(c, created_at, out->first_due_at, &out->first_warn_at, err);
 	if (rc == 0 && p->resolution_s > 0)
-		rc = cal_add_business_seconds(c, created_at, p->resolution_s, &out->resolve_due_at, err);
+		rc = calendar_add_business_seconds(c, created_at, p->resolution_s, &out->resolve_due_at, err);
 	if (rc == 0)
 		rc = sla_warn_at(c, created_at, out->resolve_due_at, &out->resolve_warn_at, err);
 	return rc;
@@ -101,5 +101,5 @@ int sla_extend(const struct calendar *c, int64_t due, int64_t from, int64_t to, 
 		*out = due;
 		return 0;
 	}
-	return cal_add_business_seconds(c, due, cal_business_seconds_between(c, from, to), out, err);
+	return calendar_add_business_seconds(c, due, calendar_business_seconds_between(c, from, to), out, err);
 }

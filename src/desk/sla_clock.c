@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "desk/calendar.h"
-#include "desk/desk_config.h"
+#include "desk/calendar_store.h"
+#include "desk/desk_settings.h"
+#include "desk/sla_policy.h"
 #include "desk/sla.h"
 #include "desk/ticket.h"
 #include "base/xalloc.h"
@@ -211,9 +213,9 @@ static int customer_tier(struct db *db, int64_t customer_id, char tier[2], struc
 static int choose_policy(struct db *db, const char *type, const char *priority, const char *tier,
                          struct sla_policy *out, struct kf_error *err)
 {
-	static _Thread_local struct sla_policy all[DESK_MAX_POLICIES];
+	static _Thread_local struct sla_policy all[SLA_POLICY_MAX];
 	int n = 0;
-	int rc = policy_load_all(db, all, DESK_MAX_POLICIES, &n, err);
+	int rc = sla_policy_load_all(db, all, SLA_POLICY_MAX, &n, err);
 	if (rc < 0)
 		return rc;
 	int k = sla_choose(all, n, type, priority, tier);
@@ -233,7 +235,7 @@ static int ctx_load(struct db *db, int64_t ticket_id, struct sla_ctx *c, struct 
 	if (rc == 0)
 		rc = choose_policy(db, c->tk.type, c->tk.priority, tier, &c->policy, err);
 	if (rc == 1) {
-		int lc = calendar_load(db, c->policy.calendar_id, &c->cal, err);
+		int lc = calendar_store_load(db, c->policy.calendar_id, &c->cal, err);
 		if (lc < 0)
 			return lc;
 	}
@@ -266,10 +268,10 @@ static int start_clocks(struct sla_ctx *c, struct sla_row *s, struct kf_error *e
 	for (int k = 0; rc == 0 && s->paused_s && k < T_COUNT; k++) {
 		if (k == T_NEXT || !s->t[k].due_at)
 			continue;
-		rc = cal_add_business_seconds(&c->cal, s->t[k].due_at, s->paused_s, &s->t[k].due_at, err);
+		rc = calendar_add_business_seconds(&c->cal, s->t[k].due_at, s->paused_s, &s->t[k].due_at, err);
 		if (rc == 0)
-			rc = cal_add_business_seconds(&c->cal, s->t[k].warn_at, s->paused_s, &s->t[k].warn_at,
-			                              err);
+			rc = calendar_add_business_seconds(&c->cal, s->t[k].warn_at, s->paused_s,
+			                                   &s->t[k].warn_at, err);
 	}
 	return rc;
 }
@@ -292,7 +294,7 @@ static int resume(const struct calendar *cal, struct sla_row *s, int64_t now, st
 		if (rc == 0)
 			rc = sla_extend(cal, s->t[k].warn_at, s->paused_since, now, &s->t[k].warn_at, err);
 	}
-	s->paused_s += cal_business_seconds_between(cal, s->paused_since, now);
+	s->paused_s += calendar_business_seconds_between(cal, s->paused_since, now);
 	s->paused_since = 0;
 	return rc;
 }
@@ -322,7 +324,7 @@ static int on_reopen(struct sla_ctx *c, struct sla_row *s, int64_t now, struct k
 	int64_t due = 0;
 	int rc = 0;
 	if (c->policy.resolution_s > 0)
-		rc = cal_add_business_seconds(&c->cal, now, c->policy.resolution_s, &due, err);
+		rc = calendar_add_business_seconds(&c->cal, now, c->policy.resolution_s, &due, err);
 	if (rc == 0)
 		rc = set_target(&c->cal, &s->t[T_RESOLVE], now, due, err);
 	return rc;
@@ -407,7 +409,8 @@ static int relay(const struct calendar *old, const struct calendar *cal, int64_t
 {
 	if (*at <= from)
 		return 0;
-	return cal_add_business_seconds(cal, from, cal_business_seconds_between(old, from, *at), at, err);
+	return calendar_add_business_seconds(cal, from, calendar_business_seconds_between(old, from, *at), at,
+	                                     err);
 }
 
 static int recompute_one(struct db *db, int64_t ticket_id, const struct calendar *old,
@@ -438,7 +441,7 @@ static int running_on(struct db *db, int64_t cal_id, int64_t **ids, size_t *n, s
 {
 	struct db_rows *r = NULL;
 	size_t cap = 0;
-	int is_default = desk_setting(db, "default_calendar_id", 1) == cal_id;
+	int is_default = desk_settings_get(db, "default_calendar_id", 1) == cal_id;
 	*ids = NULL;
 	*n = 0;
 	int rc = db_query(db, &q_running, DB_ARGS(db_int(cal_id), db_int(is_default)), &r, err);
@@ -459,7 +462,7 @@ int sla_clock_recompute(struct db *db, int64_t cal_id, const struct calendar *ol
 	struct calendar *cal = xcalloc(1, sizeof(*cal));
 	int64_t *ids = NULL;
 	size_t n = 0;
-	int rc = calendar_load(db, cal_id, cal, err);
+	int rc = calendar_store_load(db, cal_id, cal, err);
 	if (rc == 0)
 		rc = running_on(db, cal_id, &ids, &n, err);
 	for (size_t i = 0; rc == 0 && i < n; i++)
@@ -599,7 +602,7 @@ static json_t *target_json(const struct calendar *cal, const struct sla_row *s, 
 		json_object_set_new(j, "remaining_s", json_null());
 	else
 		json_object_set_new(j, "remaining_s",
-		                    json_integer(cal_business_seconds_between(cal, from, t->due_at)));
+		                    json_integer(calendar_business_seconds_between(cal, from, t->due_at)));
 	int met = t->done_at && t->done_at <= t->due_at;
 	json_object_set_new(j, "status",
 	                    json_string(t->done_at ? (met ? "met" : "missed")
@@ -633,7 +636,7 @@ int sla_clock_json(struct db *db, int64_t ticket_id, int64_t now, json_t **out, 
 	if (rc == KF_ENOTFOUND)
 		rc = kf_fail(err, KF_ENOTFOUND, "not_found", NULL, "the ticket has no SLA clock");
 	if (rc == 0)
-		rc = calendar_load(db, s.calendar_id, cal, err);
+		rc = calendar_store_load(db, s.calendar_id, cal, err);
 	if (rc == 0)
 		rc = policy_name(db, s.policy_id, &name, err);
 	if (rc == 0) {
@@ -663,7 +666,7 @@ int sla_preview(struct db *db, const char *type, const char *priority, const cha
 		rc = kf_fail(err, KF_ENOTFOUND, "no_policy", NULL, "no SLA policy applies");
 	rc = rc < 0 ? rc : 0;
 	if (rc == 0)
-		rc = calendar_load(db, c->policy.calendar_id, &c->cal, err);
+		rc = calendar_store_load(db, c->policy.calendar_id, &c->cal, err);
 	if (rc == 0)
 		rc = sla_compute(&c->policy, &c->cal, at, &d, err);
 	if (rc == 0)
@@ -671,8 +674,8 @@ int sla_preview(struct db *db, const char *type, const char *priority, const cha
 	if (rc == 0) {
 		*out = json_pack(
 		        "{s:o,s:I,s:b,s:o,s:o,s:o,s:o}", "policy",
-		        policy_to_json(&c->policy, json_string_value(name) ? json_string_value(name) : ""),
-		        "at", (json_int_t)at, "business_time", cal_is_business_time(&c->cal, at),
+		        sla_policy_to_json(&c->policy, json_string_value(name) ? json_string_value(name) : ""),
+		        "at", (json_int_t)at, "business_time", calendar_is_business_time(&c->cal, at),
 		        "first_response_due_at", at_or_null(d.first_due_at), "first_response_warn_at",
 		        at_or_null(d.first_warn_at), "resolution_due_at", at_or_null(d.resolve_due_at),
 		        "resolution_warn_at", at_or_null(d.resolve_warn_at));

@@ -131,7 +131,7 @@ static json_t *return_window_json(const json_t *order, int64_t now)
 		if (at > delivered)
 			delivered = at;
 	}
-	int open = return_window_open(delivered, -1, now, &deadline);
+	int open = return_rules_window_open(delivered, -1, now, &deadline);
 	return json_pack("{s:b,s:o,s:i}", "open", open, "deadline_at",
 	                 deadline ? json_integer(deadline) : json_null(), "days", RETURN_WINDOW_DEFAULT_DAYS);
 }
@@ -421,7 +421,7 @@ int api_portal_return_create(struct req *req, struct resp *resp)
 		rc = json_get_text(req->json, "reason", 1, RETURN_TEXT_MAX, &in.reason, &err);
 	if (rc >= 0)
 		rc = json_get_str(req->json, "action", 1, 16, &action, &err);
-	if (rc >= 0 && (in.action = return_action_parse(action)) == RA_NONE)
+	if (rc >= 0 && (in.action = return_rules_action_parse(action)) == RA_NONE)
 		rc = kf_fail(&err, KF_EINVAL, "invalid", "action", "action must be refund, exchange or repair");
 	if (rc >= 0)
 		rc = json_get_str(req->json, "language", 0, 8, &language, &err);

@@ -11,6 +11,7 @@
 #include "base/json.h"
 #include "desk/claims.h"
 #include "desk/complaint.h"
+#include "desk/process_rules.h"
 #include "desk/returns.h"
 #include "http/api.h"
 #include "http/api_processes.h"
@@ -59,7 +60,7 @@ static int read_complaint(json_t *o, struct complaint_patch *p, struct kf_error 
 		rc = json_get_int(o, "compensation_minor", 0, 0, INT64_MAX / 2, &p->compensation_minor, err);
 	if (rc >= 0)
 		rc = json_get_str(o, "currency", 0, 3, &p->currency, err);
-	if (rc >= 0 && p->currency && !process_currency_valid(p->currency))
+	if (rc >= 0 && p->currency && !process_rules_currency_valid(p->currency))
 		rc = kf_fail(err, KF_EINVAL, "invalid", "currency",
 		             "currency must be three capital letters (CNY)");
 	if (rc >= 0)
@@ -115,7 +116,7 @@ static int complaint_write(struct req *req, struct resp *resp, int with_step)
 	int rc = json_only_keys(req->json, with_step ? advance_keys : patch_keys, &err);
 	if (rc == 0 && with_step)
 		rc = json_get_str(req->json, "to", 1, 32, &to_name, &err);
-	if (rc >= 0 && with_step && (to = complaint_step_parse(to_name)) == CS_NONE)
+	if (rc >= 0 && with_step && (to = complaint_rules_step_parse(to_name)) == CS_NONE)
 		rc = kf_fail(
 		        &err, KF_EINVAL, "invalid", "to",
 		        "to must be one of initial_handling, investigation, solution, implementation, archived");
@@ -193,7 +194,7 @@ int api_return_create(struct req *req, struct resp *resp)
 		rc = json_get_text(req->json, "reason", 1, RETURN_TEXT_MAX, &in.reason, &err);
 	if (rc >= 0)
 		rc = json_get_str(req->json, "action", 1, 16, &action, &err);
-	if (rc >= 0 && (in.action = return_action_parse(action)) == RA_NONE)
+	if (rc >= 0 && (in.action = return_rules_action_parse(action)) == RA_NONE)
 		rc = kf_fail(&err, KF_EINVAL, "invalid", "action", "action must be refund, exchange or repair");
 	if (rc >= 0)
 		rc = api_return_lines(json_object_get(req->json, "lines"), lines, &in.nlines, &err);
@@ -241,7 +242,7 @@ static int return_write(struct req *req, struct resp *resp, int with_status)
 	int rc = json_only_keys(req->json, with_status ? advance_keys : patch_keys, &err);
 	if (rc == 0 && with_status)
 		rc = json_get_str(req->json, "to", 1, 32, &to_name, &err);
-	if (rc >= 0 && with_status && (to = return_status_parse(to_name)) == RS_NONE)
+	if (rc >= 0 && with_status && (to = return_rules_status_parse(to_name)) == RS_NONE)
 		rc = kf_fail(
 		        &err, KF_EINVAL, "invalid", "to",
 		        "to must be authorised, received, inspected, refunded, exchanged, repaired or rejected");
@@ -376,8 +377,8 @@ int api_claim_decide(struct req *req, struct resp *resp)
 	if (rc >= 0)
 		rc = json_get_int(req->json, "payout_minor", 0, INT64_MIN / 2, INT64_MAX / 2, &payout, &err);
 	if (rc >= 0)
-		rc = claim_decide(req->db, &a, req->now, id, version, claim_decision_parse(decision), reason,
-		                  payout, is_manager(req), &out, &new_version, &err);
+		rc = claim_decide(req->db, &a, req->now, id, version, claim_rules_decision_parse(decision),
+		                  reason, payout, is_manager(req), &out, &new_version, &err);
 	if (rc < 0)
 		return reply_kf(resp, &err);
 	return reply_versioned(resp, 200, out, new_version);

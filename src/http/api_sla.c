@@ -10,7 +10,11 @@
 
 #include "base/json.h"
 #include "base/tz.h"
-#include "desk/desk_config.h"
+#include "desk/calendar_store.h"
+#include "desk/desk_settings.h"
+#include "desk/desk_store.h"
+#include "desk/sla_policy.h"
+#include "desk/team.h"
 #include "desk/followup.h"
 #include "desk/sla_clock.h"
 #include "http/api.h"
@@ -103,27 +107,42 @@ static int do_delete(struct req *req, struct resp *resp, delete_fn fn)
 
 int api_calendars_list(struct req *req, struct resp *resp)
 {
-	return do_list(req, resp, calendar_list);
+	return do_list(req, resp, calendar_store_list);
 }
 
 int api_calendars_create(struct req *req, struct resp *resp)
 {
-	return do_create(req, resp, calendar_create, calendar_get);
+	return do_create(req, resp, calendar_store_create, calendar_store_get);
 }
 
 int api_calendars_get(struct req *req, struct resp *resp)
 {
-	return do_get(req, resp, calendar_get);
+	return do_get(req, resp, calendar_store_get);
 }
 
 int api_calendars_update(struct req *req, struct resp *resp)
 {
-	return do_update(req, resp, calendar_update, calendar_get);
+	return do_update(req, resp, calendar_store_update, calendar_store_get);
 }
 
 int api_calendars_delete(struct req *req, struct resp *resp)
 {
-	return do_delete(req, resp, calendar_delete);
+	return do_delete(req, resp, calendar_store_delete);
+}
+
+/* The request body of a holiday, field by field as the API has always checked it. */
+static int holiday_parse(json_t *body, struct calendar_holiday_input *in, struct kf_error *err)
+{
+	static const char *const keys[] = { "date", "kind", "name", NULL };
+	*in = (struct calendar_holiday_input){ 0 };
+	int rc = json_only_keys(body, keys, err);
+	if (rc == 0)
+		rc = json_get_str(body, "date", 1, 10, &in->date, err);
+	if (rc >= 0)
+		rc = json_get_str(body, "kind", 0, 16, &in->kind, err);
+	if (rc >= 0)
+		rc = json_get_text(body, "name", 0, DESK_NAME_MAX_CHARS, &in->name, err);
+	return rc < 0 ? rc : 0;
 }
 
 int api_calendar_holidays_add(struct req *req, struct resp *resp)
@@ -133,9 +152,11 @@ int api_calendar_holidays_add(struct req *req, struct resp *resp)
 	int64_t id, hid;
 	if (req_param_id(req, resp, "id", &id) < 0 || req_json(req, resp) < 0)
 		return 0;
-	if (calendar_holiday_add(req->db, &a, req->now, id, req->json, &hid, &err) < 0)
+	struct calendar_holiday_input in;
+	if (holiday_parse(req->json, &in, &err) < 0 ||
+	    calendar_store_holiday_add(req->db, &a, req->now, id, &in, &hid, &err) < 0)
 		return reply_kf(resp, &err);
-	return render(req, resp, calendar_get, id, 201);
+	return render(req, resp, calendar_store_get, id, 201);
 }
 
 int api_calendar_holidays_delete(struct req *req, struct resp *resp)
@@ -145,36 +166,133 @@ int api_calendar_holidays_delete(struct req *req, struct resp *resp)
 	int64_t id, hid;
 	if (req_param_id(req, resp, "id", &id) < 0 || req_param_id(req, resp, "hid", &hid) < 0)
 		return 0;
-	if (calendar_holiday_delete(req->db, &a, req->now, id, hid, &err) < 0)
+	if (calendar_store_holiday_delete(req->db, &a, req->now, id, hid, &err) < 0)
 		return reply_kf(resp, &err);
 	return reply_json(resp, 204, NULL);
+}
+
+/* --- SLA policies: the request body, field by field as the API has always checked it --- */
+
+static int policy_flag(int rc, unsigned bit, struct sla_policy_input *in)
+{
+	if (rc > 0)
+		in->present |= bit;
+	return rc;
+}
+
+static int policy_target(json_t *body, const char *key, unsigned bit, int64_t *v, struct sla_policy_input *in,
+                         struct kf_error *err)
+{
+	return policy_flag(json_get_int(body, key, 0, 0, 366LL * 86400, v, err), bit, in);
+}
+
+static int policy_choices(json_t *body, struct sla_policy_input *in, char buf[3][SLA_FIELD_MAX],
+                          struct kf_error *err)
+{
+	static const char *const types[] = { "inquiry",    "complaint", "return", "claim",
+		                             "suggestion", "follow_up", "care",   NULL };
+	static const char *const prios[] = { "low", "normal", "high", "urgent", NULL };
+	static const char *const tiers[] = { "A", "B", "C", NULL };
+	int rc = policy_flag(desk_store_get_choice(body, "ticket_type", types, buf[0], SLA_FIELD_MAX, err),
+	                     SLA_POLICY_HAS_TICKET_TYPE, in);
+	if (rc >= 0)
+		rc = policy_flag(desk_store_get_choice(body, "priority", prios, buf[1], SLA_FIELD_MAX, err),
+		                 SLA_POLICY_HAS_PRIORITY, in);
+	if (rc >= 0)
+		rc = policy_flag(desk_store_get_choice(body, "customer_tier", tiers, buf[2], 2, err),
+		                 SLA_POLICY_HAS_CUSTOMER_TIER, in);
+	in->ticket_type = buf[0];
+	in->priority = buf[1];
+	in->customer_tier = buf[2];
+	return rc;
+}
+
+static int policy_parse(json_t *body, int create, struct sla_policy_input *in, char buf[3][SLA_FIELD_MAX],
+                        struct kf_error *err)
+{
+	static const char *const keys[] = { "name",
+		                            "ticket_type",
+		                            "priority",
+		                            "customer_tier",
+		                            "first_response_s",
+		                            "next_response_s",
+		                            "resolution_s",
+		                            "sunset",
+		                            "calendar_id",
+		                            "rank",
+		                            NULL };
+	*in = (struct sla_policy_input){ 0 };
+	int rc = json_only_keys(body, keys, err);
+	if (rc == 0)
+		rc = policy_flag(json_get_text(body, "name", create, DESK_NAME_MAX_CHARS, &in->name, err),
+		                 SLA_POLICY_HAS_NAME, in);
+	if (rc >= 0)
+		rc = policy_choices(body, in, buf, err);
+	if (rc >= 0)
+		rc = policy_target(body, "first_response_s", SLA_POLICY_HAS_FIRST_RESPONSE,
+		                   &in->first_response_s, in, err);
+	if (rc >= 0)
+		rc = policy_target(body, "next_response_s", SLA_POLICY_HAS_NEXT_RESPONSE,
+		                   &in->next_response_s, in, err);
+	if (rc >= 0)
+		rc = policy_target(body, "resolution_s", SLA_POLICY_HAS_RESOLUTION, &in->resolution_s, in, err);
+	if (rc >= 0)
+		rc = policy_flag(json_get_bool(body, "sunset", 0, &in->sunset, err), SLA_POLICY_HAS_SUNSET, in);
+	if (rc >= 0)
+		rc = policy_flag(json_get_int(body, "calendar_id", 0, 1, INT64_MAX, &in->calendar_id, err),
+		                 SLA_POLICY_HAS_CALENDAR, in);
+	if (rc >= 0)
+		rc = policy_flag(json_get_int(body, "rank", 0, 0, 1000000, &in->rank, err),
+		                 SLA_POLICY_HAS_RANK, in);
+	return rc < 0 ? rc : 0;
 }
 
 /* --- policies and clocks ------------------------------------------------------------ */
 
 int api_sla_policies_list(struct req *req, struct resp *resp)
 {
-	return do_list(req, resp, policy_list);
+	return do_list(req, resp, sla_policy_list);
 }
 
 int api_sla_policies_create(struct req *req, struct resp *resp)
 {
-	return do_create(req, resp, policy_create, policy_get);
+	struct kf_error err = KF_ERROR_INIT;
+	struct actor a = api_actor(req);
+	struct sla_policy_input in;
+	char buf[3][SLA_FIELD_MAX] = { "" };
+	int64_t id;
+	if (req_json(req, resp) < 0)
+		return 0;
+	if (policy_parse(req->json, 1, &in, buf, &err) < 0 ||
+	    sla_policy_create(req->db, &a, req->now, &in, &id, &err) < 0)
+		return reply_kf(resp, &err);
+	return render(req, resp, sla_policy_get, id, 201);
 }
 
 int api_sla_policies_get(struct req *req, struct resp *resp)
 {
-	return do_get(req, resp, policy_get);
+	return do_get(req, resp, sla_policy_get);
 }
 
 int api_sla_policies_update(struct req *req, struct resp *resp)
 {
-	return do_update(req, resp, policy_update, policy_get);
+	struct kf_error err = KF_ERROR_INIT;
+	struct actor a = api_actor(req);
+	struct sla_policy_input in;
+	char buf[3][SLA_FIELD_MAX] = { "" };
+	int64_t id, version;
+	if (req_param_id(req, resp, "id", &id) < 0 || req_if_match(req, resp, &version) < 0 ||
+	    req_json(req, resp) < 0)
+		return 0;
+	if (policy_parse(req->json, 0, &in, buf, &err) < 0 ||
+	    sla_policy_update(req->db, &a, req->now, id, version, &in, &err) < 0)
+		return reply_kf(resp, &err);
+	return render(req, resp, sla_policy_get, id, 200);
 }
 
 int api_sla_policies_delete(struct req *req, struct resp *resp)
 {
-	return do_delete(req, resp, policy_delete);
+	return do_delete(req, resp, sla_policy_delete);
 }
 
 /* "at" as UTC seconds (too many digits read as the largest) or ISO 8601; -1 for anything else. */
@@ -186,7 +304,7 @@ static int parse_at(const char *s, int64_t *at)
 		*at = v;
 		return 0;
 	}
-	return cal_parse_iso(s, at);
+	return calendar_parse_iso(s, at);
 }
 
 /* ?at=, now when absent; a 400 (field "at") when unreadable or outside tz_time_check's range. */
@@ -232,6 +350,46 @@ int api_ticket_sla(struct req *req, struct resp *resp)
 	return reply_json(resp, 200, out);
 }
 
+/* --- teams: the request bodies, field by field as the API has always checked them --- */
+
+static int team_parse(json_t *body, int create, struct team_input *in, char mode[16], struct kf_error *err)
+{
+	static const char *const keys[] = { "name", "manager_id", "calendar_id", "mode", NULL };
+	static const char *const modes[] = { "round_robin", "least_loaded", NULL };
+	*in = (struct team_input){ 0 };
+	int rc = json_only_keys(body, keys, err);
+	if (rc == 0)
+		rc = json_get_text(body, "name", create, DESK_NAME_MAX_CHARS, &in->name, err);
+	in->present |= rc > 0 ? TEAM_HAS_NAME : 0;
+	if (rc >= 0)
+		rc = json_get_int(body, "manager_id", 0, 0, INT64_MAX, &in->manager_id, err);
+	in->present |= rc > 0 ? TEAM_HAS_MANAGER : 0;
+	if (rc >= 0)
+		rc = json_get_int(body, "calendar_id", 0, 0, INT64_MAX, &in->calendar_id, err);
+	in->present |= rc > 0 ? TEAM_HAS_CALENDAR : 0;
+	if (rc >= 0)
+		rc = desk_store_get_choice(body, "mode", modes, mode, 16, err);
+	in->present |= rc > 0 ? TEAM_HAS_MODE : 0;
+	in->mode = mode;
+	return rc < 0 ? rc : 0;
+}
+
+static int member_parse(json_t *body, struct team_member_input *in, struct kf_error *err)
+{
+	static const char *const keys[] = { "languages", "category_ids", "active", NULL };
+	*in = (struct team_member_input){ .languages = "", .category_ids = "", .active = 1 };
+	if (!body)
+		return 0;
+	int rc = json_only_keys(body, keys, err);
+	if (rc == 0)
+		rc = json_get_str(body, "languages", 0, 64, &in->languages, err);
+	if (rc >= 0)
+		rc = json_get_str(body, "category_ids", 0, 512, &in->category_ids, err);
+	if (rc >= 0)
+		rc = json_get_bool(body, "active", 0, &in->active, err);
+	return rc < 0 ? rc : 0;
+}
+
 /* --- teams -------------------------------------------------------------------------- */
 
 int api_teams_list(struct req *req, struct resp *resp)
@@ -241,7 +399,17 @@ int api_teams_list(struct req *req, struct resp *resp)
 
 int api_teams_create(struct req *req, struct resp *resp)
 {
-	return do_create(req, resp, team_create, team_get);
+	struct kf_error err = KF_ERROR_INIT;
+	struct actor a = api_actor(req);
+	struct team_input in;
+	char mode[16] = "";
+	int64_t id;
+	if (req_json(req, resp) < 0)
+		return 0;
+	if (team_parse(req->json, 1, &in, mode, &err) < 0 ||
+	    team_create(req->db, &a, req->now, &in, &id, &err) < 0)
+		return reply_kf(resp, &err);
+	return render(req, resp, team_get, id, 201);
 }
 
 int api_teams_get(struct req *req, struct resp *resp)
@@ -251,7 +419,18 @@ int api_teams_get(struct req *req, struct resp *resp)
 
 int api_teams_update(struct req *req, struct resp *resp)
 {
-	return do_update(req, resp, team_update, team_get);
+	struct kf_error err = KF_ERROR_INIT;
+	struct actor a = api_actor(req);
+	struct team_input in;
+	char mode[16] = "";
+	int64_t id, version;
+	if (req_param_id(req, resp, "id", &id) < 0 || req_if_match(req, resp, &version) < 0 ||
+	    req_json(req, resp) < 0)
+		return 0;
+	if (team_parse(req->json, 0, &in, mode, &err) < 0 ||
+	    team_update(req->db, &a, req->now, id, version, &in, &err) < 0)
+		return reply_kf(resp, &err);
+	return render(req, resp, team_get, id, 200);
 }
 
 int api_teams_delete(struct req *req, struct resp *resp)
@@ -284,7 +463,9 @@ int api_team_members_put(struct req *req, struct resp *resp)
 		return 0;
 	if (req->body_len && req_json(req, resp) < 0)
 		return 0;
-	if (team_member_put(req->db, &a, req->now, id, uid, req->json, &err) < 0)
+	struct team_member_input in;
+	if (member_parse(req->json, &in, &err) < 0 ||
+	    team_member_put(req->db, &a, req->now, id, uid, &in, &err) < 0)
 		return reply_kf(resp, &err);
 	return render(req, resp, team_get, id, 200);
 }

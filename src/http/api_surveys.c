@@ -113,7 +113,7 @@ static int time_arg(struct req *req, struct resp *resp, const char *name, int64_
 	*out = 0;
 	if (!s || !*s || digits(s, out) == 0)
 		return 0;
-	if (cal_parse_date(s, &day, &err) < 0)
+	if (calendar_parse_date(s, &day, &err) < 0)
 		return reply_error(resp, 400, "invalid", name, "%s must be YYYY-MM-DD or UTC seconds", name),
 		       -1;
 	*out = day * 86400;

@@ -34,7 +34,7 @@ static struct db_sql q_policy_put = DB_SQL(
 static int get_instant(json_t *o, const char *key, const char *field, int64_t *out, struct kf_error *err)
 {
 	const char *s = json_string_value(json_object_get(o, key));
-	if (!s || cal_parse_iso(s, out) < 0)
+	if (!s || calendar_parse_iso(s, out) < 0)
 		return kf_fail(err, KF_EINVAL, "invalid", field, "%s must be an ISO 8601 time", field);
 	return 0;
 }

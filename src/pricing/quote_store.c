@@ -12,7 +12,7 @@
 #include "base/json.h"
 #include "base/xalloc.h"
 #include "desk/calendar.h"
-#include "desk/desk_config.h"
+#include "desk/calendar_store.h"
 #include "pricing/price_policy.h"
 #include "pricing/quote.h"
 #include "pricing/ratecard_store.h"
@@ -72,7 +72,7 @@ static json_t *line_json(const struct quote_line *l)
 static int get_instant(json_t *o, const char *key, const char *field, int64_t *out, struct kf_error *err)
 {
 	const char *s = json_string_value(json_object_get(o, key));
-	if (!s || cal_parse_iso(s, out) < 0)
+	if (!s || calendar_parse_iso(s, out) < 0)
 		return kf_fail(err, KF_EINVAL, "invalid", field, "%s must be an ISO 8601 time", field);
 	return 0;
 }
@@ -233,7 +233,7 @@ static int calendar_current(struct db *db, int64_t id, int64_t version, struct c
 	pthread_mutex_unlock(&cal_mu);
 	if (hit)
 		return 0;
-	if ((rc = calendar_load(db, id, out, err)) < 0)
+	if ((rc = calendar_store_load(db, id, out, err)) < 0)
 		return rc;
 	pthread_mutex_lock(&cal_mu);
 	if (!cal_cache)
@@ -281,8 +281,10 @@ static void transit_dates(struct db *db, const struct versions *v, const struct 
 	struct calendar *cal = xcalloc(1, sizeof *cal);
 	int64_t lo = 0, hi = 0;
 	if (calendar_current(db, v->cal_id, v->cal, cal, &err) == 0 &&
-	    (q->transit_min_days < 1 || cal_add_business_days(cal, at, q->transit_min_days, &lo, &err) == 0) &&
-	    (q->transit_max_days < 1 || cal_add_business_days(cal, at, q->transit_max_days, &hi, &err) == 0)) {
+	    (q->transit_min_days < 1 ||
+	     calendar_add_business_days(cal, at, q->transit_min_days, &lo, &err) == 0) &&
+	    (q->transit_max_days < 1 ||
+	     calendar_add_business_days(cal, at, q->transit_max_days, &hi, &err) == 0)) {
 		json_object_set_new(out, "earliest_at", json_integer(lo ? lo : at));
 		json_object_set_new(out, "latest_at", json_integer(hi ? hi : at));
 	}

@@ -14,7 +14,7 @@
 #include "base/json.h"
 #include "base/xalloc.h"
 #include "crm/timeline.h"
-#include "desk/desk_config.h"
+#include "desk/desk_settings.h"
 #include "desk/message.h"
 #include "desk/ticket.h"
 #include "jobs/job.h"
@@ -102,13 +102,13 @@ static const char *lang_of_locale(const char *locale)
 
 static int64_t expiry_s(struct db *db)
 {
-	int64_t days = desk_setting(db, "survey_expiry_days", DEFAULT_EXPIRY_DAYS);
+	int64_t days = desk_settings_get(db, "survey_expiry_days", DEFAULT_EXPIRY_DAYS);
 	return (days > 0 && days <= 365 ? days : DEFAULT_EXPIRY_DAYS) * DAY_S;
 }
 
 static int64_t delay_s(struct db *db, const char *key, int64_t def)
 {
-	int64_t s = desk_setting(db, key, def);
+	int64_t s = desk_settings_get(db, key, def);
 	return s >= 0 && s <= 90 * DAY_S ? s : def;
 }
 

@@ -149,6 +149,17 @@ describe('kefu sla preview and kefu calendar', () => {
 		await fails(1, 'calendar', 'holiday', 'remove', String(cal.id), m[1]);
 	});
 
+	it('the CLI holiday is checked like the API one: a long name or a bad date adds nothing', async () => {
+		const before = (await json('calendar', 'list')).items.find((c) => c.id === cal.id);
+		let r = await fails(1, 'calendar', 'holiday', 'add', String(cal.id), '2026-11-27', '--name', '节'.repeat(129));
+		assert.match(r.stderr, /name is longer than 128 characters/);
+		r = await fails(1, 'calendar', 'holiday', 'add', String(cal.id), '2026-02-30');
+		assert.match(r.stderr, /date/);
+		const after = (await json('calendar', 'list')).items.find((c) => c.id === cal.id);
+		assert.deepEqual(after.holidays, before.holidays);
+		assert.equal(after.version, before.version);
+	});
+
 	it('a make-up workday (--workday) counts as a business day', async () => {
 		const fri = '2026-11-27T20:00:00+08:00';
 		const due = async () => (await json('sla', 'preview', '--type', 'inquiry', '--at', fri)).first_response_due_at;

@@ -145,6 +145,43 @@ describe('calendars', () => {
 });
 
 describe('sla policies', () => {
+	it('a policy change keeps what it does not name; bad fields are named and change nothing', async () => {
+		let res = await admin.expect(201, 'POST', '/api/v1/sla-policies', {
+			body: { name: uniq('keep'), ticket_type: 'claim', priority: 'low', customer_tier: 'C', first_response_s: 600, rank: 7 },
+		});
+		const pol = res.json;
+		assert.equal(pol.resolution_s, 0);
+		const etag = res.headers.etag;
+		const bad = [
+			[{ priority: 'soon' }, 'invalid', 'priority'],
+			[{ ticket_type: 'x'.repeat(40) }, 'too_long', 'ticket_type'],
+			[{ resolution_s: -1 }, 'range', 'resolution_s'],
+			[{ rank: 1000001 }, 'range', 'rank'],
+			[{ calendar_id: 0 }, 'range', 'calendar_id'],
+			[{ calendar_id: 999999 }, 'unknown', 'calendar_id'],
+			[{ first_response_s: 0 }, 'no_target', 'first_response_s'],
+			[{ sunset: 'yes' }, 'type', 'sunset'],
+			[{ colour: 'red' }, null, 'colour'],
+		];
+		for (const [body, code, field] of bad) {
+			const r = await admin.api('PATCH', `/api/v1/sla-policies/${pol.id}`, { body, headers: { 'If-Match': etag } });
+			const e = assertError(r, 400, code, JSON.stringify(body));
+			assert.equal(e.field, field, JSON.stringify(body));
+		}
+		assertError(await admin.api('POST', '/api/v1/sla-policies', { body: { first_response_s: 60 } }), 400, 'required', 'no name');
+		res = await admin.expect(200, 'PATCH', `/api/v1/sla-policies/${pol.id}`, { body: { priority: '', resolution_s: 3600 }, headers: { 'If-Match': etag } });
+		assert.equal(res.json.name, pol.name);
+		assert.equal(res.json.ticket_type, 'claim');
+		assert.equal(res.json.priority, null, '"" is any priority');
+		assert.equal(res.json.customer_tier, 'C');
+		assert.equal(res.json.first_response_s, 600);
+		assert.equal(res.json.resolution_s, 3600);
+		assert.equal(res.json.rank, 7);
+		assert.equal(res.json.calendar_id, pol.calendar_id);
+		assert.equal(res.json.version, pol.version + 1, 'the bad changes wrote nothing');
+		await admin.expect(204, 'DELETE', `/api/v1/sla-policies/${pol.id}`);
+	});
+
 	it('a more specific policy wins, tier A gets the tighter one, and PATCH needs If-Match', async () => {
 		const cal = await defaultCalendar();
 		let res = await admin.expect(201, 'POST', '/api/v1/sla-policies', {
@@ -287,6 +324,29 @@ describe('teams, routing and the clocks of a ticket', () => {
 });
 
 describe('renaming and deleting calendars and teams, and the desk settings', () => {
+	it('a team change keeps what it does not name; a bad field changes nothing', async () => {
+		let res = await admin.expect(201, 'POST', '/api/v1/teams', { body: { name: uniq('Keep'), manager_id: 1, mode: 'least_loaded' } });
+		const team = res.json;
+		res = await admin.expect(200, 'PATCH', `/api/v1/teams/${team.id}`, { body: { calendar_id: 1 }, headers: { 'If-Match': res.headers.etag } });
+		assert.equal(res.json.name, team.name);
+		assert.equal(res.json.manager_id, 1);
+		assert.equal(res.json.mode, 'least_loaded');
+		assert.equal(res.json.calendar_id, 1);
+		const etag = res.headers.etag;
+		let bad = await admin.api('PATCH', `/api/v1/teams/${team.id}`, { body: { mode: 'random' }, headers: { 'If-Match': etag } });
+		assertError(bad, 400, 'invalid', 'mode');
+		assert.equal(bad.json.error.field, 'mode');
+		bad = await admin.api('PATCH', `/api/v1/teams/${team.id}`, { body: { manager_id: 999999 }, headers: { 'If-Match': etag } });
+		assertError(bad, 400, 'unknown', 'manager');
+		assert.equal(bad.json.error.field, 'manager_id');
+		bad = await admin.api('POST', '/api/v1/teams', { body: { mode: 'round_robin' } });
+		assertError(bad, 400, 'required', 'name');
+		res = await admin.expect(200, 'PATCH', `/api/v1/teams/${team.id}`, { body: { mode: '', manager_id: 0 }, headers: { 'If-Match': etag } });
+		assert.equal(res.json.mode, 'round_robin', '"" is the default mode');
+		assert.equal(res.json.manager_id, null);
+		assert.equal(res.json.version, team.version + 2, 'the bad changes wrote nothing');
+	});
+
 	it('a team is renamed with If-Match, and deleted only when no ticket belongs to it (audited)', async () => {
 		let res = await admin.expect(201, 'POST', '/api/v1/teams', { body: { name: uniq('Old name') } });
 		const team = res.json;

@@ -1,6 +1,6 @@
 /*
  * fuzz_text.c - libFuzzer harness for the parsers of short user text:
- * dates and times (cal_parse_date, cal_parse_iso: API ?at=, CLI --at,
+ * dates and times (calendar_parse_date, calendar_parse_iso: API ?at=, CLI --at,
  * holidays) and full-text search (textsearch_terms on indexed text,
  * textsearch_query_parse on ?q=).  Checks: no crash, no leak, and a
  * parsed ISO time round-trips through its date part.
@@ -29,12 +29,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(s, data, size);
 	s[size] = '\0';
-	(void)cal_parse_date(s, &day, &err);
-	if (cal_parse_iso(s, &at) == 0) {
+	(void)calendar_parse_date(s, &day, &err);
+	if (calendar_parse_iso(s, &at) == 0) {
 		char date[11];
 		memcpy(date, s, 10); /* an accepted time starts with its date */
 		date[10] = '\0';
-		if (cal_parse_date(date, &day, &err) != 0)
+		if (calendar_parse_date(date, &day, &err) != 0)
 			abort();
 	}
 	(void)textsearch_terms(s, size, &terms);

@@ -33,12 +33,12 @@ static void setup_cal(const char *zone, const int (*iv)[2], int niv, int every_d
 	assert_int_equal(tz_load(zone, &cal.tz, &err), 0);
 	for (int wd = every_day ? 0 : 1; wd <= (every_day ? 6 : 5); wd++)
 		for (int i = 0; i < niv; i++)
-			assert_int_equal(cal_add_hours(&cal, wd, iv[i][0], iv[i][1], &err), 0);
+			assert_int_equal(calendar_add_hours(&cal, wd, iv[i][0], iv[i][1], &err), 0);
 	static const char *const hol[] = { "2026-10-01", "2026-10-02", "2026-10-05",
 		                           "2026-10-06", "2026-10-07", NULL };
 	for (int i = 0; hol[i]; i++)
-		assert_int_equal(cal_add_date(&cal, hol[i], CAL_HOLIDAY, &err), 0);
-	assert_int_equal(cal_add_date(&cal, "2026-10-10", CAL_WORKDAY, &err), 0); /* Saturday worked */
+		assert_int_equal(calendar_add_date(&cal, hol[i], CALENDAR_HOLIDAY, &err), 0);
+	assert_int_equal(calendar_add_date(&cal, "2026-10-10", CALENDAR_WORKDAY, &err), 0); /* Saturday worked */
 }
 
 static const int nine_six[][2] = { { 9 * 60, 18 * 60 } };
@@ -57,11 +57,11 @@ static void run_add(const struct add_case *c, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		struct kf_error err = KF_ERROR_INIT;
 		int64_t due = 0, start = at(c[i].m, c[i].d, c[i].h, c[i].mi);
-		assert_int_equal(cal_add_business_seconds(&cal, start, c[i].secs, &due, &err), 0);
+		assert_int_equal(calendar_add_business_seconds(&cal, start, c[i].secs, &due, &err), 0);
 		if (due != at(c[i].dm, c[i].dd, c[i].dh, c[i].dmi))
 			fail_msg("case %zu: due %lld, want %lld", i, (long long)due,
 			         (long long)at(c[i].dm, c[i].dd, c[i].dh, c[i].dmi));
-		assert_int_equal(cal_business_seconds_between(&cal, start, due), c[i].secs);
+		assert_int_equal(calendar_business_seconds_between(&cal, start, due), c[i].secs);
 	}
 }
 
@@ -87,7 +87,7 @@ static void test_add_shanghai(void **state)
 	struct kf_error err = KF_ERROR_INIT;
 	int64_t due;
 	/* exactly at opening */
-	assert_int_equal(cal_add_business_seconds(&cal, at(11, 24, 9, 0), 1, &due, &err), 0);
+	assert_int_equal(calendar_add_business_seconds(&cal, at(11, 24, 9, 0), 1, &due, &err), 0);
 	assert_int_equal(due, at(11, 24, 9, 0) + 1);
 }
 
@@ -103,10 +103,10 @@ static void test_lunch(void **state)
 		{ 11, 24, 9, 0, 7 * 3600 + 1800, 11, 24, 18, 0 },
 	};
 	run_add(cases, sizeof(cases) / sizeof(cases[0]));
-	assert_false(cal_is_business_time(&cal, at(11, 24, 12, 0)));
-	assert_false(cal_is_business_time(&cal, at(11, 24, 13, 29)));
-	assert_true(cal_is_business_time(&cal, at(11, 24, 13, 30)));
-	assert_true(cal_is_business_time(&cal, at(11, 24, 11, 59)));
+	assert_false(calendar_is_business_time(&cal, at(11, 24, 12, 0)));
+	assert_false(calendar_is_business_time(&cal, at(11, 24, 13, 29)));
+	assert_true(calendar_is_business_time(&cal, at(11, 24, 13, 30)));
+	assert_true(calendar_is_business_time(&cal, at(11, 24, 11, 59)));
 }
 
 static void test_is_business_time(void **state)
@@ -121,8 +121,9 @@ static void test_is_business_time(void **state)
 		{ 10, 8, 10, 0, 1 },  { 10, 11, 10, 0, 0 },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		assert_int_equal(cal_is_business_time(&cal, at(cases[i].m, cases[i].d, cases[i].h, cases[i].mi)),
-		                 cases[i].want);
+		assert_int_equal(
+		        calendar_is_business_time(&cal, at(cases[i].m, cases[i].d, cases[i].h, cases[i].mi)),
+		        cases[i].want);
 }
 
 static void test_sunset(void **state)
@@ -148,7 +149,7 @@ static void test_sunset(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct kf_error err = KF_ERROR_INIT;
 		int64_t due = 0;
-		assert_int_equal(cal_end_of_business_day(
+		assert_int_equal(calendar_end_of_business_day(
 		                         &cal, at(cases[i].m, cases[i].d, cases[i].h, cases[i].mi), &due, &err),
 		                 0);
 		if (due != at(cases[i].dm, cases[i].dd, 18, 0))
@@ -156,11 +157,11 @@ static void test_sunset(void **state)
 	}
 	struct kf_error err = KF_ERROR_INIT;
 	int64_t due;
-	assert_int_equal(cal_next_business_day_end(&cal, at(11, 24, 10, 0), &due, &err), 0);
+	assert_int_equal(calendar_next_business_day_end(&cal, at(11, 24, 10, 0), &due, &err), 0);
 	assert_int_equal(due, at(11, 25, 18, 0));
-	assert_int_equal(cal_add_business_days(&cal, at(11, 26, 15, 0), 2, &due, &err), 0); /* Thu + 2 */
+	assert_int_equal(calendar_add_business_days(&cal, at(11, 26, 15, 0), 2, &due, &err), 0); /* Thu + 2 */
 	assert_int_equal(due, at(11, 30, 9, 0));
-	assert_int_equal(cal_add_business_days(&cal, at(9, 30, 15, 0), 1, &due, &err), 0);
+	assert_int_equal(calendar_add_business_days(&cal, at(9, 30, 15, 0), 1, &due, &err), 0);
 	assert_int_equal(due, at(10, 8, 9, 0));
 }
 
@@ -180,7 +181,7 @@ static void test_dst_new_york(void **state)
 	assert_int_equal(at(3, 6, 9, 0) % 86400, 14 * 3600);
 	struct kf_error err = KF_ERROR_INIT;
 	int64_t due;
-	assert_int_equal(cal_end_of_business_day(&cal, at(3, 7, 12, 0), &due, &err), 0);
+	assert_int_equal(calendar_end_of_business_day(&cal, at(3, 7, 12, 0), &due, &err), 0);
 	assert_int_equal(due, at(3, 9, 17, 0));
 
 	setup_cal("America/New_York", nine_five, 1, 1); /* every day, DST days included */
@@ -192,10 +193,10 @@ static void test_dst_new_york(void **state)
 	run_add(every, sizeof(every) / sizeof(every[0]));
 
 	setup_cal("America/New_York", all_day, 1, 1); /* round the clock: days are 23 h and 25 h long */
-	assert_int_equal(cal_business_seconds_between(&cal, at(3, 8, 0, 0), at(3, 9, 0, 0)), 23 * 3600);
-	assert_int_equal(cal_business_seconds_between(&cal, at(11, 1, 0, 0), at(11, 2, 0, 0)), 25 * 3600);
-	assert_int_equal(cal_business_seconds_between(&cal, at(11, 2, 0, 0), at(11, 1, 0, 0)), -25 * 3600);
-	assert_int_equal(cal_add_business_seconds(&cal, at(3, 8, 0, 0), 3 * 3600, &due, &err), 0);
+	assert_int_equal(calendar_business_seconds_between(&cal, at(3, 8, 0, 0), at(3, 9, 0, 0)), 23 * 3600);
+	assert_int_equal(calendar_business_seconds_between(&cal, at(11, 1, 0, 0), at(11, 2, 0, 0)), 25 * 3600);
+	assert_int_equal(calendar_business_seconds_between(&cal, at(11, 2, 0, 0), at(11, 1, 0, 0)), -25 * 3600);
+	assert_int_equal(calendar_add_business_seconds(&cal, at(3, 8, 0, 0), 3 * 3600, &due, &err), 0);
 	assert_int_equal(due, at(3, 8, 4, 0)); /* 02:00-03:00 does not exist */
 }
 
@@ -210,30 +211,30 @@ static void test_bad_input(void **state)
 		                             "26-01-01",   "2026-00-10", "abcd-ef-gh",
 		                             "2026-04-31", "",           NULL };
 	for (int i = 0; dates[i]; i++)
-		assert_int_equal(cal_parse_date(dates[i], &day, &err), KF_EINVAL);
-	assert_int_equal(cal_parse_date("2024-02-29", &day, &err), 0);
-	assert_int_equal(cal_add_hours(&cal, 7, 0, 60, &err), KF_EINVAL);
-	assert_int_equal(cal_add_hours(&cal, 1, 600, 540, &err), KF_EINVAL);
-	assert_int_equal(cal_add_hours(&cal, 1, 0, 1441, &err), KF_EINVAL);
-	assert_int_equal(cal_add_hours(&cal, 1, 540, 720, &err), 0);
-	assert_int_equal(cal_add_hours(&cal, 1, 700, 800, &err), KF_EINVAL);
+		assert_int_equal(calendar_parse_date(dates[i], &day, &err), KF_EINVAL);
+	assert_int_equal(calendar_parse_date("2024-02-29", &day, &err), 0);
+	assert_int_equal(calendar_add_hours(&cal, 7, 0, 60, &err), KF_EINVAL);
+	assert_int_equal(calendar_add_hours(&cal, 1, 600, 540, &err), KF_EINVAL);
+	assert_int_equal(calendar_add_hours(&cal, 1, 0, 1441, &err), KF_EINVAL);
+	assert_int_equal(calendar_add_hours(&cal, 1, 540, 720, &err), 0);
+	assert_int_equal(calendar_add_hours(&cal, 1, 700, 800, &err), KF_EINVAL);
 	assert_string_equal(err.key, "overlap");
 	memset(&cal.week, 0, sizeof(cal.week)); /* no hours at all */
-	assert_int_equal(cal_add_business_seconds(&cal, 0, 60, &due, &err), KF_EINVAL);
-	assert_int_equal(cal_end_of_business_day(&cal, 0, &due, &err), KF_EINVAL);
+	assert_int_equal(calendar_add_business_seconds(&cal, 0, 60, &due, &err), KF_EINVAL);
+	assert_int_equal(calendar_end_of_business_day(&cal, 0, &due, &err), KF_EINVAL);
 }
 
 static void test_parse_iso(void **state)
 {
 	(void)state;
 	int64_t t = -1;
-	assert_int_equal(cal_parse_iso("2026-03-02T09:30Z", &t), 0);
+	assert_int_equal(calendar_parse_iso("2026-03-02T09:30Z", &t), 0);
 	assert_int_equal(t, 1772443800);
-	assert_int_equal(cal_parse_iso("2026-03-02T09:30:15Z", &t), 0);
+	assert_int_equal(calendar_parse_iso("2026-03-02T09:30:15Z", &t), 0);
 	assert_int_equal(t, 1772443815);
-	assert_int_equal(cal_parse_iso("2026-03-02T17:30:15+08:00", &t), 0);
+	assert_int_equal(calendar_parse_iso("2026-03-02T17:30:15+08:00", &t), 0);
 	assert_int_equal(t, 1772443815);
-	assert_int_equal(cal_parse_iso("2026-03-02T04:00:15-05:30", &t), 0);
+	assert_int_equal(calendar_parse_iso("2026-03-02T04:00:15-05:30", &t), 0);
 	assert_int_equal(t, 1772443815);
 	static const char *const bad[] = { "2026-03-02",
 		                           "2026-03-02T24:00Z",
@@ -248,7 +249,7 @@ static void test_parse_iso(void **state)
 		                           NULL };
 	for (int i = 0; bad[i]; i++) {
 		t = 7;
-		assert_int_equal(cal_parse_iso(bad[i], &t), -1);
+		assert_int_equal(calendar_parse_iso(bad[i], &t), -1);
 		assert_int_equal(t, 7);
 	}
 }

@@ -13,7 +13,10 @@
 
 #include <cmocka.h>
 
+#include "desk/claim_rules.h"
+#include "desk/complaint_rules.h"
 #include "desk/process_rules.h"
+#include "desk/return_rules.h"
 #include "base/banned.h"
 
 #define DAY 86400
@@ -40,14 +43,14 @@ static void test_step_names(void **state)
 	static const char *const names[] = { "received", "initial_handling", "investigation",
 		                             "solution", "implementation",   "archived" };
 	for (int i = 0; i < CS_COUNT; i++) {
-		assert_int_equal(complaint_step_parse(names[i]), i);
-		assert_string_equal(complaint_step_name((enum complaint_step)i), names[i]);
+		assert_int_equal(complaint_rules_step_parse(names[i]), i);
+		assert_string_equal(complaint_rules_step_name((enum complaint_step)i), names[i]);
 	}
-	assert_int_equal(complaint_step_parse("closed"), CS_NONE);
-	assert_int_equal(complaint_step_parse(""), CS_NONE);
-	assert_int_equal(complaint_step_parse(NULL), CS_NONE);
-	assert_string_equal(complaint_step_name(CS_NONE), "");
-	assert_string_equal(complaint_step_name(CS_COUNT), "");
+	assert_int_equal(complaint_rules_step_parse("closed"), CS_NONE);
+	assert_int_equal(complaint_rules_step_parse(""), CS_NONE);
+	assert_int_equal(complaint_rules_step_parse(NULL), CS_NONE);
+	assert_string_equal(complaint_rules_step_name(CS_NONE), "");
+	assert_string_equal(complaint_rules_step_name(CS_COUNT), "");
 }
 
 /* What each step needs with nothing recorded: cumulative, in order. */
@@ -68,13 +71,13 @@ static void test_missing_cumulative(void **state)
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const char *out[COMPLAINT_MISSING_MAX];
-		size_t n = complaint_missing(rows[i].to, &NONE, out);
+		size_t n = complaint_rules_missing(rows[i].to, &NONE, out);
 		assert_int_equal(n, rows[i].n);
 		if (n) {
 			assert_string_equal(out[0], rows[i].first);
 			assert_string_equal(out[n - 1], rows[i].last);
 		}
-		assert_int_equal(complaint_missing(rows[i].to, &ALL, out), 0);
+		assert_int_equal(complaint_rules_missing(rows[i].to, &ALL, out), 0);
 	}
 }
 
@@ -105,7 +108,7 @@ static void test_missing_each_fact(void **state)
 		memcpy((char *)&f + rows[i].offset, &zero, sizeof(zero));
 		for (int to = CS_RECEIVED; to < CS_COUNT; to++) {
 			const char *out[COMPLAINT_MISSING_MAX];
-			size_t n = complaint_missing((enum complaint_step)to, &f, out);
+			size_t n = complaint_rules_missing((enum complaint_step)to, &f, out);
 			if (to >= (int)rows[i].needed_from) {
 				assert_int_equal(n, 1);
 				assert_string_equal(out[0], rows[i].field);
@@ -123,8 +126,8 @@ static void test_advance_order(void **state)
 	for (int from = CS_RECEIVED; from < CS_COUNT; from++) {
 		for (int to = CS_NONE; to < CS_COUNT; to++) {
 			struct kf_error err = KF_ERROR_INIT;
-			int rc = complaint_check_advance((enum complaint_step)from, (enum complaint_step)to,
-			                                 &ALL, &err);
+			int rc = complaint_rules_check_advance((enum complaint_step)from,
+			                                       (enum complaint_step)to, &ALL, &err);
 			if (from == CS_ARCHIVED)
 				assert_err(rc, &err, KF_ECONFLICT, "archived", NULL);
 			else if (to == from + 1)
@@ -141,40 +144,40 @@ static void test_advance_requirements(void **state)
 	struct kf_error err = KF_ERROR_INIT;
 	struct complaint_facts f = NONE;
 	/* received -> initial_handling needs nothing. */
-	assert_int_equal(complaint_check_advance(CS_RECEIVED, CS_INITIAL_HANDLING, &f, &err), 0);
+	assert_int_equal(complaint_rules_check_advance(CS_RECEIVED, CS_INITIAL_HANDLING, &f, &err), 0);
 	/* Acknowledged but not classified: category_id is named. */
 	f.acknowledged = 1;
-	int rc = complaint_check_advance(CS_INITIAL_HANDLING, CS_INVESTIGATION, &f, &err);
+	int rc = complaint_rules_check_advance(CS_INITIAL_HANDLING, CS_INVESTIGATION, &f, &err);
 	assert_err(rc, &err, KF_ECONFLICT, "step_requirements", "category_id");
 	f.classified = 1;
-	assert_int_equal(complaint_check_advance(CS_INITIAL_HANDLING, CS_INVESTIGATION, &f, &err), 0);
+	assert_int_equal(complaint_rules_check_advance(CS_INITIAL_HANDLING, CS_INVESTIGATION, &f, &err), 0);
 	/* To solution: all three named in the message, the first as field. */
 	memset(&err, 0, sizeof(err));
-	rc = complaint_check_advance(CS_INVESTIGATION, CS_SOLUTION, &f, &err);
+	rc = complaint_rules_check_advance(CS_INVESTIGATION, CS_SOLUTION, &f, &err);
 	assert_err(rc, &err, KF_ECONFLICT, "step_requirements", "investigation_notes");
 	assert_non_null(strstr(err.message,
 	                       "investigation_notes, root_cause and responsible_department are missing"));
 	f.has_investigation_notes = f.has_root_cause = 1;
-	rc = complaint_check_advance(CS_INVESTIGATION, CS_SOLUTION, &f, &err);
+	rc = complaint_rules_check_advance(CS_INVESTIGATION, CS_SOLUTION, &f, &err);
 	assert_err(rc, &err, KF_ECONFLICT, "step_requirements", "responsible_department");
 	assert_non_null(strstr(err.message, "responsible_department is missing"));
 	f.has_responsible_department = 1;
-	assert_int_equal(complaint_check_advance(CS_INVESTIGATION, CS_SOLUTION, &f, &err), 0);
-	rc = complaint_check_advance(CS_SOLUTION, CS_IMPLEMENTATION, &f, &err);
+	assert_int_equal(complaint_rules_check_advance(CS_INVESTIGATION, CS_SOLUTION, &f, &err), 0);
+	rc = complaint_rules_check_advance(CS_SOLUTION, CS_IMPLEMENTATION, &f, &err);
 	assert_err(rc, &err, KF_ECONFLICT, "step_requirements", "solution");
 	f.has_solution = 1;
-	assert_int_equal(complaint_check_advance(CS_SOLUTION, CS_IMPLEMENTATION, &f, &err), 0);
+	assert_int_equal(complaint_rules_check_advance(CS_SOLUTION, CS_IMPLEMENTATION, &f, &err), 0);
 	/* Archive: implemented, confirmation and feedback, in that order. */
-	rc = complaint_check_advance(CS_IMPLEMENTATION, CS_ARCHIVED, &f, &err);
+	rc = complaint_rules_check_advance(CS_IMPLEMENTATION, CS_ARCHIVED, &f, &err);
 	assert_err(rc, &err, KF_ECONFLICT, "step_requirements", "implemented");
 	f.implemented = 1;
-	rc = complaint_check_advance(CS_IMPLEMENTATION, CS_ARCHIVED, &f, &err);
+	rc = complaint_rules_check_advance(CS_IMPLEMENTATION, CS_ARCHIVED, &f, &err);
 	assert_err(rc, &err, KF_ECONFLICT, "step_requirements", "customer_confirmation");
 	f.customer_confirmed = 1;
-	rc = complaint_check_advance(CS_IMPLEMENTATION, CS_ARCHIVED, &f, &err);
+	rc = complaint_rules_check_advance(CS_IMPLEMENTATION, CS_ARCHIVED, &f, &err);
 	assert_err(rc, &err, KF_ECONFLICT, "step_requirements", "feedback_sent");
 	f.feedback_sent = 1;
-	assert_int_equal(complaint_check_advance(CS_IMPLEMENTATION, CS_ARCHIVED, &f, &err), 0);
+	assert_int_equal(complaint_rules_check_advance(CS_IMPLEMENTATION, CS_ARCHIVED, &f, &err), 0);
 }
 
 static void test_resolve(void **state)
@@ -200,7 +203,7 @@ static void test_resolve(void **state)
 		f.has_root_cause = rows[i].root;
 		f.has_responsible_department = rows[i].dept;
 		f.has_solution = rows[i].solution;
-		int rc = complaint_check_resolve(&f, &err);
+		int rc = complaint_rules_check_resolve(&f, &err);
 		if (!rows[i].field) {
 			assert_int_equal(rc, 0);
 			assert_int_equal(err.code, 0);
@@ -219,21 +222,21 @@ static void test_return_names(void **state)
 	static const char *const st[] = { "requested", "authorised", "received", "inspected",
 		                          "refunded",  "exchanged",  "repaired", "rejected" };
 	for (int i = 0; i < RS_COUNT; i++) {
-		assert_int_equal(return_status_parse(st[i]), i);
-		assert_string_equal(return_status_name((enum return_status)i), st[i]);
-		assert_int_equal(return_status_terminal((enum return_status)i), i >= RS_REFUNDED);
+		assert_int_equal(return_rules_status_parse(st[i]), i);
+		assert_string_equal(return_rules_status_name((enum return_status)i), st[i]);
+		assert_int_equal(return_rules_status_terminal((enum return_status)i), i >= RS_REFUNDED);
 	}
-	assert_int_equal(return_status_parse("authorized"), RS_NONE);
-	assert_int_equal(return_action_parse("refund"), RA_REFUND);
-	assert_int_equal(return_action_parse("exchange"), RA_EXCHANGE);
-	assert_int_equal(return_action_parse("repair"), RA_REPAIR);
-	assert_int_equal(return_action_parse("swap"), RA_NONE);
-	assert_string_equal(return_action_name(RA_NONE), "");
-	assert_true(return_inspection_valid("ok"));
-	assert_true(return_inspection_valid("damaged"));
-	assert_true(return_inspection_valid("not_as_described"));
-	assert_false(return_inspection_valid("fine"));
-	assert_false(return_inspection_valid(NULL));
+	assert_int_equal(return_rules_status_parse("authorized"), RS_NONE);
+	assert_int_equal(return_rules_action_parse("refund"), RA_REFUND);
+	assert_int_equal(return_rules_action_parse("exchange"), RA_EXCHANGE);
+	assert_int_equal(return_rules_action_parse("repair"), RA_REPAIR);
+	assert_int_equal(return_rules_action_parse("swap"), RA_NONE);
+	assert_string_equal(return_rules_action_name(RA_NONE), "");
+	assert_true(return_rules_inspection_valid("ok"));
+	assert_true(return_rules_inspection_valid("damaged"));
+	assert_true(return_rules_inspection_valid("not_as_described"));
+	assert_false(return_rules_inspection_valid("fine"));
+	assert_false(return_rules_inspection_valid(NULL));
 }
 
 /* Partial deliveries and earlier returns. */
@@ -256,8 +259,9 @@ static void test_returnable(void **state)
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct kf_error err = KF_ERROR_INIT;
-		assert_int_equal(return_returnable(rows[i].delivered, rows[i].already), rows[i].left);
-		int rc = return_check_quantity(42, rows[i].want, rows[i].delivered, rows[i].already, &err);
+		assert_int_equal(return_rules_returnable(rows[i].delivered, rows[i].already), rows[i].left);
+		int rc = return_rules_check_quantity(42, rows[i].want, rows[i].delivered, rows[i].already,
+		                                     &err);
 		if (rows[i].ok) {
 			assert_int_equal(rc, 0);
 		} else {
@@ -266,8 +270,8 @@ static void test_returnable(void **state)
 		}
 	}
 	struct kf_error err = KF_ERROR_INIT;
-	assert_err(return_check_quantity(1, 0, 5, 0, &err), &err, KF_EINVAL, "range", "quantity");
-	assert_err(return_check_quantity(1, -1, 5, 0, &err), &err, KF_EINVAL, "range", "quantity");
+	assert_err(return_rules_check_quantity(1, 0, 5, 0, &err), &err, KF_EINVAL, "range", "quantity");
+	assert_err(return_rules_check_quantity(1, -1, 5, 0, &err), &err, KF_EINVAL, "range", "quantity");
 }
 
 /* The window: exactly 7 days in, 7 days + 1 s out; category windows. */
@@ -295,8 +299,9 @@ static void test_window(void **state)
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		int64_t deadline = -1;
-		assert_int_equal(return_window_open(rows[i].delivered_at, rows[i].days, rows[i].now, &deadline),
-		                 rows[i].open);
+		assert_int_equal(
+		        return_rules_window_open(rows[i].delivered_at, rows[i].days, rows[i].now, &deadline),
+		        rows[i].open);
 		assert_int_equal(deadline, rows[i].deadline);
 	}
 }
@@ -324,8 +329,8 @@ static void test_window_override(void **state)
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct kf_error err = KF_ERROR_INIT;
 		int overridden = -1;
-		int rc = return_check_window(T0, -1, rows[i].now, rows[i].reason, rows[i].manager,
-		                             &overridden, &err);
+		int rc = return_rules_check_window(T0, -1, rows[i].now, rows[i].reason, rows[i].manager,
+		                                   &overridden, &err);
 		assert_int_equal(overridden, rows[i].overridden);
 		if (rows[i].rc == 0)
 			assert_int_equal(rc, 0);
@@ -335,13 +340,13 @@ static void test_window_override(void **state)
 	/* The refusal names the deadline in UTC. */
 	struct kf_error err = KF_ERROR_INIT;
 	int overridden;
-	return_check_window(T0, -1, T0 + 8 * DAY, NULL, 0, &overridden, &err);
+	return_rules_check_window(T0, -1, T0 + 8 * DAY, NULL, 0, &overridden, &err);
 	assert_non_null(strstr(err.message, "2024-05-08T00:00:00Z"));
 	assert_non_null(strstr(err.message, "7 days"));
 	/* No delivery: closed, overridable. */
-	assert_err(return_check_window(0, -1, T0, NULL, 0, &overridden, &err), &err, KF_ECONFLICT,
+	assert_err(return_rules_check_window(0, -1, T0, NULL, 0, &overridden, &err), &err, KF_ECONFLICT,
 	           "return_window_closed", "window_override_reason");
-	assert_int_equal(return_check_window(0, -1, T0, "lost tracking", 1, &overridden, &err), 0);
+	assert_int_equal(return_rules_check_window(0, -1, T0, "lost tracking", 1, &overridden, &err), 0);
 	assert_int_equal(overridden, 1);
 }
 
@@ -359,8 +364,8 @@ static void test_return_moves(void **state)
 	for (int from = 0; from < RS_COUNT; from++) {
 		for (int to = RS_NONE; to < RS_COUNT; to++) {
 			struct kf_error err = KF_ERROR_INIT;
-			int rc = return_check_move((enum return_status)from, (enum return_status)to,
-			                           RA_REFUND, 1, &err);
+			int rc = return_rules_check_move((enum return_status)from, (enum return_status)to,
+			                                 RA_REFUND, 1, &err);
 			if (to >= 0 && (allowed[from] & (1u << to)))
 				assert_int_equal(rc, 0);
 			else
@@ -385,7 +390,7 @@ static void test_return_outcomes(void **state)
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct kf_error err = KF_ERROR_INIT;
-		int rc = return_check_move(RS_INSPECTED, rows[i].to, rows[i].action, 1, &err);
+		int rc = return_rules_check_move(RS_INSPECTED, rows[i].to, rows[i].action, 1, &err);
 		if (rows[i].ok)
 			assert_int_equal(rc, 0);
 		else
@@ -393,9 +398,9 @@ static void test_return_outcomes(void **state)
 	}
 	/* Inspected needs a result. */
 	struct kf_error err = KF_ERROR_INIT;
-	assert_err(return_check_move(RS_RECEIVED, RS_INSPECTED, RA_REFUND, 0, &err), &err, KF_ECONFLICT,
+	assert_err(return_rules_check_move(RS_RECEIVED, RS_INSPECTED, RA_REFUND, 0, &err), &err, KF_ECONFLICT,
 	           "step_requirements", "inspection_result");
-	assert_int_equal(return_check_move(RS_RECEIVED, RS_INSPECTED, RA_REFUND, 1, &err), 0);
+	assert_int_equal(return_rules_check_move(RS_RECEIVED, RS_INSPECTED, RA_REFUND, 1, &err), 0);
 }
 
 static void test_refund_cap(void **state)
@@ -404,14 +409,14 @@ static void test_refund_cap(void **state)
 	const int64_t q[] = { 2, 1 }, price[] = { 4999, 12000 };
 	int64_t value = -1;
 	struct kf_error err = KF_ERROR_INIT;
-	assert_int_equal(return_lines_value(q, price, 2, &value, &err), 0);
+	assert_int_equal(return_rules_lines_value(q, price, 2, &value, &err), 0);
 	assert_int_equal(value, 2 * 4999 + 12000);
-	assert_int_equal(return_lines_value(q, price, 0, &value, &err), 0);
+	assert_int_equal(return_rules_lines_value(q, price, 0, &value, &err), 0);
 	assert_int_equal(value, 0);
 	const int64_t big_q[] = { INT64_MAX / 2 }, big_p[] = { 3 };
-	assert_err(return_lines_value(big_q, big_p, 1, &value, &err), &err, KF_EINVAL, "range", "lines");
+	assert_err(return_rules_lines_value(big_q, big_p, 1, &value, &err), &err, KF_EINVAL, "range", "lines");
 	const int64_t two_q[] = { 1, 1 }, two_p[] = { INT64_MAX, 1 };
-	assert_err(return_lines_value(two_q, two_p, 2, &value, &err), &err, KF_EINVAL, "range", "lines");
+	assert_err(return_rules_lines_value(two_q, two_p, 2, &value, &err), &err, KF_EINVAL, "range", "lines");
 
 	static const struct {
 		int64_t refund, value;
@@ -426,7 +431,7 @@ static void test_refund_cap(void **state)
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		memset(&err, 0, sizeof(err));
-		int rc = return_check_refund(rows[i].refund, rows[i].value, rows[i].manager, &err);
+		int rc = return_rules_check_refund(rows[i].refund, rows[i].value, rows[i].manager, &err);
 		if (rows[i].rc == 0)
 			assert_int_equal(rc, 0);
 		else
@@ -441,23 +446,23 @@ static void test_claim_names(void **state)
 	(void)state;
 	static const char *const d[] = { "pending", "approved", "partially_approved", "rejected" };
 	for (int i = 0; i < CD_COUNT; i++) {
-		assert_int_equal(claim_decision_parse(d[i]), i);
-		assert_string_equal(claim_decision_name((enum claim_decision)i), d[i]);
+		assert_int_equal(claim_rules_decision_parse(d[i]), i);
+		assert_string_equal(claim_rules_decision_name((enum claim_decision)i), d[i]);
 	}
-	assert_int_equal(claim_decision_parse("approve"), CD_NONE);
-	assert_true(claim_kind_valid("damage"));
-	assert_true(claim_kind_valid("loss"));
-	assert_true(claim_kind_valid("late"));
-	assert_false(claim_kind_valid("theft"));
-	assert_true(claim_recovery_status_valid("none"));
-	assert_true(claim_recovery_status_valid("recovered"));
-	assert_false(claim_recovery_status_valid("maybe"));
-	assert_true(process_currency_valid("CNY"));
-	assert_true(process_currency_valid("USD"));
-	assert_false(process_currency_valid("cny"));
-	assert_false(process_currency_valid("CN"));
-	assert_false(process_currency_valid("CNYY"));
-	assert_false(process_currency_valid(NULL));
+	assert_int_equal(claim_rules_decision_parse("approve"), CD_NONE);
+	assert_true(claim_rules_kind_valid("damage"));
+	assert_true(claim_rules_kind_valid("loss"));
+	assert_true(claim_rules_kind_valid("late"));
+	assert_false(claim_rules_kind_valid("theft"));
+	assert_true(claim_rules_recovery_status_valid("none"));
+	assert_true(claim_rules_recovery_status_valid("recovered"));
+	assert_false(claim_rules_recovery_status_valid("maybe"));
+	assert_true(process_rules_currency_valid("CNY"));
+	assert_true(process_rules_currency_valid("USD"));
+	assert_false(process_rules_currency_valid("cny"));
+	assert_false(process_rules_currency_valid("CN"));
+	assert_false(process_rules_currency_valid("CNYY"));
+	assert_false(process_rules_currency_valid(NULL));
 }
 
 static void test_payout(void **state)
@@ -486,8 +491,8 @@ static void test_payout(void **state)
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct kf_error err = KF_ERROR_INIT;
-		int rc = claim_check_payout(rows[i].d, rows[i].payout, rows[i].declared, rows[i].reason,
-		                            rows[i].manager, &err);
+		int rc = claim_rules_check_payout(rows[i].d, rows[i].payout, rows[i].declared, rows[i].reason,
+		                                  rows[i].manager, &err);
 		if (rows[i].rc == 0)
 			assert_int_equal(rc, 0);
 		else

@@ -22,7 +22,7 @@
 #include "auth/user.h"
 #include "base/json.h"
 #include "base/tz.h"
-#include "desk/desk_config.h"
+#include "desk/team.h"
 #include "desk/followup.h"
 #include "desk/sla_clock.h"
 #include "desk/ticket.h"
@@ -115,9 +115,10 @@ static int setup_with(void **state, int pg)
 	                &u, &err) < 0)
 		return -1;
 	f->manager = u.id;
-	json_t *body = json_pack("{s:s,s:I}", "name", "售后组", "manager_id", (json_int_t)u.id);
-	int rc = team_create(f->db, &tester, sh(11, 1, 0, 0), body, &f->team, &err);
-	json_decref(body);
+	struct team_input in = { .present = TEAM_HAS_NAME | TEAM_HAS_MANAGER,
+		                 .name = "售后组",
+		                 .manager_id = u.id };
+	int rc = team_create(f->db, &tester, sh(11, 1, 0, 0), &in, &f->team, &err);
 	return rc;
 }
 

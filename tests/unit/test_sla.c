@@ -31,8 +31,8 @@ static int setup(void **state)
 	memset(&cal, 0, sizeof(cal));
 	assert_int_equal(tz_load("Asia/Shanghai", &cal.tz, &err), 0);
 	for (int wd = 1; wd <= 5; wd++)
-		assert_int_equal(cal_add_hours(&cal, wd, 9 * 60, 18 * 60, &err), 0);
-	assert_int_equal(cal_add_date(&cal, "2026-12-25", CAL_HOLIDAY, &err), 0);
+		assert_int_equal(calendar_add_hours(&cal, wd, 9 * 60, 18 * 60, &err), 0);
+	assert_int_equal(calendar_add_date(&cal, "2026-12-25", CALENDAR_HOLIDAY, &err), 0);
 	return 0;
 }
 

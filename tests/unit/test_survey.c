@@ -28,7 +28,7 @@
 #include "auth/user.h"
 #include "base/json.h"
 #include "demo/demo.h"
-#include "desk/desk_config.h"
+#include "desk/team.h"
 #include "desk/message.h"
 #include "desk/ticket.h"
 #include "jobs/job.h"
@@ -132,9 +132,8 @@ static int setup_with(void **state, int pg)
 	if (user_create(f->db, &tester, T0, "wangfang", "王芳", ROLE_AGENT, "a-long-password-1", &u, &err) < 0)
 		return -1;
 	f->agent = u.id;
-	json_t *body = json_pack("{s:s}", "name", "售后组");
-	int rc = team_create(f->db, &tester, T0, body, &f->team, &err);
-	json_decref(body);
+	struct team_input in = { .present = TEAM_HAS_NAME, .name = "售后组" };
+	int rc = team_create(f->db, &tester, T0, &in, &f->team, &err);
 	f->customer = new_customer(f, "张三", "zh-CN");
 	f->customer_en = new_customer(f, "Jane Doe", "en");
 	return rc;

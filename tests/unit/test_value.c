@@ -35,7 +35,7 @@
 #include "base/strmap.h"
 #include "base/tz.h"
 #include "crm/customer.h"
-#include "desk/desk_config.h"
+#include "desk/sla_policy.h"
 #include "desk/ticket.h"
 #include "jobs/job.h"
 #include "jobs/scheduler.h"
@@ -392,16 +392,62 @@ static void test_erased(void **state)
 }
 
 /* A customer moved to A gets the tier-A policy on the next ticket. */
+/* The domain checks a policy given as a struct, not only the HTTP body: nothing is written. */
+static void expect_policy_refused(struct fixture *f, const struct sla_policy_input *pol, const char *key,
+                                  const char *field)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	struct sla_policy all[SLA_POLICY_MAX];
+	int before = 0, after = 0;
+	int64_t id = 0;
+	assert_int_equal(sla_policy_load_all(f->db, all, SLA_POLICY_MAX, &before, &err), 0);
+	assert_int_equal(sla_policy_create(f->db, &tester, shop_now(), pol, &id, &err), KF_EINVAL);
+	assert_string_equal(err.key, key);
+	assert_string_equal(err.field, field);
+	assert_int_equal(sla_policy_load_all(f->db, all, SLA_POLICY_MAX, &after, &err), 0);
+	assert_int_equal(after, before);
+}
+
+static void test_policy_struct_checked(void **state)
+{
+	struct fixture *f = *state;
+	const unsigned base = SLA_POLICY_HAS_NAME | SLA_POLICY_HAS_FIRST_RESPONSE;
+	struct sla_policy_input pol = { .present = SLA_POLICY_HAS_FIRST_RESPONSE, .first_response_s = 60 };
+	expect_policy_refused(f, &pol, "required", "name");
+	pol = (struct sla_policy_input){
+		.present = base | SLA_POLICY_HAS_RANK, .name = "r", .first_response_s = 60, .rank = 1000001
+	};
+	expect_policy_refused(f, &pol, "range", "rank");
+	pol = (struct sla_policy_input){ .present = base | SLA_POLICY_HAS_TICKET_TYPE,
+		                         .name = "t",
+		                         .first_response_s = 60,
+		                         .ticket_type = "nope" };
+	expect_policy_refused(f, &pol, "invalid", "ticket_type");
+	pol = (struct sla_policy_input){ .present = base, .name = "n", .first_response_s = 366LL * 86400 + 1 };
+	expect_policy_refused(f, &pol, "range", "first_response_s");
+	char longname[3 * 129 + 1];
+	for (int i = 0; i < 129; i++)
+		memcpy(longname + 3 * i, "名", 3);
+	longname[3 * 129] = '\0';
+	pol = (struct sla_policy_input){ .present = base, .name = longname, .first_response_s = 60 };
+	expect_policy_refused(f, &pol, "too_long", "name");
+}
+
 static void test_tier_feeds_sla(void **state)
 {
 	struct fixture *f = *state;
 	struct kf_error err = KF_ERROR_INIT;
 	struct value_stats st;
 	int64_t now = shop_now(), vip = 0;
-	json_t *body = json_pack("{s:s,s:s,s:i,s:i}", "name", "VIP tier A", "customer_tier", "A",
-	                         "first_response_s", 1800, "resolution_s", 14400);
-	assert_int_equal(policy_create(f->db, &tester, now, body, &vip, &err), 0);
-	json_decref(body);
+	struct sla_policy_input pol = {
+		.present = SLA_POLICY_HAS_NAME | SLA_POLICY_HAS_CUSTOMER_TIER |
+		        SLA_POLICY_HAS_FIRST_RESPONSE | SLA_POLICY_HAS_RESOLUTION,
+		.name = "VIP tier A",
+		.customer_tier = "A",
+		.first_response_s = 1800,
+		.resolution_s = 14400,
+	};
+	assert_int_equal(sla_policy_create(f->db, &tester, now, &pol, &vip, &err), 0);
 	int64_t big = add_customer(f->db, "big"), small = add_customer(f->db, "small");
 	add_order(f->db, big, "delivered", now - 3 * DAY, 9000000);
 	add_order(f->db, small, "delivered", now - 3 * DAY, 1000);
@@ -956,6 +1002,7 @@ static int run_pg(void)
 		cmocka_unit_test_setup_teardown(test_recompute, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_erased, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_tier_feeds_sla, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_policy_struct_checked, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_reports, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_reports_period, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_segment_filter, setup_pg, teardown),
@@ -981,6 +1028,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_recompute, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_erased, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tier_feeds_sla, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_policy_struct_checked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reports_period, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_segment_filter, setup, teardown),
