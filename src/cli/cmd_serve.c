@@ -40,6 +40,7 @@ static void options_from(const struct kf_config *c, struct server_options *o)
 	o->login_window_s = c->login_window;
 	o->track_rate = c->track_rate;
 	o->track_burst = c->track_burst;
+	o->stream_heartbeat_s = c->stream_heartbeat;
 }
 
 static int level_of(const char *name)

@@ -36,6 +36,7 @@ struct server_options {
 	int login_window_s; /* the throttling window */
 	int track_rate; /* public tracking lookups per minute per address (0 = no limit) */
 	int track_burst; /* ... of which this many at once */
+	int stream_heartbeat_s; /* seconds between heartbeats on an idle event stream (0 = 15) */
 };
 
 struct app {
