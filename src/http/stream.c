@@ -150,7 +150,7 @@ static int replay_one(const struct event *ev, void *arg, struct kf_error *err)
 	return r->c->ending ? 1 : 0;
 }
 
-/* Everything after c->cursor up to the newest event (under hub.lock, so the hub waits). */
+/* Everything after c->cursor up to the newest event, into c's buffer (until it is full). */
 static int replay(struct db *db, struct stream_client *c, struct kf_error *err)
 {
 	struct replay r = { db, c };
@@ -187,24 +187,31 @@ static struct stream_client *client_new(const struct req *req, int64_t after, co
 	return c;
 }
 
+/* Join the hub: the tail of the replay, read under the lock, meets the hub's position. */
+static int client_follow(struct db *db, struct stream_client *c, int64_t after, struct kf_error *err)
+{
+	int rc = 0;
+	pthread_mutex_lock(&hub.lock);
+	if (!hub.running || atomic_load(&hub.stop))
+		rc = kf_fail(err, KF_EBUSY, "unavailable", NULL, "the event stream is not running");
+	else if (after < 0)
+		c->cursor = hub.seq;
+	else if (!c->ending)
+		rc = replay(db, c, err);
+	if (rc >= 0 && !c->ending)
+		client_link(c);
+	pthread_mutex_unlock(&hub.lock);
+	return rc;
+}
+
 int stream_open(struct req *req, struct resp *resp, int64_t after, const char *const *types)
 {
 	struct kf_error err = KF_ERROR_INIT;
 	struct stream_client *c = client_new(req, after, types);
-	int rc = 0;
-	pthread_mutex_lock(&hub.lock);
-	if (!hub.running || atomic_load(&hub.stop)) {
-		pthread_mutex_unlock(&hub.lock);
-		stream_free(c);
-		return reply_error(resp, 503, "unavailable", NULL, "the event stream is not running");
-	}
-	if (after < 0)
-		c->cursor = hub.seq;
-	else
-		rc = replay(req->db, c, &err);
-	if (rc >= 0 && !c->ending)
-		client_link(c);
-	pthread_mutex_unlock(&hub.lock);
+	/* The bulk of a replay runs unlocked (c is on no list yet), so it never holds up live delivery. */
+	int rc = after >= 0 ? replay(req->db, c, &err) : 0;
+	if (rc >= 0)
+		rc = client_follow(req->db, c, after, &err);
 	if (rc < 0) {
 		stream_free(c);
 		return reply_kf(resp, &err);
