@@ -300,3 +300,33 @@ describe('GET /api/v1/stream', () => {
 		for (const s of streams) await until(s, (x) => x.ended, 2000, 'the end of the stream');
 	});
 });
+
+describe('stream connections and limits', () => {
+	it('stream clients count against max_conns_per_addr; a closed one frees its place within a heartbeat', async () => {
+		const limited = await startServer({ args: ['--stream_heartbeat', '1', '--max_conns_per_addr', '4'] });
+		try {
+			const c = limited.client('admin');
+			await c.login('admin', limited.db.adminPassword);
+			const open = [];
+			for (let i = 0; i < 4; i++) {
+				const s = await openStream(c);
+				assert.equal(s.status, 200);
+				open.push(s);
+			}
+			await new Promise((r) => setTimeout(r, 200));
+			await assert.rejects(openStream(c), 'a fifth connection from the address is refused');
+			close(open.pop());
+			let again = null;
+			for (let i = 0; i < 30 && !again; i++) {
+				await new Promise((r) => setTimeout(r, 200));
+				again = await openStream(c).catch(() => null);
+			}
+			assert.ok(again && again.status === 200, 'the closed stream\'s place is free again');
+			open.push(again);
+			for (const s of open) close(s);
+			await limited.stop();
+		} finally {
+			await limited.kill();
+		}
+	});
+});
