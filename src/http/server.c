@@ -1171,7 +1171,8 @@ int server_run(struct app *app, struct kf_error *err)
 		if (rc < 0)
 			goto out;
 	}
-	if (app->store && stream_start(app->store, app->opt.stream_heartbeat_s, err) < 0) {
+	if (app->store &&
+	    stream_start(app->store, app->opt.stream_heartbeat_s, app->opt.stream_buffer_kib, err) < 0) {
 		rc = err->code;
 		batch_stop(app->batch);
 		app->batch = NULL;

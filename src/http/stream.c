@@ -48,6 +48,7 @@ static struct {
 	atomic_int stop;
 	int64_t seq; /* the hub has read every event up to here */
 	uint64_t heartbeat_ms;
+	size_t cap; /* bytes waiting for one client before it must reconnect */
 } hub = { .lock = PTHREAD_MUTEX_INITIALIZER, .clients = { .prev = &hub.clients, .next = &hub.clients } };
 
 static uint64_t mono_ms(void)
@@ -107,7 +108,7 @@ static int client_wants(const struct stream_client *c, const struct event *ev)
 /* Append ev's frame (data rendered in json) to c, or end c when its buffer is full. */
 static void client_frame(struct stream_client *c, const struct event *ev, const char *json)
 {
-	if (c->out.len - c->off > STREAM_BUF_CAP) {
+	if (c->out.len - c->off > hub.cap) {
 		client_overflow(c);
 		return;
 	}
@@ -340,7 +341,7 @@ static void *hub_main(void *arg)
 	return NULL;
 }
 
-int stream_start(struct store *store, int heartbeat_s, struct kf_error *err)
+int stream_start(struct store *store, int heartbeat_s, int buffer_kib, struct kf_error *err)
 {
 	struct db *db = store_db(store, err);
 	int64_t last = 0;
@@ -349,6 +350,7 @@ int stream_start(struct store *store, int heartbeat_s, struct kf_error *err)
 	hub.store = store;
 	hub.seq = last;
 	hub.heartbeat_ms = (uint64_t)(heartbeat_s > 0 ? heartbeat_s : 15) * 1000u;
+	hub.cap = (size_t)(buffer_kib > 0 ? buffer_kib : STREAM_BUF_KIB) * 1024u;
 	atomic_store(&hub.stop, 0);
 	if (pthread_create(&hub.thread, NULL, hub_main, NULL) != 0)
 		return kf_fail(err, KF_EIO, "thread", NULL, "cannot start the event stream hub");

@@ -31,10 +31,13 @@ struct store;
 struct stream_client;
 
 #define STREAM_POLL_MS 500 /* the hub looks at the table at least this often (other nodes' events) */
-#define STREAM_BUF_CAP (256 * 1024) /* bytes waiting for one client before it is told to reconnect */
+#define STREAM_BUF_KIB 256 /* default KiB waiting for one client before it is told to reconnect */
 
-/* Start the hub on store; heartbeat_s between comments to an idle client. */
-int stream_start(struct store *store, int heartbeat_s, struct kf_error *err);
+/*
+ * Start the hub on store: heartbeat_s between comments to an idle client,
+ * buffer_kib waiting for one client at most (0 = the defaults).
+ */
+int stream_start(struct store *store, int heartbeat_s, int buffer_kib, struct kf_error *err);
 
 /* End every stream (they finish sending what they hold) and stop the hub. */
 void stream_stop(void);

@@ -330,3 +330,38 @@ describe('stream connections and limits', () => {
 		}
 	});
 });
+
+describe('a client that falls behind', () => {
+	it('is told to reconnect when its buffer is full, and with Last-Event-ID misses nothing', async () => {
+		const small = await startServer({ args: ['--stream_buffer_kib', '1'] });
+		try {
+			const c = small.client('admin');
+			await c.login('admin', small.db.adminPassword);
+			let cursor = (await c.expect(200, 'GET', '/api/v1/events?limit=200')).json.next;
+			const made = [];
+			for (let i = 0; i < 12; i++)
+				made.push((await c.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'inquiry', subject: uniq(`behind${i}`), body: 'x' } })).json.id);
+			const got = [];
+			let reconnects = 0;
+			for (let round = 0; round < 20 && got.length < made.length; round++) {
+				const s = await openStream(c, '/api/v1/stream?types=ticket.created', { 'Last-Event-ID': String(cursor) });
+				await until(s, (x) => x.ended || x.frames.filter((f) => f.event === 'ticket.created').length + got.length >= made.length, 5000, 'the end or every event');
+				close(s);
+				const frames = s.frames.filter((f) => f.event === 'ticket.created');
+				got.push(...frames.map((f) => f.data.entity_id));
+				if (frames.length) cursor = frames.at(-1).id;
+				const last = s.frames.at(-1);
+				if (last && last.event === 'reconnect') {
+					reconnects++;
+					assert.ok(s.ended, 'the stream ends after the reconnect event');
+					assert.equal(last.data.last_event_id, cursor, 'it names the last event sent');
+				}
+			}
+			assert.ok(reconnects >= 2, `the 1 KiB buffer made the client reconnect (${reconnects} times)`);
+			assert.deepEqual(got, made, 'every event once, in order, across the reconnects');
+			await small.stop();
+		} finally {
+			await small.kill();
+		}
+	});
+});
