@@ -65,6 +65,10 @@ static const struct key keys[] = {
 	  "public tracking lookups allowed per minute per client address (0 = no limit)"),
 	I(track_burst, 1, 1000000,
 	  "public tracking lookups one address may make at once before the rate applies"),
+	I(stream_buffer_kib, 1, 65536,
+	  "KiB of events waiting for one slow stream client before it is told to reconnect"),
+	I(stream_heartbeat, 1, 3600,
+	  "seconds between heartbeat comments on an idle event stream (GET /api/v1/stream)"),
 	I(login_window, 1, 86400, "login throttling window in seconds: older failures are forgotten"),
 	S(log_level, "debug, info, warn or error"),
 	B(test_clock,
@@ -95,6 +99,8 @@ void config_defaults(struct kf_config *c)
 	c->track_rate = 60;
 	c->track_burst = 20;
 	c->login_window = 15 * 60;
+	c->stream_heartbeat = 15;
+	c->stream_buffer_kib = 256;
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 }
 

@@ -29,6 +29,8 @@ struct kf_config {
 	int session_ttl; /* session idle timeout, seconds (sliding) */
 	int session_max_age; /* session absolute lifetime from sign-in, seconds */
 	int header_timeout; /* seconds a request line and headers may take to arrive */
+	int stream_heartbeat; /* seconds between heartbeats on an idle event stream */
+	int stream_buffer_kib; /* events waiting for one stream client before it must reconnect */
 	int max_conns_per_addr; /* open connections per client address (0 = no limit) */
 	int max_connections; /* open connections in all */
 	int secure_cookies; /* mark cookies Secure (behind TLS) */

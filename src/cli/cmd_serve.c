@@ -41,6 +41,8 @@ static void options_from(const struct kf_config *c, struct server_options *o)
 	o->track_rate = c->track_rate;
 	o->track_burst = c->track_burst;
 	o->test_clock = c->test_clock;
+	o->stream_heartbeat_s = c->stream_heartbeat;
+	o->stream_buffer_kib = c->stream_buffer_kib;
 }
 
 static int level_of(const char *name)

@@ -44,6 +44,10 @@ int api_tokens_list(struct req *req, struct resp *resp);
 int api_tokens_create(struct req *req, struct resp *resp);
 int api_tokens_revoke(struct req *req, struct resp *resp);
 
+/* api_events.c */
+int api_events_list(struct req *req, struct resp *resp);
+int api_events_stream(struct req *req, struct resp *resp);
+
 /* api_audit.c */
 int api_audit_list(struct req *req, struct resp *resp);
 

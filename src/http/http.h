@@ -21,6 +21,7 @@
 struct app;
 struct db;
 struct MHD_Connection;
+struct stream_client;
 
 struct req {
 	const char *method; /* "GET", ... */
@@ -59,6 +60,8 @@ struct resp {
 	/* server.c, static.c: a body sent without copying (embedded files) */
 	const void *static_data; /* borrowed, lives as long as the process; NULL = json/body */
 	size_t static_len; /* bytes at static_data */
+	/* stream.c: a server-sent-events body read from this client (owned until server.c takes it) */
+	struct stream_client *stream;
 };
 
 typedef int (*route_fn)(struct req *req, struct resp *resp);

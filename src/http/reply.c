@@ -13,6 +13,7 @@
 #include "base/xalloc.h"
 #include "http/http.h"
 #include "http/i18n_errors.h"
+#include "http/stream.h"
 #include "base/banned.h"
 
 static const struct {
@@ -152,6 +153,8 @@ void resp_release(struct resp *resp)
 		free(resp->header_values[i]);
 	}
 	resp->nheaders = 0;
+	stream_free(resp->stream); /* a stream that was never sent */
+	resp->stream = NULL;
 }
 
 int resp_body(struct resp *resp, const char **data, size_t *len, const char **content_type)

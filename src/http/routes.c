@@ -49,6 +49,8 @@ const struct route api_routes[] = {
 	  "tests only: set or advance the server's clock" },
 	{ "POST", "/api/v1/test/tick", api_test_tick, PERM_USER_WRITE, ROUTE_TEST,
 	  "tests only: run one scheduler pass at the clock's now" },
+	{ "GET", "/api/v1/events", api_events_list, PERM_SELF, 0, "the event stream as a cursor feed" },
+	{ "GET", "/api/v1/stream", api_events_stream, PERM_SELF, 0, "the event stream as server-sent events" },
 	{ "POST", "/api/v1/portal/login", api_portal_login, PERM_NONE, PUB | ROUTE_NO_CSRF, "customer sign-in" },
 	{ "POST", "/api/v1/portal/logout", api_portal_logout, PERM_NONE, ROUTE_CUSTOMER, "customer sign-out" },
 	{ "GET", "/api/v1/portal/me", api_portal_me, PERM_NONE, ROUTE_CUSTOMER, "the signed-in customer" },

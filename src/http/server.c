@@ -97,6 +97,7 @@
 #include "http/head.h"
 #include "http/metrics.h"
 #include "http/static.h"
+#include "http/stream.h"
 #include "store/db.h"
 #include "base/banned.h"
 
@@ -430,6 +431,15 @@ static void server_error(struct exchange *x, int status)
 /* The MHD response for resp; *len and *ctype describe the body.  NULL on failure. */
 static struct MHD_Response *make_response(struct resp *resp, size_t *len, const char **ctype)
 {
+	if (resp->stream) {
+		struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read,
+		                                                           resp->stream, stream_free);
+		*len = 0;
+		*ctype = resp->content_type;
+		if (r)
+			resp->stream = NULL; /* MHD frees it with the response */
+		return r;
+	}
 	if (resp->static_data) {
 		*len = resp->static_len;
 		*ctype = resp->content_type ? resp->content_type : DEFAULT_CT;
@@ -1122,6 +1132,7 @@ static void shut_down(struct app *app, struct MHD_Daemon *d, struct gate *g)
 	__atomic_store_n(&app->stopping, 1, __ATOMIC_SEQ_CST);
 	log_msg(LOG_LEVEL_INFO, "server_stop", "stopping: %ld requests in flight", (long)atomic_load(&active));
 	gate_stop(g); /* queued connections are refused, not left hanging */
+	stream_stop(); /* event streams end: they would keep the drain waiting */
 	drain();
 	atomic_store(&closing, 1);
 	drain();
@@ -1154,6 +1165,13 @@ int server_run(struct app *app, struct kf_error *err)
 		if (rc < 0)
 			goto out;
 	}
+	if (app->store &&
+	    stream_start(app->store, app->opt.stream_heartbeat_s, app->opt.stream_buffer_kib, err) < 0) {
+		rc = err->code;
+		batch_stop(app->batch);
+		app->batch = NULL;
+		goto out;
+	}
 	lfd = gate_listen(&la, &port);
 	d = lfd >= 0 ? start_daemon(app) : NULL;
 	if (!d || gate_start(&g, app, lfd, d) < 0) {
@@ -1165,6 +1183,7 @@ int server_run(struct app *app, struct kf_error *err)
 			close(lfd);
 		batch_stop(app->batch);
 		app->batch = NULL;
+		stream_stop();
 		goto out;
 	}
 	announce(port, &la);

@@ -37,6 +37,8 @@ struct server_options {
 	int track_rate; /* public tracking lookups per minute per address (0 = no limit) */
 	int track_burst; /* ... of which this many at once */
 	int test_clock; /* tests may move the clock and run scheduler passes (POST /api/v1/test/...) */
+	int stream_heartbeat_s; /* seconds between heartbeats on an idle event stream (0 = 15) */
+	int stream_buffer_kib; /* bytes / 1024 waiting for one stream client before it must reconnect (0 = 256) */
 };
 
 struct app {
