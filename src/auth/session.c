@@ -8,8 +8,8 @@
 
 #include "auth/rbac.h"
 #include "auth/user.h"
+#include "base/str.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql q_insert = DB_SQL(
         "INSERT INTO sessions (token_hash, kind, principal_id, csrf, addr, created_at, expires_at,"
@@ -62,7 +62,7 @@ struct session_row {
 static void session_from_row(struct db_rows *r, struct session_row *s, struct principal *who)
 {
 	s->id = db_col_int(r, 0);
-	snprintf(who->csrf, sizeof(who->csrf), "%s", db_col_text(r, 1));
+	str_copy(who->csrf, sizeof(who->csrf), db_col_text(r, 1));
 	s->expires_at = db_col_int(r, 2);
 	s->last_seen_at = db_col_int(r, 3);
 	s->created_at = db_col_int(r, 4);
@@ -107,7 +107,7 @@ int session_resolve_staff(struct db *db, const char *token, int64_t now, const s
 		who->kind = PRINCIPAL_STAFF;
 		who->id = u->id;
 		who->role = u->role;
-		snprintf(who->name, sizeof(who->name), "%s", u->username);
+		str_copy(who->name, sizeof(who->name), u->username);
 	}
 	return rc;
 }
@@ -127,7 +127,7 @@ int session_resolve_customer(struct db *db, const char *token, int64_t now, cons
 	if (rc == 1) {
 		session_from_row(r, &s, who);
 		id = db_col_int(r, 5);
-		snprintf(who->name, sizeof(who->name), "%s", db_col_text(r, 6));
+		str_copy(who->name, sizeof(who->name), db_col_text(r, 6));
 		disabled = (int)db_col_int(r, 8);
 		customer_id = db_col_isnull(r, 9) ? 0 : db_col_int(r, 9);
 	}

@@ -4,7 +4,6 @@
 #include "auth/throttle.h"
 
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql q_count_login = DB_SQL(
         "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM login_failures WHERE login = $1 AND at > $2");

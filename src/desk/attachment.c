@@ -2,6 +2,7 @@
  * attachment.c - see attachment.h.
  */
 #include "desk/attachment.h"
+#include "base/str.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -12,7 +13,6 @@
 #include "base/xalloc.h"
 #include "desk/ticket.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql q_blob = DB_SQL(
         "INSERT INTO attachment_blobs (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING");
@@ -230,10 +230,10 @@ static void from_row(struct db_rows *r, struct attachment *x)
 {
 	x->id = db_col_int(r, 0);
 	x->ticket_id = db_col_int(r, 1);
-	snprintf(x->filename, sizeof(x->filename), "%s", db_col_text(r, 2));
+	str_copy(x->filename, sizeof(x->filename), db_col_text(r, 2));
 	x->content_type = canonical(db_col_text(r, 3));
 	x->size = db_col_int(r, 4);
-	snprintf(x->sha256, sizeof(x->sha256), "%s", db_col_text(r, 5));
+	str_copy(x->sha256, sizeof(x->sha256), db_col_text(r, 5));
 	x->created_at = db_col_int(r, 6);
 }
 

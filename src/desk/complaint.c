@@ -11,7 +11,6 @@
 #include "base/xalloc.h"
 #include "desk/process_hooks.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 #define COLUMNS \
 	"ticket_id, step, acknowledged_at, classified_at, category_id, investigation_notes, root_cause," \

@@ -12,7 +12,6 @@
 #include "base/xalloc.h"
 #include "desk/sla_clock.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 #define NAME_MAX_CHARS 128 /* characters of a calendar, holiday, policy or team name */
 

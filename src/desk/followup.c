@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/limits.h"
+#include "base/str.h"
 #include "base/textlen.h"
 #include "base/tz.h"
 #include "base/xalloc.h"
@@ -20,7 +21,6 @@
 #include "jobs/job.h"
 #include "crm/timeline.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 #define CARE_MAX_PER_RUN 500 /* tickets of one kind one daily run opens */
 
@@ -80,8 +80,8 @@ static void followup_from_row(struct db_rows *r, struct followup *f)
 	f->customer_id = db_col_int(r, 2);
 	f->due_at = db_col_int(r, 3);
 	f->ticket_id = db_col_int(r, 4);
-	snprintf(f->outcome, sizeof(f->outcome), "%s", db_col_text(r, 5) ? db_col_text(r, 5) : "");
-	snprintf(f->note, sizeof(f->note), "%s", db_col_text(r, 6) ? db_col_text(r, 6) : "");
+	str_copy(f->outcome, sizeof(f->outcome), db_col_text(r, 5) ? db_col_text(r, 5) : "");
+	str_copy(f->note, sizeof(f->note), db_col_text(r, 6) ? db_col_text(r, 6) : "");
 	f->done_at = db_col_isnull(r, 7) ? 0 : db_col_int(r, 7);
 }
 
@@ -341,7 +341,7 @@ static int collect(struct db *db, struct db_sql *q, const struct db_arg *args, i
 	int rc = db_query(db, q, args, nargs, &r, err);
 	while (rc >= 0 && *n < max && (rc = db_next(r, err)) == 1) {
 		out[*n].id = db_col_int(r, 0);
-		snprintf(out[*n].name, sizeof(out[*n].name), "%s", db_col_text(r, 1) ? db_col_text(r, 1) : "");
+		str_copy(out[*n].name, sizeof(out[*n].name), db_col_text(r, 1) ? db_col_text(r, 1) : "");
 		(*n)++;
 	}
 	db_done(r);

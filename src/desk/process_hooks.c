@@ -3,6 +3,7 @@
  * its event timeline, and desk_can_resolve dispatching by ticket type.
  */
 #include "desk/process_hooks.h"
+#include "base/str.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,6 @@
 #include "desk/desk_hooks.h"
 #include "desk/returns.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql q_ticket = DB_SQL(
         "SELECT id, type, state, category_id, order_id, shipment_id, created_at FROM tickets WHERE id = $1");
@@ -30,8 +30,8 @@ int process_ticket_load(struct db *db, int64_t id, const char *want_type, struct
 		rc = db_next(r, err);
 	if (rc == 1) {
 		out->id = db_col_int(r, 0);
-		snprintf(out->type, sizeof(out->type), "%s", db_col_text(r, 1) ? db_col_text(r, 1) : "");
-		snprintf(out->state, sizeof(out->state), "%s", db_col_text(r, 2) ? db_col_text(r, 2) : "");
+		str_copy(out->type, sizeof(out->type), db_col_text(r, 1) ? db_col_text(r, 1) : "");
+		str_copy(out->state, sizeof(out->state), db_col_text(r, 2) ? db_col_text(r, 2) : "");
 		out->category_id = db_col_int(r, 3);
 		out->order_id = db_col_int(r, 4);
 		out->shipment_id = db_col_int(r, 5);

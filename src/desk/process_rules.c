@@ -8,8 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "base/banned.h"
-
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Index of s in a NULL-free table of n names, or -1. */

@@ -17,7 +17,6 @@
 #include "desk/lang_detect.h"
 #include "desk/ticket_refs.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 #define TICKET_COLUMNS \
 	"id, type, state, priority, category_id, channel, subject, customer_id, order_id, shipment_id," \
@@ -468,11 +467,7 @@ int ticket_create(struct db *db, const struct actor *a, int64_t now, const struc
 		rc = desk_on_event(db, id, DESK_TICKET_CREATED, now, err);
 	if (rc == 0)
 		rc = ticket_get(db, id, out, err); /* routing may have assigned it */
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 /* Apply p to t, validating each field. */
@@ -585,11 +580,7 @@ int ticket_update(struct db *db, const struct actor *a, int64_t now, int64_t id,
 		rc = patch_apply(db, p, out, err);
 	if (rc == 0)
 		rc = record_change(db, a, now, &before, out, err);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 static int illegal(const struct ticket *t, enum ticket_state to, struct kf_error *err)
@@ -660,11 +651,7 @@ int ticket_transition(struct db *db, const struct actor *a, int64_t now, int64_t
 		             "the ticket was changed by someone else; reload and try again");
 	if (rc == 0)
 		rc = ticket_move(db, a, now, out, to, err);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 /* The arguments every list statement shares: states and filters, $1..$17. */

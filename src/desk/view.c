@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "store/db.h"
-#include "base/banned.h"
 
 #define VIEW_COLS "id, name, kind, query, created_at, updated_at, version"
 

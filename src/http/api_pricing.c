@@ -10,7 +10,6 @@
 #include "http/api.h"
 #include "http/api_pricing.h"
 #include "pricing/pricing_store.h"
-#include "base/banned.h"
 
 static int reply_versioned(struct resp *resp, int status, json_t *o)
 {

@@ -2,11 +2,11 @@
  * job.c - see job.h.
  */
 #include "jobs/job.h"
+#include "base/str.h"
 
 #include <stdio.h>
 
 #include "store/db.h"
-#include "base/banned.h"
 
 #define JOB_MAX_ATTEMPTS 5
 #define JOB_RETRY_S 60
@@ -58,7 +58,7 @@ static int job_pick(struct db *db, int64_t now, struct job *out, int max, struct
 	int rc = db_query(db, &q_pick, DB_ARGS(db_int(now), db_int(max)), &r, err);
 	while (rc >= 0 && n < max && (rc = db_next(r, err)) == 1) {
 		out[n].id = db_col_int(r, 0);
-		snprintf(out[n].kind, sizeof(out[n].kind), "%s", db_col_text(r, 1));
+		str_copy(out[n].kind, sizeof(out[n].kind), db_col_text(r, 1));
 		out[n].ref_id = db_col_int(r, 2);
 		out[n].due_at = db_col_int(r, 3);
 		out[n].attempts = (int)db_col_int(r, 4) + 1;

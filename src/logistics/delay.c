@@ -7,11 +7,11 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/str.h"
 #include "crm/timeline.h"
 #include "jobs/job.h"
 #include "logistics/tracking.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 #define NOTICE_COLS \
 	"n.id, n.shipment_id, n.customer_id, n.reason, n.detail, n.eta_at, n.raised_at, n.status," \
@@ -66,7 +66,7 @@ static int eta_check(struct db *db, int64_t shipment_id, int64_t now, struct kf_
 		st = tracking_parse(db_col_text(r, 0));
 		eta = db_col_isnull(r, 1) ? 0 : db_col_int(r, 1);
 		customer = db_col_int(r, 2);
-		snprintf(number, sizeof(number), "%s", db_col_text(r, 3));
+		str_copy(number, sizeof(number), db_col_text(r, 3));
 	}
 	db_done(r);
 	if (rc <= 0 || eta == 0 || !tracking_open(st))
@@ -87,11 +87,7 @@ int delay_eta_job(struct db *db, int64_t shipment_id, int64_t now, struct kf_err
 	if (rc < 0)
 		return rc;
 	rc = eta_check(db, shipment_id, now, err);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 static json_t *opt_int(struct db_rows *r, int col)

@@ -17,7 +17,6 @@
 #include "pricing/ratecard_csv.h"
 #include "store/db.h"
 #include "store/db_json.h"
-#include "base/banned.h"
 
 /* ---- the parsed-card cache ---------------------------------------------- */
 

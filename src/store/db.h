@@ -150,6 +150,13 @@ int db_query_int(struct db *db, struct db_sql *q, const struct db_arg *args, int
 int db_begin(struct db *db, struct kf_error *err); /* a write transaction */
 int db_commit(struct db *db, struct kf_error *err);
 void db_rollback(struct db *db);
+/*
+ * Ends the level db_begin opened: rolls back and returns rc when rc < 0,
+ * else commits and returns db_commit's result (0, or the commit's error; a
+ * positive rc such as a row count is not passed on).  The one way to write
+ * "if (rc < 0) { db_rollback(db); return rc; } return db_commit(db, err)".
+ */
+int db_finish(struct db *db, int rc, struct kf_error *err);
 int db_in_tx(const struct db *db);
 
 /* Group commit: see "Batches" above.  db_batch_item_end undoes the item
