@@ -20,6 +20,10 @@ WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 COMMON := -std=c17 -D_GNU_SOURCE -g $(WARN) -Isrc
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+# Every file under src/ gets base/banned.h first; only base/xalloc.c may call
+# the raw allocator (see banned.h); the unit tests and fuzz harnesses may too
+# (-DKF_ALLOW_RAW_ALLOC).  Expanded in the recipe, where $< is set.
+BANNED = -include base/banned.h $(if $(filter src/base/xalloc.c,$<),-DKF_ALLOW_RAW_ALLOC)
 
 LIB_SRC := $(filter-out src/cli/main.c,$(sort $(wildcard src/*/*.c)))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -66,7 +70,7 @@ $(1)_OBJ := $$(patsubst %.c,build/$(1)/%.o,$$(LIB_SRC)) \
 
 build/$(1)/%.o: %.c
 	@mkdir -p $$(dir $$@)
-	$(2) $$(COMMON) $(3) $$(PKG_CFLAGS) -DKF_VERSION='"$$(VERSION)"' -DKF_GIT_REV='"$$(GIT_REV)"' -MMD -MP -c -o $$@ $$<
+	$(2) $$(COMMON) $$(BANNED) $(3) $$(PKG_CFLAGS) -DKF_VERSION='"$$(VERSION)"' -DKF_GIT_REV='"$$(GIT_REV)"' -MMD -MP -c -o $$@ $$<
 
 build/$(1)/gen/%.o: $$(GEN)/%.c
 	@mkdir -p $$(dir $$@)
@@ -94,7 +98,7 @@ $(eval $(call flavour,fuzz,clang,$(FUZZ_FLAGS)))
 UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 build/asan/tests/%: tests/unit/%.c build/asan/libkefu.a
 	@mkdir -p $(dir $@)
-	$(CC) $(COMMON) $(ASAN_FLAGS) $(PKG_CFLAGS) -MMD -MP -o $@ $< build/asan/libkefu.a $(PKG_LIBS) -lcmocka
+	$(CC) $(COMMON) -DKF_ALLOW_RAW_ALLOC $(ASAN_FLAGS) $(PKG_CFLAGS) -MMD -MP -o $@ $< build/asan/libkefu.a $(PKG_LIBS) -lcmocka
 
 # --- bench programs, built against the release library --------------------------
 build/rel/bench/%: bench/%.c build/rel/libkefu.a
@@ -105,10 +109,10 @@ build/rel/bench/%: bench/%.c build/rel/libkefu.a
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/bin/%,$(FUZZ_SRC))
 build/fuzz/bin/%: tests/fuzz/%.c build/fuzz/libkefu.a
 	@mkdir -p $(dir $@)
-	clang $(COMMON) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(PKG_CFLAGS) -o $@ $< build/fuzz/libkefu.a $(PKG_LIBS)
+	clang $(COMMON) -DKF_ALLOW_RAW_ALLOC -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(PKG_CFLAGS) -o $@ $< build/fuzz/libkefu.a $(PKG_LIBS)
 
 # --- the targets people type ---------------------------------------------------
-.PHONY: format all deps asan run check unit unit-pg api api-sqlite api-pg api-pg-run pg-suite browser screenshots fuzz fuzz-smoke bench format-check clean
+.PHONY: format all deps asan run check unit unit-pg api api-sqlite api-pg api-pg-run pg-suite browser screenshots fuzz fuzz-smoke bench format-check layer-check clean
 
 all: build/rel/kefu
 
@@ -171,8 +175,15 @@ format-check:
 format:
 	clang-format -i $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]' 'tools/*.[ch]' 'bench/*.[ch]')
 
+# Layer order (read from docs/architecture.md) and the build's bans, proven
+# to fail on planted violations.
+layer-check:
+	@python3 scripts/layer-check.py
+	@tests/conventions.sh
+
 check: deps
 	$(MAKE) format-check
+	$(MAKE) layer-check
 	$(MAKE) build/rel/kefu build/asan/kefu $(UNIT_BIN) $(FUZZ_BIN)
 	$(MAKE) unit
 	$(MAKE) api-sqlite

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 
 #include "base/xalloc.h"
-#include "base/banned.h"
 
 #define ABC_SLACK 1e-9L /* shares within this of a threshold count as on it */
 

@@ -17,7 +17,6 @@
 
 #include "analytics/optim.h"
 #include "base/xalloc.h"
-#include "base/banned.h"
 
 #define CLV_XBOUND \
 	18.0 /* |ln parameter| beyond this (e^18 ~ 6.6e7): the likelihood has no interior maximum */

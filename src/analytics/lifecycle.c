@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "base/err.h"
-#include "base/banned.h"
 
 /* Rules 3-6: the signs of a customer slipping away. */
 static int at_risk(const struct lifecycle_in *in, const struct lifecycle_rules *rules)

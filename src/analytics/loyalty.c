@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "base/err.h"
-#include "base/banned.h"
 
 int loyalty_tucker(const int64_t *at, size_t n, int64_t max_gap_s)
 {

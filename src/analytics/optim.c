@@ -27,8 +27,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "base/banned.h"
-
 #define OPTIM_MAX_STEP 5.0 /* largest first trial step in any coordinate (log-parameters: a factor e^5) */
 #define OPTIM_LS_TRIES 60 /* line-search shrinks before giving up on a direction */
 #define OPTIM_ARMIJO 1e-4

@@ -10,7 +10,6 @@
 #include "analytics/stats.h"
 #include "base/tz.h"
 #include "base/xalloc.h"
-#include "base/banned.h"
 
 #define QG_MAX_GROUPS (1u << 20) /* groups in one report */
 

@@ -22,7 +22,6 @@
 #include "base/tz.h"
 #include "base/xalloc.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 enum { C_CUSTOMER, C_X, C_RECENCY, C_AGE, C_ALIVE, C_PURCHASES, C_SPEND, C_CLV, C_NCOLS };
 

@@ -16,7 +16,6 @@
 
 #include "analytics/report_quality_int.h"
 #include "base/xalloc.h"
-#include "base/banned.h"
 
 enum cp_counter { CP_COUNT, CP_RESOLVED, CP_COMPENSATION };
 

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "analytics/report.h"
-#include "base/banned.h"
 
 struct rlabel {
 	const char *col; /* "" = any column */

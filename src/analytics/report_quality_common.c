@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "base/tz.h"
-#include "base/banned.h"
 
 #define NO_GROUP "(none)" /* key of events without a team or category */
 

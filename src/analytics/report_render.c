@@ -37,7 +37,6 @@
 #include "base/csv.h"
 #include "base/tz.h"
 #include "base/xalloc.h"
-#include "base/banned.h"
 
 #define CELL_MAX 128 /* bytes of one formatted number cell */
 #define TEXT_MAX 512 /* bytes of one half of a bilingual text cell */

@@ -21,7 +21,6 @@
 #include "desk/calendar.h"
 #include "desk/calendar_store.h"
 #include "base/xalloc.h"
-#include "base/banned.h"
 
 #define DEFAULT_DAYS 30 /* the period without from/to */
 

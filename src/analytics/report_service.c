@@ -22,10 +22,10 @@
 
 #include "analytics/service_facts.h"
 #include "base/buf.h"
+#include "base/str.h"
 #include "base/strmap.h"
 #include "base/tz.h"
 #include "base/xalloc.h"
-#include "base/banned.h"
 
 #define DAY_S 86400
 
@@ -129,11 +129,11 @@ static struct sl_agg *group_for(struct run *r, const char *value, int64_t day)
 	if (r->last && (r->by->kind == SF_ALL ? day == r->last_day : strcmp(value, r->last_value) == 0))
 		return r->last;
 	r->last_day = day;
-	snprintf(r->last_value, sizeof r->last_value, "%s", value);
+	str_copy(r->last_value, sizeof r->last_value, value);
 	if (r->by->kind == SF_ALL)
 		period_of(r->by->period, day, key, sizeof key, &d0, &d1);
 	else
-		snprintf(key, sizeof key, "%s", value);
+		str_copy(key, sizeof key, value);
 	if (strmap_get(&r->idx, key, &i))
 		return r->last = r->g[i].agg;
 	if (r->n == r->cap) {

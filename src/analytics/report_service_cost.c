@@ -21,7 +21,6 @@
 #include "base/tz.h"
 #include "base/xalloc.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 #define DAY_S 86400
 

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "analytics/report_quality_int.h"
-#include "base/banned.h"
 
 enum st_counter {
 	ST_HANDLED, /* tickets created in the period */

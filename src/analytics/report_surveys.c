@@ -25,11 +25,11 @@
 
 #include "analytics/report.h"
 #include "analytics/survey_score.h"
+#include "base/str.h"
 #include "base/strmap.h"
 #include "base/tz.h"
 #include "base/xalloc.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 #define SLOT_S 900 /* time buckets are built from 15-minute slots */
 #define GROUPS_MAX 5000 /* rows a report shows at most */
@@ -154,11 +154,11 @@ static struct group *group_of(struct groups *gs, struct db_rows *r)
 	memset(&g, 0, sizeof(g));
 	if (gs->b->slots) {
 		bucket_of(gs, db_col_int(r, BD_KEY), &g);
-		snprintf(key, sizeof(key), "%s", g.label);
+		str_copy(key, sizeof(key), g.label);
 	} else {
 		const char *label = db_col_text(r, BD_LABEL);
 		g.id = db_col_int(r, BD_KEY);
-		snprintf(g.label, sizeof(g.label), "%s", label && *label ? label : "-");
+		str_copy(g.label, sizeof(g.label), label && *label ? label : "-");
 		snprintf(key, sizeof(key), "%" PRId64 ":%s", g.id, gs->b->drill_key && g.id ? "" : g.label);
 	}
 	if (strmap_get(&gs->index, key, &at))

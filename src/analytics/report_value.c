@@ -14,7 +14,6 @@
 #include "analytics/value.h"
 #include "base/tz.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 #define PERM "report.read"
 

@@ -12,7 +12,6 @@
 
 #include "base/err.h"
 #include "base/xalloc.h"
-#include "base/banned.h"
 
 int64_t rfm_recency_days(int64_t last_at, int64_t now)
 {

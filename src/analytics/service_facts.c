@@ -9,6 +9,7 @@
  * for the life of the scan.
  */
 #include "analytics/service_facts.h"
+#include "base/str.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,6 @@
 #include "base/xalloc.h"
 #include "jobs/job.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 #define DAY_S 86400
 
@@ -491,7 +491,7 @@ static int read_state(struct db *db, const struct tz **z, int64_t *watermark, st
 	if (rc >= 0)
 		rc = db_next(r, err);
 	if (rc == 1) {
-		snprintf(name, sizeof name, "%s", db_col_text(r, STC_TZ));
+		str_copy(name, sizeof name, db_col_text(r, STC_TZ));
 		*watermark = db_col_int(r, STC_WATERMARK);
 	}
 	db_done(r);
@@ -835,11 +835,7 @@ static void fold_init(struct fold *f, struct db *db)
 /* Commit, or roll back on failure. */
 static int finish_tx(struct db *db, int rc, struct kf_error *err)
 {
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 /* The first build: empty the tables, then every order in transactions of SF_SCAN_CHUNK ids. */

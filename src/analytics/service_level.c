@@ -9,8 +9,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "base/banned.h"
-
 /* Counts over the lines; 1 when every line is shipped (resp. delivered) complete. */
 static void eval_lines(const struct sl_line *l, size_t n, struct sl_fact *f, int *all_shipped,
                        int *all_delivered)

@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/banned.h"
-
 static const struct survey_score none = { 1, 0.0 };
 
 static struct survey_score value(double v)

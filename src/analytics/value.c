@@ -12,7 +12,6 @@
 
 #include "base/xalloc.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 #define DAY_S 86400
 

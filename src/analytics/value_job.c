@@ -15,7 +15,6 @@
 #include "base/xalloc.h"
 #include "jobs/job.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static const struct actor value_actor = { "system", 0, "customer_value", NULL, NULL };
 
@@ -222,11 +221,7 @@ static int finish_run(struct db *db, const struct value_opts *o, const struct va
 		                     db_int(st->revenue_minor), db_int(st->rows_written),
 		                     db_int(st->tiers_changed), db_int(st->stages_changed)),
 		             err);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 /* The pass's progress as part of the whole run: the writes (one step per customer) follow it. */

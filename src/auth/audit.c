@@ -10,7 +10,6 @@
 #include "base/json.h"
 #include "base/xalloc.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql q_insert = DB_SQL(
         "INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, action, object_type,"

@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "base/limits.h"
-#include "base/banned.h"
 
 static int sodium_ok = -1;
 static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;

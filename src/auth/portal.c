@@ -9,8 +9,8 @@
 #include "auth/password.h"
 #include "base/json.h"
 #include "base/limits.h"
+#include "base/str.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql q_insert = DB_SQL(
         "INSERT INTO customer_accounts (login, display_name, password_hash, created_at, updated_at, customer_id)"
@@ -70,11 +70,7 @@ int portal_account_create(struct db *db, const struct actor *a, int64_t now, con
 		rc = audit_record(db, a, now, "portal_account.create", "customer_account", *id, NULL, after,
 		                  err);
 	json_decref(after);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 int portal_authenticate(struct db *db, const char *login, const char *password, int64_t *id,
@@ -88,7 +84,7 @@ int portal_authenticate(struct db *db, const char *login, const char *password, 
 		rc = db_next(r, err);
 	if (rc == 1) {
 		*id = db_col_int(r, HC_ID);
-		snprintf(hash, sizeof(hash), "%s", db_col_text(r, HC_HASH));
+		str_copy(hash, sizeof(hash), db_col_text(r, HC_HASH));
 		disabled = (int)db_col_int(r, HC_DISABLED);
 	}
 	db_done(r);

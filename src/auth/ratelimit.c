@@ -2,6 +2,7 @@
  * ratelimit.c - see ratelimit.h.
  */
 #include "auth/ratelimit.h"
+#include "base/str.h"
 
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -10,7 +11,6 @@
 #include <string.h>
 
 #include "base/xalloc.h"
-#include "base/banned.h"
 
 #define RL_SETS 1024 /* sets in the table */
 #define RL_WAYS 4 /* slots per set: an address lives in one set */
@@ -72,7 +72,7 @@ static void addr_key(const char *addr, char out[RL_KEY_MAX])
 		if (inet_ntop(AF_INET6, a6, out, RL_KEY_MAX))
 			return;
 	}
-	snprintf(out, RL_KEY_MAX, "%s", addr);
+	str_copy(out, RL_KEY_MAX, addr);
 }
 
 /* FNV-1a: spreads addresses over the sets. */
@@ -94,7 +94,7 @@ static struct slot *slot_for(struct ratelimit *rl, const char *key)
 		if (set[i].b.last_ms < oldest->b.last_ms)
 			oldest = &set[i];
 	}
-	snprintf(oldest->key, sizeof(oldest->key), "%s", key);
+	str_copy(oldest->key, sizeof(oldest->key), key);
 	oldest->b.millitokens = (int64_t)rl->burst * 1000;
 	oldest->b.last_ms = 0;
 	return oldest;

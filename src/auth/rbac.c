@@ -6,8 +6,6 @@
 
 #include <string.h>
 
-#include "base/banned.h"
-
 #define R(role) (1u << (role))
 #define ALL_STAFF (R(ROLE_ADMIN) | R(ROLE_MANAGER) | R(ROLE_AGENT) | R(ROLE_CRM) | R(ROLE_ANALYST))
 

@@ -8,8 +8,8 @@
 
 #include "auth/rbac.h"
 #include "auth/user.h"
+#include "base/str.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql q_insert = DB_SQL(
         "INSERT INTO sessions (token_hash, kind, principal_id, csrf, addr, created_at, expires_at,"
@@ -76,7 +76,7 @@ struct session_row {
 static void session_from_row(struct db_rows *r, struct session_row *s, struct principal *who)
 {
 	s->id = db_col_int(r, SC_ID);
-	snprintf(who->csrf, sizeof(who->csrf), "%s", db_col_text(r, SC_CSRF));
+	str_copy(who->csrf, sizeof(who->csrf), db_col_text(r, SC_CSRF));
 	s->expires_at = db_col_int(r, SC_EXPIRES_AT);
 	s->last_seen_at = db_col_int(r, SC_LAST_SEEN_AT);
 	s->created_at = db_col_int(r, SC_CREATED_AT);
@@ -121,7 +121,7 @@ int session_resolve_staff(struct db *db, const char *token, int64_t now, const s
 		who->kind = PRINCIPAL_STAFF;
 		who->id = u->id;
 		who->role = u->role;
-		snprintf(who->name, sizeof(who->name), "%s", u->username);
+		str_copy(who->name, sizeof(who->name), u->username);
 	}
 	return rc;
 }
@@ -141,7 +141,7 @@ int session_resolve_customer(struct db *db, const char *token, int64_t now, cons
 	if (rc == 1) {
 		session_from_row(r, &s, who);
 		id = db_col_int(r, SC_NCOLS + SAC_ID);
-		snprintf(who->name, sizeof(who->name), "%s", db_col_text(r, SC_NCOLS + SAC_LOGIN));
+		str_copy(who->name, sizeof(who->name), db_col_text(r, SC_NCOLS + SAC_LOGIN));
 		disabled = (int)db_col_int(r, SC_NCOLS + SAC_DISABLED);
 		customer_id = db_col_isnull(r, SC_NCOLS + SAC_CUSTOMER_ID)
 		        ? 0

@@ -4,7 +4,6 @@
 #include "auth/throttle.h"
 
 #include "store/db.h"
-#include "base/banned.h"
 
 /* Every count statement here reads a count and a time: one shape, four texts. */
 enum { TALLY_COUNT, TALLY_TIME, TALLY_NCOLS };

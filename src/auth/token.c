@@ -9,8 +9,8 @@
 #include "auth/rbac.h"
 #include "auth/user.h"
 #include "base/limits.h"
+#include "base/str.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql q_insert = DB_SQL("INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at)"
                                        " VALUES ($1, $2, $3, $4, $5) RETURNING id");
@@ -107,7 +107,7 @@ int apitoken_resolve(struct db *db, const char *token, int64_t now, struct princ
 	who->kind = PRINCIPAL_STAFF;
 	who->id = u->id;
 	who->role = u->role;
-	snprintf(who->name, sizeof(who->name), "%s", u->username);
+	str_copy(who->name, sizeof(who->name), u->username);
 	who->via_token = 1;
 	who->token_id = id;
 	who->session_id = 0;
@@ -143,11 +143,7 @@ int apitoken_revoke(struct db *db, const struct actor *a, int64_t now, int64_t u
 		rc = kf_fail(err, KF_ENOTFOUND, "not_found", "token", "no such live token");
 	if (rc > 0)
 		rc = audit_record(db, a, now, "token.revoke", "api_token", id, NULL, NULL, err);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 int apitoken_revoke_all(struct db *db, int64_t user_id, int64_t now, struct kf_error *err)

@@ -11,7 +11,6 @@
 #include "auth/token.h"
 #include "base/limits.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql q_insert = DB_SQL(
         "INSERT INTO users (username, display_name, role, password_hash, created_at, updated_at)"
@@ -143,11 +142,7 @@ int user_create(struct db *db, const struct actor *a, int64_t now, const char *u
 	if (rc == 0)
 		rc = audit_record(db, a, now, "user.create", "user", id, NULL, after, err);
 	json_decref(after);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 int user_list(struct db *db, int64_t after_id, int limit, json_t **items, int64_t *last_id, struct kf_error *err)
@@ -251,11 +246,7 @@ int user_update(struct db *db, const struct actor *a, int64_t now, int64_t id, i
 	}
 	json_decref(jb);
 	json_decref(ja);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 int user_set_password(struct db *db, const struct actor *a, int64_t now, int64_t id, const char *password,
@@ -278,11 +269,7 @@ int user_set_password(struct db *db, const struct actor *a, int64_t now, int64_t
 		rc = apitoken_revoke_all(db, id, now, err);
 	if (rc == 0)
 		rc = audit_record(db, a, now, "user.password", "user", id, NULL, NULL, err);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 int user_authenticate(struct db *db, const char *username, const char *password, struct user *out,

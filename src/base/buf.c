@@ -3,6 +3,7 @@
  */
 #include "base/buf.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,6 @@
 #include "base/err.h"
 #include "base/limits.h"
 #include "base/xalloc.h"
-#include "base/banned.h"
 
 static size_t buf_max(const struct buf *b)
 {
@@ -30,6 +30,7 @@ static int buf_grow(struct buf *b, size_t n)
 		cap *= 2;
 	b->p = xrealloc(b->p, cap);
 	b->cap = cap;
+	assert(b->len + n < b->cap); /* room for the bytes and the NUL */
 	return 0;
 }
 

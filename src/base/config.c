@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "base/limits.h"
-#include "base/banned.h"
+#include "base/str.h"
 
 enum key_type { KEY_STR, KEY_INT, KEY_BOOL };
 
@@ -268,7 +268,7 @@ void config_print_help(FILE *f)
 		const void *field = (const char *)&d + k->offset;
 		char def[64];
 		if (k->type == KEY_STR)
-			snprintf(def, sizeof(def), "%s", (const char *)field);
+			str_copy(def, sizeof(def), (const char *)field);
 		else
 			snprintf(def, sizeof(def), "%d", *(const int *)field);
 		fprintf(f, "  --%-22s %s (default: %s)\n", k->name, k->help, def[0] ? def : "none");

@@ -12,7 +12,6 @@
 
 #include "base/limits.h"
 #include "base/xalloc.h"
-#include "base/banned.h"
 
 enum csv_state {
 	ST_START, /* at the start of a field */

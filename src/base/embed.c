@@ -5,8 +5,6 @@
 
 #include <string.h>
 
-#include "base/banned.h"
-
 const struct embed_file *embed_find(const struct embed_file *table, const char *path)
 {
 	for (const struct embed_file *f = table; f->path; f++)

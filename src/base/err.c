@@ -2,13 +2,12 @@
  * err.c - filling struct kf_error; the default keys for each code.
  */
 #include "base/err.h"
+#include "base/str.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "base/banned.h"
 
 static const struct {
 	int code; /* enum kf_code */
@@ -57,8 +56,8 @@ int kf_fail(struct kf_error *err, int code, const char *key, const char *field, 
 	if (!err)
 		return code;
 	err->code = code;
-	snprintf(err->key, sizeof(err->key), "%s", key ? key : kf_code_key(code));
-	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
+	str_copy(err->key, sizeof(err->key), key ? key : kf_code_key(code));
+	str_copy(err->field, sizeof(err->field), field ? field : "");
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
@@ -76,7 +75,7 @@ static struct kf_error_detail *detail_add(struct kf_error *err, enum kf_detail_k
 	struct kf_error_detail *d = &err->details[err->ndetails++];
 	memset(d, 0, sizeof(*d));
 	d->kind = kind;
-	snprintf(d->name, sizeof(d->name), "%s", name);
+	str_copy(d->name, sizeof(d->name), name);
 	return d;
 }
 
@@ -85,7 +84,7 @@ void kf_detail_str(struct kf_error *err, const char *name, const char *value)
 	struct kf_error_detail *d = detail_add(err, KF_DETAIL_STR, name);
 	if (!d)
 		return;
-	snprintf(d->value, sizeof(d->value), "%s", value ? value : "");
+	str_copy(d->value, sizeof(d->value), value ? value : "");
 	kf_utf8_trim(d->value);
 }
 
@@ -101,7 +100,7 @@ void kf_detail_list(struct kf_error *err, const char *name, const char *csv)
 	struct kf_error_detail *d = detail_add(err, KF_DETAIL_LIST, name);
 	if (!d)
 		return;
-	snprintf(d->value, sizeof(d->value), "%s", csv ? csv : "");
+	str_copy(d->value, sizeof(d->value), csv ? csv : "");
 	kf_utf8_trim(d->value);
 }
 

@@ -11,7 +11,6 @@
 
 #include "base/limits.h"
 #include "base/textlen.h"
-#include "base/banned.h"
 
 /* Deepest nesting of [ and { outside strings; stops counting past cap. */
 static int json_depth(const char *s, size_t n, int cap)

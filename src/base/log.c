@@ -29,7 +29,6 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/xalloc.h"
-#include "base/banned.h"
 
 #define FLUSH_BYTES (16u * 1024) /* write a thread's lines out past this */
 #define FLUSH_MS 1000 /* ... or when they are this old */

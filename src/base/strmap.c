@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "base/xalloc.h"
-#include "base/banned.h"
 
 /* FNV-1a, 64 bit (Fowler, Noll, Vo). */
 static uint64_t hash_of(const char *s)

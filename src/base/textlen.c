@@ -5,8 +5,6 @@
  */
 #include "base/textlen.h"
 
-#include "base/banned.h"
-
 static int is_continuation(unsigned char c)
 {
 	return (c & 0xC0) == 0x80;

@@ -6,8 +6,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "base/banned.h"
-
 /* Decode one UTF-8 sequence at s (n bytes left); *len its length. Invalid bytes give U+FFFD, length 1. */
 static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *len)
 {

@@ -3,6 +3,7 @@
  * section 8.3 (the footer of a TZif v2+ file).
  */
 #include "base/tz.h"
+#include "base/str.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -10,7 +11,6 @@
 #include <string.h>
 
 #include "base/xalloc.h"
-#include "base/banned.h"
 
 #define TZ_DIR "/usr/share/zoneinfo/"
 #define TZ_FILE_MAX (1024 * 1024) /* no real zone file comes near this */
@@ -387,7 +387,7 @@ static int load_new(const char *name, const struct tz **out, struct kf_error *er
 	if (ncache >= TZ_CACHE_MAX || read_file(path, &data, &len) < 0)
 		return kf_fail(err, KF_EINVAL, "invalid", "time_zone", "unknown time zone %s", name);
 	struct tz *z = xcalloc(1, sizeof(*z));
-	snprintf(z->name, sizeof(z->name), "%s", name);
+	str_copy(z->name, sizeof(z->name), name);
 	int rc = tz_parse(data, len, z, err);
 	free(data);
 	if (rc < 0) {

@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/banned.h"
-
 static void oom(size_t n)
 {
 	fprintf(stderr, "kefu: out of memory allocating %zu bytes\n", n);

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "base/json.h"
-#include "base/banned.h"
 
 extern char **environ;
 

@@ -17,7 +17,6 @@
 #include "analytics/value.h"
 #include "cli/cli.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 struct bar {
 	int last; /* the last percentage drawn, -1 = none */

@@ -6,7 +6,6 @@
 
 #include "cli/cli.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 int cmd_backup(int argc, char **argv)
 {

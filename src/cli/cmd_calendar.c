@@ -11,7 +11,6 @@
 #include "cli/cli.h"
 #include "desk/calendar_store.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 #define CAL_PAGE 200 /* calendars per calendar_list call */
 

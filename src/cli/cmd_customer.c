@@ -11,7 +11,6 @@
 #include "crm/customer.h"
 #include "crm/privacy.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 struct customer_args {
 	const char *out; /* --out FILE for export; NULL = stdout */

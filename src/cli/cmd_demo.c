@@ -16,7 +16,6 @@
 #include "cli/cli.h"
 #include "demo/demo.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 /* A decimal number in [lo, hi]; -1 when s is not one. */
 static int64_t parse_num(const char *s, int64_t lo, int64_t hi)

@@ -16,12 +16,12 @@
 #include <unistd.h>
 
 #include "base/csv.h"
+#include "base/xalloc.h"
 #include "base/json.h"
 #include "base/limits.h"
 #include "cli/cli.h"
 #include "logistics/import.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 #define MAP_MAX 64
 
@@ -68,9 +68,7 @@ static int map_parse(struct import_args *ia, struct kf_error *err)
 	if (!ia->map)
 		return 0;
 	size_t n = strlen(ia->map);
-	ia->map_buf = malloc(n + 1);
-	if (!ia->map_buf)
-		KF_BUG("out of memory");
+	ia->map_buf = xmalloc(n + 1);
 	memcpy(ia->map_buf, ia->map, n + 1);
 	for (char *p = ia->map_buf; p && *p;) {
 		char *comma = strchr(p, ',');

@@ -7,7 +7,6 @@
 #include "cli/cli.h"
 #include "store/migrate.h"
 #include "base/version.h"
-#include "base/banned.h"
 
 int cmd_version(int argc, char **argv)
 {

@@ -8,7 +8,6 @@
 #include "auth/user.h"
 #include "cli/cli.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql q_users = DB_SQL("SELECT COUNT(*) FROM users");
 

@@ -7,7 +7,6 @@
 #include "cli/cli.h"
 #include "store/db.h"
 #include "store/migrate.h"
-#include "base/banned.h"
 
 int cmd_migrate(int argc, char **argv)
 {

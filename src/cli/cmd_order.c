@@ -11,7 +11,6 @@
 #include "cli/cli.h"
 #include "logistics/order.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 #define ORDER_PAGE 200 /* orders per order_list call */
 

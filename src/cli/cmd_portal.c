@@ -10,7 +10,6 @@
 #include "cli/cli.h"
 #include "crm/customer.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 /* The name the portal greets with: --name, else the linked customer's name (NULL: the login). */
 static const char *shown_name(const char *name, int64_t customer_id, const struct customer *c)

@@ -16,7 +16,6 @@
 #include "desk/complaint.h"
 #include "desk/returns.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 /* The process record of a ticket as JSON (owned); the shape of claim_get and return_get. */
 typedef int (*process_get_fn)(struct db *db, int64_t ticket_id, json_t **out, int64_t *version,

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/xalloc.h"
 #include "cli/cli.h"
 #include "pricing/elasticity.h"
 #include "pricing/quote_store.h"
@@ -25,7 +26,6 @@
 #include "pricing/quote.h"
 #include "pricing/ratecard_csv.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static int usage(struct kf_error *err, const char *msg)
 {
@@ -114,9 +114,9 @@ static void print_answer(json_t *q)
 static int quote_file(const char *path, const struct quote_req *r, json_t **out, struct kf_error *err)
 {
 	struct buf text = BUF_INIT;
-	struct rate_card *c = calloc(1, sizeof *c);
-	struct quote *q = calloc(1, sizeof *q);
-	int rc = c && q ? slurp(path, &text, err) : kf_fail(err, KF_EIO, "no_memory", "", "out of memory");
+	struct rate_card *c = xcalloc(1, sizeof *c);
+	struct quote *q = xcalloc(1, sizeof *q);
+	int rc = slurp(path, &text, err);
 	if (rc == 0)
 		rc = rc_read_csv(c, buf_cstr(&text), text.len, err);
 	if (rc == 0 && (rc = quote_compute(c, NULL, NULL, r, q, err)) == 0) {
@@ -437,8 +437,8 @@ int cmd_ratecard(int argc, char **argv)
 	}
 	if (strcmp(pos[0], "check") == 0) { /* no database: is this file a good card? */
 		struct buf text = BUF_INIT;
-		struct rate_card *c = calloc(1, sizeof *c);
-		rc = npos == 2 && c ? slurp(pos[1], &text, &err) : usage(&err, "kefu ratecard check FILE");
+		struct rate_card *c = xcalloc(1, sizeof *c);
+		rc = npos == 2 ? slurp(pos[1], &text, &err) : usage(&err, "kefu ratecard check FILE");
 		if (rc == 0 && (rc = rc_read_csv(c, buf_cstr(&text), text.len, &err)) == 0) {
 			printf("ok: %s %s, %zu zones, %zu weight breaks, %zu surcharges\n", c->carrier,
 			       rc_mode_name(c->mode), c->nzones, c->nbreaks, c->nsurcharges);

@@ -17,7 +17,6 @@
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 #define OPT_ARGS_MAX 64 /* --opt flags read before the limit check */
 

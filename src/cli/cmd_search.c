@@ -16,7 +16,6 @@
 #include "cli/cli.h"
 #include "store/db.h"
 #include "store/search.h"
-#include "base/banned.h"
 
 #define SEARCH_QUERY_MAX 256 /* bytes of QUERY, as the API */
 #define SEARCH_DEFAULT_LIMIT 20 /* results without --limit */

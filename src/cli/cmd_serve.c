@@ -14,7 +14,6 @@
 #include "http/server.h"
 #include "jobs/scheduler.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static void options_from(const struct kf_config *c, struct server_options *o)
 {

@@ -14,7 +14,6 @@
 #include "desk/calendar_store.h"
 #include "desk/sla_clock.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 struct sla_args {
 	const char *type, *priority, *tier; /* NULL = any (tier: C, as the API) */

@@ -11,7 +11,6 @@
 #include "desk/message.h"
 #include "desk/ticket.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 struct ticket_args {
 	const char *state, *type, *subject, *customer, *body;

@@ -11,7 +11,6 @@
 #include "cli/cli.h"
 #include "logistics/shipment.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 #define TRACK_NUMBER_MAX 64 /* bytes; longer numbers exist nowhere (the API's check) */
 

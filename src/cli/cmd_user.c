@@ -10,7 +10,6 @@
 #include "auth/user.h"
 #include "cli/cli.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 struct user_args {
 	const char *role;

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "base/banned.h"
 
 const struct cli_cmd cli_commands[] = {
 	/* name          run              usage                                          about */

@@ -18,7 +18,6 @@
 #include "crm/privacy.h"
 #include "store/db.h"
 #include "store/search.h"
-#include "base/banned.h"
 
 #define COLUMNS \
 	"id, kind, name, company_id, COALESCE(external_id, ''), tier, stage, COALESCE(birthday, ''), locale," \

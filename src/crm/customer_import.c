@@ -18,7 +18,6 @@
 #include "crm/customer.h"
 #include "crm/identity.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql q_by_external = DB_SQL("SELECT id FROM customers WHERE external_id = $1");
 static struct db_sql q_external_of = DB_SQL("SELECT external_id FROM customers WHERE id = $1");
@@ -209,9 +208,5 @@ int customer_import_row(struct db *db, const struct actor *a, json_t *row, int64
 		rc = row_address(db, a, now, *id, row, err);
 	if (rc == 0)
 		rc = row_tags(db, a, now, *id, row, err);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }

@@ -9,7 +9,6 @@
 #include "crm/customer.h"
 #include "crm/privacy.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql q_ident_insert = DB_SQL(
         "INSERT INTO customer_identities (customer_id, kind, value, created_at) VALUES ($1, $2, $3, $4)"

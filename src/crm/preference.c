@@ -8,7 +8,6 @@
 #include "base/textlen.h"
 #include "crm/customer.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql q_pref_set = DB_SQL(
         "INSERT INTO customer_preferences (customer_id, key, value, updated_at) VALUES ($1, $2, $3, $4)"

@@ -14,7 +14,6 @@
 #include "crm/timeline.h"
 #include "store/search.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 /* An output buffer that stops at a character boundary when full. */
 struct out {
@@ -650,9 +649,5 @@ int privacy_erase(struct db *db, const struct actor *a, int64_t now, int64_t id,
 	}
 	json_decref(before);
 	json_decref(after);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }

@@ -4,7 +4,6 @@
 #include "crm/timeline.h"
 
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql q_add = DB_SQL(
         "INSERT INTO timeline (customer_id, at, kind, ref_id, summary) VALUES ($1, $2, $3, $4, $5)");

@@ -27,7 +27,6 @@
 #include "store/bulk.h"
 #include "store/db.h"
 #include "store/search.h"
-#include "base/banned.h"
 
 /*
  * The bulk tables, in the order parents before children (PostgreSQL

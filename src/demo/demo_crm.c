@@ -11,7 +11,6 @@
 #include "demo/demo_int.h"
 #include "store/db.h"
 #include "store/search.h"
-#include "base/banned.h"
 
 /* Lifecycle stages by tier: A customers are mostly loyal, C ones new or drifting away. */
 static const char *stage_of(struct demo_rng *r, char tier)

@@ -22,7 +22,6 @@
 #include "desk/sla_policy.h"
 #include "desk/sla.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 #define BDAY (9 * 3600) /* a business day of the seeded calendar, 09:00-18:00 */
 

@@ -5,11 +5,10 @@
  * the front of the list the way real name frequencies do.
  */
 #include "demo/demo_names.h"
+#include "base/str.h"
 
 #include <stdio.h>
 #include <string.h>
-
-#include "base/banned.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -105,7 +104,7 @@ void demo_company(struct demo_rng *r, int english, struct demo_person *out)
 	out->english = english;
 	if (english) {
 		const char *n = company_en[demo_rng_below(r, NELEM(company_en))];
-		snprintf(out->name, sizeof(out->name), "%s", n);
+		str_copy(out->name, sizeof(out->name), n);
 		snprintf(out->latin, sizeof(out->latin), "purchasing");
 		return;
 	}
@@ -113,7 +112,7 @@ void demo_company(struct demo_rng *r, int english, struct demo_person *out)
 	snprintf(out->name, sizeof(out->name), "%s%s%s有限公司",
 	         company_cities[demo_rng_below(r, NELEM(company_cities))], w->zh,
 	         company_trades[demo_rng_below(r, NELEM(company_trades))]);
-	snprintf(out->latin, sizeof(out->latin), "%s", w->py);
+	str_copy(out->latin, sizeof(out->latin), w->py);
 }
 
 int64_t demo_scramble(int64_t serial, int digits)

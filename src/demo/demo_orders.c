@@ -12,11 +12,11 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/str.h"
 #include "demo/demo_int.h"
 #include "logistics/delay.h"
 #include "store/db.h"
 #include "store/search.h"
-#include "base/banned.h"
 
 #define MAX_LINES 3
 #define MAX_EVENTS 10
@@ -290,7 +290,7 @@ static int one_order(struct demo_gen *g, struct demo_rng *r, const struct demo_c
 		plan_parcel(g, r, cu, o, &p);
 		o->delivered_at = p.delivered_at;
 		o->carrier = p.carrier->name;
-		snprintf(o->tracking, sizeof(o->tracking), "%s", p.number);
+		str_copy(o->tracking, sizeof(o->tracking), p.number);
 	}
 	const char *status = order_status(g, o, cancelled, shipped, &version);
 	int64_t updated = o->delivered_at ? o->delivered_at : shipped ? p.shipped_at : o->placed_at;

@@ -22,7 +22,6 @@
 #include "demo/demo_int.h"
 
 #include "store/db.h"
-#include "base/banned.h"
 
 /* 0..99 from a row id and the seed: Knuth's multiplicative hash, mixed. */
 #define H(col) "((" col " * 2654435761 + $1) % 100)"

@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base/banned.h"
-
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct demo_script scripts[] = {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/str.h"
 #include "demo/demo_int.h"
 #include "demo/demo_text.h"
 #include "base/tz.h"
@@ -19,7 +20,6 @@
 #include "desk/ticket.h"
 #include "store/db.h"
 #include "store/search.h"
-#include "base/banned.h"
 
 #define MIN 60
 #define HOUR 3600
@@ -378,16 +378,16 @@ static int create_event(struct demo_gen *g, const struct demo_customer *cu, int6
 	struct buf j = BUF_INIT;
 	memset(&t, 0, sizeof(t));
 	t.id = id;
-	snprintf(t.type, sizeof(t.type), "%s", p->type);
+	str_copy(t.type, sizeof(t.type), p->type);
 	t.state = TS_NEW;
-	snprintf(t.priority, sizeof(t.priority), "%s", p->priority);
+	str_copy(t.priority, sizeof(t.priority), p->priority);
 	t.category_id = p->s->category_id;
-	snprintf(t.channel, sizeof(t.channel), "%s", p->channel);
-	snprintf(t.subject, sizeof(t.subject), "%s", p->subject);
+	str_copy(t.channel, sizeof(t.channel), p->channel);
+	str_copy(t.subject, sizeof(t.subject), p->subject);
 	t.customer_id = cu->id;
 	t.order_id = p->o ? p->o->id : 0;
 	t.shipment_id = p->o ? p->o->shipment_id : 0;
-	snprintf(t.language, sizeof(t.language), "%s", p->lang);
+	str_copy(t.language, sizeof(t.language), p->lang);
 	snprintf(t.created_by_kind, sizeof(t.created_by_kind), "system");
 	t.created_at = t.updated_at = p->t0;
 	t.version = 1;

@@ -2,6 +2,7 @@
  * attachment.c - see attachment.h.
  */
 #include "desk/attachment.h"
+#include "base/str.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -12,7 +13,6 @@
 #include "base/xalloc.h"
 #include "desk/ticket.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql q_blob = DB_SQL(
         "INSERT INTO attachment_blobs (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING");
@@ -243,10 +243,10 @@ static void from_row(struct db_rows *r, struct attachment *x)
 {
 	x->id = db_col_int(r, AC_ID);
 	x->ticket_id = db_col_int(r, AC_TICKET_ID);
-	snprintf(x->filename, sizeof(x->filename), "%s", db_col_text(r, AC_FILENAME));
+	str_copy(x->filename, sizeof(x->filename), db_col_text(r, AC_FILENAME));
 	x->content_type = canonical(db_col_text(r, AC_CONTENT_TYPE));
 	x->size = db_col_int(r, AC_SIZE);
-	snprintf(x->sha256, sizeof(x->sha256), "%s", db_col_text(r, AC_SHA256));
+	str_copy(x->sha256, sizeof(x->sha256), db_col_text(r, AC_SHA256));
 	x->created_at = db_col_int(r, AC_CREATED_AT);
 }
 

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "base/tz.h"
-#include "base/banned.h"
 
 static const struct calendar_day closed_day = { 0, { { 0, 0 } } };
 

@@ -14,7 +14,6 @@
 #include "desk/desk_store.h"
 #include "desk/sla_clock.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql q_cal_row = DB_SQL("SELECT name, time_zone, version FROM calendars WHERE id = $1");
 static struct db_sql q_cal_hours = DB_SQL(

@@ -2,6 +2,7 @@
  * canned.c - see canned.h.
  */
 #include "desk/canned.h"
+#include "base/str.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -9,7 +10,6 @@
 #include "base/textlen.h"
 #include "desk/ticket.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 /* clang-format off */
 #define CANNED_COLS(F, X) \
@@ -164,11 +164,7 @@ static int check_body(const char *body, struct kf_error *err)
 
 static int finish(struct db *db, int rc, struct kf_error *err)
 {
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 int canned_create(struct db *db, const struct actor *a, int64_t now, const char *title, const char *body,
@@ -249,7 +245,7 @@ static int ticket_vars(struct db *db, int64_t id, struct canned_vars *v, char st
 		const char **slot[4] = { &v->customer_name, &v->order_number, &v->tracking_number,
 			                 &v->ticket_subject };
 		for (int i = 0; i < 4; i++) {
-			snprintf(store[i], 512, "%s", db_col_isnull(r, i) ? "" : db_col_text(r, i));
+			str_copy(store[i], 512, db_col_isnull(r, i) ? "" : db_col_text(r, i));
 			*slot[i] = db_col_isnull(r, i) ? NULL : store[i];
 		}
 	}

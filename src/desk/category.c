@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "store/db.h"
-#include "base/banned.h"
 
 /* clang-format off */
 #define CATEGORY_COLS(F, X) \
@@ -121,11 +120,7 @@ static struct db_arg window_arg(int64_t days)
 
 static int finish(struct db *db, int rc, struct kf_error *err)
 {
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 int category_create(struct db *db, const struct actor *a, int64_t now, const struct category_fields *f,

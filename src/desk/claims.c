@@ -2,6 +2,7 @@
  * claims.c - see claims.h.  The payout rule lives in process_rules.c.
  */
 #include "desk/claims.h"
+#include "base/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,6 @@
 #include "desk/process_rules.h"
 #include "store/db.h"
 #include "store/db_json.h"
-#include "base/banned.h"
 
 struct claim {
 	int64_t ticket_id, shipment_id; /* the claim ticket and the shipment claimed for */
@@ -137,9 +137,7 @@ static json_t *to_json(const struct claim *c)
 
 int claim_get(struct db *db, int64_t ticket_id, json_t **out, int64_t *version, struct kf_error *err)
 {
-	struct claim *c = calloc(1, sizeof(*c));
-	if (!c)
-		KF_BUG("out of memory");
+	struct claim *c = xcalloc(1, sizeof(*c));
 	int rc = load(db, ticket_id, c, err);
 	if (rc == 0) {
 		*out = to_json(c);
@@ -367,9 +365,7 @@ static int step_in_tx(struct db *db, const struct actor *a, int64_t now, int64_t
 static int run_step(struct db *db, const struct actor *a, int64_t now, int64_t ticket_id, int64_t version,
                     const struct claim_step *s, json_t **out, int64_t *new_version, struct kf_error *err)
 {
-	struct claim *c = calloc(1, sizeof(*c));
-	if (!c)
-		KF_BUG("out of memory");
+	struct claim *c = xcalloc(1, sizeof(*c));
 	*out = NULL;
 	int rc = db_begin(db, err);
 	if (rc == 0)

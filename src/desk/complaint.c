@@ -11,7 +11,6 @@
 #include "base/xalloc.h"
 #include "desk/process_hooks.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 /* clang-format off */
 #define COMPLAINT_COLS(F, X) \

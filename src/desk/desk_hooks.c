@@ -11,7 +11,6 @@
 #include "desk/routing.h"
 #include "desk/sla_clock.h"
 #include "quality/survey.h"
-#include "base/banned.h"
 
 int desk_on_event(struct db *db, int64_t ticket_id, enum desk_event ev, int64_t now, struct kf_error *err)
 {

@@ -9,7 +9,6 @@
 #include "desk/calendar_store.h"
 #include "desk/desk_store.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql q_setting = DB_SQL("SELECT value FROM desk_settings WHERE key = $1");
 static struct db_sql q_setting_put = DB_SQL(

@@ -9,7 +9,6 @@
 #include "base/json.h"
 #include "base/textlen.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 int desk_store_tx_end(struct db *db, int rc, struct kf_error *err)
 {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/limits.h"
+#include "base/str.h"
 #include "base/textlen.h"
 #include "base/tz.h"
 #include "base/xalloc.h"
@@ -21,7 +22,6 @@
 #include "jobs/job.h"
 #include "crm/timeline.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 #define CARE_MAX_PER_RUN 500 /* tickets of one kind one daily run opens */
 
@@ -98,9 +98,8 @@ static void followup_from_row(struct db_rows *r, struct followup *f)
 	f->customer_id = db_col_int(r, FC_CUSTOMER_ID);
 	f->due_at = db_col_int(r, FC_DUE_AT);
 	f->ticket_id = db_col_int(r, FC_TICKET_ID);
-	snprintf(f->outcome, sizeof(f->outcome), "%s",
-	         db_col_text(r, FC_OUTCOME) ? db_col_text(r, FC_OUTCOME) : "");
-	snprintf(f->note, sizeof(f->note), "%s", db_col_text(r, FC_NOTE) ? db_col_text(r, FC_NOTE) : "");
+	str_copy(f->outcome, sizeof(f->outcome), db_col_text(r, FC_OUTCOME) ? db_col_text(r, FC_OUTCOME) : "");
+	str_copy(f->note, sizeof(f->note), db_col_text(r, FC_NOTE) ? db_col_text(r, FC_NOTE) : "");
 	f->done_at = db_col_isnull(r, FC_DONE_AT) ? 0 : db_col_int(r, FC_DONE_AT);
 }
 
@@ -361,7 +360,7 @@ static int collect(struct db *db, struct db_sql *q, const struct db_arg *args, i
 	int rc = db_query(db, q, args, nargs, &r, err);
 	while (rc >= 0 && *n < max && (rc = db_next(r, err)) == 1) {
 		out[*n].id = db_col_int(r, CARE_ID);
-		snprintf(out[*n].name, sizeof(out[*n].name), "%s",
+		str_copy(out[*n].name, sizeof(out[*n].name),
 		         db_col_text(r, CARE_NAME) ? db_col_text(r, CARE_NAME) : "");
 		(*n)++;
 	}

@@ -8,8 +8,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "base/banned.h"
-
 /* Weighted counts of one text. */
 struct lang_counts {
 	long cjk; /* Han characters */

@@ -10,7 +10,6 @@
 #include "store/search.h"
 #include "desk/desk_hooks.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql q_insert = DB_SQL(
         "INSERT INTO ticket_messages (ticket_id, kind, author_kind, author_id, author_name, body, created_at,"

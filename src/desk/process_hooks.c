@@ -3,6 +3,7 @@
  * its event timeline, and desk_can_resolve dispatching by ticket type.
  */
 #include "desk/process_hooks.h"
+#include "base/str.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,6 @@
 #include "desk/desk_hooks.h"
 #include "desk/returns.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 /* clang-format off */
 #define PTICKET_COLS(F, X) \
@@ -41,9 +41,9 @@ int process_ticket_load(struct db *db, int64_t id, const char *want_type, struct
 		rc = db_next(r, err);
 	if (rc == 1) {
 		out->id = db_col_int(r, PTC_ID);
-		snprintf(out->type, sizeof(out->type), "%s",
+		str_copy(out->type, sizeof(out->type),
 		         db_col_text(r, PTC_TYPE) ? db_col_text(r, PTC_TYPE) : "");
-		snprintf(out->state, sizeof(out->state), "%s",
+		str_copy(out->state, sizeof(out->state),
 		         db_col_text(r, PTC_STATE) ? db_col_text(r, PTC_STATE) : "");
 		out->category_id = db_col_int(r, PTC_CATEGORY_ID);
 		out->order_id = db_col_int(r, PTC_ORDER_ID);

@@ -10,7 +10,6 @@
 
 #include "desk/process_rules.h"
 
-#include "base/banned.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -3,6 +3,7 @@
  * file reads the order's lines and deliveries, asks the rules, and writes.
  */
 #include "desk/returns.h"
+#include "base/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,6 @@
 #include "desk/process_hooks.h"
 #include "store/db.h"
 #include "store/db_json.h"
-#include "base/banned.h"
 
 /* One return as stored. */
 struct return_req {
@@ -222,9 +222,7 @@ static int to_json(struct db *db, const struct return_req *x, json_t **out, stru
 
 int return_get(struct db *db, int64_t ticket_id, json_t **out, int64_t *version, struct kf_error *err)
 {
-	struct return_req *x = calloc(1, sizeof(*x));
-	if (!x)
-		KF_BUG("out of memory");
+	struct return_req *x = xcalloc(1, sizeof(*x));
 	int rc = load(db, ticket_id, x, err);
 	if (rc == 0)
 		rc = to_json(db, x, out, err);
@@ -469,9 +467,7 @@ static int create_in_tx(struct db *db, const struct actor *a, int64_t now, int64
 int return_create(struct db *db, const struct actor *a, int64_t now, int64_t ticket_id,
                   const struct return_input *in, int can_override, json_t **out, struct kf_error *err)
 {
-	struct return_plan *pl = calloc(1, sizeof(*pl));
-	if (!pl)
-		KF_BUG("out of memory");
+	struct return_plan *pl = xcalloc(1, sizeof(*pl));
 	*out = NULL;
 	int rc = db_begin(db, err);
 	if (rc == 0) {
@@ -576,9 +572,7 @@ int return_change(struct db *db, const struct actor *a, int64_t now, int64_t tic
                   enum return_status to, const struct return_patch *p, int can_override, json_t **out,
                   int64_t *new_version, struct kf_error *err)
 {
-	struct return_req *x = calloc(1, sizeof(*x));
-	if (!x)
-		KF_BUG("out of memory");
+	struct return_req *x = xcalloc(1, sizeof(*x));
 	*out = NULL;
 	int rc = db_begin(db, err);
 	if (rc == 0) {

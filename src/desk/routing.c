@@ -2,6 +2,7 @@
  * routing.c - see routing.h.
  */
 #include "desk/routing.h"
+#include "base/str.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,7 +13,6 @@
 #include "desk/sla_clock.h"
 #include "desk/ticket.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 int routing_list_has(const char *list, const char *token)
 {
@@ -126,8 +126,8 @@ static int load_team(struct db *db, int64_t team_id, struct team_pick *p, struct
 	while (rc >= 0 && p->n < ROUTING_MAX_MEMBERS && (rc = db_next(r, err)) == 1) {
 		struct routing_member *m = &p->m[p->n++];
 		m->user_id = db_col_int(r, MC_USER_ID);
-		snprintf(m->languages, sizeof(m->languages), "%s", db_col_text(r, MC_LANGUAGES));
-		snprintf(m->category_ids, sizeof(m->category_ids), "%s", db_col_text(r, MC_CATEGORY_IDS));
+		str_copy(m->languages, sizeof(m->languages), db_col_text(r, MC_LANGUAGES));
+		str_copy(m->category_ids, sizeof(m->category_ids), db_col_text(r, MC_CATEGORY_IDS));
 		m->active = (int)db_col_int(r, MC_ACTIVE);
 		m->open_tickets = db_col_int(r, MC_OPEN_TICKETS);
 	}

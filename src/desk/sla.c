@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "desk/calendar.h"
-#include "base/banned.h"
 
 static int field_matches(const char *want, const char *have)
 {

@@ -2,6 +2,7 @@
  * sla_clock.c - see sla_clock.h.
  */
 #include "desk/sla_clock.h"
+#include "base/str.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,6 @@
 #include "base/xalloc.h"
 #include "jobs/job.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 enum { T_FIRST, T_NEXT, T_RESOLVE, T_COUNT };
 
@@ -204,7 +204,7 @@ static int customer_tier(struct db *db, int64_t customer_id, char tier[2], struc
 		return 0;
 	int rc = db_query(db, &q_tier, DB_ARGS(db_int(customer_id)), &r, err);
 	if (rc >= 0 && (rc = db_next(r, err)) == 1 && db_col_text(r, 0))
-		snprintf(tier, 2, "%s", db_col_text(r, 0));
+		str_copy(tier, 2, db_col_text(r, 0));
 	db_done(r);
 	return rc < 0 ? rc : 0;
 }

@@ -12,7 +12,6 @@
 #include "desk/desk_settings.h"
 #include "desk/desk_store.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql q_pol_all = DB_SQL(
         "SELECT id, name, ticket_type, priority, customer_tier, first_response_s, next_response_s, resolution_s,"

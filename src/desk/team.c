@@ -11,7 +11,6 @@
 #include "desk/calendar_store.h"
 #include "desk/desk_store.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql q_team_one = DB_SQL(
         "SELECT id, name, manager_id, calendar_id, mode, version FROM teams WHERE id = $1");

@@ -18,7 +18,6 @@
 #include "desk/ticket_refs.h"
 #include "events/outbox.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 /* The ticket row: column constants and SELECT list from one list (store/db.h). */
 /* clang-format off */
@@ -538,11 +537,7 @@ int ticket_create(struct db *db, const struct actor *a, int64_t now, const struc
 		rc = ticket_get(db, id, out, err); /* routing may have assigned it */
 	if (rc == 0)
 		rc = ticket_emit(db, a, "ticket.created", out, NULL, err);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 /* Apply p to t, validating each field. */
@@ -660,11 +655,7 @@ int ticket_update(struct db *db, const struct actor *a, int64_t now, int64_t id,
 		rc = patch_apply(db, p, out, err);
 	if (rc == 0)
 		rc = record_change(db, a, now, &before, out, err);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 static int illegal(const struct ticket *t, enum ticket_state to, struct kf_error *err)
@@ -740,11 +731,7 @@ int ticket_transition(struct db *db, const struct actor *a, int64_t now, int64_t
 		             "the ticket was changed by someone else; reload and try again");
 	if (rc == 0)
 		rc = ticket_move(db, a, now, out, to, err);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 /* The arguments every list statement shares: states and filters, $1..$17. */

@@ -9,7 +9,6 @@
 #include "desk/message.h"
 #include "store/db.h"
 #include "store/search.h"
-#include "base/banned.h"
 
 static struct db_sql q_move_attachments = DB_SQL("UPDATE attachments SET ticket_id = $2 WHERE ticket_id = $1");
 static struct db_sql q_link = DB_SQL(
@@ -114,11 +113,7 @@ int ticket_merge(struct db *db, const struct actor *a, int64_t now, int64_t from
 	if (rc < 0)
 		return rc;
 	rc = merge_in_tx(db, a, now, from, into, out, err);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 static const char *inverse(const char *kind)
@@ -173,11 +168,7 @@ int ticket_link_add(struct db *db, const struct actor *a, int64_t now, int64_t i
 	if (rc < 0)
 		return rc;
 	rc = link_in_tx(db, a, now, id, other, kind, err);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 int ticket_link_remove(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t other,
@@ -197,11 +188,7 @@ int ticket_link_remove(struct db *db, const struct actor *a, int64_t now, int64_
 		rc = ticket_event_add(db, a, now, other, "unlink", jo, NULL, err);
 	json_decref(jb);
 	json_decref(jo);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 int ticket_link_list(struct db *db, int64_t id, json_t **items, struct kf_error *err)

@@ -9,7 +9,6 @@
 #include "auth/rbac.h"
 #include "store/db.h"
 #include "store/db_json.h"
-#include "base/banned.h"
 
 static struct db_sql q_customer = DB_SQL("SELECT COUNT(*) FROM customers WHERE id = $1");
 static struct db_sql q_order = DB_SQL("SELECT COUNT(*) FROM orders WHERE id = $1");

@@ -6,8 +6,6 @@
 
 #include <string.h>
 
-#include "base/banned.h"
-
 #define B(s) (1u << (s))
 
 static const char *const names[TS_COUNT] = {

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "store/db.h"
-#include "base/banned.h"
 
 /* clang-format off */
 #define VIEW_ROW_COLS(F, X) \

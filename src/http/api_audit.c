@@ -6,7 +6,6 @@
 
 #include "auth/audit.h"
 #include "http/api.h"
-#include "base/banned.h"
 
 int api_audit_list(struct req *req, struct resp *resp)
 {

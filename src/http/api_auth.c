@@ -17,7 +17,6 @@
 #include "http/api.h"
 #include "http/server.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 struct actor api_actor(const struct req *req)
 {

@@ -19,7 +19,6 @@
 #include "crm/timeline.h"
 #include "http/api.h"
 #include "http/api_customers.h"
-#include "base/banned.h"
 
 static int can_see_pii(const struct req *req)
 {

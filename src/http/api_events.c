@@ -11,7 +11,6 @@
 #include "http/api.h"
 #include "http/event_view.h"
 #include "http/stream.h"
-#include "base/banned.h"
 
 #define TYPES_TEXT_MAX 2048 /* bytes of ?types= */
 

@@ -9,7 +9,6 @@
 #include "http/api.h"
 #include "http/api_reports.h"
 #include "quality/improvement.h"
-#include "base/banned.h"
 
 static int reply_action(struct resp *resp, int status, json_t *a)
 {

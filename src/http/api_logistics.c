@@ -8,13 +8,13 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/xalloc.h"
 #include "http/api.h"
 #include "http/api_logistics.h"
 #include "logistics/delay.h"
 #include "logistics/import.h"
 #include "logistics/order.h"
 #include "logistics/shipment.h"
-#include "base/banned.h"
 
 #define T_MAX 253402300799LL /* 9999-12-31T23:59:59Z */
 
@@ -99,9 +99,7 @@ static int read_order(json_t *obj, struct order_in *in, struct order_line_in **l
 	if (rc < 0 || !arr)
 		return rc < 0 ? rc : 0;
 	in->nlines = (int)json_array_size(arr);
-	*lines = calloc((size_t)in->nlines + 1, sizeof(**lines));
-	if (!*lines)
-		KF_BUG("out of memory");
+	*lines = xcalloc((size_t)in->nlines + 1, sizeof(**lines));
 	for (int i = 0; rc >= 0 && i < in->nlines; i++)
 		rc = read_order_line(json_array_get(arr, (size_t)i), i, &(*lines)[i], err);
 	in->lines = *lines;
@@ -234,9 +232,7 @@ static int read_ship_lines(json_t *arr, struct shipment_in *in, struct shipment_
 	static const char *const keys[] = { "order_line_id", "quantity", NULL };
 	int rc = 0;
 	in->nlines = (int)json_array_size(arr);
-	*lines = calloc((size_t)in->nlines + 1, sizeof(**lines));
-	if (!*lines)
-		KF_BUG("out of memory");
+	*lines = xcalloc((size_t)in->nlines + 1, sizeof(**lines));
 	for (int i = 0; rc >= 0 && i < in->nlines; i++) {
 		json_t *o = json_array_get(arr, (size_t)i);
 		if (!json_is_object(o))

@@ -9,7 +9,6 @@
 #include "http/metrics.h"
 #include "store/db.h"
 #include "base/version.h"
-#include "base/banned.h"
 
 int api_healthz(struct req *req, struct resp *resp)
 {

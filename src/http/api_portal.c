@@ -29,7 +29,6 @@
 #include "http/api_tickets.h"
 #include "logistics/order.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 #define PORTAL_LIST_MAX 100 /* tickets or orders in one portal list */
 

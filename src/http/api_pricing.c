@@ -14,7 +14,6 @@
 #include "pricing/price_policy.h"
 #include "pricing/quote_store.h"
 #include "pricing/ratecard_store.h"
-#include "base/banned.h"
 
 static int reply_versioned(struct resp *resp, int status, json_t *o)
 {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "auth/rbac.h"
+#include "base/xalloc.h"
 #include "base/json.h"
 #include "desk/claims.h"
 #include "desk/complaint.h"
@@ -15,7 +16,6 @@
 #include "desk/returns.h"
 #include "http/api.h"
 #include "http/api_processes.h"
-#include "base/banned.h"
 
 static int is_manager(const struct req *req)
 {
@@ -87,9 +87,7 @@ int api_complaint_get(struct req *req, struct resp *resp)
 	int64_t id;
 	if (req_param_id(req, resp, "id", &id) < 0)
 		return 0;
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		KF_BUG("out of memory");
+	c = xcalloc(1, sizeof(*c));
 	int rc = complaint_get(req->db, id, c, &err);
 	if (rc == 0)
 		reply_versioned(resp, 200, complaint_to_json(c), c->version);
@@ -124,9 +122,7 @@ static int complaint_write(struct req *req, struct resp *resp, int with_step)
 		rc = read_complaint(req->json, &p, &err);
 	if (rc < 0)
 		return reply_kf(resp, &err);
-	struct complaint *c = calloc(1, sizeof(*c));
-	if (!c)
-		KF_BUG("out of memory");
+	struct complaint *c = xcalloc(1, sizeof(*c));
 	rc = complaint_change(req->db, &a, req->now, id, version, to, &p, c, &err);
 	if (rc == 0)
 		reply_versioned(resp, 200, complaint_to_json(c), c->version);

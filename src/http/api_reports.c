@@ -20,7 +20,6 @@
 #include "base/buf.h"
 #include "base/tz.h"
 #include "http/api_reports.h"
-#include "base/banned.h"
 
 #define OPT_KEY_MAX 64 /* bytes of an option name */
 #define OPT_VALUE_MAX 256 /* bytes of an option value */

@@ -10,7 +10,6 @@
 #include "desk/view.h"
 #include "http/api_search.h"
 #include "store/search.h"
-#include "base/banned.h"
 
 int api_search(struct req *req, struct resp *resp)
 {

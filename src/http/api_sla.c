@@ -19,7 +19,6 @@
 #include "desk/sla_clock.h"
 #include "http/api.h"
 #include "http/api_sla.h"
-#include "base/banned.h"
 
 typedef int (*list_fn)(struct db *db, int64_t after, int limit, json_t **items, int64_t *last,
                        struct kf_error *err);

@@ -20,7 +20,6 @@
 #include "http/server.h"
 #include "quality/survey.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 /* The throttling key of failed survey look-ups (never a user name: it has a space). */
 #define SURVEY_THROTTLE_KEY "survey token"

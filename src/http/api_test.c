@@ -9,7 +9,6 @@
 #include "http/api.h"
 #include "http/server.h"
 #include "jobs/scheduler.h"
-#include "base/banned.h"
 
 #define TEST_CLOCK_MAX_S (4102444800LL) /* 2100-01-01: far enough for any test */
 

@@ -10,7 +10,6 @@
 #include "desk/ticket_link.h"
 #include "http/api.h"
 #include "http/api_tickets.h"
-#include "base/banned.h"
 
 int api_categories_list(struct req *req, struct resp *resp)
 {

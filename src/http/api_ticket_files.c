@@ -10,7 +10,6 @@
 #include "desk/ticket.h"
 #include "http/api.h"
 #include "http/api_tickets.h"
-#include "base/banned.h"
 
 int api_attachments_upload(struct req *req, struct resp *resp)
 {

@@ -17,7 +17,6 @@
 #include "desk/ticket.h"
 #include "http/api.h"
 #include "http/api_tickets.h"
-#include "base/banned.h"
 
 /* A decimal int64 >= 0 with nothing else; -1 if s is not one. */
 static int64_t parse_num(const char *s, const char **end)

@@ -5,7 +5,6 @@
 #include "auth/token.h"
 #include "base/json.h"
 #include "http/api.h"
-#include "base/banned.h"
 
 int api_tokens_list(struct req *req, struct resp *resp)
 {

@@ -8,7 +8,6 @@
 #include "auth/user.h"
 #include "base/json.h"
 #include "http/api.h"
-#include "base/banned.h"
 
 int api_users_list(struct req *req, struct resp *resp)
 {

@@ -17,7 +17,6 @@
 #include "http/http.h"
 #include "store/db.h"
 #include "store/search.h"
-#include "base/banned.h"
 
 #define BATCH_MAX 256 /* items per transaction */
 #define QUEUE_MAX 8192 /* queued items before submit refuses (503) */

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "base/xalloc.h"
-#include "base/banned.h"
 
 #define SLOTS 1024
 #define KEY_MAX 256 /* longer keys are not cached */

@@ -17,13 +17,13 @@
 #include "auth/token.h"
 #include "base/json.h"
 #include "base/limits.h"
+#include "base/str.h"
 #include "http/api.h"
 #include "http/cache.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "store/db.h"
 #include "store/idempotency.h"
-#include "base/banned.h"
 
 static int is_write(const char *method)
 {
@@ -274,7 +274,7 @@ static enum MHD_Result find_bad_arg(void *cls, enum MHD_ValueKind kind, const ch
 	    (!value || text_ok((const unsigned char *)value, value_size)))
 		return MHD_YES;
 	b->found = 1;
-	snprintf(b->name, sizeof(b->name), "%s", text_ok((const unsigned char *)key, key_size) ? key : "query");
+	str_copy(b->name, sizeof(b->name), text_ok((const unsigned char *)key, key_size) ? key : "query");
 	return MHD_NO;
 }
 

@@ -11,7 +11,6 @@
 #include "crm/privacy.h"
 #include "events/event_types.h"
 #include "events/outbox.h"
-#include "base/banned.h"
 
 #define MASK_BYTES 512 /* a masked value (payload strings are short) */
 

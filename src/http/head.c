@@ -9,8 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "base/banned.h"
-
 #define CL_MAX_DIGITS 18 /* fits an int64 */
 
 /* What the header lines so far said about framing. */

@@ -10,8 +10,6 @@
 #include "base/buf.h"
 #include "base/err.h"
 
-#include "base/banned.h"
-
 static const struct {
 	const char *code; /* API error code */
 	const char *zh; /* Chinese message; %s = field name when the template has one */

@@ -28,7 +28,6 @@
 
 #include "base/err.h"
 #include "base/xalloc.h"
-#include "base/banned.h"
 
 #define SLOTS 1024 /* series per thread; a power of two */
 

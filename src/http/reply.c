@@ -4,6 +4,7 @@
  * decided), ETags, cursor pages; and the request helpers handlers share
  * (JSON body, ids, paging, If-Match).
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,6 @@
 #include "http/http.h"
 #include "http/i18n_errors.h"
 #include "http/stream.h"
-#include "base/banned.h"
 
 static const struct {
 	int code; /* enum kf_code */
@@ -118,6 +118,7 @@ int reply_header(struct resp *resp, const char *name, const char *value)
 {
 	if (resp->nheaders == RESP_MAX_HEADERS)
 		KF_BUG("too many response headers");
+	assert(resp->nheaders >= 0 && resp->nheaders < RESP_MAX_HEADERS);
 	resp->header_names[resp->nheaders] = xstrdup(name);
 	resp->header_values[resp->nheaders++] = xstrdup(value);
 	return 0;

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "base/xalloc.h"
-#include "base/banned.h"
 
 /* Length of the segment starting at s (up to '/' or the end). */
 static size_t seg_len(const char *s)

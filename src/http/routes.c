@@ -20,7 +20,6 @@
 #include "http/api_reports.h"
 #include "http/api_pricing.h"
 #include "http/api_surveys.h"
-#include "base/banned.h"
 
 #define PUB ROUTE_PUBLIC
 #define IDEM ROUTE_IDEMPOTENT

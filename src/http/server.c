@@ -90,6 +90,7 @@
 #include "base/clock.h"
 #include "base/limits.h"
 #include "base/log.h"
+#include "base/str.h"
 #include "base/xalloc.h"
 #include "http/http.h"
 #include "http/batch.h"
@@ -99,7 +100,6 @@
 #include "http/static.h"
 #include "http/stream.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 #define IDLE_TIMEOUT_S 60 /* MHD closes a connection idle this long */
 #define DRAIN_MAX_MS 10000 /* shutdown waits this long for in-flight requests */
@@ -387,7 +387,7 @@ static void exchange_init(struct exchange *x, struct app *app, struct MHD_Connec
 	x->route = "unmatched";
 	const char *rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
 	if (rid && rid_valid(rid))
-		snprintf(x->rid, sizeof(x->rid), "%s", rid);
+		str_copy(x->rid, sizeof(x->rid), rid);
 	else
 		rid_make(x->rid);
 	addr_text(conn, x->addr, sizeof(x->addr));

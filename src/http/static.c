@@ -21,7 +21,6 @@
 
 #include "base/embed.h"
 #include "base/xalloc.h"
-#include "base/banned.h"
 
 #define REL_MAX 1024 /* longest relative path served */
 #define DISK_FILE_MAX (32u * 1024 * 1024) /* largest file read from web_dir */

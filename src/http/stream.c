@@ -17,7 +17,6 @@
 #include "http/event_view.h"
 #include "http/http.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 #define REPLAY_PAGE 200 /* events read per query while replaying */
 #define TYPES_MAX 2048 /* bytes of a client's type names */

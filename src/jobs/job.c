@@ -2,11 +2,11 @@
  * job.c - see job.h.
  */
 #include "jobs/job.h"
+#include "base/str.h"
 
 #include <stdio.h>
 
 #include "store/db.h"
-#include "base/banned.h"
 
 #define JOB_MAX_ATTEMPTS 5
 #define JOB_RETRY_S 60
@@ -67,7 +67,7 @@ static int job_pick(struct db *db, int64_t now, struct job *out, int max, struct
 	int rc = db_query(db, &q_pick, DB_ARGS(db_int(now), db_int(max)), &r, err);
 	while (rc >= 0 && n < max && (rc = db_next(r, err)) == 1) {
 		out[n].id = db_col_int(r, JC_ID);
-		snprintf(out[n].kind, sizeof(out[n].kind), "%s", db_col_text(r, JC_KIND));
+		str_copy(out[n].kind, sizeof(out[n].kind), db_col_text(r, JC_KIND));
 		out[n].ref_id = db_col_int(r, JC_REF_ID);
 		out[n].due_at = db_col_int(r, JC_DUE_AT);
 		out[n].attempts = (int)db_col_int(r, JC_ATTEMPTS) + 1;

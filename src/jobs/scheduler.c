@@ -22,7 +22,6 @@
 #include "quality/survey.h"
 #include "store/db.h"
 #include "store/idempotency.h"
-#include "base/banned.h"
 
 #define IDEM_KEEP_S (24 * 3600) /* Idempotency-Key replies are kept a day */
 #define DAILY_S (24 * 3600)
@@ -44,11 +43,7 @@ static int run_idem_prune(struct db *db, int64_t ref_id, int64_t now, struct kf_
 	rc = idem_prune(db, now - IDEM_KEEP_S, err);
 	if (rc == 0)
 		rc = job_schedule(db, "idem_prune", ref_id, now + DAILY_S, now, err);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 static const struct job_kind {

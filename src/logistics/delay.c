@@ -7,11 +7,11 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/str.h"
 #include "crm/timeline.h"
 #include "jobs/job.h"
 #include "logistics/tracking.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 /* clang-format off */
 #define NOTICE_ROW_COLS(F, X) \
@@ -86,7 +86,7 @@ static int eta_check(struct db *db, int64_t shipment_id, int64_t now, struct kf_
 		st = tracking_parse(db_col_text(r, SHC_STATUS));
 		eta = db_col_isnull(r, SHC_ETA_AT) ? 0 : db_col_int(r, SHC_ETA_AT);
 		customer = db_col_int(r, SHC_CUSTOMER_ID);
-		snprintf(number, sizeof(number), "%s", db_col_text(r, SHC_TRACKING_NUMBER));
+		str_copy(number, sizeof(number), db_col_text(r, SHC_TRACKING_NUMBER));
 	}
 	db_done(r);
 	if (rc <= 0 || eta == 0 || !tracking_open(st))
@@ -107,11 +107,7 @@ int delay_eta_job(struct db *db, int64_t shipment_id, int64_t now, struct kf_err
 	if (rc < 0)
 		return rc;
 	rc = eta_check(db, shipment_id, now, err);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 static json_t *opt_int(struct db_rows *r, int col)

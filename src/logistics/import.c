@@ -4,18 +4,19 @@
  * so a row costs a few array stores before its statements run.
  */
 #include "logistics/import.h"
+#include "base/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/json.h"
+#include "base/str.h"
 #include "crm/customer_import.h"
 #include "logistics/import_orders.h"
 #include "logistics/order.h"
 #include "logistics/shipment.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 enum {
 	/* orders */
@@ -303,14 +304,12 @@ void import_bad_zh(struct import *im, int64_t row, const char *field, const char
 	if (im->nerrors >= IMPORT_MAX_ERRORS)
 		return;
 	if (!im->errors)
-		im->errors = calloc(IMPORT_MAX_ERRORS, sizeof(*im->errors));
-	if (!im->errors)
-		KF_BUG("out of memory");
+		im->errors = xcalloc(IMPORT_MAX_ERRORS, sizeof(*im->errors));
 	struct import_error *e = &im->errors[im->nerrors++];
 	e->row = row;
-	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
-	snprintf(e->message, sizeof(e->message), "%s", message ? message : "");
-	snprintf(e->message_zh, sizeof(e->message_zh), "%s", zh ? zh : "");
+	str_copy(e->field, sizeof(e->field), field ? field : "");
+	str_copy(e->message, sizeof(e->message), message ? message : "");
+	str_copy(e->message_zh, sizeof(e->message_zh), zh ? zh : "");
 }
 
 /* A domain error on a row: bad input is recorded (0); a fault ends the import (< 0). */
@@ -417,11 +416,7 @@ int import_end(struct import *im, struct kf_error *err)
 	}
 	struct db *db = im->db;
 	im->db = NULL;
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 void import_release(struct import *im)
@@ -611,7 +606,7 @@ static int order_group(struct import *im, int64_t row, struct kf_error *err)
 		return row_error(im, row, rc, &e, err) < 0 ? rc : 1;
 	snprintf(im->group_customer, sizeof(im->group_customer), "%s",
 	         im->vals[O_CUSTOMER] ? im->vals[O_CUSTOMER] : "");
-	snprintf(im->group, sizeof(im->group), "%s", number);
+	str_copy(im->group, sizeof(im->group), number);
 	im->group_order = id;
 	im->group_live = 1;
 	im->group_new = created;
@@ -738,7 +733,7 @@ static int row_event(struct import *im, int64_t row, struct kf_error *err)
 		im->last_ship[0] = '\0';
 		rc = shipment_id_by_number(im->db, number, &im->last_ship_id, &e);
 		if (rc == 0 && strlen(number) < sizeof(im->last_ship))
-			snprintf(im->last_ship, sizeof(im->last_ship), "%s", number);
+			str_copy(im->last_ship, sizeof(im->last_ship), number);
 	}
 	if (rc == 0)
 		rc = shipment_event_apply(im->db, im->now, im->last_ship_id, &ev, &added, &e);

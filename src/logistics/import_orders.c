@@ -18,7 +18,6 @@
 #include "crm/timeline.h"
 #include "logistics/order.h"
 #include "store/search.h"
-#include "base/banned.h"
 
 #define NUMBER_MAX 65 /* an order number (64 bytes) + NUL */
 /* Room for a validated line's strings: sku 64, name 256, category 64, substituted_sku 64, each + NUL. */

@@ -14,7 +14,6 @@
 #include "store/search.h"
 #include "store/db.h"
 #include "store/db_json.h"
-#include "base/banned.h"
 
 /* clang-format off */
 #define ORDER_ROW_COLS(F, X) \
@@ -509,11 +508,7 @@ int order_create(struct db *db, const struct actor *a, int64_t now, const struct
 	if (rc == 0)
 		rc = audit_record(db, a, now, "order.create", "order", *id, NULL, after, err);
 	json_decref(after);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 static json_t *opt_int(struct db_rows *r, int col)
@@ -726,11 +721,7 @@ int order_update(struct db *db, const struct actor *a, int64_t now, int64_t id, 
 		rc = audit_record(db, a, now, "order.update", "order", id, before, after, err);
 	json_decref(before);
 	json_decref(after);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 int order_customer(struct db *db, int64_t id, int64_t *customer_id, struct kf_error *err)

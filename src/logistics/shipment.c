@@ -16,7 +16,6 @@
 #include "quality/survey.h"
 #include "store/db.h"
 #include "store/db_json.h"
-#include "base/banned.h"
 
 /* clang-format off */
 #define SHIP_ROW_COLS(F, X) \
@@ -302,11 +301,7 @@ int shipment_create(struct db *db, const struct actor *a, int64_t now, const str
 	if (rc == 0)
 		rc = audit_record(db, a, now, "shipment.create", "shipment", *id, NULL, after, err);
 	json_decref(after);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 int shipment_refresh(struct db *db, int64_t now, int64_t id, const struct shipment_in *in, struct kf_error *err)
@@ -488,11 +483,7 @@ int shipment_add_event(struct db *db, int64_t now, int64_t id, const struct trac
 	if (rc < 0)
 		return rc;
 	rc = shipment_event_apply(db, now, id, ev, added, err);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 static int patch_check(const struct shipment_patch *p, struct kf_error *err)
@@ -566,11 +557,7 @@ int shipment_update(struct db *db, const struct actor *a, int64_t now, int64_t i
 	}
 	json_decref(before);
 	json_decref(after);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 static json_t *labels(const char *status)

@@ -6,8 +6,6 @@
 
 #include <string.h>
 
-#include "base/banned.h"
-
 struct status_info {
 	const char *name; /* wire name */
 	const char *zh; /* label in Chinese */

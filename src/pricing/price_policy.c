@@ -12,7 +12,6 @@
 #include "base/json.h"
 #include "desk/calendar.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 /* Commit when rc >= 0, else roll back; returns rc or the commit's error. */
 static int finish(struct db *db, int rc, struct kf_error *err)

@@ -3,6 +3,7 @@
  * request (the order of the steps is in quote.h).
  */
 #include "pricing/quote.h"
+#include "base/str.h"
 
 #include <string.h>
 
@@ -45,8 +46,7 @@ static int add_line(struct quote *q, enum quote_line_kind kind, const char *code
 		return -1;
 	struct quote_line *l = &q->lines[q->nlines++];
 	l->kind = kind;
-	strncpy(l->code, code ? code : "", RC_CODE_MAX - 1);
-	l->code[RC_CODE_MAX - 1] = '\0';
+	str_copy(l->code, sizeof l->code, code);
 	l->amount = amount;
 	l->in_price = in_price;
 	return 0;

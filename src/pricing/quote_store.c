@@ -18,7 +18,6 @@
 #include "pricing/ratecard_store.h"
 #include "store/db.h"
 #include "store/db_json.h"
-#include "base/banned.h"
 
 /* Commit when rc >= 0, else roll back; returns rc or the commit's error. */
 static int finish(struct db *db, int rc, struct kf_error *err)

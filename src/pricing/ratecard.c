@@ -4,6 +4,8 @@
  */
 #include "pricing/ratecard.h"
 
+#include "base/str.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +34,7 @@ int rc_mode_parse(const char *s, enum rc_mode *out)
 void rc_init(struct rate_card *c, const char *carrier, enum rc_mode mode, enum rc_geo geo)
 {
 	memset(c, 0, sizeof *c);
-	strncpy(c->carrier, carrier ? carrier : "", RC_CODE_MAX - 1);
+	str_copy(c->carrier, sizeof c->carrier, carrier);
 	c->mode = mode;
 	c->geo = geo;
 	memcpy(c->currency, "CNY", 4);

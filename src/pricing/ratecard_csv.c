@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/csv.h"
+#include "base/xalloc.h"
 
 struct reader {
 	struct csv csv;
@@ -262,9 +263,7 @@ static int read_rows(struct reader *r, struct kf_error *err)
 
 int rc_read_csv(struct rate_card *c, const char *p, size_t n, struct kf_error *err)
 {
-	struct reader *r = calloc(1, sizeof *r);
-	if (!r)
-		return kf_fail(err, KF_EIO, "no_memory", "", "out of memory");
+	struct reader *r = xcalloc(1, sizeof *r);
 	r->c = c;
 	memset(c, 0, sizeof *c);
 	csv_init_mem(&r->csv, p, n);

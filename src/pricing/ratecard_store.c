@@ -11,7 +11,6 @@
 #include "base/xalloc.h"
 #include "pricing/ratecard_csv.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 /* Commit when rc >= 0, else roll back; returns rc or the commit's error. */
 static int finish(struct db *db, int rc, struct kf_error *err)

@@ -14,7 +14,6 @@
 #include "base/tz.h"
 #include "store/db.h"
 #include "store/db_json.h"
-#include "base/banned.h"
 
 #define ACTION_COLS \
 	"id, title, description, owner_id, due_at, status, target_report, target_metric, target_by," \
@@ -462,11 +461,7 @@ int improvement_delete(struct db *db, const struct actor *a, int64_t now, int64_
 	if (rc >= 0)
 		rc = audit_record(db, a, now, "improvement.delete", "improvement_action", id, cur, NULL, err);
 	json_decref(cur);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 int improvement_overdue(struct db *db, int64_t now, int64_t *count, struct buf *names, struct kf_error *err)

@@ -12,6 +12,7 @@
 #include "auth/audit.h"
 #include "base/buf.h"
 #include "base/json.h"
+#include "base/str.h"
 #include "base/xalloc.h"
 #include "crm/timeline.h"
 #include "desk/desk_settings.h"
@@ -19,7 +20,6 @@
 #include "desk/ticket.h"
 #include "jobs/job.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 #define DAY_S 86400
 #define DEFAULT_EXPIRY_DAYS 14
@@ -131,13 +131,13 @@ static void inv_from_row(struct db_rows *r, struct invitation *v)
 {
 	const char *kind = db_col_text(r, 1), *lang = db_col_text(r, 7);
 	v->id = db_col_int(r, 0);
-	snprintf(v->kind, sizeof(v->kind), "%s", kind ? kind : "");
+	str_copy(v->kind, sizeof(v->kind), kind ? kind : "");
 	v->customer_id = db_col_int(r, 2);
 	v->ticket_id = db_col_int(r, 3);
 	v->order_id = db_col_int(r, 4);
 	v->agent_id = db_col_int(r, 5);
 	v->team_id = db_col_int(r, 6);
-	snprintf(v->language, sizeof(v->language), "%s", lang ? lang : "zh");
+	str_copy(v->language, sizeof(v->language), lang ? lang : "zh");
 	v->sent_at = db_col_int(r, 8);
 	v->expires_at = db_col_int(r, 9);
 	v->responded_at = db_col_int(r, 10);
@@ -256,11 +256,7 @@ static int in_tx(struct db *db, int (*fn)(struct db *, int64_t, int64_t, struct 
 	if (rc < 0)
 		return rc;
 	rc = fn(db, ref, now, err);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 static int resolution_job(struct db *db, int64_t ticket_id, int64_t now, struct kf_error *err)
@@ -326,9 +322,9 @@ static int order_brief(struct db *db, int64_t id, struct order_brief *o, struct 
 	if (rc >= 0)
 		rc = db_next(r, err);
 	if (rc == 1) {
-		snprintf(o->number, sizeof(o->number), "%s", db_col_text(r, 0) ? db_col_text(r, 0) : "");
+		str_copy(o->number, sizeof(o->number), db_col_text(r, 0) ? db_col_text(r, 0) : "");
 		o->customer_id = db_col_int(r, 1);
-		snprintf(o->language, sizeof(o->language), "%s", lang_of_locale(db_col_text(r, 2)));
+		str_copy(o->language, sizeof(o->language), lang_of_locale(db_col_text(r, 2)));
 	}
 	db_done(r);
 	if (rc == 0)
@@ -357,7 +353,7 @@ static int delivery_job(struct db *db, int64_t order_id, int64_t now, struct kf_
 		return rc;
 	struct invite_in in = { "delivery", o.customer_id, 0, order_id, 0, 0, o.language };
 	rc = invite(db, &in, now, token, &id, err);
-	snprintf(summary, sizeof(summary), "%s", o.number);
+	str_copy(summary, sizeof(summary), o.number);
 	if (rc == 0)
 		rc = timeline_add(db, o.customer_id, now, "survey", id, summary, err);
 	return rc;
@@ -662,11 +658,7 @@ int survey_relink(struct db *db, int64_t customer_id, int64_t id, int64_t now, c
 	if (rc < 0)
 		return rc;
 	rc = relink(db, customer_id, id, now, token, expires_at, err);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 /* --- the staff list ------------------------------------------------------- */

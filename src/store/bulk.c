@@ -14,7 +14,6 @@
 
 #include "base/buf.h"
 #include "base/xalloc.h"
-#include "base/banned.h"
 
 struct bulk {
 	struct db *db; /* the connection written to */

@@ -31,7 +31,6 @@
 #include "base/xalloc.h"
 #include "store/migrate.h"
 #include "store/store_int.h"
-#include "base/banned.h"
 
 /* Last slot handed out; slots start at 1 so 0 can mean "not yet". */
 static int slot_counter;
@@ -447,6 +446,15 @@ void db_rollback(struct db *db)
 	account(t0);
 	if (!db->batch)
 		db->after_commit = NULL;
+}
+
+int db_finish(struct db *db, int rc, struct kf_error *err)
+{
+	if (rc < 0) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db, err);
 }
 
 int db_batch_begin(struct db *db, struct kf_error *err)

@@ -224,6 +224,14 @@ void db_rollback(struct db *db);
 void db_fault_stmt(struct db *db, int n);
 void db_fault_commit(struct db *db);
 int db_fault_armed(const struct db *db);
+
+/*
+ * Ends the level db_begin opened: rolls back and returns rc when rc < 0,
+ * else commits and returns db_commit's result (0, or the commit's error; a
+ * positive rc such as a row count is not passed on).  The one way to write
+ * "if (rc < 0) { db_rollback(db); return rc; } return db_commit(db, err)".
+ */
+int db_finish(struct db *db, int rc, struct kf_error *err);
 int db_in_tx(const struct db *db);
 
 /*

@@ -3,8 +3,6 @@
  */
 #include "store/db_json.h"
 
-#include "base/banned.h"
-
 int db_rows_json(struct db *db, struct db_sql *q, const struct db_arg *args, int nargs,
                  json_t *(*row)(struct db_rows *r), json_t *into, struct kf_error *err)
 {

@@ -8,7 +8,6 @@
 
 #include "base/xalloc.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql q_claim = DB_SQL(
         "INSERT INTO idempotency_keys (principal, key, method, path, request_hash, created_at)"

@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include "base/embed.h"
+#include "base/str.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql sql_user_version = DB_SQL("PRAGMA user_version");
 static struct db_sql sql_meta_exists = DB_SQL(
@@ -214,7 +214,7 @@ static int step_failed(struct kf_error *err, int rc, const char *path)
 	if (!err)
 		return rc;
 	char why[KF_ERR_MSG_MAX];
-	snprintf(why, sizeof(why), "%s", err->message);
+	str_copy(why, sizeof(why), err->message);
 	return kf_fail(err, rc, NULL, NULL, "migration %s failed: %s", path, why);
 }
 
@@ -252,11 +252,7 @@ static int step(struct db *db, const struct dialect *d, int version, int *ran, s
 	if (rc < 0)
 		return rc;
 	rc = step_body(db, d, version, f, ran, err);
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
+	return db_finish(db, rc, err);
 }
 
 int migrate_apply(struct db *db, int *applied, struct kf_error *err)

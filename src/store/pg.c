@@ -33,7 +33,6 @@
 #include "base/xalloc.h"
 #include "store/migrate.h"
 #include "store/store_int.h"
-#include "base/banned.h"
 
 /* Type OIDs from the server's catalog/pg_type.dat (stable since forever). */
 enum {

@@ -12,7 +12,6 @@
 #include "base/xalloc.h"
 #include "store/bulk.h"
 #include "store/db.h"
-#include "base/banned.h"
 
 static struct db_sql q_doc = DB_SQL(
         "INSERT INTO search_docs (kind, ref_id, parent_id, title, updated_at) VALUES ($1, $2, $3, $4, $5)"

@@ -50,7 +50,6 @@
 #include "base/xalloc.h"
 #include "store/migrate.h"
 #include "store/store_int.h"
-#include "base/banned.h"
 
 /* The group-commit state of one database file, shared by its connections. */
 struct wal_sync {

@@ -383,6 +383,25 @@ static void test_transactions(void **state)
 	assert_int_equal(db_in_tx(f->db), 0);
 	assert_int_equal(count_rows(f->db, NULL), 2);
 
+	/* db_finish: a failed rc rolls back and is returned; rc >= 0 commits. */
+	OK(db_begin(f->db, &e_));
+	assert_int_equal(insert(f->db, 7, "finish-no", &err), 1);
+	assert_int_equal(db_finish(f->db, KF_EINVAL, &err), KF_EINVAL);
+	assert_int_equal(db_in_tx(f->db), 0);
+	assert_int_equal(count_rows(f->db, NULL), 2);
+	OK(db_begin(f->db, &e_));
+	assert_int_equal(insert(f->db, 7, "finish-yes", &err), 1);
+	OK(db_finish(f->db, 1, &e_));
+	assert_int_equal(db_in_tx(f->db), 0);
+	assert_int_equal(count_rows(f->db, NULL), 3);
+	OK(db_begin(f->db, &e_));
+	assert_int_equal(insert(f->db, 8, "a", &err), 1);
+	assert_int_equal(insert(f->db, 7, "dup", &err), KF_EEXIST);
+	assert_int_equal(db_finish(f->db, 0, &err), KF_EDB); /* the commit's error */
+	assert_int_equal(count_rows(f->db, NULL), 3);
+	script(f->db, "DELETE FROM t WHERE id = 7");
+	assert_int_equal(count_rows(f->db, NULL), 2);
+
 	/* The outermost rollback. */
 	OK(db_begin(f->db, &e_));
 	assert_int_equal(insert(f->db, 5, "z", &err), 1);
