@@ -10,7 +10,6 @@
 
 #include "desk/claims.h"
 #include "desk/complaint.h"
-#include "desk/desk_hooks.h"
 #include "desk/returns.h"
 #include "store/db.h"
 #include "base/banned.h"

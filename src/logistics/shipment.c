@@ -9,11 +9,11 @@
 #include "base/textlen.h"
 #include "base/json.h"
 #include "crm/timeline.h"
+#include "events/outbox.h"
 #include "jobs/job.h"
 #include "logistics/delay.h"
 #include "logistics/order.h"
 #include "logistics/tracking.h"
-#include "quality/survey.h"
 #include "store/db.h"
 #include "store/db_json.h"
 #include "base/banned.h"
@@ -331,7 +331,25 @@ int shipment_get_json(struct db *db, int64_t id, json_t **out, int64_t *version,
 	return 0;
 }
 
-/* Delivered: the lines' quantity_delivered grows, the order's status follows, the ETA job goes. */
+/* Append a shipment event (type, payload stolen) at now, as the system. */
+static int shipment_emit(struct db *db, int64_t now, const char *type, int64_t id, json_t *payload,
+                         struct kf_error *err)
+{
+	struct event ev = { .type = type,
+		            .entity = "shipment",
+		            .entity_id = id,
+		            .payload = payload,
+		            .created_at_ms = now * 1000 };
+	int rc = outbox_append(db, &ev, NULL, err);
+	json_decref(payload);
+	return rc;
+}
+
+/*
+ * Delivered: the lines' quantity_delivered grows, the order's status
+ * follows, the ETA job goes, and shipment.delivered tells the listeners
+ * (the order's survey, app/wiring.c).
+ */
 static int deliver(struct db *db, int64_t id, int64_t order_id, int64_t now, struct kf_error *err)
 {
 	int64_t n = 0;
@@ -342,10 +360,11 @@ static int deliver(struct db *db, int64_t id, int64_t order_id, int64_t now, str
 		rc = db_exec(db, &q_deliver_all, DB_ARGS(db_int(order_id)), err);
 	if (rc >= 0 && order_id)
 		rc = order_refresh_status(db, order_id, now, "delivered", err);
-	if (rc >= 0 && order_id)
-		rc = survey_on_delivered(db, order_id, now, err);
 	if (rc >= 0)
 		rc = job_cancel(db, DELAY_JOB_KIND, id, err);
+	if (rc >= 0)
+		rc = shipment_emit(db, now, "shipment.delivered", id,
+		                   json_pack("{s:I}", "order_id", (json_int_t)order_id), err);
 	return rc < 0 ? rc : 0;
 }
 
@@ -412,7 +431,11 @@ int shipment_event_apply(struct db *db, int64_t now, int64_t id, const struct tr
 	*added = 1;
 	enum tracking_status to = tracking_apply(s.status, s.status_at, tracking_parse(ev->status), ev->at,
 	                                         &moved);
-	return moved ? move(db, id, &s, to, ev, now, err) : 0;
+	rc = shipment_emit(db, now, "shipment.tracked", id,
+	                   json_pack("{s:s,s:s,s:b}", "event_status", ev->status, "status", tracking_name(to),
+	                             "moved", moved),
+	                   err);
+	return rc == 0 && moved ? move(db, id, &s, to, ev, now, err) : rc;
 }
 
 int shipment_add_event(struct db *db, int64_t now, int64_t id, const struct tracking_event_in *ev, int *added,
