@@ -100,6 +100,25 @@ describe('events emitted by user actions', () => {
 		assert.equal(merged[0].payload.state, 'closed');
 	});
 
+	it('erasing a customer masks the personal data in the events and appends customer.erased', async () => {
+		const name = `王小明${uniq('x')}`;
+		const c = (await admin.expect(201, 'POST', '/api/v1/customers', {
+			body: { name, locale: 'zh-CN', identities: [{ kind: 'email', value: `${uniq('c')}@example.com` }] },
+		})).json;
+		const tk = (await admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'inquiry', subject: `${name} 的发票`, customer_id: c.id } })).json;
+		const before = (await events(0)).filter((e) => e.entity_id === tk.id && e.entity === 'ticket');
+		assert.ok(JSON.stringify(before).includes(name), 'the subject is in the ticket event before the erasure');
+		await admin.expect(200, 'POST', `/api/v1/customers/${c.id}/erase`);
+		const all = await events(0);
+		assert.ok(!JSON.stringify(all).includes(name), 'no event holds the name after the erasure');
+		const masked = all.find((e) => e.entity_id === tk.id && e.type === 'ticket.created');
+		assert.match(masked.payload.subject, /已删除\/erased/);
+		const erased = all.filter((e) => e.type === 'customer.erased');
+		assert.equal(erased.length, 1);
+		assert.equal(erased[0].entity_id, c.id);
+		assert.deepEqual(erased[0].payload, {});
+	});
+
 	it('a delivery appends shipment.tracked then shipment.delivered with the order', async () => {
 		const now = Math.floor(Date.now() / 1000);
 		const order = (await admin.expect(201, 'POST', '/api/v1/orders', {
