@@ -100,6 +100,19 @@ describe('events emitted by user actions', () => {
 		assert.equal(merged[0].payload.state, 'closed');
 	});
 
+	it('a complaint step appends complaint.advanced with the step and no free text', async () => {
+		const t = (await admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'complaint', subject: '包裹丢失' } })).json;
+		const url = `/api/v1/tickets/${t.id}/complaint`;
+		const cur = await admin.expect(200, 'GET', url);
+		const from = await lastSeq();
+		await admin.expect(200, 'POST', `${url}/advance`, { body: { to: 'initial_handling' }, headers: { 'If-Match': cur.headers.etag } });
+		const evs = (await events(from)).filter((e) => e.type === 'complaint.advanced');
+		assert.equal(evs.length, 1);
+		assert.equal(evs[0].entity_id, t.id);
+		assert.equal(evs[0].payload.action, 'advance');
+		assert.equal(evs[0].payload.step, 'initial_handling');
+	});
+
 	it('erasing a customer masks the personal data in the events and appends customer.erased', async () => {
 		const name = `王小明${uniq('x')}`;
 		const c = (await admin.expect(201, 'POST', '/api/v1/customers', {
