@@ -224,6 +224,20 @@ int shipment_insert(struct db *db, int64_t now, const struct shipment_in *in, in
 	return rc;
 }
 
+/* Append a shipment event (type, payload stolen) at now, by a (NULL = the system). */
+static int shipment_emit(struct db *db, const struct actor *a, int64_t now, const char *type, int64_t id,
+                         json_t *payload, struct kf_error *err)
+{
+	struct event ev = { .type = type,
+		            .entity = "shipment",
+		            .entity_id = id,
+		            .payload = payload,
+		            .created_at_ms = now * 1000 };
+	int rc = outbox_append(db, &ev, a, err);
+	json_decref(payload);
+	return rc;
+}
+
 int shipment_create(struct db *db, const struct actor *a, int64_t now, const struct shipment_in *in,
                     int64_t *id, struct kf_error *err)
 {
@@ -239,6 +253,11 @@ int shipment_create(struct db *db, const struct actor *a, int64_t now, const str
 		rc = shipment_get_json(db, *id, &after, &v, err);
 	if (rc == 0)
 		rc = audit_record(db, a, now, "shipment.create", "shipment", *id, NULL, after, err);
+	if (rc == 0)
+		rc = shipment_emit(db, a, now, "shipment.created", *id,
+		                   json_pack("{s:I,s:s}", "order_id", (json_int_t)in->order_id, "carrier",
+		                             in->carrier ? in->carrier : ""),
+		                   err);
 	json_decref(after);
 	if (rc < 0) {
 		db_rollback(db);
@@ -331,20 +350,6 @@ int shipment_get_json(struct db *db, int64_t id, json_t **out, int64_t *version,
 	return 0;
 }
 
-/* Append a shipment event (type, payload stolen) at now, as the system. */
-static int shipment_emit(struct db *db, int64_t now, const char *type, int64_t id, json_t *payload,
-                         struct kf_error *err)
-{
-	struct event ev = { .type = type,
-		            .entity = "shipment",
-		            .entity_id = id,
-		            .payload = payload,
-		            .created_at_ms = now * 1000 };
-	int rc = outbox_append(db, &ev, NULL, err);
-	json_decref(payload);
-	return rc;
-}
-
 /*
  * Delivered: the lines' quantity_delivered grows, the order's status
  * follows, the ETA job goes, and shipment.delivered tells the listeners
@@ -363,7 +368,7 @@ static int deliver(struct db *db, int64_t id, int64_t order_id, int64_t now, str
 	if (rc >= 0)
 		rc = job_cancel(db, DELAY_JOB_KIND, id, err);
 	if (rc >= 0)
-		rc = shipment_emit(db, now, "shipment.delivered", id,
+		rc = shipment_emit(db, NULL, now, "shipment.delivered", id,
 		                   json_pack("{s:I}", "order_id", (json_int_t)order_id), err);
 	return rc < 0 ? rc : 0;
 }
@@ -431,7 +436,7 @@ int shipment_event_apply(struct db *db, int64_t now, int64_t id, const struct tr
 	*added = 1;
 	enum tracking_status to = tracking_apply(s.status, s.status_at, tracking_parse(ev->status), ev->at,
 	                                         &moved);
-	rc = shipment_emit(db, now, "shipment.tracked", id,
+	rc = shipment_emit(db, NULL, now, "shipment.tracked", id,
 	                   json_pack("{s:s,s:s,s:b}", "event_status", ev->status, "status", tracking_name(to),
 	                             "moved", moved),
 	                   err);

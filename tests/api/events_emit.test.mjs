@@ -132,8 +132,9 @@ describe('events emitted by user actions', () => {
 		assert.deepEqual(erased[0].payload, {});
 	});
 
-	it('a delivery appends shipment.tracked then shipment.delivered with the order', async () => {
+	it('an order and its shipment append order.created and shipment.created; a delivery shipment.tracked then shipment.delivered', async () => {
 		const now = Math.floor(Date.now() / 1000);
+		const start = await lastSeq();
 		const order = (await admin.expect(201, 'POST', '/api/v1/orders', {
 			body: {
 				number: uniq('SO'), placed_at: now - 86400, currency: 'CNY',
@@ -143,6 +144,12 @@ describe('events emitted by user actions', () => {
 		const ship = (await admin.expect(201, 'POST', '/api/v1/shipments', {
 			body: { order_id: order.id, tracking_number: uniq('SF'), carrier: 'SF', lines: order.lines.map((l) => ({ order_line_id: l.id, quantity: l.quantity })) },
 		})).json;
+		const made = await events(start);
+		assert.deepEqual(made.map((e) => e.type), ['order.created', 'shipment.created']);
+		assert.equal(made[0].entity_id, order.id);
+		assert.equal(made[0].payload.number, order.number);
+		assert.equal(made[1].entity_id, ship.id);
+		assert.equal(made[1].payload.order_id, order.id);
 		const from = await lastSeq();
 		await admin.expect(201, 'POST', `/api/v1/shipments/${ship.id}/events`, { body: { at: now, status: 'delivered', location: '杭州' } });
 		const evs = (await events(from)).filter((e) => e.entity === 'shipment');
