@@ -32,6 +32,14 @@ async function events(afterSeq = 0) {
 	});
 }
 
+async function sql(text) {
+	const r =
+		BACKEND === 'sqlite'
+			? await run('sqlite3', [srv.db.url, text])
+			: await run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', PG_URL, '-c', text], { rawEnv: process.env });
+	assert.equal(r.code, 0, `${text}: ${r.stderr}`);
+}
+
 async function lastSeq() {
 	const all = await events(0);
 	return all.length ? all[all.length - 1].seq : 0;
@@ -111,6 +119,37 @@ describe('events emitted by user actions', () => {
 		assert.equal(evs[0].entity_id, t.id);
 		assert.equal(evs[0].payload.action, 'advance');
 		assert.equal(evs[0].payload.step, 'initial_handling');
+	});
+
+	it('a survey appends survey.sent and survey.answered with ids and scores, never the token or comment', async () => {
+		await sql("INSERT INTO desk_settings (key, value) VALUES ('survey_delay_resolution_s', 1)");
+		const c = (await admin.expect(201, 'POST', '/api/v1/customers', {
+			body: { name: '韩梅梅', locale: 'zh-CN', identities: [{ kind: 'email', value: `${uniq('c')}@example.com` }] },
+		})).json;
+		const tk = (await admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'inquiry', subject: '开发票', customer_id: c.id, language: 'zh' } })).json;
+		await admin.expect(201, 'POST', `/api/v1/tickets/${tk.id}/replies`, { body: { body: '已开具' } });
+		const cur = await admin.expect(200, 'GET', `/api/v1/tickets/${tk.id}`);
+		await admin.expect(200, 'POST', `/api/v1/tickets/${tk.id}/transition`, { body: { state: 'resolved' }, headers: { 'If-Match': cur.headers.etag } });
+		let sent;
+		for (let i = 0; i < 60 && !sent; i++) {
+			sent = (await events(0)).find((e) => e.type === 'survey.sent' && e.payload.ticket_id === tk.id);
+			if (!sent) await new Promise((r) => setTimeout(r, 250));
+		}
+		assert.ok(sent, 'survey.sent within 15 s');
+		assert.equal(sent.entity, 'survey');
+		assert.equal(sent.payload.kind, 'resolution');
+		assert.equal(sent.payload.customer_id, c.id);
+		const msgs = (await admin.expect(200, 'GET', `/api/v1/tickets/${tk.id}/messages`)).json.items;
+		const token = msgs.map((m) => (/\/survey\/([A-Za-z0-9_-]{43})/.exec(m.body) || [])[1]).find(Boolean);
+		assert.ok(token, 'the link was posted on the ticket');
+		await srv.client('anon').expect(201, 'POST', `/api/v1/surveys/${token}`, { body: { csat: 5, comment: '非常满意的秘密评论' } });
+		const all = await events(0);
+		const answered = all.find((e) => e.type === 'survey.answered' && e.entity_id === sent.entity_id);
+		assert.ok(answered);
+		assert.equal(answered.payload.csat, 5);
+		assert.equal(answered.payload.nps, null);
+		const text = JSON.stringify(all);
+		assert.ok(!text.includes(token) && !text.includes('秘密评论'), 'no token and no comment in any event');
 	});
 
 	it('erasing a customer masks the personal data in the events and appends customer.erased', async () => {
