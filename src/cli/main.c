@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/wiring.h"
 #include "cli/cli.h"
 
 const struct cli_cmd cli_commands[] = {
@@ -83,6 +84,7 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--version") == 0)
 		return cmd_version(1, argv + 1);
+	wiring_install(); /* listeners and job kinds, before any command touches the store */
 	for (const struct cli_cmd *c = cli_commands; c->name; c++)
 		if (strcmp(c->name, argv[1]) == 0)
 			return c->run(argc - 1, argv + 1);

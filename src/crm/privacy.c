@@ -12,6 +12,7 @@
 #include "base/xalloc.h"
 #include "crm/customer.h"
 #include "crm/timeline.h"
+#include "events/outbox.h"
 #include "store/search.h"
 #include "store/db.h"
 
@@ -595,6 +596,11 @@ static struct copy_col copy_cols[] = {
 	COPY_COL("quotes", "id", "result", BY_EITHER, 1),
 	COPY_COL("shipments", "id", "origin", "customer_id = $1", 0),
 	COPY_COL("shipments", "id", "destination", "customer_id = $1", 0),
+	/* the event stream's copies (docs/events.md): ticket subjects, customer events */
+	COPY_COL("events", "seq", "payload",
+	         "(entity = 'ticket' AND entity_id IN " OF_TICKETS
+	         ") OR (entity = 'customer' AND entity_id = $1)",
+	         1),
 };
 
 /* Every copy of the person outside the customer's own rows, replaced by the marker. */
@@ -646,6 +652,13 @@ int privacy_erase(struct db *db, const struct actor *a, int64_t now, int64_t id,
 		after = impersonal_json(&c);
 		json_object_set_new(after, "erased_at", json_integer(now));
 		rc = audit_record(db, a, now, "customer.erase", "customer", id, before, after, err);
+	}
+	if (rc == 0) { /* no personal data: only that it happened */
+		struct event ev = { .type = "customer.erased",
+			            .entity = "customer",
+			            .entity_id = id,
+			            .created_at_ms = now * 1000 };
+		rc = outbox_append(db, &ev, a, err);
 	}
 	json_decref(before);
 	json_decref(after);

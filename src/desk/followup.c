@@ -19,6 +19,7 @@
 #include "desk/desk_settings.h"
 #include "desk/sla_clock.h"
 #include "desk/ticket.h"
+#include "events/outbox.h"
 #include "jobs/job.h"
 #include "crm/timeline.h"
 #include "store/db.h"
@@ -325,6 +326,14 @@ int followup_outcome(struct db *db, const struct actor *a, int64_t now, int64_t 
 	                    : NULL;
 	if (rc > 0)
 		rc = ticket_event_add(db, a, now, f->complaint_id, "followup.outcome", NULL, ev, err);
+	if (rc == 0) { /* on the complaint: the outcome and the follow-up ticket, no note */
+		struct event e = { .type = "followup.done",
+			           .entity = "ticket",
+			           .entity_id = f->complaint_id,
+			           .payload = ev,
+			           .created_at_ms = now * 1000 };
+		rc = outbox_append(db, &e, a, err);
+	}
 	json_decref(ev);
 	if (rc == 0 && sad)
 		rc = reopen_complaint(db, a, now, f->complaint_id, err);

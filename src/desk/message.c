@@ -8,7 +8,6 @@
 #include "base/textlen.h"
 #include "crm/timeline.h"
 #include "store/search.h"
-#include "desk/desk_hooks.h"
 #include "store/db.h"
 
 static struct db_sql q_insert = DB_SQL(
@@ -127,14 +126,30 @@ static int insert(struct db *db, const struct actor *a, int64_t now, int64_t tic
 	return rc;
 }
 
-/* What a message does to its ticket: first response, hooks, timeline, state. */
+/* ticket.replied, ticket.customer_replied or ticket.note_added, naming the message. */
+static int message_emit(struct db *db, const struct actor *a, int64_t now, enum message_kind kind,
+                        const struct ticket *t, json_t *message, struct kf_error *err)
+{
+	const char *type = kind == MESSAGE_NOTE ? "ticket.note_added"
+	        : kind == MESSAGE_CUSTOMER      ? "ticket.customer_replied"
+	                                        : "ticket.replied";
+	json_t *x = json_pack("{s:O}", "message_id", json_object_get(message, "id"));
+	int rc = ticket_emit(db, a, now, type, t, x, err);
+	json_decref(x);
+	return rc;
+}
+
+/*
+ * What a message does to its ticket: first response, timeline, its event
+ * (whose listeners run the SLA clocks, app/wiring.c), then the state move.
+ */
 static int side_effects(struct db *db, const struct actor *a, int64_t now, enum message_kind kind,
-                        enum ticket_state to, struct ticket *t, struct kf_error *err)
+                        enum ticket_state to, struct ticket *t, json_t *message, struct kf_error *err)
 {
 	int rc = 0;
 	/* A message kefu posts itself (a survey link) is no one's answer: it
-	 * neither counts as the first response nor stops an SLA clock, and
-	 * moves the ticket only when asked to. */
+	 * neither counts as the first response nor stops an SLA clock (the
+	 * listener skips a system reply), and moves the ticket only when asked to. */
 	int system = kind == MESSAGE_PUBLIC && strcmp(a->kind, "system") == 0;
 	if (kind == MESSAGE_PUBLIC && !system && !t->first_response_at)
 		t->first_response_at = now;
@@ -142,25 +157,11 @@ static int side_effects(struct db *db, const struct actor *a, int64_t now, enum 
 		rc = timeline_add(db, t->customer_id, now, "message", t->id, t->subject, err);
 	if (rc == 0)
 		rc = ticket_write(db, t, now, err);
-	if (rc == 0 && kind != MESSAGE_NOTE && !system)
-		rc = desk_on_event(db, t->id,
-		                   kind == MESSAGE_PUBLIC ? DESK_PUBLIC_REPLY : DESK_CUSTOMER_REPLY, now, err);
+	if (rc == 0)
+		rc = message_emit(db, a, now, kind, t, message, err);
 	enum ticket_state next = system ? to : target_state(kind, t->state, to);
 	if (rc == 0 && next != TS_NONE && next != t->state)
 		rc = ticket_move(db, a, now, t, next, err);
-	return rc;
-}
-
-/* ticket.replied, ticket.customer_replied or ticket.note_added, naming the message. */
-static int message_emit(struct db *db, const struct actor *a, enum message_kind kind, const struct ticket *t,
-                        json_t *message, struct kf_error *err)
-{
-	const char *type = kind == MESSAGE_NOTE ? "ticket.note_added"
-	        : kind == MESSAGE_CUSTOMER      ? "ticket.customer_replied"
-	                                        : "ticket.replied";
-	json_t *x = json_pack("{s:O}", "message_id", json_object_get(message, "id"));
-	int rc = ticket_emit(db, a, type, t, x, err);
-	json_decref(x);
 	return rc;
 }
 
@@ -187,9 +188,7 @@ int message_add(struct db *db, const struct actor *a, int64_t now, int64_t ticke
 	if (rc == 0)
 		rc = insert(db, a, now, ticket_id, kind, body, message, err);
 	if (rc == 0)
-		rc = side_effects(db, a, now, kind, to, t, err);
-	if (rc == 0)
-		rc = message_emit(db, a, kind, t, *message, err);
+		rc = side_effects(db, a, now, kind, to, t, *message, err);
 	if (rc < 0) {
 		json_decref(*message);
 		*message = NULL;

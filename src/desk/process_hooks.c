@@ -11,8 +11,8 @@
 
 #include "desk/claims.h"
 #include "desk/complaint.h"
-#include "desk/desk_hooks.h"
 #include "desk/returns.h"
+#include "events/outbox.h"
 #include "store/db.h"
 
 /* clang-format off */
@@ -68,6 +68,42 @@ static char *dump(json_t *j)
 	return j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 }
 
+/*
+ * complaint.advanced, return.advanced or claim.advanced for action
+ * ("complaint.advance", "claim.decide", ...; not the "*.update" of free
+ * fields): the action and the process's step, status or decision, never
+ * its free texts (docs/events.md).
+ */
+static int process_emit(struct db *db, const struct actor *a, int64_t now, int64_t ticket_id,
+                        const char *action, json_t *after, struct kf_error *err)
+{
+	static const char *const kinds[] = { "complaint", "return", "claim" };
+	const char *dot = strchr(action, '.');
+	if (dot && strcmp(dot, ".update") == 0)
+		return 0;
+	for (size_t i = 0; dot && i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (strlen(kinds[i]) != (size_t)(dot - action) ||
+		    strncmp(action, kinds[i], (size_t)(dot - action)) != 0)
+			continue;
+		char type[EVENT_TYPE_MAX];
+		snprintf(type, sizeof(type), "%s.advanced", kinds[i]);
+		json_t *p = json_pack("{s:s}", "action", dot + 1);
+		const char *keys[] = { "step", "status", "state", "decision" };
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (json_is_string(json_object_get(after, keys[k])))
+				json_object_set(p, keys[k], json_object_get(after, keys[k]));
+		struct event ev = { .type = type,
+			            .entity = "ticket",
+			            .entity_id = ticket_id,
+			            .payload = p,
+			            .created_at_ms = now * 1000 };
+		int rc = outbox_append(db, &ev, a, err);
+		json_decref(p);
+		return rc;
+	}
+	return 0;
+}
+
 int process_event_add(struct db *db, const struct actor *a, int64_t now, int64_t ticket_id,
                       const char *action, json_t *before, json_t *after, struct kf_error *err)
 {
@@ -78,7 +114,7 @@ int process_event_add(struct db *db, const struct actor *a, int64_t now, int64_t
 	                 err);
 	free(jb);
 	free(ja);
-	return rc < 0 ? rc : 0;
+	return rc < 0 ? rc : process_emit(db, a, now, ticket_id, action, after, err);
 }
 
 /* One row per ticket type that has a process: the check before resolving. */

@@ -2,8 +2,8 @@
  * process_hooks.h - what the complaint, return and claim modules
  * (desk/complaint.c, returns.c, claims.c) share: reading the ticket a
  * process hangs off, and appending to the ticket's event timeline.  Also
- * implements desk_can_resolve (desk/desk_hooks.h), which asks the module
- * of the ticket's type whether its process allows resolving.
+ * desk_can_resolve, which asks the module of the ticket's type whether its
+ * process allows resolving.
  */
 #ifndef KF_PROCESS_HOOKS_H
 #define KF_PROCESS_HOOKS_H
@@ -15,6 +15,15 @@
 #include "base/err.h"
 
 struct db;
+
+/*
+ * Asked by the ticket module before a ticket enters resolved: 0 to go
+ * ahead, or KF_ECONFLICT with a message naming what is missing (a
+ * complaint needs root cause, responsible department and solution; a
+ * return its inspection and refund; a claim its decision).  Dispatches to
+ * the process module of type (desk/complaint.c, returns.c, claims.c).
+ */
+int desk_can_resolve(struct db *db, int64_t ticket_id, const char *type, struct kf_error *err);
 
 /* The ticket columns a process reads. */
 struct process_ticket {

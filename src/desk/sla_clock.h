@@ -29,11 +29,27 @@
 #include <stdint.h>
 
 #include "base/err.h"
-#include "desk/desk_hooks.h"
 
 struct db;
 
-/* React to ticket event ev (see desk_hooks.h) at now, inside the caller's transaction. */
+/*
+ * What happened to a ticket, as the SLA clocks see it.  The wiring
+ * (app/wiring.c) maps the ticket events of the stream (docs/events.md) to
+ * these: ticket.created, ticket.replied (not by the system),
+ * ticket.customer_replied, ticket.state_changed (changed, then resolved or
+ * reopened), ticket.updated (priority or type) and ticket.merged.
+ */
+enum desk_event {
+	DESK_TICKET_CREATED = 1, /* a new ticket (a customer contact) arrived */
+	DESK_PUBLIC_REPLY, /* staff sent a public reply (first one = first response) */
+	DESK_CUSTOMER_REPLY, /* the customer wrote again (next-response clock starts) */
+	DESK_STATE_CHANGED, /* any state change; the clock reads the new state */
+	DESK_PRIORITY_CHANGED, /* priority or type changed: the policy may change */
+	DESK_RESOLVED, /* entered resolved */
+	DESK_REOPENED, /* left resolved/closed back to open */
+};
+
+/* React to ticket event ev at now, inside the caller's transaction. */
 int sla_clock_on_event(struct db *db, int64_t ticket_id, enum desk_event ev, int64_t now, struct kf_error *err);
 
 struct calendar;

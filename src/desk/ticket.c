@@ -13,7 +13,7 @@
 
 #include "crm/timeline.h"
 #include "store/search.h"
-#include "desk/desk_hooks.h"
+#include "desk/process_hooks.h"
 #include "desk/lang_detect.h"
 #include "desk/ticket_refs.h"
 #include "events/outbox.h"
@@ -185,8 +185,8 @@ json_t *ticket_to_json(const struct ticket *t)
 	return j;
 }
 
-int ticket_emit(struct db *db, const struct actor *a, const char *type, const struct ticket *t, json_t *extra,
-                struct kf_error *err)
+int ticket_emit(struct db *db, const struct actor *a, int64_t now, const char *type, const struct ticket *t,
+                json_t *extra, struct kf_error *err)
 {
 	char num[24];
 	ticket_number(t->id, num, sizeof(num));
@@ -198,7 +198,9 @@ int ticket_emit(struct db *db, const struct actor *a, const char *type, const st
 	json_object_set_new(p, "assignee_id", id_json(t->assignee_id));
 	if (extra)
 		json_object_update(p, extra);
-	struct event ev = { .type = type, .entity = "ticket", .entity_id = t->id, .payload = p };
+	struct event ev = {
+		.type = type, .entity = "ticket", .entity_id = t->id, .payload = p, .created_at_ms = now * 1000
+	};
 	int rc = outbox_append(db, &ev, a, err);
 	json_decref(p);
 	return rc;
@@ -531,12 +533,10 @@ int ticket_create(struct db *db, const struct actor *a, int64_t now, const struc
 		rc = timeline_add(db, out->customer_id, now, "ticket", id, out->subject, err);
 	if (rc == 0)
 		rc = search_put(db, "ticket", id, 0, out->subject, in->body, now, err);
-	if (rc == 0)
-		rc = desk_on_event(db, id, DESK_TICKET_CREATED, now, err);
+	if (rc == 0) /* the listeners route it and start its clocks (app/wiring.c) */
+		rc = ticket_emit(db, a, now, "ticket.created", out, NULL, err);
 	if (rc == 0)
 		rc = ticket_get(db, id, out, err); /* routing may have assigned it */
-	if (rc == 0)
-		rc = ticket_emit(db, a, "ticket.created", out, NULL, err);
 	return db_finish(db, rc, err);
 }
 
@@ -628,14 +628,12 @@ static int record_change(struct db *db, const struct actor *a, int64_t now, cons
 		rc = json_object_size(ja) ? ticket_event_add(db, a, now, t->id, "update", jb, ja, err) : 0;
 		if (rc == 0 && json_object_size(ja)) {
 			json_t *x = json_pack("{s:O,s:O}", "before", jb, "after", ja);
-			rc = ticket_emit(db, a, "ticket.updated", t, x, err);
+			rc = ticket_emit(db, a, now, "ticket.updated", t, x, err);
 			json_decref(x);
 		}
 	}
 	json_decref(jb);
 	json_decref(ja);
-	if (rc == 0 && (strcmp(before->priority, t->priority) != 0 || strcmp(before->type, t->type) != 0))
-		rc = desk_on_event(db, t->id, DESK_PRIORITY_CHANGED, now, err);
 	return rc;
 }
 
@@ -672,18 +670,6 @@ static int illegal(const struct ticket *t, enum ticket_state to, struct kf_error
 	               ticket_state_name(to), n ? list : "none");
 }
 
-/* The hooks of a state change: changed, then resolved or reopened. */
-static int state_hooks(struct db *db, int64_t id, enum ticket_state from, enum ticket_state to, int64_t now,
-                       struct kf_error *err)
-{
-	int rc = desk_on_event(db, id, DESK_STATE_CHANGED, now, err);
-	if (rc == 0 && to == TS_RESOLVED)
-		rc = desk_on_event(db, id, DESK_RESOLVED, now, err);
-	if (rc == 0 && ticket_state_is_reopen(from, to))
-		rc = desk_on_event(db, id, DESK_REOPENED, now, err);
-	return rc;
-}
-
 int ticket_move(struct db *db, const struct actor *a, int64_t now, struct ticket *t, enum ticket_state to,
                 struct kf_error *err)
 {
@@ -713,10 +699,10 @@ int ticket_move(struct db *db, const struct actor *a, int64_t now, struct ticket
 	json_decref(ja);
 	if (rc == 0) {
 		json_t *x = json_pack("{s:s}", "from", ticket_state_name(before.state));
-		rc = ticket_emit(db, a, "ticket.state_changed", t, x, err);
+		rc = ticket_emit(db, a, now, "ticket.state_changed", t, x, err);
 		json_decref(x);
 	}
-	return rc == 0 ? state_hooks(db, t->id, before.state, to, now, err) : rc;
+	return rc;
 }
 
 int ticket_transition(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,

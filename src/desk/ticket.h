@@ -5,8 +5,9 @@
  *
  * Every change runs in one transaction that also writes the ticket event,
  * keeps ticket_counts in step (scope 'all', 'team', 'assignee'; key 0 =
- * none), calls the desk hooks (desk/desk_hooks.h) and, for a ticket with a
- * customer, the customer timeline.  Writes are optimistic: the row
+ * none), appends its event to the stream (events/outbox.h, docs/events.md;
+ * routing, SLA clocks, follow-ups and surveys are listeners of those events,
+ * app/wiring.c) and, for a ticket with a customer, the customer timeline.  Writes are optimistic: the row
  * changes only at the version it was read at (KF_ESTALE otherwise).
  * The number people see is "#" + the id padded to six digits; it is not
  * stored.
@@ -188,10 +189,11 @@ json_t *ticket_to_json(const struct ticket *t);
  * Append the event type (events/event_types.h) about t in the open
  * transaction: the payload is the ticket's number, type, state, priority,
  * channel, subject and customer/team/assignee ids, plus the keys of extra
- * (borrowed, may be NULL).
+ * (borrowed, may be NULL).  now (UTC seconds) is the change's time, also
+ * the listeners' "now" (created_at_ms = now * 1000).
  */
-int ticket_emit(struct db *db, const struct actor *a, const char *type, const struct ticket *t, json_t *extra,
-                struct kf_error *err);
+int ticket_emit(struct db *db, const struct actor *a, int64_t now, const char *type, const struct ticket *t,
+                json_t *extra, struct kf_error *err);
 /* "#000042" into buf (at least 24 bytes). */
 void ticket_number(int64_t id, char *buf, size_t n);
 

@@ -5,7 +5,6 @@
 
 #include <string.h>
 
-#include "desk/desk_hooks.h"
 #include "desk/message.h"
 #include "store/db.h"
 #include "store/search.h"
@@ -53,8 +52,12 @@ static int close_source(struct db *db, const struct actor *a, int64_t now, struc
 		rc = ticket_event_add(db, a, now, src->id, "merge", jb, ja, err);
 	json_decref(jb);
 	json_decref(ja);
-	if (rc == 0 && before.state != TS_CLOSED)
-		rc = desk_on_event(db, src->id, DESK_STATE_CHANGED, now, err);
+	if (rc == 0) { /* the SLA listener stops the source's clocks (app/wiring.c) */
+		json_t *x = json_pack("{s:s,s:I}", "from", ticket_state_name(before.state), "merged_into_id",
+		                      (json_int_t)into);
+		rc = ticket_emit(db, a, now, "ticket.merged", src, x, err);
+		json_decref(x);
+	}
 	return rc;
 }
 

@@ -1,6 +1,6 @@
 /*
- * scheduler.c - see scheduler.h.  The job kinds are one static table;
- * adding a kind is adding a line.
+ * scheduler.c - see scheduler.h.  The job kinds are a table the wiring
+ * installs (app/wiring.c); adding a kind is adding a line there.
  */
 #include "jobs/scheduler.h"
 
@@ -10,62 +10,24 @@
 #include <string.h>
 #include <time.h>
 
-#include "analytics/value.h"
 #include "base/clock.h"
 #include "base/log.h"
-#include "analytics/service_facts.h"
 #include "base/xalloc.h"
-#include "desk/followup.h"
-#include "desk/sla_clock.h"
 #include "jobs/job.h"
-#include "logistics/delay.h"
-#include "quality/survey.h"
 #include "store/db.h"
-#include "store/idempotency.h"
 
-#define IDEM_KEEP_S (24 * 3600) /* Idempotency-Key replies are kept a day */
-#define DAILY_S (24 * 3600)
+static const struct job_kind *kinds;
+static int nkinds;
 
-typedef int (*job_fn)(struct db *db, int64_t ref_id, int64_t now, struct kf_error *err);
-
-static int run_care(struct db *db, int64_t ref_id, int64_t now, struct kf_error *err)
+void scheduler_set_kinds(const struct job_kind *table, int n)
 {
-	(void)ref_id;
-	return care_job_daily(db, now, err);
+	kinds = table;
+	nkinds = n;
 }
-
-/* Forget old Idempotency-Key replies; again tomorrow. */
-static int run_idem_prune(struct db *db, int64_t ref_id, int64_t now, struct kf_error *err)
-{
-	int rc = db_begin(db, err);
-	if (rc < 0)
-		return rc;
-	rc = idem_prune(db, now - IDEM_KEEP_S, err);
-	if (rc == 0)
-		rc = job_schedule(db, "idem_prune", ref_id, now + DAILY_S, now, err);
-	return db_finish(db, rc, err);
-}
-
-static const struct job_kind {
-	const char *kind; /* jobs.kind */
-	job_fn run; /* runs in its own transaction; idempotent */
-	int recurring; /* 1: scheduler_seed makes sure one is pending (ref_id 0) */
-} kinds[] = {
-	{ "sla_warn", sla_job_warn, 0 },
-	{ "sla_breach", sla_job_breach, 0 },
-	{ "followup_due", followup_job_due, 0 },
-	{ "care_daily", run_care, 1 },
-	{ DELAY_JOB_KIND, delay_eta_job, 0 },
-	{ "idem_prune", run_idem_prune, 1 },
-	{ SF_JOB_KIND, sf_job, 1 },
-	{ VALUE_JOB_KIND, value_job, 1 },
-	{ SURVEY_RESOLUTION_JOB, survey_job_resolution, 0 },
-	{ SURVEY_DELIVERY_JOB, survey_job_delivery, 0 },
-};
 
 static const struct job_kind *kind_find(const char *kind)
 {
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+	for (int i = 0; i < nkinds; i++)
 		if (strcmp(kinds[i].kind, kind) == 0)
 			return &kinds[i];
 	return NULL;
@@ -124,7 +86,7 @@ int scheduler_seed(struct store *st, int64_t now, struct kf_error *err)
 	struct db *db = store_db(st, err);
 	if (!db)
 		return err->code ? err->code : KF_EDB;
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+	for (int i = 0; i < nkinds; i++) {
 		int64_t due;
 		if (!kinds[i].recurring)
 			continue;

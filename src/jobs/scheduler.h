@@ -2,7 +2,8 @@
  * scheduler.h - the thread that runs due jobs (jobs/job.h).
  *
  * Every second, or at once when woken for shutdown, the scheduler claims
- * due jobs with a lease, runs each kind's handler from a static table,
+ * due jobs with a lease, runs each kind's handler from the table of job
+ * kinds installed with scheduler_set_kinds (by app/wiring.c),
  * and marks the job done (or failed, to be retried).  Each handler runs in
  * its own transaction.  Because jobs live in the database, a restart loses
  * none: a job claimed by a process that died is claimed again when its
@@ -17,8 +18,20 @@
 #include "base/err.h"
 #include "jobs/job.h"
 
+struct db;
 struct scheduler;
 struct store;
+
+/* One kind of job: its name (jobs.kind) and handler. */
+struct job_kind {
+	const char *kind; /* jobs.kind */
+	/* runs in its own transaction; idempotent */
+	int (*run)(struct db *db, int64_t ref_id, int64_t now, struct kf_error *err);
+	int recurring; /* 1: scheduler_seed makes sure one is pending (ref_id 0) */
+};
+
+/* Install the job kinds (n entries, static storage), once, before the scheduler runs. */
+void scheduler_set_kinds(const struct job_kind *table, int n);
 
 #define SCHEDULER_LEASE_S 300 /* a claimed job is retried this long after a crash */
 #define SCHEDULER_BATCH 32 /* jobs claimed per tick */

@@ -9,6 +9,7 @@
 #include "base/json.h"
 #include "base/str.h"
 #include "crm/timeline.h"
+#include "events/outbox.h"
 #include "jobs/job.h"
 #include "logistics/tracking.h"
 #include "store/db.h"
@@ -69,7 +70,19 @@ int delay_raise(struct db *db, int64_t shipment_id, int64_t customer_id, const c
 	if (rc < 0)
 		return rc;
 	snprintf(summary, sizeof(summary), "%s: %s", reason, detail ? detail : "");
-	return timeline_add(db, customer_id, now, "delay_notice", id, summary, err);
+	rc = timeline_add(db, customer_id, now, "delay_notice", id, summary, err);
+	if (rc < 0)
+		return rc;
+	json_t *p = json_pack("{s:I,s:s,s:I}", "notice_id", (json_int_t)id, "reason", reason, "eta_at",
+	                      (json_int_t)eta_at);
+	struct event ev = { .type = "shipment.delayed",
+		            .entity = "shipment",
+		            .entity_id = shipment_id,
+		            .payload = p,
+		            .created_at_ms = now * 1000 };
+	rc = outbox_append(db, &ev, NULL, err);
+	json_decref(p);
+	return rc;
 }
 
 /* Decide and raise inside the transaction. */

@@ -11,6 +11,7 @@
 #include "base/textlen.h"
 #include "base/json.h"
 #include "crm/timeline.h"
+#include "events/outbox.h"
 #include "store/search.h"
 #include "store/db.h"
 #include "store/db_json.h"
@@ -507,6 +508,17 @@ int order_create(struct db *db, const struct actor *a, int64_t now, const struct
 		rc = order_get_json(db, *id, &after, &v, err);
 	if (rc == 0)
 		rc = audit_record(db, a, now, "order.create", "order", *id, NULL, after, err);
+	if (rc == 0) { /* the number and customer, no lines or amounts */
+		json_t *p = json_pack("{s:s,s:I}", "number", in->number, "customer_id",
+		                      (json_int_t)in->customer_id);
+		struct event ev = { .type = "order.created",
+			            .entity = "order",
+			            .entity_id = *id,
+			            .payload = p,
+			            .created_at_ms = now * 1000 };
+		rc = outbox_append(db, &ev, a, err);
+		json_decref(p);
+	}
 	json_decref(after);
 	return db_finish(db, rc, err);
 }

@@ -9,11 +9,11 @@
 #include "base/textlen.h"
 #include "base/json.h"
 #include "crm/timeline.h"
+#include "events/outbox.h"
 #include "jobs/job.h"
 #include "logistics/delay.h"
 #include "logistics/order.h"
 #include "logistics/tracking.h"
-#include "quality/survey.h"
 #include "store/db.h"
 #include "store/db_json.h"
 
@@ -285,6 +285,20 @@ int shipment_insert(struct db *db, int64_t now, const struct shipment_in *in, in
 	return rc;
 }
 
+/* Append a shipment event (type, payload stolen) at now, by a (NULL = the system). */
+static int shipment_emit(struct db *db, const struct actor *a, int64_t now, const char *type, int64_t id,
+                         json_t *payload, struct kf_error *err)
+{
+	struct event ev = { .type = type,
+		            .entity = "shipment",
+		            .entity_id = id,
+		            .payload = payload,
+		            .created_at_ms = now * 1000 };
+	int rc = outbox_append(db, &ev, a, err);
+	json_decref(payload);
+	return rc;
+}
+
 int shipment_create(struct db *db, const struct actor *a, int64_t now, const struct shipment_in *in,
                     int64_t *id, struct kf_error *err)
 {
@@ -300,6 +314,11 @@ int shipment_create(struct db *db, const struct actor *a, int64_t now, const str
 		rc = shipment_get_json(db, *id, &after, &v, err);
 	if (rc == 0)
 		rc = audit_record(db, a, now, "shipment.create", "shipment", *id, NULL, after, err);
+	if (rc == 0)
+		rc = shipment_emit(db, a, now, "shipment.created", *id,
+		                   json_pack("{s:I,s:s}", "order_id", (json_int_t)in->order_id, "carrier",
+		                             in->carrier ? in->carrier : ""),
+		                   err);
 	json_decref(after);
 	return db_finish(db, rc, err);
 }
@@ -390,7 +409,11 @@ int shipment_get_json(struct db *db, int64_t id, json_t **out, int64_t *version,
 	return 0;
 }
 
-/* Delivered: the lines' quantity_delivered grows, the order's status follows, the ETA job goes. */
+/*
+ * Delivered: the lines' quantity_delivered grows, the order's status
+ * follows, the ETA job goes, and shipment.delivered tells the listeners
+ * (the order's survey, app/wiring.c).
+ */
 static int deliver(struct db *db, int64_t id, int64_t order_id, int64_t now, struct kf_error *err)
 {
 	int64_t n = 0;
@@ -401,10 +424,11 @@ static int deliver(struct db *db, int64_t id, int64_t order_id, int64_t now, str
 		rc = db_exec(db, &q_deliver_all, DB_ARGS(db_int(order_id)), err);
 	if (rc >= 0 && order_id)
 		rc = order_refresh_status(db, order_id, now, "delivered", err);
-	if (rc >= 0 && order_id)
-		rc = survey_on_delivered(db, order_id, now, err);
 	if (rc >= 0)
 		rc = job_cancel(db, DELAY_JOB_KIND, id, err);
+	if (rc >= 0)
+		rc = shipment_emit(db, NULL, now, "shipment.delivered", id,
+		                   json_pack("{s:I}", "order_id", (json_int_t)order_id), err);
 	return rc < 0 ? rc : 0;
 }
 
@@ -471,7 +495,11 @@ int shipment_event_apply(struct db *db, int64_t now, int64_t id, const struct tr
 	*added = 1;
 	enum tracking_status to = tracking_apply(s.status, s.status_at, tracking_parse(ev->status), ev->at,
 	                                         &moved);
-	return moved ? move(db, id, &s, to, ev, now, err) : 0;
+	rc = shipment_emit(db, NULL, now, "shipment.tracked", id,
+	                   json_pack("{s:s,s:s,s:b}", "event_status", ev->status, "status", tracking_name(to),
+	                             "moved", moved),
+	                   err);
+	return rc == 0 && moved ? move(db, id, &s, to, ev, now, err) : rc;
 }
 
 int shipment_add_event(struct db *db, int64_t now, int64_t id, const struct tracking_event_in *ev, int *added,

@@ -18,6 +18,7 @@
 #include "desk/desk_settings.h"
 #include "desk/message.h"
 #include "desk/ticket.h"
+#include "events/outbox.h"
 #include "jobs/job.h"
 #include "store/db.h"
 
@@ -113,18 +114,41 @@ static int64_t delay_s(struct db *db, const char *key, int64_t def)
 }
 
 /* Insert an invitation with a new token; token gets the link's secret. */
+/* Append a survey event about invitation id (payload stolen), as the system. */
+static int survey_emit(struct db *db, int64_t now, const char *type, int64_t id, json_t *payload,
+                       struct kf_error *err)
+{
+	struct event ev = {
+		.type = type, .entity = "survey", .entity_id = id, .payload = payload, .created_at_ms = now * 1000
+	};
+	int rc = outbox_append(db, &ev, NULL, err);
+	json_decref(payload);
+	return rc;
+}
+
+/* The ids of invitation v, for its events (never the token). */
+static json_t *survey_ids(const char *kind, int64_t customer_id, int64_t ticket_id, int64_t order_id)
+{
+	return json_pack("{s:s,s:I,s:I,s:I}", "kind", kind, "customer_id", (json_int_t)customer_id,
+	                 "ticket_id", (json_int_t)ticket_id, "order_id", (json_int_t)order_id);
+}
+
 static int invite(struct db *db, const struct invite_in *in, int64_t now, char token[TOKEN_TEXT_MAX],
                   int64_t *id, struct kf_error *err)
 {
 	char hash[TOKEN_HASH_HEX];
 	token_random("", token);
 	token_hash_hex(token, hash);
-	return db_query_int(db, &q_insert,
-	                    DB_ARGS(db_text(in->kind), id_or_null(in->customer_id), id_or_null(in->ticket_id),
-	                            id_or_null(in->order_id), id_or_null(in->agent_id),
-	                            id_or_null(in->team_id), db_text(in->language), db_text(hash),
-	                            db_int(now), db_int(now + expiry_s(db))),
-	                    id, err);
+	int rc = db_query_int(db, &q_insert,
+	                      DB_ARGS(db_text(in->kind), id_or_null(in->customer_id),
+	                              id_or_null(in->ticket_id), id_or_null(in->order_id),
+	                              id_or_null(in->agent_id), id_or_null(in->team_id), db_text(in->language),
+	                              db_text(hash), db_int(now), db_int(now + expiry_s(db))),
+	                      id, err);
+	if (rc == 0)
+		rc = survey_emit(db, now, "survey.sent", *id,
+		                 survey_ids(in->kind, in->customer_id, in->ticket_id, in->order_id), err);
+	return rc;
 }
 
 static void inv_from_row(struct db_rows *r, struct invitation *v)
@@ -570,6 +594,14 @@ static int submit(struct db *db, const char *token, json_t *body, int64_t now, i
 	if (rc == 0) {
 		summary_of(&a, summary, sizeof(summary));
 		rc = timeline_add(db, v.customer_id, now, "survey", *id, summary, err);
+	}
+	if (rc == 0) { /* the scores, never the comment */
+		json_t *p = survey_ids(v.kind, v.customer_id, v.ticket_id, v.order_id);
+		json_object_set_new(p, "response_id", json_integer(*id));
+		json_object_set_new(p, "csat", a.csat == SURVEY_SKIPPED ? json_null() : json_integer(a.csat));
+		json_object_set_new(p, "nps", a.nps == SURVEY_SKIPPED ? json_null() : json_integer(a.nps));
+		json_object_set_new(p, "ces", a.ces == SURVEY_SKIPPED ? json_null() : json_integer(a.ces));
+		rc = survey_emit(db, now, "survey.answered", v.id, p, err);
 	}
 	return rc;
 }

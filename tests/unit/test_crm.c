@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "app/wiring.h"
 #include "crm/customer.h"
 #include "crm/customer_import.h"
 #include "crm/privacy.h"
@@ -369,6 +370,7 @@ static void test_import_row(void **state)
 
 int main(void)
 {
+	wiring_install(); /* listeners and job kinds, as every entry point */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mask_phone),        cmocka_unit_test(test_mask_email),
 		cmocka_unit_test(test_mask_text),         cmocka_unit_test(test_mask_identity),

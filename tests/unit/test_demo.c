@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "app/wiring.h"
 #include "base/buf.h"
 #include "demo/demo_int.h"
 #include "demo/demo_names.h"
@@ -243,6 +244,7 @@ static void test_ticket_json(void **state)
 
 int main(void)
 {
+	wiring_install(); /* listeners and job kinds, as every entry point */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_deterministic),    cmocka_unit_test(test_phone_shape),
 		cmocka_unit_test(test_email_shape),      cmocka_unit_test(test_scramble_unique),

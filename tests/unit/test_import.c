@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "app/wiring.h"
 #include "base/strmap.h"
 #include "logistics/import.h"
 #include "logistics/import_orders.h"
@@ -389,6 +390,7 @@ static void test_orders_errors(void **state)
 
 int main(void)
 {
+	wiring_install(); /* listeners and job kinds, as every entry point */
 	const struct CMUnitTest pure[] = {
 		cmocka_unit_test(test_strmap),
 		cmocka_unit_test(test_total_add),

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/wiring.h"
 #include "analytics/quality.h"
 #include "analytics/report.h"
 #include "base/buf.h"
@@ -791,6 +792,7 @@ static void test_cfpb(void **state)
 
 int main(void)
 {
+	wiring_install(); /* listeners and job kinds, as every entry point */
 	const struct CMUnitTest pure[] = {
 		cmocka_unit_test(test_verdicts),         cmocka_unit_test(test_pareto),
 		cmocka_unit_test(test_buckets),          cmocka_unit_test(test_groups),

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 
+#include "app/wiring.h"
 #include "auth/user.h"
 #include "base/json.h"
 #include "base/tz.h"
@@ -377,6 +378,7 @@ static int run_pg(void)
 
 int main(void)
 {
+	wiring_install(); /* listeners and job kinds, as every entry point */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sla_jobs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_followup, setup, teardown),

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 
+#include "app/wiring.h"
 #include "analytics/report.h"
 #include "analytics/service_facts.h"
 #include "base/tz.h"
@@ -483,6 +484,7 @@ static int run_pg(void)
 
 int main(void)
 {
+	wiring_install(); /* listeners and job kinds, as every entry point */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_aggregates_follow_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_job, setup, teardown),

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 
+#include "app/wiring.h"
 #include "analytics/report.h"
 #include "analytics/survey_score.h"
 #include "auth/user.h"
@@ -751,6 +752,7 @@ static int run_pg(void)
 
 int main(void)
 {
+	wiring_install(); /* listeners and job kinds, as every entry point */
 	const struct CMUnitTest tests[] = { TESTS(setup) };
 	int failed = cmocka_run_group_tests_name("survey/sqlite", tests, NULL, NULL);
 	pg_base_url = getenv("KF_TEST_PG_URL");

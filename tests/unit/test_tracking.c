@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "app/wiring.h"
 #include "jobs/job.h"
 #include "logistics/delay.h"
 #include "logistics/order.h"
@@ -218,6 +219,7 @@ static void test_eta_job(void **state)
 
 int main(void)
 {
+	wiring_install(); /* listeners and job kinds, as every entry point */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_apply),

@@ -28,6 +28,7 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 
+#include "app/wiring.h"
 #include "analytics/report.h"
 #include "analytics/value.h"
 #include "auth/audit.h"
@@ -1024,6 +1025,7 @@ static int run_pg(void)
 
 int main(void)
 {
+	wiring_install(); /* listeners and job kinds, as every entry point */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_recompute, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_erased, setup, teardown),
