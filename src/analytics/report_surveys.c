@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "analytics/report.h"
-#include "analytics/survey_score.h"
+#include "quality/survey_score.h"
 #include "base/str.h"
 #include "base/strmap.h"
 #include "base/tz.h"

@@ -17,7 +17,7 @@
 
 #include "analytics/report_quality_int.h"
 #include "base/buf.h"
-#include "quality/improvement.h"
+#include "analytics/improvement.h"
 
 #define FOLLOWUP_GRACE_H 24.0 /* default hours a follow-up may run late before it counts as missed */
 

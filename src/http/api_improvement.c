@@ -1,5 +1,5 @@
 /*
- * api_improvement.c - improvement actions (quality/improvement.h):
+ * api_improvement.c - improvement actions (analytics/improvement.h):
  * list, read, create (capturing the baseline), change with If-Match
  * (marking done captures the after value), delete.  Every change is
  * audited by the domain call.
@@ -8,7 +8,7 @@
 
 #include "http/api.h"
 #include "http/api_reports.h"
-#include "quality/improvement.h"
+#include "analytics/improvement.h"
 
 static int reply_action(struct resp *resp, int status, json_t *a)
 {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analytics/survey_score.h"
+#include "quality/survey_score.h"
 #include "auth/audit.h"
 #include "base/buf.h"
 #include "base/json.h"

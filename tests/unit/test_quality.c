@@ -30,7 +30,7 @@
 #include "base/csv.h"
 #include "base/strmap.h"
 #include "base/tz.h"
-#include "quality/improvement.h"
+#include "analytics/improvement.h"
 #include "store/db.h"
 
 /*

@@ -25,7 +25,7 @@
 
 #include "app/wiring.h"
 #include "analytics/report.h"
-#include "analytics/survey_score.h"
+#include "quality/survey_score.h"
 #include "auth/user.h"
 #include "base/json.h"
 #include "demo/demo.h"

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "analytics/survey_score.h"
+#include "quality/survey_score.h"
 #include "base/banned.h"
 
 #define EPS 1e-9

@@ -2,7 +2,7 @@
  * survey_score.c - see survey_score.h.  Formulas: seed 000 ch. 6 and
  * shared/reference/metrics-and-methods.md §6; docs/metrics/surveys.md.
  */
-#include "analytics/survey_score.h"
+#include "quality/survey_score.h"
 
 #include <errno.h>
 #include <math.h>

@@ -1,7 +1,7 @@
 /*
  * improvement.c - see improvement.h.
  */
-#include "quality/improvement.h"
+#include "analytics/improvement.h"
 
 #include <stdio.h>
 #include <stdlib.h>
