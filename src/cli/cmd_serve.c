@@ -8,9 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/consumers.h"
 #include "auth/ratelimit.h"
 #include "base/log.h"
 #include "cli/cli.h"
+#include "events/consumer.h"
 #include "http/server.h"
 #include "jobs/scheduler.h"
 #include "store/db.h"
@@ -58,6 +60,7 @@ int cmd_serve(int argc, char **argv)
 	struct db_options o = DB_OPTIONS_INIT;
 	struct app app = { 0 };
 	struct scheduler *sched = NULL;
+	struct consumer_runner *deliver = NULL;
 	const char *pos[1];
 	int npos, rc = cli_parse(argc, argv, cli_cmd_find("serve"), NULL, &cfg, pos, 0, &npos);
 	if (rc != EXIT_OK)
@@ -69,9 +72,13 @@ int cmd_serve(int argc, char **argv)
 		return cli_fail(&err);
 	options_from(&cfg, &app.opt);
 	app.public_limit = ratelimit_new(app.opt.track_rate, app.opt.track_burst);
+	consumers_install();
 	rc = scheduler_start(app.store, &sched, &err);
 	if (rc == 0)
+		rc = consumer_start(app.store, &deliver, &err);
+	if (rc == 0)
 		rc = server_run(&app, &err);
+	consumer_stop(deliver);
 	scheduler_stop(sched);
 	store_close(app.store);
 	ratelimit_free(app.public_limit);
