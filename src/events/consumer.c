@@ -15,6 +15,7 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "store/db.h"
+#include "store/db_json.h"
 
 static const struct consumer *consumers;
 static int nconsumers;
@@ -258,7 +259,7 @@ int consumer_retry(struct db *db, const char *name, int64_t seq, int64_t now, st
 	                                "updated_at = $3 WHERE consumer = $1 AND seq = $2 AND state = 'dead'");
 	int rc = db_exec(db, &q, DB_ARGS(db_text(name), db_int(seq), db_int(now)), err);
 	if (rc == 0)
-		return kf_fail(err, KF_ENOTFOUND, "seq", NULL, "no dead event %lld for consumer %s",
+		return kf_fail(err, KF_ENOTFOUND, NULL, "seq", "no dead event %lld for consumer %s",
 		               (long long)seq, name);
 	return rc < 0 ? rc : 0;
 }
@@ -344,4 +345,47 @@ void consumer_stop(struct consumer_runner *r)
 	pthread_join(r->thread, NULL);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
+}
+
+/* --- what admins see -------------------------------------------------------------- */
+
+static json_t *consumer_row(struct db_rows *r)
+{
+	return json_pack("{s:s,s:I,s:I,s:I,s:I,s:s,s:I}", "name", db_col_text(r, 0), "cursor",
+	                 (json_int_t)db_col_int(r, 1), "lag", (json_int_t)db_col_int(r, 2), "retrying",
+	                 (json_int_t)db_col_int(r, 3), "dead", (json_int_t)db_col_int(r, 4), "node",
+	                 db_col_text(r, 5), "updated_at", (json_int_t)db_col_int(r, 6));
+}
+
+int consumer_list(struct db *db, json_t **out, struct kf_error *err)
+{
+	static struct db_sql lag = DB_SQL(
+	        "SELECT c.name, c.last_seq, "
+	        "CASE WHEN m.seq > c.last_seq THEN m.seq - c.last_seq ELSE 0 END, "
+	        "(SELECT COUNT(*) FROM event_failures f WHERE f.consumer = c.name AND f.state = 'retry'), "
+	        "(SELECT COUNT(*) FROM event_failures f WHERE f.consumer = c.name AND f.state = 'dead'), "
+	        "c.node, c.updated_at FROM event_consumers c, "
+	        "(SELECT COALESCE(MAX(seq), 0) AS seq FROM events) m ORDER BY c.name");
+	*out = json_array();
+	int rc = db_rows_json(db, &lag, DB_NOARGS, consumer_row, *out, err);
+	return rc < 0 ? rc : 0;
+}
+
+static json_t *dead_row(struct db_rows *r)
+{
+	return json_pack("{s:s,s:I,s:s?,s:I,s:s,s:I,s:I}", "consumer", db_col_text(r, 0), "seq",
+	                 (json_int_t)db_col_int(r, 1), "type", db_col_text(r, 2), "attempts",
+	                 (json_int_t)db_col_int(r, 3), "last_error", db_col_text(r, 4), "created_at",
+	                 (json_int_t)db_col_int(r, 5), "updated_at", (json_int_t)db_col_int(r, 6));
+}
+
+int consumer_dead_list(struct db *db, int limit, json_t **out, struct kf_error *err)
+{
+	static struct db_sql q = DB_SQL(
+	        "SELECT f.consumer, f.seq, e.type, f.attempts, f.last_error, f.created_at, f.updated_at "
+	        "FROM event_failures f LEFT JOIN events e ON e.seq = f.seq WHERE f.state = 'dead' "
+	        "ORDER BY f.updated_at DESC, f.seq DESC LIMIT $1");
+	*out = json_array();
+	int rc = db_rows_json(db, &q, DB_ARGS(db_int(limit)), dead_row, *out, err);
+	return rc < 0 ? rc : 0;
 }

@@ -71,6 +71,15 @@ int consumer_retry(struct db *db, const char *name, int64_t seq, int64_t now, st
  */
 int consumer_prune(struct db *db, int64_t before_ms, struct kf_error *err);
 
+/*
+ * For admins: every consumer as {name, cursor, lag (newest seq - cursor),
+ * retrying, dead, node, updated_at}; the dead events, newest first, as
+ * {consumer, seq, type, attempts, last_error, created_at, updated_at}.
+ * *out is a new array.
+ */
+int consumer_list(struct db *db, json_t **out, struct kf_error *err);
+int consumer_dead_list(struct db *db, int limit, json_t **out, struct kf_error *err);
+
 /* The delivery thread: wakes on a local commit with events, every CONSUMER_WAKE_MS otherwise. */
 struct consumer_runner;
 int consumer_start(struct store *st, struct consumer_runner **out, struct kf_error *err);
