@@ -13,6 +13,7 @@ import { clear, field, formValues, h, select, submitting, toast } from '../dom.j
 import { fmtTime, t, te } from '../i18n.js';
 import { navigate } from '../router.js';
 import { can, categories, categoryName, forget } from '../session.js';
+import { events } from './admin_events.js';
 import { calendarFormValues, formatHours, memberBody, mergeReloaded, parseHours, policyBody, policyFormValues, POLICY_ALIASES, secondsToHours } from './admin_forms.js';
 
 const SECTIONS = [
@@ -24,6 +25,7 @@ const SECTIONS = [
 	['settings', 'desk.admin'],
 	['users', 'user.read'],
 	['audit', 'audit.read'],
+	['events', 'events.manage'],
 ];
 const TYPES = ['inquiry', 'complaint', 'return', 'claim', 'suggestion', 'follow_up', 'care'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
@@ -56,7 +58,7 @@ export async function render(main, params) {
 			body
 		)
 	);
-	const draw = { calendars, sla, teams, categories: cats, canned, settings, users, audit }[section];
+	const draw = { calendars, sla, teams, categories: cats, canned, settings, users, audit, events }[section];
 	const redraw = () => draw(body, params, redraw).catch((e) => clear(body, h('p.form-error', { role: 'alert' }, e.message)));
 	await redraw();
 }
