@@ -14,7 +14,7 @@
 import assert from 'node:assert/strict';
 import { after, describe } from 'node:test';
 
-import { BACKEND, PG_URL, assertError, cleanup, run, sleep, startServer, withLogs } from './lib.mjs';
+import { BACKEND, PG_URL, assertError, cleanup, kefu, kefuOk, run, sleep, startServer, withLogs } from './lib.mjs';
 
 after(cleanup);
 
@@ -147,6 +147,15 @@ describe('resume from the cursor', () => {
 			await caughtUp(admin);
 			await assertExactlyOnce(db, acked);
 		}
+		// the CLI sees the same cursor; a retry of an event that is not dead is refused
+		const cli = JSON.parse((await kefuOk(['events', 'consumers', '--db', db.url], { cwd: db.dir })).stdout);
+		const stats = cli.find((c) => c.name === 'stats');
+		assert.equal(stats.lag, 0);
+		assert.equal(stats.cursor, Number(await sql(db, 'SELECT MAX(seq) FROM events')));
+		assert.deepEqual(JSON.parse((await kefuOk(['events', 'dead', '--db', db.url], { cwd: db.dir })).stdout), []);
+		const bad = await kefu(['events', 'retry', 'stats', '1', '--db', db.url], { cwd: db.dir });
+		assert.notEqual(bad.code, 0);
+		assert.match(bad.stderr, /no dead event 1 for consumer stats/);
 		await srv.stop();
 	});
 });
