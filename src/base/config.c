@@ -65,6 +65,8 @@ static const struct key keys[] = {
 	  "public tracking lookups allowed per minute per client address (0 = no limit)"),
 	I(track_burst, 1, 1000000,
 	  "public tracking lookups one address may make at once before the rate applies"),
+	I(event_retention_days, 1, 36500,
+	  "days events are kept (pruned only once every durable consumer has passed them)"),
 	I(login_window, 1, 86400, "login throttling window in seconds: older failures are forgotten"),
 	S(log_level, "debug, info, warn or error"),
 };
@@ -91,6 +93,7 @@ void config_defaults(struct kf_config *c)
 	c->login_max_delay = 300;
 	c->track_rate = 60;
 	c->track_burst = 20;
+	c->event_retention_days = 30;
 	c->login_window = 15 * 60;
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 }

@@ -75,7 +75,7 @@ int cmd_serve(int argc, char **argv)
 	consumers_install();
 	rc = scheduler_start(app.store, &sched, &err);
 	if (rc == 0)
-		rc = consumer_start(app.store, &deliver, &err);
+		rc = consumer_start(app.store, cfg.event_retention_days, &deliver, &err);
 	if (rc == 0)
 		rc = server_run(&app, &err);
 	consumer_stop(deliver);

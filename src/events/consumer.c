@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -276,6 +277,7 @@ int consumer_prune(struct db *db, int64_t before_ms, struct kf_error *err)
 
 struct consumer_runner {
 	struct store *st;
+	int retention_days;
 	pthread_t thread;
 	pthread_mutex_t lock;
 	int stop; /* guarded by lock */
@@ -296,7 +298,7 @@ static void runner_pass(struct consumer_runner *r, int64_t *pruned_at)
 	int64_t now = (int64_t)time(NULL);
 	int rc = db ? consumer_run_all(db, now, &err) : KF_EDB;
 	if (rc >= 0 && now - *pruned_at >= 3600) {
-		rc = consumer_prune(db, (now - (int64_t)CONSUMER_RETENTION_DAYS * 86400) * 1000, &err);
+		rc = consumer_prune(db, (now - (int64_t)r->retention_days * 86400) * 1000, &err);
 		*pruned_at = now;
 	}
 	if (rc < 0)
@@ -315,7 +317,7 @@ static void *runner_loop(void *arg)
 	return NULL;
 }
 
-int consumer_start(struct store *st, struct consumer_runner **out, struct kf_error *err)
+int consumer_start(struct store *st, int retention_days, struct consumer_runner **out, struct kf_error *err)
 {
 	struct db *db = store_db(st, err);
 	if (!db)
@@ -325,8 +327,15 @@ int consumer_start(struct store *st, struct consumer_runner **out, struct kf_err
 		return rc;
 	struct consumer_runner *r = xcalloc(1, sizeof(*r));
 	r->st = st;
+	r->retention_days = retention_days;
 	pthread_mutex_init(&r->lock, NULL);
-	if (pthread_create(&r->thread, NULL, runner_loop, r) != 0) {
+	/* The thread takes no signal: SIGTERM/SIGINT belong to the server's waiting thread. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	int created = pthread_create(&r->thread, NULL, runner_loop, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (created != 0) {
 		pthread_mutex_destroy(&r->lock);
 		free(r);
 		return kf_fail(err, KF_EIO, "thread", NULL, "cannot start the consumer thread");

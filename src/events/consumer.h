@@ -36,7 +36,6 @@ struct store;
 #define CONSUMER_MAX_ATTEMPTS 5 /* failures before an event is parked dead */
 #define CONSUMER_BACKOFF_MAX_S 300 /* retry delay cap */
 #define CONSUMER_BATCH 200 /* events per consumer per pass */
-#define CONSUMER_RETENTION_DAYS 30 /* events older than this are pruned */
 #define CONSUMER_WAKE_MS 500 /* poll interval for other nodes' commits */
 
 struct consumer {
@@ -82,7 +81,7 @@ int consumer_dead_list(struct db *db, int limit, json_t **out, struct kf_error *
 
 /* The delivery thread: wakes on a local commit with events, every CONSUMER_WAKE_MS otherwise. */
 struct consumer_runner;
-int consumer_start(struct store *st, struct consumer_runner **out, struct kf_error *err);
+int consumer_start(struct store *st, int retention_days, struct consumer_runner **out, struct kf_error *err);
 void consumer_stop(struct consumer_runner *r); /* NULL-safe */
 
 #endif

@@ -118,6 +118,29 @@ describe('admin faces', () => {
 	});
 });
 
+describe('retention', () => {
+	it('prunes events older than event_retention_days that every consumer has passed', async () => {
+		let srv = await startServer();
+		servers.push(srv);
+		const db = srv.db;
+		await srv.stop();
+		const day = 86_400_000;
+		for (const [id, age] of [[1, 25], [2, 10]])
+			await sql(db, `INSERT INTO events (type, entity, entity_id, actor_kind, actor_id, payload, created_at) VALUES ('ticket.created', 'ticket', ${id}, 'system', 0, '{}', ${Date.now() - age * day})`);
+		srv = await startServer({ db, args: ['--event_retention_days', '20'] });
+		servers.push(srv);
+		await caughtUp(await adminOf(srv));
+		const until = Date.now() + 10_000;
+		while (Number(await sql(db, 'SELECT COUNT(*) FROM events WHERE entity_id = 1')) > 0) {
+			assert.ok(Date.now() < until, 'the 25-day-old event was pruned (older than 20 days; the default 30 would keep it)');
+			await sleep(50);
+		}
+		assert.equal(await sql(db, 'SELECT COUNT(*) FROM events WHERE entity_id = 2'), '1', 'the 10-day-old event stays');
+		assert.equal(await sql(db, "SELECT SUM(n) FROM event_stats WHERE type = 'ticket.created'"), '2', 'both were counted first');
+		await srv.stop();
+	});
+});
+
 describe('resume from the cursor', () => {
 	it('after a clean restart and after kill -9 at a random point, every event is counted once', async () => {
 		let srv = await startServer();
