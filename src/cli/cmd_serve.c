@@ -4,6 +4,8 @@
  * HTTP server until SIGTERM/SIGINT; the scheduler stops before the store
  * closes.
  */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -53,6 +55,16 @@ static int level_of(const char *name)
 	return LOG_LEVEL_INFO;
 }
 
+/* SIGTERM/SIGINT go to the server's waiting thread (server_run): threads started before it must not take them. */
+static void block_stop_signals(void)
+{
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	struct kf_config cfg;
@@ -73,6 +85,7 @@ int cmd_serve(int argc, char **argv)
 	options_from(&cfg, &app.opt);
 	app.public_limit = ratelimit_new(app.opt.track_rate, app.opt.track_burst);
 	consumers_install();
+	block_stop_signals();
 	rc = scheduler_start(app.store, &sched, &err);
 	if (rc == 0)
 		rc = consumer_start(app.store, cfg.event_retention_days, &deliver, &err);
