@@ -129,7 +129,7 @@ unit: $(UNIT_BIN)
 	@scripts/run-unit.sh $(UNIT_BIN)
 
 # The unit suites that also run against PostgreSQL when KF_TEST_PG_URL is set.
-UNIT_PG := build/asan/tests/test_store build/asan/tests/test_search build/asan/tests/test_scheduler build/asan/tests/test_import build/asan/tests/test_bulk
+UNIT_PG := build/asan/tests/test_store build/asan/tests/test_consumer build/asan/tests/test_search build/asan/tests/test_scheduler build/asan/tests/test_import build/asan/tests/test_bulk
 UNIT_PG += build/asan/tests/test_clv
 UNIT_PG += build/asan/tests/test_service_facts
 UNIT_PG += build/asan/tests/test_quality

@@ -37,6 +37,8 @@ static const struct perm_info perms[] = {
 	  "SLA policies, business calendars, teams, categories, canned replies" },
 	{ PERM_REPORT_READ, "report.read", R(ROLE_ADMIN) | R(ROLE_MANAGER) | R(ROLE_ANALYST) | R(ROLE_CRM),
 	  "run reports and export them as CSV; improvement actions" },
+	{ PERM_EVENTS_MANAGE, "events.manage", R(ROLE_ADMIN),
+	  "see the event stream's consumers and retry events parked dead" },
 };
 
 static const char *const role_names[ROLE_COUNT] = {

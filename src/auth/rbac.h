@@ -38,6 +38,7 @@ enum perm {
 	PERM_TICKET_MANAGE, /* merge, reassign any ticket, override return windows and payout caps */
 	PERM_DESK_ADMIN, /* SLA policies, calendars, teams, categories, canned replies */
 	PERM_REPORT_READ, /* run reports (quality, service level, customer value) and export them */
+	PERM_EVENTS_MANAGE, /* see durable event consumers and retry dead events */
 	PERM_COUNT
 };
 

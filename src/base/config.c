@@ -69,6 +69,8 @@ static const struct key keys[] = {
 	  "KiB of events waiting for one slow stream client before it is told to reconnect"),
 	I(stream_heartbeat, 1, 3600,
 	  "seconds between heartbeat comments on an idle event stream (GET /api/v1/stream)"),
+	I(event_retention_days, 1, 36500,
+	  "days events are kept (pruned only once every durable consumer has passed them)"),
 	I(login_window, 1, 86400, "login throttling window in seconds: older failures are forgotten"),
 	S(log_level, "debug, info, warn or error"),
 	B(test_clock,
@@ -98,6 +100,7 @@ void config_defaults(struct kf_config *c)
 	c->login_max_delay = 300;
 	c->track_rate = 60;
 	c->track_burst = 20;
+	c->event_retention_days = 30;
 	c->login_window = 15 * 60;
 	c->stream_heartbeat = 15;
 	c->stream_buffer_kib = 256;

@@ -42,6 +42,7 @@ struct kf_config {
 	int track_rate; /* public tracking lookups per minute per address (0 = no limit) */
 	int track_burst; /* ... of which this many at once */
 	int test_clock; /* tests only: POST /api/v1/test/clock and /api/v1/test/tick exist */
+	int event_retention_days; /* events older than this are pruned once every consumer has passed them */
 	char log_level[16]; /* debug, info, warn, error */
 };
 

@@ -4,13 +4,17 @@
  * HTTP server until SIGTERM/SIGINT; the scheduler stops before the store
  * closes.
  */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "app/consumers.h"
 #include "auth/ratelimit.h"
 #include "base/log.h"
 #include "cli/cli.h"
+#include "events/consumer.h"
 #include "http/server.h"
 #include "jobs/scheduler.h"
 #include "store/db.h"
@@ -53,6 +57,16 @@ static int level_of(const char *name)
 	return LOG_LEVEL_INFO;
 }
 
+/* SIGTERM/SIGINT go to the server's waiting thread (server_run): threads started before it must not take them. */
+static void block_stop_signals(void)
+{
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	struct kf_config cfg;
@@ -60,6 +74,7 @@ int cmd_serve(int argc, char **argv)
 	struct db_options o = DB_OPTIONS_INIT;
 	struct app app = { 0 };
 	struct scheduler *sched = NULL;
+	struct consumer_runner *deliver = NULL;
 	const char *pos[1];
 	int npos, rc = cli_parse(argc, argv, cli_cmd_find("serve"), NULL, &cfg, pos, 0, &npos);
 	if (rc != EXIT_OK)
@@ -71,9 +86,14 @@ int cmd_serve(int argc, char **argv)
 		return cli_fail(&err);
 	options_from(&cfg, &app.opt);
 	app.public_limit = ratelimit_new(app.opt.track_rate, app.opt.track_burst);
+	consumers_install();
+	block_stop_signals();
 	rc = scheduler_start(app.store, &sched, &err);
 	if (rc == 0)
+		rc = consumer_start(app.store, cfg.event_retention_days, &deliver, &err);
+	if (rc == 0)
 		rc = server_run(&app, &err);
+	consumer_stop(deliver);
 	scheduler_stop(sched);
 	store_close(app.store);
 	ratelimit_free(app.public_limit);

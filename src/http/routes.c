@@ -11,6 +11,7 @@
 #include "http/router.h"
 #include "base/limits.h"
 #include "http/api_customers.h"
+#include "http/api_events_admin.h"
 #include "http/api_logistics.h"
 #include "http/api_tickets.h"
 #include "http/api_processes.h"
@@ -50,6 +51,12 @@ const struct route api_routes[] = {
 	  "tests only: run one scheduler pass at the clock's now" },
 	{ "GET", "/api/v1/events", api_events_list, PERM_SELF, 0, "the event stream as a cursor feed" },
 	{ "GET", "/api/v1/stream", api_events_stream, PERM_SELF, 0, "the event stream as server-sent events" },
+	{ "GET", "/api/v1/events/consumers", api_events_admin_consumers, PERM_EVENTS_MANAGE, 0,
+	  "durable event consumers: cursor, lag, failures" },
+	{ "GET", "/api/v1/events/dead", api_events_admin_dead, PERM_EVENTS_MANAGE, 0,
+	  "events parked dead by a consumer" },
+	{ "POST", "/api/v1/events/dead/:consumer/:seq/retry", api_events_admin_retry, PERM_EVENTS_MANAGE, 0,
+	  "put a dead event back to be retried" },
 	{ "POST", "/api/v1/portal/login", api_portal_login, PERM_NONE, PUB | ROUTE_NO_CSRF, "customer sign-in" },
 	{ "POST", "/api/v1/portal/logout", api_portal_logout, PERM_NONE, ROUTE_CUSTOMER, "customer sign-out" },
 	{ "GET", "/api/v1/portal/me", api_portal_me, PERM_NONE, ROUTE_CUSTOMER, "the signed-in customer" },

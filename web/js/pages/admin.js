@@ -11,6 +11,7 @@ import { clear, h } from '../dom.js';
 import { t } from '../i18n.js';
 import { can } from '../session.js';
 import { audit } from './admin_audit.js';
+import { events } from './admin_events.js';
 import { calendars } from './admin_calendars.js';
 import { canned } from './admin_canned.js';
 import { cats } from './admin_categories.js';
@@ -28,6 +29,7 @@ const SECTIONS = [
 	['settings', 'desk.admin'],
 	['users', 'user.read'],
 	['audit', 'audit.read'],
+	['events', 'events.manage'],
 ];
 
 export async function render(main, params) {
@@ -43,7 +45,7 @@ export async function render(main, params) {
 			body
 		)
 	);
-	const draw = { calendars, sla, teams, categories: cats, canned, settings, users, audit }[section];
+	const draw = { calendars, sla, teams, categories: cats, canned, settings, users, audit, events }[section];
 	const redraw = () => draw(body, params, redraw).catch((e) => clear(body, h('p.form-error', { role: 'alert' }, e.message)));
 	await redraw();
 }
