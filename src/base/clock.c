@@ -7,7 +7,6 @@
 #include <stdatomic.h>
 #include <time.h>
 
-
 static _Atomic int64_t offset_ms; /* added to the real clock; 0 = the real clock */
 static _Atomic int64_t fixed_ms; /* > 0: now stands still here (clock_set_ms) */
 

@@ -9,7 +9,6 @@
 
 #include "desk/process_rules.h"
 
-
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const step_names[CS_COUNT] = {

@@ -5,7 +5,6 @@
 
 #include <string.h>
 
-
 /* Index of s in a NULL-free table of n names, or -1. */
 int process_rules_name_index(const char *const *names, size_t n, const char *s)
 {

@@ -10,7 +10,6 @@
 
 #include "desk/process_rules.h"
 
-
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const status_names[RS_COUNT] = {
