@@ -105,6 +105,44 @@ function columnsIn(expr, cols) {
 	return [...found].sort();
 }
 
+/**
+ * The literals of a CHECK expression, sorted: strings as written, numbers
+ * bare.  PostgreSQL's rendering ('a'::text, ARRAY[...], (0)::double
+ * precision, '-1'::integer, BETWEEN as >= AND <=) keeps the same literals.
+ */
+export function literalsIn(expr) {
+	const lits = new Set();
+	const rest = expr.replace(/'((?:[^']|'')*)'(::([a-z ]+))?/gi, (_, str, _c, type) => {
+		const numeric = type && /^(bigint|integer|smallint|numeric|real|double precision)/i.test(type.trim()) && /^-?\d+(\.\d+)?$/.test(str);
+		lits.add(numeric ? String(Number(str)) : `'${str}'`);
+		return ' ';
+	});
+	for (const m of rest.matchAll(/(?<![A-Za-z0-9_.])-?\d+(\.\d+)?(?![A-Za-z0-9_])/g)) lits.add(String(Number(m[0])));
+	return [...lits].sort();
+}
+
+/** A CHECK constraint as a key: the columns it names and its literals. */
+function checkKey(cols, expr) {
+	const lits = literalsIn(expr);
+	return cols.join(',') + (lits.length ? ` [${lits.join(', ')}]` : '');
+}
+
+/** The text from just after an opening parenthesis up to its match. */
+function parenBody(text) {
+	let depth = 0;
+	let quote = false;
+	for (let i = 0; i < text.length; i++) {
+		const ch = text[i];
+		if (ch === "'") quote = !quote;
+		else if (!quote && ch === '(') depth++;
+		else if (!quote && ch === ')') {
+			if (depth === 0) return text.slice(0, i);
+			depth--;
+		}
+	}
+	return text;
+}
+
 /** The top-level parts of a CREATE TABLE body, split at commas. */
 function createParts(sql) {
 	const open = sql.indexOf('(');
@@ -138,10 +176,10 @@ function sqliteChecks(sql, cols) {
 		const first = part.split(/\s+/)[0].replace(/"/g, '').toLowerCase();
 		const isColumn = cols.includes(first);
 		for (const m of part.matchAll(/\bCHECK\s*\(/gi)) {
-			const body = part.slice(m.index + m[0].length);
+			const body = parenBody(part.slice(m.index + m[0].length));
 			const set = new Set(columnsIn(body, cols));
 			if (isColumn) set.add(first);
-			checks.push([...set].sort().join(','));
+			checks.push(checkKey([...set].sort(), body));
 		}
 	}
 	return checks.sort();
@@ -209,7 +247,8 @@ export async function readPg(url) {
 	const cons = await pgJson(
 		url,
 		`SELECT c.relname AS tbl, co.contype AS kind, ${PG_ATTS('co.conkey', 'co.conrelid')} AS cols,
-			fc.relname AS ref, ${PG_ATTS('co.confkey', 'co.confrelid')} AS refcols, co.confdeltype AS ondel
+			fc.relname AS ref, ${PG_ATTS('co.confkey', 'co.confrelid')} AS refcols, co.confdeltype AS ondel,
+			pg_get_constraintdef(co.oid) AS def
 		FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 		LEFT JOIN pg_class fc ON fc.oid = co.confrelid
 		WHERE n.nspname = 'public' AND co.contype IN ('p', 'u', 'f', 'c')`,
@@ -221,7 +260,7 @@ export async function readPg(url) {
 		if (k.kind === 'p') t.pk = colList;
 		else if (k.kind === 'u') t.uniques.push(colList.join(','));
 		else if (k.kind === 'f') t.fks.push(`(${colList.join(',')}) -> ${k.ref}(${(k.refcols || []).join(',')}) on delete ${PG_ACTIONS[k.ondel]}`);
-		else t.checks.push([...colList].sort().join(','));
+		else t.checks.push(checkKey([...colList].sort(), k.def.replace(/^CHECK\s*/i, '')));
 	}
 	const idx = await pgJson(
 		url,
@@ -345,11 +384,17 @@ test('the SQLite and PostgreSQL schemas from the migrations agree', async (t) =>
 	assert.ok(Object.keys(pg).length > 50, `postgres catalog read ${Object.keys(pg).length} tables`);
 	// The readers see what is there (an empty reading on both sides would agree).
 	for (const [name, s] of [['sqlite', lite], ['postgres', pg]]) {
-		assert.ok(s.tickets.checks.includes('state'), `${name}: no CHECK on tickets.state read`);
+		const stateCheck = "state ['closed', 'new', 'open', 'pending_customer', 'pending_internal', 'resolved']";
+		assert.ok(s.tickets.checks.includes(stateCheck), `${name}: no CHECK on tickets.state read: ${s.tickets.checks}`);
 		assert.ok(s.tickets.fks.some((f) => f.startsWith('(category_id) -> categories(id)')), `${name}: no foreign key tickets.category_id read: ${s.tickets.fks}`);
 		assert.deepEqual(s.tickets.pk, ['id'], `${name}: primary key of tickets`);
 		assert.ok(Object.keys(s.tickets.indexes).length > 0, `${name}: no index of tickets read`);
 		assert.equal(s.tickets.columns.subject.notnull, true, `${name}: tickets.subject NOT NULL`);
+	}
+	const count = (s, key) => Object.values(s).reduce((n, t) => n + t[key].length, 0);
+	for (const key of ['checks', 'fks']) {
+		assert.ok(count(lite, key) > 30, `sqlite: only ${count(lite, key)} ${key} read`);
+		assert.ok(count(pg, key) > 30, `postgres: only ${count(pg, key)} ${key} read`);
 	}
 	const diffs = compareSchemas(lite, pg, 'sqlite', 'postgres');
 	assert.deepEqual(diffs, [], `the schemas differ:\n  ${diffs.join('\n  ')}`);
@@ -380,7 +425,7 @@ test('a planted difference in SQLite is reported, naming table, column and index
 		'table customers index planted_idx: only in b',
 		'table planted_only: only in b',
 		'table planted_t column n: nullable in a, NOT NULL in b',
-		'table planted_t: CHECK constraint on n only in b',
+		'table planted_t: CHECK constraint on n [0] only in b',
 		'table planted_t: foreign key (t_id) -> tickets(id) on delete cascade only in b',
 		'table planted_t: unique constraint on n,t_id only in b',
 		'table tickets column planted: only in b',
@@ -421,6 +466,15 @@ test('the comparison sees types, nullability, defaults, keys, checks and index s
 	}
 });
 
+test('CHECK literals read alike from both spellings', () => {
+	assert.deepEqual(literalsIn("state IN ('new', 'open')"), ["'new'", "'open'"]);
+	assert.deepEqual(literalsIn("(state = ANY (ARRAY['new'::text, 'open'::text]))"), ["'new'", "'open'"]);
+	assert.deepEqual(literalsIn('weekday BETWEEN 0 AND 6'), ['0', '6']);
+	assert.deepEqual(literalsIn('((weekday >= 0) AND (weekday <= 6))'), ['0', '6']);
+	assert.deepEqual(literalsIn("(x >= (0)::double precision) AND (y > '-1'::integer)"), ['-1', '0']);
+	assert.deepEqual(literalsIn("code2 IN ('a1', 'it''s')"), ["'a1'", "'it''s'"]);
+});
+
 test('defaults are compared where both dialects can spell them alike', () => {
 	assert.equal(normDefault("'open'::text"), "'open'");
 	assert.equal(normDefault("'[]'"), "'[]'");
@@ -440,10 +494,13 @@ test('a planted difference on the PostgreSQL side is reported', async (t) => {
 	}
 	const file = await freshSqlite();
 	await freshPg();
-	const r = await run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', PG_URL, '-c', 'ALTER TABLE tickets ALTER COLUMN subject DROP NOT NULL; CREATE INDEX pg_planted ON tickets (state, id); ALTER TABLE customers ADD CONSTRAINT planted_check CHECK (id > 0)'], { rawEnv: process.env });
+	const r = await run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', PG_URL, '-c', 'ALTER TABLE tickets ALTER COLUMN subject DROP NOT NULL; CREATE INDEX pg_planted ON tickets (state, id); ALTER TABLE customers ADD CONSTRAINT planted_check CHECK (id > 0); ALTER TABLE tickets DROP CONSTRAINT tickets_language_check; ALTER TABLE tickets ADD CONSTRAINT tickets_language_check CHECK (language IN (\'zh\', \'en\', \'fr\'))'], { rawEnv: process.env });
 	assert.equal(r.code, 0, r.stderr);
 	const diffs = compareSchemas(await readSqlite(file), await readPg(PG_URL), 'sqlite', 'postgres');
 	assert.ok(diffs.includes('table tickets column subject: NOT NULL in sqlite, nullable in postgres'), diffs.join('\n'));
 	assert.ok(diffs.includes('table tickets index pg_planted: only in postgres'), diffs.join('\n'));
-	assert.ok(diffs.includes('table customers: CHECK constraint on id only in postgres'), diffs.join('\n'));
+	assert.ok(diffs.includes('table customers: CHECK constraint on id [0] only in postgres'), diffs.join('\n'));
+	assert.ok(diffs.includes("table tickets: CHECK constraint on language ['en', 'fr', 'zh'] only in postgres"), diffs.join('\n'));
+	assert.ok(diffs.includes("table tickets: CHECK constraint on language ['en', 'zh'] only in sqlite"), diffs.join('\n'));
+	assert.equal(diffs.length, 5, diffs.join('\n'));
 });
