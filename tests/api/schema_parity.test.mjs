@@ -5,7 +5,8 @@
 // columns (type through the mapping below, nullability, defaults where
 // comparable), primary keys, unique constraints, indexes (name, columns in
 // order, unique, partial), foreign keys (columns, referenced table and
-// columns, ON DELETE) and CHECK constraints by presence per column set.
+// columns, ON DELETE), CHECK constraints by the columns they name and the
+// literals they hold, and views and triggers by name.
 // Any difference fails with a message naming the table, column or index.
 // Deliberate differences are in ALLOW below, each with its reason.
 //
@@ -228,7 +229,8 @@ export async function readSqlite(file) {
 		s.uniques.sort();
 		s.fks.sort();
 	}
-	return schema;
+	const others = await sqliteJson(file, "SELECT type || ' ' || name AS what FROM sqlite_master WHERE type IN ('view', 'trigger')");
+	return { tables: schema, others: others.map((o) => o.what).sort() };
 }
 
 const PG_ATTS = (arr, rel) =>
@@ -282,7 +284,13 @@ export async function readPg(url) {
 		t.fks.sort();
 		t.checks.sort();
 	}
-	return schema;
+	const others = await pgJson(
+		url,
+		`SELECT 'view ' || table_name AS what FROM information_schema.views WHERE table_schema = 'public'
+		UNION ALL SELECT 'trigger ' || tg.tgname FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
+		JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND NOT tg.tgisinternal`,
+	);
+	return { tables: schema, others: others.map((o) => o.what).sort() };
 }
 
 // --- comparing ----------------------------------------------------------------
@@ -330,13 +338,17 @@ function compareTable(out, name, ta, tb, na, nb) {
 }
 
 /** Every difference between two schemas, as messages; allowed ones left out. */
-export function compareSchemas(a, b, na, nb, allow = ALLOW) {
+export function compareSchemas(sa, sb, na, nb, allow = ALLOW) {
 	const out = [];
+	const a = sa.tables;
+	const b = sb.tables;
 	for (const name of Object.keys(a).sort()) {
 		if (!b[name]) out.push(`table ${name}: only in ${na}`);
 		else compareTable(out, name, a[name], b[name], na, nb);
 	}
 	for (const name of Object.keys(b).sort()) if (!a[name]) out.push(`table ${name}: only in ${nb}`);
+	for (const o of sa.others) if (!sb.others.includes(o)) out.push(`${o}: only in ${na}`);
+	for (const o of sb.others) if (!sa.others.includes(o)) out.push(`${o}: only in ${nb}`);
 	return out.filter((m) => !allow.some((e) => m.startsWith(e.what)));
 }
 
@@ -380,10 +392,10 @@ test('the SQLite and PostgreSQL schemas from the migrations agree', async (t) =>
 	await freshPg();
 	const lite = await readSqlite(file);
 	const pg = await readPg(PG_URL);
-	assert.ok(Object.keys(lite).length > 50, `sqlite catalog read ${Object.keys(lite).length} tables`);
-	assert.ok(Object.keys(pg).length > 50, `postgres catalog read ${Object.keys(pg).length} tables`);
+	assert.ok(Object.keys(lite.tables).length > 50, `sqlite catalog read ${Object.keys(lite.tables).length} tables`);
+	assert.ok(Object.keys(pg.tables).length > 50, `postgres catalog read ${Object.keys(pg.tables).length} tables`);
 	// The readers see what is there (an empty reading on both sides would agree).
-	for (const [name, s] of [['sqlite', lite], ['postgres', pg]]) {
+	for (const [name, { tables: s }] of [['sqlite', lite], ['postgres', pg]]) {
 		const stateCheck = "state ['closed', 'new', 'open', 'pending_customer', 'pending_internal', 'resolved']";
 		assert.ok(s.tickets.checks.includes(stateCheck), `${name}: no CHECK on tickets.state read: ${s.tickets.checks}`);
 		assert.ok(s.tickets.fks.some((f) => f.startsWith('(category_id) -> categories(id)')), `${name}: no foreign key tickets.category_id read: ${s.tickets.fks}`);
@@ -391,7 +403,7 @@ test('the SQLite and PostgreSQL schemas from the migrations agree', async (t) =>
 		assert.ok(Object.keys(s.tickets.indexes).length > 0, `${name}: no index of tickets read`);
 		assert.equal(s.tickets.columns.subject.notnull, true, `${name}: tickets.subject NOT NULL`);
 	}
-	const count = (s, key) => Object.values(s).reduce((n, t) => n + t[key].length, 0);
+	const count = (s, key) => Object.values(s.tables).reduce((n, t) => n + t[key].length, 0);
 	for (const key of ['checks', 'fks']) {
 		assert.ok(count(lite, key) > 30, `sqlite: only ${count(lite, key)} ${key} read`);
 		assert.ok(count(pg, key) > 30, `postgres: only ${count(pg, key)} ${key} read`);
@@ -418,7 +430,9 @@ test('a planted difference in SQLite is reported, naming table, column and index
 		 DROP INDEX ${ticketIndex};
 		 CREATE TABLE planted_t (id INTEGER PRIMARY KEY, n INTEGER NOT NULL CHECK (n > 0),
 			t_id INTEGER REFERENCES tickets(id) ON DELETE CASCADE, UNIQUE (n, t_id));
-		 CREATE TABLE planted_only (id INTEGER PRIMARY KEY);`,
+		 CREATE TABLE planted_only (id INTEGER PRIMARY KEY);
+		 CREATE VIEW planted_v AS SELECT id FROM tickets;
+		 CREATE TRIGGER planted_trg AFTER INSERT ON planted_only BEGIN SELECT 1; END;`,
 	);
 	const diffs = compareSchemas(await readSqlite(file), await readSqlite(copy), 'a', 'b');
 	const want = [
@@ -430,33 +444,40 @@ test('a planted difference in SQLite is reported, naming table, column and index
 		'table planted_t: unique constraint on n,t_id only in b',
 		'table tickets column planted: only in b',
 		`table tickets index ${ticketIndex}: only in a`,
+		'trigger planted_trg: only in b',
+		'view planted_v: only in b',
 	];
 	assert.deepEqual([...diffs].sort(), want.sort());
 });
 
 test('the comparison sees types, nullability, defaults, keys, checks and index shape', () => {
 	const base = () => ({
-		t: {
-			columns: { id: { type: 'integer', notnull: true, default: null }, n: { type: 'text', notnull: false, default: "'a'" } },
-			pk: ['id'],
-			uniques: [],
-			indexes: { t_n: { cols: ['n'], unique: false, partial: false } },
-			fks: [],
-			checks: [],
+		others: [],
+		tables: {
+			t: {
+				columns: { id: { type: 'integer', notnull: true, default: null }, n: { type: 'text', notnull: false, default: "'a'" } },
+				pk: ['id'],
+				uniques: [],
+				indexes: { t_n: { cols: ['n'], unique: false, partial: false } },
+				fks: [],
+				checks: [],
+			},
 		},
 	});
 	const cases = [
-		[(s) => (s.t.columns.n.type = 'integer'), 'table t column n: type text in a, integer in b'],
-		[(s) => (s.t.columns.n.notnull = true), 'table t column n: nullable in a, NOT NULL in b'],
-		[(s) => (s.t.columns.n.default = "'b'"), "table t column n: default 'a' in a, 'b' in b"],
-		[(s) => (s.t.columns.n.default = null), "table t column n: default 'a' in a, null in b"],
-		[(s) => (s.t.pk = ['id', 'n']), 'table t: primary key (id) in a, (id,n) in b'],
-		[(s) => s.t.uniques.push('n'), 'table t: unique constraint on n only in b'],
-		[(s) => s.t.fks.push('(n) -> u(id) on delete cascade'), 'table t: foreign key (n) -> u(id) on delete cascade only in b'],
-		[(s) => s.t.checks.push('n'), 'table t: CHECK constraint on n only in b'],
-		[(s) => (s.t.indexes.t_n.unique = true), 'table t index t_n: (n) in a, (n) unique in b'],
-		[(s) => (s.t.indexes.t_n.partial = true), 'table t index t_n: (n) in a, (n) partial in b'],
-		[(s) => (s.t.indexes.t_n.cols = ['n', 'id']), 'table t index t_n: (n) in a, (n,id) in b'],
+		[(s) => (s.tables.t.columns.n.type = 'integer'), 'table t column n: type text in a, integer in b'],
+		[(s) => (s.tables.t.columns.n.notnull = true), 'table t column n: nullable in a, NOT NULL in b'],
+		[(s) => (s.tables.t.columns.n.default = "'b'"), "table t column n: default 'a' in a, 'b' in b"],
+		[(s) => (s.tables.t.columns.n.default = null), "table t column n: default 'a' in a, null in b"],
+		[(s) => (s.tables.t.pk = ['id', 'n']), 'table t: primary key (id) in a, (id,n) in b'],
+		[(s) => s.tables.t.uniques.push('n'), 'table t: unique constraint on n only in b'],
+		[(s) => s.tables.t.fks.push('(n) -> u(id) on delete cascade'), 'table t: foreign key (n) -> u(id) on delete cascade only in b'],
+		[(s) => s.tables.t.checks.push('n'), 'table t: CHECK constraint on n only in b'],
+		[(s) => (s.tables.t.indexes.t_n.unique = true), 'table t index t_n: (n) in a, (n) unique in b'],
+		[(s) => (s.tables.t.indexes.t_n.partial = true), 'table t index t_n: (n) in a, (n) partial in b'],
+		[(s) => (s.tables.t.indexes.t_n.cols = ['n', 'id']), 'table t index t_n: (n) in a, (n,id) in b'],
+		[(s) => s.others.push('view v'), 'view v: only in b'],
+		[(s) => delete s.tables.t.columns.n, 'table t column n: only in a'],
 	];
 	assert.deepEqual(compareSchemas(base(), base(), 'a', 'b'), []);
 	for (const [plant, want] of cases) {
