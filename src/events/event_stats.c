@@ -16,7 +16,8 @@ static void utc_day(int64_t ms, char out[16])
 	time_t t = (time_t)(ms / 1000);
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	snprintf(out, 16, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	if (strftime(out, 16, "%Y-%m-%d", &tm) == 0)
+		out[0] = 0;
 }
 
 int event_stats_handle(struct db *db, const struct event *ev, struct kf_error *err)
