@@ -340,8 +340,8 @@ static void test_expiry_and_fields(void **state)
 	int64_t id = new_ticket(f, "inquiry", f->customer_en, "en");
 	move(f, id, TS_RESOLVED, T0);
 	assert_int_equal(due(f, SURVEY_RESOLUTION_JOB, id), T0);
-	assert_int_equal(survey_job_resolution(f->db, id, T0, &err), 0);
-	assert_int_equal(survey_job_resolution(f->db, id, T0 + 1, &err), 0); /* idempotent */
+	assert_int_equal(wiring_survey_resolution(f->db, id, T0, &err), 0);
+	assert_int_equal(wiring_survey_resolution(f->db, id, T0 + 1, &err), 0); /* idempotent */
 	assert_int_equal(query_int(f, &q_n_inv, id), 1);
 	token_of_ticket(f, id, tok);
 
@@ -394,9 +394,9 @@ static void test_no_survey(void **state)
 	int64_t id = new_ticket(f, "inquiry", f->customer, "zh");
 	move(f, id, TS_RESOLVED, T0);
 	move(f, id, TS_OPEN, T0 + 60);
-	assert_int_equal(survey_job_resolution(f->db, id, T0 + HOUR, &err), 0);
+	assert_int_equal(wiring_survey_resolution(f->db, id, T0 + HOUR, &err), 0);
 	assert_int_equal(query_int(f, &q_n_inv, id), 0);
-	assert_int_equal(survey_job_resolution(f->db, 999999, T0 + HOUR, &err), 0);
+	assert_int_equal(wiring_survey_resolution(f->db, 999999, T0 + HOUR, &err), 0);
 }
 
 static int64_t new_shipment(struct fixture *f, int64_t order, const char *number)
