@@ -11,13 +11,18 @@
 #include "app/wiring.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analytics/service_facts.h"
 #include "analytics/value.h"
+#include "auth/audit.h"
+#include "base/xalloc.h"
 #include "desk/followup.h"
+#include "desk/message.h"
 #include "desk/routing.h"
 #include "desk/sla_clock.h"
+#include "desk/ticket.h"
 #include "desk/ticket_state.h"
 #include "events/outbox.h"
 #include "jobs/job.h"
@@ -110,10 +115,35 @@ static int on_followup(struct db *db, const struct event *ev, struct kf_error *e
 	return entered_resolved(ev) ? followup_on_resolved(db, ev->entity_id, ev_now(ev), err) : 0;
 }
 
+/* What quality/survey.c needs of ticket t (pointing into t). */
+static void survey_ticket_of(const struct ticket *t, struct survey_ticket *s)
+{
+	*s = (struct survey_ticket){ .id = t->id,
+		                     .customer_id = t->customer_id,
+		                     .order_id = t->order_id,
+		                     .assignee_id = t->assignee_id,
+		                     .team_id = t->team_id,
+		                     .merged_into_id = t->merged_into_id,
+		                     .type = t->type,
+		                     .language = t->language,
+		                     .subject = t->subject,
+		                     .settled = t->state == TS_RESOLVED || t->state == TS_CLOSED };
+}
+
 /* ticket.state_changed into resolved: the ticket's satisfaction survey. */
 static int on_survey_resolved(struct db *db, const struct event *ev, struct kf_error *err)
 {
-	return entered_resolved(ev) ? survey_on_resolved(db, ev->entity_id, ev_now(ev), err) : 0;
+	if (!entered_resolved(ev))
+		return 0;
+	struct ticket *t = xcalloc(1, sizeof(*t));
+	struct survey_ticket s;
+	int rc = ticket_get(db, ev->entity_id, t, err);
+	if (rc == 0) {
+		survey_ticket_of(t, &s);
+		rc = survey_on_resolved(db, &s, ev_now(ev), err);
+	}
+	free(t);
+	return rc;
 }
 
 /* shipment.delivered: when every shipment of the order is, the order's survey. */
@@ -166,6 +196,39 @@ static int run_idem_prune(struct db *db, int64_t ref_id, int64_t now, struct kf_
 	return db_commit(db, err);
 }
 
+/* kefu itself posts a ticket's survey link (ticket.replied by the system). */
+static const struct actor survey_actor = { "system", 0, "survey", NULL, NULL };
+
+/* Inside the job's transaction: the ticket's survey, then its link posted on the ticket. */
+static int survey_resolution_tx(struct db *db, struct ticket *t, int64_t now, struct kf_error *err)
+{
+	struct survey_ticket s;
+	char post[SURVEY_POST_MAX];
+	json_t *msg = NULL;
+	survey_ticket_of(t, &s);
+	int rc = survey_ticket_invite(db, &s, now, post, sizeof(post), err);
+	if (rc == 0 && *post)
+		rc = message_add(db, &survey_actor, now, t->id, MESSAGE_PUBLIC, post, TS_NONE, t, &msg, err);
+	json_decref(msg);
+	return rc;
+}
+
+int wiring_survey_resolution(struct db *db, int64_t ticket_id, int64_t now, struct kf_error *err)
+{
+	struct ticket *t = xcalloc(1, sizeof(*t));
+	int rc = db_begin(db, err);
+	if (rc == 0) {
+		rc = ticket_get(db, ticket_id, t, err);
+		if (rc == 0)
+			rc = survey_resolution_tx(db, t, now, err);
+		else if (rc == KF_ENOTFOUND)
+			rc = 0; /* the ticket is gone: nothing to do */
+		rc = db_finish(db, rc, err);
+	}
+	free(t);
+	return rc;
+}
+
 static const struct job_kind kinds[] = {
 	{ "sla_warn", sla_job_warn, 0 },
 	{ "sla_breach", sla_job_breach, 0 },
@@ -175,7 +238,7 @@ static const struct job_kind kinds[] = {
 	{ "idem_prune", run_idem_prune, 1 },
 	{ SF_JOB_KIND, sf_job, 1 },
 	{ VALUE_JOB_KIND, value_job, 1 },
-	{ SURVEY_RESOLUTION_JOB, survey_job_resolution, 0 },
+	{ SURVEY_RESOLUTION_JOB, wiring_survey_resolution, 0 },
 	{ SURVEY_DELIVERY_JOB, survey_job_delivery, 0 },
 };
 

@@ -13,7 +13,21 @@
 #ifndef KF_WIRING_H
 #define KF_WIRING_H
 
+#include <stdint.h>
+
+#include "base/err.h"
+
+struct db;
+
 /* Install the listener table (events/outbox.h) and the job kinds (jobs/scheduler.h); idempotent. */
 void wiring_install(void);
+
+/*
+ * Job "survey_resolution" (ref = ticket id), in one transaction: the
+ * ticket's satisfaction survey (quality/survey.h survey_ticket_invite),
+ * whose link kefu posts on the ticket as a public system message
+ * (desk/message.h); nothing for a ticket that is gone.  Idempotent.
+ */
+int wiring_survey_resolution(struct db *db, int64_t ticket_id, int64_t now, struct kf_error *err);
 
 #endif

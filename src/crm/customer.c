@@ -16,6 +16,7 @@
 #include "crm/identity.h"
 #include "crm/preference.h"
 #include "crm/privacy.h"
+#include "events/outbox.h"
 #include "store/db.h"
 #include "store/search.h"
 
@@ -448,13 +449,54 @@ static int search_reindex(struct db *db, int64_t id, int64_t now, struct kf_erro
 }
 
 /* Every change to a customer ends here: the audit row, then the search index. */
+/*
+ * Append the customer event type about id (docs/events.md): changed (owned,
+ * NULL = no payload) names what changed, never a value, so the stream holds
+ * nothing personal of the customer.
+ */
+static int customer_emit(struct db *db, const struct actor *a, int64_t now, const char *type, int64_t id,
+                         json_t *changed, struct kf_error *err)
+{
+	json_t *p = changed ? json_pack("{s:o}", "changed", changed) : NULL;
+	struct event ev = {
+		.type = type, .entity = "customer", .entity_id = id, .payload = p, .created_at_ms = now * 1000
+	};
+	int rc = outbox_append(db, &ev, a, err);
+	json_decref(p);
+	return rc;
+}
+
+/* The part of the customer an audited action changed (customer.updated's "changed"). */
+static const struct {
+	const char *prefix, *part;
+} action_parts[] = {
+	{ "customer.address.", "addresses" },      { "customer.tag.", "tags" },
+	{ "customer.consent", "consents" },        { "customer.identity.", "identities" },
+	{ "customer.preference.", "preferences" },
+};
+
+/* The event of an audited action: customer.created, or customer.updated naming the part. */
+static int action_emit(struct db *db, const struct actor *a, int64_t now, const char *action, int64_t id,
+                       struct kf_error *err)
+{
+	if (strcmp(action, "customer.create") == 0)
+		return customer_emit(db, a, now, "customer.created", id, NULL, err);
+	for (size_t i = 0; i < sizeof(action_parts) / sizeof(action_parts[0]); i++)
+		if (strncmp(action, action_parts[i].prefix, strlen(action_parts[i].prefix)) == 0)
+			return customer_emit(db, a, now, "customer.updated", id,
+			                     json_pack("[s]", action_parts[i].part), err);
+	return 0; /* customer.update names its fields itself (profile_changed) */
+}
+
 int customer_audit(struct db *db, const struct actor *a, int64_t now, const char *action, int64_t id,
                    json_t *before, json_t *after, struct kf_error *err)
 {
 	int rc = audit_record(db, a, now, action, "customer", id, before, after, err);
 	json_decref(before);
 	json_decref(after);
-	return rc < 0 ? rc : search_reindex(db, id, now, err);
+	if (rc == 0)
+		rc = search_reindex(db, id, now, err);
+	return rc < 0 ? rc : action_emit(db, a, now, action, id, err);
 }
 
 static int extras_add(struct db *db, int64_t id, int64_t now, json_t *extra, struct kf_error *err);
@@ -509,6 +551,35 @@ static int profile_write(struct db *db, const struct customer *c, int64_t versio
 	return rc < 0 ? rc : 0;
 }
 
+/* The names of the profile fields that differ between b and c (owned; bookkeeping left out). */
+static json_t *profile_changed(const struct customer *b, const struct customer *c)
+{
+	json_t *jb = customer_profile_json(b, 0), *jc = customer_profile_json(c, 0), *out = json_array();
+	const char *key;
+	json_t *v;
+	json_object_foreach(jc, key, v)
+	{
+		if (strcmp(key, "updated_at") != 0 && strcmp(key, "version") != 0 &&
+		    !json_equal(v, json_object_get(jb, key)))
+			json_array_append_new(out, json_string(key));
+	}
+	json_decref(jb);
+	json_decref(jc);
+	return out;
+}
+
+/* customer.updated naming the changed profile fields; none when nothing changed. */
+static int profile_emit(struct db *db, const struct actor *a, int64_t now, const struct customer *b,
+                        const struct customer *c, struct kf_error *err)
+{
+	json_t *changed = profile_changed(b, c);
+	if (json_array_size(changed) == 0) {
+		json_decref(changed);
+		return 0;
+	}
+	return customer_emit(db, a, now, "customer.updated", c->id, changed, err);
+}
+
 int customer_update(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,
                     const struct customer_fields *f, struct customer *out, struct kf_error *err)
 {
@@ -534,6 +605,8 @@ int customer_update(struct db *db, const struct actor *a, int64_t now, int64_t i
 	if (rc == 0)
 		rc = customer_audit(db, a, now, "customer.update", id, customer_profile_json(&before, 1),
 		                    customer_profile_json(out, 1), err);
+	if (rc == 0)
+		rc = profile_emit(db, a, now, &before, out, err);
 	return finish(db, rc, err);
 }
 

@@ -15,9 +15,6 @@
 #include "base/str.h"
 #include "base/xalloc.h"
 #include "crm/timeline.h"
-#include "desk/desk_settings.h"
-#include "desk/message.h"
-#include "desk/ticket.h"
 #include "events/outbox.h"
 #include "jobs/job.h"
 #include "store/db.h"
@@ -73,7 +70,8 @@ static struct db_sql q_list = DB_SQL(
 static struct db_sql q_list_servqual = DB_SQL(
         "SELECT dimension, expectation, perception FROM survey_servqual WHERE response_id = $1");
 
-static const struct actor survey_actor = { "system", 0, "survey", NULL, NULL };
+/* The survey settings live in the desk settings table (edited with the other desk settings). */
+static struct db_sql q_setting = DB_SQL("SELECT value FROM desk_settings WHERE key = $1");
 
 struct invitation {
 	int64_t id;
@@ -101,15 +99,29 @@ static const char *lang_of_locale(const char *locale)
 	return locale && strncmp(locale, "en", 2) == 0 ? "en" : "zh";
 }
 
+/* The setting key, def when unset (or unreadable). */
+static int64_t setting_get(struct db *db, const char *key, int64_t def)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	int64_t v;
+	return db_query_int(db, &q_setting, DB_ARGS(db_text(key)), &v, &err) == 0 ? v : def;
+}
+
+/* A ticket's number as staff and customers see it (the format of desk's ticket_number). */
+static void ticket_no(int64_t id, char *buf, size_t n)
+{
+	snprintf(buf, n, "#%06lld", (long long)id);
+}
+
 static int64_t expiry_s(struct db *db)
 {
-	int64_t days = desk_settings_get(db, "survey_expiry_days", DEFAULT_EXPIRY_DAYS);
+	int64_t days = setting_get(db, "survey_expiry_days", DEFAULT_EXPIRY_DAYS);
 	return (days > 0 && days <= 365 ? days : DEFAULT_EXPIRY_DAYS) * DAY_S;
 }
 
 static int64_t delay_s(struct db *db, const char *key, int64_t def)
 {
-	int64_t s = desk_settings_get(db, key, def);
+	int64_t s = setting_get(db, key, def);
 	return s >= 0 && s <= 90 * DAY_S ? s : def;
 }
 
@@ -209,34 +221,28 @@ static int count_of(struct db *db, struct db_sql *q, int64_t id, int64_t *n, str
 
 /* --- sending ------------------------------------------------------------- */
 
-static int ticket_may_survey(const struct ticket *t)
+static int ticket_may_survey(const struct survey_ticket *t)
 {
 	return t->customer_id && !t->merged_into_id && strcmp(t->type, "care") != 0 &&
 	        strcmp(t->type, "follow_up") != 0;
 }
 
-int survey_on_resolved(struct db *db, int64_t ticket_id, int64_t now, struct kf_error *err)
+int survey_on_resolved(struct db *db, const struct survey_ticket *t, int64_t now, struct kf_error *err)
 {
-	struct ticket *t = xcalloc(1, sizeof(*t));
-	int64_t n = 0;
-	int rc = ticket_get(db, ticket_id, t, err);
-	if (rc == 0 && ticket_may_survey(t))
-		rc = count_of(db, &q_n_ticket, ticket_id, &n, err);
-	else
-		n = 1; /* no survey for this ticket */
+	int64_t n = 1; /* no survey for this ticket unless it may get one */
+	int rc = ticket_may_survey(t) ? count_of(db, &q_n_ticket, t->id, &n, err) : 0;
 	if (rc == 0 && n == 0)
-		rc = job_schedule(db, SURVEY_RESOLUTION_JOB, ticket_id,
+		rc = job_schedule(db, SURVEY_RESOLUTION_JOB, t->id,
 		                  now + delay_s(db, "survey_delay_resolution_s", DEFAULT_DELAY_RESOLUTION_S),
 		                  now, err);
-	free(t);
 	return rc;
 }
 
 /* The message that carries a ticket's link, in the ticket's language. */
-static void invitation_text(const struct ticket *t, const char *token, int64_t days, char *out, size_t n)
+static void invitation_text(const struct survey_ticket *t, const char *token, int64_t days, char *out, size_t n)
 {
 	char num[24];
-	ticket_number(t->id, num, sizeof(num));
+	ticket_no(t->id, num, sizeof(num));
 	if (strcmp(t->language, "en") == 0)
 		snprintf(out, n,
 		         "Your request %s has been resolved. Please take a minute to tell us how we did:"
@@ -248,12 +254,12 @@ static void invitation_text(const struct ticket *t, const char *token, int64_t d
 		         num, token, (long long)days);
 }
 
-/* Inside the job's transaction: invite, post the link on the ticket, add the timeline row. */
-static int invite_ticket(struct db *db, struct ticket *t, int64_t now, struct kf_error *err)
+/* Invite, add the timeline row; post gets the text that carries the link. */
+static int invite_ticket(struct db *db, const struct survey_ticket *t, int64_t now, char *post, size_t n,
+                         struct kf_error *err)
 {
-	char token[TOKEN_TEXT_MAX], body[512];
+	char token[TOKEN_TEXT_MAX];
 	int64_t id = 0;
-	json_t *msg = NULL;
 	struct invite_in in = { "resolution",
 		                t->customer_id,
 		                t->id,
@@ -264,11 +270,22 @@ static int invite_ticket(struct db *db, struct ticket *t, int64_t now, struct kf
 	int rc = invite(db, &in, now, token, &id, err);
 	if (rc < 0)
 		return rc;
-	invitation_text(t, token, expiry_s(db) / DAY_S, body, sizeof(body));
-	rc = message_add(db, &survey_actor, now, t->id, MESSAGE_PUBLIC, body, TS_NONE, t, &msg, err);
-	json_decref(msg);
-	if (rc == 0)
-		rc = timeline_add(db, t->customer_id, now, "survey", id, t->subject, err);
+	invitation_text(t, token, expiry_s(db) / DAY_S, post, n);
+	return timeline_add(db, t->customer_id, now, "survey", id, t->subject, err);
+}
+
+int survey_ticket_invite(struct db *db, const struct survey_ticket *t, int64_t now, char *post, size_t n,
+                         struct kf_error *err)
+{
+	int64_t count = 1;
+	int rc = 0;
+	*post = '\0';
+	if (ticket_may_survey(t) && t->settled)
+		rc = count_of(db, &q_n_ticket, t->id, &count, err);
+	if (rc == 0 && count == 0)
+		rc = invite_ticket(db, t, now, post, n, err);
+	if (rc < 0)
+		*post = '\0';
 	return rc;
 }
 
@@ -281,26 +298,6 @@ static int in_tx(struct db *db, int (*fn)(struct db *, int64_t, int64_t, struct 
 		return rc;
 	rc = fn(db, ref, now, err);
 	return db_finish(db, rc, err);
-}
-
-static int resolution_job(struct db *db, int64_t ticket_id, int64_t now, struct kf_error *err)
-{
-	struct ticket *t = xcalloc(1, sizeof(*t));
-	int64_t n = 1;
-	int rc = ticket_get(db, ticket_id, t, err);
-	if (rc == KF_ENOTFOUND)
-		rc = 0; /* the ticket is gone: nothing to do */
-	else if (rc == 0 && ticket_may_survey(t) && (t->state == TS_RESOLVED || t->state == TS_CLOSED))
-		rc = count_of(db, &q_n_ticket, ticket_id, &n, err);
-	if (rc == 0 && n == 0)
-		rc = invite_ticket(db, t, now, err);
-	free(t);
-	return rc;
-}
-
-int survey_job_resolution(struct db *db, int64_t ticket_id, int64_t now, struct kf_error *err)
-{
-	return in_tx(db, resolution_job, ticket_id, now, err);
 }
 
 /* Is every shipment of order_id delivered (at least one)?  *last gets the latest delivery. */
@@ -408,7 +405,7 @@ static json_t *form_json(struct db *db, const struct invitation *v, struct kf_er
 		*rc = db_next(r, err);
 	if (*rc == 1 && v->ticket_id) {
 		char num[24];
-		ticket_number(v->ticket_id, num, sizeof(num));
+		ticket_no(v->ticket_id, num, sizeof(num));
 		json_object_set_new(out, "ticket_number", json_string(num));
 		json_object_set_new(out, "subject", json_str_or_null(db_col_text(r, 0)));
 	}
@@ -634,7 +631,7 @@ static json_t *portal_item(struct db_rows *r)
 	int64_t id = db_col_int(r, 0), ticket = db_col_int(r, 2), order = db_col_int(r, 3);
 	char link[64], num[24];
 	snprintf(link, sizeof(link), "/api/v1/portal/surveys/%lld/link", (long long)id);
-	ticket_number(ticket, num, sizeof(num));
+	ticket_no(ticket, num, sizeof(num));
 	return json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:I,s:I,s:s}", "id", (json_int_t)id, "kind",
 	                 db_col_text(r, 1), "ticket_id", ticket ? json_integer(ticket) : json_null(),
 	                 "ticket_number", ticket ? json_string(num) : json_null(), "order_id",

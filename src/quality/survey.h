@@ -25,6 +25,7 @@
 #define KF_SURVEY_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "auth/password.h"
@@ -37,13 +38,35 @@ struct db;
 #define SURVEY_RESOLUTION_JOB "survey_resolution"
 #define SURVEY_DELIVERY_JOB "survey_delivery"
 
-/* DESK_RESOLVED of ticket_id: schedule its survey job when the ticket may get one. */
-int survey_on_resolved(struct db *db, int64_t ticket_id, int64_t now, struct kf_error *err);
+/*
+ * What quality/ needs to know of a ticket: app/wiring.c fills it from
+ * desk/ (quality/ calls no desk/ function).  The strings are the caller's.
+ */
+struct survey_ticket {
+	int64_t id, customer_id, order_id, assignee_id, team_id; /* 0 = none */
+	int64_t merged_into_id; /* 0 = not merged */
+	const char *type; /* inquiry, complaint, ..., care, follow_up */
+	const char *language; /* zh or en */
+	const char *subject;
+	int settled; /* resolved or closed */
+};
+
+#define SURVEY_POST_MAX 512 /* bytes of the message that carries a ticket's link */
+
+/* Ticket t was resolved: schedule its survey job when the ticket may get one. */
+int survey_on_resolved(struct db *db, const struct survey_ticket *t, int64_t now, struct kf_error *err);
 /* A shipment of order_id was delivered: when all are, schedule the order's survey job. */
 int survey_on_delivered(struct db *db, int64_t order_id, int64_t now, struct kf_error *err);
 
-/* Job "survey_resolution": invite the customer of ticket_id (still resolved or closed); idempotent. */
-int survey_job_resolution(struct db *db, int64_t ticket_id, int64_t now, struct kf_error *err);
+/*
+ * The survey of ticket t (still resolved or closed), in the caller's
+ * transaction: at most one invitation per ticket.  When it invites, post
+ * gets (n bytes) the public message that carries the link, which the
+ * caller posts on the ticket in the same transaction (the job
+ * "survey_resolution" in app/wiring.c); otherwise post is "".
+ */
+int survey_ticket_invite(struct db *db, const struct survey_ticket *t, int64_t now, char *post, size_t n,
+                         struct kf_error *err);
 /* Job "survey_delivery": invite the customer of order_id (recently delivered); idempotent. */
 int survey_job_delivery(struct db *db, int64_t order_id, int64_t now, struct kf_error *err);
 

@@ -4,7 +4,9 @@
 // KF_TEST_BACKEND names: ticket created/replied/updated/state_changed/merged
 // (the message's event before the state change it causes), and a parcel's
 // tracking event and delivery (shipment.tracked, shipment.delivered with
-// the order, which the survey listener reacts to).
+// the order, which the survey listener reacts to); customer.created (also
+// per customer an import creates) and customer.updated naming what changed,
+// never a value, and nothing personal left in them after an erasure.
 //
 //   KF_TEST_BIN=build/asan/kefu node --test --test-concurrency=1 tests/api/events_emit.test.mjs
 
@@ -169,6 +171,59 @@ describe('events emitted by user actions', () => {
 		assert.equal(erased.length, 1);
 		assert.equal(erased[0].entity_id, c.id);
 		assert.deepEqual(erased[0].payload, {});
+	});
+
+	it('a customer appends customer.created, and customer.updated naming what changed, never a value', async () => {
+		const start = await lastSeq();
+		const c = (await admin.expect(201, 'POST', '/api/v1/customers', {
+			body: { name: '李雷', locale: 'zh-CN', identities: [{ kind: 'email', value: `${uniq('c')}@example.com` }] },
+		})).json;
+		const made = (await events(start)).filter((e) => e.entity === 'customer');
+		assert.deepEqual(made.map((e) => [e.type, e.entity_id]), [['customer.created', c.id]]);
+		assert.deepEqual(made[0].payload, {});
+		const from = await lastSeq();
+		const cur = await admin.expect(200, 'GET', `/api/v1/customers/${c.id}`);
+		const secret = `李雷雷${uniq('n')}`;
+		await admin.expect(200, 'PATCH', `/api/v1/customers/${c.id}`, { body: { name: secret, tier: 'A', note: '' }, headers: { 'If-Match': cur.headers.etag } });
+		const seat = encodeURIComponent('常坐座位');
+		await admin.expect(200, 'PUT', `/api/v1/customers/${c.id}/preferences/${seat}`, { body: { value: '大堂靠窗' } });
+		await admin.expect(204, 'PUT', `/api/v1/customers/${c.id}/tags/${encodeURIComponent('投诉')}`);
+		await admin.expect(201, 'POST', `/api/v1/customers/${c.id}/addresses`, { body: { label: '公司', line: '南京西路 1 号', city: '上海市' } });
+		await admin.expect(201, 'POST', `/api/v1/customers/${c.id}/identities`, { body: { kind: 'phone', value: '13912345678' } });
+		const upd = (await events(from)).filter((e) => e.entity === 'customer');
+		assert.ok(upd.every((e) => e.type === 'customer.updated' && e.entity_id === c.id), JSON.stringify(upd));
+		assert.deepEqual(upd.map((e) => e.payload.changed), [['name', 'tier'], ['preferences'], ['tags'], ['addresses'], ['identities']]);
+		const text = JSON.stringify(upd);
+		assert.ok(!text.includes(secret) && !text.includes('大堂靠窗') && !text.includes('南京西路') && !text.includes('13912345678'), 'no value in customer.updated');
+		// a change that changes nothing appends nothing
+		const same = await lastSeq();
+		const now = await admin.expect(200, 'GET', `/api/v1/customers/${c.id}`);
+		await admin.expect(200, 'PATCH', `/api/v1/customers/${c.id}`, { body: { tier: 'A' }, headers: { 'If-Match': now.headers.etag } });
+		assert.deepEqual((await events(same)).filter((e) => e.entity === 'customer'), []);
+	});
+
+	it('an import appends customer.created per created customer', async () => {
+		const start = await lastSeq();
+		const rows = [{ external_id: uniq('IMP-'), name: '导入客户甲' }, { external_id: uniq('IMP-'), name: '导入客户乙' }];
+		await admin.expect(200, 'POST', '/api/v1/imports/customers', { body: { rows } });
+		const created = (await events(start)).filter((e) => e.type === 'customer.created');
+		assert.equal(created.length, 2);
+		const ext = [];
+		for (const e of created) ext.push((await admin.expect(200, 'GET', `/api/v1/customers/${e.entity_id}`)).json.external_id);
+		assert.deepEqual(ext.sort(), rows.map((r) => r.external_id).sort());
+	});
+
+	it('after erasing a customer no event of that customer holds a personal value', async () => {
+		const name = `周杰${uniq('e')}`, renamed = `周杰伦${uniq('e')}`, email = `${uniq('e')}@example.com`;
+		const c = (await admin.expect(201, 'POST', '/api/v1/customers', { body: { name, identities: [{ kind: 'email', value: email }] } })).json;
+		const cur = await admin.expect(200, 'GET', `/api/v1/customers/${c.id}`);
+		await admin.expect(200, 'PATCH', `/api/v1/customers/${c.id}`, { body: { name: renamed }, headers: { 'If-Match': cur.headers.etag } });
+		await admin.expect(201, 'POST', `/api/v1/customers/${c.id}/addresses`, { body: { label: '家', line: '淮海路 9 号', city: '上海市' } });
+		await admin.expect(200, 'POST', `/api/v1/customers/${c.id}/erase`);
+		const mine = (await events(0)).filter((e) => e.entity === 'customer' && e.entity_id === c.id);
+		assert.deepEqual(mine.map((e) => e.type), ['customer.created', 'customer.updated', 'customer.updated', 'customer.erased']);
+		const text = JSON.stringify(mine);
+		for (const v of [name, renamed, email, '淮海路']) assert.ok(!text.includes(v), `${v} left in an event`);
 	});
 
 	it('an order and its shipment append order.created and shipment.created; a delivery shipment.tracked then shipment.delivered', async () => {

@@ -340,8 +340,8 @@ static void test_expiry_and_fields(void **state)
 	int64_t id = new_ticket(f, "inquiry", f->customer_en, "en");
 	move(f, id, TS_RESOLVED, T0);
 	assert_int_equal(due(f, SURVEY_RESOLUTION_JOB, id), T0);
-	assert_int_equal(survey_job_resolution(f->db, id, T0, &err), 0);
-	assert_int_equal(survey_job_resolution(f->db, id, T0 + 1, &err), 0); /* idempotent */
+	assert_int_equal(wiring_survey_resolution(f->db, id, T0, &err), 0);
+	assert_int_equal(wiring_survey_resolution(f->db, id, T0 + 1, &err), 0); /* idempotent */
 	assert_int_equal(query_int(f, &q_n_inv, id), 1);
 	token_of_ticket(f, id, tok);
 
@@ -380,6 +380,72 @@ static void test_expiry_and_fields(void **state)
 	assert_string_equal(err.key, "survey_expired");
 }
 
+/* The number of messages on ticket id. */
+static size_t message_count(struct fixture *f, int64_t id)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	json_t *items = NULL;
+	int64_t last = 0;
+	assert_int_equal(message_list(f->db, id, 0, 50, &items, &last, &err), 0);
+	size_t n = json_array_size(items);
+	json_decref(items);
+	return n;
+}
+
+/* survey_ticket_invite in a transaction of its own, as the job runs it. */
+static int invite_tx(struct fixture *f, const struct survey_ticket *s, int64_t at, char *post, size_t n)
+{
+	struct kf_error err = KF_ERROR_INIT;
+	int rc = db_begin(f->db, &err);
+	if (rc == 0)
+		rc = db_finish(f->db, survey_ticket_invite(f->db, s, at, post, n, &err), &err);
+	return rc;
+}
+
+/*
+ * quality/ posts nothing on a ticket itself: survey_ticket_invite makes the
+ * invitation from a plain struct and hands back the message with the link,
+ * which opens the survey; a ticket not resolved or closed gets nothing.
+ */
+static void test_invite_returns_the_post(void **state)
+{
+	struct fixture *f = *state;
+	struct kf_error err = KF_ERROR_INIT;
+	char post[SURVEY_POST_MAX], tok[TOKEN_TEXT_MAX], num[24];
+	json_t *form = NULL;
+	int64_t id = new_ticket(f, "inquiry", f->customer_en, "en");
+	size_t before = message_count(f, id);
+	struct survey_ticket s = { .id = id,
+		                   .customer_id = f->customer_en,
+		                   .type = "inquiry",
+		                   .language = "en",
+		                   .subject = "parcel damaged",
+		                   .settled = 0 };
+	assert_int_equal(invite_tx(f, &s, T0, post, sizeof(post)), 0);
+	assert_string_equal(post, "");
+	assert_int_equal(query_int(f, &q_n_inv, id), 0);
+	s.settled = 1;
+	assert_int_equal(invite_tx(f, &s, T0, post, sizeof(post)), 0);
+	assert_int_equal(query_int(f, &q_n_inv, id), 1);
+	assert_int_equal(message_count(f, id), before); /* nothing posted by quality/ */
+	ticket_number(id, num, sizeof(num));
+	assert_non_null(strstr(post, num));
+	assert_non_null(strstr(post, "Please take a minute"));
+	const char *p = strstr(post, "/survey/");
+	assert_non_null(p);
+	p += strlen("/survey/");
+	snprintf(tok, sizeof(tok), "%.*s",
+	         (int)strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), p);
+	assert_int_equal(strlen(tok), 43);
+	assert_int_equal(survey_form(f->db, tok, T0 + 1, &form, &err), 0);
+	assert_string_equal(json_string_value(json_object_get(form, "ticket_number")), num);
+	json_decref(form);
+	/* once per ticket */
+	assert_int_equal(invite_tx(f, &s, T0 + 2, post, sizeof(post)), 0);
+	assert_string_equal(post, "");
+	assert_int_equal(query_int(f, &q_n_inv, id), 1);
+}
+
 static void test_no_survey(void **state)
 {
 	struct fixture *f = *state;
@@ -394,9 +460,9 @@ static void test_no_survey(void **state)
 	int64_t id = new_ticket(f, "inquiry", f->customer, "zh");
 	move(f, id, TS_RESOLVED, T0);
 	move(f, id, TS_OPEN, T0 + 60);
-	assert_int_equal(survey_job_resolution(f->db, id, T0 + HOUR, &err), 0);
+	assert_int_equal(wiring_survey_resolution(f->db, id, T0 + HOUR, &err), 0);
 	assert_int_equal(query_int(f, &q_n_inv, id), 0);
-	assert_int_equal(survey_job_resolution(f->db, 999999, T0 + HOUR, &err), 0);
+	assert_int_equal(wiring_survey_resolution(f->db, 999999, T0 + HOUR, &err), 0);
 }
 
 static int64_t new_shipment(struct fixture *f, int64_t order, const char *number)
@@ -731,6 +797,7 @@ static void test_demo_surveys(void **state)
 	cmocka_unit_test_setup_teardown(test_resolution_survey, setup_fn, teardown), \
 	        cmocka_unit_test_setup_teardown(test_expiry_and_fields, setup_fn, teardown), \
 	        cmocka_unit_test_setup_teardown(test_no_survey, setup_fn, teardown), \
+	        cmocka_unit_test_setup_teardown(test_invite_returns_the_post, setup_fn, teardown), \
 	        cmocka_unit_test_setup_teardown(test_delivery_survey, setup_fn, teardown), \
 	        cmocka_unit_test_setup_teardown(test_reports, setup_fn, teardown), \
 	        cmocka_unit_test_setup_teardown(test_demo_surveys, setup_fn, teardown)
