@@ -23,6 +23,8 @@
 #include "auth/user.h"
 #include "base/json.h"
 #include "base/tz.h"
+#include "desk/calendar_store.h"
+#include "desk/desk_settings.h"
 #include "desk/team.h"
 #include "desk/followup.h"
 #include "desk/sla_clock.h"
@@ -355,6 +357,50 @@ static void test_winback_once(void **state)
 	assert_int_equal(n, 1);
 }
 
+/* The calendar and settings writes take plain structs and check them again (no JSON on the way). */
+static void test_calendar_settings_structs(void **state)
+{
+	struct fixture *f = *state;
+	struct kf_error err = KF_ERROR_INIT;
+	struct calendar_input in = { .present = CALENDAR_HAS_TIME_ZONE, .time_zone = "Asia/Shanghai" };
+	int64_t id = 0;
+	assert_int_equal(calendar_store_create(f->db, &tester, sh(11, 2, 0, 0), &in, &id, &err), KF_EINVAL);
+	assert_string_equal(err.key, "required");
+	assert_string_equal(err.field, "name");
+	in.present |= CALENDAR_HAS_NAME | CALENDAR_HAS_HOURS;
+	in.name = "夜班";
+	assert_int_equal(calendar_store_create(f->db, &tester, sh(11, 2, 0, 0), &in, &id, &err), KF_EINVAL);
+	assert_string_equal(err.key, "no_business_hours");
+	in.week[6] = (struct calendar_day){ 1, { { 20 * 60, 24 * 60 } } };
+	assert_int_equal(calendar_store_create(f->db, &tester, sh(11, 2, 0, 0), &in, &id, &err), 0);
+	struct calendar *c = calloc(1, sizeof(*c));
+	assert_non_null(c);
+	assert_int_equal(calendar_store_load(f->db, id, c, &err), 0);
+	assert_int_equal(c->week[6].n, 1);
+	assert_int_equal(c->week[6].iv[0].start_min, 20 * 60);
+	assert_int_equal(c->week[1].n, 0);
+	free(c);
+	struct calendar_input bad_zone = { .present = CALENDAR_HAS_TIME_ZONE, .time_zone = "Mars/Base" };
+	assert_int_equal(calendar_store_update(f->db, &tester, sh(11, 2, 0, 0), id, 1, &bad_zone, &err),
+	                 KF_EINVAL);
+	assert_string_equal(err.field, "time_zone");
+	struct desk_settings_input st = { .present = DESK_SETTINGS_HAS_WINBACK, .winback_days = 0 };
+	assert_int_equal(desk_settings_put(f->db, &tester, sh(11, 2, 0, 0), &st, &err), KF_EINVAL);
+	assert_string_equal(err.key, "range");
+	assert_string_equal(err.field, "winback_days");
+	st = (struct desk_settings_input){ .present = DESK_SETTINGS_HAS_CALENDAR,
+		                           .default_calendar_id = id + 100 };
+	assert_int_equal(desk_settings_put(f->db, &tester, sh(11, 2, 0, 0), &st, &err), KF_EINVAL);
+	assert_string_equal(err.key, "unknown");
+	st = (struct desk_settings_input){ .present = DESK_SETTINGS_HAS_CALENDAR | DESK_SETTINGS_HAS_WINBACK,
+		                           .winback_days = 30,
+		                           .default_calendar_id = id };
+	assert_int_equal(desk_settings_put(f->db, &tester, sh(11, 2, 0, 0), &st, &err), 0);
+	assert_int_equal(desk_settings_get(f->db, "default_calendar_id", 1), id);
+	assert_int_equal(desk_settings_get(f->db, "winback_days", 90), 30);
+	assert_int_equal(desk_settings_get(f->db, "followup_days", 2), 2);
+}
+
 static int run_pg(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +408,7 @@ static int run_pg(void)
 		cmocka_unit_test_setup_teardown(test_followup, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_care, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_winback_once, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_calendar_settings_structs, setup_pg, teardown),
 	};
 	pg_admin = PQconnectdb(pg_base_url);
 	if (PQstatus(pg_admin) != CONNECTION_OK) {
@@ -384,6 +431,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_followup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_care, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_winback_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_calendar_settings_structs, setup, teardown),
 	};
 	int failed = cmocka_run_group_tests_name("scheduler/sqlite", tests, NULL, NULL);
 	pg_base_url = getenv("KF_TEST_PG_URL");
