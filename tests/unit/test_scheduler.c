@@ -26,6 +26,8 @@
 #include "desk/calendar_store.h"
 #include "desk/desk_settings.h"
 #include "desk/team.h"
+#include "pricing/contract_rate.h"
+#include "pricing/quote_store.h"
 #include "desk/followup.h"
 #include "desk/sla_clock.h"
 #include "desk/ticket.h"
@@ -401,6 +403,49 @@ static void test_calendar_settings_structs(void **state)
 	assert_int_equal(desk_settings_get(f->db, "followup_days", 2), 2);
 }
 
+/* A quote request as a struct (the CLI's way): the store checks it as the API checks the body. */
+static void test_quote_request_struct(void **state)
+{
+	struct fixture *f = *state;
+	struct kf_error err = KF_ERROR_INIT;
+	struct actor a = tester;
+	json_t *out = NULL;
+	struct quote_request *in = calloc(1, sizeof(*in));
+	assert_non_null(in);
+	in->req.quantity = 1;
+	in->req.distance_km = -1;
+	in->req.weight_g = 1000;
+	assert_int_equal(quote_store_price(f->db, &a, sh(11, 2, 0, 0), in, 0, &out, &err), KF_EINVAL);
+	assert_string_equal(err.key, "required");
+	assert_string_equal(err.field, "card_id");
+	in->card_id = 7;
+	in->req.weight_g = QUOTE_WEIGHT_UNSET;
+	assert_int_equal(quote_store_price(f->db, &a, sh(11, 2, 0, 0), in, 0, &out, &err), KF_EINVAL);
+	assert_string_equal(err.key, "required");
+	assert_string_equal(err.field, "weight_g");
+	in->req.weight_g = 1000;
+	in->req.quantity = 0;
+	assert_int_equal(quote_store_price(f->db, &a, sh(11, 2, 0, 0), in, 0, &out, &err), KF_EINVAL);
+	assert_string_equal(err.key, "range");
+	assert_string_equal(err.field, "quantity");
+	in->req.quantity = 1;
+	in->req.region = "0123456789012345678901234567890123456789012345678901234567890123456789";
+	assert_int_equal(quote_store_price(f->db, &a, sh(11, 2, 0, 0), in, 0, &out, &err), KF_EINVAL);
+	assert_string_equal(err.key, "too_long");
+	assert_string_equal(err.field, "region");
+	in->req.region = NULL;
+	in->ticket_id = -1;
+	assert_int_equal(quote_store_price(f->db, &a, sh(11, 2, 0, 0), in, 0, &out, &err), KF_EINVAL);
+	assert_string_equal(err.field, "ticket_id");
+	assert_null(out);
+	free(in);
+	struct contract_rate_input rate = { .freight_bp = 20000, .note = NULL };
+	assert_int_equal(contract_rate_put(f->db, &a, sh(11, 2, 0, 0), 1, &rate, &out, &err), KF_EINVAL);
+	assert_string_equal(err.key, "range");
+	assert_string_equal(err.field, "freight_bp");
+	assert_null(out);
+}
+
 static int run_pg(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +454,7 @@ static int run_pg(void)
 		cmocka_unit_test_setup_teardown(test_care, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_winback_once, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_calendar_settings_structs, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_quote_request_struct, setup_pg, teardown),
 	};
 	pg_admin = PQconnectdb(pg_base_url);
 	if (PQstatus(pg_admin) != CONNECTION_OK) {
@@ -432,6 +478,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_care, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_winback_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_calendar_settings_structs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quote_request_struct, setup, teardown),
 	};
 	int failed = cmocka_run_group_tests_name("scheduler/sqlite", tests, NULL, NULL);
 	pg_base_url = getenv("KF_TEST_PG_URL");
