@@ -23,6 +23,7 @@
 #include "auth/user.h"
 #include "base/json.h"
 #include "base/tz.h"
+#include "crm/customer.h"
 #include "desk/calendar_store.h"
 #include "desk/desk_settings.h"
 #include "desk/team.h"
@@ -446,6 +447,42 @@ static void test_quote_request_struct(void **state)
 	assert_null(out);
 }
 
+/* A create's identities, addresses, preferences and tags as structs: the store checks each. */
+static void test_customer_extras_struct(void **state)
+{
+	struct fixture *f = *state;
+	struct kf_error err = KF_ERROR_INIT;
+	struct customer_fields cf = CUSTOMER_FIELDS_INIT;
+	struct customer c;
+	cf.name = "王芳";
+	struct customer_identity_input ids[] = { { "phone", "138 0013 8000" }, { "email", "not-an-email" } };
+	struct customer_address *addr = calloc(1, sizeof(*addr));
+	assert_non_null(addr);
+	struct customer_extras x = { .nidentities = 2, .identities = ids, .naddresses = 1, .addresses = addr };
+	assert_int_equal(customer_create(f->db, &tester, sh(11, 2, 0, 0), &cf, &x, &c, &err), KF_EINVAL);
+	assert_string_equal(err.field, "identities[1].value");
+	x.nidentities = 1;
+	assert_int_equal(customer_create(f->db, &tester, sh(11, 2, 0, 0), &cf, &x, &c, &err), KF_EINVAL);
+	assert_string_equal(err.key, "required");
+	assert_string_equal(err.field, "addresses[0].line");
+	snprintf(addr->line, sizeof(addr->line), "%s", "南京路 1 号");
+	const char *tags[] = { "vip", NULL };
+	x.ntags = 2;
+	x.tags = tags;
+	assert_int_equal(customer_create(f->db, &tester, sh(11, 2, 0, 0), &cf, &x, &c, &err), KF_EINVAL);
+	assert_string_equal(err.field, "tags");
+	x.ntags = 1;
+	assert_int_equal(customer_create(f->db, &tester, sh(11, 2, 0, 0), &cf, &x, &c, &err), 0);
+	json_t *out = NULL;
+	assert_int_equal(customer_json(f->db, c.id, 0, &out, &err), 0);
+	json_t *ident = json_array_get(json_object_get(out, "identities"), 0);
+	assert_string_equal(json_string_value(json_object_get(ident, "value")), "13800138000");
+	assert_int_equal(json_array_size(json_object_get(out, "addresses")), 1);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(out, "tags"), 0)), "vip");
+	json_decref(out);
+	free(addr);
+}
+
 static int run_pg(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -455,6 +492,7 @@ static int run_pg(void)
 		cmocka_unit_test_setup_teardown(test_winback_once, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_calendar_settings_structs, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_quote_request_struct, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_customer_extras_struct, setup_pg, teardown),
 	};
 	pg_admin = PQconnectdb(pg_base_url);
 	if (PQstatus(pg_admin) != CONNECTION_OK) {
@@ -479,6 +517,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_winback_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_calendar_settings_structs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quote_request_struct, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_customer_extras_struct, setup, teardown),
 	};
 	int failed = cmocka_run_group_tests_name("scheduler/sqlite", tests, NULL, NULL);
 	pg_base_url = getenv("KF_TEST_PG_URL");
