@@ -127,15 +127,97 @@ int api_price_policy_get(struct req *req, struct resp *resp)
 	return reply_versioned(resp, 200, out);
 }
 
+/* --- the price policy document, field by field as the API has always checked it --- */
+
+static int policy_tier(json_t *t, struct quote_tier *tier, struct kf_error *err)
+{
+	static const char *const tier_keys[] = { "min_qty", "bp", NULL };
+	if (!json_is_object(t))
+		return kf_fail(err, KF_EINVAL, "invalid", "tiers", "each tier is an object");
+	int rc = json_only_keys(t, tier_keys, err);
+	if (rc == 0)
+		rc = json_get_int(t, "min_qty", 1, 1, INT64_MAX, &tier->min_qty, err);
+	if (rc >= 0)
+		rc = json_get_int(t, "bp", 1, 0, 10000, &tier->bp, err);
+	return rc < 0 ? rc : 0;
+}
+
+static int policy_instant(json_t *o, const char *key, const char *field, const char **out, struct kf_error *err)
+{
+	int64_t at;
+	*out = json_string_value(json_object_get(o, key));
+	if (!*out || calendar_parse_iso(*out, &at) < 0)
+		return kf_fail(err, KF_EINVAL, "invalid", field, "%s must be an ISO 8601 time", field);
+	return 0;
+}
+
+static int policy_promo(json_t *p, struct price_policy_promo_input *q, struct kf_error *err)
+{
+	static const char *const promo_keys[] = { "code", "start", "end", "bp", NULL };
+	int64_t start = 0, end = 0;
+	if (!json_is_object(p))
+		return kf_fail(err, KF_EINVAL, "invalid", "promotions", "each promotion is an object");
+	int rc = json_only_keys(p, promo_keys, err);
+	if (rc == 0)
+		rc = json_get_str(p, "code", 1, RC_CODE_MAX - 1, &q->code, err);
+	if (rc >= 0)
+		rc = policy_instant(p, "start", "promotions.start", &q->start, err);
+	if (rc == 0)
+		rc = policy_instant(p, "end", "promotions.end", &q->end, err);
+	if (rc == 0)
+		rc = json_get_int(p, "bp", 1, 0, 10000, &q->bp, err);
+	if (rc >= 0 && calendar_parse_iso(q->start, &start) == 0 && calendar_parse_iso(q->end, &end) == 0 &&
+	    end <= start)
+		rc = kf_fail(err, KF_EINVAL, "invalid", "promotions.end",
+		             "a promotion must end after it starts");
+	return rc < 0 ? rc : 0;
+}
+
+static int policy_parse(json_t *body, struct price_policy_input *in, struct kf_error *err)
+{
+	static const char *const keys[] = { "tiers", "promotions", "pickup_allowance_bp", NULL };
+	memset(in, 0, sizeof(*in));
+	int rc = json_only_keys(body, keys, err);
+	json_t *tiers = json_object_get(body, "tiers"), *promos = json_object_get(body, "promotions");
+	if (rc == 0 && tiers && (!json_is_array(tiers) || json_array_size(tiers) > QUOTE_MAX_TIERS))
+		rc = kf_fail(err, KF_EINVAL, "invalid", "tiers", "tiers is a list of at most %d tiers",
+		             QUOTE_MAX_TIERS);
+	if (rc == 0 && promos && (!json_is_array(promos) || json_array_size(promos) > QUOTE_MAX_PROMOS))
+		rc = kf_fail(err, KF_EINVAL, "invalid", "promotions", "promotions is a list of at most %d",
+		             QUOTE_MAX_PROMOS);
+	in->present = (tiers ? PRICE_POLICY_HAS_TIERS : 0) | (promos ? PRICE_POLICY_HAS_PROMOS : 0);
+	for (size_t i = 0; rc == 0 && i < json_array_size(tiers); i++) {
+		rc = policy_tier(json_array_get(tiers, i), &in->tiers[i], err);
+		in->ntiers = i + 1;
+	}
+	for (size_t i = 0; rc == 0 && i < json_array_size(promos); i++) {
+		rc = policy_promo(json_array_get(promos, i), &in->promos[i], err);
+		in->npromos = i + 1;
+	}
+	in->pickup_allowance_bp = 10000;
+	if (rc == 0)
+		rc = json_get_int(body, "pickup_allowance_bp", 0, 0, 10000, &in->pickup_allowance_bp, err);
+	if (rc == 1)
+		in->present |= PRICE_POLICY_HAS_PICKUP;
+	return rc < 0 ? rc : 0;
+}
+
 int api_price_policy_put(struct req *req, struct resp *resp)
 {
 	struct kf_error err = KF_ERROR_INIT;
 	struct actor a = api_actor(req);
+	struct price_policy_input *in = xcalloc(1, sizeof(*in));
 	int64_t version;
 	json_t *out = NULL;
-	if (req_if_match(req, resp, &version) < 0 || req_json(req, resp) < 0)
+	if (req_if_match(req, resp, &version) < 0 || req_json(req, resp) < 0) {
+		free(in);
 		return 0;
-	if (price_policy_put(req->db, &a, req->now, version, req->json, &out, &err) < 0)
+	}
+	int rc = policy_parse(req->json, in, &err);
+	if (rc == 0)
+		rc = price_policy_put(req->db, &a, req->now, version, in, &out, &err);
+	free(in);
+	if (rc < 0)
 		return reply_kf(resp, &err);
 	return reply_versioned(resp, 200, out);
 }

@@ -28,6 +28,7 @@
 #include "desk/desk_settings.h"
 #include "desk/team.h"
 #include "pricing/contract_rate.h"
+#include "pricing/price_policy.h"
 #include "pricing/quote_store.h"
 #include "desk/followup.h"
 #include "desk/sla_clock.h"
@@ -483,6 +484,38 @@ static void test_customer_extras_struct(void **state)
 	free(addr);
 }
 
+/* The price policy as a struct: checked again, stored as the document it was given as. */
+static void test_price_policy_struct(void **state)
+{
+	struct fixture *f = *state;
+	struct kf_error err = KF_ERROR_INIT;
+	json_t *out = NULL;
+	int64_t version = 0;
+	assert_int_equal(price_policy_get(f->db, &out, &version, &err), 0);
+	json_decref(out);
+	struct price_policy_input *in = calloc(1, sizeof(*in));
+	assert_non_null(in);
+	in->present = PRICE_POLICY_HAS_PROMOS;
+	in->npromos = 1;
+	in->promos[0] = (struct price_policy_promo_input){ "SALE", "2026-11-12T00:00:00+08:00",
+		                                           "2026-11-11T00:00:00+08:00", 1000 };
+	assert_int_equal(price_policy_put(f->db, &tester, sh(11, 2, 0, 0), version, in, &out, &err), KF_EINVAL);
+	assert_string_equal(err.field, "promotions.end");
+	in->promos[0].end = "2026-11-13T00:00:00+08:00";
+	assert_int_equal(price_policy_put(f->db, &tester, sh(11, 2, 0, 0), version, in, &out, &err), 0);
+	json_t *promo = json_array_get(json_object_get(out, "promotions"), 0);
+	assert_string_equal(json_string_value(json_object_get(promo, "start")), "2026-11-12T00:00:00+08:00");
+	assert_null(json_object_get(out, "pickup_allowance_bp"));
+	assert_null(json_object_get(out, "tiers"));
+	json_decref(out);
+	struct quote_policy pol;
+	assert_int_equal(price_policy_current(f->db, 0, &pol, &err), 0);
+	assert_int_equal(pol.npromos, 1);
+	assert_int_equal(pol.promos[0].start, sh(11, 12, 0, 0));
+	assert_int_equal(pol.pickup_allowance_bp, 10000);
+	free(in);
+}
+
 static int run_pg(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -493,6 +526,7 @@ static int run_pg(void)
 		cmocka_unit_test_setup_teardown(test_calendar_settings_structs, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_quote_request_struct, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_customer_extras_struct, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_price_policy_struct, setup_pg, teardown),
 	};
 	pg_admin = PQconnectdb(pg_base_url);
 	if (PQstatus(pg_admin) != CONNECTION_OK) {
@@ -518,6 +552,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_calendar_settings_structs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quote_request_struct, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_customer_extras_struct, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_price_policy_struct, setup, teardown),
 	};
 	int failed = cmocka_run_group_tests_name("scheduler/sqlite", tests, NULL, NULL);
 	pg_base_url = getenv("KF_TEST_PG_URL");
