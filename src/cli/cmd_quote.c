@@ -153,8 +153,8 @@ struct qflags {
 	int hazardous, special, pickup, store, json;
 };
 
-/* A non-negative integer flag into body[key] (and *out); absent = nothing. */
-static int int_flag(const char *v, const char *key, json_t *body, int64_t *out, struct kf_error *err)
+/* A non-negative integer flag into *out; absent = nothing (returns 0, *given unset). */
+static int int_flag(const char *v, const char *key, int64_t *out, struct kf_error *err)
 {
 	if (!v)
 		return 0;
@@ -164,49 +164,42 @@ static int int_flag(const char *v, const char *key, json_t *body, int64_t *out, 
 	if (errno || *end || n < 0)
 		return kf_fail(err, KF_EINVAL, "invalid", key, "--%s must be a whole number of at least 0",
 		               key);
-	if (body)
-		json_object_set_new(body, key, json_integer(n));
-	if (out)
-		*out = n;
+	*out = n;
 	return 0;
 }
 
-static int build_request(const struct qflags *f, json_t *body, struct quote_req *r, struct kf_error *err)
+/*
+ * The flags into the request struct.  An id flag given as 0 becomes -1,
+ * so that the store's check says "range" for it (0 means none there).
+ */
+static int build_request(const struct qflags *f, struct quote_request *in, struct kf_error *err)
 {
 	static const char *const names[] = { "weight_g",   "length_mm", "width_mm",       "height_mm",
 		                             "unit_price", "quantity",  "declared_value", "customer_id",
 		                             "ticket_id",  "order_id" };
+	struct quote_req *r = &in->req;
 	const char *vals[] = { f->weight, f->len,      f->wid,      f->hei,    f->price,
 		               f->qty,    f->declared, f->customer, f->ticket, f->order };
-	int64_t *dst[] = { &r->weight_g, &r->len_mm,         &r->wid_mm, &r->hei_mm, &r->unit_price,
-		           &r->quantity, &r->declared_value, NULL,       NULL,       NULL };
-	memset(r, 0, sizeof *r);
+	int64_t *dst[] = { &r->weight_g, &r->len_mm,         &r->wid_mm,       &r->hei_mm,     &r->unit_price,
+		           &r->quantity, &r->declared_value, &in->customer_id, &in->ticket_id, &in->order_id };
+	memset(in, 0, sizeof *in);
 	r->quantity = 1;
 	r->distance_km = -1;
+	r->weight_g = QUOTE_WEIGHT_UNSET;
 	r->at = cli_now();
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < sizeof names / sizeof names[0]; i++)
-		rc = int_flag(vals[i], names[i], body, dst[i], err);
-	json_t *dest = json_object();
+		rc = int_flag(vals[i], names[i], dst[i], err);
+	for (int64_t **id = &dst[7]; id < dst + 10; id++)
+		if (vals[id - dst] && **id == 0)
+			**id = -1;
 	if (rc == 0 && f->distance)
-		rc = int_flag(f->distance, "distance_km", dest, &r->distance_km, err);
-	if (f->postcode)
-		json_object_set_new(dest, "postcode", json_string(f->postcode));
-	if (f->region)
-		json_object_set_new(dest, "region", json_string(f->region));
-	json_object_set_new(body, "destination", dest);
+		rc = int_flag(f->distance, "distance_km", &r->distance_km, err);
 	r->postcode = f->postcode;
 	r->region = f->region;
 	if (rc == 0 && f->terms && quote_terms_parse(f->terms, &r->terms) < 0)
 		rc = kf_fail(err, KF_EINVAL, "invalid", "terms",
 		             "--terms must be fob_origin or fob_destination");
-	if (f->terms)
-		json_object_set_new(body, "terms", json_string(f->terms));
-	static const char *const bools[] = { "hazardous", "special_handling", "pickup" };
-	const int bv[] = { f->hazardous, f->special, f->pickup };
-	for (int i = 0; i < 3; i++)
-		if (bv[i])
-			json_object_set_new(body, bools[i], json_true());
 	r->hazardous = f->hazardous;
 	r->special = f->special;
 	r->pickup = f->pickup;
@@ -247,28 +240,32 @@ static int quote_price_cmd(int argc, char **argv, struct kf_error *err)
 		return rc < 0 ? 1 : usage(err, "see kefu quote --help");
 	if (!f.card == !f.card_file)
 		return usage(err, "kefu quote: give --card ID or --card-file FILE");
-	struct quote_req r;
-	json_t *body = json_object(), *out = NULL;
-	rc = build_request(&f, body, &r, err);
+	struct quote_request *in = xcalloc(1, sizeof(*in));
+	json_t *out = NULL;
+	rc = build_request(&f, in, err);
 	if (rc == 0 && f.card_file) {
-		rc = quote_file(f.card_file, &r, &out, err);
+		if (in->req.weight_g == QUOTE_WEIGHT_UNSET)
+			in->req.weight_g = 0; /* offline: quote_compute says what is missing */
+		rc = quote_file(f.card_file, &in->req, &out, err);
 	} else if (rc == 0) {
 		struct db_options o = DB_OPTIONS_INIT;
 		struct store *st = NULL;
 		struct actor a = cli_actor();
-		json_object_set_new(body, "card_id", json_integer(cli_parse_id(f.card)));
+		in->card_id = cli_parse_id(f.card);
+		if (in->card_id == 0)
+			in->card_id = -1; /* unreadable: the store's check says "range" */
 		o.sync_full = cfg.sync_full;
 		o.migrate = 0;
 		rc = store_open(cfg.db, &o, &st, err);
 		struct db *db = rc == 0 ? store_db(st, err) : NULL;
-		rc = db ? quote_store_price(db, &a, cli_now(), body, f.store, &out, err) : -1;
+		rc = db ? quote_store_price(db, &a, cli_now(), in, f.store, &out, err) : -1;
 		store_close(st);
 	}
 	if (rc == 0 && f.json)
 		print_json(out);
 	else if (rc == 0)
 		print_answer(out);
-	json_decref(body);
+	free(in);
 	json_decref(out);
 	return rc;
 }

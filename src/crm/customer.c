@@ -499,10 +499,11 @@ int customer_audit(struct db *db, const struct actor *a, int64_t now, const char
 	return rc < 0 ? rc : action_emit(db, a, now, action, id, err);
 }
 
-static int extras_add(struct db *db, int64_t id, int64_t now, json_t *extra, struct kf_error *err);
+static int extras_add(struct db *db, int64_t id, int64_t now, const struct customer_extras *extra,
+                      struct kf_error *err);
 
 int customer_create(struct db *db, const struct actor *a, int64_t now, const struct customer_fields *f,
-                    json_t *extra, struct customer *out, struct kf_error *err)
+                    const struct customer_extras *extra, struct customer *out, struct kf_error *err)
 {
 	struct customer c;
 	json_t *after = NULL;
@@ -1057,76 +1058,60 @@ int customer_consent_add(struct db *db, const struct actor *a, int64_t now, int6
 
 /* --- inline parts on create ---------------------------------------------- */
 
-static int extra_identities(struct db *db, int64_t id, int64_t now, json_t *list, struct kf_error *err)
+static int extra_identities(struct db *db, int64_t id, int64_t now, const struct customer_extras *x,
+                            struct kf_error *err)
 {
-	static const char *const keys[] = { "kind", "value", NULL };
 	char field[KF_ERR_FIELD_MAX], norm[TEXTLEN_BYTES(CUSTOMER_VALUE_MAX)];
-	size_t i;
-	json_t *it;
-	json_array_foreach(list, i, it)
-	{
-		const char *kind = NULL, *value = NULL;
+	for (size_t i = 0; i < x->nidentities; i++) {
+		const struct customer_identity_input *it = &x->identities[i];
 		int64_t iid;
-		snprintf(field, sizeof(field), "identities[%zu]", i);
-		int rc = json_is_object(it)
-		        ? json_only_keys(it, keys, err)
-		        : kf_fail(err, KF_EINVAL, "type", field, "%s must be an object", field);
+		int rc = 0;
+		snprintf(field, sizeof(field), "identities[%zu].%s", i, it->kind ? "value" : "kind");
+		if (!it->kind || !it->value)
+			rc = kf_fail(err, KF_EINVAL, "required", field, "%s is required", field);
 		if (rc >= 0)
-			rc = json_get_str(it, "kind", 1, 16, &kind, err);
-		snprintf(field, sizeof(field), "identities[%zu].value", i);
-		if (rc >= 0 && (rc = json_get_text(it, "value", 1, CUSTOMER_VALUE_MAX, &value, err)) < 0)
-			copy(err->field, sizeof(err->field), field);
+			rc = customer_identity_normalise(it->kind, it->value, field, norm, sizeof(norm), err);
 		if (rc >= 0)
-			rc = customer_identity_normalise(kind, value, field, norm, sizeof(norm), err);
-		if (rc >= 0)
-			rc = identity_insert(db, id, kind, norm, now, field, &iid, err);
+			rc = identity_insert(db, id, it->kind, norm, now, field, &iid, err);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
 }
 
-static int extra_addresses(struct db *db, int64_t id, int64_t now, json_t *list, struct kf_error *err)
+static int extra_addresses(struct db *db, int64_t id, int64_t now, const struct customer_extras *x,
+                           struct kf_error *err)
 {
-	char prefix[48];
-	size_t i;
-	json_t *it;
-	json_array_foreach(list, i, it)
-	{
-		struct customer_address ad;
-		unsigned given;
+	char field[KF_ERR_FIELD_MAX];
+	for (size_t i = 0; i < x->naddresses; i++) {
 		int64_t aid;
-		memset(&ad, 0, sizeof(ad));
-		snprintf(prefix, sizeof(prefix), "addresses[%zu].", i);
-		int rc = customer_address_read(it, prefix, 1, &ad, &given, err);
+		int rc = 0;
+		snprintf(field, sizeof(field), "addresses[%zu].line", i);
+		if (!x->addresses[i].line[0])
+			rc = kf_fail(err, KF_EINVAL, "required", field, "%s is required", field);
 		if (rc == 0)
-			rc = address_insert(db, id, &ad, now, &aid, err);
+			rc = address_insert(db, id, &x->addresses[i], now, &aid, err);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
 }
 
-static int extra_preferences(struct db *db, int64_t id, int64_t now, json_t *obj, struct kf_error *err)
+static int extra_preferences(struct db *db, int64_t id, int64_t now, const struct customer_extras *x,
+                             struct kf_error *err)
 {
-	const char *key;
-	json_t *v;
-	json_object_foreach(obj, key, v)
-	{
-		int rc = preference_insert(db, id, now, key, json_string_value(v), err);
+	for (size_t i = 0; i < x->npreferences; i++) {
+		int rc = preference_insert(db, id, now, x->preferences[i].key, x->preferences[i].value, err);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
 }
 
-static int extra_tags(struct db *db, int64_t id, json_t *list, struct kf_error *err)
+static int extra_tags(struct db *db, int64_t id, const struct customer_extras *x, struct kf_error *err)
 {
-	size_t i;
-	json_t *v;
-	json_array_foreach(list, i, v)
-	{
-		const char *tag = json_string_value(v);
+	for (size_t i = 0; i < x->ntags; i++) {
+		const char *tag = x->tags[i];
 		int rc = customer_check_name(tag, "tags", CUSTOMER_TAG_MAX, 1, err);
 		if (rc == 0)
 			rc = db_exec(db, &q_tag_add, DB_ARGS(db_int(id), db_text(tag)), err);
@@ -1136,24 +1121,17 @@ static int extra_tags(struct db *db, int64_t id, json_t *list, struct kf_error *
 	return 0;
 }
 
-static int extras_add(struct db *db, int64_t id, int64_t now, json_t *extra, struct kf_error *err)
+static int extras_add(struct db *db, int64_t id, int64_t now, const struct customer_extras *extra,
+                      struct kf_error *err)
 {
-	json_t *ids = json_object_get(extra, "identities"), *addrs = json_object_get(extra, "addresses");
-	json_t *prefs = json_object_get(extra, "preferences"), *tags = json_object_get(extra, "tags");
-	if ((ids && !json_is_array(ids)) || (addrs && !json_is_array(addrs)) ||
-	    (tags && !json_is_array(tags)) || (prefs && !json_is_object(prefs))) {
-		const char *f = ids && !json_is_array(ids) ? "identities"
-		        : addrs && !json_is_array(addrs)   ? "addresses"
-		        : tags && !json_is_array(tags)     ? "tags"
-		                                           : "preferences";
-		return kf_fail(err, KF_EINVAL, "type", f, "%s has the wrong type", f);
-	}
-	int rc = extra_identities(db, id, now, ids, err);
+	if (!extra)
+		return 0;
+	int rc = extra_identities(db, id, now, extra, err);
 	if (rc == 0)
-		rc = extra_addresses(db, id, now, addrs, err);
+		rc = extra_addresses(db, id, now, extra, err);
 	if (rc == 0)
-		rc = extra_preferences(db, id, now, prefs, err);
+		rc = extra_preferences(db, id, now, extra, err);
 	if (rc == 0)
-		rc = extra_tags(db, id, tags, err);
+		rc = extra_tags(db, id, extra, err);
 	return rc;
 }

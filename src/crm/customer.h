@@ -137,14 +137,39 @@ int customer_address_read(json_t *obj, const char *prefix, int required, struct 
 
 /* --- the store --- */
 
+/* An identity given on create; kind and value as given (normalised by the store). */
+struct customer_identity_input {
+	const char *kind, *value;
+};
+
+/* A preference given on create; value NULL when it was not a string. */
+struct customer_preference_input {
+	const char *key, *value;
+};
+
 /*
- * Create a customer with f and, from extra (may be NULL), "identities"
- * [{kind, value}], "addresses" [address], "preferences" {key: value} and
- * "tags" [string].  A taken identity is KF_EEXIST "identity_exists"
- * naming it.  *out is the new customer.
+ * What a create adds beside the profile (the API's "identities",
+ * "addresses", "preferences" and "tags"), parsed at the edge
+ * (http/api_customers.c); the store checks each again.  Arrays borrowed;
+ * a tag NULL when it was not a string.
+ */
+struct customer_extras {
+	size_t nidentities;
+	const struct customer_identity_input *identities;
+	size_t naddresses;
+	const struct customer_address *addresses; /* line required, phone normalised */
+	size_t npreferences;
+	const struct customer_preference_input *preferences;
+	size_t ntags;
+	const char *const *tags;
+};
+
+/*
+ * Create a customer with f and extra (may be NULL).  A taken identity is
+ * KF_EEXIST "identity_exists" naming it.  *out is the new customer.
  */
 int customer_create(struct db *db, const struct actor *a, int64_t now, const struct customer_fields *f,
-                    json_t *extra, struct customer *out, struct kf_error *err);
+                    const struct customer_extras *extra, struct customer *out, struct kf_error *err);
 int customer_get(struct db *db, int64_t id, struct customer *out, struct kf_error *err);
 /* A customer a portal account may be linked to: it exists (KF_ENOTFOUND) and is not erased (KF_ECONFLICT). */
 int customer_portal_linkable(struct db *db, int64_t id, struct customer *out, struct kf_error *err);

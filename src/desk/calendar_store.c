@@ -45,7 +45,7 @@ static struct db_sql q_date_insert = DB_SQL(
         "INSERT INTO calendar_holidays (calendar_id, date, kind, name) VALUES ($1, $2, $3, $4) RETURNING id");
 static struct db_sql q_date_delete = DB_SQL("DELETE FROM calendar_holidays WHERE id = $1 AND calendar_id = $2");
 
-static int parse_hhmm(const char *s, int *out)
+int calendar_store_parse_hhmm(const char *s, int *out)
 {
 	if (!s || strlen(s) != 5 || s[2] != ':')
 		return -1;
@@ -59,38 +59,20 @@ static int parse_hhmm(const char *s, int *out)
 	return 0;
 }
 
-int calendar_store_parse_hours(json_t *hours, struct calendar *c, struct kf_error *err)
+/* The opening hours of in into c->week (cleared first), checked as calendar_add_hours does. */
+static int hours_check(const struct calendar_input *in, struct calendar *c, struct kf_error *err)
 {
-	static const char *const keys[] = { "weekday", "start", "end", NULL };
 	memset(c->week, 0, sizeof(c->week));
-	if (!json_is_array(hours))
-		return kf_fail(err, KF_EINVAL, "type", "hours",
-		               "hours must be an array of {weekday, start, end}");
-	size_t i;
-	json_t *h;
-	json_array_foreach(hours, i, h)
-	{
-		int64_t wd;
-		const char *s = NULL, *e = NULL;
-		int sm, em;
-		if (!json_is_object(h))
-			return kf_fail(err, KF_EINVAL, "type", "hours",
-			               "hours must be an array of {weekday, start, end}");
-		int rc = json_only_keys(h, keys, err);
-		if (rc == 0)
-			rc = json_get_int(h, "weekday", 1, 0, 6, &wd, err);
-		if (rc >= 0)
-			rc = json_get_str(h, "start", 1, 5, &s, err);
-		if (rc >= 0)
-			rc = json_get_str(h, "end", 1, 5, &e, err);
-		if (rc < 0)
-			return rc;
-		if (parse_hhmm(s, &sm) < 0 || parse_hhmm(e, &em) < 0)
+	for (int wd = 0; wd < 7; wd++) {
+		if (in->week[wd].n < 0 || in->week[wd].n > CALENDAR_MAX_INTERVALS)
 			return kf_fail(err, KF_EINVAL, "invalid", "hours",
-			               "start and end must be HH:MM (24:00 allowed)");
-		rc = calendar_add_hours(c, (int)wd, sm, em, err);
-		if (rc < 0)
-			return rc;
+			               "too many opening intervals in a day");
+		for (int i = 0; i < in->week[wd].n; i++) {
+			int rc = calendar_add_hours(c, wd, in->week[wd].iv[i].start_min,
+			                            in->week[wd].iv[i].end_min, err);
+			if (rc < 0)
+				return rc;
+		}
 	}
 	for (int wd = 0; wd < 7; wd++)
 		if (c->week[wd].n > 0)
@@ -218,53 +200,95 @@ static int write_hours(struct db *db, int64_t id, const struct calendar *c, stru
 	return rc < 0 ? rc : 0;
 }
 
-/* The fields of a calendar body; hours default to Monday-Friday 09:00-18:00 on create. */
-static int read_calendar(json_t *body, int create, const char **name, const char **zone, struct calendar *c,
-                         int *has_hours, struct kf_error *err)
+/* A given string that is blank or not there: "required" naming key, as the API says it. */
+static int input_required(unsigned present, unsigned bit, const char *v, const char *key, struct kf_error *err)
 {
-	static const char *const keys[] = { "name", "time_zone", "hours", NULL };
-	const struct tz *z;
-	int rc = json_only_keys(body, keys, err);
-	if (rc == 0 && create)
-		rc = json_require(body, (const char *const[]){ "name", "time_zone", NULL }, err);
-	if (rc == 0)
-		rc = json_get_text(body, "name", create, DESK_NAME_MAX_CHARS, name, err);
-	if (rc >= 0)
-		rc = json_get_str(body, "time_zone", create, TZ_NAME_MAX - 1, zone, err);
-	if (rc >= 0 && *zone)
-		rc = tz_load(*zone, &z, err);
-	if (rc < 0)
-		return rc;
-	json_t *h = json_object_get(body, "hours");
-	*has_hours = h && !json_is_null(h);
-	if (*has_hours)
-		return calendar_store_parse_hours(h, c, err);
-	memset(c->week, 0, sizeof(c->week));
-	for (int wd = 1; create && wd <= 5; wd++)
-		calendar_add_hours(c, wd, 9 * 60, 18 * 60, err);
-	*has_hours = create;
+	if (!(present & bit) || !v)
+		return kf_fail(err, KF_EINVAL, "required", key, "%s is required", key);
+	if (v[strspn(v, " \t\r\n")] == '\0')
+		return kf_fail(err, KF_EINVAL, "required", key, "%s must not be blank", key);
 	return 0;
 }
 
-int calendar_store_create(struct db *db, const struct actor *a, int64_t now, json_t *body, int64_t *id,
-                          struct kf_error *err)
+/* The fields of in, checked; hours default to Monday-Friday 09:00-18:00 on create. */
+static int input_check(const struct calendar_input *in, int create, struct calendar *c, struct kf_error *err)
 {
-	const char *name = NULL, *zone = NULL;
+	const struct tz *z;
+	int rc = 0;
+	if (create)
+		rc = input_required(in->present, CALENDAR_HAS_NAME, in->name, "name", err);
+	if (rc == 0 && create)
+		rc = input_required(in->present, CALENDAR_HAS_TIME_ZONE, in->time_zone, "time_zone", err);
+	if (rc == 0 && (in->present & CALENDAR_HAS_NAME) && in->name)
+		rc = desk_store_check_text("name", in->name, DESK_NAME_MAX_CHARS, err);
+	if (rc == 0 && (in->present & CALENDAR_HAS_TIME_ZONE) && in->time_zone &&
+	    strlen(in->time_zone) > TZ_NAME_MAX - 1)
+		rc = kf_fail(err, KF_EINVAL, "too_long", "time_zone", "time_zone is longer than %d bytes",
+		             TZ_NAME_MAX - 1);
+	if (rc == 0 && (in->present & CALENDAR_HAS_TIME_ZONE) && in->time_zone)
+		rc = tz_load(in->time_zone, &z, err);
+	if (rc < 0)
+		return rc;
+	if (in->present & CALENDAR_HAS_HOURS)
+		return hours_check(in, c, err);
+	memset(c->week, 0, sizeof(c->week));
+	for (int wd = 1; create && wd <= 5; wd++)
+		calendar_add_hours(c, wd, 9 * 60, 18 * 60, err);
+	return 0;
+}
+
+/* The name or zone of in, NULL when not given (the stored value stays). */
+static const char *input_name(const struct calendar_input *in)
+{
+	return (in->present & CALENDAR_HAS_NAME) ? in->name : NULL;
+}
+
+static const char *input_zone(const struct calendar_input *in)
+{
+	return (in->present & CALENDAR_HAS_TIME_ZONE) ? in->time_zone : NULL;
+}
+
+/* The audit record names what was given, the hours as they are stored. */
+static json_t *input_audit(const struct calendar_input *in, int has_hours, const struct calendar *c)
+{
+	json_t *o = json_object();
+	if (input_name(in))
+		json_object_set_new(o, "name", json_string(in->name));
+	if (input_zone(in))
+		json_object_set_new(o, "time_zone", json_string(in->time_zone));
+	if (!has_hours)
+		return o;
+	json_t *hours = json_array();
+	for (int wd = 0; wd < 7; wd++)
+		for (int i = 0; i < c->week[wd].n; i++) {
+			char a[16], b[16];
+			json_array_append_new(hours,
+			                      json_pack("{s:i,s:s,s:s}", "weekday", wd, "start",
+			                                hhmm(c->week[wd].iv[i].start_min, a), "end",
+			                                hhmm(c->week[wd].iv[i].end_min, b)));
+		}
+	json_object_set_new(o, "hours", hours);
+	return o;
+}
+
+int calendar_store_create(struct db *db, const struct actor *a, int64_t now, const struct calendar_input *in,
+                          int64_t *id, struct kf_error *err)
+{
 	struct calendar c;
-	int has_hours;
-	int rc = read_calendar(body, 1, &name, &zone, &c, &has_hours, err);
+	int rc = input_check(in, 1, &c, err);
 	if (rc < 0)
 		return rc;
 	rc = db_begin(db, err);
 	if (rc < 0)
 		return rc;
-	rc = db_query_int(db, &q_cal_insert, DB_ARGS(db_text(name), db_text(zone), db_int(now)), id, err);
+	rc = db_query_int(db, &q_cal_insert, DB_ARGS(db_text(in->name), db_text(in->time_zone), db_int(now)),
+	                  id, err);
 	if (rc == KF_EEXIST)
 		rc = kf_fail(err, KF_EEXIST, "exists", "name", "a calendar with this name already exists");
 	if (rc == 0)
 		rc = write_hours(db, *id, &c, err);
 	if (rc == 0)
-		rc = desk_store_audit(db, a, now, "calendar.create", "calendar", *id, json_deep_copy(body),
+		rc = desk_store_audit(db, a, now, "calendar.create", "calendar", *id, input_audit(in, 1, &c),
 		                      err);
 	return desk_store_tx_end(db, rc, err);
 }
@@ -288,13 +312,13 @@ static int rules_changed(struct db *db, int64_t id, struct calendar *old, int64_
 }
 
 int calendar_store_update(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,
-                          json_t *body, struct kf_error *err)
+                          const struct calendar_input *in, struct kf_error *err)
 {
 	struct calendar *old = NULL;
-	const char *name = NULL, *zone = NULL;
+	const char *name = input_name(in), *zone = input_zone(in);
 	struct calendar c;
-	int has_hours;
-	int rc = read_calendar(body, 0, &name, &zone, &c, &has_hours, err);
+	int has_hours = (in->present & CALENDAR_HAS_HOURS) != 0;
+	int rc = input_check(in, 0, &c, err);
 	if (rc < 0)
 		return rc;
 	rc = db_begin(db, err);
@@ -318,7 +342,8 @@ int calendar_store_update(struct db *db, const struct actor *a, int64_t now, int
 	else
 		free(old);
 	if (rc >= 0)
-		rc = desk_store_audit(db, a, now, "calendar.update", "calendar", id, json_deep_copy(body), err);
+		rc = desk_store_audit(db, a, now, "calendar.update", "calendar", id,
+		                      input_audit(in, has_hours, &c), err);
 	return desk_store_tx_end(db, rc, err);
 }
 

@@ -12,6 +12,8 @@
 #include "analytics/rfm.h"
 #include "auth/rbac.h"
 #include "base/json.h"
+#include "base/textlen.h"
+#include "base/xalloc.h"
 #include "crm/customer.h"
 #include "crm/identity.h"
 #include "crm/preference.h"
@@ -122,6 +124,119 @@ static int read_fields(json_t *obj, struct customer_fields *f, struct kf_error *
 	return rc < 0 ? rc : 0;
 }
 
+/* --- the inline parts of a create: the JSON shape here, the rest checked by the store --- */
+
+struct extras_buf {
+	struct customer_extras x;
+	struct customer_identity_input *ids;
+	struct customer_address *addrs;
+	struct customer_preference_input *prefs;
+	const char **tags;
+};
+
+static int extras_types(json_t *ids, json_t *addrs, json_t *prefs, json_t *tags, struct kf_error *err)
+{
+	if ((ids && !json_is_array(ids)) || (addrs && !json_is_array(addrs)) ||
+	    (tags && !json_is_array(tags)) || (prefs && !json_is_object(prefs))) {
+		const char *f = ids && !json_is_array(ids) ? "identities"
+		        : addrs && !json_is_array(addrs)   ? "addresses"
+		        : tags && !json_is_array(tags)     ? "tags"
+		                                           : "preferences";
+		return kf_fail(err, KF_EINVAL, "type", f, "%s has the wrong type", f);
+	}
+	return 0;
+}
+
+static int extras_identities(json_t *list, struct extras_buf *b, struct kf_error *err)
+{
+	static const char *const keys[] = { "kind", "value", NULL };
+	char field[KF_ERR_FIELD_MAX], norm[TEXTLEN_BYTES(CUSTOMER_VALUE_MAX)];
+	size_t i;
+	json_t *it;
+	b->ids = xcalloc(json_array_size(list) + 1, sizeof(*b->ids));
+	json_array_foreach(list, i, it)
+	{
+		struct customer_identity_input *in = &b->ids[i];
+		snprintf(field, sizeof(field), "identities[%zu]", i);
+		int rc = json_is_object(it)
+		        ? json_only_keys(it, keys, err)
+		        : kf_fail(err, KF_EINVAL, "type", field, "%s must be an object", field);
+		if (rc >= 0)
+			rc = json_get_str(it, "kind", 1, 16, &in->kind, err);
+		snprintf(field, sizeof(field), "identities[%zu].value", i);
+		if (rc >= 0 && (rc = json_get_text(it, "value", 1, CUSTOMER_VALUE_MAX, &in->value, err)) < 0)
+			snprintf(err->field, sizeof(err->field), "%s", field);
+		if (rc >= 0)
+			rc = customer_identity_normalise(in->kind, in->value, field, norm, sizeof(norm), err);
+		if (rc < 0)
+			return rc;
+	}
+	b->x.identities = b->ids;
+	b->x.nidentities = json_array_size(list);
+	return 0;
+}
+
+static int extras_addresses(json_t *list, struct extras_buf *b, struct kf_error *err)
+{
+	char prefix[48];
+	size_t i;
+	json_t *it;
+	b->addrs = xcalloc(json_array_size(list) + 1, sizeof(*b->addrs));
+	json_array_foreach(list, i, it)
+	{
+		unsigned given;
+		snprintf(prefix, sizeof(prefix), "addresses[%zu].", i);
+		int rc = customer_address_read(it, prefix, 1, &b->addrs[i], &given, err);
+		if (rc < 0)
+			return rc;
+	}
+	b->x.addresses = b->addrs;
+	b->x.naddresses = json_array_size(list);
+	return 0;
+}
+
+static void extras_rest(json_t *prefs, json_t *tags, struct extras_buf *b)
+{
+	const char *key;
+	json_t *v;
+	size_t i = 0;
+	b->prefs = xcalloc(json_object_size(prefs) + 1, sizeof(*b->prefs));
+	json_object_foreach(prefs, key, v)
+	{
+		b->prefs[i].key = key;
+		b->prefs[i++].value = json_string_value(v);
+	}
+	b->x.preferences = b->prefs;
+	b->x.npreferences = i;
+	b->tags = xcalloc(json_array_size(tags) + 1, sizeof(*b->tags));
+	json_array_foreach(tags, i, v) b->tags[i] = json_string_value(v);
+	b->x.tags = b->tags;
+	b->x.ntags = json_array_size(tags);
+}
+
+/* "identities", "addresses", "preferences" and "tags" of body into b (borrowing body's strings). */
+static int extras_parse(json_t *body, struct extras_buf *b, struct kf_error *err)
+{
+	json_t *ids = json_object_get(body, "identities"), *addrs = json_object_get(body, "addresses");
+	json_t *prefs = json_object_get(body, "preferences"), *tags = json_object_get(body, "tags");
+	int rc = extras_types(ids, addrs, prefs, tags, err);
+	if (rc == 0)
+		rc = extras_identities(ids, b, err);
+	if (rc == 0)
+		rc = extras_addresses(addrs, b, err);
+	if (rc == 0)
+		extras_rest(prefs, tags, b);
+	return rc;
+}
+
+static void extras_free(struct extras_buf *b)
+{
+	free(b->ids);
+	free(b->addrs);
+	free(b->prefs);
+	free(b->tags);
+}
+
 int api_customers_create(struct req *req, struct resp *resp)
 {
 	static const char *const keys[] = { "kind", "name",       "company_id", "external_id",
@@ -135,11 +250,15 @@ int api_customers_create(struct req *req, struct resp *resp)
 	struct actor a = api_actor(req);
 	if (req_json(req, resp) < 0 || pii_guard(req, resp, req->json, pii) < 0)
 		return 0;
+	struct extras_buf extras = { 0 };
 	int rc = json_only_keys(req->json, keys, &err);
 	if (rc == 0)
 		rc = read_fields(req->json, &f, &err);
 	if (rc == 0)
-		rc = customer_create(req->db, &a, req->now, &f, req->json, &c, &err);
+		rc = extras_parse(req->json, &extras, &err);
+	if (rc == 0)
+		rc = customer_create(req->db, &a, req->now, &f, &extras.x, &c, &err);
+	extras_free(&extras);
 	if (rc < 0)
 		return reply_kf(resp, &err);
 	return reply_customer(req, resp, 201, c.id);

@@ -10,6 +10,7 @@
 
 #include "base/json.h"
 #include "base/tz.h"
+#include "base/xalloc.h"
 #include "desk/calendar_store.h"
 #include "desk/desk_settings.h"
 #include "desk/desk_store.h"
@@ -23,10 +24,6 @@
 typedef int (*list_fn)(struct db *db, int64_t after, int limit, json_t **items, int64_t *last,
                        struct kf_error *err);
 typedef int (*get_fn)(struct db *db, int64_t id, json_t **out, int64_t *version, struct kf_error *err);
-typedef int (*create_fn)(struct db *db, const struct actor *a, int64_t now, json_t *body, int64_t *id,
-                         struct kf_error *err);
-typedef int (*update_fn)(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,
-                         json_t *body, struct kf_error *err);
 typedef int (*delete_fn)(struct db *db, const struct actor *a, int64_t now, int64_t id, struct kf_error *err);
 
 /* --- the generic resource shapes ------------------------------------------------- */
@@ -65,31 +62,6 @@ static int do_get(struct req *req, struct resp *resp, get_fn fn)
 	return render(req, resp, fn, id, 200);
 }
 
-static int do_create(struct req *req, struct resp *resp, create_fn fn, get_fn get)
-{
-	struct kf_error err = KF_ERROR_INIT;
-	struct actor a = api_actor(req);
-	int64_t id;
-	if (req_json(req, resp) < 0)
-		return 0;
-	if (fn(req->db, &a, req->now, req->json, &id, &err) < 0)
-		return reply_kf(resp, &err);
-	return render(req, resp, get, id, 201);
-}
-
-static int do_update(struct req *req, struct resp *resp, update_fn fn, get_fn get)
-{
-	struct kf_error err = KF_ERROR_INIT;
-	struct actor a = api_actor(req);
-	int64_t id, version;
-	if (req_param_id(req, resp, "id", &id) < 0 || req_if_match(req, resp, &version) < 0 ||
-	    req_json(req, resp) < 0)
-		return 0;
-	if (fn(req->db, &a, req->now, id, version, req->json, &err) < 0)
-		return reply_kf(resp, &err);
-	return render(req, resp, get, id, 200);
-}
-
 static int do_delete(struct req *req, struct resp *resp, delete_fn fn)
 {
 	struct kf_error err = KF_ERROR_INIT;
@@ -102,7 +74,88 @@ static int do_delete(struct req *req, struct resp *resp, delete_fn fn)
 	return reply_json(resp, 204, NULL);
 }
 
-/* --- calendars ------------------------------------------------------------------- */
+/* --- calendars: the request body, field by field as the API has always checked it --- */
+
+static int hours_entry(json_t *h, struct calendar *c, struct kf_error *err)
+{
+	static const char *const keys[] = { "weekday", "start", "end", NULL };
+	int64_t wd;
+	const char *s = NULL, *e = NULL;
+	int sm, em;
+	if (!json_is_object(h))
+		return kf_fail(err, KF_EINVAL, "type", "hours",
+		               "hours must be an array of {weekday, start, end}");
+	int rc = json_only_keys(h, keys, err);
+	if (rc == 0)
+		rc = json_get_int(h, "weekday", 1, 0, 6, &wd, err);
+	if (rc >= 0)
+		rc = json_get_str(h, "start", 1, 5, &s, err);
+	if (rc >= 0)
+		rc = json_get_str(h, "end", 1, 5, &e, err);
+	if (rc < 0)
+		return rc;
+	if (calendar_store_parse_hhmm(s, &sm) < 0 || calendar_store_parse_hhmm(e, &em) < 0)
+		return kf_fail(err, KF_EINVAL, "invalid", "hours",
+		               "start and end must be HH:MM (24:00 allowed)");
+	return calendar_add_hours(c, (int)wd, sm, em, err);
+}
+
+/* A "hours" array into in->week; 0 or KF_EINVAL naming "hours". */
+static int hours_parse(json_t *hours, struct calendar_input *in, struct kf_error *err)
+{
+	struct calendar *c = xcalloc(1, sizeof(*c));
+	size_t i;
+	json_t *h;
+	int rc = json_is_array(hours)
+	        ? 0
+	        : kf_fail(err, KF_EINVAL, "type", "hours", "hours must be an array of {weekday, start, end}");
+	json_array_foreach(hours, i, h)
+	{
+		if (rc < 0)
+			break;
+		rc = hours_entry(h, c, err);
+	}
+	memcpy(in->week, c->week, sizeof(in->week));
+	free(c);
+	for (int wd = 0; rc >= 0 && wd < 7; wd++)
+		if (in->week[wd].n > 0)
+			return 0;
+	return rc < 0 ? rc
+	              : kf_fail(err, KF_EINVAL, "no_business_hours", "hours",
+	                        "a calendar needs at least one opening interval");
+}
+
+static int calendar_flag(int rc, unsigned bit, struct calendar_input *in)
+{
+	if (rc > 0)
+		in->present |= bit;
+	return rc;
+}
+
+static int calendar_parse(json_t *body, int create, struct calendar_input *in, struct kf_error *err)
+{
+	static const char *const keys[] = { "name", "time_zone", "hours", NULL };
+	const struct tz *z;
+	*in = (struct calendar_input){ 0 };
+	int rc = json_only_keys(body, keys, err);
+	if (rc == 0 && create)
+		rc = json_require(body, (const char *const[]){ "name", "time_zone", NULL }, err);
+	if (rc == 0)
+		rc = calendar_flag(json_get_text(body, "name", create, DESK_NAME_MAX_CHARS, &in->name, err),
+		                   CALENDAR_HAS_NAME, in);
+	if (rc >= 0)
+		rc = calendar_flag(json_get_str(body, "time_zone", create, TZ_NAME_MAX - 1, &in->time_zone, err),
+		                   CALENDAR_HAS_TIME_ZONE, in);
+	if (rc >= 0 && in->time_zone)
+		rc = tz_load(in->time_zone, &z, err);
+	if (rc < 0)
+		return rc;
+	json_t *h = json_object_get(body, "hours");
+	if (!h || json_is_null(h))
+		return 0;
+	in->present |= CALENDAR_HAS_HOURS;
+	return hours_parse(h, in, err);
+}
 
 int api_calendars_list(struct req *req, struct resp *resp)
 {
@@ -111,7 +164,16 @@ int api_calendars_list(struct req *req, struct resp *resp)
 
 int api_calendars_create(struct req *req, struct resp *resp)
 {
-	return do_create(req, resp, calendar_store_create, calendar_store_get);
+	struct kf_error err = KF_ERROR_INIT;
+	struct actor a = api_actor(req);
+	struct calendar_input in;
+	int64_t id;
+	if (req_json(req, resp) < 0)
+		return 0;
+	if (calendar_parse(req->json, 1, &in, &err) < 0 ||
+	    calendar_store_create(req->db, &a, req->now, &in, &id, &err) < 0)
+		return reply_kf(resp, &err);
+	return render(req, resp, calendar_store_get, id, 201);
 }
 
 int api_calendars_get(struct req *req, struct resp *resp)
@@ -121,7 +183,17 @@ int api_calendars_get(struct req *req, struct resp *resp)
 
 int api_calendars_update(struct req *req, struct resp *resp)
 {
-	return do_update(req, resp, calendar_store_update, calendar_store_get);
+	struct kf_error err = KF_ERROR_INIT;
+	struct actor a = api_actor(req);
+	struct calendar_input in;
+	int64_t id, version;
+	if (req_param_id(req, resp, "id", &id) < 0 || req_if_match(req, resp, &version) < 0 ||
+	    req_json(req, resp) < 0)
+		return 0;
+	if (calendar_parse(req->json, 0, &in, &err) < 0 ||
+	    calendar_store_update(req->db, &a, req->now, id, version, &in, &err) < 0)
+		return reply_kf(resp, &err);
+	return render(req, resp, calendar_store_get, id, 200);
 }
 
 int api_calendars_delete(struct req *req, struct resp *resp)
@@ -442,13 +514,42 @@ int api_settings_get(struct req *req, struct resp *resp)
 	return reply_json(resp, 200, desk_settings_json(req->db));
 }
 
+static int settings_flag(int rc, unsigned bit, struct desk_settings_input *in)
+{
+	if (rc > 0)
+		in->present |= bit;
+	return rc;
+}
+
+/* The settings body: every key an integer in its range (the calendar is checked by the domain). */
+static int settings_parse(json_t *body, struct desk_settings_input *in, struct kf_error *err)
+{
+	static const char *const keys[] = { "followup_days", "winback_days", "default_calendar_id", NULL };
+	*in = (struct desk_settings_input){ 0 };
+	int rc = json_only_keys(body, keys, err);
+	if (rc == 0)
+		rc = settings_flag(json_get_int(body, "followup_days", 0, DESK_SETTINGS_FOLLOWUP_MIN,
+		                                DESK_SETTINGS_FOLLOWUP_MAX, &in->followup_days, err),
+		                   DESK_SETTINGS_HAS_FOLLOWUP, in);
+	if (rc >= 0)
+		rc = settings_flag(json_get_int(body, "winback_days", 0, DESK_SETTINGS_WINBACK_MIN,
+		                                DESK_SETTINGS_WINBACK_MAX, &in->winback_days, err),
+		                   DESK_SETTINGS_HAS_WINBACK, in);
+	if (rc >= 0)
+		rc = settings_flag(json_get_int(body, "default_calendar_id", 0, 1, INT64_MAX,
+		                                &in->default_calendar_id, err),
+		                   DESK_SETTINGS_HAS_CALENDAR, in);
+	return rc < 0 ? rc : 0;
+}
+
 int api_settings_put(struct req *req, struct resp *resp)
 {
 	struct kf_error err = KF_ERROR_INIT;
 	struct actor a = api_actor(req);
+	struct desk_settings_input in;
 	if (req_json(req, resp) < 0)
 		return 0;
-	if (desk_settings_put(req->db, &a, req->now, req->json, &err) < 0)
+	if (settings_parse(req->json, &in, &err) < 0 || desk_settings_put(req->db, &a, req->now, &in, &err) < 0)
 		return reply_kf(resp, &err);
 	return reply_json(resp, 200, desk_settings_json(req->db));
 }

@@ -4,6 +4,7 @@
 #include "pricing/contract_rate.h"
 
 #include "base/json.h"
+#include "base/textlen.h"
 #include "store/db.h"
 
 /* Commit when rc >= 0, else roll back; returns rc or the commit's error. */
@@ -41,18 +42,35 @@ int contract_rate_get(struct db *db, int64_t customer_id, json_t **out, struct k
 	return rc < 0 ? rc : 0;
 }
 
-int contract_rate_put(struct db *db, const struct actor *a, int64_t now, int64_t customer_id, json_t *body,
-                      json_t **out, struct kf_error *err)
+/* The checks of the API, for every caller: the same codes, messages and fields. */
+static int input_check(const struct contract_rate_input *in, struct kf_error *err)
 {
-	static const char *const keys[] = { "freight_bp", "note", NULL };
-	int64_t bp, cid;
-	const char *note = NULL;
+	if (in->freight_bp < 0 || in->freight_bp > 10000)
+		return kf_fail(err, KF_EINVAL, "range", "freight_bp", "freight_bp must be between 0 and 10000");
+	if (in->note && textlen_chars(in->note) > CONTRACT_RATE_NOTE_MAX_CHARS) {
+		kf_fail(err, KF_EINVAL, "too_long", "note", "note is longer than %d characters",
+		        CONTRACT_RATE_NOTE_MAX_CHARS);
+		kf_detail_int(err, "max", CONTRACT_RATE_NOTE_MAX_CHARS);
+		return KF_EINVAL;
+	}
+	return 0;
+}
+
+/* The audit record names what was given, as the request did. */
+static json_t *input_audit(const struct contract_rate_input *in)
+{
+	json_t *o = json_pack("{s:I}", "freight_bp", (json_int_t)in->freight_bp);
+	if (in->note)
+		json_object_set_new(o, "note", json_string(in->note));
+	return o;
+}
+
+int contract_rate_put(struct db *db, const struct actor *a, int64_t now, int64_t customer_id,
+                      const struct contract_rate_input *in, json_t **out, struct kf_error *err)
+{
+	int64_t cid;
 	*out = NULL;
-	int rc = json_only_keys(body, keys, err);
-	if (rc == 0)
-		rc = json_get_int(body, "freight_bp", 1, 0, 10000, &bp, err);
-	if (rc >= 0)
-		rc = json_get_text(body, "note", 0, 500, &note, err);
+	int rc = input_check(in, err);
 	if (rc < 0)
 		return rc;
 	if ((rc = db_begin(db, err)) < 0)
@@ -62,10 +80,14 @@ int contract_rate_put(struct db *db, const struct actor *a, int64_t now, int64_t
 		rc = kf_fail(err, KF_ENOTFOUND, "not_found", "customer_id", "no such customer");
 	if (rc == 0)
 		rc = db_exec(db, &q_contract_put,
-		             DB_ARGS(db_int(customer_id), db_int(bp), db_text(note ? note : ""), db_int(now)),
+		             DB_ARGS(db_int(customer_id), db_int(in->freight_bp),
+		                     db_text(in->note ? in->note : ""), db_int(now)),
 		             err);
-	if (rc >= 0)
-		rc = audit_record(db, a, now, "contract_rate.put", "customer", customer_id, NULL, body, err);
+	if (rc >= 0) {
+		json_t *after = input_audit(in);
+		rc = audit_record(db, a, now, "contract_rate.put", "customer", customer_id, NULL, after, err);
+		json_decref(after);
+	}
 	rc = finish(db, rc, err);
 	return rc < 0 ? rc : contract_rate_get(db, customer_id, out, err);
 }

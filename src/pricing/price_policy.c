@@ -143,26 +143,103 @@ int price_policy_get(struct db *db, json_t **out, int64_t *version, struct kf_er
 	return rc;
 }
 
-int price_policy_put(struct db *db, const struct actor *a, int64_t now, int64_t version, json_t *body,
-                     json_t **out, struct kf_error *err)
+/* in[min, max]; KF_EINVAL "range" naming field (as the API says it). */
+static int check_range(const char *field, int64_t v, int64_t min, int64_t max, struct kf_error *err)
 {
-	struct quote_policy pol;
+	if (v >= min && v <= max)
+		return 0;
+	return kf_fail(err, KF_EINVAL, "range", field, "%s must be between %lld and %lld", field,
+	               (long long)min, (long long)max);
+}
+
+static int check_promo(const struct price_policy_promo_input *p, struct kf_error *err)
+{
+	int64_t start, end;
+	if (!p->code || !p->code[0] || strlen(p->code) > RC_CODE_MAX - 1)
+		return kf_fail(err, KF_EINVAL, "invalid", "code", "code must be 1 to %d bytes",
+		               RC_CODE_MAX - 1);
+	if (!p->start || calendar_parse_iso(p->start, &start) < 0)
+		return kf_fail(err, KF_EINVAL, "invalid", "promotions.start",
+		               "promotions.start must be an ISO 8601 time");
+	if (!p->end || calendar_parse_iso(p->end, &end) < 0)
+		return kf_fail(err, KF_EINVAL, "invalid", "promotions.end",
+		               "promotions.end must be an ISO 8601 time");
+	int rc = check_range("bp", p->bp, 0, 10000, err);
+	if (rc == 0 && end <= start)
+		rc = kf_fail(err, KF_EINVAL, "invalid", "promotions.end",
+		             "a promotion must end after it starts");
+	return rc;
+}
+
+/* The checks of the API, for every caller (the same order, codes and fields). */
+static int input_check(const struct price_policy_input *in, struct kf_error *err)
+{
+	if (in->ntiers > QUOTE_MAX_TIERS)
+		return kf_fail(err, KF_EINVAL, "invalid", "tiers", "tiers is a list of at most %d tiers",
+		               QUOTE_MAX_TIERS);
+	if (in->npromos > QUOTE_MAX_PROMOS)
+		return kf_fail(err, KF_EINVAL, "invalid", "promotions", "promotions is a list of at most %d",
+		               QUOTE_MAX_PROMOS);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < in->ntiers; i++) {
+		rc = check_range("min_qty", in->tiers[i].min_qty, 1, INT64_MAX, err);
+		if (rc == 0)
+			rc = check_range("bp", in->tiers[i].bp, 0, 10000, err);
+	}
+	for (size_t i = 0; rc == 0 && i < in->npromos; i++)
+		rc = check_promo(&in->promos[i], err);
+	if (rc == 0 && (in->present & PRICE_POLICY_HAS_PICKUP))
+		rc = check_range("pickup_allowance_bp", in->pickup_allowance_bp, 0, 10000, err);
+	return rc;
+}
+
+/* The document of in, as the API received it. */
+static json_t *input_document(const struct price_policy_input *in)
+{
+	json_t *o = json_object();
+	if (in->present & PRICE_POLICY_HAS_TIERS) {
+		json_t *tiers = json_array();
+		for (size_t i = 0; i < in->ntiers; i++)
+			json_array_append_new(tiers,
+			                      json_pack("{s:I,s:I}", "min_qty", (json_int_t)in->tiers[i].min_qty,
+			                                "bp", (json_int_t)in->tiers[i].bp));
+		json_object_set_new(o, "tiers", tiers);
+	}
+	if (in->present & PRICE_POLICY_HAS_PROMOS) {
+		json_t *promos = json_array();
+		for (size_t i = 0; i < in->npromos; i++) {
+			const struct price_policy_promo_input *p = &in->promos[i];
+			json_array_append_new(promos,
+			                      json_pack("{s:s,s:s,s:s,s:I}", "code", p->code, "start",
+			                                p->start, "end", p->end, "bp", (json_int_t)p->bp));
+		}
+		json_object_set_new(o, "promotions", promos);
+	}
+	if (in->present & PRICE_POLICY_HAS_PICKUP)
+		json_object_set_new(o, "pickup_allowance_bp", json_integer(in->pickup_allowance_bp));
+	return o;
+}
+
+int price_policy_put(struct db *db, const struct actor *a, int64_t now, int64_t version,
+                     const struct price_policy_input *in, json_t **out, struct kf_error *err)
+{
 	*out = NULL;
-	int rc = policy_parse(body, &pol, err);
+	int rc = input_check(in, err);
 	if (rc < 0)
 		return rc;
-	char *text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+	json_t *doc = input_document(in);
+	char *text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
 	if ((rc = db_begin(db, err)) == 0) {
 		rc = db_exec(db, &q_policy_put, DB_ARGS(db_int(version), db_text(text), db_int(now)), err);
 		if (rc == 0)
 			rc = kf_fail(err, KF_ESTALE, "stale", NULL,
 			             "the price policy was changed by someone else");
 		if (rc > 0)
-			rc = audit_record(db, a, now, "price_policy.update", "price_policy", 1, NULL, body,
-			                  err);
+			rc = audit_record(db, a, now, "price_policy.update", "price_policy", 1, NULL, doc, err);
 		rc = finish(db, rc, err);
 	}
 	free(text);
+	json_decref(doc);
 	int64_t v;
 	return rc < 0 ? rc : price_policy_get(db, out, &v, err);
 }

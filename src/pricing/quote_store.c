@@ -67,15 +67,6 @@ static json_t *line_json(const struct quote_line *l)
 	                 "label_en", en, "label_zh", zh, "amount", (json_int_t)l->amount, "in_price",
 	                 l->in_price);
 }
-/* An instant given as an ISO 8601 string. */
-static int get_instant(json_t *o, const char *key, const char *field, int64_t *out, struct kf_error *err)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	if (!s || calendar_parse_iso(s, out) < 0)
-		return kf_fail(err, KF_EINVAL, "invalid", field, "%s must be an ISO 8601 time", field);
-	return 0;
-}
-
 static struct db_sql q_quote_insert = DB_SQL(
         "INSERT INTO quotes (card_id, customer_id, ticket_id, order_id, currency, total_minor, request, result,"
         " created_by, created_at, freight_minor, billable_g)"
@@ -92,114 +83,129 @@ static struct db_sql q_order_exists = DB_SQL("SELECT id FROM orders WHERE id = $
 static struct db_sql q_customer_exists = DB_SQL("SELECT id FROM customers WHERE id = $1 AND erased_at IS NULL");
 static struct db_sql q_contract_bp = DB_SQL("SELECT freight_bp FROM contract_rates WHERE customer_id = $1");
 
-struct parsed {
-	struct quote_req req;
-	int64_t card_id;
-	size_t npoints;
-	int64_t point_ids[QUOTE_MAX_BASING];
-	int64_t actual_id;
-	int64_t customer_id, ticket_id, order_id;
-	const char *postcode, *region;
-};
-
-static int parse_dest(json_t *d, struct parsed *p, struct kf_error *err)
+/* v in [min, max]; KF_EINVAL "range" naming key (as the API says it). */
+static int check_range(const char *key, int64_t v, int64_t min, int64_t max, struct kf_error *err)
 {
-	static const char *const keys[] = { "postcode", "region", "distance_km", NULL };
-	if (!json_is_object(d))
-		return kf_fail(err, KF_EINVAL, "required", "destination",
-		               "destination is required (postcode, region or distance_km)");
-	int rc = json_only_keys(d, keys, err);
-	if (rc == 0)
-		rc = json_get_str(d, "postcode", 0, 16, &p->postcode, err);
-	if (rc >= 0)
-		rc = json_get_str(d, "region", 0, 64, &p->region, err);
-	if (rc >= 0)
-		rc = json_get_int(d, "distance_km", 0, 0, 100000, &p->req.distance_km, err);
-	return rc < 0 ? rc : 0;
+	if (v >= min && v <= max)
+		return 0;
+	return kf_fail(err, KF_EINVAL, "range", key, "%s must be between %lld and %lld", key, (long long)min,
+	               (long long)max);
 }
 
-static int parse_basing(json_t *b, struct parsed *p, struct kf_error *err)
+/* s at most max bytes; KF_EINVAL "too_long" naming key (as the API says it). */
+static int check_len(const char *key, const char *s, size_t max, struct kf_error *err)
 {
-	static const char *const keys[] = { "points", "actual_card_id", NULL };
-	json_t *pts = json_object_get(b, "points");
-	int rc = json_is_object(b) ? json_only_keys(b, keys, err)
-	                           : kf_fail(err, KF_EINVAL, "invalid", "basing", "basing is an object");
-	if (rc == 0 &&
-	    (!json_is_array(pts) || json_array_size(pts) < 1 || json_array_size(pts) > QUOTE_MAX_BASING))
+	if (!s || strlen(s) <= max)
+		return 0;
+	return kf_fail(err, KF_EINVAL, "too_long", key, "%s is longer than %zu bytes", key, max);
+}
+
+static int check_cards(const struct quote_request *p, struct kf_error *err)
+{
+	if (!p->card_id == !p->npoints)
+		return kf_fail(err, KF_EINVAL, "required", "card_id",
+		               "give card_id, or basing for basing-point pricing");
+	int rc = p->card_id ? check_range("card_id", p->card_id, 1, INT64_MAX, err) : 0;
+	if (rc == 0 && p->npoints > QUOTE_MAX_BASING)
 		rc = kf_fail(err, KF_EINVAL, "invalid", "basing.points",
 		             "basing.points lists 1 to %d rate card ids", QUOTE_MAX_BASING);
-	for (size_t i = 0; rc == 0 && i < json_array_size(pts); i++) {
-		json_t *v = json_array_get(pts, i);
-		if (!json_is_integer(v) || json_integer_value(v) < 1)
+	for (size_t i = 0; rc == 0 && i < p->npoints; i++)
+		if (p->point_ids[i] < 1)
 			rc = kf_fail(err, KF_EINVAL, "invalid", "basing.points",
 			             "basing.points lists rate card ids");
-		else
-			p->point_ids[p->npoints++] = json_integer_value(v);
-	}
-	if (rc == 0)
-		rc = json_get_int(b, "actual_card_id", 1, 1, INT64_MAX, &p->actual_id, err);
-	return rc < 0 ? rc : 0;
+	if (rc == 0 && p->npoints)
+		rc = check_range("actual_card_id", p->actual_id, 1, INT64_MAX, err);
+	return rc;
 }
 
-static int parse_request(json_t *body, int64_t now, struct parsed *p, struct kf_error *err)
+static int check_parcel(const struct quote_req *r, struct kf_error *err)
 {
-	static const char *const keys[] = {
-		"card_id",  "basing",    "unit_price",     "quantity",  "weight_g",         "length_mm",
-		"width_mm", "height_mm", "declared_value", "hazardous", "special_handling", "destination",
-		"terms",    "pickup",    "customer_id",    "ticket_id", "order_id",         "at",
-		NULL
-	};
-	struct quote_req *r = &p->req;
-	const char *terms = NULL;
-	memset(p, 0, sizeof *p);
-	r->distance_km = -1;
-	r->at = now;
-	int rc = json_only_keys(body, keys, err);
-	if (rc == 0 && !json_object_get(body, "card_id") == !json_object_get(body, "basing"))
-		rc = kf_fail(err, KF_EINVAL, "required", "card_id",
-		             "give card_id, or basing for basing-point pricing");
-	if (rc == 0 && json_object_get(body, "card_id"))
-		rc = json_get_int(body, "card_id", 1, 1, INT64_MAX, &p->card_id, err);
-	if (rc >= 0 && json_object_get(body, "basing"))
-		rc = parse_basing(json_object_get(body, "basing"), p, err);
-	if (rc >= 0)
-		rc = json_get_int(body, "unit_price", 0, 0, INT64_MAX / 1000000, &r->unit_price, err);
-	r->quantity = 1;
-	if (rc >= 0)
-		rc = json_get_int(body, "quantity", 0, 1, 1000000, &r->quantity, err);
-	if (rc >= 0)
-		rc = json_get_int(body, "weight_g", 1, 1, 100000000000LL, &r->weight_g, err);
-	if (rc >= 0)
-		rc = json_get_int(body, "length_mm", 0, 0, 100000, &r->len_mm, err);
-	if (rc >= 0)
-		rc = json_get_int(body, "width_mm", 0, 0, 100000, &r->wid_mm, err);
-	if (rc >= 0)
-		rc = json_get_int(body, "height_mm", 0, 0, 100000, &r->hei_mm, err);
-	if (rc >= 0)
-		rc = json_get_int(body, "declared_value", 0, 0, INT64_MAX / 10000, &r->declared_value, err);
-	if (rc >= 0)
-		rc = json_get_bool(body, "hazardous", 0, &r->hazardous, err);
-	if (rc >= 0)
-		rc = json_get_bool(body, "special_handling", 0, &r->special, err);
-	if (rc >= 0)
-		rc = json_get_bool(body, "pickup", 0, &r->pickup, err);
-	if (rc >= 0)
-		rc = parse_dest(json_object_get(body, "destination"), p, err);
-	if (rc >= 0)
-		rc = json_get_str(body, "terms", 0, 20, &terms, err);
-	if (rc >= 0 && terms && quote_terms_parse(terms, &r->terms) < 0)
+	int rc = check_range("unit_price", r->unit_price, 0, INT64_MAX / 1000000, err);
+	if (rc == 0)
+		rc = check_range("quantity", r->quantity, 1, 1000000, err);
+	if (rc == 0 && r->weight_g == QUOTE_WEIGHT_UNSET)
+		rc = kf_fail(err, KF_EINVAL, "required", "weight_g", "weight_g is required");
+	if (rc == 0)
+		rc = check_range("weight_g", r->weight_g, 1, 100000000000LL, err);
+	if (rc == 0)
+		rc = check_range("length_mm", r->len_mm, 0, 100000, err);
+	if (rc == 0)
+		rc = check_range("width_mm", r->wid_mm, 0, 100000, err);
+	if (rc == 0)
+		rc = check_range("height_mm", r->hei_mm, 0, 100000, err);
+	if (rc == 0)
+		rc = check_range("declared_value", r->declared_value, 0, INT64_MAX / 10000, err);
+	return rc;
+}
+
+/* The request, checked as the API checks the body (the same order, codes and messages). */
+static int check_request(const struct quote_request *p, struct kf_error *err)
+{
+	const struct quote_req *r = &p->req;
+	int rc = check_cards(p, err);
+	if (rc == 0)
+		rc = check_parcel(r, err);
+	if (rc == 0)
+		rc = check_len("postcode", r->postcode, 16, err);
+	if (rc == 0)
+		rc = check_len("region", r->region, 64, err);
+	if (rc == 0 && r->distance_km != -1)
+		rc = check_range("distance_km", r->distance_km, 0, 100000, err);
+	if (rc == 0 && r->terms != QT_FOB_ORIGIN && r->terms != QT_FOB_DESTINATION)
 		rc = kf_fail(err, KF_EINVAL, "invalid", "terms", "terms must be fob_origin or fob_destination");
-	if (rc >= 0)
-		rc = json_get_int(body, "customer_id", 0, 1, INT64_MAX, &p->customer_id, err);
-	if (rc >= 0)
-		rc = json_get_int(body, "ticket_id", 0, 1, INT64_MAX, &p->ticket_id, err);
-	if (rc >= 0)
-		rc = json_get_int(body, "order_id", 0, 1, INT64_MAX, &p->order_id, err);
-	if (rc >= 0 && json_object_get(body, "at"))
-		rc = get_instant(body, "at", "at", &r->at, err);
-	r->postcode = p->postcode;
-	r->region = p->region;
-	return rc < 0 ? rc : 0;
+	if (rc == 0 && p->customer_id)
+		rc = check_range("customer_id", p->customer_id, 1, INT64_MAX, err);
+	if (rc == 0 && p->ticket_id)
+		rc = check_range("ticket_id", p->ticket_id, 1, INT64_MAX, err);
+	if (rc == 0 && p->order_id)
+		rc = check_range("order_id", p->order_id, 1, INT64_MAX, err);
+	return rc;
+}
+
+static void set_int(json_t *o, const char *key, int64_t v, int given)
+{
+	if (given)
+		json_object_set_new(o, key, json_integer(v));
+}
+
+/* The request as JSON in the API's shape, for quotes.request when the caller gave no text. */
+static json_t *request_json(const struct quote_request *p)
+{
+	const struct quote_req *r = &p->req;
+	json_t *o = json_object(), *dest = json_object();
+	set_int(o, "weight_g", r->weight_g, 1);
+	set_int(o, "length_mm", r->len_mm, r->len_mm != 0);
+	set_int(o, "width_mm", r->wid_mm, r->wid_mm != 0);
+	set_int(o, "height_mm", r->hei_mm, r->hei_mm != 0);
+	set_int(o, "unit_price", r->unit_price, r->unit_price != 0);
+	set_int(o, "quantity", r->quantity, r->quantity != 1);
+	set_int(o, "declared_value", r->declared_value, r->declared_value != 0);
+	set_int(o, "customer_id", p->customer_id, p->customer_id != 0);
+	set_int(o, "ticket_id", p->ticket_id, p->ticket_id != 0);
+	set_int(o, "order_id", p->order_id, p->order_id != 0);
+	set_int(dest, "distance_km", r->distance_km, r->distance_km != -1);
+	if (r->postcode)
+		json_object_set_new(dest, "postcode", json_string(r->postcode));
+	if (r->region)
+		json_object_set_new(dest, "region", json_string(r->region));
+	json_object_set_new(o, "destination", dest);
+	json_object_set_new(o, "terms", json_string(quote_terms_name(r->terms)));
+	if (r->hazardous)
+		json_object_set_new(o, "hazardous", json_true());
+	if (r->special)
+		json_object_set_new(o, "special_handling", json_true());
+	if (r->pickup)
+		json_object_set_new(o, "pickup", json_true());
+	set_int(o, "card_id", p->card_id, p->card_id != 0);
+	if (p->npoints) {
+		json_t *pts = json_array();
+		for (size_t i = 0; i < p->npoints; i++)
+			json_array_append_new(pts, json_integer(p->point_ids[i]));
+		json_object_set_new(
+		        o, "basing",
+		        json_pack("{s:o,s:I}", "points", pts, "actual_card_id", (json_int_t)p->actual_id));
+	}
+	return o;
 }
 
 /* The default business calendar, parsed once per (id, version). */
@@ -291,7 +297,7 @@ static void transit_dates(struct db *db, const struct versions *v, const struct 
 }
 
 static json_t *answer_json(struct db *db, const struct versions *v, const struct quote *q,
-                           const struct rate_card *c, const struct parsed *p, int64_t contract_bp)
+                           const struct rate_card *c, const struct quote_request *p, int64_t contract_bp)
 {
 	json_t *lines = json_array();
 	for (size_t i = 0; i < q->nlines; i++)
@@ -330,7 +336,7 @@ static json_t *answer_json(struct db *db, const struct versions *v, const struct
 }
 
 /* Check that what the quote is attached to exists. */
-static int check_refs(struct db *db, const struct parsed *p, int64_t *contract_bp, struct kf_error *err)
+static int check_refs(struct db *db, const struct quote_request *p, int64_t *contract_bp, struct kf_error *err)
 {
 	int64_t x;
 	int rc = 0;
@@ -351,10 +357,12 @@ static int check_refs(struct db *db, const struct parsed *p, int64_t *contract_b
 	return rc < 0 ? rc : 0;
 }
 
-static int store_quote(struct db *db, const struct actor *a, int64_t now, json_t *body,
-                       const struct parsed *p, json_t *answer, struct kf_error *err)
+static int store_quote(struct db *db, const struct actor *a, int64_t now, const struct quote_request *p,
+                       json_t *answer, struct kf_error *err)
 {
-	char *req_text = json_dumps(body, JSON_COMPACT);
+	json_t *rendered = p->as_received ? NULL : request_json(p);
+	char *req_text = p->as_received ? xstrdup(p->as_received) : json_dumps(rendered, JSON_COMPACT);
+	json_decref(rendered);
 	char *res_text = json_dumps(answer, JSON_COMPACT);
 	int64_t id = 0;
 	int rc = db_begin(db, err);
@@ -382,17 +390,18 @@ static int store_quote(struct db *db, const struct actor *a, int64_t now, json_t
 	return rc;
 }
 
-int quote_store_price(struct db *db, const struct actor *a, int64_t now, json_t *body, int store,
-                      json_t **out, struct kf_error *err)
+int quote_store_price(struct db *db, const struct actor *a, int64_t now, const struct quote_request *in,
+                      int store, json_t **out, struct kf_error *err)
 {
-	struct parsed *p = xcalloc(1, sizeof *p);
+	struct quote_request *p = xcalloc(1, sizeof *p);
 	struct ratecard_entry *cards[QUOTE_MAX_BASING + 1] = { 0 };
 	size_t ncards = 0;
 	struct quote_policy pol;
 	struct quote *q = xcalloc(1, sizeof *q);
 	int64_t contract_bp = 0;
 	*out = NULL;
-	int rc = parse_request(body, now, p, err);
+	*p = *in;
+	int rc = check_request(p, err);
 	if (rc == 0)
 		rc = check_refs(db, p, &contract_bp, err);
 	struct versions v = { 0 };
@@ -428,7 +437,7 @@ int quote_store_price(struct db *db, const struct actor *a, int64_t now, json_t 
 			*out = answer_json(db, &v, q, used, p, contract_bp);
 	}
 	if (rc == 0 && store)
-		rc = store_quote(db, a, now, body, p, *out, err);
+		rc = store_quote(db, a, now, p, *out, err);
 	for (size_t i = 0; i < ncards; i++)
 		ratecard_store_release(cards[i]);
 	free(p);

@@ -163,6 +163,22 @@ describe('quotes', () => {
 		assert.equal(q.basing.phantom_freight, 0);
 	});
 
+	it('stores the price policy document as it was sent (offsets kept, absent keys absent)', async () => {
+		const pol = await admin.expect(200, 'GET', '/api/v1/price-policy');
+		const body = { promotions: [{ code: 'EVE', start: '2026-12-01T00:00:00+08:00', end: '2026-12-02T00:00:00+08:00', bp: 300 }], tiers: [] };
+		let e = assertError(await admin.api('PUT', '/api/v1/price-policy', { body: { ...body, pickup_allowance_bp: 10001 }, headers: { 'If-Match': `"v${pol.json.version}"` } }), 400);
+		assert.equal(e.field, 'pickup_allowance_bp');
+		const put = (await admin.expect(200, 'PUT', '/api/v1/price-policy', { body, headers: { 'If-Match': `"v${pol.json.version}"` } })).json;
+		const { version, ...doc } = put;
+		assert.equal(version, pol.json.version + 1);
+		assert.deepEqual(doc, body);
+		const { version: v2, ...again } = (await admin.expect(200, 'GET', '/api/v1/price-policy')).json;
+		assert.equal(v2, version);
+		assert.deepEqual(again, body);
+		const reset = { tiers: [], promotions: [] };
+		await admin.expect(200, 'PUT', '/api/v1/price-policy', { body: reset, headers: { 'If-Match': `"v${version}"` } });
+	});
+
 	it('applies the price policy: quantity tier, promotion window, pickup allowance', async () => {
 		const pol = await admin.expect(200, 'GET', '/api/v1/price-policy');
 		const body = { tiers: [{ min_qty: 10, bp: 500 }], promotions: [{ code: 'SALE', start: '2026-11-01T00:00:00Z', end: '2026-11-12T00:00:00Z', bp: 1000 }], pickup_allowance_bp: 10000 };

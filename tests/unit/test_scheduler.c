@@ -23,7 +23,13 @@
 #include "auth/user.h"
 #include "base/json.h"
 #include "base/tz.h"
+#include "crm/customer.h"
+#include "desk/calendar_store.h"
+#include "desk/desk_settings.h"
 #include "desk/team.h"
+#include "pricing/contract_rate.h"
+#include "pricing/price_policy.h"
+#include "pricing/quote_store.h"
 #include "desk/followup.h"
 #include "desk/sla_clock.h"
 #include "desk/ticket.h"
@@ -355,6 +361,161 @@ static void test_winback_once(void **state)
 	assert_int_equal(n, 1);
 }
 
+/* The calendar and settings writes take plain structs and check them again (no JSON on the way). */
+static void test_calendar_settings_structs(void **state)
+{
+	struct fixture *f = *state;
+	struct kf_error err = KF_ERROR_INIT;
+	struct calendar_input in = { .present = CALENDAR_HAS_TIME_ZONE, .time_zone = "Asia/Shanghai" };
+	int64_t id = 0;
+	assert_int_equal(calendar_store_create(f->db, &tester, sh(11, 2, 0, 0), &in, &id, &err), KF_EINVAL);
+	assert_string_equal(err.key, "required");
+	assert_string_equal(err.field, "name");
+	in.present |= CALENDAR_HAS_NAME | CALENDAR_HAS_HOURS;
+	in.name = "夜班";
+	assert_int_equal(calendar_store_create(f->db, &tester, sh(11, 2, 0, 0), &in, &id, &err), KF_EINVAL);
+	assert_string_equal(err.key, "no_business_hours");
+	in.week[6] = (struct calendar_day){ 1, { { 20 * 60, 24 * 60 } } };
+	assert_int_equal(calendar_store_create(f->db, &tester, sh(11, 2, 0, 0), &in, &id, &err), 0);
+	struct calendar *c = calloc(1, sizeof(*c));
+	assert_non_null(c);
+	assert_int_equal(calendar_store_load(f->db, id, c, &err), 0);
+	assert_int_equal(c->week[6].n, 1);
+	assert_int_equal(c->week[6].iv[0].start_min, 20 * 60);
+	assert_int_equal(c->week[1].n, 0);
+	free(c);
+	struct calendar_input bad_zone = { .present = CALENDAR_HAS_TIME_ZONE, .time_zone = "Mars/Base" };
+	assert_int_equal(calendar_store_update(f->db, &tester, sh(11, 2, 0, 0), id, 1, &bad_zone, &err),
+	                 KF_EINVAL);
+	assert_string_equal(err.field, "time_zone");
+	struct desk_settings_input st = { .present = DESK_SETTINGS_HAS_WINBACK, .winback_days = 0 };
+	assert_int_equal(desk_settings_put(f->db, &tester, sh(11, 2, 0, 0), &st, &err), KF_EINVAL);
+	assert_string_equal(err.key, "range");
+	assert_string_equal(err.field, "winback_days");
+	st = (struct desk_settings_input){ .present = DESK_SETTINGS_HAS_CALENDAR,
+		                           .default_calendar_id = id + 100 };
+	assert_int_equal(desk_settings_put(f->db, &tester, sh(11, 2, 0, 0), &st, &err), KF_EINVAL);
+	assert_string_equal(err.key, "unknown");
+	st = (struct desk_settings_input){ .present = DESK_SETTINGS_HAS_CALENDAR | DESK_SETTINGS_HAS_WINBACK,
+		                           .winback_days = 30,
+		                           .default_calendar_id = id };
+	assert_int_equal(desk_settings_put(f->db, &tester, sh(11, 2, 0, 0), &st, &err), 0);
+	assert_int_equal(desk_settings_get(f->db, "default_calendar_id", 1), id);
+	assert_int_equal(desk_settings_get(f->db, "winback_days", 90), 30);
+	assert_int_equal(desk_settings_get(f->db, "followup_days", 2), 2);
+}
+
+/* A quote request as a struct (the CLI's way): the store checks it as the API checks the body. */
+static void test_quote_request_struct(void **state)
+{
+	struct fixture *f = *state;
+	struct kf_error err = KF_ERROR_INIT;
+	struct actor a = tester;
+	json_t *out = NULL;
+	struct quote_request *in = calloc(1, sizeof(*in));
+	assert_non_null(in);
+	in->req.quantity = 1;
+	in->req.distance_km = -1;
+	in->req.weight_g = 1000;
+	assert_int_equal(quote_store_price(f->db, &a, sh(11, 2, 0, 0), in, 0, &out, &err), KF_EINVAL);
+	assert_string_equal(err.key, "required");
+	assert_string_equal(err.field, "card_id");
+	in->card_id = 7;
+	in->req.weight_g = QUOTE_WEIGHT_UNSET;
+	assert_int_equal(quote_store_price(f->db, &a, sh(11, 2, 0, 0), in, 0, &out, &err), KF_EINVAL);
+	assert_string_equal(err.key, "required");
+	assert_string_equal(err.field, "weight_g");
+	in->req.weight_g = 1000;
+	in->req.quantity = 0;
+	assert_int_equal(quote_store_price(f->db, &a, sh(11, 2, 0, 0), in, 0, &out, &err), KF_EINVAL);
+	assert_string_equal(err.key, "range");
+	assert_string_equal(err.field, "quantity");
+	in->req.quantity = 1;
+	in->req.region = "0123456789012345678901234567890123456789012345678901234567890123456789";
+	assert_int_equal(quote_store_price(f->db, &a, sh(11, 2, 0, 0), in, 0, &out, &err), KF_EINVAL);
+	assert_string_equal(err.key, "too_long");
+	assert_string_equal(err.field, "region");
+	in->req.region = NULL;
+	in->ticket_id = -1;
+	assert_int_equal(quote_store_price(f->db, &a, sh(11, 2, 0, 0), in, 0, &out, &err), KF_EINVAL);
+	assert_string_equal(err.field, "ticket_id");
+	assert_null(out);
+	free(in);
+	struct contract_rate_input rate = { .freight_bp = 20000, .note = NULL };
+	assert_int_equal(contract_rate_put(f->db, &a, sh(11, 2, 0, 0), 1, &rate, &out, &err), KF_EINVAL);
+	assert_string_equal(err.key, "range");
+	assert_string_equal(err.field, "freight_bp");
+	assert_null(out);
+}
+
+/* A create's identities, addresses, preferences and tags as structs: the store checks each. */
+static void test_customer_extras_struct(void **state)
+{
+	struct fixture *f = *state;
+	struct kf_error err = KF_ERROR_INIT;
+	struct customer_fields cf = CUSTOMER_FIELDS_INIT;
+	struct customer c;
+	cf.name = "王芳";
+	struct customer_identity_input ids[] = { { "phone", "138 0013 8000" }, { "email", "not-an-email" } };
+	struct customer_address *addr = calloc(1, sizeof(*addr));
+	assert_non_null(addr);
+	struct customer_extras x = { .nidentities = 2, .identities = ids, .naddresses = 1, .addresses = addr };
+	assert_int_equal(customer_create(f->db, &tester, sh(11, 2, 0, 0), &cf, &x, &c, &err), KF_EINVAL);
+	assert_string_equal(err.field, "identities[1].value");
+	x.nidentities = 1;
+	assert_int_equal(customer_create(f->db, &tester, sh(11, 2, 0, 0), &cf, &x, &c, &err), KF_EINVAL);
+	assert_string_equal(err.key, "required");
+	assert_string_equal(err.field, "addresses[0].line");
+	snprintf(addr->line, sizeof(addr->line), "%s", "南京路 1 号");
+	const char *tags[] = { "vip", NULL };
+	x.ntags = 2;
+	x.tags = tags;
+	assert_int_equal(customer_create(f->db, &tester, sh(11, 2, 0, 0), &cf, &x, &c, &err), KF_EINVAL);
+	assert_string_equal(err.field, "tags");
+	x.ntags = 1;
+	assert_int_equal(customer_create(f->db, &tester, sh(11, 2, 0, 0), &cf, &x, &c, &err), 0);
+	json_t *out = NULL;
+	assert_int_equal(customer_json(f->db, c.id, 0, &out, &err), 0);
+	json_t *ident = json_array_get(json_object_get(out, "identities"), 0);
+	assert_string_equal(json_string_value(json_object_get(ident, "value")), "13800138000");
+	assert_int_equal(json_array_size(json_object_get(out, "addresses")), 1);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(out, "tags"), 0)), "vip");
+	json_decref(out);
+	free(addr);
+}
+
+/* The price policy as a struct: checked again, stored as the document it was given as. */
+static void test_price_policy_struct(void **state)
+{
+	struct fixture *f = *state;
+	struct kf_error err = KF_ERROR_INIT;
+	json_t *out = NULL;
+	int64_t version = 0;
+	assert_int_equal(price_policy_get(f->db, &out, &version, &err), 0);
+	json_decref(out);
+	struct price_policy_input *in = calloc(1, sizeof(*in));
+	assert_non_null(in);
+	in->present = PRICE_POLICY_HAS_PROMOS;
+	in->npromos = 1;
+	in->promos[0] = (struct price_policy_promo_input){ "SALE", "2026-11-12T00:00:00+08:00",
+		                                           "2026-11-11T00:00:00+08:00", 1000 };
+	assert_int_equal(price_policy_put(f->db, &tester, sh(11, 2, 0, 0), version, in, &out, &err), KF_EINVAL);
+	assert_string_equal(err.field, "promotions.end");
+	in->promos[0].end = "2026-11-13T00:00:00+08:00";
+	assert_int_equal(price_policy_put(f->db, &tester, sh(11, 2, 0, 0), version, in, &out, &err), 0);
+	json_t *promo = json_array_get(json_object_get(out, "promotions"), 0);
+	assert_string_equal(json_string_value(json_object_get(promo, "start")), "2026-11-12T00:00:00+08:00");
+	assert_null(json_object_get(out, "pickup_allowance_bp"));
+	assert_null(json_object_get(out, "tiers"));
+	json_decref(out);
+	struct quote_policy pol;
+	assert_int_equal(price_policy_current(f->db, 0, &pol, &err), 0);
+	assert_int_equal(pol.npromos, 1);
+	assert_int_equal(pol.promos[0].start, sh(11, 12, 0, 0));
+	assert_int_equal(pol.pickup_allowance_bp, 10000);
+	free(in);
+}
+
 static int run_pg(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +523,10 @@ static int run_pg(void)
 		cmocka_unit_test_setup_teardown(test_followup, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_care, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_winback_once, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_calendar_settings_structs, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_quote_request_struct, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_customer_extras_struct, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_price_policy_struct, setup_pg, teardown),
 	};
 	pg_admin = PQconnectdb(pg_base_url);
 	if (PQstatus(pg_admin) != CONNECTION_OK) {
@@ -384,6 +549,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_followup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_care, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_winback_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_calendar_settings_structs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quote_request_struct, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_customer_extras_struct, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_price_policy_struct, setup, teardown),
 	};
 	int failed = cmocka_run_group_tests_name("scheduler/sqlite", tests, NULL, NULL);
 	pg_base_url = getenv("KF_TEST_PG_URL");
