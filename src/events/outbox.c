@@ -5,10 +5,12 @@
 #include "events/outbox.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "base/clock.h"
+#include "base/xalloc.h"
 #include "events/event_types.h"
 #include "store/db.h"
 
@@ -80,18 +82,69 @@ static int run_listeners(struct db *db, const struct event *ev, struct kf_error 
 }
 
 /*
- * PostgreSQL hands out sequence numbers at insert, not at commit: hold one
- * advisory lock from the first append to the end of the transaction, so
- * that event-writing transactions commit in seq order.
+ * PostgreSQL hands out sequence numbers at insert, not at commit, so two
+ * transactions can commit their events out of seq order and a reader that
+ * has seen seq N could later meet a smaller one.  So on PostgreSQL the
+ * seqs a transaction appended are given new numbers as the very last thing
+ * before its commit, under a transaction-level advisory lock held to the
+ * end of the commit: event-writing transactions take numbers in commit
+ * order.  Taking the lock last (not at the first append) means a
+ * transaction holding it never waits for another lock, so it cannot be
+ * part of a deadlock.  The seqs the connection's open transaction appended
+ * are kept with the connection (db_attach); an undone savepoint's rows are
+ * simply not found.  The seq an append returns is the provisional one.
  */
-static int order_commits(struct db *db, struct kf_error *err)
+struct pending {
+	int64_t *v;
+	int n, cap;
+};
+
+static void pending_free(void *p)
 {
-	static struct db_sql q = DB_SQL("SELECT pg_advisory_xact_lock(4919131752989213764)");
-	if (strcmp(db_dialect(db), "postgres") != 0)
-		return 0;
+	struct pending *x = p;
+	free(x->v);
+	free(x);
+}
+
+/* The list of the connection's open transaction (db_attach: one per connection). */
+static struct pending *pending_get(struct db *db)
+{
+	struct pending *p = db_attached(db);
+	if (!p) {
+		p = xcalloc(1, sizeof *p);
+		db_attach(db, p, pending_free);
+	}
+	return p;
+}
+
+static int renumber(struct db *db, struct kf_error *err)
+{
+	static struct db_sql lock = DB_SQL("SELECT pg_advisory_xact_lock(4919131752989213764)");
+	static struct db_sql q = DB_SQL(
+	        "UPDATE events SET seq = nextval(pg_get_serial_sequence('events', 'seq')) WHERE seq = $1");
 	int64_t ignored;
-	int rc = db_query_int(db, &q, DB_NOARGS, &ignored, err);
-	return rc == KF_ENOTFOUND ? 0 : rc;
+	int rc = db_query_int(db, &lock, DB_NOARGS, &ignored, err);
+	rc = rc == KF_ENOTFOUND ? 0 : rc;
+	struct pending *p = pending_get(db);
+	for (int i = 0; rc >= 0 && i < p->n; i++)
+		rc = db_exec(db, &q, DB_ARGS(db_int(p->v[i])), err);
+	p->n = 0;
+	return rc < 0 ? rc : 0;
+}
+
+static void order_commits(struct db *db, int64_t seq)
+{
+	if (strcmp(db_dialect(db), "postgres") != 0)
+		return;
+	struct pending *p = pending_get(db);
+	if (!db_before_commit_pending(db))
+		p->n = 0; /* the first append of this transaction */
+	if (p->n == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 64;
+		p->v = xreallocarray(p->v, (size_t)p->cap, sizeof *p->v);
+	}
+	p->v[p->n++] = seq;
+	db_before_commit(db, renumber);
 }
 
 int outbox_append(struct db *db, struct event *ev, const struct actor *a, struct kf_error *err)
@@ -108,16 +161,15 @@ int outbox_append(struct db *db, struct event *ev, const struct actor *a, struct
 	if (ev->created_at_ms == 0)
 		ev->created_at_ms = clock_now_ms();
 	char *payload = ev->payload ? json_dumps(ev->payload, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	int rc = order_commits(db, err);
-	if (rc >= 0)
-		rc = db_query_int(db, &q,
-		                  DB_ARGS(db_text(ev->type), db_text(ev->entity), db_int(ev->entity_id),
-		                          db_text(ev->actor_kind), db_int(ev->actor_id),
-		                          db_text(payload ? payload : "{}"), db_int(ev->created_at_ms)),
-		                  &ev->seq, err);
+	int rc = db_query_int(db, &q,
+	                      DB_ARGS(db_text(ev->type), db_text(ev->entity), db_int(ev->entity_id),
+	                              db_text(ev->actor_kind), db_int(ev->actor_id),
+	                              db_text(payload ? payload : "{}"), db_int(ev->created_at_ms)),
+	                      &ev->seq, err);
 	free(payload);
 	if (rc < 0)
 		return rc;
+	order_commits(db, ev->seq);
 	db_after_commit(db, outbox_committed);
 	return run_listeners(db, ev, err);
 }

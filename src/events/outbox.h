@@ -8,8 +8,9 @@
  * change leaves no event, a committed one always has its event (inside a
  * write batch, per savepoint).  Its seq is its position in the stream and
  * grows in commit order, so a reader that has seen seq N has seen every
- * event before it (SQLite: one writer; PostgreSQL: a transaction-level
- * advisory lock taken at the first append).
+ * event before it (SQLite: one writer; PostgreSQL: just before the commit
+ * the transaction's events are renumbered under a transaction-level
+ * advisory lock, see outbox.c).
  *
  * Two kinds of reader:
  *  - in-process listeners, called by outbox_append in the same

@@ -117,6 +117,8 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
+	if (db->attached_free)
+		db->attached_free(db->attached);
 	for (int i = 0; i < db->nstmts; i++) {
 		struct db_rows *r = db->stmts[i];
 		if (!r)
@@ -404,10 +406,42 @@ int db_begin(struct db *db, struct kf_error *err)
  * Ends one level, even when it fails: never db_rollback after a failed
  * db_commit.  An inner level only counts down.
  */
+void db_before_commit(struct db *db, int (*fn)(struct db *db, struct kf_error *err))
+{
+	db->before_commit = fn;
+}
+
+void *db_attached(struct db *db)
+{
+	return db->attached;
+}
+
+void db_attach(struct db *db, void *p, void (*free_fn)(void *p))
+{
+	db->attached = p;
+	db->attached_free = free_fn;
+}
+
+int db_before_commit_pending(const struct db *db)
+{
+	return db->before_commit != NULL;
+}
+
+/* The hook's statements run inside the transaction; a failure fails it. */
+static int run_before_commit(struct db *db, struct kf_error *err)
+{
+	int (*fn)(struct db *, struct kf_error *) = db->before_commit;
+	db->before_commit = NULL;
+	return fn ? fn(db, err) : 0;
+}
+
 int db_commit(struct db *db, struct kf_error *err)
 {
 	if (db->tx_depth <= 0)
 		KF_BUG("db_commit without db_begin");
+	if (db->tx_depth == 1 && !db->batch && !db->tx_failed && !db->fault_commit &&
+	    run_before_commit(db, err) < 0)
+		db->tx_failed = 1;
 	if (--db->tx_depth > 0)
 		return 0;
 	uint64_t t0 = mono_us();
@@ -444,8 +478,10 @@ void db_rollback(struct db *db)
 	tx_verb(db, DB_TX_ROLLBACK, NULL);
 	db->tx_failed = 0;
 	account(t0);
-	if (!db->batch)
+	if (!db->batch) {
 		db->after_commit = NULL;
+		db->before_commit = NULL;
+	}
 }
 
 int db_finish(struct db *db, int rc, struct kf_error *err)
@@ -493,9 +529,11 @@ int db_batch_commit(struct db *db, struct kf_error *err)
 {
 	if (!db->batch || db->tx_depth > 0)
 		KF_BUG("db_batch_commit outside a batch or inside a transaction");
+	int rc = db->fault_commit ? 0 : run_before_commit(db, err);
 	db->batch = 0;
 	uint64_t t0 = mono_us();
-	int rc = db->fault_commit ? fault_commit_hit(db, err) : db->ops->tx(db, DB_TX_COMMIT, err);
+	if (rc == 0)
+		rc = db->fault_commit ? fault_commit_hit(db, err) : db->ops->tx(db, DB_TX_COMMIT, err);
 	if (rc < 0)
 		db->ops->tx(db, DB_TX_ROLLBACK, NULL);
 	account(t0);
@@ -511,6 +549,7 @@ void db_batch_abort(struct db *db)
 	db->tx_depth = 0;
 	db->tx_failed = 0;
 	db->after_commit = NULL;
+	db->before_commit = NULL;
 	db->ops->tx(db, DB_TX_ROLLBACK, NULL);
 }
 

@@ -242,6 +242,26 @@ int db_in_tx(const struct db *db);
  */
 void db_after_commit(struct db *db, void (*fn)(void));
 
+/*
+ * Call fn inside the outermost transaction now open, just before it
+ * commits (for a batch, in db_batch_commit): its statements are part of
+ * the transaction, and a failure rolls the whole of it back (the commit
+ * returns that error).  Not called when the transaction rolls back.  One
+ * function per transaction, like db_after_commit.  For work that must be
+ * the last thing a transaction does (the outbox's commit-order numbering).
+ */
+void db_before_commit(struct db *db, int (*fn)(struct db *db, struct kf_error *err));
+/*
+ * One slot of per-connection state for the layer above that needs it (the
+ * outbox's list of the open transaction's events): db_attach stores p and
+ * the function db_close frees it with; db_attached returns it (NULL first).
+ */
+void *db_attached(struct db *db);
+void db_attach(struct db *db, void *p, void (*free_fn)(void *p));
+
+/* 1 when a db_before_commit hook waits for the open transaction's commit. */
+int db_before_commit_pending(const struct db *db);
+
 /* Group commit: see "Batches" above.  db_batch_item_end undoes the item
  * unless keep and no statement of it failed; it returns 1 when kept, 0 when
  * undone, KF_E* when the transaction is no longer usable (then call

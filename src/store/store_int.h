@@ -60,6 +60,9 @@ struct db {
 	int batch; /* inside db_batch_begin: the outermost level is a savepoint */
 	int item_failed; /* a statement of the current batch item failed outside db_begin */
 	void (*after_commit)(void); /* db_after_commit: called after the outermost commit */
+	int (*before_commit)(struct db *db, struct kf_error *err); /* db_before_commit */
+	void *attached; /* db_attach: one upper layer's per-connection state */
+	void (*attached_free)(void *p); /* frees attached in db_close */
 	int fault_stmt; /* > 0: the fault_stmt-th statement from the arming fails (db_fault_stmt) */
 	int fault_commit; /* 1: the next outermost commit fails (db_fault_commit) */
 };

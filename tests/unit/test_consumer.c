@@ -175,7 +175,11 @@ static int64_t emit(struct db *db, const char *type, int64_t entity_id, int64_t 
 	assert_int_equal(db_begin(db, &err), 0);
 	assert_int_equal(outbox_append(db, &ev, &tester, &err), 0);
 	assert_int_equal(db_commit(db, &err), 0);
-	return ev.seq;
+	/* the final seq: on PostgreSQL a transaction's events are renumbered at its commit */
+	static struct db_sql q_last = DB_SQL("SELECT MAX(seq) FROM events");
+	int64_t seq = -1;
+	assert_int_equal(db_query_int(db, &q_last, DB_NOARGS, &seq, &err), 0);
+	return seq;
 }
 
 static int64_t q_int(struct db *db, const char *sql, const char *arg)
@@ -319,6 +323,42 @@ static void test_skip_locked(void **state)
 	store_close(other);
 }
 
+/*
+ * PostgreSQL: seq order is commit order.  The transaction that appended
+ * first but commits last gets the larger seq (else a reader that moved its
+ * cursor past the other's event would never see this one), and appending
+ * takes no lock another appender waits for (the commit-time lock cannot be
+ * part of a deadlock with the rows the two transactions hold).
+ */
+static void test_commit_order(void **state)
+{
+	struct fixture *f = *state;
+	struct kf_error err = KF_ERROR_INIT;
+	struct store *other;
+	struct db_options opt = DB_OPTIONS_INIT;
+	assert_int_equal(store_open(f->url, &opt, &other, &err), 0);
+	struct db *odb = store_db(other, &err);
+	assert_non_null(odb);
+	struct event a = {
+		.type = "ticket.created", .entity = "ticket", .entity_id = 1, .created_at_ms = 1765000000000
+	};
+	struct event b = {
+		.type = "ticket.created", .entity = "ticket", .entity_id = 2, .created_at_ms = 1765000000000
+	};
+	assert_int_equal(db_begin(f->db, &err), 0);
+	assert_int_equal(outbox_append(f->db, &a, &tester, &err), 0);
+	assert_int_equal(db_begin(odb, &err), 0);
+	assert_int_equal(outbox_append(odb, &b, &tester, &err), 0);
+	assert_true(a.seq < b.seq); /* numbers as handed out at insert */
+	assert_int_equal(db_commit(odb, &err), 0); /* b commits first */
+	assert_int_equal(db_commit(f->db, &err), 0);
+	int64_t sa = q_int(f->db, "SELECT seq FROM events WHERE entity_id = 1", NULL);
+	int64_t sb = q_int(f->db, "SELECT seq FROM events WHERE entity_id = 2", NULL);
+	assert_true(sb < sa);
+	assert_int_equal(q_int(f->db, "SELECT COUNT(*) FROM events", NULL), 2);
+	store_close(other);
+}
+
 static int run_pg(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +366,7 @@ static int run_pg(void)
 		cmocka_unit_test_setup_teardown(test_failure_dead_retry, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_prune, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_skip_locked, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_commit_order, setup_pg, teardown),
 	};
 	pg_admin = PQconnectdb(pg_base_url);
 	if (PQstatus(pg_admin) != CONNECTION_OK) {
