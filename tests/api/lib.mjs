@@ -126,9 +126,16 @@ export async function kefuOk(args, opts = {}) {
 	return r;
 }
 
-/** Empty the shared PostgreSQL test database (every schema but the system ones). */
+/**
+ * Empty the shared PostgreSQL test database (every schema but the system
+ * ones).  Sessions a previous server left behind go first: a server killed
+ * with SIGKILL (the crash tests) leaves its backend running its last
+ * statement, and dropping the tables under it can deadlock with it.
+ */
 export async function resetPostgres() {
-	const sql = `DO $$ DECLARE s text; BEGIN
+	const sql = `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+			WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend';
+		DO $$ DECLARE s text; BEGIN
 		FOR s IN SELECT nspname FROM pg_namespace
 			WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' LOOP
 			EXECUTE format('DROP SCHEMA %I CASCADE', s);
