@@ -162,11 +162,6 @@ static int check_body(const char *body, struct kf_error *err)
 	return rc;
 }
 
-static int finish(struct db *db, int rc, struct kf_error *err)
-{
-	return db_finish(db, rc, err);
-}
-
 int canned_create(struct db *db, const struct actor *a, int64_t now, const char *title, const char *body,
                   const char *language, int64_t category_id, json_t **out, struct kf_error *err)
 {
@@ -187,7 +182,7 @@ int canned_create(struct db *db, const struct actor *a, int64_t now, const char 
 		rc = canned_get(db, id, out, err);
 	if (rc == 0)
 		rc = audit_record(db, a, now, "canned.create", "canned_reply", id, NULL, *out, err);
-	return finish(db, rc, err);
+	return db_finish(db, rc, err);
 }
 
 int canned_update(struct db *db, const struct actor *a, int64_t now, int64_t id, int64_t version,
@@ -215,7 +210,7 @@ int canned_update(struct db *db, const struct actor *a, int64_t now, int64_t id,
 	if (rc == 0)
 		rc = audit_record(db, a, now, "canned.update", "canned_reply", id, before, *out, err);
 	json_decref(before);
-	return finish(db, rc, err);
+	return db_finish(db, rc, err);
 }
 
 int canned_delete(struct db *db, const struct actor *a, int64_t now, int64_t id, struct kf_error *err)
@@ -230,7 +225,7 @@ int canned_delete(struct db *db, const struct actor *a, int64_t now, int64_t id,
 	if (rc >= 0)
 		rc = audit_record(db, a, now, "canned.delete", "canned_reply", id, before, NULL, err);
 	json_decref(before);
-	return finish(db, rc, err);
+	return db_finish(db, rc, err);
 }
 
 /* Fill v from ticket id; strings are copied into store (6 x 512 bytes). */

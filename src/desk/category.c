@@ -118,11 +118,6 @@ static struct db_arg window_arg(int64_t days)
 	return days >= 0 ? db_int(days) : db_null();
 }
 
-static int finish(struct db *db, int rc, struct kf_error *err)
-{
-	return db_finish(db, rc, err);
-}
-
 int category_create(struct db *db, const struct actor *a, int64_t now, const struct category_fields *f,
                     json_t **out, struct kf_error *err)
 {
@@ -153,7 +148,7 @@ int category_create(struct db *db, const struct actor *a, int64_t now, const str
 		rc = category_get(db, id, "category", out, err);
 	if (rc == 0)
 		rc = audit_record(db, a, now, "category.create", "category", id, NULL, *out, err);
-	return finish(db, rc, err);
+	return db_finish(db, rc, err);
 }
 
 static const char *str_or(const char *s, json_t *row, const char *key)
@@ -190,5 +185,5 @@ int category_update(struct db *db, const struct actor *a, int64_t now, int64_t i
 	if (rc == 0)
 		rc = audit_record(db, a, now, "category.update", "category", id, before, *out, err);
 	json_decref(before);
-	return finish(db, rc, err);
+	return db_finish(db, rc, err);
 }

@@ -7,16 +7,6 @@
 #include "base/textlen.h"
 #include "store/db.h"
 
-/* Commit when rc >= 0, else roll back; returns rc or the commit's error. */
-static int finish(struct db *db, int rc, struct kf_error *err)
-{
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
-}
-
 static struct db_sql q_contract_get = DB_SQL(
         "SELECT customer_id, freight_bp, note, updated_at, version FROM contract_rates WHERE customer_id = $1");
 static struct db_sql q_contract_put = DB_SQL(
@@ -88,6 +78,6 @@ int contract_rate_put(struct db *db, const struct actor *a, int64_t now, int64_t
 		rc = audit_record(db, a, now, "contract_rate.put", "customer", customer_id, NULL, after, err);
 		json_decref(after);
 	}
-	rc = finish(db, rc, err);
+	rc = db_finish(db, rc, err);
 	return rc < 0 ? rc : contract_rate_get(db, customer_id, out, err);
 }

@@ -13,16 +13,6 @@
 #include "desk/calendar.h"
 #include "store/db.h"
 
-/* Commit when rc >= 0, else roll back; returns rc or the commit's error. */
-static int finish(struct db *db, int rc, struct kf_error *err)
-{
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
-}
-
 /* ---- the price policy --------------------------------------------------- */
 
 static struct db_sql q_policy_get = DB_SQL("SELECT body, version FROM price_policy WHERE id = 1");
@@ -236,7 +226,7 @@ int price_policy_put(struct db *db, const struct actor *a, int64_t now, int64_t 
 			             "the price policy was changed by someone else");
 		if (rc > 0)
 			rc = audit_record(db, a, now, "price_policy.update", "price_policy", 1, NULL, doc, err);
-		rc = finish(db, rc, err);
+		rc = db_finish(db, rc, err);
 	}
 	free(text);
 	json_decref(doc);

@@ -19,16 +19,6 @@
 #include "store/db.h"
 #include "store/db_json.h"
 
-/* Commit when rc >= 0, else roll back; returns rc or the commit's error. */
-static int finish(struct db *db, int rc, struct kf_error *err)
-{
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
-}
-
 /* ---- labels ------------------------------------------------------------- */
 
 static const char *const kind_label[QL_KIND_COUNT][2] = {
@@ -379,7 +369,7 @@ static int store_quote(struct db *db, const struct actor *a, int64_t now, const 
 		                          db_int(json_integer_value(json_object_get(
 		                                  json_object_get(answer, "weight"), "billable_g")))),
 		                  &id, err);
-		rc = finish(db, rc, err);
+		rc = db_finish(db, rc, err);
 	}
 	free(req_text);
 	free(res_text);

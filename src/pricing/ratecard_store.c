@@ -12,16 +12,6 @@
 #include "pricing/ratecard_csv.h"
 #include "store/db.h"
 
-/* Commit when rc >= 0, else roll back; returns rc or the commit's error. */
-static int finish(struct db *db, int rc, struct kf_error *err)
-{
-	if (rc < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, err);
-}
-
 /* ---- the parsed-card cache ---------------------------------------------- */
 
 #define CACHE_SLOTS 64
@@ -299,7 +289,7 @@ int ratecard_store_create(struct db *db, const struct actor *a, int64_t now, con
 			rc = audit_record(db, a, now, "ratecard.create", "rate_card", id, NULL, after, err);
 			json_decref(after);
 		}
-		rc = finish(db, rc, err);
+		rc = db_finish(db, rc, err);
 	}
 	rc_release(c);
 	free(c);
@@ -333,7 +323,7 @@ int ratecard_store_replace(struct db *db, const struct actor *a, int64_t now, in
 			rc = audit_record(db, a, now, "ratecard.replace", "rate_card", id, NULL, after, err);
 			json_decref(after);
 		}
-		rc = finish(db, rc, err);
+		rc = db_finish(db, rc, err);
 	}
 	rc_release(c);
 	free(c);
@@ -353,5 +343,5 @@ int ratecard_store_retire(struct db *db, const struct actor *a, int64_t now, int
 		             (long long)id);
 	if (rc > 0)
 		rc = audit_record(db, a, now, "ratecard.retire", "rate_card", id, NULL, NULL, err);
-	return finish(db, rc, err);
+	return db_finish(db, rc, err);
 }
