@@ -9,6 +9,8 @@ debs=(
 	build-essential pkg-config clang clang-format
 	libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev libcmocka-dev
 	libfuzzer-14-dev libclang-rt-14-dev
+	libgmime-3.0-dev libcurl4-openssl-dev
+	postfix dovecot-imapd dovecot-lmtpd swaks
 	postgresql
 	wrk sqlite3 curl python3 procps
 	tzdata
@@ -29,6 +31,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 	sudo=""
 	[ "$(id -u)" -eq 0 ] || sudo="sudo"
 	export DEBIAN_FRONTEND=noninteractive
+	# The mail tests start their own Postfix on loopback (tests/api/mailenv.mjs);
+	# the package must not set up a system mail server.
+	echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
 	$sudo apt-get update -qq
 	$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

@@ -39,6 +39,8 @@ static const struct perm_info perms[] = {
 	  "run reports and export them as CSV; improvement actions" },
 	{ PERM_EVENTS_MANAGE, "events.manage", R(ROLE_ADMIN),
 	  "see the event stream's consumers and retry events parked dead" },
+	{ PERM_MAIL_ADMIN, "mail.admin", R(ROLE_ADMIN),
+	  "mailboxes, the outgoing relay, mail templates, bouncing addresses, the inbound mail token" },
 };
 
 static const char *const role_names[ROLE_COUNT] = {

@@ -39,6 +39,7 @@ enum perm {
 	PERM_DESK_ADMIN, /* SLA policies, calendars, teams, categories, canned replies */
 	PERM_REPORT_READ, /* run reports (quality, service level, customer value) and export them */
 	PERM_EVENTS_MANAGE, /* see durable event consumers and retry dead events */
+	PERM_MAIL_ADMIN, /* mailboxes, the relay, mail templates, bounces, the inbound token */
 	PERM_COUNT
 };
 

@@ -73,6 +73,11 @@ static const struct key keys[] = {
 	  "days events are kept (pruned only once every durable consumer has passed them)"),
 	I(login_window, 1, 86400, "login throttling window in seconds: older failures are forgotten"),
 	S(log_level, "debug, info, warn or error"),
+	S(secret_key_file, "file holding the 32-byte key (64 hex digits) that seals stored mail passwords; "
+	                   "default for a SQLite database: DB.key, made on first use"),
+	I(mail_senders, 0, 16, "threads sending queued outgoing mail through the relay (0 = none)"),
+	B(imap_fetch, "fetch the IMAP mailboxes configured in the admin UI"),
+	I(mail_timeout, 1, 3600, "seconds one SMTP or IMAP exchange may take"),
 	B(test_clock,
 	  "tests only: admins may set the server's clock and run scheduler passes "
 	  "(POST /api/v1/test/clock, /api/v1/test/tick); never in production"),
@@ -101,6 +106,9 @@ void config_defaults(struct kf_config *c)
 	c->track_rate = 60;
 	c->track_burst = 20;
 	c->event_retention_days = 30;
+	c->mail_senders = 1;
+	c->imap_fetch = 1;
+	c->mail_timeout = 60;
 	c->login_window = 15 * 60;
 	c->stream_heartbeat = 15;
 	c->stream_buffer_kib = 256;

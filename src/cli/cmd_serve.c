@@ -12,6 +12,7 @@
 
 #include "app/consumers.h"
 #include "auth/ratelimit.h"
+#include "auth/secret.h"
 #include "base/log.h"
 #include "cli/cli.h"
 #include "events/consumer.h"
@@ -57,6 +58,26 @@ static int level_of(const char *name)
 	return LOG_LEVEL_INFO;
 }
 
+/*
+ * The key that seals stored mail passwords (auth/secret.h): secret_key_file, else DB.key beside
+ * a SQLite database (made on first start); a PostgreSQL server without one runs without a key.
+ */
+static int load_secret(const struct kf_config *c, struct kf_error *err)
+{
+	if (c->secret_key_file[0])
+		return secret_load_key_file(c->secret_key_file, 0, err);
+	const char *db = c->db;
+	if (strncmp(db, "postgres", 8) == 0)
+		return 0;
+	if (strncmp(db, "sqlite:", 7) == 0)
+		db += 7;
+	if (!db[0] || strcmp(db, ":memory:") == 0)
+		return 0;
+	char path[CONFIG_STR_MAX + 8];
+	snprintf(path, sizeof(path), "%s.key", db);
+	return secret_load_key_file(path, 1, err);
+}
+
 /* SIGTERM/SIGINT go to the server's waiting thread (server_run): threads started before it must not take them. */
 static void block_stop_signals(void)
 {
@@ -81,7 +102,9 @@ int cmd_serve(int argc, char **argv)
 		return rc < 0 ? EXIT_OK : rc;
 	log_set_level(level_of(cfg.log_level));
 	o.sync_full = cfg.sync_full;
-	rc = store_open(cfg.db, &o, &app.store, &err);
+	rc = load_secret(&cfg, &err);
+	if (rc == 0)
+		rc = store_open(cfg.db, &o, &app.store, &err);
 	if (rc < 0)
 		return cli_fail(&err);
 	options_from(&cfg, &app.opt);
