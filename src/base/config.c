@@ -73,8 +73,9 @@ static const struct key keys[] = {
 	  "days events are kept (pruned only once every durable consumer has passed them)"),
 	I(login_window, 1, 86400, "login throttling window in seconds: older failures are forgotten"),
 	S(log_level, "debug, info, warn or error"),
-	S(secret_key_file, "file holding the 32-byte key (64 hex digits) that seals stored mail passwords; "
-	                   "default for a SQLite database: DB.key, made on first use"),
+	S(secret_key_file,
+	  "file holding the 32-byte key (64 hex digits) that seals stored mail passwords; "
+	  "default for a SQLite database: DB.key, made on first use"),
 	I(mail_senders, 0, 16, "threads sending queued outgoing mail through the relay (0 = none)"),
 	B(imap_fetch, "fetch the IMAP mailboxes configured in the admin UI"),
 	I(mail_timeout, 1, 3600, "seconds one SMTP or IMAP exchange may take"),
