@@ -64,8 +64,8 @@ static char *header_text(const char *s)
 	return r;
 }
 
-/* s trimmed of surrounding space and one pair of <>, lower-cased, repaired. */
-static char *addr_clean(const char *s, size_t len)
+/* s trimmed of surrounding space and one pair of <>, repaired.  Owned. */
+static char *angle_strip(const char *s, size_t len)
 {
 	while (len > 0 && isspace((unsigned char)*s)) {
 		s++;
@@ -77,7 +77,13 @@ static char *addr_clean(const char *s, size_t len)
 		s++;
 		len -= 2;
 	}
-	char *r = mail_charset_repair(s, len);
+	return mail_charset_repair(s, len);
+}
+
+/* angle_strip, lower-cased (addresses, MIME types).  Owned. */
+static char *addr_clean(const char *s, size_t len)
+{
+	char *r = angle_strip(s, len);
 	for (char *p = r; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	return r;
@@ -227,7 +233,7 @@ static char **ids_parse(GMimeParserOptions *opts, const char *value, size_t *n)
 	if (refs)
 		g_mime_references_free(refs);
 	if (*n == 0) {
-		char *bare = addr_clean(value, strlen(value));
+		char *bare = angle_strip(value, strlen(value));
 		if (id_usable(bare) && strchr(bare, '@')) {
 			v = xmalloc(sizeof(*v));
 			v[(*n)++] = bare;
@@ -467,7 +473,7 @@ static void attach_leaf(struct walk *w, GMimePart *part)
 	p->filename = filename_clean(g_mime_part_get_filename(part));
 	p->content_type = mime_type(obj);
 	const char *cid = g_mime_object_get_content_id(obj);
-	p->content_id = cid ? addr_clean(cid, strlen(cid)) : xstrdup("");
+	p->content_id = cid ? angle_strip(cid, strlen(cid)) : xstrdup("");
 	const char *disp = g_mime_object_get_disposition(obj);
 	p->is_inline = disp && strcasecmp(disp, "inline") == 0;
 	struct buf b = BUF_INIT;
@@ -494,7 +500,7 @@ static void attach_message(struct walk *w, GMimeMessagePart *mp)
 	buf_release(&name);
 	p->content_type = mime_type(obj);
 	const char *cid = g_mime_object_get_content_id(obj);
-	p->content_id = cid ? addr_clean(cid, strlen(cid)) : xstrdup("");
+	p->content_id = cid ? angle_strip(cid, strlen(cid)) : xstrdup("");
 	GMimeStream *s = g_mime_stream_mem_new();
 	g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, s);
 	GByteArray *a = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(s));
