@@ -150,8 +150,13 @@ static bool attr_allowed(const char *tag, const char *name, const char *value)
 /* Append s HTML-escaped (text and attribute values alike). */
 static void escape_into(struct buf *b, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
+	for (;;) {
+		size_t n = strcspn(s, "&<>\"'");
+		buf_add(b, s, n);
+		s += n;
+		if (!*s)
+			return;
+		switch (*s++) {
 		case '&':
 			buf_adds(b, "&amp;");
 			break;
@@ -164,11 +169,8 @@ static void escape_into(struct buf *b, const char *s)
 		case '"':
 			buf_adds(b, "&quot;");
 			break;
-		case '\'':
-			buf_adds(b, "&#39;");
-			break;
 		default:
-			buf_addch(b, *s);
+			buf_adds(b, "&#39;");
 		}
 	}
 }
