@@ -402,17 +402,14 @@ static void part_bytes(GMimePart *part, struct buf *b)
 	g_object_unref(s);
 }
 
-/* UTF-8 text of a text part, line ends made LF.  Owned. */
-static char *part_text(GMimePart *part)
+/* Line ends made LF (CRLF and lone CR), a leading byte order mark dropped; in place. */
+static void text_normalise(char *t)
 {
-	struct buf raw = BUF_INIT;
-	raw.max = (size_t)-1 / 4;
-	part_bytes(part, &raw);
-	const char *cs = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
-	char *t = mail_charset_to_utf8(raw.p, raw.len, cs);
-	buf_release(&raw);
+	const char *p = t;
+	if (memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
 	char *o = t;
-	for (const char *p = t; *p; p++) {
+	for (; *p; p++) {
 		if (*p == '\r') {
 			*o++ = '\n';
 			if (p[1] == '\n')
@@ -421,7 +418,72 @@ static char *part_text(GMimePart *part)
 			*o++ = *p;
 	}
 	*o = '\0';
-	return t;
+}
+
+/*
+ * Undo format=flowed (RFC 3676 section 4): a line ending in a space (not
+ * the signature separator "-- ") continues on the next line of the same
+ * quote depth; one space after the quote marks is stuffing; with
+ * delsp=yes the trailing space goes too.  Quoted lines come out as "> ".
+ */
+static char *flowed_decode(const char *t, bool delsp)
+{
+	struct buf b = BUF_INIT;
+	b.max = (size_t)-1 / 4;
+	int prev_depth = -1; /* quote depth of the previous line when it flowed on, else -1 */
+	while (*t) {
+		size_t n = strcspn(t, "\n");
+		const char *c = t;
+		int depth = 0;
+		while (c < t + n && *c == '>') {
+			depth++;
+			c++;
+		}
+		if (c < t + n && *c == ' ')
+			c++; /* stuffing */
+		size_t cn = (size_t)(t + n - c);
+		bool sig = cn == 3 && memcmp(c, "-- ", 3) == 0;
+		bool flows = cn > 0 && c[cn - 1] == ' ' && !sig;
+		if (prev_depth != depth) {
+			if (prev_depth >= 0 || b.len > 0)
+				buf_addch(&b, '\n');
+			for (int i = 0; i < depth; i++)
+				buf_adds(&b, "> ");
+		}
+		buf_add(&b, c, flows && delsp ? cn - 1 : cn);
+		prev_depth = flows ? depth : -1;
+		t += n + (t[n] == '\n');
+	}
+	if (b.len > 0 && prev_depth < 0)
+		buf_addch(&b, '\n');
+	if (!b.p)
+		return xstrdup("");
+	return buf_detach(&b, NULL);
+}
+
+/* Whether the content-type parameter name of obj is value (case-insensitive). */
+static bool param_is(GMimeObject *obj, const char *name, const char *value)
+{
+	const char *v = g_mime_object_get_content_type_parameter(obj, name);
+	return v && strcasecmp(v, value) == 0;
+}
+
+/* UTF-8 text of a text part, line ends made LF, format=flowed undone.  Owned. */
+static char *part_text(GMimePart *part)
+{
+	struct buf raw = BUF_INIT;
+	raw.max = (size_t)-1 / 4;
+	part_bytes(part, &raw);
+	GMimeObject *obj = GMIME_OBJECT(part);
+	const char *cs = g_mime_object_get_content_type_parameter(obj, "charset");
+	char *t = mail_charset_to_utf8(raw.p, raw.len, cs);
+	buf_release(&raw);
+	text_normalise(t);
+	if (!param_is(obj, "format", "flowed"))
+		return t;
+	char *f = flowed_decode(t, param_is(obj, "delsp", "yes"));
+	free(t);
+	return f;
 }
 
 /* "type/subtype" of obj, lower-case.  Owned. */

@@ -280,6 +280,34 @@ static void plain_text_bounces(void **state)
 	mail_msg_free(&m);
 }
 
+static void format_flowed_is_joined(void **state)
+{
+	(void)state;
+	static const char raw[] = "From: a@b.test\r\n"
+	                          "Content-Type: text/plain; charset=utf-8; format=flowed\r\n\r\n"
+	                          "\xEF\xBB\xBFThe parcel came but the \r\n"
+	                          "box was open.\r\n"
+	                          "  indented (stuffed)\r\n"
+	                          "\r\n"
+	                          "-- \r\n"
+	                          "Ann\r\n"
+	                          "> On Tue you \r\n"
+	                          "> wrote:\r\n";
+	struct mail_msg m;
+	parse_ok(raw, &m);
+	assert_string_equal(
+	        m.text,
+	        "The parcel came but the box was open.\n indented (stuffed)\n\n-- \nAnn\n> On Tue you wrote:\n");
+	assert_int_equal(m.quote_at, strlen("The parcel came but the box was open.\n indented (stuffed)\n\n"));
+	mail_msg_free(&m);
+	static const char delsp[] =
+	        "From: a@b.test\nContent-Type: text/plain; charset=utf-8; format=flowed; delsp=yes\n\n"
+	        "\xe4\xbd\xa0\xe5\xa5\xbd \n\xe4\xb8\x96\xe7\x95\x8c\n";
+	parse_ok(delsp, &m);
+	assert_string_equal(m.text, "你好世界\n");
+	mail_msg_free(&m);
+}
+
 /* Parsing in several threads at once gives what one thread gives (GMime state is per call). */
 struct thread_arg {
 	const char *raw;
@@ -609,6 +637,7 @@ int main(void)
 		cmocka_unit_test(cid_reference_makes_a_part_inline),
 		cmocka_unit_test(forwards_are_recognised),
 		cmocka_unit_test(plain_text_bounces),
+		cmocka_unit_test(format_flowed_is_joined),
 		cmocka_unit_test(threads_parse_independently),
 		cmocka_unit_test(corpus_parses_as_expected),
 		/* one per line */
