@@ -660,7 +660,8 @@ static void walk_obj(struct walk *w, GMimeObject *obj, int depth, bool alternati
 		buf_release(&b);
 	}
 	bool taken = is_body_text(obj, type) && take_body(w, part, type, alternative);
-	if (!taken && !(alternative && strncmp(type, "text/", 5) == 0))
+	bool other_body = strcmp(type, "text/plain") == 0 || strcmp(type, "text/html") == 0;
+	if (!taken && !(alternative && other_body)) /* a second plain or html alternative is dropped */
 		attach_leaf(w, part);
 	free(type);
 }
