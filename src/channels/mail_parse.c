@@ -352,12 +352,11 @@ static unsigned auto_flags(GMimeObject *obj, const struct mail_msg *m)
 	if (header_is(obj, "Precedence", bulk) || g_mime_object_get_header(obj, "List-Id") ||
 	    g_mime_object_get_header(obj, "List-Unsubscribe"))
 		f |= MAIL_AUTO_BULK;
-	const char *local_end = strchr(m->from.address, '@');
-	size_t local = local_end ? (size_t)(local_end - m->from.address) : strlen(m->from.address);
-	if ((m->return_path && !*m->return_path) ||
-	    (local == 14 && strncasecmp(m->from.address, "mailer-daemon", 13) == 0) ||
-	    (local == 13 && strncasecmp(m->from.address, "mailer-daemon", 13) == 0) ||
-	    (local == 10 && strncasecmp(m->from.address, "postmaster", 10) == 0))
+	const char *at = strchr(m->from.address, '@');
+	size_t local = at ? (size_t)(at - m->from.address) : strlen(m->from.address);
+	bool daemon = (local == 13 && strncasecmp(m->from.address, "mailer-daemon", 13) == 0) ||
+	        (local == 10 && strncasecmp(m->from.address, "postmaster", 10) == 0);
+	if ((m->return_path && !*m->return_path) || daemon)
 		f |= MAIL_AUTO_NULL_SENDER;
 	return f;
 }
@@ -406,7 +405,7 @@ static void part_bytes(GMimePart *part, struct buf *b)
 static void text_normalise(char *t)
 {
 	const char *p = t;
-	if (memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+	if (strncmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3;
 	char *o = t;
 	for (; *p; p++) {

@@ -161,6 +161,16 @@ static void nothing_readable_is_unparsable(void **state)
 	assert_string_equal(err.key, "mail_unparsable");
 	assert_string_equal(m.text, "");
 	mail_msg_free(&m);
+	assert_int_equal(mail_parse("no header here\nat all\n", 22, &m, &err), KF_EINVAL);
+	mail_msg_free(&m);
+	/* Headers and nothing else, or an empty part: an empty text (the byte order mark check reads no further). */
+	parse_ok("From: a@b.test\n\n", &m);
+	assert_string_equal(m.text, "");
+	assert_int_equal(m.quote_at, 0);
+	mail_msg_free(&m);
+	parse_ok("From: a@b.test\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n7w==\n", &m);
+	assert_string_equal(m.text, "ï"); /* a lone 0xEF byte, no charset: read as windows-1252 */
+	mail_msg_free(&m);
 }
 
 /* A message built in a buffer the tests fill. */
@@ -640,7 +650,6 @@ int main(void)
 		cmocka_unit_test(format_flowed_is_joined),
 		cmocka_unit_test(threads_parse_independently),
 		cmocka_unit_test(corpus_parses_as_expected),
-		/* one per line */
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
