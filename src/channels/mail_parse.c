@@ -1,13 +1,17 @@
 /*
  * mail_parse.c - see mail_parse.h.
  *
- * GMime builds the MIME tree with loose RFC 2047 and parameter parsing and
- * the fallback charsets utf-8, gb18030, big5 for raw 8-bit header text;
- * every string it hands back still goes through mail_charset_repair, and
- * every body through mail_charset_to_utf8 (our own charset choice: GMime's
- * filters drop what iconv refuses).  The tree walk picks the body (text/plain
- * over text/html inside multipart/alternative, inline text parts of a mixed
- * message joined) and keeps every other leaf as an attachment.
+ * GMime builds the MIME tree with loose RFC 2047, address and parameter
+ * parsing and the fallback charsets utf-8, gb18030, big5 for raw 8-bit
+ * text in part headers.  The headers kefu threads and shows (From, To, Cc,
+ * Reply-To, Sender, Subject) are read raw and repaired by mail_header first
+ * (split or charset-less encoded words, 8-bit names), then decoded by
+ * GMime; every string handed back goes through mail_charset_repair, every
+ * body through mail_charset_to_utf8 (our own charset choice: GMime's
+ * filters drop what iconv refuses).  The tree walk picks the body
+ * (text/plain over text/html inside multipart/alternative, inline text parts
+ * of a mixed message joined) and keeps every other leaf as an attachment;
+ * mail_html, mail_quote and mail_dsn do the rest.
  *
  * GMime objects live for one call: the parser options, the stream, the
  * parser and the message are made and unreffed here; the only process-wide
