@@ -3,6 +3,7 @@
  */
 #include "channels/bounce.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,7 +41,12 @@ int bounce_is(struct db *db, const char *address, struct kf_error *err)
 
 int bounce_remove(struct db *db, const char *address, struct kf_error *err)
 {
-	int rc = db_exec(db, &q_remove, DB_ARGS(db_text(address)), err);
+	char addr[300];
+	size_t i = 0;
+	for (; address && address[i] && i + 1 < sizeof(addr); i++)
+		addr[i] = (char)tolower((unsigned char)address[i]);
+	addr[i] = '\0';
+	int rc = db_exec(db, &q_remove, DB_ARGS(db_text(addr)), err);
 	if (rc == 0)
 		return kf_fail(err, KF_ENOTFOUND, "not_found", "address", "this address is not bouncing");
 	return rc < 0 ? rc : 0;
