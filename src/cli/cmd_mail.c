@@ -18,6 +18,7 @@
  * On failure one line on standard error says why.
  */
 #include <curl/curl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,30 +182,78 @@ static int receive(const struct receive_opts *o)
 	return rc;
 }
 
+static const char usage_text[] =
+        "usage: kefu mail receive [--url URL] [--token-file FILE] [--mailbox ID] [--max-bytes N] [--timeout S]\n"
+        "  reads one raw mail on standard input and hands it to kefu (POST /api/v1/mail/inbound)\n"
+        "  --url URL          kefu's address (default http://127.0.0.1:8080)\n"
+        "  --token-file FILE  file holding the inbound token (else the KEFU_MAIL_TOKEN environment variable)\n"
+        "  --mailbox ID       the mailbox id the mail arrived in\n"
+        "  --max-bytes N      refuse larger mail (default 104857600)\n"
+        "  --timeout S        seconds to wait for kefu (default 120)\n"
+        "exit status (sysexits.h): 0 stored or duplicate, 64 usage, 65 unreadable or too large,\n"
+        "  75 temporary failure (retry), 77 token refused, 78 no token\n";
+
+/* Where the value of flag name goes, or NULL for an unknown flag. */
+static const char **flag_slot(struct receive_opts *o, const char *name, size_t n)
+{
+	static const struct {
+		const char *name;
+		size_t offset;
+	} slots[] = {
+		{ "url", offsetof(struct receive_opts, url) },
+		{ "token-file", offsetof(struct receive_opts, token_file) },
+		{ "mailbox", offsetof(struct receive_opts, mailbox) },
+		{ "max-bytes", offsetof(struct receive_opts, max_bytes) },
+		{ "timeout", offsetof(struct receive_opts, timeout) },
+	};
+	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++)
+		if (strlen(slots[i].name) == n && strncmp(slots[i].name, name, n) == 0)
+			return (const char **)((char *)o + slots[i].offset);
+	return NULL;
+}
+
+/*
+ * The flags after "receive" (--name VALUE or --name=VALUE).  No
+ * configuration file and no database: the MTA runs this as any user, and
+ * KEFU_* settings of the server are none of its business.
+ */
+static int parse_flags(int argc, char **argv, struct receive_opts *o)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+			return fputs(usage_text, stdout), 1;
+		if (strncmp(a, "--", 2) != 0)
+			return fprintf(stderr, "kefu mail receive: unexpected argument '%s'\n%s", a,
+			               usage_text),
+			       -1;
+		const char *eq = strchr(a + 2, '=');
+		const char **slot = flag_slot(o, a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2));
+		if (!slot)
+			return fprintf(stderr, "kefu mail receive: unknown option '%s'\n%s", a, usage_text), -1;
+		if (!eq && i + 1 >= argc)
+			return fprintf(stderr, "kefu mail receive: %s needs a value\n", a), -1;
+		*slot = eq ? eq + 1 : argv[++i];
+	}
+	return 0;
+}
+
 int cmd_mail(int argc, char **argv)
 {
 	struct receive_opts o = { 0 };
-	const struct cli_flag flags[] = {
-		{ "url", 1, &o.url, NULL, "kefu's address (default http://127.0.0.1:8080)" },
-		{ "token-file", 1, &o.token_file, NULL,
-		  "file holding the inbound token (else KEFU_MAIL_TOKEN)" },
-		{ "mailbox", 1, &o.mailbox, NULL, "the mailbox id the mail arrived in" },
-		{ "max-bytes", 1, &o.max_bytes, NULL, "refuse larger mail (default 104857600)" },
-		{ "timeout", 1, &o.timeout, NULL, "seconds to wait for kefu (default 120)" },
-		{ NULL, 0, NULL, NULL, NULL },
-	};
-	struct kf_config cfg;
-	const char *pos[2];
-	int npos, rc = cli_parse(argc, argv, cli_cmd_find("mail"), flags, &cfg, pos, 2, &npos);
-	if (rc != EXIT_OK)
-		return rc < 0 ? EXIT_OK : EX_USAGE;
-	if (npos != 1 || strcmp(pos[0], "receive") != 0) {
-		fprintf(stderr,
-		        "kefu mail: usage: kefu mail receive [--url URL] [--token-file FILE] [--mailbox ID]\n");
+	if (argc < 2 || strcmp(argv[1], "receive") != 0) {
+		fputs(usage_text, argc >= 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr);
+		return argc >= 2 && strcmp(argv[1], "--help") == 0 ? EX_OK : EX_USAGE;
+	}
+	int rc = parse_flags(argc - 2, argv + 2, &o);
+	if (rc != 0)
+		return rc > 0 ? EX_OK : EX_USAGE;
+	if (o.mailbox && (!*o.mailbox || strspn(o.mailbox, "0123456789") != strlen(o.mailbox))) {
+		fprintf(stderr, "kefu mail receive: --mailbox must be a mailbox id\n");
 		return EX_USAGE;
 	}
-	if (o.mailbox && strspn(o.mailbox, "0123456789") != strlen(o.mailbox)) {
-		fprintf(stderr, "kefu mail receive: --mailbox must be a mailbox id\n");
+	if (o.timeout && (!*o.timeout || strspn(o.timeout, "0123456789") != strlen(o.timeout))) {
+		fprintf(stderr, "kefu mail receive: --timeout must be whole seconds\n");
 		return EX_USAGE;
 	}
 	return receive(&o);
