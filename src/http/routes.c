@@ -21,6 +21,7 @@
 #include "http/api_reports.h"
 #include "http/api_pricing.h"
 #include "http/api_surveys.h"
+#include "http/api_mail.h"
 #include "http/api_mail_out.h"
 
 #define PUB ROUTE_PUBLIC
@@ -72,6 +73,7 @@ const struct route api_routes[] = {
 #include "http/routes_reports.inc"
 #include "http/routes_pricing.inc"
 #include "http/routes_surveys.inc"
+#include "http/routes_mail.inc"
 #include "http/routes_mail_out.inc"
 };
 

@@ -6,7 +6,8 @@
 --   (status received, or dropped/rejected with reason); 'out': the durable outbox (queued →
 --   sent | deferred → … | bounced | failed).  rfc_message_id without <>; refs space-separated;
 --   to_addrs/cc_addrs JSON arrays [{"name","address"}]; raw_sha256 names the raw message in
---   attachment_blobs; quote_at: byte offset in the message body where quoted history begins (-1 none).
+--   attachment_blobs; quote_at: byte offset in the message body where quoted history begins (-1 none);
+--   skipped: JSON array of the parts not kept as attachments [{"filename","content_type","size","reason"}].
 --   event_seq: the event an outgoing mail answers (channels/mail_out.c: at-least-once delivery inserts
 --   it once); NULL for received mail and for mail queued by hand.
 -- mail_tokens: the random reply token of a ticket (support+TOKEN@...), made when kefu first mails about it.
@@ -81,6 +82,7 @@ CREATE TABLE mail_messages (
 	size INTEGER NOT NULL DEFAULT 0,
 	quote_at INTEGER NOT NULL DEFAULT -1,
 	html TEXT NOT NULL DEFAULT '',
+	skipped TEXT NOT NULL DEFAULT '[]',
 	event_seq INTEGER,
 	created_at INTEGER NOT NULL,
 	updated_at INTEGER NOT NULL
