@@ -292,6 +292,9 @@ describe('templates', () => {
 		assert.equal(put.custom, true);
 		assert.equal(put.version, 1);
 		assertError(await admin.api('PUT', '/api/v1/mail/templates/ack/zh', { body: { subject: 'x', body: 'y', version: 0 } }), 412, 'stale');
+		assertError(await admin.api('PUT', '/api/v1/mail/templates/ack/zh', { body: { subject: 'x', body: 'y' }, headers: { 'If-Match': '"v0"' } }), 412, 'stale');
+		const again = (await admin.expect(200, 'PUT', '/api/v1/mail/templates/ack/zh', { body: { subject: put.subject, body: put.body }, headers: { 'If-Match': '"v1"' } })).json;
+		assert.equal(again.version, 2);
 		const pv = (await admin.expect(200, 'POST', '/api/v1/mail/templates/ack/zh/preview', { body: {} })).json;
 		assert.equal(pv.subject, '收到啦：订单 1024 的包裹破损 [#000123]');
 		assert.match(pv.text, /王小明：工单 #000123 已收到。/);
