@@ -237,6 +237,30 @@ describe('a ticket opened by mail', () => {
 	});
 });
 
+describe('a reply with files', () => {
+	const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+	it('sends the ticket\'s uploaded files as attachments; a file already sent or of another ticket is refused', async () => {
+		const t = await receive(customerMail({ from: `sun.${process.pid}@customer.test`, fromName: '孙七', subject: '请发一下发票' }));
+		const up = await admin.expect(201, 'POST', `/api/v1/tickets/${t.ticket_id}/attachments?filename=${encodeURIComponent('发票.png')}`, {
+			body: PNG, headers: { 'Content-Type': 'image/png' } });
+		const fileId = up.json.id;
+		await admin.expect(201, 'POST', `/api/v1/tickets/${t.ticket_id}/replies`, { body: { body: '发票见附件。', attachments: [fileId] } });
+		const m = await until(async () => (await mailboxFor('customer', t.ticket_number)).find((x) => !h(x, 'Auto-Submitted')), 'the reply with its file');
+		assert.match(h(m, 'Content-Type'), /^multipart\/mixed;/);
+		assert.match(m.body, /Content-Type: multipart\/alternative;/);
+		assert.match(m.body, /Content-Type: image\/png/);
+		assert.match(m.body, /Content-Disposition: attachment;[\s\S]*filename\*=utf-8''%E5%8F%91%E7%A5%A8\.png|filename="=\?utf-8\?/i);
+		assert.ok(m.body.replace(/\r?\n/g, '').includes(PNG.toString('base64')), 'the file\'s bytes');
+		// sent once: not again, and not from another ticket
+		assertError(await admin.api('POST', `/api/v1/tickets/${t.ticket_id}/replies`, { body: { body: 'again', attachments: [fileId] } }), 400, 'invalid');
+		const other = await receive(customerMail({ from: `sun.${process.pid}@customer.test`, fromName: '孙七', subject: '另一个问题' }));
+		const up2 = await admin.expect(201, 'POST', `/api/v1/tickets/${other.ticket_id}/attachments?filename=x.png`, { body: PNG, headers: { 'Content-Type': 'image/png' } });
+		const e = assertError(await admin.api('POST', `/api/v1/tickets/${t.ticket_id}/replies`, { body: { body: 'wrong ticket', attachments: [up2.json.id] } }), 400, 'invalid');
+		assert.equal(e.field, 'attachments');
+		assert.equal((await admin.expect(200, 'GET', `/api/v1/tickets/${t.ticket_id}/messages`)).json.items.filter((x) => x.body === 'wrong ticket').length, 0);
+	});
+});
+
 describe('delivery failures', () => {
 	let t;
 	it('the relay down: deferred with attempts and next_at; fixed and the clock advanced: sent', async () => {
