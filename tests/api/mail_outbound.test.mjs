@@ -226,6 +226,18 @@ describe('a ticket opened by mail', () => {
 		assert.match(Buffer.from(b64, 'base64').toString('utf8'), /已为您补发，顺丰单号 SF1234567890/);
 	});
 
+	it('resolved: the survey link goes out by mail, automatic', async () => {
+		const got = await admin.expect(200, 'GET', `/api/v1/tickets/${t.ticket_id}`);
+		await admin.expect(200, 'POST', `/api/v1/tickets/${t.ticket_id}/transition`, { body: { state: 'resolved' }, headers: { 'If-Match': got.headers.etag } });
+		await advanceClock(admin, 3700); // the survey is posted an hour after resolving
+		await admin.expect(200, 'POST', '/api/v1/test/tick');
+		await outgoingWhere(t.ticket_id, (x) => x.kind === 'resolved' && x.status === 'sent', 'the resolved mail');
+		const m = await until(async () => (await mailboxFor('customer', t.ticket_number)).find((x) => /^=\?utf-8\?[bq]\?/i.test(h(x, 'Subject')) && decodeWords(h(x, 'Subject')).startsWith('您的请求已处理完毕')), 'the resolved mail in Dovecot');
+		assert.equal(h(m, 'Auto-Submitted'), 'auto-replied');
+		const text = m.body.split(/\r?\n\r?\n/)[1].replace(/--.*$/s, '');
+		assert.match(Buffer.from(text, 'base64').toString('utf8'), /\/survey\/[A-Za-z0-9_-]{20,}/);
+	});
+
 	it('statuses: queued then sent, with the relay\'s reply', async () => {
 		const rows = await outgoing(t.ticket_id);
 		assert.ok(rows.length >= 2);
