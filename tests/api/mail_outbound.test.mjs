@@ -22,7 +22,9 @@ import path from 'node:path';
 import { after, before, describe } from 'node:test';
 
 import { BACKEND, TEST_CLOCK_ARGS, advanceClock, assertError, cleanup, freshDb, httpRequest, sleep, startServer, tmpDir, uniq, withLogs } from './lib.mjs';
-import { startMailEnv } from './mailenv.mjs';
+import { mailEnvMissing, startMailEnv } from './mailenv.mjs';
+
+const MISSING = mailEnvMissing(); // Postfix or Dovecot not installed: every test skips, saying so
 
 const RELAY_PASSWORD = `relay-pw-${crypto.randomBytes(6).toString('hex')}`;
 let srv, admin, env, keyFile, inboundToken;
@@ -30,6 +32,7 @@ const seen = []; // every response text, searched for the relay password at the 
 const it = withLogs(() => srv);
 
 before(async () => {
+	if (MISSING) return;
 	const db = await freshDb();
 	const dir = tmpDir('kefu-mailout-');
 	keyFile = path.join(dir, 'secret.key');
@@ -140,7 +143,7 @@ async function closedPort() {
 
 // --- the tests ----------------------------------------------------------------------------------
 
-describe('settings', () => {
+describe('settings', { skip: MISSING || false }, () => {
 	it('configure the relay; the password is write-only', async () => {
 		const s = await settings();
 		assert.equal(s.relay_password_set, false);
@@ -175,7 +178,7 @@ describe('settings', () => {
 	});
 });
 
-describe('a ticket opened by mail', () => {
+describe('a ticket opened by mail', { skip: MISSING || false }, () => {
 	let t, orig, ack, ackMail;
 	const cust = `wang.${process.pid}@customer.test`;
 	const boss = `boss.${process.pid}@customer.test`;
@@ -249,7 +252,7 @@ describe('a ticket opened by mail', () => {
 	});
 });
 
-describe('a reply with files', () => {
+describe('a reply with files', { skip: MISSING || false }, () => {
 	const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 	it('sends the ticket\'s uploaded files as attachments; a file already sent or of another ticket is refused', async () => {
 		const t = await receive(customerMail({ from: `sun.${process.pid}@customer.test`, fromName: '孙七', subject: '请发一下发票' }));
@@ -273,7 +276,7 @@ describe('a reply with files', () => {
 	});
 });
 
-describe('delivery failures', () => {
+describe('delivery failures', { skip: MISSING || false }, () => {
 	let t;
 	it('the relay down: deferred with attempts and next_at; fixed and the clock advanced: sent', async () => {
 		t = await receive(customerMail({ from: `li.${process.pid}@customer.test`, fromName: '李雷', subject: '发票抬头写错了' }));
@@ -301,7 +304,7 @@ describe('delivery failures', () => {
 	});
 
 	it('a 5xx from Postfix: failed at once with its reply; retried by hand: queued again', async () => {
-		const addr = `nobody.${process.pid}@rejected.invalid`;
+		const addr = 'nobody@customer.test'; // the environment's Postfix refuses it with 550
 		const c = await admin.expect(201, 'POST', '/api/v1/customers', { body: { name: 'Rejected Person', identities: [{ kind: 'email', value: addr }] } });
 		const tk = (await admin.expect(201, 'POST', '/api/v1/tickets', { body: { type: 'inquiry', subject: 'Where is my order?', channel: 'email', customer_id: c.json.id, body: 'Where is it?' } })).json;
 		const f = await outgoingWhere(tk.id, (x) => x.kind === 'ack' && x.status !== 'queued', 'the ack to the rejected address');
@@ -315,7 +318,7 @@ describe('delivery failures', () => {
 	});
 });
 
-describe('templates', () => {
+describe('templates', { skip: MISSING || false }, () => {
 	it('six built-in templates; an unknown placeholder is a 400 naming it; an admin version is used, previewed and reset', async () => {
 		const list = (await admin.expect(200, 'GET', '/api/v1/mail/templates')).json.items;
 		assert.equal(list.length, 6);
@@ -359,7 +362,7 @@ describe('templates', () => {
 	});
 });
 
-describe('the relay password', () => {
+describe('the relay password', { skip: MISSING || false }, () => {
 	it('never appears in a response or the audit log', async () => {
 		const audit = await admin.expect(200, 'GET', '/api/v1/audit?limit=200');
 		assert.ok(audit.text.includes('mail.settings'), 'the settings changes are audited');
