@@ -33,11 +33,14 @@ const it = withLogs(() => srv);
 
 before(async () => {
 	if (MISSING) return;
+	env = await startMailEnv({ kefuBin: process.env.KF_TEST_BIN });
 	const db = await freshDb();
 	const dir = tmpDir('kefu-mailout-');
 	keyFile = path.join(dir, 'secret.key');
 	fs.writeFileSync(keyFile, crypto.randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
-	srv = await startServer({ db, args: [...TEST_CLOCK_ARGS, '--secret-key-file', keyFile] });
+	// the environment's self-signed certificate is the relay's CA (smtp.c reads SSL_CERT_FILE)
+	srv = await startServer({ db, args: [...TEST_CLOCK_ARGS, '--secret-key-file', keyFile], env: { SSL_CERT_FILE: env.certFile } });
+	env.setKefuUrl(srv.base);
 	admin = srv.client('admin');
 	await admin.login('admin', srv.db.adminPassword);
 	const orig = admin.api.bind(admin);
@@ -46,7 +49,6 @@ before(async () => {
 		seen.push(res.text || '');
 		return res;
 	};
-	env = await startMailEnv({ kefuUrl: srv.base, kefuBin: process.env.KF_TEST_BIN });
 });
 after(async () => {
 	if (env) await env.stop();
@@ -362,11 +364,40 @@ describe('templates', { skip: MISSING || false }, () => {
 	});
 });
 
+describe('the relay over TLS with a login', { skip: MISSING || false }, () => {
+	it('STARTTLS + AUTH on the submission port, implicit TLS on smtps; a wrong password stops at auth', async () => {
+		await patchSettings({ relay_port: env.submissionPort, relay_security: 'starttls', relay_username: 'relay', relay_password: 'wrong-password' });
+		let r = (await admin.expect(200, 'POST', '/api/v1/mail/settings/test')).json;
+		assert.equal(r.ok, false, JSON.stringify(r));
+		assert.equal(r.stage, 'auth', JSON.stringify(r));
+		await patchSettings({ relay_password: env.users.relay });
+		r = (await admin.expect(200, 'POST', '/api/v1/mail/settings/test')).json;
+		assert.equal(r.ok, true, JSON.stringify(r));
+		// plain SMTP where the port insists on TLS first: no login is offered
+		await patchSettings({ relay_security: 'none' });
+		r = (await admin.expect(200, 'POST', '/api/v1/mail/settings/test')).json;
+		assert.equal(r.ok, false, JSON.stringify(r));
+		assert.equal(r.stage, 'auth', JSON.stringify(r));
+		await patchSettings({ relay_port: env.smtpsPort, relay_security: 'tls' });
+		r = (await admin.expect(200, 'POST', '/api/v1/mail/settings/test')).json;
+		assert.equal(r.ok, true, JSON.stringify(r));
+		// a reply through implicit TLS + AUTH arrives
+		const t = await receive(customerMail({ from: `zhou.${process.pid}@customer.test`, fromName: '周八', subject: '退货地址是哪里' }));
+		await admin.expect(201, 'POST', `/api/v1/tickets/${t.ticket_id}/replies`, { body: { body: '退货地址：上海市浦东新区世纪大道 100 号。' } });
+		await outgoingWhere(t.ticket_id, (x) => x.kind === 'reply' && x.status === 'sent', 'the reply through smtps');
+		await until(async () => (await mailboxFor('customer', t.ticket_number)).find((x) => !h(x, 'Auto-Submitted')), 'the smtps reply in Dovecot');
+		await patchSettings({ relay_port: env.smtpPort, relay_security: 'none', relay_username: '', relay_password: RELAY_PASSWORD });
+	});
+});
+
 describe('the relay password', { skip: MISSING || false }, () => {
 	it('never appears in a response or the audit log', async () => {
 		const audit = await admin.expect(200, 'GET', '/api/v1/audit?limit=200');
 		assert.ok(audit.text.includes('mail.settings'), 'the settings changes are audited');
-		for (const text of seen) assert.ok(!text.includes(RELAY_PASSWORD), `the password leaked: ${text.slice(0, 200)}`);
+		for (const text of seen) {
+			assert.ok(!text.includes(RELAY_PASSWORD), `the password leaked: ${text.slice(0, 200)}`);
+			assert.ok(!text.includes(env.users.relay), `the password leaked: ${text.slice(0, 200)}`);
+		}
 		assert.ok(!srv.stderrText.includes(RELAY_PASSWORD), 'the password is in the log');
 		assert.equal(BACKEND === 'sqlite' || BACKEND === 'postgres', true);
 	});
