@@ -80,23 +80,6 @@ static void rfc_id(struct deliver *d)
 	snprintf(d->rfc, sizeof(d->rfc), "sha256-%s@kefu.invalid", hex);
 }
 
-/* The token in addr ("local+TOKEN@domain") into tok; 1 when there is one. */
-static int token_in(const char *addr, char tok[MAIL_TOKEN_MAX])
-{
-	const char *at = strrchr(addr, '@');
-	if (!at)
-		return 0;
-	const char *plus = NULL;
-	for (const char *p = addr; p < at; p++)
-		if (*p == '+')
-			plus = p;
-	if (!plus || plus == addr)
-		return 0;
-	char support[300];
-	snprintf(support, sizeof(support), "%.*s%s", (int)(plus - addr), addr, at);
-	return mail_token_from_address(support, addr, tok);
-}
-
 /* kefu's own addresses: the ones this copy was delivered to and those carrying a token. */
 static void own_addresses(struct deliver *d)
 {
@@ -106,10 +89,10 @@ static void own_addresses(struct deliver *d)
 	for (size_t i = 0; i < m->ndelivered; i++)
 		d->own[d->nown++] = m->delivered_to[i].address;
 	for (size_t i = 0; i < m->nto; i++)
-		if (token_in(m->to[i].address, tok))
+		if (mail_thread_token(m->to[i].address, tok))
 			d->own[d->nown++] = m->to[i].address;
 	for (size_t i = 0; i < m->ncc; i++)
-		if (token_in(m->cc[i].address, tok))
+		if (mail_thread_token(m->cc[i].address, tok))
 			d->own[d->nown++] = m->cc[i].address;
 }
 
@@ -282,7 +265,7 @@ static int by_token(struct deliver *d, int64_t *ticket_id, struct kf_error *err)
 	*ticket_id = 0;
 	for (size_t l = 0; l < 3; l++)
 		for (size_t i = 0; i < counts[l]; i++) {
-			if (!token_in(lists[l][i].address, tok))
+			if (!mail_thread_token(lists[l][i].address, tok))
 				continue;
 			int rc = mail_token_ticket(d->db, tok, ticket_id, err);
 			if (rc != KF_ENOTFOUND)

@@ -407,3 +407,75 @@ describe('kefu mail receive', () => {
 		assert.equal(empty.code, 65, empty.stderr);
 	});
 });
+
+describe('with kefu mailing (the outbound side configured)', () => {
+	let cust, tid, out;
+	before(async () => {
+		const s = await admin.expect(200, 'GET', '/api/v1/mail/settings');
+		await admin.expect(200, 'PATCH', '/api/v1/mail/settings', {
+			body: { address: 'support@kefu.test', relay_host: '127.0.0.1', relay_port: 9, relay_security: 'none' },
+			headers: { 'If-Match': s.headers.etag },
+		});
+		cust = addr(uniq('sun'));
+		const r = await deliver(mail({ from: `Sun <${cust}>`, to: 'Support <support@kefu.test>', deliveredTo: null, subject: '发票问题' }), 201);
+		tid = r.ticket_id;
+		for (let i = 0; i < 100 && !out; i++) {
+			out = (await mails(tid)).find((m) => m.direction === 'out');
+			if (!out) await new Promise((res) => setTimeout(res, 100));
+		}
+		assert.ok(out, 'kefu queued an acknowledgement');
+	});
+	it('kefu\'s own address is never a participant, even without Delivered-To', async () => {
+		assert.equal((await admin.expect(200, 'GET', `/api/v1/tickets/${tid}/participants`)).json.items.length, 0);
+	});
+	it('a mail to the reply token address threads whatever its headers and subject', async () => {
+		const raw = (await admin.expect(200, 'GET', `/api/v1/mail/messages/${out.id}/raw`)).text;
+		const tok = /support\+([a-z2-9]{12})@kefu\.test/.exec(raw);
+		assert.ok(tok, raw.slice(0, 600));
+		const r = await deliver(mail({ from: addr(uniq('other')), to: `support+${tok[1].toUpperCase()}@kefu.test`, deliveredTo: null, subject: 'no tag, no refs' }), 200);
+		assert.equal(r.ticket_id, tid);
+		assert.equal((await mails(tid)).filter((m) => m.direction === 'in').at(-1).reason, 'token');
+	});
+	it('In-Reply-To a Message-ID kefu sent threads; a mail carrying that Message-ID itself is a loop', async () => {
+		const r = await deliver(mail({ from: cust, subject: 'Re: x', inReplyTo: out.rfc_message_id }), 200);
+		assert.equal(r.ticket_id, tid);
+		assert.equal(r.action, 'appended');
+		const loop = await deliver(mail({ from: addr(uniq('echo')), id: out.rfc_message_id }), 200);
+		assert.equal(loop.reason, 'loop');
+	});
+	it('a bounce of kefu\'s mail marks it bounced, records the address and tells the ticket', async () => {
+		const b = `bb${process.pid}`;
+		const raw = [
+			'From: MAILER-DAEMON@mx.customer.test', 'To: support@kefu.test', 'Subject: Delivery Status Notification (Failure)',
+			`Message-ID: <dsn${++n}.${process.pid}@mx.customer.test>`, 'MIME-Version: 1.0',
+			`Content-Type: multipart/report; report-type=delivery-status; boundary="${b}"`, '',
+			`--${b}`, 'Content-Type: text/plain', '', 'Delivery failed.', '',
+			`--${b}`, 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; mx.customer.test', '',
+			`Final-Recipient: rfc822; ${cust}`, 'Action: failed', 'Status: 5.2.2', 'Diagnostic-Code: smtp; 552 mailbox full', '',
+			`--${b}`, 'Content-Type: text/rfc822-headers', '', `Message-ID: <${out.rfc_message_id}>`, '',
+			`--${b}--`, '',
+		].join('\r\n');
+		const res = await post(raw);
+		assert.equal(res.status, 200, res.text);
+		assert.equal(res.json.action, 'bounce');
+		assert.equal(res.json.ticket_id, tid);
+		const ms = await mails(tid);
+		const o = ms.find((m) => m.id === out.id);
+		assert.equal(o.status, 'bounced');
+		assert.match(o.last_error, /5\.2\.2/);
+		assert.ok(ms.some((m) => m.kind === 'bounce' && m.direction === 'in'));
+		const ev = (await admin.expect(200, 'GET', `/api/v1/tickets/${tid}/events`)).json.items;
+		assert.ok(ev.some((e) => e.action === 'mail_bounced'), JSON.stringify(ev.map((e) => e.action)));
+		assert.ok((await admin.expect(200, 'GET', '/api/v1/mail/bounces')).json.items.some((x) => x.address === cust));
+	});
+	it('past max_message_bytes a mail is 413 mail_too_big and nothing is stored', async () => {
+		let s = await admin.expect(200, 'GET', '/api/v1/mail/settings');
+		await admin.expect(200, 'PATCH', '/api/v1/mail/settings', { body: { max_message_bytes: 2048 }, headers: { 'If-Match': s.headers.etag } });
+		const a = addr(uniq('toobig'));
+		assertError(await post(mail({ from: a, body: 'x'.repeat(3000) }).raw), 413, 'mail_too_big');
+		s = await admin.expect(200, 'GET', '/api/v1/mail/settings');
+		await admin.expect(200, 'PATCH', '/api/v1/mail/settings', { body: { max_message_bytes: 26214400 }, headers: { 'If-Match': s.headers.etag } });
+		const log = (await admin.expect(200, 'GET', '/api/v1/mail/messages?direction=in&limit=200')).json.items;
+		assert.ok(!log.some((m) => m.from.address === a));
+	});
+});
