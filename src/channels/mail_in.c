@@ -486,6 +486,19 @@ static int participants(struct deliver *d, const struct ticket *t, struct kf_err
 	return rc;
 }
 
+/*
+ * An out-of-office note or list mail answering a finished ticket: kept on
+ * the ticket (the agent sees it among its mails) but neither a message
+ * nor a reason to reopen it.
+ */
+static int quiet(struct deliver *d, const struct ticket *t, struct kf_error *err)
+{
+	d->out->action = MAIL_IN_DROPPED;
+	d->out->ticket_id = t->id;
+	str_copy(d->out->reason, sizeof(d->out->reason), "auto_reply_closed");
+	return store_row(d, mail_thread_kind(d->m.auto_flags), "dropped", "auto_reply_closed", t->id, 0, err);
+}
+
 /* The ticket the mail goes to, threaded or new, with its message, attachments and participants. */
 static int to_ticket(struct deliver *d, struct kf_error *err)
 {
@@ -495,6 +508,8 @@ static int to_ticket(struct deliver *d, struct kf_error *err)
 	int rc = find_thread(d, &ticket_id, &via, err);
 	if (rc == 0 && ticket_id > 0)
 		rc = ticket_get(d->db, ticket_id, &t, err);
+	if (rc == 0 && ticket_id > 0 && d->m.auto_flags && (t.state == TS_RESOLVED || t.state == TS_CLOSED))
+		return quiet(d, &t, err);
 	if (rc == 0 && ticket_id > 0 && t.state == TS_CLOSED &&
 	    !mail_thread_may_reopen(t.closed_at, d->set.reopen_days, d->now)) {
 		old_id = ticket_id; /* too late to reopen: a new ticket linked to the old one */

@@ -211,6 +211,11 @@ describe('closed tickets', () => {
 		assert.equal(r2.ticket_id, r.ticket_id);
 		assert.equal((await ticket(r.ticket_id)).state, 'open');
 		await transition(r.ticket_id, 'resolved');
+		const ooo = await deliver(mail({ from: cust, subject: '自动回复: refund please', inReplyTo: first.id, headers: ['Auto-Submitted: auto-replied'] }), 200);
+		assert.equal(ooo.action, 'dropped');
+		assert.equal(ooo.reason, 'auto_reply_closed');
+		assert.equal(ooo.ticket_id, r.ticket_id);
+		assert.equal((await ticket(r.ticket_id)).state, 'resolved', 'an auto-reply does not reopen');
 		await transition(r.ticket_id, 'closed');
 		await advanceClock(admin, 15 * 86400);
 		await admin.login('admin', srv.db.adminPassword); /* the session ran out with the clock */
