@@ -368,6 +368,44 @@ describe('reading mail', () => {
 	});
 });
 
+describe('real-world shapes', () => {
+	it('a GBK reply with quoted history: text in UTF-8, quote_at where the history begins', async () => {
+		// node has no GBK encoder: the GBK bytes are written out (好的，谢谢！ / 陈小姐 / 回复：订单)
+		const gbk = Buffer.from('bac3b5c4a3acd0bbd0bba3a1', 'hex'); // 好的，谢谢！ in GBK
+		const raw = Buffer.concat([
+			Buffer.from([`Delivered-To: support@kefu.test`, `From: =?GBK?B?${Buffer.from('b3c2d0a1bde3', 'hex').toString('base64')}?= <${addr(uniq('fox'))}>`, 'To: support@kefu.test',
+				`Subject: =?GBK?B?${Buffer.from('bbd8b8b4a3bab6a9b5a5', 'hex').toString('base64')}?=`, `Message-ID: <fox${++n}.${process.pid}@qq.test>`, 'MIME-Version: 1.0',
+				'Content-Type: text/plain; charset=GBK', 'Content-Transfer-Encoding: 8bit', '', ''].join('\r\n')),
+			gbk, Buffer.from('\r\n\r\n------------------ Original ------------------\r\nFrom: support@kefu.test\r\nDate: Tue, Dec 8, 2026 09:00\r\n\r\nshipped.\r\n'),
+		]);
+		const res = await httpRequest(srv.base, 'POST', '/api/v1/mail/inbound', { body: raw, headers: { 'Content-Type': 'message/rfc822', Authorization: `Bearer ${token}` } });
+		assert.equal(res.status, 201, res.text);
+		const t = await ticket(res.json.ticket_id);
+		assert.equal(t.subject, '订单');
+		const c = (await admin.expect(200, 'GET', `/api/v1/customers/${t.customer_id}`)).json;
+		assert.equal(c.name, '陈小姐');
+		const msgs = await messages(t.id);
+		assert.match(msgs[0].body, /^好的，谢谢！/);
+		const ms = await mails(t.id);
+		assert.ok(ms[0].quote_at > 0, `quote_at ${ms[0].quote_at}`);
+		assert.ok(Buffer.from(msgs[0].body).subarray(0, ms[0].quote_at).toString().startsWith('好的，谢谢！'));
+		const back = await admin.expect(200, 'GET', `/api/v1/mail/messages/${ms[0].id}/raw`);
+		assert.ok(back.raw.equals(raw), 'the original comes back byte for byte');
+	});
+	it('every message of the corpus (tests/data/mail) is taken without a server error', async (t) => {
+		const dir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'data', 'mail');
+		if (!fs.existsSync(dir)) return t.skip('no corpus in tests/data/mail yet');
+		const files = [];
+		const walk = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.eml') && files.push(path.join(d, e.name)); };
+		walk(dir);
+		for (const f of files) {
+			const res = await httpRequest(srv.base, 'POST', '/api/v1/mail/inbound', { body: fs.readFileSync(f), headers: { 'Content-Type': 'message/rfc822', Authorization: `Bearer ${token}` } });
+			assert.ok(res.status < 500 && res.status !== 401, `${path.basename(f)}: ${res.status} ${res.text}`);
+			if (res.status < 300) assert.ok(res.json.action, `${path.basename(f)}: ${res.text}`);
+		}
+	});
+});
+
 describe('erasure reaches mail data', () => {
 	it('erasing the customer removes their raw mails, addresses, subjects and participant rows', async () => {
 		const a = addr(uniq('erase'));
