@@ -228,6 +228,22 @@ describe('closed tickets', () => {
 	});
 });
 
+describe('merged tickets', () => {
+	it('a reply to a merged ticket\'s mail goes to the ticket it was merged into (not reopening the source)', async () => {
+		const cust = addr(uniq('merge'));
+		const a = mail({ from: cust, subject: 'first try' });
+		const b = mail({ from: cust, subject: 'second try' });
+		const ra = await deliver(a, 201);
+		const rb = await deliver(b, 201);
+		await admin.expect(200, 'POST', `/api/v1/tickets/${ra.ticket_id}/merge`, { body: { into: rb.ticket_id } });
+		const r = await deliver(mail({ from: cust, subject: 'Re: first try', inReplyTo: a.id }), 200);
+		assert.equal(r.ticket_id, rb.ticket_id);
+		assert.equal((await ticket(ra.ticket_id)).state, 'closed');
+		const ms = await mails(rb.ticket_id);
+		assert.ok(ms.some((m) => m.rfc_message_id === a.id), 'the merged ticket\'s mails show on the target');
+	});
+});
+
 describe('duplicates, loops, auto-replies, bounces, floods, size', () => {
 	it('the same Message-ID twice is one message; the same bytes without a Message-ID twice too', async () => {
 		const m = mail({ from: addr(uniq('dup')) });
