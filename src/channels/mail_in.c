@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/str.h"
 #include "base/textlen.h"
@@ -176,36 +177,58 @@ static int drop(struct deliver *d, const char *reason, struct kf_error *err)
 	return store_row(d, mail_thread_kind(d->m.auto_flags), "dropped", reason, 0, 0, err);
 }
 
-/* A delivery status notification: the outgoing mail bounced, the address bouncing, the ticket told. */
+/* The ticket event of a failed delivery: which mail, to whom (masked), why. */
+static int bounce_event(struct deliver *d, int64_t out_id, int64_t ticket_id, struct kf_error *err)
+{
+	const struct mail_bounce *b = &d->m.bounce;
+	char masked[300];
+	privacy_mask_email(b->recipient ? b->recipient : "", masked, sizeof(masked));
+	json_t *after = json_pack("{s:I,s:s,s:s,s:s}", "mail_id", (json_int_t)out_id, "recipient", masked,
+	                          "status", b->status ? b->status : "", "diagnostic",
+	                          b->diagnostic ? b->diagnostic : "");
+	struct actor sys = { .kind = "system", .name = "mail" };
+	int rc = ticket_event_add(d->db, &sys, d->now, ticket_id, "mail_bounced", NULL, after, err);
+	json_decref(after);
+	return rc;
+}
+
+/* Whether the report says the delivery failed (Action: failed, or no action but a 5.x.x status). */
+static int bounce_failed(const struct mail_bounce *b)
+{
+	const char *action = b->action ? b->action : "", *status = b->status ? b->status : "";
+	return strcasecmp(action, "failed") == 0 || (!action[0] && status[0] != '4');
+}
+
+/*
+ * A delivery status notification: a failure marks the outgoing mail
+ * bounced, the address bouncing and tells the ticket; a delay (Action:
+ * delayed, a 4.x.x status) is only kept on the ticket, reason "delayed".
+ */
 static int on_bounce(struct deliver *d, struct kf_error *err)
 {
 	const struct mail_bounce *b = &d->m.bounce;
+	const char *orig = b->orig_message_id ? b->orig_message_id : "";
+	int failed = bounce_failed(b);
 	char why[600];
 	int64_t out_id = 0, ticket_id = 0;
 	snprintf(why, sizeof(why), "%s%s%s", b->status ? b->status : "", b->status && b->status[0] ? " " : "",
 	         b->diagnostic ? b->diagnostic : "");
-	int rc = b->orig_message_id && b->orig_message_id[0]
-	        ? mail_store_bounced(d->db, b->orig_message_id, why, d->now, &out_id, &ticket_id, err)
-	        : 0;
-	if (rc >= 0 && b->recipient && b->recipient[0])
+	int rc = !orig[0] ? 0
+	        : failed  ? mail_store_bounced(d->db, orig, why, d->now, &out_id, &ticket_id, err)
+	                  : mail_store_seen(d->db, "out", orig, 0, 0, &out_id, &ticket_id, err);
+	if (rc >= 0 && failed && b->recipient && b->recipient[0])
 		rc = bounce_record(d->db, b->recipient, b->status, b->diagnostic, out_id, d->now, err);
 	if (rc >= 0 && !out_id)
-		return drop(d, "bounce_unmatched", err);
-	if (rc >= 0 && ticket_id) {
-		char masked[300];
-		privacy_mask_email(b->recipient ? b->recipient : "", masked, sizeof(masked));
-		json_t *after = json_pack("{s:I,s:s,s:s,s:s}", "mail_id", (json_int_t)out_id, "recipient",
-		                          masked, "status", b->status ? b->status : "", "diagnostic",
-		                          b->diagnostic ? b->diagnostic : "");
-		struct actor sys = { .kind = "system", .name = "mail" };
-		rc = ticket_event_add(d->db, &sys, d->now, ticket_id, "mail_bounced", NULL, after, err);
-		json_decref(after);
-	}
+		return drop(d, failed ? "bounce_unmatched" : "delay_unmatched", err);
+	if (rc >= 0 && failed && ticket_id)
+		rc = bounce_event(d, out_id, ticket_id, err);
 	if (rc < 0)
 		return rc;
 	d->out->action = MAIL_IN_BOUNCE;
 	d->out->ticket_id = ticket_id;
-	return store_row(d, "bounce", "received", "", ticket_id, 0, err);
+	if (!failed)
+		str_copy(d->out->reason, sizeof(d->out->reason), "delayed");
+	return store_row(d, "bounce", "received", failed ? "" : "delayed", ticket_id, 0, err);
 }
 
 /* The language of the mail's text: "zh" or "en". */

@@ -59,6 +59,21 @@ async function deliver(m, status) {
 }
 
 const addr = (local) => `${local}@customer.test`;
+
+/** An RFC 3464 delivery status notification about the mail origId sent to rcpt. */
+function dsn({ rcpt, origId, action = 'failed', status = '5.1.1', diag = 'smtp; 550 5.1.1 user unknown' }) {
+	const b = `dsn${++n}x${process.pid}`;
+	return [
+		'From: Mail Delivery System <MAILER-DAEMON@mx.customer.test>', 'To: support@kefu.test', 'Subject: Undelivered Mail Returned to Sender',
+		`Message-ID: <dsn${++n}.${process.pid}@mx.customer.test>`, 'Auto-Submitted: auto-replied', 'MIME-Version: 1.0',
+		`Content-Type: multipart/report; report-type=delivery-status; boundary="${b}"`, '',
+		`--${b}`, 'Content-Type: text/plain', '', 'I could not deliver your message.', '',
+		`--${b}`, 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; mx.customer.test', '',
+		`Final-Recipient: rfc822; ${rcpt}`, `Action: ${action}`, `Status: ${status}`, `Diagnostic-Code: ${diag}`, '',
+		`--${b}`, 'Content-Type: text/rfc822-headers', '', `Message-ID: <${origId}>`, 'Subject: Re: x', '',
+		`--${b}--`, '',
+	].join('\r\n');
+}
 const ticket = async (id) => (await admin.expect(200, 'GET', `/api/v1/tickets/${id}`)).json;
 const messages = async (id) => (await admin.expect(200, 'GET', `/api/v1/tickets/${id}/messages`)).json.items;
 const mails = async (id, c = admin) => (await c.expect(200, 'GET', `/api/v1/tickets/${id}/mail`)).json.items;
@@ -271,17 +286,7 @@ describe('duplicates, loops, auto-replies, bounces, floods, size', () => {
 	});
 	it('a bounce for a mail kefu never sent is dropped, but the address is recorded as bouncing', async () => {
 		const gone = addr(uniq('gone'));
-		const b = `b${process.pid}`;
-		const raw = [
-			'From: Mail Delivery System <MAILER-DAEMON@mx.kefu.test>', 'To: support@kefu.test', 'Subject: Undelivered Mail Returned to Sender',
-			`Message-ID: <dsn${++n}.${process.pid}@mx.kefu.test>`, 'Auto-Submitted: auto-replied', 'MIME-Version: 1.0',
-			`Content-Type: multipart/report; report-type=delivery-status; boundary="${b}"`, '',
-			`--${b}`, 'Content-Type: text/plain', '', 'I could not deliver your message.', '',
-			`--${b}`, 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; mx.kefu.test', '',
-			`Final-Recipient: rfc822; ${gone}`, 'Action: failed', 'Status: 5.1.1', 'Diagnostic-Code: smtp; 550 5.1.1 user unknown', '',
-			`--${b}`, 'Content-Type: text/rfc822-headers', '', `Message-ID: <kefu-424242-nope@kefu.test>`, 'Subject: Re: x', '',
-			`--${b}--`, '',
-		].join('\r\n');
+		const raw = dsn({ rcpt: gone, origId: 'kefu-424242-nope@kefu.test' });
 		const res = await post(raw);
 		assert.equal(res.status, 200, res.text);
 		assert.equal(res.json.action, 'dropped');
@@ -502,18 +507,17 @@ describe('with kefu mailing (the outbound side configured)', () => {
 		const loop = await deliver(mail({ from: addr(uniq('echo')), id: out.rfc_message_id }), 200);
 		assert.equal(loop.reason, 'loop');
 	});
+	it('a delay notice (Action: delayed, 4.x.x) is kept on the ticket but marks nothing bounced', async () => {
+		const res = await post(dsn({ rcpt: cust, origId: out.rfc_message_id, action: 'delayed', status: '4.4.1', diag: 'smtp; 421 try later' }));
+		assert.equal(res.status, 200, res.text);
+		assert.equal(res.json.action, 'bounce');
+		assert.equal(res.json.reason, 'delayed');
+		assert.equal(res.json.ticket_id, tid);
+		assert.notEqual((await mails(tid)).find((m) => m.id === out.id).status, 'bounced');
+		assert.ok(!(await admin.expect(200, 'GET', '/api/v1/mail/bounces')).json.items.some((x) => x.address === cust));
+	});
 	it('a bounce of kefu\'s mail marks it bounced, records the address and tells the ticket', async () => {
-		const b = `bb${process.pid}`;
-		const raw = [
-			'From: MAILER-DAEMON@mx.customer.test', 'To: support@kefu.test', 'Subject: Delivery Status Notification (Failure)',
-			`Message-ID: <dsn${++n}.${process.pid}@mx.customer.test>`, 'MIME-Version: 1.0',
-			`Content-Type: multipart/report; report-type=delivery-status; boundary="${b}"`, '',
-			`--${b}`, 'Content-Type: text/plain', '', 'Delivery failed.', '',
-			`--${b}`, 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; mx.customer.test', '',
-			`Final-Recipient: rfc822; ${cust}`, 'Action: failed', 'Status: 5.2.2', 'Diagnostic-Code: smtp; 552 mailbox full', '',
-			`--${b}`, 'Content-Type: text/rfc822-headers', '', `Message-ID: <${out.rfc_message_id}>`, '',
-			`--${b}--`, '',
-		].join('\r\n');
+		const raw = dsn({ rcpt: cust, origId: out.rfc_message_id, status: '5.2.2', diag: 'smtp; 552 mailbox full' });
 		const res = await post(raw);
 		assert.equal(res.status, 200, res.text);
 		assert.equal(res.json.action, 'bounce');
