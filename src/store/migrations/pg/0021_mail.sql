@@ -9,7 +9,8 @@
 --   (status received, or dropped/rejected with reason); 'out': the durable outbox (queued →
 --   sent | deferred → … | bounced | failed).  rfc_message_id without <>; refs space-separated;
 --   to_addrs/cc_addrs JSON arrays [{"name","address"}]; raw_sha256 names the raw message in
---   attachment_blobs; quote_at: byte offset in the message body where quoted history begins (-1 none).
+--   attachment_blobs; quote_at: byte offset in the message body where quoted history begins (-1 none);
+--   skipped: JSON array of the parts not kept as attachments [{"filename","content_type","size","reason"}].
 -- mail_tokens: the random reply token of a ticket (support+TOKEN@...), made when kefu first mails about it.
 --   inbound_token_hash: hash of the token `kefu mail receive` presents (only POST /api/v1/mail/inbound).
 -- ticket_participants: addresses besides the customer who take part in a ticket's mail (Cc).
@@ -86,6 +87,7 @@ CREATE TABLE mail_messages (
 	size BIGINT NOT NULL DEFAULT 0,
 	quote_at BIGINT NOT NULL DEFAULT -1,
 	html TEXT NOT NULL DEFAULT '',
+	skipped TEXT NOT NULL DEFAULT '[]',
 	created_at BIGINT NOT NULL,
 	updated_at BIGINT NOT NULL
 );
