@@ -22,6 +22,7 @@
 #include "base/xalloc.h"
 #include "channels/bounce.h"
 #include "channels/mail_parse.h"
+#include "channels/mailbox.h"
 #include "channels/mail_settings.h"
 #include "channels/mail_store.h"
 #include "channels/mail_thread.h"
@@ -51,7 +52,8 @@ struct deliver {
 	char rfc[RFC_ID_MAX + 1]; /* the Message-ID, or sha256-<hex>@kefu.invalid */
 	char sha[65]; /* the raw message in attachment_blobs */
 	const struct mail_addr *sender; /* From, else Reply-To, else Sender; NULL when none */
-	const char **own; /* addresses this copy was delivered to, and token addresses */
+	const char **own; /* addresses this copy was delivered to, the mailbox's, and token addresses */
+	char mailbox_addr[256]; /* the address of the mailbox it was fetched from ("" none) */
 	size_t nown;
 	char name[TEXTLEN_BYTES(CUSTOMER_NAME_MAX)]; /* the actor's name */
 	struct actor actor;
@@ -81,12 +83,27 @@ static void rfc_id(struct deliver *d)
 	snprintf(d->rfc, sizeof(d->rfc), "sha256-%s@kefu.invalid", hex);
 }
 
-/* kefu's own addresses: the ones this copy was delivered to and those carrying a token. */
+/* The address of mailbox id into out ("" when it has none or is gone). */
+static int mailbox_address(struct db *db, int64_t id, char *out, size_t n, struct kf_error *err)
+{
+	struct mailbox mb;
+	int rc = mailbox_get(db, id, &mb, err);
+	out[0] = '\0';
+	if (rc == KF_ENOTFOUND)
+		return 0;
+	if (rc == 0)
+		str_copy(out, n, mb.address);
+	return rc;
+}
+
+/* kefu's own addresses: the ones this copy was delivered to, the mailbox's, and those carrying a token. */
 static void own_addresses(struct deliver *d)
 {
 	const struct mail_msg *m = &d->m;
 	char tok[MAIL_TOKEN_MAX];
 	d->own = xcalloc(m->ndelivered + m->nto + m->ncc + 1, sizeof(*d->own));
+	if (d->mailbox_addr[0])
+		d->own[d->nown++] = d->mailbox_addr;
 	for (size_t i = 0; i < m->ndelivered; i++)
 		d->own[d->nown++] = m->delivered_to[i].address;
 	for (size_t i = 0; i < m->nto; i++)
@@ -614,6 +631,10 @@ int mail_in_deliver(struct db *db, const struct mail_source *src, const char *ra
 	if (rc < 0)
 		goto out;
 	rfc_id(&d);
+	if (src->mailbox_id > 0)
+		rc = mailbox_address(db, src->mailbox_id, d.mailbox_addr, sizeof(d.mailbox_addr), err);
+	if (rc < 0)
+		goto out;
 	own_addresses(&d);
 	sender_of(&d);
 	d.skipped = json_array();

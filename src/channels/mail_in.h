@@ -27,9 +27,10 @@
  * carrying a Message-ID kefu sent, is dropped as a "loop".
  * Every received mail keeps its raw bytes (attachment_blobs).
  *
- * Own addresses: mail_settings.address (with any +extension), and the
- * Delivered-To / X-Original-To addresses of this copy; they never become
- * participants.  A received mail's reason says how it was threaded
+ * Own addresses: mail_settings.address (with any +extension), the
+ * Delivered-To / X-Original-To addresses of this copy and the address of
+ * the mailbox it was fetched from; they never become participants.  A
+ * received mail's reason says how it was threaded
  * (token, in_reply_to, references, tag, new, reopen_window).
  */
 #ifndef KF_MAIL_IN_H

@@ -203,6 +203,15 @@ describe('threading', () => {
 		const r2 = await deliver(mail({ from: cust, subject: 'FW: 投诉：快递员态度', body: '-----原始邮件-----\n发件人: someone\n\n投诉内容' }), 201);
 		assert.equal((await ticket(r2.ticket_id)).subject, '投诉：快递员态度');
 	});
+	it('the address of the mailbox a mail was fetched from is kefu\'s own: never a participant', async () => {
+		const mb = (await admin.expect(201, 'POST', '/api/v1/mail/mailboxes', { body: { name: uniq('box'), host: '127.0.0.1', address: 'imapbox@kefu.test', enabled: false } })).json;
+		const m = mail({ from: addr(uniq('imap')), to: 'Shop <imapbox@kefu.test>', deliveredTo: null, subject: 'via imap' });
+		const res = await post(m.raw, { query: `?mailbox=${mb.id}` });
+		assert.equal(res.status, 201, res.text);
+		assert.equal((await admin.expect(200, 'GET', `/api/v1/tickets/${res.json.ticket_id}/participants`)).json.items.length, 0);
+		assert.equal((await mails(res.json.ticket_id))[0].mailbox_id, mb.id);
+		assertError(await post(m.raw, { query: '?mailbox=abc' }), 400, 'invalid');
+	});
 	it('participants: add, list, remove through the API', async () => {
 		const x = addr(uniq('cc'));
 		await admin.expect(201, 'POST', `/api/v1/tickets/${tid}/participants`, { body: { address: x, name: 'Cc Person' } });
