@@ -624,7 +624,7 @@ static struct db_sql q_claim = DB_SQL(
         " AND status IN ('queued', 'deferred')");
 static struct db_sql q_claimed = DB_SQL(
         "SELECT m.to_addrs, m.cc_addrs, m.created_at, m.attempts, b.bytes FROM mail_messages m"
-        " JOIN attachment_blobs b ON b.sha256 = m.raw_sha256 WHERE m.id = $1");
+        " LEFT JOIN attachment_blobs b ON b.sha256 = m.raw_sha256 WHERE m.id = $1");
 static struct db_sql q_done = DB_SQL(
         "UPDATE mail_messages SET status = $2, attempts = attempts + 1, next_at = $3, last_error = $4,"
         " updated_at = $5 WHERE id = $1 AND next_at = $6");
@@ -673,10 +673,12 @@ static int claimed_read(struct db *db, struct claimed *c, struct kf_error *err)
 		rcpt_add(c->rcpt, db_col_text(r, 1));
 		c->created_at = db_col_int(r, 2);
 		c->attempts = (int)db_col_int(r, 3);
-		c->len = db_col_len(r, 4);
-		c->raw = xmalloc(c->len + 1);
-		memcpy(c->raw, db_col_text(r, 4), c->len);
-		c->raw[c->len] = '\0';
+		if (!db_col_isnull(r, 4)) { /* NULL: erased (crm/privacy.c) before it was sent */
+			c->len = db_col_len(r, 4);
+			c->raw = xmalloc(c->len + 1);
+			memcpy(c->raw, db_col_text(r, 4), c->len);
+			c->raw[c->len] = '\0';
+		}
 	}
 	db_done(r);
 	return rc < 0 ? rc : rc == 1;
@@ -752,9 +754,12 @@ static int send_one(struct db *db, struct smtp_client *cl, int timeout_s, const 
 	int rc = mail_settings_get(db, &s, err);
 	if (rc == 0)
 		rc = relay_of(db, &s, timeout_s, &relay, &pw, err);
-	if (rc == 0 && (!s.relay_host[0] || !s.address[0] || json_array_size(c->rcpt) == 0)) {
-		res = json_array_size(c->rcpt) == 0 ? SMTP_PERMANENT : SMTP_TEMPORARY;
-		str_copy(reply, sizeof(reply), res == SMTP_PERMANENT ? "no recipient" : "no relay configured");
+	if (rc == 0 && (!c->raw || json_array_size(c->rcpt) == 0)) {
+		res = SMTP_PERMANENT;
+		str_copy(reply, sizeof(reply), !c->raw ? "erased before it was sent" : "no recipient");
+	} else if (rc == 0 && (!s.relay_host[0] || !s.address[0])) {
+		res = SMTP_TEMPORARY;
+		str_copy(reply, sizeof(reply), "no relay configured");
 	} else if (rc == 0) {
 		const char *rcpt[CC_MAX + 1];
 		int n = 0;

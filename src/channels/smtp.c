@@ -31,6 +31,7 @@ struct exchange {
 	size_t len;
 	size_t off; /* bytes handed to curl so far */
 	char reply[SMTP_REPLY_MAX]; /* the relay's last reply line */
+	char refusal[SMTP_REPLY_MAX]; /* its last 4xx/5xx line (the QUIT after a refusal answers 221) */
 	char error[CURL_ERROR_SIZE];
 };
 
@@ -87,6 +88,8 @@ static int debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *
 	size_t n = size < sizeof(x->reply) - 1 ? size : sizeof(x->reply) - 1;
 	memcpy(x->reply, data, n);
 	x->reply[n] = '\0';
+	if (data[0] == '4' || data[0] == '5')
+		memcpy(x->refusal, x->reply, n + 1);
 	return 0;
 }
 
@@ -136,8 +139,10 @@ static enum smtp_result classify(CURL *h, CURLcode rc)
 
 static void reply_out(const struct exchange *x, CURLcode rc, char *reply, size_t n)
 {
-	if (rc == CURLE_OK || (x->reply[0] >= '4' && x->reply[0] <= '5'))
+	if (rc == CURLE_OK)
 		str_copy(reply, n, x->reply);
+	else if (x->refusal[0])
+		str_copy(reply, n, x->refusal);
 	else
 		snprintf(reply, n, "%s", x->error[0] ? x->error : curl_easy_strerror(rc));
 }

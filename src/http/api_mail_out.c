@@ -171,6 +171,33 @@ static int template_key(struct req *req, struct resp *resp, const char **name, c
 	return 0;
 }
 
+/*
+ * The template version the client read: If-Match "v<n>" (n may be 0, the
+ * built-in version), else the body's "version", else -1 (not checked).
+ */
+static int template_version(struct req *req, int64_t *version, struct kf_error *err)
+{
+	const char *h = req_header(req, "If-Match");
+	*version = -1;
+	if (!h) {
+		int rc = json_get_int(req->json, "version", 0, 0, INT64_MAX, version, err);
+		return rc < 0 ? rc : 0;
+	}
+	if (strncmp(h, "W/", 2) == 0)
+		h += 2;
+	size_t n = strlen(h);
+	int64_t v = 0;
+	int ok = n >= 4 && n <= 22 && h[0] == '"' && h[1] == 'v' && h[n - 1] == '"';
+	for (size_t i = 2; ok && i < n - 1; i++) {
+		ok = h[i] >= '0' && h[i] <= '9';
+		v = v * 10 + (h[i] - '0');
+	}
+	if (!ok)
+		return kf_fail(err, KF_ESTALE, "stale", "If-Match", "If-Match does not match this template");
+	*version = v;
+	return 0;
+}
+
 int api_mail_template_put(struct req *req, struct resp *resp)
 {
 	static const char *const keys[] = { "subject", "body", "version", NULL };
@@ -190,7 +217,7 @@ int api_mail_template_put(struct req *req, struct resp *resp)
 	if (rc >= 0)
 		rc = json_get_text(req->json, "body", 1, MAIL_TEMPLATE_BODY_MAX, &body, &err);
 	if (rc >= 0)
-		rc = json_get_int(req->json, "version", 0, 0, INT64_MAX, &version, &err);
+		rc = template_version(req, &version, &err);
 	if (rc >= 0)
 		rc = mail_template_put(req->db, &a, req->now, name, lang, subject, body, version, &t, &err);
 	if (rc < 0)
