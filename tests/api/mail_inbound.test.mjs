@@ -59,6 +59,21 @@ async function deliver(m, status) {
 }
 
 const addr = (local) => `${local}@customer.test`;
+
+/** An RFC 3464 delivery status notification about the mail origId sent to rcpt. */
+function dsn({ rcpt, origId, action = 'failed', status = '5.1.1', diag = 'smtp; 550 5.1.1 user unknown' }) {
+	const b = `dsn${++n}x${process.pid}`;
+	return [
+		'From: Mail Delivery System <MAILER-DAEMON@mx.customer.test>', 'To: support@kefu.test', 'Subject: Undelivered Mail Returned to Sender',
+		`Message-ID: <dsn${++n}.${process.pid}@mx.customer.test>`, 'Auto-Submitted: auto-replied', 'MIME-Version: 1.0',
+		`Content-Type: multipart/report; report-type=delivery-status; boundary="${b}"`, '',
+		`--${b}`, 'Content-Type: text/plain', '', 'I could not deliver your message.', '',
+		`--${b}`, 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; mx.customer.test', '',
+		`Final-Recipient: rfc822; ${rcpt}`, `Action: ${action}`, `Status: ${status}`, `Diagnostic-Code: ${diag}`, '',
+		`--${b}`, 'Content-Type: text/rfc822-headers', '', `Message-ID: <${origId}>`, 'Subject: Re: x', '',
+		`--${b}--`, '',
+	].join('\r\n');
+}
 const ticket = async (id) => (await admin.expect(200, 'GET', `/api/v1/tickets/${id}`)).json;
 const messages = async (id) => (await admin.expect(200, 'GET', `/api/v1/tickets/${id}/messages`)).json.items;
 const mails = async (id, c = admin) => (await c.expect(200, 'GET', `/api/v1/tickets/${id}/mail`)).json.items;
@@ -188,6 +203,15 @@ describe('threading', () => {
 		const r2 = await deliver(mail({ from: cust, subject: 'FW: 投诉：快递员态度', body: '-----原始邮件-----\n发件人: someone\n\n投诉内容' }), 201);
 		assert.equal((await ticket(r2.ticket_id)).subject, '投诉：快递员态度');
 	});
+	it('the address of the mailbox a mail was fetched from is kefu\'s own: never a participant', async () => {
+		const mb = (await admin.expect(201, 'POST', '/api/v1/mail/mailboxes', { body: { name: uniq('box'), host: '127.0.0.1', address: 'imapbox@kefu.test', enabled: false } })).json;
+		const m = mail({ from: addr(uniq('imap')), to: 'Shop <imapbox@kefu.test>', deliveredTo: null, subject: 'via imap' });
+		const res = await post(m.raw, { query: `?mailbox=${mb.id}` });
+		assert.equal(res.status, 201, res.text);
+		assert.equal((await admin.expect(200, 'GET', `/api/v1/tickets/${res.json.ticket_id}/participants`)).json.items.length, 0);
+		assert.equal((await mails(res.json.ticket_id))[0].mailbox_id, mb.id);
+		assertError(await post(m.raw, { query: '?mailbox=abc' }), 400, 'invalid');
+	});
 	it('participants: add, list, remove through the API', async () => {
 		const x = addr(uniq('cc'));
 		await admin.expect(201, 'POST', `/api/v1/tickets/${tid}/participants`, { body: { address: x, name: 'Cc Person' } });
@@ -211,6 +235,11 @@ describe('closed tickets', () => {
 		assert.equal(r2.ticket_id, r.ticket_id);
 		assert.equal((await ticket(r.ticket_id)).state, 'open');
 		await transition(r.ticket_id, 'resolved');
+		const ooo = await deliver(mail({ from: cust, subject: '自动回复: refund please', inReplyTo: first.id, headers: ['Auto-Submitted: auto-replied'] }), 200);
+		assert.equal(ooo.action, 'dropped');
+		assert.equal(ooo.reason, 'auto_reply_closed');
+		assert.equal(ooo.ticket_id, r.ticket_id);
+		assert.equal((await ticket(r.ticket_id)).state, 'resolved', 'an auto-reply does not reopen');
 		await transition(r.ticket_id, 'closed');
 		await advanceClock(admin, 15 * 86400);
 		await admin.login('admin', srv.db.adminPassword); /* the session ran out with the clock */
@@ -220,6 +249,22 @@ describe('closed tickets', () => {
 		assert.equal((await ticket(r.ticket_id)).state, 'closed');
 		const links = (await admin.expect(200, 'GET', `/api/v1/tickets/${r3.ticket_id}/links`)).json.items;
 		assert.ok(links.some((l) => l.ticket_id === r.ticket_id));
+	});
+});
+
+describe('merged tickets', () => {
+	it('a reply to a merged ticket\'s mail goes to the ticket it was merged into (not reopening the source)', async () => {
+		const cust = addr(uniq('merge'));
+		const a = mail({ from: cust, subject: 'first try' });
+		const b = mail({ from: cust, subject: 'second try' });
+		const ra = await deliver(a, 201);
+		const rb = await deliver(b, 201);
+		await admin.expect(200, 'POST', `/api/v1/tickets/${ra.ticket_id}/merge`, { body: { into: rb.ticket_id } });
+		const r = await deliver(mail({ from: cust, subject: 'Re: first try', inReplyTo: a.id }), 200);
+		assert.equal(r.ticket_id, rb.ticket_id);
+		assert.equal((await ticket(ra.ticket_id)).state, 'closed');
+		const ms = await mails(rb.ticket_id);
+		assert.ok(ms.some((m) => m.rfc_message_id === a.id), 'the merged ticket\'s mails show on the target');
 	});
 });
 
@@ -250,17 +295,7 @@ describe('duplicates, loops, auto-replies, bounces, floods, size', () => {
 	});
 	it('a bounce for a mail kefu never sent is dropped, but the address is recorded as bouncing', async () => {
 		const gone = addr(uniq('gone'));
-		const b = `b${process.pid}`;
-		const raw = [
-			'From: Mail Delivery System <MAILER-DAEMON@mx.kefu.test>', 'To: support@kefu.test', 'Subject: Undelivered Mail Returned to Sender',
-			`Message-ID: <dsn${++n}.${process.pid}@mx.kefu.test>`, 'Auto-Submitted: auto-replied', 'MIME-Version: 1.0',
-			`Content-Type: multipart/report; report-type=delivery-status; boundary="${b}"`, '',
-			`--${b}`, 'Content-Type: text/plain', '', 'I could not deliver your message.', '',
-			`--${b}`, 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; mx.kefu.test', '',
-			`Final-Recipient: rfc822; ${gone}`, 'Action: failed', 'Status: 5.1.1', 'Diagnostic-Code: smtp; 550 5.1.1 user unknown', '',
-			`--${b}`, 'Content-Type: text/rfc822-headers', '', `Message-ID: <kefu-424242-nope@kefu.test>`, 'Subject: Re: x', '',
-			`--${b}--`, '',
-		].join('\r\n');
+		const raw = dsn({ rcpt: gone, origId: 'kefu-424242-nope@kefu.test' });
 		const res = await post(raw);
 		assert.equal(res.status, 200, res.text);
 		assert.equal(res.json.action, 'dropped');
@@ -363,6 +398,44 @@ describe('reading mail', () => {
 	});
 });
 
+describe('real-world shapes', () => {
+	it('a GBK reply with quoted history: text in UTF-8, quote_at where the history begins', async () => {
+		// node has no GBK encoder: the GBK bytes are written out (好的，谢谢！ / 陈小姐 / 回复：订单)
+		const gbk = Buffer.from('bac3b5c4a3acd0bbd0bba3a1', 'hex'); // 好的，谢谢！ in GBK
+		const raw = Buffer.concat([
+			Buffer.from([`Delivered-To: support@kefu.test`, `From: =?GBK?B?${Buffer.from('b3c2d0a1bde3', 'hex').toString('base64')}?= <${addr(uniq('fox'))}>`, 'To: support@kefu.test',
+				`Subject: =?GBK?B?${Buffer.from('bbd8b8b4a3bab6a9b5a5', 'hex').toString('base64')}?=`, `Message-ID: <fox${++n}.${process.pid}@qq.test>`, 'MIME-Version: 1.0',
+				'Content-Type: text/plain; charset=GBK', 'Content-Transfer-Encoding: 8bit', '', ''].join('\r\n')),
+			gbk, Buffer.from('\r\n\r\n------------------ Original ------------------\r\nFrom: support@kefu.test\r\nDate: Tue, Dec 8, 2026 09:00\r\n\r\nshipped.\r\n'),
+		]);
+		const res = await httpRequest(srv.base, 'POST', '/api/v1/mail/inbound', { body: raw, headers: { 'Content-Type': 'message/rfc822', Authorization: `Bearer ${token}` } });
+		assert.equal(res.status, 201, res.text);
+		const t = await ticket(res.json.ticket_id);
+		assert.equal(t.subject, '订单');
+		const c = (await admin.expect(200, 'GET', `/api/v1/customers/${t.customer_id}`)).json;
+		assert.equal(c.name, '陈小姐');
+		const msgs = await messages(t.id);
+		assert.match(msgs[0].body, /^好的，谢谢！/);
+		const ms = await mails(t.id);
+		assert.ok(ms[0].quote_at > 0, `quote_at ${ms[0].quote_at}`);
+		assert.ok(Buffer.from(msgs[0].body).subarray(0, ms[0].quote_at).toString().startsWith('好的，谢谢！'));
+		const back = await admin.expect(200, 'GET', `/api/v1/mail/messages/${ms[0].id}/raw`);
+		assert.ok(back.raw.equals(raw), 'the original comes back byte for byte');
+	});
+	it('every message of the corpus (tests/data/mail) is taken without a server error', async (t) => {
+		const dir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'data', 'mail');
+		if (!fs.existsSync(dir)) return t.skip('no corpus in tests/data/mail yet');
+		const files = [];
+		const walk = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.eml') && files.push(path.join(d, e.name)); };
+		walk(dir);
+		for (const f of files) {
+			const res = await httpRequest(srv.base, 'POST', '/api/v1/mail/inbound', { body: fs.readFileSync(f), headers: { 'Content-Type': 'message/rfc822', Authorization: `Bearer ${token}` } });
+			assert.ok(res.status < 500 && res.status !== 401, `${path.basename(f)}: ${res.status} ${res.text}`);
+			if (res.status < 300) assert.ok(res.json.action, `${path.basename(f)}: ${res.text}`);
+		}
+	});
+});
+
 describe('erasure reaches mail data', () => {
 	it('erasing the customer removes their raw mails, addresses, subjects and participant rows', async () => {
 		const a = addr(uniq('erase'));
@@ -405,5 +478,76 @@ describe('kefu mail receive', () => {
 		assert.equal(usage.code, 64, usage.stderr);
 		const empty = await receive(['--url', srv.base], '', { KEFU_MAIL_TOKEN: token });
 		assert.equal(empty.code, 65, empty.stderr);
+	});
+});
+
+describe('with kefu mailing (the outbound side configured)', () => {
+	let cust, tid, out;
+	before(async () => {
+		const s = await admin.expect(200, 'GET', '/api/v1/mail/settings');
+		await admin.expect(200, 'PATCH', '/api/v1/mail/settings', {
+			body: { address: 'support@kefu.test', relay_host: '127.0.0.1', relay_port: 9, relay_security: 'none' },
+			headers: { 'If-Match': s.headers.etag },
+		});
+		cust = addr(uniq('sun'));
+		const r = await deliver(mail({ from: `Sun <${cust}>`, to: 'Support <support@kefu.test>', deliveredTo: null, subject: '发票问题' }), 201);
+		tid = r.ticket_id;
+		for (let i = 0; i < 100 && !out; i++) {
+			out = (await mails(tid)).find((m) => m.direction === 'out');
+			if (!out) await new Promise((res) => setTimeout(res, 100));
+		}
+		assert.ok(out, 'kefu queued an acknowledgement');
+	});
+	it('kefu\'s own address is never a participant, even without Delivered-To', async () => {
+		assert.equal((await admin.expect(200, 'GET', `/api/v1/tickets/${tid}/participants`)).json.items.length, 0);
+	});
+	it('a mail to the reply token address threads whatever its headers and subject', async () => {
+		const raw = (await admin.expect(200, 'GET', `/api/v1/mail/messages/${out.id}/raw`)).text;
+		const tok = /support\+([a-z2-9]{12})@kefu\.test/.exec(raw);
+		assert.ok(tok, raw.slice(0, 600));
+		const r = await deliver(mail({ from: addr(uniq('other')), to: `support+${tok[1].toUpperCase()}@kefu.test`, deliveredTo: null, subject: 'no tag, no refs' }), 200);
+		assert.equal(r.ticket_id, tid);
+		assert.equal((await mails(tid)).filter((m) => m.direction === 'in').at(-1).reason, 'token');
+	});
+	it('In-Reply-To a Message-ID kefu sent threads; a mail carrying that Message-ID itself is a loop', async () => {
+		const r = await deliver(mail({ from: cust, subject: 'Re: x', inReplyTo: out.rfc_message_id }), 200);
+		assert.equal(r.ticket_id, tid);
+		assert.equal(r.action, 'appended');
+		const loop = await deliver(mail({ from: addr(uniq('echo')), id: out.rfc_message_id }), 200);
+		assert.equal(loop.reason, 'loop');
+	});
+	it('a delay notice (Action: delayed, 4.x.x) is kept on the ticket but marks nothing bounced', async () => {
+		const res = await post(dsn({ rcpt: cust, origId: out.rfc_message_id, action: 'delayed', status: '4.4.1', diag: 'smtp; 421 try later' }));
+		assert.equal(res.status, 200, res.text);
+		assert.equal(res.json.action, 'bounce');
+		assert.equal(res.json.reason, 'delayed');
+		assert.equal(res.json.ticket_id, tid);
+		assert.notEqual((await mails(tid)).find((m) => m.id === out.id).status, 'bounced');
+		assert.ok(!(await admin.expect(200, 'GET', '/api/v1/mail/bounces')).json.items.some((x) => x.address === cust));
+	});
+	it('a bounce of kefu\'s mail marks it bounced, records the address and tells the ticket', async () => {
+		const raw = dsn({ rcpt: cust, origId: out.rfc_message_id, status: '5.2.2', diag: 'smtp; 552 mailbox full' });
+		const res = await post(raw);
+		assert.equal(res.status, 200, res.text);
+		assert.equal(res.json.action, 'bounce');
+		assert.equal(res.json.ticket_id, tid);
+		const ms = await mails(tid);
+		const o = ms.find((m) => m.id === out.id);
+		assert.equal(o.status, 'bounced');
+		assert.match(o.last_error, /5\.2\.2/);
+		assert.ok(ms.some((m) => m.kind === 'bounce' && m.direction === 'in'));
+		const ev = (await admin.expect(200, 'GET', `/api/v1/tickets/${tid}/events`)).json.items;
+		assert.ok(ev.some((e) => e.action === 'mail_bounced'), JSON.stringify(ev.map((e) => e.action)));
+		assert.ok((await admin.expect(200, 'GET', '/api/v1/mail/bounces')).json.items.some((x) => x.address === cust));
+	});
+	it('past max_message_bytes a mail is 413 mail_too_big and nothing is stored', async () => {
+		let s = await admin.expect(200, 'GET', '/api/v1/mail/settings');
+		await admin.expect(200, 'PATCH', '/api/v1/mail/settings', { body: { max_message_bytes: 2048 }, headers: { 'If-Match': s.headers.etag } });
+		const a = addr(uniq('toobig'));
+		assertError(await post(mail({ from: a, body: 'x'.repeat(3000) }).raw), 413, 'mail_too_big');
+		s = await admin.expect(200, 'GET', '/api/v1/mail/settings');
+		await admin.expect(200, 'PATCH', '/api/v1/mail/settings', { body: { max_message_bytes: 26214400 }, headers: { 'If-Match': s.headers.etag } });
+		const log = (await admin.expect(200, 'GET', '/api/v1/mail/messages?direction=in&limit=200')).json.items;
+		assert.ok(!log.some((m) => m.from.address === a));
 	});
 });

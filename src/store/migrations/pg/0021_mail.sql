@@ -1,7 +1,10 @@
 -- 0021: the e-mail channel (src/channels/).
 -- mail_settings: one row (id 1): the support address, the outgoing relay (password sealed with
 --   the server's secret key, auth/secret.h), reopen window, limits.
--- mailboxes: IMAP sources fetched by channels/imap.c; last_uid/uidvalidity say where fetching stands.
+-- mailboxes: IMAP sources fetched by channels/imap.c; last_uid/uidvalidity say where fetching stands;
+--   fetched/failed count messages; tls_verify 0 accepts any certificate (self-signed servers);
+--   stuck_uid/stuck_count: the UID a pass started with and how many passes started there (a
+--   message that keeps failing or crashing kefu is set aside after a few, channels/mail_fetch.c).
 -- mail_messages: every mail kefu received or is sending, one row each.  direction 'in': received
 --   (status received, or dropped/rejected with reason); 'out': the durable outbox (queued →
 --   sent | deferred → … | bounced | failed).  rfc_message_id without <>; refs space-separated;
@@ -53,6 +56,10 @@ CREATE TABLE mailboxes (
 	last_poll_at BIGINT NOT NULL DEFAULT 0,
 	last_error TEXT NOT NULL DEFAULT '',
 	fetched BIGINT NOT NULL DEFAULT 0,
+	failed BIGINT NOT NULL DEFAULT 0,
+	tls_verify BIGINT NOT NULL DEFAULT 1,
+	stuck_uid BIGINT NOT NULL DEFAULT 0,
+	stuck_count BIGINT NOT NULL DEFAULT 0,
 	version BIGINT NOT NULL DEFAULT 1,
 	created_at BIGINT NOT NULL,
 	updated_at BIGINT NOT NULL
