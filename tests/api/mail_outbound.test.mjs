@@ -313,6 +313,8 @@ describe('delivery failures', { skip: MISSING || false }, () => {
 		assert.equal(f.status, 'failed', JSON.stringify(f));
 		assert.equal(f.attempts, 1);
 		assert.match(f.last_error, /^5\d\d /);
+		assert.ok(!f.last_error.includes('nobody@'), `the relay's line keeps the address masked: ${f.last_error}`);
+		assert.match(f.last_error, /\*\*\*@customer\.test/);
 		const r = (await admin.expect(200, 'POST', `/api/v1/mail/messages/${f.id}/retry`)).json;
 		assert.equal(r.status, 'queued');
 		assert.equal(r.id, f.id);
