@@ -254,6 +254,24 @@ describe('a ticket opened by mail', { skip: MISSING || false }, () => {
 	});
 });
 
+describe('acknowledgements', { skip: MISSING || false }, () => {
+	it('in English for an English mail; none for bulk mail or an auto-reply', async () => {
+		const en = await receive(customerMail({ from: `amy.${process.pid}@customer.test`, fromName: 'Amy Lee', subject: 'Wrong size delivered',
+			body: 'Hello, I ordered a medium but received a large. Could you exchange it please?' }));
+		await outgoingWhere(en.ticket_id, (x) => x.kind === 'ack' && x.status === 'sent', 'the English ack');
+		const m = await until(async () => (await mailboxFor('customer', en.ticket_number))[0], 'the English ack in Dovecot');
+		assert.equal(decodeWords(h(m, 'Subject')), `We have received your request: Wrong size delivered [${en.ticket_number}]`);
+		for (const header of ['Precedence: bulk', 'Auto-Submitted: auto-replied']) {
+			const mm = customerMail({ from: `list${n}.${process.pid}@customer.test`, fromName: 'News', subject: `通知 ${n}` });
+			mm.raw = mm.raw.replace('MIME-Version: 1.0', `${header}\r\nMIME-Version: 1.0`);
+			const r = await receive(mm);
+			await sleep(1500);
+			assert.ok(r.ticket_id > 0, `the ${header} mail is kept on a ticket: ${JSON.stringify(r)}`);
+			assert.deepEqual((await outgoing(r.ticket_id)).filter((x) => x.kind === 'ack'), [], `no ack after ${header}`);
+		}
+	});
+});
+
 describe('a reply with files', { skip: MISSING || false }, () => {
 	const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 	it('sends the ticket\'s uploaded files as attachments; a file already sent or of another ticket is refused', async () => {
