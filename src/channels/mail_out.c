@@ -408,6 +408,10 @@ static int prepare_queue(struct db *db, struct outgoing *o, int64_t seq, int64_t
 		skip(o, "the customer has no e-mail address");
 		return 0;
 	}
+	if (rc == 0 && !mail_settings_address_valid(o->to)) {
+		skip(o, "the customer's e-mail address is not one a relay takes");
+		return 0;
+	}
 	if (rc == 0 && o->message_id > 0)
 		rc = answered(db, o, err);
 	if (rc == 0 && strcmp(o->kind, "resolved") == 0 && !o->link[0]) {
