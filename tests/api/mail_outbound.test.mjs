@@ -422,3 +422,24 @@ describe('the relay password', { skip: MISSING || false }, () => {
 		assert.equal(BACKEND === 'sqlite' || BACKEND === 'postgres', true);
 	});
 });
+
+describe('the outbox is durable', { skip: MISSING || false }, () => {
+	it('a deferred mail survives a restart and is sent after it', async () => {
+		const t = await receive(customerMail({ from: `wu.${process.pid}@customer.test`, fromName: '吴九', subject: '能开专票吗' }));
+		await outgoingWhere(t.ticket_id, (x) => x.kind === 'ack' && x.status === 'sent', 'the ack');
+		await patchSettings({ relay_port: await closedPort() });
+		await admin.expect(201, 'POST', `/api/v1/tickets/${t.ticket_id}/replies`, { body: { body: '可以开具增值税专用发票。' } });
+		const d = await outgoingWhere(t.ticket_id, (x) => x.kind === 'reply' && x.status === 'deferred', 'the reply to be deferred');
+		await srv.stop();
+		srv = await startServer({ db: srv.db, args: srv.args.slice(srv.args.indexOf('--addr') + 4), env: { SSL_CERT_FILE: env.certFile } });
+		admin = srv.client('admin');
+		await admin.login('admin', srv.db.adminPassword);
+		await patchSettings({ relay_port: env.smtpPort });
+		// the new server's clock starts from the real time (the old one had been advanced): move it to next_at
+		const now = (await advanceClock(admin, 0)).now;
+		await advanceClock(admin, Math.max(1, d.next_at - now + 1));
+		const sent = await outgoingWhere(t.ticket_id, (x) => x.id === d.id && x.status === 'sent', 'the reply after the restart');
+		assert.equal(sent.attempts, 2);
+		await until(async () => (await mailboxFor('customer', t.ticket_number)).find((x) => !h(x, 'Auto-Submitted')), 'the reply in Dovecot');
+	});
+});
