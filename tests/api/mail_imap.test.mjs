@@ -210,6 +210,8 @@ describe('IMAP fetching', { skip }, () => {
 		assert.equal(m.folder, 'INBOX');
 		assert.equal(m.after_fetch, 'seen');
 		assert.ok(!created.text.includes(PASSWORD));
+		const audit = await admin.expect(200, 'GET', '/api/v1/audit?limit=50');
+		assert.ok(audit.json.items.some((e) => e.action === 'mailbox.create' && e.object_id === m.id), audit.text.slice(0, 500));
 		assertError(await admin.api('POST', '/api/v1/mail/mailboxes', { body: box({ name: 'API 检查' }) }), 409, 'exists');
 		const url = `/api/v1/mail/mailboxes/${m.id}`;
 		assertError(await admin.api('PATCH', url, { body: { poll_seconds: 30 } }), 428, 'precondition_required');
@@ -293,11 +295,11 @@ describe('IMAP fetching', { skip }, () => {
 	});
 
 	it('moves fetched mail to another folder, and sets aside a message past the size cap', async () => {
-		await dv.imap('CREATE "Done"');
+		await dv.imap('CREATE "&XfJZBHQG-"'); /* 已处理, in modified UTF-7 */
 		await dv.imap('CREATE "Inbox2"');
 		for (const d of ['new', 'cur', 'tmp']) fs.mkdirSync(`${dv.maildir}/.Inbox2/${d}`, { recursive: true });
 		const m = (await admin.expect(201, 'POST', '/api/v1/mail/mailboxes', {
-			body: box({ folder: 'Inbox2', after_fetch: 'move', move_to: 'Done' }),
+			body: box({ folder: 'Inbox2', after_fetch: 'move', move_to: '已处理' }),
 		})).json;
 		await sql(db, 'UPDATE mail_settings SET max_message_bytes = 4096');
 		dv.deliver(message(101), 'Inbox2');
@@ -310,12 +312,35 @@ describe('IMAP fetching', { skip }, () => {
 		const left = await flags(dv, 'Inbox2');
 		assert.equal(left.size, 1, 'the big one stays');
 		for (const [, list] of left) assert.ok(list.includes('\\Flagged') && list.includes('\\Seen'));
-		assert.equal((await flags(dv, 'Done')).size, 2, 'two moved');
+		assert.equal((await flags(dv, '&XfJZBHQG-')).size, 2, 'two moved to 已处理');
 		const row = (await admin.expect(200, 'GET', `/api/v1/mail/mailboxes/${m.id}`)).json;
 		assert.equal(row.failed, 1);
 		assert.match(row.last_error, /set aside/);
 		const again = await admin.expect(200, 'POST', `/api/v1/mail/mailboxes/${m.id}/fetch`);
 		assert.equal(again.json.failed + again.json.fetched + again.json.duplicates, 0, `no loop on the big one: ${again.text}`);
+		await admin.expect(200, 'DELETE', `/api/v1/mail/mailboxes/${m.id}`);
+	});
+
+	it('a folder re-created with a new UIDVALIDITY is read again without doubling its mail', async () => {
+		await dv.imap('CREATE "Again"');
+		const m = (await admin.expect(201, 'POST', '/api/v1/mail/mailboxes', { body: box({ folder: 'Again' }) })).json;
+		dv.deliver(message(201), 'Again');
+		dv.deliver(message(202), 'Again');
+		let f = await admin.expect(200, 'POST', `/api/v1/mail/mailboxes/${m.id}/fetch`);
+		assert.equal(f.json.fetched, 2, f.text);
+		const v1 = (await admin.expect(200, 'GET', `/api/v1/mail/mailboxes/${m.id}`)).json.uidvalidity;
+		await dv.imap('DELETE "Again"');
+		await sleep(1100); /* Dovecot's UIDVALIDITY is a time in seconds */
+		await dv.imap('CREATE "Again"');
+		dv.deliver(message(201), 'Again'); /* the same two, now with UIDs 1 and 2 of the new folder */
+		dv.deliver(message(202), 'Again');
+		dv.deliver(message(203), 'Again');
+		f = await admin.expect(200, 'POST', `/api/v1/mail/mailboxes/${m.id}/fetch`);
+		assert.deepEqual([f.json.fetched, f.json.duplicates], [1, 2], f.text);
+		const row = (await admin.expect(200, 'GET', `/api/v1/mail/mailboxes/${m.id}`)).json;
+		assert.notEqual(row.uidvalidity, v1);
+		assert.equal(row.last_uid, 3);
+		assert.equal(Number(await sql(db, `SELECT COUNT(*) FROM mail_messages WHERE mailbox_id = ${m.id}`)), 3);
 		await admin.expect(200, 'DELETE', `/api/v1/mail/mailboxes/${m.id}`);
 	});
 
