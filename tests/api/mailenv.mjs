@@ -621,7 +621,7 @@ anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 kefu      unix  -       n       n       -       -       pipe
-  flags=Rq user=nobody ${pipeArgv}
+  flags=DORq user=nobody ${pipeArgv}
 `;
 		w('master.cf', master);
 	}
