@@ -105,6 +105,15 @@ try {
 		{ timeout: 120_000, what: 'Postfix to deliver everything to Dovecot' },
 	).catch(() => 'not all');
 	console.log(`Postfix delivered ${delivered} to Dovecot`);
+
+	// The ceiling here: Postfix alone accepting the same number of ~3 KB messages over S sessions
+	// (smtp-source, from Postfix's package), on the same machine.
+	const size = Number(await sql(db, "SELECT AVG(size) FROM mail_messages WHERE direction = 'out'")) || 3000;
+	const t1 = Date.now();
+	const r = await run('/usr/sbin/smtp-source', ['-s', String(S), '-m', String(N), '-l', String(Math.round(size)), '-f', 'bench@kefu.test', '-t', 'baseline@customer.test', `127.0.0.1:${env.smtpPort}`], { rawEnv: process.env, timeout: 600_000 });
+	const bsecs = (Date.now() - t1) / 1000;
+	if (r.code === 0) console.log(`baseline: smtp-source, ${S} sessions, ${N} messages of ${Math.round(size)} bytes: ${bsecs.toFixed(2)} s = ${(N / bsecs).toFixed(0)} messages/s accepted by the same Postfix`);
+	else console.log(`baseline: smtp-source failed (${r.code}): ${r.stderr.slice(0, 300)}`);
 } finally {
 	await srv.stop();
 	await env.stop();
