@@ -8,7 +8,8 @@
 //      References = the customer's Message-ID, Subject [#n] once,
 //      multipart/alternative, Auto-Submitted only on the acknowledgement);
 //   3. the customer answers the token address with no References and a
-//      rewritten subject (Outlook style): the same ticket;
+//      rewritten subject (Outlook style): the same ticket; someone on Cc
+//      answers: a participant, on Cc of the next reply (both get a copy);
 //   4. a mail to imapbox@kefu.test (a Dovecot mailbox) is fetched over IMAP
 //      into a ticket;
 //   5. kefu down while Postfix pipes: `kefu mail receive` exits 75, the mail
@@ -129,7 +130,9 @@ describe('mail end to end', { skip: MISSING || false }, () => {
 		const row = await until(() => inboundRow(customerId), 'the piped mail stored');
 		assert.equal(row.direction, 'in');
 		assert.ok(row.ticket_id, JSON.stringify(row));
-		assert.match(fs.readFileSync(env.pipeLog, 'utf8'), new RegExp(`sender=${CUSTOMER.replace('.', '\\.')} recipient=support@kefu\\.test exit=0`));
+		// The wrapper logs after kefu mail receive returned.
+		const piped = new RegExp(`sender=${CUSTOMER.replace('.', '\\.')} recipient=support@kefu\\.test exit=0`);
+		await until(() => piped.test(fs.readFileSync(env.pipeLog, 'utf8')), 'the pipe log line');
 		const t = (await admin.expect(200, 'GET', `/api/v1/tickets/${row.ticket_id}`)).json;
 		ticket = { id: row.ticket_id, number: t.number || t.ticket?.number };
 		const tk = t.ticket || t;
@@ -191,7 +194,31 @@ describe('mail end to end', { skip: MISSING || false }, () => {
 		});
 		const row = await until(() => inboundRow(id), 'the Outlook-style reply stored');
 		assert.equal(row.ticket_id, ticket.id, `threaded onto ticket ${row.ticket_id}, not ${ticket.id}`);
-		assert.match(fs.readFileSync(env.pipeLog, 'utf8'), new RegExp(`recipient=${replyTo.replace(/[+.]/g, '\\$&')} exit=0`));
+		const piped = new RegExp(`recipient=${replyTo.replace(/[+.]/g, '\\$&')} exit=0`);
+		await until(() => piped.test(fs.readFileSync(env.pipeLog, 'utf8')), 'the pipe log line for the token address');
+	});
+
+	it('someone on Cc answers: a participant on the same ticket, and on Cc of the next reply (a copy each)', async () => {
+		const buyer = 'chen.jie@customer.test';
+		const colleague = 'liu.cai@customer.test';
+		const first = `e2e-cc-${crypto.randomBytes(4).toString('hex')}@customer.test`;
+		await env.send({ from: buyer, to: env.supportAddress, cc: colleague, subject: '批量订单发票', body: '请把发票同时发给我的同事。', messageId: `<${first}>` });
+		const row = await until(() => inboundRow(first), 'the mail with a Cc stored');
+		const parts = async () => (await admin.expect(200, 'GET', `/api/v1/tickets/${row.ticket_id}/participants`)).json.items.map((x) => x.address);
+		assert.deepEqual(await parts(), [colleague]);
+
+		// The colleague answers from their own client: In-Reply-To the buyer's mail.
+		const answer = `e2e-cc-answer-${crypto.randomBytes(4).toString('hex')}@customer.test`;
+		await env.send({ from: colleague, to: env.supportAddress, cc: buyer, subject: 'Re: 批量订单发票', body: '抬头请写公司全称。', messageId: `<${answer}>`, headers: { 'In-Reply-To': `<${first}>`, References: `<${first}>` } });
+		const row2 = await until(() => inboundRow(answer), "the colleague's answer stored");
+		assert.equal(row2.ticket_id, row.ticket_id, 'not a new ticket');
+
+		await admin.expect(201, 'POST', `/api/v1/tickets/${row.ticket_id}/replies`, { body: { body: '好的，发票已开具。' } });
+		const mine = (m) => !m.header('auto-submitted') && m.header('x-kefu-ticket') && decodeWords(m.header('subject')).includes('批量订单发票');
+		const toBuyer = await until(() => customerMails(buyer).find(mine), 'the reply in the buyer mailbox');
+		assert.ok((toBuyer.header('cc') || '').includes(colleague), `Cc: ${toBuyer.header('cc')}`);
+		const toColleague = await until(() => customerMails(colleague).find(mine), "the colleague's copy");
+		assert.equal(toColleague.header('message-id'), toBuyer.header('message-id'));
 	});
 
 	it('a mail to imapbox@kefu.test is fetched over IMAP into a ticket', async () => {

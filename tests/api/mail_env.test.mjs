@@ -171,7 +171,8 @@ describe('mail environment', { skip: missing || false }, () => {
 			assert.equal(m.header('x-original-to'), 'support+tok123@kefu.test');
 			assert.equal(m.header('delivered-to'), 'support+tok123@kefu.test');
 			assert.equal(Buffer.from(m.body, 'latin1').toString('utf8'), '订单 12345 没有收到\n');
-			assert.match(fs.readFileSync(env.pipeLog, 'utf8'), /recipient=support\+tok123@kefu\.test exit=0/);
+			// The wrapper logs after the command returned.
+			await env.waitFor(() => /recipient=support\+tok123@kefu\.test exit=0/.test(fs.readFileSync(env.pipeLog, 'utf8')), { what: 'the pipe log line' });
 		} finally {
 			env.setPipeCommand(null);
 		}
