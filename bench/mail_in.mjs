@@ -118,6 +118,15 @@ try {
 		results.push(line);
 		console.log(line);
 	}
+	// The ceiling of (a) here: starting the binary alone (`kefu version`), P at a time.
+	const spawns = Math.min(N, 500);
+	const t1 = process.hrtime.bigint();
+	await pool(
+		Array.from({ length: spawns }, () => () => run(BIN, ['version'])),
+		P,
+	);
+	const ssecs = Number(process.hrtime.bigint() - t1) / 1e9;
+	console.log(`baseline: ${spawns} runs of \`kefu version\`, ${P} at a time: ${(spawns / ssecs).toFixed(0)} processes/s`);
 	const tickets = await count(db, 'SELECT COUNT(*) FROM tickets');
 	const atts = await count(db, 'SELECT COUNT(*) FROM attachments');
 	console.log(`tickets ${tickets}, attachments ${atts}, database ${(fs.statSync(db.url).size / 1048576).toFixed(0)} MB`);
