@@ -143,7 +143,7 @@ describe('mail environment', { skip: missing || false }, () => {
 		assert.equal(r.accepted, false, 'no AUTH: refused');
 	});
 
-	test('mail to @kefu.test is piped (as nobody) with the envelope; X-Original recipient kept', async () => {
+	test('mail to @kefu.test is piped (as nobody) with the envelope; Delivered-To and X-Original-To added', async () => {
 		const out = path.join(env.dir, 'piped');
 		fs.mkdirSync(out, { mode: 0o777 });
 		fs.chmodSync(out, 0o777);
@@ -167,8 +167,12 @@ describe('mail environment', { skip: missing || false }, () => {
 			const m = parseMessage(rest.join('\n'));
 			assert.equal(m.header('return-path'), '<alice@customer.test>');
 			assert.equal(m.header('to'), 'support+tok123@kefu.test');
+			// flags=DOR: the envelope recipient as Delivered-To and X-Original-To (kefu's own addresses).
+			assert.equal(m.header('x-original-to'), 'support+tok123@kefu.test');
+			assert.equal(m.header('delivered-to'), 'support+tok123@kefu.test');
 			assert.equal(Buffer.from(m.body, 'latin1').toString('utf8'), '订单 12345 没有收到\n');
-			assert.match(fs.readFileSync(env.pipeLog, 'utf8'), /recipient=support\+tok123@kefu\.test exit=0/);
+			// The wrapper logs after the command returned.
+			await env.waitFor(() => /recipient=support\+tok123@kefu\.test exit=0/.test(fs.readFileSync(env.pipeLog, 'utf8')), { what: 'the pipe log line' });
 		} finally {
 			env.setPipeCommand(null);
 		}

@@ -511,7 +511,13 @@ protocol lmtp {
 
 	writePostfix() {
 		const d = this.pfDir;
-		const w = (name, text) => fs.writeFileSync(path.join(d, name), text);
+		// Postfix re-reads a main.cf (or map) changed less than a second ago, in 300 ms
+		// sleeps, until it is older: date them back.
+		const past = new Date(Date.now() - 60_000);
+		const w = (name, text) => {
+			fs.writeFileSync(path.join(d, name), text);
+			fs.utimesSync(path.join(d, name), past, past);
+		};
 		const lmtp = `lmtp:inet:127.0.0.1:${this.lmtpPort}`;
 		w('transport', `imapbox@kefu.test ${lmtp}\npostmaster@kefu.test discard:\nkefu.test kefu:\ncustomer.test ${lmtp}\n`);
 		// Every customer address lands in Dovecot user "customer", one copy per address,
@@ -615,7 +621,7 @@ anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 kefu      unix  -       n       n       -       -       pipe
-  flags=Rq user=nobody ${pipeArgv}
+  flags=DORq user=nobody ${pipeArgv}
 `;
 		w('master.cf', master);
 	}
