@@ -21,6 +21,9 @@
 #include "http/api_reports.h"
 #include "http/api_pricing.h"
 #include "http/api_surveys.h"
+#include "http/api_mail.h"
+#include "http/api_mail_out.h"
+#include "http/api_mailboxes.h"
 
 #define PUB ROUTE_PUBLIC
 #define IDEM ROUTE_IDEMPOTENT
@@ -71,6 +74,9 @@ const struct route api_routes[] = {
 #include "http/routes_reports.inc"
 #include "http/routes_pricing.inc"
 #include "http/routes_surveys.inc"
+#include "http/routes_mail.inc"
+#include "http/routes_mail_out.inc"
+#include "http/routes_mailboxes.inc"
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);
