@@ -73,6 +73,9 @@ static const struct key keys[] = {
 	  "days events are kept (pruned only once every durable consumer has passed them)"),
 	I(login_window, 1, 86400, "login throttling window in seconds: older failures are forgotten"),
 	S(log_level, "debug, info, warn or error"),
+	S(public_url,
+	  "the address customers reach kefu at (https://help.shop.cn), for links in mail; "
+	  "default http://ADDR:PORT of this server"),
 	S(secret_key_file,
 	  "file holding the 32-byte key (64 hex digits) that seals stored mail passwords; "
 	  "default for a SQLite database: DB.key, made on first use"),

@@ -43,6 +43,7 @@ struct kf_config {
 	int track_burst; /* ... of which this many at once */
 	int test_clock; /* tests only: POST /api/v1/test/clock and /api/v1/test/tick exist */
 	int event_retention_days; /* events older than this are pruned once every consumer has passed them */
+	char public_url[CONFIG_STR_MAX]; /* where customers reach kefu: links in mail (survey) start with it */
 	char secret_key_file[CONFIG_STR_MAX]; /* 32-byte key sealing stored passwords (auth/secret.h) */
 	int mail_senders; /* threads sending the mail outbox (channels/mail_out.h); 0 = none */
 	int imap_fetch; /* fetch the configured IMAP mailboxes (channels/imap.h) */

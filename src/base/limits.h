@@ -7,6 +7,8 @@
 
 #define KF_MAX_BUF_BYTES (64u * 1024 * 1024) /* default cap of a struct buf */
 #define KF_MAX_UPLOAD_BYTES (10u * 1024 * 1024) /* a file upload (attachments) */
+#define KF_MAX_MAIL_BYTES \
+	(40u * 1024 * 1024) /* one raw mail (POST /api/v1/mail/inbound; the settings' max is below) */
 #define KF_MAX_BODY_BYTES (1024u * 1024) /* JSON request body (413 above) */
 #define KF_MAX_HEADER_BYTES (16u * 1024) /* all request headers together (431 above) */
 #define KF_MAX_URL_BYTES 4096 /* request target (414 above) */

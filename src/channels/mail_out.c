@@ -30,7 +30,7 @@
 
 #define CC_MAX 50 /* participants on Cc */
 #define NAME_BYTES 404 /* a display name (100 characters) */
-#define LINK_MAX 256 /* bytes of a survey link */
+#define LINK_MAX 1400 /* public_url (up to 1023 bytes) + "/survey/" + the token */
 #define SEND_BATCH 16 /* due rows claimed (one commit) and recorded (one commit) together */
 #define CLAIM_TRIES 8 /* looks for due rows when other senders took all those seen */
 #define LEASE_S 120 /* a claimed row is left alone this long beyond the exchange's timeout */
@@ -185,7 +185,18 @@ static int link_char(char c)
 	        c == '_';
 }
 
-/* The survey link in kefu's post ("/survey/TOKEN"), or "" (pure). */
+/* Where customers reach kefu (config public_url), without a trailing '/'; set once at start. */
+static char public_url[1024];
+
+void mail_out_set_public_url(const char *url)
+{
+	size_t len = strlen(url);
+	while (len && url[len - 1] == '/')
+		len--;
+	snprintf(public_url, sizeof(public_url), "%.*s", (int)len, url);
+}
+
+/* The survey link in kefu's post ("/survey/TOKEN") under public_url, or "". */
 static void link_of(const char *post, char *out, size_t n)
 {
 	const char *p = strstr(post, "/survey/");
@@ -195,7 +206,8 @@ static void link_of(const char *post, char *out, size_t n)
 	size_t len = strlen("/survey/");
 	while (p[len] && link_char(p[len]))
 		len++;
-	snprintf(out, n, "%.*s", (int)len, p);
+	if ((size_t)snprintf(out, n, "%s%.*s", public_url, (int)len, p) >= n)
+		out[0] = '\0'; /* too long to be a link: none rather than half of one */
 }
 
 /* The answered message: the reply's text and author, or the survey link of kefu's post. */

@@ -88,6 +88,9 @@ int mail_out_start(struct store *st, int nthreads, int timeout_s, struct mail_se
                    struct kf_error *err);
 void mail_out_stop(struct mail_sender *s); /* NULL-safe; waits for a send under way */
 
+/* The address customers reach kefu at (https://help.shop.cn): links in mail start with it. */
+void mail_out_set_public_url(const char *url);
+
 /* Wake the senders (after a commit that queued mail). */
 void mail_out_wake(void);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "auth/secret.h"
+#include "base/limits.h"
 #include "base/str.h"
 #include "base/textlen.h"
 #include "base/xalloc.h"
@@ -38,7 +39,7 @@ static struct db_sql q_put = DB_SQL(
         "updated_at = $12 WHERE id = 1 AND version = $13");
 
 #define MAX_BYTES_MIN 1024
-#define MAX_BYTES_MAX (100LL * 1024 * 1024)
+#define MAX_BYTES_MAX ((int64_t)KF_MAX_MAIL_BYTES)
 
 static void row_read(struct db_rows *r, struct mail_settings *s)
 {
@@ -155,7 +156,7 @@ static int input_check(const struct mail_settings_input *in, struct kf_error *er
 		return bad(err, "reopen_days", "0 to 3650");
 	if ((p & MAIL_SET_MAX_BYTES) &&
 	    (in->max_message_bytes < MAX_BYTES_MIN || in->max_message_bytes > MAX_BYTES_MAX))
-		return bad(err, "max_message_bytes", "1024 to 104857600");
+		return bad(err, "max_message_bytes", "1024 to 41943040 (40 MiB)");
 	if ((p & MAIL_SET_SENDER_RATE) && (in->sender_rate_per_hour < 0 || in->sender_rate_per_hour > 100000))
 		return bad(err, "sender_rate_per_hour", "0 (no limit) to 100000");
 	if ((p & MAIL_SET_SEND_ACK) && in->send_ack != 0 && in->send_ack != 1)

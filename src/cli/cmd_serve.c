@@ -80,6 +80,17 @@ static int load_secret(const struct kf_config *c, struct kf_error *err)
 	return secret_load_key_file(path, 1, err);
 }
 
+/* config public_url, else this server's own address (a link that works on the machine itself). */
+static const char *public_url_of(const struct kf_config *c)
+{
+	static char url[CONFIG_STR_MAX];
+	if (c->public_url[0])
+		return c->public_url;
+	const char *host = strcmp(c->addr, "0.0.0.0") == 0 || !c->addr[0] ? "127.0.0.1" : c->addr;
+	snprintf(url, sizeof(url), "http://%s:%d", host, c->port);
+	return url;
+}
+
 /* SIGTERM/SIGINT go to the server's waiting thread (server_run): threads started before it must not take them. */
 static void block_stop_signals(void)
 {
@@ -119,6 +130,7 @@ int cmd_serve(int argc, char **argv)
 	if (rc == 0)
 		rc = consumer_start(app.store, cfg.event_retention_days, &deliver, &err);
 	mail_fetch_set_timeout(cfg.mail_timeout);
+	mail_out_set_public_url(public_url_of(&cfg));
 	if (rc == 0 && cfg.imap_fetch)
 		rc = mail_fetch_start(app.store, cfg.mail_timeout, &fetcher, &err);
 	if (rc == 0)

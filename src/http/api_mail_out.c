@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/limits.h"
 #include "channels/mail_out.h"
 #include "channels/mail_settings.h"
 #include "channels/mail_template.h"
@@ -98,7 +99,7 @@ static int settings_parse(json_t *b, struct mail_settings_input *in, struct kf_e
 	if (rc == 0)
 		rc = opt_int(b, "reopen_days", 0, 3650, MAIL_SET_REOPEN_DAYS, &in->reopen_days, p, err);
 	if (rc == 0)
-		rc = opt_int(b, "max_message_bytes", 1024, 104857600, MAIL_SET_MAX_BYTES,
+		rc = opt_int(b, "max_message_bytes", 1024, KF_MAX_MAIL_BYTES, MAIL_SET_MAX_BYTES,
 		             &in->max_message_bytes, p, err);
 	if (rc == 0)
 		rc = opt_int(b, "sender_rate_per_hour", 0, 100000, MAIL_SET_SENDER_RATE,

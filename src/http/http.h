@@ -80,6 +80,8 @@ enum route_flags {
 	ROUTE_BATCH = 1 << 5,
 	/* A public GET whose 200 answers may be served from cache.h for a moment. */
 	ROUTE_CACHED = 1 << 6,
+	/* The body is one raw mail: up to KF_MAX_MAIL_BYTES (mail_settings.max_message_bytes is checked after). */
+	ROUTE_MAIL = 1 << 9,
 	/* A public route limited per client address (app->public_limit), before any cache: 429 above. */
 	ROUTE_LIMITED = 1 << 7,
 	/* Exists only on a server started with test_clock on (server_options); 404 otherwise. */

@@ -89,6 +89,8 @@ size_t http_body_cap(const char *method, const char *path, size_t dflt)
 		return dflt; /* only POST and PUT carry files */
 	int i = router_match(api_routes, api_routes_count, method, path, &m);
 	route_match_release(&m);
+	if (i >= 0 && (api_routes[i].flags & ROUTE_MAIL) && dflt < KF_MAX_MAIL_BYTES)
+		return KF_MAX_MAIL_BYTES;
 	if (i >= 0 && (api_routes[i].flags & ROUTE_UPLOAD) && dflt < KF_MAX_UPLOAD_BYTES)
 		return KF_MAX_UPLOAD_BYTES;
 	return dflt;

@@ -39,7 +39,7 @@ before(async () => {
 	keyFile = path.join(dir, 'secret.key');
 	fs.writeFileSync(keyFile, crypto.randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
 	// the environment's self-signed certificate is the relay's CA (smtp.c reads SSL_CERT_FILE)
-	srv = await startServer({ db, args: [...TEST_CLOCK_ARGS, '--secret-key-file', keyFile], env: { SSL_CERT_FILE: env.certFile } });
+	srv = await startServer({ db, args: [...TEST_CLOCK_ARGS, '--secret-key-file', keyFile, '--public-url', 'https://help.kefu.test/'], env: { SSL_CERT_FILE: env.certFile } });
 	env.setKefuUrl(srv.base);
 	admin = srv.client('admin');
 	await admin.login('admin', srv.db.adminPassword);
@@ -240,7 +240,7 @@ describe('a ticket opened by mail', { skip: MISSING || false }, () => {
 		const m = await until(async () => (await mailboxFor('customer', t.ticket_number)).find((x) => /^=\?utf-8\?[bq]\?/i.test(h(x, 'Subject')) && decodeWords(h(x, 'Subject')).startsWith('您的请求已处理完毕')), 'the resolved mail in Dovecot');
 		assert.equal(h(m, 'Auto-Submitted'), 'auto-replied');
 		const text = m.body.split(/\r?\n\r?\n/)[1].replace(/--.*$/s, '');
-		assert.match(Buffer.from(text, 'base64').toString('utf8'), /\/survey\/[A-Za-z0-9_-]{20,}/);
+		assert.match(Buffer.from(text, 'base64').toString('utf8'), /https:\/\/help\.kefu\.test\/survey\/[A-Za-z0-9_-]{20,}/); // absolute, under public_url
 	});
 
 	it('statuses: queued then sent, with the relay\'s reply', async () => {
