@@ -34,6 +34,7 @@ struct imap {
 	struct buf *sink; /* where the write callback puts what the server sends */
 	size_t sink_max; /* bytes the sink may hold */
 	int overflow; /* the sink's cap was hit */
+	int (*cancelled)(void); /* imap_conf.cancelled */
 };
 
 /* --- pure helpers --------------------------------------------------------------------- */
@@ -259,6 +260,17 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* libcurl's progress callback: a nonzero answer aborts the transfer. */
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	const struct imap *im = arg;
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return im->cancelled();
+}
+
 /* The error for curl's rc, at stage key when the code does not say better. */
 static int fail(struct imap *im, CURLcode rc, const char *key, struct kf_error *err)
 {
@@ -340,6 +352,12 @@ static void set_options(struct imap *im, const struct imap_conf *c)
 	curl_easy_setopt(h, CURLOPT_USERNAME, c->username ? c->username : "");
 	if (c->password && c->password[0])
 		curl_easy_setopt(h, CURLOPT_PASSWORD, c->password);
+	im->cancelled = c->cancelled;
+	if (c->cancelled) {
+		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(h, CURLOPT_XFERINFODATA, im);
+	}
 }
 
 int imap_open(const struct imap_conf *conf, struct imap **out, struct kf_error *err)

@@ -241,16 +241,24 @@ static int take_all(struct pass *p, struct kf_error *err)
 	return rc;
 }
 
+static int is_stopping(void)
+{
+	return atomic_load(&stopping);
+}
+
 /* The client settings of mailbox m with password pw. */
 static struct imap_conf conf_of(const struct mailbox *m, const char *pw, int timeout_s)
 {
-	struct imap_conf c = { m->host,
-		               m->port,
-		               m->security,
-		               m->tls_verify,
-		               m->username,
-		               pw ? pw : "",
-		               timeout_s > 0 ? timeout_s : 60 };
+	struct imap_conf c = {
+		.host = m->host,
+		.port = m->port,
+		.security = m->security,
+		.tls_verify = m->tls_verify,
+		.username = m->username,
+		.password = pw ? pw : "",
+		.timeout_s = timeout_s > 0 ? timeout_s : 60,
+		.cancelled = is_stopping,
+	};
 	return c;
 }
 

@@ -344,6 +344,23 @@ describe('IMAP fetching', { skip }, () => {
 		await admin.expect(200, 'DELETE', `/api/v1/mail/mailboxes/${m.id}`);
 	});
 
+	it('a message the last passes started with and never got past is set aside', async () => {
+		await dv.imap('CREATE "Poison"');
+		const m = (await admin.expect(201, 'POST', '/api/v1/mail/mailboxes', { body: box({ folder: 'Poison' }) })).json;
+		await admin.expect(200, 'POST', `/api/v1/mail/mailboxes/${m.id}/fetch`); /* learns the UIDVALIDITY */
+		dv.deliver(message(301), 'Poison');
+		dv.deliver(message(302), 'Poison');
+		/* As if three passes had started with UID 1 and died on it (a crash leaves no other trace). */
+		await sql(db, `UPDATE mailboxes SET stuck_uid = 1, stuck_count = 3 WHERE id = ${m.id}`);
+		const f = await admin.expect(200, 'POST', `/api/v1/mail/mailboxes/${m.id}/fetch`);
+		assert.deepEqual([f.json.fetched, f.json.failed], [1, 1], f.text);
+		assert.match(f.json.error, /UID 1 set aside/);
+		const fl = await flags(dv, 'Poison');
+		assert.ok(fl.get(1).includes('\\Flagged'), `UID 1 flagged: ${fl.get(1)}`);
+		assert.equal(Number(await sql(db, `SELECT COUNT(*) FROM mail_messages WHERE mailbox_id = ${m.id}`)), 1);
+		await admin.expect(200, 'DELETE', `/api/v1/mail/mailboxes/${m.id}`);
+	});
+
 	it('a kefu killed in the middle of a backlog ends with every mail exactly once', async () => {
 		const N = 150;
 		await dv.imap('CREATE "Backlog"');
