@@ -80,7 +80,7 @@ struct pass {
 	struct buf raw; /* the message in hand */
 	struct mail_fetch_counts *c;
 	int64_t done; /* messages dealt with in this pass */
-	int64_t total; /* candidates the first search found */
+	int64_t total; /* messages done plus those the last search found */
 	int first; /* the next message is the pass's first */
 	/* Progress not yet written to the mailbox row (one write per MAIL_FETCH_SAVE_EVERY messages). */
 	int64_t done_uid; /* the highest UID dealt with */
@@ -223,8 +223,8 @@ static int take_all(struct pass *p, struct kf_error *err)
 		int64_t *uids = NULL;
 		size_t n = 0;
 		rc = candidates(p, &uids, &n, err);
-		if (rc == 0 && p->total == 0)
-			p->total = (int64_t)n;
+		if (rc == 0 && p->done + (int64_t)n > p->total) /* the server may show a backlog in parts */
+			p->total = p->done + (int64_t)n;
 		more = n > MAIL_FETCH_BATCH;
 		for (size_t i = 0; rc == 0 && i < n && i < MAIL_FETCH_BATCH && !atomic_load(&stopping); i++) {
 			rc = take(p, uids[i], err);
