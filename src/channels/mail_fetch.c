@@ -215,7 +215,11 @@ static int candidates(struct pass *p, int64_t **uids, size_t *n, struct kf_error
 	return rc;
 }
 
-/* Take the candidates, a batch at a time, until none is left or the process stops. */
+/*
+ * Take the candidates, a batch at a time, searching again after each batch
+ * that reached above last_uid (the server may show a large backlog in
+ * parts), until none is left or the process stops.
+ */
 static int take_all(struct pass *p, struct kf_error *err)
 {
 	int rc = 0;
@@ -225,8 +229,9 @@ static int take_all(struct pass *p, struct kf_error *err)
 		rc = candidates(p, &uids, &n, err);
 		if (rc == 0 && p->done + (int64_t)n > p->total) /* the server may show a backlog in parts */
 			p->total = p->done + (int64_t)n;
-		more = n > MAIL_FETCH_BATCH;
-		for (size_t i = 0; rc == 0 && i < n && i < MAIL_FETCH_BATCH && !atomic_load(&stopping); i++) {
+		size_t take_n = n < MAIL_FETCH_BATCH ? n : MAIL_FETCH_BATCH;
+		more = take_n > 0 && uids[take_n - 1] > p->m.last_uid;
+		for (size_t i = 0; rc == 0 && i < take_n && !atomic_load(&stopping); i++) {
 			rc = take(p, uids[i], err);
 			if (rc == 0 && ++p->done % MAIL_FETCH_PROGRESS_EVERY == 0)
 				log_msg(LOG_LEVEL_INFO, "imap", "%s: %lld/%lld", p->m.name, (long long)p->done,
