@@ -35,6 +35,7 @@ struct imap {
 	size_t sink_max; /* bytes the sink may hold */
 	int overflow; /* the sink's cap was hit */
 	int (*cancelled)(void); /* imap_conf.cancelled */
+	CURLcode last; /* what the last exchange ended with */
 };
 
 /* --- pure helpers --------------------------------------------------------------------- */
@@ -322,6 +323,7 @@ static int perform(struct imap *im, const char *url, const char *custom, struct 
 	curl_easy_setopt(im->curl, CURLOPT_URL, url);
 	curl_easy_setopt(im->curl, CURLOPT_CUSTOMREQUEST, custom);
 	CURLcode rc = curl_easy_perform(im->curl);
+	im->last = rc;
 	im->sink = NULL;
 	return rc == CURLE_OK ? 0 : fail(im, rc, key, err);
 }
@@ -492,7 +494,8 @@ int imap_fetch(struct imap *im, const char *folder, int64_t uidvalidity, int64_t
 	if (rc < 0)
 		return rc;
 	rc = perform(im, url, NULL, out, max_bytes, "imap_command", err);
-	if (rc == KF_EIO && strcmp(err->key, "imap_command") == 0 && out->len == 0)
+	/* The server answered OK without the message (expunged meanwhile); not a timeout or a lost line. */
+	if (rc == KF_EIO && im->last == CURLE_REMOTE_FILE_NOT_FOUND && out->len == 0)
 		rc = kf_fail(err, KF_ENOTFOUND, "imap_gone", NULL, "IMAP: message %lld is no longer there",
 		             (long long)uid);
 	return rc;
