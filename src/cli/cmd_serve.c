@@ -14,6 +14,7 @@
 #include "auth/ratelimit.h"
 #include "auth/secret.h"
 #include "base/log.h"
+#include "channels/mail_out.h"
 #include "channels/mail_fetch.h"
 #include "cli/cli.h"
 #include "events/consumer.h"
@@ -97,6 +98,7 @@ int cmd_serve(int argc, char **argv)
 	struct app app = { 0 };
 	struct scheduler *sched = NULL;
 	struct consumer_runner *deliver = NULL;
+	struct mail_sender *mail_sender = NULL;
 	struct mail_fetcher *fetcher = NULL;
 	const char *pos[1];
 	int npos, rc = cli_parse(argc, argv, cli_cmd_find("serve"), NULL, &cfg, pos, 0, &npos);
@@ -120,7 +122,10 @@ int cmd_serve(int argc, char **argv)
 	if (rc == 0 && cfg.imap_fetch)
 		rc = mail_fetch_start(app.store, cfg.mail_timeout, &fetcher, &err);
 	if (rc == 0)
+		rc = mail_out_start(app.store, cfg.mail_senders, cfg.mail_timeout, &mail_sender, &err);
+	if (rc == 0)
 		rc = server_run(&app, &err);
+	mail_out_stop(mail_sender);
 	mail_fetch_stop(fetcher);
 	consumer_stop(deliver);
 	scheduler_stop(sched);
