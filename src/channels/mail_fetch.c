@@ -192,8 +192,9 @@ static int candidates(struct pass *p, int64_t **uids, size_t *n, struct kf_error
 	char crit[64];
 	int64_t *below = NULL;
 	size_t nb = 0, k = 0;
-	snprintf(crit, sizeof(crit), "UID %lld:*", (long long)p->m.last_uid + 1);
-	int rc = imap_search(p->im, p->m.folder, p->m.uidvalidity, crit, uids, n, err);
+	int rc = p->done ? imap_noop(p->im, p->m.folder, p->m.uidvalidity, err) : 0;
+	if (rc == 0)
+		rc = imap_list_from(p->im, p->m.folder, p->m.uidvalidity, p->m.last_uid + 1, uids, n, err);
 	for (size_t i = 0; rc == 0 && i < *n; i++) /* "n:*" names the last message even below n */
 		if ((*uids)[i] > p->m.last_uid)
 			(*uids)[k++] = (*uids)[i];
