@@ -64,7 +64,7 @@ int imap_has(const struct imap *im, const char *name);
 
 /* STATUS of folder (not selecting it). */
 int imap_status(struct imap *im, const char *folder, struct imap_status *out, struct kf_error *err);
-/* NOOP in folder: the server looks for new mail (Dovecot picks up a large Maildir backlog in parts). */
+/* NOOP in folder: lets the server report what changed since the last command. */
 int imap_noop(struct imap *im, const char *folder, int64_t uidvalidity, struct kf_error *err);
 /*
  * UID SEARCH criteria (ASCII, e.g. "UID 5:*" or "UNSEEN") in folder, which
