@@ -80,7 +80,7 @@ struct pass {
 	struct buf raw; /* the message in hand */
 	struct mail_fetch_counts *c;
 	int64_t done; /* messages dealt with in this pass */
-	int64_t total; /* messages done plus those the last search found */
+	int64_t total; /* UIDs from last_uid to UIDNEXT at the start, or more when searches found more */
 	int first; /* the next message is the pass's first */
 	int64_t uidnext; /* the folder's UIDNEXT when the pass began (0: not given) */
 	/* Progress not yet written to the mailbox row (one write per MAIL_FETCH_SAVE_EVERY messages). */
@@ -321,6 +321,8 @@ static int run_pass(struct db *db, int64_t id, int timeout_s, struct mail_fetch_
 	p.max_bytes = (size_t)s.max_message_bytes;
 	p.raw.max = p.max_bytes + 1;
 	rc = pass_open(&p, timeout_s, err);
+	if (rc == 0 && p.uidnext > p.m.last_uid + 1) /* at most this many new messages: the progress line's total */
+		p.total = p.uidnext - 1 - p.m.last_uid;
 	if (rc == 0)
 		rc = take_all(&p, err);
 	struct kf_error serr = KF_ERROR_INIT;
