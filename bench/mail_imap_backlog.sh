@@ -23,7 +23,7 @@ cleanup() {
 	[ -n "$kefu_pid" ] && kill "$kefu_pid" 2>/dev/null || true
 	[ -f "$dir/run/master.pid" ] && kill "$(cat "$dir/run/master.pid")" 2>/dev/null || true
 	sleep 0.5
-	rm -rf "$dir"
+	[ -n "${KF_BENCH_KEEP:-}" ] || rm -rf "$dir"
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -123,3 +123,6 @@ echo "backlog: $n messages, ${size} MB in the Maildir"
 grep -o '"msg":"bench: [0-9]*/[0-9]*"' "$dir/kefu.err" | sed 's/"msg":"\(.*\)"/  progress: imap: \1/' || true
 python3 -c "import sys; n,t=int(sys.argv[1]),float(sys.argv[2])-float(sys.argv[3]); print(f'fetched: {n} messages in {t:.1f} s = {n/t:.0f} messages/s ({sys.argv[4]} tickets)')" "$n" "$end" "$start" "$tickets"
 echo "peak RSS of kefu (VmHWM): $hwm"
+warns=$(grep -c '"level":"warn"' "$dir/kefu.err" || true)
+echo "warnings logged: $warns"
+[ "$warns" = 0 ] || grep '"level":"warn"' "$dir/kefu.err" | head -5

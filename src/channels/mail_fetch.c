@@ -80,8 +80,9 @@ struct pass {
 	struct buf raw; /* the message in hand */
 	struct mail_fetch_counts *c;
 	int64_t done; /* messages dealt with in this pass */
-	int64_t total; /* candidates the first search found */
+	int64_t total; /* UIDs from last_uid to UIDNEXT at the start, or more when searches found more */
 	int first; /* the next message is the pass's first */
+	int64_t uidnext; /* the folder's UIDNEXT when the pass began (0: not given) */
 	/* Progress not yet written to the mailbox row (one write per MAIL_FETCH_SAVE_EVERY messages). */
 	int64_t done_uid; /* the highest UID dealt with */
 	int64_t unsaved; /* messages dealt with since the last write */
@@ -186,36 +187,54 @@ static int take(struct pass *p, int64_t uid, struct kf_error *err)
 	return rc < 0 ? rc : done(p, uid, 1, err);
 }
 
-/* The candidates: every UID above last_uid, and the unseen ones below; ascending. */
-static int candidates(struct pass *p, int64_t **uids, size_t *n, struct kf_error *err)
+/* Append to *v the UIDs in from..to (to < 0: from on) of the folder; filtered, since "n:*" also names the last. */
+static int search_range(struct pass *p, int64_t from, int64_t to, int64_t **v, size_t *n, struct kf_error *err)
 {
 	char crit[64];
-	int64_t *below = NULL;
-	size_t nb = 0, k = 0;
-	snprintf(crit, sizeof(crit), "UID %lld:*", (long long)p->m.last_uid + 1);
-	int rc = imap_search(p->im, p->m.folder, p->m.uidvalidity, crit, uids, n, err);
-	for (size_t i = 0; rc == 0 && i < *n; i++) /* "n:*" names the last message even below n */
-		if ((*uids)[i] > p->m.last_uid)
-			(*uids)[k++] = (*uids)[i];
-	*n = k;
-	if (rc == 0 && p->m.last_uid > 0) {
-		snprintf(crit, sizeof(crit), "UNSEEN UID 1:%lld", (long long)p->m.last_uid);
-		rc = imap_search(p->im, p->m.folder, p->m.uidvalidity, crit, &below, &nb, err);
-	}
-	if (rc == 0 && nb > 0) {
-		int64_t *all = xreallocarray(NULL, nb + *n, sizeof(*all));
-		memcpy(all, below, nb * sizeof(*all));
-		if (*n)
-			memcpy(all + nb, *uids, *n * sizeof(*all));
-		free(*uids);
-		*uids = all;
-		*n += nb;
-	}
-	free(below);
+	int64_t *got = NULL;
+	size_t ng = 0;
+	if (to < 0)
+		snprintf(crit, sizeof(crit), "UID %lld:*", (long long)from);
+	else
+		snprintf(crit, sizeof(crit), "UID %lld:%lld", (long long)from, (long long)to);
+	int rc = imap_search(p->im, p->m.folder, p->m.uidvalidity, crit, &got, &ng, err);
+	for (size_t i = 0; rc == 0 && i < ng; i++)
+		if (got[i] >= from && (to < 0 || got[i] <= to)) {
+			*v = xreallocarray(*v, *n + 1, sizeof(**v));
+			(*v)[(*n)++] = got[i];
+		}
+	free(got);
 	return rc;
 }
 
-/* Take the candidates, a batch at a time, until none is left or the process stops. */
+/*
+ * The candidates, ascending: the unseen UIDs up to last_uid, then the UIDs
+ * above it, searched MAIL_FETCH_WINDOW UIDs at a time up to the UIDNEXT the
+ * pass began with (one answer line stays short), until a batch is found.
+ */
+static int candidates(struct pass *p, int64_t **uids, size_t *n, struct kf_error *err)
+{
+	*uids = NULL;
+	*n = 0;
+	int rc = p->done ? imap_noop(p->im, p->m.folder, p->m.uidvalidity, err) : 0;
+	if (rc == 0 && p->m.last_uid > 0) {
+		char crit[64];
+		snprintf(crit, sizeof(crit), "UNSEEN UID 1:%lld", (long long)p->m.last_uid);
+		rc = imap_search(p->im, p->m.folder, p->m.uidvalidity, crit, uids, n, err);
+	}
+	int64_t from = p->m.last_uid + 1;
+	if (rc == 0 && p->uidnext <= 0)
+		return search_range(p, from, -1, uids, n, err);
+	for (; rc == 0 && from < p->uidnext && *n < MAIL_FETCH_BATCH; from += MAIL_FETCH_WINDOW)
+		rc = search_range(p, from, from + MAIL_FETCH_WINDOW - 1, uids, n, err);
+	return rc;
+}
+
+/*
+ * Take the candidates, a batch at a time, searching again after each batch
+ * that reached above last_uid (the server may show a large backlog in
+ * parts), until none is left or the process stops.
+ */
 static int take_all(struct pass *p, struct kf_error *err)
 {
 	int rc = 0;
@@ -223,10 +242,11 @@ static int take_all(struct pass *p, struct kf_error *err)
 		int64_t *uids = NULL;
 		size_t n = 0;
 		rc = candidates(p, &uids, &n, err);
-		if (rc == 0 && p->total == 0)
-			p->total = (int64_t)n;
-		more = n > MAIL_FETCH_BATCH;
-		for (size_t i = 0; rc == 0 && i < n && i < MAIL_FETCH_BATCH && !atomic_load(&stopping); i++) {
+		if (rc == 0 && p->done + (int64_t)n > p->total) /* the server may show a backlog in parts */
+			p->total = p->done + (int64_t)n;
+		size_t take_n = n < MAIL_FETCH_BATCH ? n : MAIL_FETCH_BATCH;
+		more = take_n > 0 && uids[take_n - 1] > p->m.last_uid;
+		for (size_t i = 0; rc == 0 && i < take_n && !atomic_load(&stopping); i++) {
 			rc = take(p, uids[i], err);
 			if (rc == 0 && ++p->done % MAIL_FETCH_PROGRESS_EVERY == 0)
 				log_msg(LOG_LEVEL_INFO, "imap", "%s: %lld/%lld", p->m.name, (long long)p->done,
@@ -241,16 +261,24 @@ static int take_all(struct pass *p, struct kf_error *err)
 	return rc;
 }
 
+static int is_stopping(void)
+{
+	return atomic_load(&stopping);
+}
+
 /* The client settings of mailbox m with password pw. */
 static struct imap_conf conf_of(const struct mailbox *m, const char *pw, int timeout_s)
 {
-	struct imap_conf c = { m->host,
-		               m->port,
-		               m->security,
-		               m->tls_verify,
-		               m->username,
-		               pw ? pw : "",
-		               timeout_s > 0 ? timeout_s : 60 };
+	struct imap_conf c = {
+		.host = m->host,
+		.port = m->port,
+		.security = m->security,
+		.tls_verify = m->tls_verify,
+		.username = m->username,
+		.password = pw ? pw : "",
+		.timeout_s = timeout_s > 0 ? timeout_s : 60,
+		.cancelled = is_stopping,
+	};
 	return c;
 }
 
@@ -267,6 +295,7 @@ static int pass_open(struct pass *p, int timeout_s, struct kf_error *err)
 	secret_wipe(pw);
 	if (rc == 0)
 		rc = imap_status(p->im, p->m.folder, &st, err);
+	p->uidnext = rc == 0 ? st.uidnext : 0;
 	if (rc == 0 && st.uidvalidity != p->m.uidvalidity) {
 		if (p->m.uidvalidity)
 			log_msg(LOG_LEVEL_WARN, "imap",
@@ -292,6 +321,8 @@ static int run_pass(struct db *db, int64_t id, int timeout_s, struct mail_fetch_
 	p.max_bytes = (size_t)s.max_message_bytes;
 	p.raw.max = p.max_bytes + 1;
 	rc = pass_open(&p, timeout_s, err);
+	if (rc == 0 && p.uidnext > p.m.last_uid + 1) /* at most this many new messages: the progress line's total */
+		p.total = p.uidnext - 1 - p.m.last_uid;
 	if (rc == 0)
 		rc = take_all(&p, err);
 	struct kf_error serr = KF_ERROR_INIT;
