@@ -34,6 +34,8 @@ struct imap {
 	struct buf *sink; /* where the write callback puts what the server sends */
 	size_t sink_max; /* bytes the sink may hold */
 	int overflow; /* the sink's cap was hit */
+	int (*cancelled)(void); /* imap_conf.cancelled */
+	CURLcode last; /* what the last exchange ended with */
 };
 
 /* --- pure helpers --------------------------------------------------------------------- */
@@ -259,6 +261,17 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* libcurl's progress callback: a nonzero answer aborts the transfer. */
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	const struct imap *im = arg;
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return im->cancelled();
+}
+
 /* The error for curl's rc, at stage key when the code does not say better. */
 static int fail(struct imap *im, CURLcode rc, const char *key, struct kf_error *err)
 {
@@ -310,6 +323,7 @@ static int perform(struct imap *im, const char *url, const char *custom, struct 
 	curl_easy_setopt(im->curl, CURLOPT_URL, url);
 	curl_easy_setopt(im->curl, CURLOPT_CUSTOMREQUEST, custom);
 	CURLcode rc = curl_easy_perform(im->curl);
+	im->last = rc;
 	im->sink = NULL;
 	return rc == CURLE_OK ? 0 : fail(im, rc, key, err);
 }
@@ -340,6 +354,12 @@ static void set_options(struct imap *im, const struct imap_conf *c)
 	curl_easy_setopt(h, CURLOPT_USERNAME, c->username ? c->username : "");
 	if (c->password && c->password[0])
 		curl_easy_setopt(h, CURLOPT_PASSWORD, c->password);
+	im->cancelled = c->cancelled;
+	if (c->cancelled) {
+		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(h, CURLOPT_XFERINFODATA, im);
+	}
 }
 
 int imap_open(const struct imap_conf *conf, struct imap **out, struct kf_error *err)
@@ -474,7 +494,8 @@ int imap_fetch(struct imap *im, const char *folder, int64_t uidvalidity, int64_t
 	if (rc < 0)
 		return rc;
 	rc = perform(im, url, NULL, out, max_bytes, "imap_command", err);
-	if (rc == KF_EIO && strcmp(err->key, "imap_command") == 0 && out->len == 0)
+	/* The server answered OK without the message (expunged meanwhile); not a timeout or a lost line. */
+	if (rc == KF_EIO && im->last == CURLE_REMOTE_FILE_NOT_FOUND && out->len == 0)
 		rc = kf_fail(err, KF_ENOTFOUND, "imap_gone", NULL, "IMAP: message %lld is no longer there",
 		             (long long)uid);
 	return rc;

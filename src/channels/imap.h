@@ -40,6 +40,7 @@ struct imap_conf {
 	const char *username;
 	const char *password; /* NULL or "": none */
 	int timeout_s; /* per command (config mail_timeout) */
+	int (*cancelled)(void); /* NULL, or: nonzero ends the command in hand (shutting down) */
 };
 
 struct imap_status {
