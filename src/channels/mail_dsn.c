@@ -166,10 +166,17 @@ void mail_dsn_fields(struct mail_bounce *b, const char *text, size_t len)
 			field(b, &k, line.p);
 			buf_reset(&line);
 		}
-		if (l == i) /* a blank line ends a block */
+		if (l == i) { /* a blank line ends a block */
 			block_end(b, &k);
-		else if (line.len < 4 * DSN_VALUE_MAX)
-			buf_add(&line, text + i, l - i);
+		} else if (line.len < 4 * DSN_VALUE_MAX) {
+			size_t skip = 0;
+			if (cont) { /* unfold, the folding white space made one space */
+				while (i + skip < l && (text[i + skip] == ' ' || text[i + skip] == '\t'))
+					skip++;
+				buf_addch(&line, ' ');
+			}
+			buf_add(&line, text + i + skip, l - i - skip);
+		}
 		i = e + 1;
 	}
 	if (line.len > 0)
@@ -201,10 +208,11 @@ static bool bounce_subject(const char *s)
 		                             "投递失败",
 		                             "未送达",
 		                             NULL };
+	size_t len = strnlen(s, 200); /* the words open a bounce's subject; a long one is not searched through */
 	for (size_t i = 0; words[i]; i++) {
 		size_t n = strlen(words[i]);
-		for (const char *p = s; *p; p++)
-			if (strncasecmp(p, words[i], n) == 0)
+		for (size_t k = 0; k + n <= len; k++)
+			if (strncasecmp(s + k, words[i], n) == 0)
 				return true;
 	}
 	return false;
@@ -238,24 +246,51 @@ static char *line_at(const char *text, const char *p)
 	return trimmed(s, strcspn(s, "\n"));
 }
 
-/* qmail "<x@y>:" or the first "x@y" after an Exchange "failed to these recipients" line. */
+/* The address around the '@' at a (bounded by white space, quotes, brackets, punctuation).  Owned. */
+static char *address_around(const char *text, const char *a)
+{
+	static const char stop[] = " \t\r\n<>()[]'\":;,";
+	const char *s = a;
+	while (s > text && !strchr(stop, s[-1]))
+		s--;
+	size_t n = (size_t)(a - s) + strcspn(a, stop);
+	if (n > MAIL_ADDR_MAX || s == a)
+		return NULL;
+	char *r = trimmed(s, n);
+	for (char *p = r; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return r;
+}
+
+/*
+ * The failed recipient of a plain-text bounce: qmail's "<x@y>:" line, else
+ * the first address after the sentence that introduces it (Exchange,
+ * Exim, Sendmail and others).
+ */
 static char *plain_recipient(const char *text)
 {
-	for (const char *p = text; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
+	static const char *const intro[] = { "recipients or groups:",
+		                             "cannot be reached:",
+		                             "could not be delivered to:",
+		                             "following address(es) failed:",
+		                             "permanent fatal errors",
+		                             "following recipients failed",
+		                             "以下收件人",
+		                             "无法送达",
+		                             NULL };
+	for (const char *p = text; *p;) {
 		size_t n = strcspn(p, "\n");
 		if (n > 3 && p[0] == '<' && p[n - 1] == ':' && p[n - 2] == '>' && memchr(p, '@', n))
 			return recipient_value(p);
+		p += n + (p[n] == '\n');
 	}
-	const char *at = strstr(text, "recipients or groups:");
-	if (!at)
-		return NULL;
-	const char *a = strchr(at, '@');
-	if (!a)
-		return NULL;
-	const char *s = a;
-	while (s > at && !isspace((unsigned char)s[-1]) && s[-1] != '(' && s[-1] != '<')
-		s--;
-	return recipient_value(s);
+	for (size_t i = 0; intro[i]; i++) {
+		const char *at = strstr(text, intro[i]);
+		const char *a = at ? strchr(at, '@') : NULL;
+		if (a && a - at < 400)
+			return address_around(text, a);
+	}
+	return NULL;
 }
 
 /* The shapes of plain-text bounces: a bounce subject, then recipient, status and the returned id. */

@@ -1,13 +1,17 @@
 /*
  * mail_parse.c - see mail_parse.h.
  *
- * GMime builds the MIME tree with loose RFC 2047 and parameter parsing and
- * the fallback charsets utf-8, gb18030, big5 for raw 8-bit header text;
- * every string it hands back still goes through mail_charset_repair, and
- * every body through mail_charset_to_utf8 (our own charset choice: GMime's
- * filters drop what iconv refuses).  The tree walk picks the body (text/plain
- * over text/html inside multipart/alternative, inline text parts of a mixed
- * message joined) and keeps every other leaf as an attachment.
+ * GMime builds the MIME tree with loose RFC 2047, address and parameter
+ * parsing and the fallback charsets utf-8, gb18030, big5 for raw 8-bit
+ * text in part headers.  The headers kefu threads and shows (From, To, Cc,
+ * Reply-To, Sender, Subject) are read raw and repaired by mail_header first
+ * (split or charset-less encoded words, 8-bit names), then decoded by
+ * GMime; every string handed back goes through mail_charset_repair, every
+ * body through mail_charset_to_utf8 (our own charset choice: GMime's
+ * filters drop what iconv refuses).  The tree walk picks the body
+ * (text/plain over text/html inside multipart/alternative, inline text parts
+ * of a mixed message joined) and keeps every other leaf as an attachment;
+ * mail_html, mail_quote and mail_dsn do the rest.
  *
  * GMime objects live for one call: the parser options, the stream, the
  * parser and the message are made and unreffed here; the only process-wide
@@ -64,8 +68,8 @@ static char *header_text(const char *s)
 	return r;
 }
 
-/* s trimmed of surrounding space and one pair of <>, lower-cased, repaired. */
-static char *addr_clean(const char *s, size_t len)
+/* s trimmed of surrounding space and one pair of <>, repaired.  Owned. */
+static char *angle_strip(const char *s, size_t len)
 {
 	while (len > 0 && isspace((unsigned char)*s)) {
 		s++;
@@ -77,7 +81,13 @@ static char *addr_clean(const char *s, size_t len)
 		s++;
 		len -= 2;
 	}
-	char *r = mail_charset_repair(s, len);
+	return mail_charset_repair(s, len);
+}
+
+/* angle_strip, lower-cased (addresses, MIME types).  Owned. */
+static char *addr_clean(const char *s, size_t len)
+{
+	char *r = angle_strip(s, len);
 	for (char *p = r; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	return r;
@@ -227,7 +237,7 @@ static char **ids_parse(GMimeParserOptions *opts, const char *value, size_t *n)
 	if (refs)
 		g_mime_references_free(refs);
 	if (*n == 0) {
-		char *bare = addr_clean(value, strlen(value));
+		char *bare = angle_strip(value, strlen(value));
 		if (id_usable(bare) && strchr(bare, '@')) {
 			v = xmalloc(sizeof(*v));
 			v[(*n)++] = bare;
@@ -318,6 +328,9 @@ static bool contains_ci(const char *s, const char *needle)
 	return false;
 }
 
+/* Auto-reply markers open the subject ("自动回复: …", "Out of Office: …"); only its start is searched. */
+#define SUBJECT_SCAN_MAX 200
+
 static bool subject_auto_reply(const char *subject)
 {
 	static const char *const words[] = {
@@ -325,8 +338,12 @@ static bool subject_auto_reply(const char *subject)
 		"Autoreply",     "Automatic reply",   "Auto Reply", "Out of Office",
 		"Out-of-Office", "Abwesenheitsnotiz", NULL
 	};
+	char head[SUBJECT_SCAN_MAX + 1];
+	size_t n = strnlen(subject, SUBJECT_SCAN_MAX);
+	memcpy(head, subject, n);
+	head[n] = '\0';
 	for (size_t i = 0; words[i]; i++)
-		if (contains_ci(subject, words[i]))
+		if (contains_ci(head, words[i]))
 			return true;
 	return false;
 }
@@ -346,12 +363,11 @@ static unsigned auto_flags(GMimeObject *obj, const struct mail_msg *m)
 	if (header_is(obj, "Precedence", bulk) || g_mime_object_get_header(obj, "List-Id") ||
 	    g_mime_object_get_header(obj, "List-Unsubscribe"))
 		f |= MAIL_AUTO_BULK;
-	const char *local_end = strchr(m->from.address, '@');
-	size_t local = local_end ? (size_t)(local_end - m->from.address) : strlen(m->from.address);
-	if ((m->return_path && !*m->return_path) ||
-	    (local == 14 && strncasecmp(m->from.address, "mailer-daemon", 13) == 0) ||
-	    (local == 13 && strncasecmp(m->from.address, "mailer-daemon", 13) == 0) ||
-	    (local == 10 && strncasecmp(m->from.address, "postmaster", 10) == 0))
+	const char *at = strchr(m->from.address, '@');
+	size_t local = at ? (size_t)(at - m->from.address) : strlen(m->from.address);
+	bool daemon = (local == 13 && strncasecmp(m->from.address, "mailer-daemon", 13) == 0) ||
+	        (local == 10 && strncasecmp(m->from.address, "postmaster", 10) == 0);
+	if ((m->return_path && !*m->return_path) || daemon)
 		f |= MAIL_AUTO_NULL_SENDER;
 	return f;
 }
@@ -396,17 +412,14 @@ static void part_bytes(GMimePart *part, struct buf *b)
 	g_object_unref(s);
 }
 
-/* UTF-8 text of a text part, line ends made LF.  Owned. */
-static char *part_text(GMimePart *part)
+/* Line ends made LF (CRLF and lone CR), a leading byte order mark dropped; in place. */
+static void text_normalise(char *t)
 {
-	struct buf raw = BUF_INIT;
-	raw.max = (size_t)-1 / 4;
-	part_bytes(part, &raw);
-	const char *cs = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
-	char *t = mail_charset_to_utf8(raw.p, raw.len, cs);
-	buf_release(&raw);
+	const char *p = t;
+	if (strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
 	char *o = t;
-	for (const char *p = t; *p; p++) {
+	for (; *p; p++) {
 		if (*p == '\r') {
 			*o++ = '\n';
 			if (p[1] == '\n')
@@ -415,7 +428,72 @@ static char *part_text(GMimePart *part)
 			*o++ = *p;
 	}
 	*o = '\0';
-	return t;
+}
+
+/*
+ * Undo format=flowed (RFC 3676 section 4): a line ending in a space (not
+ * the signature separator "-- ") continues on the next line of the same
+ * quote depth; one space after the quote marks is stuffing; with
+ * delsp=yes the trailing space goes too.  Quoted lines come out as "> ".
+ */
+static char *flowed_decode(const char *t, bool delsp)
+{
+	struct buf b = BUF_INIT;
+	b.max = (size_t)-1 / 4;
+	int prev_depth = -1; /* quote depth of the previous line when it flowed on, else -1 */
+	while (*t) {
+		size_t n = strcspn(t, "\n");
+		const char *c = t;
+		int depth = 0;
+		while (c < t + n && *c == '>') {
+			depth++;
+			c++;
+		}
+		if (c < t + n && *c == ' ')
+			c++; /* stuffing */
+		size_t cn = (size_t)(t + n - c);
+		bool sig = cn == 3 && memcmp(c, "-- ", 3) == 0;
+		bool flows = cn > 0 && c[cn - 1] == ' ' && !sig;
+		if (prev_depth != depth) {
+			if (prev_depth >= 0 || b.len > 0)
+				buf_addch(&b, '\n');
+			for (int i = 0; i < depth; i++)
+				buf_adds(&b, "> ");
+		}
+		buf_add(&b, c, flows && delsp ? cn - 1 : cn);
+		prev_depth = flows ? depth : -1;
+		t += n + (t[n] == '\n');
+	}
+	if (b.len > 0 && prev_depth < 0)
+		buf_addch(&b, '\n');
+	if (!b.p)
+		return xstrdup("");
+	return buf_detach(&b, NULL);
+}
+
+/* Whether the content-type parameter name of obj is value (case-insensitive). */
+static bool param_is(GMimeObject *obj, const char *name, const char *value)
+{
+	const char *v = g_mime_object_get_content_type_parameter(obj, name);
+	return v && strcasecmp(v, value) == 0;
+}
+
+/* UTF-8 text of a text part, line ends made LF, format=flowed undone.  Owned. */
+static char *part_text(GMimePart *part)
+{
+	struct buf raw = BUF_INIT;
+	raw.max = (size_t)-1 / 4;
+	part_bytes(part, &raw);
+	GMimeObject *obj = GMIME_OBJECT(part);
+	const char *cs = g_mime_object_get_content_type_parameter(obj, "charset");
+	char *t = mail_charset_to_utf8(raw.p, raw.len, cs);
+	buf_release(&raw);
+	text_normalise(t);
+	if (!param_is(obj, "format", "flowed"))
+		return t;
+	char *f = flowed_decode(t, param_is(obj, "delsp", "yes"));
+	free(t);
+	return f;
 }
 
 /* "type/subtype" of obj, lower-case.  Owned. */
@@ -467,7 +545,7 @@ static void attach_leaf(struct walk *w, GMimePart *part)
 	p->filename = filename_clean(g_mime_part_get_filename(part));
 	p->content_type = mime_type(obj);
 	const char *cid = g_mime_object_get_content_id(obj);
-	p->content_id = cid ? addr_clean(cid, strlen(cid)) : xstrdup("");
+	p->content_id = cid ? angle_strip(cid, strlen(cid)) : xstrdup("");
 	const char *disp = g_mime_object_get_disposition(obj);
 	p->is_inline = disp && strcasecmp(disp, "inline") == 0;
 	struct buf b = BUF_INIT;
@@ -494,7 +572,7 @@ static void attach_message(struct walk *w, GMimeMessagePart *mp)
 	buf_release(&name);
 	p->content_type = mime_type(obj);
 	const char *cid = g_mime_object_get_content_id(obj);
-	p->content_id = cid ? addr_clean(cid, strlen(cid)) : xstrdup("");
+	p->content_id = cid ? angle_strip(cid, strlen(cid)) : xstrdup("");
 	GMimeStream *s = g_mime_stream_mem_new();
 	g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, s);
 	GByteArray *a = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(s));
@@ -592,22 +670,32 @@ static void walk_obj(struct walk *w, GMimeObject *obj, int depth, bool alternati
 		buf_release(&b);
 	}
 	bool taken = is_body_text(obj, type) && take_body(w, part, type, alternative);
-	if (!taken && !(alternative && strncmp(type, "text/", 5) == 0))
+	bool other_body = strcmp(type, "text/plain") == 0 || strcmp(type, "text/html") == 0;
+	if (!taken && !(alternative && other_body)) /* a second plain or html alternative is dropped */
 		attach_leaf(w, part);
 	free(type);
 }
 
-/* Mark the parts the HTML refers to by cid: as inline. */
+/*
+ * Mark the parts the HTML refers to by cid: as inline.  One pass over the
+ * HTML: each "cid:" found is compared with the parts' Content-IDs.
+ */
 static void cid_mark(struct mail_msg *m, const char *html)
 {
-	for (size_t i = 0; i < m->nparts; i++) {
-		struct mail_part *p = &m->parts[i];
-		if (!*p->content_id || p->is_inline)
-			continue;
-		struct buf ref = BUF_INIT;
-		buf_addf(&ref, "cid:%s", p->content_id);
-		p->is_inline = contains_ci(html, ref.p);
-		buf_release(&ref);
+	size_t left = 0; /* parts with a Content-ID not yet marked */
+	for (size_t i = 0; i < m->nparts; i++)
+		left += *m->parts[i].content_id && !m->parts[i].is_inline;
+	for (const char *p = html; *p && left > 0; p++) {
+		if ((*p | 0x20) != 'c' || strncasecmp(p, "cid:", 4) != 0)
+			continue; /* not strcasestr: sanitizers make each call scan the whole rest */
+		for (size_t i = 0; i < m->nparts; i++) {
+			struct mail_part *part = &m->parts[i];
+			size_t n = strlen(part->content_id);
+			if (n == 0 || part->is_inline || strncasecmp(p + 4, part->content_id, n) != 0)
+				continue;
+			part->is_inline = 1;
+			left--;
+		}
 	}
 }
 
