@@ -76,6 +76,52 @@ process.on('exit', (code) => {
 	}
 });
 
+// A test process ended by a signal runs no 'exit' handler: stop the servers, then exit as the
+// signal would have (installed once the first environment starts).
+let signalsHooked = false;
+function hookSignals() {
+	if (signalsHooked) return;
+	signalsHooked = true;
+	for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+		process.once(sig, () => {
+			for (const e of envs) e.kill();
+			process.exit(code);
+		});
+	}
+}
+
+/**
+ * Environments a SIGKILLed test process left behind (its owner pid is gone):
+ * stop their servers by their master pids and remove their directories.
+ */
+function reapOrphans() {
+	let names = [];
+	try {
+		names = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('kefu-mail-'));
+	} catch {
+		return;
+	}
+	for (const n of names) {
+		const dir = path.join(os.tmpdir(), n);
+		let owner;
+		try {
+			owner = parseInt(fs.readFileSync(path.join(dir, 'owner.pid'), 'utf8'), 10);
+		} catch {
+			continue; // not ours, or still being made
+		}
+		if (!(owner > 1) || alive(owner)) continue;
+		for (const f of [path.join(dir, 'postfix-queue', 'pid', 'master.pid'), path.join(dir, 'dovecot-run', 'master.pid')]) {
+			try {
+				const pid = parseInt(fs.readFileSync(f, 'utf8'), 10);
+				if (pid > 1) process.kill(pid, 'SIGKILL');
+			} catch {
+				/* not running */
+			}
+		}
+		if (!process.env.KF_TEST_KEEP) fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
+
 /** What is missing to run the mail environment, or '' when everything is there. */
 export function mailEnvMissing() {
 	const need = {
@@ -254,8 +300,11 @@ class MailEnv {
 	async start() {
 		const t0 = Date.now();
 		// /tmp/kefu-mail-XXXX, traversable by nobody (the pipe) and dovecot's users.
+		reapOrphans();
+		hookSignals();
 		this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-mail-'));
 		fs.chmodSync(this.dir, 0o755);
+		fs.writeFileSync(path.join(this.dir, 'owner.pid'), `${process.pid}\n`);
 		const d = this.dir;
 		[this.smtpPort, this.submissionPort, this.smtpsPort, this.imapPort, this.imapsPort, this.lmtpPort] = await freePorts(6);
 
