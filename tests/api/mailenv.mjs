@@ -64,15 +64,17 @@ const NOBODY_GID = 65534;
 const envs = new Set();
 
 process.on('exit', (code) => {
+	const failed = code !== 0 || !!process.exitCode;
 	for (const e of envs) {
-		if (code !== 0 || process.exitCode) {
+		if (failed) {
 			try {
-				process.stderr.write(e.logs());
+				process.stderr.write(e.logs() + `(kept ${e.dir}; the next start removes it)\n`);
 			} catch {
 				/* best effort */
 			}
 		}
 		e.kill();
+		if (!failed && !process.env.KF_TEST_KEEP) fs.rmSync(e.dir, { recursive: true, force: true });
 	}
 });
 
