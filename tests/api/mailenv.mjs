@@ -9,7 +9,8 @@
 //
 //   Postfix smtpd   127.0.0.1:smtpPort        no auth; accepts mail for kefu.test and
 //                                             customer.test only, relays nothing else;
-//                                             nobody@customer.test is refused with 550
+//                                             nobody@customer.test is refused with 550 (at RCPT),
+//                                             gone@customer.test bounces later (a DSN)
 //   Postfix         127.0.0.1:submissionPort  STARTTLS required, then AUTH (SASL through
 //                                             Dovecot: user "relay", password "pw-relay")
 //   Postfix         127.0.0.1:smtpsPort       the same with implicit TLS
@@ -26,6 +27,8 @@
 //                           `kefu mail receive --url URL --token-file FILE` as user nobody
 //                           (through DIR/kefu-pipe, which reads the URL from DIR/kefu.url
 //                           so that setKefuUrl() can point it to a restarted server)
+//   gone@customer.test    → accepted, then bounced by Postfix (a DSN to the sender: for kefu's
+//                           mail, back through the pipe)
 //   any @customer.test    → LMTP → Dovecot user customer: every customer address lands in
 //                           the one mailbox, one copy per address, with
 //                           Delivered-To: customer+ADDRESS-LOCAL-PART@customer.test
@@ -570,10 +573,13 @@ protocol lmtp {
 			fs.utimesSync(path.join(d, name), past, past);
 		};
 		const lmtp = `lmtp:inet:127.0.0.1:${this.lmtpPort}`;
-		w('transport', `imapbox@kefu.test ${lmtp}\npostmaster@kefu.test discard:\nkefu.test kefu:\ncustomer.test ${lmtp}\n`);
+		// gone@customer.test is accepted, then bounced by Postfix itself: a delivery status
+		// notification to the envelope sender (kefu's address: back through the pipe).
+		w('transport', `imapbox@kefu.test ${lmtp}\npostmaster@kefu.test discard:\nkefu.test kefu:\n` +
+			`gone@customer.test error:5.1.1 <gone@customer.test>: mailbox unavailable (user gone)\ncustomer.test ${lmtp}\n`);
 		// Every customer address lands in Dovecot user "customer", one copy per address,
 		// with the address kept as the detail: Delivered-To: customer+bob@customer.test.
-		w('virtual', `if !/^customer\\+/\n/^(.+)@customer\\.test$/ customer+\${1}@customer.test\nendif\n`);
+		w('virtual', `if !/^customer\\+/\n/^gone@customer\\.test$/ gone@customer.test\n/^(.+)@customer\\.test$/ customer+\${1}@customer.test\nendif\n`);
 		w('recipient_access', `nobody@customer.test 550 5.1.1 <nobody@customer.test>: Recipient address rejected: no such user\n`);
 		w('relay_recipients', `@kefu.test x\n@customer.test x\n`);
 		const main = `# throwaway Postfix for kefu's mail tests (tests/api/mailenv.mjs)
