@@ -4,8 +4,8 @@
 // Dovecot (`dovecot -c DIR/dovecot.conf`) from Debian's packages, with every
 // path (configuration, queue, data, sockets, logs, mailboxes) under a fresh
 // temporary directory, listening on 127.0.0.1 only, on free non-standard
-// ports.  No file under /etc or /var is read for writing or changed; a system
-// Postfix or Dovecot, running or not, does not matter.
+// ports.  No file under /etc or /var is written; a system Postfix or Dovecot,
+// running or not, does not matter.  Starts in well under a second.
 //
 //   Postfix smtpd   127.0.0.1:smtpPort        no auth; accepts mail for kefu.test and
 //                                             customer.test only, relays nothing else;
@@ -39,15 +39,20 @@
 //     smtpPort, submissionPort, smtpsPort, imapPort, imapsPort, lmtpPort, certFile,
 //     users: {name: password}, pipeLog,
 //     send(opts), readMailbox(user, opts), waitForMail(user, pred, opts), waitFor(fn, opts),
-//     queue(), flushQueue(), setKefuUrl(url), setPipeCommand(argv|null), logs(), stop() }
+//     queue(), flushQueue(), setKefuUrl(url), syncToken(text?), setPipeCommand(cmd|null),
+//     logs(), stop() }
+// and the module exports parseMessage(raw) (headers and body of a raw message) and
+// recipientOf(message) (the envelope recipient of a message in the customer mailbox).
 //
 // Options of startMailEnv:
 //   kefuUrl    the running kefu's base URL (http://127.0.0.1:PORT); setKefuUrl() later
-//   tokenFile  a file holding the inbound token (may be written after the start; it is
-//              copied for user nobody on every delivery, so any mode will do)
+//   tokenFile  a file holding the inbound token (any mode); setKefuUrl() and syncToken()
+//              copy it where user nobody can read it, so after writing it later call
+//              env.syncToken() (or set env.tokenFile first)
 //   kefuBin    the kefu binary (default lib.mjs's BIN)
-//   pipeCommand  instead of kefu, an argv run for each message piped to @kefu.test (the
-//              message on stdin, as user nobody); for tests of the environment itself
+//   pipeCommand  instead of kefu, a command (an argv array, or a shell line getting the
+//              envelope sender and recipient as $1 and $2) run for each message piped to
+//              @kefu.test, the message on stdin, as user nobody; for tests of the environment
 //
 // If postfix or dovecot is not installed, startMailEnv() returns null and
 // mailEnvMissing() says what is missing: tests call t.skip(why) then.
