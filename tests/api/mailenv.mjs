@@ -309,9 +309,9 @@ class MailEnv {
 
 	async start() {
 		const t0 = Date.now();
-		// /tmp/kefu-mail-XXXX, traversable by nobody (the pipe) and dovecot's users.
 		reapOrphans();
 		hookSignals();
+		// /tmp/kefu-mail-XXXX, traversable by nobody (the pipe) and dovecot's users.
 		this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-mail-'));
 		fs.chmodSync(this.dir, 0o755);
 		fs.writeFileSync(path.join(this.dir, 'owner.pid'), `${process.pid}\n`);
@@ -325,8 +325,8 @@ class MailEnv {
 		this.runDir = path.join(d, 'dovecot-run');
 		this.mailDir = path.join(d, 'mail');
 		for (const x of [this.pfDir, this.dvDir, this.mailDir, this.queueDir]) fs.mkdirSync(x, { mode: 0o755 });
-		// Postfix's data directory belongs to its mail_owner; the queue's subdirectories
-		// are made by `postfix start` (post-install create-missing).
+		// Postfix's data directory belongs to its mail_owner; makeQueue() makes the queue's
+		// subdirectories.
 		fs.mkdirSync(this.dataDir, { mode: 0o700 });
 		fs.chownSync(this.dataDir, userId('postfix'), groupId('postfix'));
 		this.maillog = path.join(d, 'postfix.log');
