@@ -32,6 +32,7 @@
 #define NAME_BYTES 404 /* a display name (100 characters) */
 #define LINK_MAX 256 /* bytes of a survey link */
 #define SEND_BATCH 16 /* due rows claimed (one commit) and recorded (one commit) together */
+#define CLAIM_TRIES 8 /* looks for due rows when other senders took all those seen */
 #define LEASE_S 120 /* a claimed row is left alone this long beyond the exchange's timeout */
 
 /* --- queueing ---------------------------------------------------------------------- */
@@ -693,7 +694,8 @@ static int claimed_read(struct db *db, struct claimed *c, struct kf_error *err)
  * Claim up to SEND_BATCH due rows at now into cs, in one transaction (one commit for the batch):
  * returns how many, or KF_E*.  Each lease covers the whole batch's sending.
  */
-static int claim_batch(struct db *db, int64_t now, int64_t lease_s, struct claimed *cs, struct kf_error *err)
+static int claim_once(struct db *db, int64_t now, int64_t lease_s, struct claimed *cs, int *seen,
+                      struct kf_error *err)
 {
 	struct db_rows *r = NULL;
 	int64_t ids[SEND_BATCH][2];
@@ -721,6 +723,22 @@ static int claim_batch(struct db *db, int64_t now, int64_t lease_s, struct claim
 		for (int i = 0; i < got; i++)
 			claimed_release(&cs[i]);
 		return rc;
+	}
+	*seen = n;
+	return got;
+}
+
+/*
+ * claim_once, again while another sender took every row it saw: the rows it took are leased now,
+ * so the next look finds the ones after them (several senders draining one queue).
+ */
+static int claim_batch(struct db *db, int64_t now, int64_t lease_s, struct claimed *cs, struct kf_error *err)
+{
+	int got = 0, seen = 0;
+	for (int tries = 0; tries < CLAIM_TRIES && got == 0; tries++) {
+		got = claim_once(db, now, lease_s, cs, &seen, err);
+		if (got < 0 || seen == 0)
+			break;
 	}
 	return got;
 }
