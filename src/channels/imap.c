@@ -153,7 +153,38 @@ static int cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int imap_parse_search(const char *text, size_t len, int64_t **uids, size_t *n)
+/* The UID a line gives: the numbers of "* SEARCH ...", or the UID item of "* n FETCH (... UID x ...)". */
+static void line_uids(const char *p, const char *le, int64_t **v, size_t *k, size_t *cap)
+{
+	const char *q = NULL;
+	int search = le - p >= 8 && strncasecmp(p, "* SEARCH", 8) == 0;
+	if (search)
+		q = p + 8;
+	else if (le - p > 2 && p[0] == '*' && p[1] == ' ') {
+		const char *open = memchr(p, '(', (size_t)(le - p));
+		for (const char *u = open; u && u + 4 < le; u++)
+			if ((u[-1] == '(' || u[-1] == ' ') && strncasecmp(u, "UID ", 4) == 0) {
+				q = u + 4;
+				break;
+			}
+	}
+	while (q && q < le) {
+		int64_t x;
+		while (q < le && (*q == ' ' || *q == '\r'))
+			q++;
+		if (!read_number(&q, le, &x))
+			break;
+		if (*k == *cap) {
+			*cap = *cap ? 2 * *cap : 64;
+			*v = xreallocarray(*v, *cap, sizeof(**v));
+		}
+		(*v)[(*k)++] = x;
+		if (!search)
+			break;
+	}
+}
+
+int imap_parse_uids(const char *text, size_t len, int64_t **uids, size_t *n)
 {
 	const char *p = text, *end = text + len;
 	size_t cap = 0, k = 0;
@@ -161,21 +192,7 @@ int imap_parse_search(const char *text, size_t len, int64_t **uids, size_t *n)
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		const char *le = eol ? eol : end;
-		if (le - p >= 8 && strncasecmp(p, "* SEARCH", 8) == 0) {
-			const char *q = p + 8;
-			int64_t x;
-			while (q < le) {
-				while (q < le && (*q == ' ' || *q == '\r'))
-					q++;
-				if (!read_number(&q, le, &x))
-					break;
-				if (k == cap) {
-					cap = cap ? 2 * cap : 64;
-					v = xreallocarray(v, cap, sizeof(*v));
-				}
-				v[k++] = x;
-			}
-		}
+		line_uids(p, le, &v, &k, &cap);
 		p = eol ? eol + 1 : end;
 	}
 	if (k > 1)
@@ -465,6 +482,13 @@ int imap_status(struct imap *im, const char *folder, struct imap_status *out, st
 	return rc;
 }
 
+int imap_noop(struct imap *im, const char *folder, int64_t uidvalidity, struct kf_error *err)
+{
+	char url[URL_MAX];
+	int rc = folder_url(im, folder, uidvalidity, 0, url, sizeof(url), err);
+	return rc < 0 ? rc : perform(im, url, "NOOP", NULL, 0, "imap_command", err);
+}
+
 int imap_search(struct imap *im, const char *folder, int64_t uidvalidity, const char *criteria,
                 int64_t **uids, size_t *n, struct kf_error *err)
 {
@@ -480,7 +504,7 @@ int imap_search(struct imap *im, const char *folder, int64_t uidvalidity, const 
 	if (rc == KF_ETOOBIG)
 		rc = kf_fail(err, KF_EIO, "imap_command", NULL, "IMAP command: the search answer is too long");
 	if (rc == 0)
-		rc = imap_parse_search(b.p ? b.p : "", b.len, uids, n);
+		rc = imap_parse_uids(b.p ? b.p : "", b.len, uids, n);
 	buf_release(&b);
 	return rc;
 }
