@@ -4,7 +4,9 @@
 // with their tickets by a release kefu on a fresh SQLite database,
 //   (a) through `kefu mail receive` (the MTA pipe's command), P processes
 //       at a time, and
-//   (b) straight POST /api/v1/mail/inbound, C requests in flight.
+//   (b) straight POST /api/v1/mail/inbound, C requests in flight, and
+//   (c) the whole MTA path (as root): Postfix's smtp-source -> the throwaway
+//       Postfix of tests/api/mailenv.mjs -> its pipe -> `kefu mail receive`.
 // Prints messages/s for each; never passes or fails on the figures.
 // Run by bench/mail_in.sh (which builds build/rel/kefu):
 //   node bench/mail_in.mjs [N] [P] [C]
@@ -118,6 +120,36 @@ try {
 		results.push(line);
 		console.log(line);
 	}
+	// (c) the whole MTA path: smtp-source (Postfix's own load generator, 8 sessions) sends N
+	// copies of one message (no Message-ID: Postfix adds a unique one) to support@kefu.test
+	// through the throwaway Postfix of tests/api/mailenv.mjs, whose pipe runs `kefu mail
+	// receive` (8 at a time, kefu_destination_concurrency_limit); needs root.
+	const { mailEnvMissing, startMailEnv } = await import('../tests/api/mailenv.mjs');
+	if (mailEnvMissing()) console.log(`(c) through Postfix's pipe: skipped (${mailEnvMissing()})`);
+	else {
+		const env = await startMailEnv({ kefuBin: BIN });
+		try {
+			const tokenFile = path.join(db.dir, 'inbound.token');
+			fs.writeFileSync(tokenFile, token + '\n', { mode: 0o600 });
+			env.tokenFile = tokenFile;
+			env.setKefuUrl(srv.base);
+			const file = path.join(db.dir, 'one.eml');
+			fs.writeFileSync(file, message(0, 'c' + crypto.randomBytes(3).toString('hex')).toString('latin1').replace(/^Message-ID: .*\r\n/m, '').replace(/\r\n/g, '\n'));
+			const before = await count(db, "SELECT COUNT(*) FROM mail_messages WHERE direction = 'in'");
+			const t0 = process.hrtime.bigint();
+			const r = await run('/usr/sbin/smtp-source', ['-s', '8', '-m', String(N), '-F', file, '-f', 'buyer@customer.test', '-t', env.supportAddress, `127.0.0.1:${env.smtpPort}`], { rawEnv: process.env, timeout: 600_000 });
+			if (r.code !== 0) throw new Error(`smtp-source: ${r.stderr}`);
+			const accepted = Number(process.hrtime.bigint() - t0) / 1e9;
+			let stored = 0;
+			const end = Date.now() + 15 * 60_000;
+			while ((stored = (await count(db, "SELECT COUNT(*) FROM mail_messages WHERE direction = 'in'")) - before) < N && Date.now() < end) await new Promise((res) => setTimeout(res, 200));
+			const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+			console.log(`(c) smtp-source -> Postfix -> pipe -> kefu mail receive: Postfix accepted ${N} in ${accepted.toFixed(2)} s; ${stored} stored in ${secs.toFixed(2)} s = ${(stored / secs).toFixed(0)} messages/s`);
+		} finally {
+			await env.stop();
+		}
+	}
+
 	// The ceiling of (a) here: starting the binary alone (`kefu version`), P at a time.
 	const spawns = Math.min(N, 500);
 	const t1 = process.hrtime.bigint();

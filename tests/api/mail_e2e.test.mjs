@@ -12,7 +12,10 @@
 //      answers: a participant, on Cc of the next reply (both get a copy);
 //   4. a mail to imapbox@kefu.test (a Dovecot mailbox) is fetched over IMAP
 //      into a ticket;
-//   5. kefu down while Postfix pipes: `kefu mail receive` exits 75, the mail
+//   5. Postfix accepts kefu's mail to gone@customer.test and bounces it later:
+//      the DSN comes back through the pipe, the mail is bounced, the address
+//      listed; a mail above max_message_bytes exits 65 and bounces to its sender;
+//   6. kefu down while Postfix pipes: `kefu mail receive` exits 75, the mail
 //      waits in Postfix's deferred queue, and arrives once kefu is back and
 //      the queue is flushed (postqueue -f).
 //
@@ -239,6 +242,36 @@ describe('mail end to end', { skip: MISSING || false }, () => {
 		// Fetching again finds nothing new.
 		const again = (await admin.expect(200, 'POST', `/api/v1/mail/mailboxes/${box.id}/fetch`)).json;
 		assert.equal(again.fetched, 0, JSON.stringify(again));
+	});
+
+	it("Postfix bounces kefu's mail later: the DSN comes back through the pipe, the mail is bounced, the address listed", async () => {
+		const gone = 'gone@customer.test';
+		const id = `e2e-gone-${crypto.randomBytes(4).toString('hex')}@customer.test`;
+		await env.send({ from: gone, to: env.supportAddress, subject: '我要退货', body: '请问怎么退货？', messageId: `<${id}>` });
+		const row = await until(() => inboundRow(id), 'the mail from gone@ stored');
+		await admin.expect(201, 'POST', `/api/v1/tickets/${row.ticket_id}/replies`, { body: { body: '请在订单页面申请退货。' } });
+		// Accepted by Postfix (sent), then bounced by it: the DSN to support@kefu.test is piped into kefu.
+		const bounced = await until(async () => (await ticketMails(row.ticket_id)).find((x) => x.direction === 'out' && x.status === 'bounced'), 'an outgoing mail marked bounced', 45_000);
+		assert.match(bounced.last_error || bounced.reason || '', /5\.1\.1|gone|unavailable/i, JSON.stringify(bounced));
+		const list = (await admin.expect(200, 'GET', '/api/v1/mail/bounces')).json.items;
+		assert.ok(list.some((b) => b.address === gone), JSON.stringify(list));
+	});
+
+	it('a mail larger than max_message_bytes: kefu mail receive exits 65 and Postfix bounces it to the sender', async () => {
+		const s = (await admin.expect(200, 'GET', '/api/v1/mail/settings')).json;
+		await admin.expect(200, 'PATCH', '/api/v1/mail/settings', { body: { max_message_bytes: 64 * 1024 }, headers: { 'If-Match': `"v${s.version}"` } });
+		try {
+			const id = `e2e-big-${crypto.randomBytes(4).toString('hex')}@customer.test`;
+			const photo = Buffer.concat([Buffer.from('ffd8ffe000104a464946', 'hex'), crypto.randomBytes(120 * 1024)]);
+			await env.send({ from: 'big.sender@customer.test', to: env.supportAddress, subject: '照片太大', body: '见附件', messageId: `<${id}>`, attach: [{ filename: 'photo.jpg', contentType: 'image/jpeg', content: photo }] });
+			const dsn = await until(() => customerMails('big.sender@customer.test').find((m) => /^multipart\/report/i.test(m.header('content-type') || '')), 'the bounce to the sender');
+			assert.match(dsn.body, /data format error/);
+			assert.equal(await inboundRow(id), undefined, 'nothing stored');
+			await until(() => /sender=big\.sender@customer\.test recipient=support@kefu\.test exit=65/.test(fs.readFileSync(env.pipeLog, 'utf8')), 'exit 65 in the pipe log');
+		} finally {
+			const s2 = (await admin.expect(200, 'GET', '/api/v1/mail/settings')).json;
+			await admin.expect(200, 'PATCH', '/api/v1/mail/settings', { body: { max_message_bytes: s.max_message_bytes }, headers: { 'If-Match': `"v${s2.version}"` } });
+		}
 	});
 
 	it('kefu down: the mail waits in Postfix (EX_TEMPFAIL) and arrives after kefu is back and the queue is flushed', async () => {

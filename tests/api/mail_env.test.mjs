@@ -119,13 +119,21 @@ describe('mail environment', { skip: missing || false }, () => {
 		assert.equal(r.code, 67, `a wrong password: curl exit ${r.code} (67 = login denied)\n${r.stderr}`);
 	});
 
-	test('Postfix refuses nobody@customer.test with 550 and relays nothing else', async () => {
+	test('Postfix refuses nobody@customer.test with 550, bounces gone@customer.test later, relays nothing else', async () => {
 		let r = await env.send({ to: 'nobody@customer.test', expect: 'any' });
 		assert.equal(r.accepted, false);
 		assert.match(r.stdout + r.stderr, /<\*\* 550 5\.1\.1 <nobody@customer\.test>/);
 		r = await env.send({ to: 'someone@example.com', expect: 'any' });
 		assert.equal(r.accepted, false);
 		assert.match(r.stdout + r.stderr, /<\*\* 554 5\.7\.1 .*Relay access denied/);
+
+		// gone@customer.test is accepted, then bounced: a DSN to the sender.
+		const subject = `gone ${uniq()}`;
+		r = await env.send({ from: 'frank@customer.test', to: 'gone@customer.test', subject });
+		assert.ok(r.accepted);
+		const dsn = await env.waitForMail('customer', (m) => recipientOf(m) === 'frank@customer.test' && /^multipart\/report/.test(m.header('content-type') || '') && m.body.includes(subject));
+		assert.match(dsn.body, /Final-Recipient: rfc822; ?gone@customer\.test/);
+		assert.match(dsn.body, /Status: 5\.1\.1/);
 	});
 
 	test('the submission ports require TLS and AUTH (SASL through Dovecot)', async () => {
