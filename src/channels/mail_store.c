@@ -20,8 +20,10 @@ static struct db_sql q_seen_rfc = DB_SQL(
         "SELECT id, ticket_id FROM mail_messages WHERE direction = $1 AND rfc_message_id = $2");
 static struct db_sql q_seen_uid = DB_SQL(
         "SELECT id, ticket_id FROM mail_messages WHERE mailbox_id = $1 AND imap_uid = $2");
-static struct db_sql q_ticket_of = DB_SQL("SELECT ticket_id FROM mail_messages WHERE rfc_message_id = $1"
-                                          " AND ticket_id IS NOT NULL ORDER BY id DESC LIMIT 1");
+/* direction IN (...) lets both stores use the (direction, rfc_message_id) index: a lookup, not a scan */
+static struct db_sql q_ticket_of = DB_SQL(
+        "SELECT ticket_id FROM mail_messages WHERE direction IN ('in', 'out') AND rfc_message_id = $1"
+        " AND ticket_id IS NOT NULL ORDER BY id DESC LIMIT 1");
 static struct db_sql q_sender_count = DB_SQL(
         "SELECT COUNT(*) FROM mail_messages WHERE direction = 'in' AND from_addr = $1 AND created_at >= $2"
         " AND status = 'received'");

@@ -12,9 +12,10 @@
  *   0  EX_OK        stored, or a duplicate / dropped mail (nothing to retry)
  *   64 EX_USAGE     bad command line
  *   65 EX_DATAERR   the mail cannot be read, or is larger than allowed (400, 413)
- *   75 EX_TEMPFAIL  kefu unreachable, 5xx, 429, 503, a timeout
- *   77 EX_NOPERM    the token was refused (401, 403)
- *   78 EX_CONFIG    no token (KEFU_MAIL_TOKEN or --token-file)
+ *   75 EX_TEMPFAIL  kefu unreachable, 5xx, 429, 503, a timeout; and a token
+ *                   refused (401, 403) or missing: a configuration mistake
+ *                   of ours, so the mail waits in the MTA's queue until the
+ *                   token is fixed instead of bouncing to the customer
  * On failure one line on standard error says why.
  */
 #include <curl/curl.h>
@@ -89,7 +90,7 @@ static int status_exit(long status)
 	if (status >= 200 && status < 300)
 		return EX_OK;
 	if (status == 401 || status == 403)
-		return EX_NOPERM;
+		return EX_TEMPFAIL; /* our token, not the sender's fault: keep the mail queued */
 	if (status == 400 || status == 413 || status == 415 || status == 422)
 		return EX_DATAERR;
 	return EX_TEMPFAIL; /* 404 (not a kefu?), 408, 429, 5xx: try again later */
@@ -153,8 +154,9 @@ static int receive(const struct receive_opts *o)
 		return EX_USAGE;
 	}
 	if (token_read(o->token_file, token, sizeof(token)) < 0) {
-		fprintf(stderr, "kefu mail receive: no token: set KEFU_MAIL_TOKEN or give --token-file\n");
-		return EX_CONFIG;
+		fprintf(stderr,
+		        "kefu mail receive: no token: set KEFU_MAIL_TOKEN or give --token-file (mail left queued)\n");
+		return EX_TEMPFAIL;
 	}
 	if (stdin_read(&mail, (size_t)max) < 0) {
 		fprintf(stderr, "kefu mail receive: cannot read the mail from standard input\n");
@@ -191,7 +193,7 @@ static const char usage_text[] =
         "  --max-bytes N      refuse larger mail (default 104857600)\n"
         "  --timeout S        seconds to wait for kefu (default 120)\n"
         "exit status (sysexits.h): 0 stored or duplicate, 64 usage, 65 unreadable or too large,\n"
-        "  75 temporary failure (retry), 77 token refused, 78 no token\n";
+        "  75 temporary failure (retry; also a refused or missing token: the mail stays queued)\n";
 
 /* Where the value of flag name goes, or NULL for an unknown flag. */
 static const char **flag_slot(struct receive_opts *o, const char *name, size_t n)
