@@ -42,10 +42,28 @@ function closedPort() {
 	});
 }
 
-/** A raw RFC 5322 message (CRLF lines). */
-function rawMail({ from, to = 'support@kefu.test', cc, subject, id, body }) {
-	const head = [`From: ${from}`, `To: ${to}`, cc ? `Cc: ${cc}` : null, `Subject: ${subject}`, `Message-ID: <${id}@customer.test>`, 'Date: Tue, 01 Dec 2026 10:00:00 +0800', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit'];
-	return [...head.filter(Boolean), '', ...body.split('\n')].join('\r\n');
+/** A raw RFC 5322 message (CRLF lines); with html, multipart/alternative. */
+function rawMail({ from, to = 'support@kefu.test', cc, subject, id, body, html }) {
+	const head = [`From: ${from}`, `To: ${to}`, cc ? `Cc: ${cc}` : null, `Subject: ${subject}`, `Message-ID: <${id}@customer.test>`, 'Date: Tue, 01 Dec 2026 10:00:00 +0800', 'MIME-Version: 1.0'];
+	const plain = ['Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit'];
+	if (!html) return [...head.filter(Boolean), ...plain, '', ...body.split('\n')].join('\r\n');
+	const b = 'kefu-test-boundary';
+	return [
+		...head.filter(Boolean),
+		`Content-Type: multipart/alternative; boundary="${b}"`,
+		'',
+		`--${b}`,
+		...plain,
+		'',
+		...body.split('\n'),
+		`--${b}`,
+		'Content-Type: text/html; charset=utf-8',
+		'Content-Transfer-Encoding: 8bit',
+		'',
+		html,
+		`--${b}--`,
+		'',
+	].join('\r\n');
 }
 
 /** Deliver raw through the inbound endpoint with the inbound token; the ticket id. */
@@ -123,6 +141,7 @@ describe('mail in the workspace', () => {
 				subject: 'The kettle arrived broken',
 				id: 'kettle-1',
 				body: 'The kettle arrived broken, the lid is cracked.\n\nOn Mon, Nov 30, 2026 at 10:00 AM Shop <support@kefu.test> wrote:\n> Thank you for your order 12345.\n> It ships today.\n',
+				html: '<p>The kettle arrived <b>broken</b>.</p><script>alert(1)</script><img src="https://tracker.example/p.gif">',
 			})
 		);
 		const page = await newPage(browser, { lang: 'en' });
@@ -147,6 +166,23 @@ describe('mail in the workspace', () => {
 		const raw = await page.request.get(`${env.base}${await head.locator('a.mail-raw').getAttribute('href')}`);
 		assert.equal(raw.status(), 200);
 		assert.match(raw.headers()['content-disposition'] || '', /\.eml/);
+		// the HTML opens in a sandboxed frame, sanitised, under a sandbox CSP
+		await head.locator('button.mail-show-html').click();
+		const frame = head.locator('iframe.mail-html');
+		await frame.waitFor();
+		assert.equal(await frame.getAttribute('sandbox'), '');
+		const html = await page.request.get(`${env.base}${await frame.getAttribute('src')}`);
+		assert.equal(html.status(), 200);
+		assert.match(html.headers()['content-type'], /^text\/html/);
+		assert.match(html.headers()['content-security-policy'], /sandbox/);
+		const htmlText = await html.text();
+		assert.match(htmlText, /broken/);
+		assert.doesNotMatch(htmlText, /<script/i);
+		assert.match(html.headers()['content-security-policy'], /default-src 'none'/); /* a remote image the sanitiser kept cannot load */
+		await head.locator('button.mail-show-html').click();
+		assert.equal(await frame.count(), 0);
+		// the test harness's init script (localStorage) cannot run in the sandboxed frame: not the page's error
+		page.errors = page.errors.filter((e) => !/sandboxed and lacks the 'allow-same-origin'/.test(e));
 		assertNoPageErrors(page);
 		await page.context().close();
 	});

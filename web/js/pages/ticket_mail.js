@@ -102,11 +102,13 @@ export function ticketMail(id, { writable, channel }) {
 	const line = h('div.mail-to', { hidden: true });
 	const panelBox = h('section.panel.mail-panel', { 'aria-label': t('mail.panel') });
 
+	/** Read the ticket's mail and participants (the latter only for a mail ticket: one request for the others). */
 	async function load() {
-		const [mail, parts] = await Promise.all([
-			get(`/api/v1/tickets/${id}/mail`).catch(() => ({ items: [] })),
-			get(`/api/v1/tickets/${id}/participants`).catch(() => ({ items: [] })),
-		]);
+		const readParts = () => get(`/api/v1/tickets/${id}/participants`).catch(() => ({ items: [] }));
+		const mailP = get(`/api/v1/tickets/${id}/mail`).catch(() => ({ items: [] }));
+		const partsP = channel === 'email' ? readParts() : null;
+		const mail = await mailP;
+		const parts = partsP ? await partsP : (mail.items || []).length ? await readParts() : { items: [] };
 		st.items = [...(mail.items || [])].sort((a, b) => a.id - b.id);
 		st.byMsg = new Map(st.items.filter((m) => m.message_id).map((m) => [m.message_id, m]));
 		st.parts = parts.items || [];
