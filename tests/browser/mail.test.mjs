@@ -25,7 +25,7 @@ import { assertNoPageErrors, cleanup, DEMO_PASSWORD, demoServer, launch, newPage
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const en = JSON.parse(fs.readFileSync(path.join(ROOT, 'web/i18n/en.json'), 'utf8'));
 
-let env, browser, admin, agent, token;
+let env, browser, admin, agent, token, kettle;
 after(async () => {
 	await browser?.close();
 	await cleanup();
@@ -134,7 +134,7 @@ describe('mail in the workspace', () => {
 	});
 
 	it('an agent sees the headers, folds quoted text and manages Cc (English)', async () => {
-		const id = await deliver(
+		const id = (kettle = await deliver(
 			rawMail({
 				from: 'Zhang San <zhang.san@customer.test>',
 				cc: 'Li Si <li.si@customer.test>',
@@ -143,7 +143,7 @@ describe('mail in the workspace', () => {
 				body: 'The kettle arrived broken, the lid is cracked.\n\nOn Mon, Nov 30, 2026 at 10:00 AM Shop <support@kefu.test> wrote:\n> Thank you for your order 12345.\n> It ships today.\n',
 				html: '<p>The kettle arrived <b>broken</b>.</p><script>alert(1)</script><img src="https://tracker.example/p.gif">',
 			})
-		);
+		));
 		const page = await newPage(browser, { lang: 'en' });
 		await signIn(page, env.base, 'wangfang');
 		await page.goto(`${env.base}/#/tickets/${id}`);
@@ -221,6 +221,8 @@ describe('mail in the workspace', () => {
 		await page.goto(`${env.base}/#/admin/mail?part=settings`);
 		const form = page.locator('form.mail-settings');
 		await form.waitFor();
+		await form.locator('input[name=address]').fill('support@kefu.test');
+		await form.locator('input[name=from_name]').fill('客服中心');
 		await form.locator('input[name=relay_host]').fill('127.0.0.1');
 		await form.locator('input[name=relay_port]').fill(String(deadPort));
 		await form.locator('select[name=relay_security]').selectOption('none');
@@ -298,6 +300,35 @@ describe('mail in the workspace', () => {
 		assert.ok(await mb.getAttribute('data-stage'));
 		const boxes = (await admin.expect(200, 'GET', '/api/v1/mail/mailboxes')).json.items;
 		assert.ok(!JSON.stringify(boxes).includes('pw-imapbox'), 'the mailbox password is not echoed');
+		assertNoPageErrors(page);
+		await page.context().close();
+	});
+
+	it('a reply on a mail ticket shows its delivery status (the relay is down: deferred), and retry queues it again', async () => {
+		const page = await newPage(browser, { lang: 'en' });
+		await signIn(page, env.base, 'wangfang');
+		await page.goto(`${env.base}/#/tickets/${kettle}`);
+		await page.waitForSelector('.mail-head');
+		assert.match(await page.textContent('form.composer .mail-to'), /To: .*zhang\.san@customer\.test/);
+		await page.fill('form.composer textarea[name=body]', 'Sorry about the kettle; a new one is on its way.');
+		await page.click('form.composer button[type=submit]');
+		const out = page.locator('.mail-head.mail-out').last();
+		await out.waitFor({ timeout: 40_000 });
+		assert.match(await out.locator('dl.mail-addrs').textContent(), /zhang\.san@customer\.test/);
+		const chip = out.locator('.mail-status.ms-deferred, .mail-status.ms-failed');
+		await chip.waitFor({ timeout: 40_000 });
+		assert.match(await chip.textContent(), /^(Deferred, next try |Failed)/);
+		const retry = out.locator('button.mail-retry');
+		assert.equal(await retry.isVisible(), true);
+		await retry.click();
+		await page.waitForSelector('.toast:has-text("Queued to be sent again")');
+		const mails = (await agent.expect(200, 'GET', `/api/v1/tickets/${kettle}/mail`)).json.items.filter((m) => m.direction === 'out');
+		assert.ok(mails.length >= 1);
+		assert.ok(mails.every((m) => m.to.some((a) => a.address === 'zhang.san@customer.test')));
+		assert.ok(mails.some((m) => m.attempts >= 1), JSON.stringify(mails));
+		// the mail log of the admin lists it
+		const log = (await admin.expect(200, 'GET', '/api/v1/mail/messages?direction=out')).json.items;
+		assert.ok(log.some((m) => m.ticket_id === kettle), JSON.stringify(log));
 		assertNoPageErrors(page);
 		await page.context().close();
 	});

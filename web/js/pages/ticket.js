@@ -79,7 +79,7 @@ export async function render(main, params) {
 	let props = null;
 	let customerName = null; /* read when a customer's words were logged by staff */
 	const writable = can('ticket.write');
-	const mail = ticketMail(id, { writable, channel: tk.channel }); /* the e-mail parts (issue 14) */
+	const mail = ticketMail(id, { writable, channel: tk.channel, onNew: () => drawConvo() }); /* the e-mail parts (issue 14) */
 	const reloadTicket = async () => {
 		({ data: tk, etag } = await api('GET', `/api/v1/tickets/${id}`));
 		drawHead();
@@ -177,6 +177,7 @@ export async function render(main, params) {
 				await api('POST', `/api/v1/tickets/${id}/${mode === 'reply' ? 'replies' : 'notes'}`, { body: payload });
 				body.value = '';
 				draft.set(id, mode, '');
+				if (mode === 'reply') mail.expectOutgoing();
 				toast(t(mode === 'reply' ? 'composer.sent' : 'composer.noted'));
 				await Promise.all([drawConvo(), reloadTicket()]);
 				drawSlaAndCustomer();

@@ -20,6 +20,7 @@ import { can } from '../session.js';
 const RETRYABLE = ['failed', 'deferred'];
 const PENDING = ['queued', 'deferred'];
 const POLL_MS = 5000;
+const EXPECT_MS = 30000; /* how long to look for the mail of a reply just sent */
 
 /**
  * body split where the quoted history begins: quoteAt is a byte offset
@@ -92,13 +93,15 @@ function statusEl(m) {
 
 /**
  * The mail parts of ticket id's page.  writable: the user may write the
- * ticket (retry, participants).  Call load() before drawing; header(m),
- * body(m) for each message; line (an element) goes in the reply
- * composer; panel() is the participants and mail-log panel; stop() ends
- * the status polling.
+ * ticket (retry, participants); onNew(): called when polling finds mail
+ * rows that were not there (redraw the conversation).  Call load() before
+ * drawing; header(m), body(m) for each message; line (an element) goes in
+ * the reply composer; panel() is the participants and mail-log panel;
+ * expectOutgoing() after sending a reply (the outbox writes its mail a
+ * moment later); stop() ends the polling.
  */
-export function ticketMail(id, { writable, channel }) {
-	const st = { items: [], byMsg: new Map(), parts: [], timer: null, loaded: false, panelShown: false };
+export function ticketMail(id, { writable, channel, onNew }) {
+	const st = { items: [], byMsg: new Map(), parts: [], timer: null, loaded: false, panelShown: false, expectUntil: 0, stopped: false };
 	const line = h('div.mail-to', { hidden: true });
 	const panelBox = h('section.panel.mail-panel', { 'aria-label': t('mail.panel') });
 
@@ -133,13 +136,25 @@ export function ticketMail(id, { writable, channel }) {
 		}
 	}
 
-	/** While an outgoing mail is queued or deferred, look again every few seconds. */
+	/**
+	 * While an outgoing mail is queued or deferred, or a reply was just sent
+	 * on a mail ticket, look again every few seconds; new rows redraw the
+	 * conversation (onNew), status changes only the chips.
+	 */
 	function schedule() {
 		clearTimeout(st.timer);
-		if (!st.items.some((m) => m.direction === 'out' && PENDING.includes(m.status))) return;
+		if (st.stopped) return;
+		const expecting = isMail() && Date.now() < st.expectUntil;
+		if (!expecting && !st.items.some((m) => m.direction === 'out' && PENDING.includes(m.status))) return;
 		st.timer = setTimeout(async () => {
 			const fresh = await get(`/api/v1/tickets/${id}/mail`).catch(() => null);
+			if (st.stopped) return; /* the user left the page meanwhile */
 			if (!fresh) return schedule();
+			const known = new Set(st.items.map((m) => m.id));
+			if (onNew && fresh.items.some((m) => !known.has(m.id))) {
+				st.expectUntil = 0;
+				return onNew();
+			}
 			st.items = [...fresh.items].sort((a, b) => a.id - b.id);
 			st.byMsg = new Map(st.items.filter((m) => m.message_id).map((m) => [m.message_id, m]));
 			refreshStatuses();
@@ -335,6 +350,10 @@ export function ticketMail(id, { writable, channel }) {
 		body,
 		line,
 		panel,
-		stop: () => clearTimeout(st.timer),
+		expectOutgoing: () => (st.expectUntil = Date.now() + EXPECT_MS),
+		stop: () => {
+			clearTimeout(st.timer);
+			st.stopped = true;
+		},
 	};
 }
