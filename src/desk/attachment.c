@@ -285,3 +285,37 @@ int attachment_list(struct db *db, int64_t ticket_id, json_t **items, struct kf_
 	}
 	return rc < 0 ? rc : 0;
 }
+
+static struct db_sql q_blob_get = DB_SQL("SELECT bytes FROM attachment_blobs WHERE sha256 = $1");
+static struct db_sql q_set_message = DB_SQL("UPDATE attachments SET message_id = $2 WHERE id = $1");
+
+int attachment_blob_put(struct db *db, const void *data, size_t len, char sha256[65], struct kf_error *err)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, data, len);
+	sodium_bin2hex(sha256, 65, h, sizeof(h));
+	int rc = db_exec(db, &q_blob, DB_ARGS(db_text(sha256), db_blob(data, len)), err);
+	return rc < 0 ? rc : 0;
+}
+
+int attachment_blob_get(struct db *db, const char *sha256, struct buf *bytes, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	int rc = db_query(db, &q_blob_get, DB_ARGS(db_text(sha256)), &r, err);
+	if (rc >= 0)
+		rc = db_next(r, err);
+	if (rc == 1)
+		rc = buf_add(bytes, db_col_text(r, 0), db_col_len(r, 0)) < 0 ? KF_ETOOBIG : 1;
+	db_done(r);
+	if (rc == 0)
+		return kf_fail(err, KF_ENOTFOUND, "not_found", NULL, "no such file");
+	if (rc == KF_ETOOBIG)
+		return kf_fail(err, KF_EDB, NULL, NULL, "file too large to read");
+	return rc < 0 ? rc : 0;
+}
+
+int attachment_set_message(struct db *db, int64_t id, int64_t message_id, struct kf_error *err)
+{
+	int rc = db_exec(db, &q_set_message, DB_ARGS(db_int(id), db_int(message_id)), err);
+	return rc < 0 ? rc : 0;
+}

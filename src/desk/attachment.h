@@ -59,4 +59,12 @@ int attachment_get(struct db *db, int64_t id, struct attachment *out, struct buf
 /* The attachments of a ticket (no bytes); *items is a new array. */
 int attachment_list(struct db *db, int64_t ticket_id, json_t **items, struct kf_error *err);
 
+/* --- for the channels, inside their own transaction --- */
+/* Store len bytes in attachment_blobs (once per content); their SHA-256 as hex into sha256. */
+int attachment_blob_put(struct db *db, const void *data, size_t len, char sha256[65], struct kf_error *err);
+/* Append the blob sha256's bytes to bytes; KF_ENOTFOUND when there is none. */
+int attachment_blob_get(struct db *db, const char *sha256, struct buf *bytes, struct kf_error *err);
+/* Record that attachment id arrived with ticket message message_id. */
+int attachment_set_message(struct db *db, int64_t id, int64_t message_id, struct kf_error *err);
+
 #endif

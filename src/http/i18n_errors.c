@@ -57,6 +57,7 @@ static const struct {
 #include "http/i18n_errors_reports.inc"
 #include "http/i18n_errors_pricing.inc"
 #include "http/i18n_errors_surveys.inc"
+#include "http/i18n_errors_mail.inc"
 };
 
 static int find(const char *code)

@@ -21,6 +21,7 @@
 #include "http/api_reports.h"
 #include "http/api_pricing.h"
 #include "http/api_surveys.h"
+#include "http/api_mail.h"
 
 #define PUB ROUTE_PUBLIC
 #define IDEM ROUTE_IDEMPOTENT
@@ -71,6 +72,7 @@ const struct route api_routes[] = {
 #include "http/routes_reports.inc"
 #include "http/routes_pricing.inc"
 #include "http/routes_surveys.inc"
+#include "http/routes_mail.inc"
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -1,12 +1,16 @@
 -- 0021: the e-mail channel (src/channels/).
 -- mail_settings: one row (id 1): the support address, the outgoing relay (password sealed with
 --   the server's secret key, auth/secret.h), reopen window, limits.
--- mailboxes: IMAP sources fetched by channels/imap.c; last_uid/uidvalidity say where fetching stands.
+-- mailboxes: IMAP sources fetched by channels/imap.c; last_uid/uidvalidity say where fetching stands;
+--   fetched/failed count messages; tls_verify 0 accepts any certificate (self-signed servers);
+--   stuck_uid/stuck_count: the UID a pass started with and how many passes started there (a
+--   message that keeps failing or crashing kefu is set aside after a few, channels/mail_fetch.c).
 -- mail_messages: every mail kefu received or is sending, one row each.  direction 'in': received
 --   (status received, or dropped/rejected with reason); 'out': the durable outbox (queued →
 --   sent | deferred → … | bounced | failed).  rfc_message_id without <>; refs space-separated;
 --   to_addrs/cc_addrs JSON arrays [{"name","address"}]; raw_sha256 names the raw message in
---   attachment_blobs; quote_at: byte offset in the message body where quoted history begins (-1 none).
+--   attachment_blobs; quote_at: byte offset in the message body where quoted history begins (-1 none);
+--   skipped: JSON array of the parts not kept as attachments [{"filename","content_type","size","reason"}].
 -- mail_tokens: the random reply token of a ticket (support+TOKEN@...), made when kefu first mails about it.
 --   inbound_token_hash: hash of the token `kefu mail receive` presents (only POST /api/v1/mail/inbound).
 -- ticket_participants: addresses besides the customer who take part in a ticket's mail (Cc).
@@ -50,6 +54,10 @@ CREATE TABLE mailboxes (
 	last_poll_at BIGINT NOT NULL DEFAULT 0,
 	last_error TEXT NOT NULL DEFAULT '',
 	fetched BIGINT NOT NULL DEFAULT 0,
+	failed BIGINT NOT NULL DEFAULT 0,
+	tls_verify BIGINT NOT NULL DEFAULT 1,
+	stuck_uid BIGINT NOT NULL DEFAULT 0,
+	stuck_count BIGINT NOT NULL DEFAULT 0,
 	version BIGINT NOT NULL DEFAULT 1,
 	created_at BIGINT NOT NULL,
 	updated_at BIGINT NOT NULL
@@ -79,6 +87,7 @@ CREATE TABLE mail_messages (
 	size BIGINT NOT NULL DEFAULT 0,
 	quote_at BIGINT NOT NULL DEFAULT -1,
 	html TEXT NOT NULL DEFAULT '',
+	skipped TEXT NOT NULL DEFAULT '[]',
 	created_at BIGINT NOT NULL,
 	updated_at BIGINT NOT NULL
 );
