@@ -18,7 +18,7 @@ import path from 'node:path';
 import { after, before, describe, it as plainIt } from 'node:test';
 
 import { useStrings } from '../../web/js/i18n.js';
-import { addrText, canRetry, deliveryStatus, mailTarget, splitQuoted, validAddress } from '../../web/js/pages/ticket_mail.js';
+import { addrText, canRetry, deliveryStatus, mailTarget, skippedText, splitQuoted, validAddress } from '../../web/js/pages/ticket_mail.js';
 import { mailboxBody, receiveLines, settingsPatch, testText } from '../../web/js/pages/admin_mail.js';
 import { assertNoPageErrors, cleanup, DEMO_PASSWORD, demoServer, launch, newPage, signIn, withLogs } from './lib.mjs';
 
@@ -386,6 +386,8 @@ describe('mail helpers (node)', () => {
 		assert.ok(!canRetry({ direction: 'out', status: 'sent' }));
 		assert.ok(!canRetry({ direction: 'in', status: 'dropped' }));
 		for (const s of ['queued', 'sent', 'bounced', 'failed', 'received', 'dropped']) assert.ok(`mail.status.${s}` in en, s);
+		assert.equal(skippedText({ filename: 'big.zip', reason: 'too_big' }), 'big.zip (too big)');
+		assert.equal(skippedText({ reason: 'too_many', count: 3 }), '3 more parts (too many)');
 	});
 
 	plainIt('finds the customer address and whether it bounced', () => {

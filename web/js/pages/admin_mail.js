@@ -14,7 +14,7 @@
 //   placeholder comes back under its field), preview, reset to built-in;
 // - bounces: the bouncing addresses, removable;
 // - log: GET /mail/messages (failed, dropped, deferred … by filter), with
-//   retry for failed/deferred outgoing mail and older pages.
+//   retry for failed/deferred outgoing mail and older pages (next_before_id).
 
 import { api, get } from '../api.js';
 import { clear, field, h, select, submitting, toast } from '../dom.js';
@@ -433,8 +433,8 @@ async function logPart(box, redraw, params) {
 		const r = await get('/api/v1/mail/messages', { ...q, before_id: before });
 		const items = r.items || [];
 		for (const cells of logRows(items, redraw)) tbody.append(h('tr', cells.map((c) => h('td', c))));
-		before = items.length ? items[items.length - 1].id : before;
-		more.hidden = items.length < LOG_PAGE;
+		before = r.next_before_id ?? null; /* null: no older page */
+		more.hidden = !before;
 	};
 	more.addEventListener('click', () => page().catch((e) => toast(e.message, 'error')));
 	const cols = [t('admin.when'), t('mailadm.direction'), t('admin.status'), t('mail.address'), t('mailadm.tp_subject'), t('mailadm.ticket'), t('mailadm.reason'), ''];

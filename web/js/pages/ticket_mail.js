@@ -1,8 +1,9 @@
 // ticket_mail.js - the e-mail parts of the ticket page (issue 14): for a
 // message that came or went by mail a compact header (From, To, Cc, the
-// time), the delivery status of an outgoing mail (with "retry" for a failed
-// or deferred one), "view original" (the .eml, pii.read only) and "show
-// HTML" (the sanitised HTML in a sandboxed iframe); the quoted history
+// time, the parts not kept as attachments), the delivery status of an
+// outgoing mail (with "retry" for a failed or deferred one), "view
+// original" (the .eml, pii.read only) and "show HTML" (the sanitised HTML
+// in a sandboxed iframe); the quoted history
 // folded behind "show quoted text"; the participants (Cc) panel with the
 // ticket's mail log; and the composer's "To: …, Cc: …" line with a warning
 // when the customer's address bounced.
@@ -79,6 +80,13 @@ export function mailTarget(items) {
 	if (!to) return { to: null, bouncing: false };
 	const last = [...outs].reverse().find((m) => (m.status === 'sent' || m.status === 'bounced') && m.to.some((a) => a.address === to.address));
 	return { to, bouncing: !!last && last.status === 'bounced' };
+}
+
+/** One part of a mail not kept as an attachment ({filename, reason} or {reason: 'too_many', count}) in words. */
+export function skippedText(x) {
+	if (!x) return '';
+	if (x.reason === 'too_many') return t('mail.skip.too_many', { n: x.count ?? '?' });
+	return `${x.filename || '?'} (${te('mail.skip', x.reason)})`;
 }
 
 function statusEl(m) {
@@ -215,6 +223,7 @@ export function ticketMail(id, { writable, channel, onNew }) {
 		const list = (xs) => (xs || []).map(addrText).join(', ');
 		const raw = can('pii.read') ? h('a.mail-raw', { href: `/api/v1/mail/messages/${mm.id}/raw`, download: '' }, t('mail.view_original')) : null;
 		const html = htmlToggle(mm);
+		const skipped = (mm.skipped || []).map(skippedText).filter(Boolean);
 		return h(
 			`div.mail-head.mail-${mm.direction}`,
 			{ dataset: { mailId: mm.id } },
@@ -231,6 +240,7 @@ export function ticketMail(id, { writable, channel, onNew }) {
 				raw,
 				html ? html[0] : null
 			),
+			skipped.length ? h('p.mail-skipped', t('mail.skipped', { list: skipped.join(', ') })) : null,
 			html ? html[1] : null
 		);
 	}
