@@ -161,15 +161,16 @@ function tokenPanel() {
 	return h('section.panel.mail-token', h('h2', t('mailadm.token')), h('p.muted', t('mailadm.token_hint')), h('div.row', b), out);
 }
 
-const MAILBOX_KEYS = ['name', 'address', 'host', 'port', 'security', 'username', 'folder', 'after_fetch', 'move_to', 'poll_seconds', 'enabled'];
-const mailboxValues = (d) => Object.fromEntries(MAILBOX_KEYS.map((k) => [k, k === 'enabled' ? !!d[k] : String(d[k] ?? '')]));
+const MAILBOX_KEYS = ['name', 'address', 'host', 'port', 'security', 'tls_verify', 'username', 'folder', 'after_fetch', 'move_to', 'poll_seconds', 'enabled'];
+const BOOLS = ['enabled', 'tls_verify'];
+const mailboxValues = (d) => Object.fromEntries(MAILBOX_KEYS.map((k) => [k, BOOLS.includes(k) ? !!d[k] : String(d[k] ?? '')]));
 
 /** A mailbox body from the form's values: numbers as numbers, the password only when typed. */
 export function mailboxBody(v, password) {
 	const b = {};
 	for (const k of MAILBOX_KEYS) {
 		if (!(k in v)) continue;
-		if (k === 'enabled') b[k] = !!v[k];
+		if (BOOLS.includes(k)) b[k] = !!v[k];
 		else if (k === 'port' || k === 'poll_seconds') b[k] = /^\d+$/.test(String(v[k]).trim()) ? Number(v[k]) : String(v[k]).trim();
 		else b[k] = String(v[k]).trim();
 	}
@@ -184,6 +185,7 @@ function mailboxFields(m) {
 		text('mb_host', m.host, { name: 'host' }),
 		field(t('mailadm.mb_port'), h('input', { name: 'port', inputmode: 'numeric', value: String(m.port ?? 993) })),
 		field(t('mailadm.mb_security'), select('security', SECURITY.map((x) => [x, te('mailadm.sec', x)]), m.security || 'tls')),
+		h('label.check', h('input', { type: 'checkbox', name: 'tls_verify', checked: m.tls_verify === undefined ? true : !!m.tls_verify }), ' ', t('mailadm.mb_tls_verify')),
 		text('mb_username', m.username, { name: 'username', autocomplete: 'off' }),
 		passwordField(t('mailadm.mb_password'), 'password', !!m.password_set),
 		text('mb_folder', m.folder ?? 'INBOX', { name: 'folder' }),
@@ -259,7 +261,7 @@ async function mailboxesPart(box, redraw) {
 			m.enabled ? t('admin.active') : t('admin.disabled'),
 			m.last_poll_at ? fmtTime(m.last_poll_at, 'short') : '—',
 			m.last_error ? h('span.bad', m.last_error) : '—',
-			String(m.fetched ?? 0),
+			m.failed ? t('mailadm.mb_fetched_failed', { fetched: m.fetched ?? 0, failed: m.failed }) : String(m.fetched ?? 0),
 			h('div', mailboxActions(m, slot, out, redraw), out),
 		];
 	});
