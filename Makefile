@@ -11,7 +11,7 @@
 .DELETE_ON_ERROR:
 SHELL := /bin/bash
 
-PKGS := libmicrohttpd jansson sqlite3 libpq libsodium gmime-3.0 libcurl
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium gmime-3.0 libcurl libxml-2.0
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 

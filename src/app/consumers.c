@@ -6,11 +6,16 @@
  */
 #include "app/consumers.h"
 
+#include "channels/mail_out.h"
 #include "events/consumer.h"
 #include "events/event_stats.h"
 
+static const char *const t_mail[] = { "ticket.created", "ticket.replied", NULL };
+
 static const struct consumer table[] = {
 	{ "stats", NULL, event_stats_handle },
+	{ "mail", t_mail,
+	  mail_out_handle }, /* acknowledgements, replies, resolved mails queued (channels/mail_out.h) */
 };
 
 void consumers_install(void)

@@ -252,6 +252,23 @@ static bool utf8_mislabelled(const char *name, long multi)
 	return multi >= 3;
 }
 
+/*
+ * Bytes declared UTF-8 that are not: a legacy CJK text under the wrong
+ * label when it decodes cleanly as one and is long enough to tell (three
+ * characters), else UTF-8 with a few bad bytes (repaired one by one).
+ */
+static void decode_bad_utf8(const char *s, size_t len, struct buf *b)
+{
+	size_t high = 0;
+	for (size_t i = 0; i < len; i++)
+		high += (unsigned char)s[i] >= 0x80;
+	const char *g = guess_legacy(s, len);
+	if (high >= 6 && strcmp(g, "WINDOWS-1252") != 0 && decode(s, len, g, b) == 0)
+		return;
+	buf_reset(b);
+	repair_into(b, s, len);
+}
+
 char *mail_charset_to_utf8(const char *s, size_t len, const char *charset)
 {
 	struct buf b = BUF_INIT;
@@ -260,8 +277,13 @@ char *mail_charset_to_utf8(const char *s, size_t len, const char *charset)
 		len = 0;
 	long multi = utf8_multibyte(s, len);
 	const char *name = charset && *charset ? charset_widen(charset) : NULL;
-	if (name && strcasecmp(name, "UTF-8") == 0)
-		name = NULL; /* valid: copied below; invalid: guessed */
+	if (name && strcasecmp(name, "UTF-8") == 0) {
+		if (multi >= 0)
+			repair_into(&b, s, len);
+		else
+			decode_bad_utf8(s, len, &b);
+		goto out;
+	}
 	if (name && utf8_mislabelled(name, multi))
 		name = NULL;
 	long bad = name ? decode(s, len, name, &b) : -1;
@@ -273,6 +295,7 @@ char *mail_charset_to_utf8(const char *s, size_t len, const char *charset)
 		else
 			decode_guess(s, len, &b);
 	}
+out:
 	if (!b.p)
 		return xstrdup("");
 	return buf_detach(&b, NULL);

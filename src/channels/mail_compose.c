@@ -203,9 +203,23 @@ static GMimePart *leaf_new(const char *type, const char *subtype, const void *da
 	return p;
 }
 
+/* text with every line ending in CRLF (text parts are canonical before they are encoded, RFC 2046). */
+static GString *crlf_of(const char *text)
+{
+	GString *s = g_string_sized_new(strlen(text) + 64);
+	for (const char *p = text; *p; p++) {
+		if (*p == '\n' && (p == text || p[-1] != '\r'))
+			g_string_append_c(s, '\r');
+		g_string_append_c(s, *p);
+	}
+	return s;
+}
+
 static GMimeObject *text_leaf(const char *subtype, const char *text)
 {
-	GMimePart *p = leaf_new("text", subtype, text, strlen(text));
+	GString *crlf = crlf_of(text);
+	GMimePart *p = leaf_new("text", subtype, crlf->str, crlf->len);
+	g_string_free(crlf, TRUE);
 	g_mime_object_set_content_type_parameter(GMIME_OBJECT(p), "charset", "utf-8");
 	return GMIME_OBJECT(p);
 }

@@ -166,10 +166,17 @@ void mail_dsn_fields(struct mail_bounce *b, const char *text, size_t len)
 			field(b, &k, line.p);
 			buf_reset(&line);
 		}
-		if (l == i) /* a blank line ends a block */
+		if (l == i) { /* a blank line ends a block */
 			block_end(b, &k);
-		else if (line.len < 4 * DSN_VALUE_MAX)
-			buf_add(&line, text + i, l - i);
+		} else if (line.len < 4 * DSN_VALUE_MAX) {
+			size_t skip = 0;
+			if (cont) { /* unfold, the folding white space made one space */
+				while (i + skip < l && (text[i + skip] == ' ' || text[i + skip] == '\t'))
+					skip++;
+				buf_addch(&line, ' ');
+			}
+			buf_add(&line, text + i + skip, l - i - skip);
+		}
 		i = e + 1;
 	}
 	if (line.len > 0)

@@ -31,6 +31,17 @@ static int64_t busy_ids[BUSY_MAX];
 static int busy_n;
 /* Set by mail_fetch_stop: passes end after the message in hand. */
 static atomic_int stopping;
+static atomic_int timeout_cfg = 60; /* config mail_timeout */
+
+void mail_fetch_set_timeout(int timeout_s)
+{
+	atomic_store(&timeout_cfg, timeout_s > 0 ? timeout_s : 60);
+}
+
+int mail_fetch_timeout(void)
+{
+	return atomic_load(&timeout_cfg);
+}
 
 static int busy_take(int64_t id)
 {

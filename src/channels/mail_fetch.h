@@ -86,6 +86,10 @@ int mail_fetch_test(struct db *db, int64_t id, int timeout_s, struct mail_fetch_
  */
 int mail_fetch_due(struct db *db, int64_t now, int timeout_s, int64_t *next_at, struct kf_error *err);
 
+/* The seconds an IMAP command may take (config mail_timeout; 60 until set), for every pass. */
+void mail_fetch_set_timeout(int timeout_s);
+int mail_fetch_timeout(void);
+
 /* The thread. */
 struct mail_fetcher;
 int mail_fetch_start(struct store *st, int timeout_s, struct mail_fetcher **out, struct kf_error *err);

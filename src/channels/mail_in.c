@@ -15,12 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/str.h"
 #include "base/textlen.h"
 #include "base/xalloc.h"
 #include "channels/bounce.h"
 #include "channels/mail_parse.h"
+#include "channels/mailbox.h"
 #include "channels/mail_settings.h"
 #include "channels/mail_store.h"
 #include "channels/mail_thread.h"
@@ -50,7 +52,8 @@ struct deliver {
 	char rfc[RFC_ID_MAX + 1]; /* the Message-ID, or sha256-<hex>@kefu.invalid */
 	char sha[65]; /* the raw message in attachment_blobs */
 	const struct mail_addr *sender; /* From, else Reply-To, else Sender; NULL when none */
-	const char **own; /* addresses this copy was delivered to, and token addresses */
+	const char **own; /* addresses this copy was delivered to, the mailbox's, and token addresses */
+	char mailbox_addr[256]; /* the address of the mailbox it was fetched from ("" none) */
 	size_t nown;
 	char name[TEXTLEN_BYTES(CUSTOMER_NAME_MAX)]; /* the actor's name */
 	struct actor actor;
@@ -80,36 +83,34 @@ static void rfc_id(struct deliver *d)
 	snprintf(d->rfc, sizeof(d->rfc), "sha256-%s@kefu.invalid", hex);
 }
 
-/* The token in addr ("local+TOKEN@domain") into tok; 1 when there is one. */
-static int token_in(const char *addr, char tok[MAIL_TOKEN_MAX])
+/* The address of mailbox id into out ("" when it has none or is gone). */
+static int mailbox_address(struct db *db, int64_t id, char *out, size_t n, struct kf_error *err)
 {
-	const char *at = strrchr(addr, '@');
-	if (!at)
+	struct mailbox mb;
+	int rc = mailbox_get(db, id, &mb, err);
+	out[0] = '\0';
+	if (rc == KF_ENOTFOUND)
 		return 0;
-	const char *plus = NULL;
-	for (const char *p = addr; p < at; p++)
-		if (*p == '+')
-			plus = p;
-	if (!plus || plus == addr)
-		return 0;
-	char support[300];
-	snprintf(support, sizeof(support), "%.*s%s", (int)(plus - addr), addr, at);
-	return mail_token_from_address(support, addr, tok);
+	if (rc == 0)
+		str_copy(out, n, mb.address);
+	return rc;
 }
 
-/* kefu's own addresses: the ones this copy was delivered to and those carrying a token. */
+/* kefu's own addresses: the ones this copy was delivered to, the mailbox's, and those carrying a token. */
 static void own_addresses(struct deliver *d)
 {
 	const struct mail_msg *m = &d->m;
 	char tok[MAIL_TOKEN_MAX];
 	d->own = xcalloc(m->ndelivered + m->nto + m->ncc + 1, sizeof(*d->own));
+	if (d->mailbox_addr[0])
+		d->own[d->nown++] = d->mailbox_addr;
 	for (size_t i = 0; i < m->ndelivered; i++)
 		d->own[d->nown++] = m->delivered_to[i].address;
 	for (size_t i = 0; i < m->nto; i++)
-		if (token_in(m->to[i].address, tok))
+		if (mail_thread_token(m->to[i].address, tok))
 			d->own[d->nown++] = m->to[i].address;
 	for (size_t i = 0; i < m->ncc; i++)
-		if (token_in(m->cc[i].address, tok))
+		if (mail_thread_token(m->cc[i].address, tok))
 			d->own[d->nown++] = m->cc[i].address;
 }
 
@@ -193,36 +194,58 @@ static int drop(struct deliver *d, const char *reason, struct kf_error *err)
 	return store_row(d, mail_thread_kind(d->m.auto_flags), "dropped", reason, 0, 0, err);
 }
 
-/* A delivery status notification: the outgoing mail bounced, the address bouncing, the ticket told. */
+/* The ticket event of a failed delivery: which mail, to whom (masked), why. */
+static int bounce_event(struct deliver *d, int64_t out_id, int64_t ticket_id, struct kf_error *err)
+{
+	const struct mail_bounce *b = &d->m.bounce;
+	char masked[300];
+	privacy_mask_email(b->recipient ? b->recipient : "", masked, sizeof(masked));
+	json_t *after = json_pack("{s:I,s:s,s:s,s:s}", "mail_id", (json_int_t)out_id, "recipient", masked,
+	                          "status", b->status ? b->status : "", "diagnostic",
+	                          b->diagnostic ? b->diagnostic : "");
+	struct actor sys = { .kind = "system", .name = "mail" };
+	int rc = ticket_event_add(d->db, &sys, d->now, ticket_id, "mail_bounced", NULL, after, err);
+	json_decref(after);
+	return rc;
+}
+
+/* Whether the report says the delivery failed (Action: failed, or no action but a 5.x.x status). */
+static int bounce_failed(const struct mail_bounce *b)
+{
+	const char *action = b->action ? b->action : "", *status = b->status ? b->status : "";
+	return strcasecmp(action, "failed") == 0 || (!action[0] && status[0] != '4');
+}
+
+/*
+ * A delivery status notification: a failure marks the outgoing mail
+ * bounced, the address bouncing and tells the ticket; a delay (Action:
+ * delayed, a 4.x.x status) is only kept on the ticket, reason "delayed".
+ */
 static int on_bounce(struct deliver *d, struct kf_error *err)
 {
 	const struct mail_bounce *b = &d->m.bounce;
+	const char *orig = b->orig_message_id ? b->orig_message_id : "";
+	int failed = bounce_failed(b);
 	char why[600];
 	int64_t out_id = 0, ticket_id = 0;
 	snprintf(why, sizeof(why), "%s%s%s", b->status ? b->status : "", b->status && b->status[0] ? " " : "",
 	         b->diagnostic ? b->diagnostic : "");
-	int rc = b->orig_message_id && b->orig_message_id[0]
-	        ? mail_store_bounced(d->db, b->orig_message_id, why, d->now, &out_id, &ticket_id, err)
-	        : 0;
-	if (rc >= 0 && b->recipient && b->recipient[0])
+	int rc = !orig[0] ? 0
+	        : failed  ? mail_store_bounced(d->db, orig, why, d->now, &out_id, &ticket_id, err)
+	                  : mail_store_seen(d->db, "out", orig, 0, 0, &out_id, &ticket_id, err);
+	if (rc >= 0 && failed && b->recipient && b->recipient[0])
 		rc = bounce_record(d->db, b->recipient, b->status, b->diagnostic, out_id, d->now, err);
 	if (rc >= 0 && !out_id)
-		return drop(d, "bounce_unmatched", err);
-	if (rc >= 0 && ticket_id) {
-		char masked[300];
-		privacy_mask_email(b->recipient ? b->recipient : "", masked, sizeof(masked));
-		json_t *after = json_pack("{s:I,s:s,s:s,s:s}", "mail_id", (json_int_t)out_id, "recipient",
-		                          masked, "status", b->status ? b->status : "", "diagnostic",
-		                          b->diagnostic ? b->diagnostic : "");
-		struct actor sys = { .kind = "system", .name = "mail" };
-		rc = ticket_event_add(d->db, &sys, d->now, ticket_id, "mail_bounced", NULL, after, err);
-		json_decref(after);
-	}
+		return drop(d, failed ? "bounce_unmatched" : "delay_unmatched", err);
+	if (rc >= 0 && failed && ticket_id)
+		rc = bounce_event(d, out_id, ticket_id, err);
 	if (rc < 0)
 		return rc;
 	d->out->action = MAIL_IN_BOUNCE;
 	d->out->ticket_id = ticket_id;
-	return store_row(d, "bounce", "received", "", ticket_id, 0, err);
+	if (!failed)
+		str_copy(d->out->reason, sizeof(d->out->reason), "delayed");
+	return store_row(d, "bounce", "received", failed ? "" : "delayed", ticket_id, 0, err);
 }
 
 /* The language of the mail's text: "zh" or "en". */
@@ -282,7 +305,7 @@ static int by_token(struct deliver *d, int64_t *ticket_id, struct kf_error *err)
 	*ticket_id = 0;
 	for (size_t l = 0; l < 3; l++)
 		for (size_t i = 0; i < counts[l]; i++) {
-			if (!token_in(lists[l][i].address, tok))
+			if (!mail_thread_token(lists[l][i].address, tok))
 				continue;
 			int rc = mail_token_ticket(d->db, tok, ticket_id, err);
 			if (rc != KF_ENOTFOUND)
@@ -503,6 +526,19 @@ static int participants(struct deliver *d, const struct ticket *t, struct kf_err
 	return rc;
 }
 
+/*
+ * An out-of-office note or list mail answering a finished ticket: kept on
+ * the ticket (the agent sees it among its mails) but neither a message
+ * nor a reason to reopen it.
+ */
+static int quiet(struct deliver *d, const struct ticket *t, struct kf_error *err)
+{
+	d->out->action = MAIL_IN_DROPPED;
+	d->out->ticket_id = t->id;
+	str_copy(d->out->reason, sizeof(d->out->reason), "auto_reply_closed");
+	return store_row(d, mail_thread_kind(d->m.auto_flags), "dropped", "auto_reply_closed", t->id, 0, err);
+}
+
 /* The ticket the mail goes to, threaded or new, with its message, attachments and participants. */
 static int to_ticket(struct deliver *d, struct kf_error *err)
 {
@@ -512,6 +548,8 @@ static int to_ticket(struct deliver *d, struct kf_error *err)
 	int rc = find_thread(d, &ticket_id, &via, err);
 	if (rc == 0 && ticket_id > 0)
 		rc = ticket_get(d->db, ticket_id, &t, err);
+	if (rc == 0 && ticket_id > 0 && d->m.auto_flags && (t.state == TS_RESOLVED || t.state == TS_CLOSED))
+		return quiet(d, &t, err);
 	if (rc == 0 && ticket_id > 0 && t.state == TS_CLOSED &&
 	    !mail_thread_may_reopen(t.closed_at, d->set.reopen_days, d->now)) {
 		old_id = ticket_id; /* too late to reopen: a new ticket linked to the old one */
@@ -593,6 +631,10 @@ int mail_in_deliver(struct db *db, const struct mail_source *src, const char *ra
 	if (rc < 0)
 		goto out;
 	rfc_id(&d);
+	if (src->mailbox_id > 0)
+		rc = mailbox_address(db, src->mailbox_id, d.mailbox_addr, sizeof(d.mailbox_addr), err);
+	if (rc < 0)
+		goto out;
 	own_addresses(&d);
 	sender_of(&d);
 	d.skipped = json_array();

@@ -17,10 +17,21 @@
  *
  * Loops and abuse: a mail already stored (same Message-ID, or same mailbox
  * and IMAP UID) is a duplicate and changes nothing; a delivery status
- * notification marks the outgoing mail bounced and the address bouncing;
+ * notification marks the outgoing mail bounced and the address bouncing
+ * (a delay notice only stays on the ticket);
  * past the sender's hourly rate the mail is kept as dropped (no ticket);
- * auto-replies and bulk mail are threaded as usual but never acknowledged.
+ * auto-replies and bulk mail are threaded as usual but never acknowledged
+ * (mail_messages.kind auto_reply / bulk), and one answering a resolved or
+ * closed ticket is kept on it without becoming a message or reopening it
+ * (dropped, "auto_reply_closed").  A mail from kefu's own address, or
+ * carrying a Message-ID kefu sent, is dropped as a "loop".
  * Every received mail keeps its raw bytes (attachment_blobs).
+ *
+ * Own addresses: mail_settings.address (with any +extension), the
+ * Delivered-To / X-Original-To addresses of this copy and the address of
+ * the mailbox it was fetched from; they never become participants.  A
+ * received mail's reason says how it was threaded
+ * (token, in_reply_to, references, tag, new, reopen_window).
  */
 #ifndef KF_MAIL_IN_H
 #define KF_MAIL_IN_H
@@ -55,7 +66,7 @@ struct mail_in_result {
 	int64_t ticket_id; /* 0 when none */
 	int64_t message_id; /* ticket_messages.id, 0 when none */
 	int64_t customer_id; /* 0 when none */
-	char reason[48]; /* for MAIL_IN_DROPPED */
+	char reason[48]; /* MAIL_IN_DROPPED: loop, no_sender, rate_limited, bounce_unmatched, delay_unmatched, auto_reply_closed; MAIL_IN_BOUNCE: "delayed" for a delay notice */
 };
 
 /* The name of an action ("created", "appended", ...). */

@@ -25,6 +25,7 @@
 #include "base/xalloc.h"
 #include "channels/mail_charset.h"
 #include "channels/mail_dsn.h"
+#include "channels/mail_header.h"
 #include "channels/mail_html.h"
 #include "channels/mail_quote.h"
 
@@ -63,8 +64,8 @@ static char *header_text(const char *s)
 	return r;
 }
 
-/* s trimmed of surrounding space and one pair of <>, lower-cased, repaired. */
-static char *addr_clean(const char *s, size_t len)
+/* s trimmed of surrounding space and one pair of <>, repaired.  Owned. */
+static char *angle_strip(const char *s, size_t len)
 {
 	while (len > 0 && isspace((unsigned char)*s)) {
 		s++;
@@ -76,7 +77,13 @@ static char *addr_clean(const char *s, size_t len)
 		s++;
 		len -= 2;
 	}
-	char *r = mail_charset_repair(s, len);
+	return mail_charset_repair(s, len);
+}
+
+/* angle_strip, lower-cased (addresses, MIME types).  Owned. */
+static char *addr_clean(const char *s, size_t len)
+{
+	char *r = angle_strip(s, len);
 	for (char *p = r; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	return r;
@@ -131,12 +138,9 @@ static void addrs_add(struct mail_addr **v, size_t *n, InternetAddressList *list
 	}
 }
 
-/* *a = the first mailbox of list, or name "" and address "". */
-static void addr_first(struct mail_addr *a, InternetAddressList *list)
+/* *a = the first of v[0, n) (the rest freed), or name "" and address "". */
+static void addr_take_first(struct mail_addr *a, struct mail_addr *v, size_t n)
 {
-	struct mail_addr *v = NULL;
-	size_t n = 0;
-	addrs_add(&v, &n, list, 0);
 	if (n > 0) {
 		*a = v[0];
 		for (size_t i = 1; i < n; i++)
@@ -146,6 +150,54 @@ static void addr_first(struct mail_addr *a, InternetAddressList *list)
 		a->address = xstrdup("");
 	}
 	free(v);
+}
+
+/*
+ * Append the mailboxes of every header called name to *v.  The raw value
+ * is normalised first (mail_header.h), so split or charset-less encoded
+ * words and raw 8-bit names come out right.
+ */
+static void addrs_header(struct walk *w, GMimeObject *obj, const char *name, struct mail_addr **v, size_t *n)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(obj);
+	int count = hl ? g_mime_header_list_get_count(hl) : 0;
+	for (int i = 0; i < count; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+		if (strcasecmp(g_mime_header_get_name(h), name) != 0)
+			continue;
+		char *norm = mail_header_normalise(g_mime_header_get_raw_value(h));
+		InternetAddressList *list = internet_address_list_parse(w->opts, norm);
+		addrs_add(v, n, list, 0);
+		if (list)
+			g_object_unref(list);
+		free(norm);
+	}
+}
+
+/* *a = the first mailbox of the first header called name. */
+static void addr_header(struct walk *w, GMimeObject *obj, const char *name, struct mail_addr *a)
+{
+	struct mail_addr *v = NULL;
+	size_t n = 0;
+	addrs_header(w, obj, name, &v, &n);
+	addr_take_first(a, v, n);
+}
+
+/* The decoded text of the unstructured header name ("" when absent).  Owned. */
+static char *text_header(struct walk *w, GMimeObject *obj, const char *name)
+{
+	char *norm = mail_header_normalise(raw_header(obj, name));
+	char *dec = g_mime_utils_header_decode_text(w->opts, norm);
+	char *r = header_text(dec);
+	g_free(dec);
+	free(norm);
+	size_t lead = strspn(r, " ");
+	size_t len = strlen(r + lead);
+	while (len > 0 && r[lead + len - 1] == ' ')
+		len--;
+	memmove(r, r + lead, len);
+	r[len] = '\0';
+	return r;
 }
 
 /* A message id fit to keep: printable ASCII without space or <>, 1..MAIL_ID_MAX bytes. */
@@ -181,7 +233,7 @@ static char **ids_parse(GMimeParserOptions *opts, const char *value, size_t *n)
 	if (refs)
 		g_mime_references_free(refs);
 	if (*n == 0) {
-		char *bare = addr_clean(value, strlen(value));
+		char *bare = angle_strip(value, strlen(value));
 		if (id_usable(bare) && strchr(bare, '@')) {
 			v = xmalloc(sizeof(*v));
 			v[(*n)++] = bare;
@@ -421,7 +473,7 @@ static void attach_leaf(struct walk *w, GMimePart *part)
 	p->filename = filename_clean(g_mime_part_get_filename(part));
 	p->content_type = mime_type(obj);
 	const char *cid = g_mime_object_get_content_id(obj);
-	p->content_id = cid ? addr_clean(cid, strlen(cid)) : xstrdup("");
+	p->content_id = cid ? angle_strip(cid, strlen(cid)) : xstrdup("");
 	const char *disp = g_mime_object_get_disposition(obj);
 	p->is_inline = disp && strcasecmp(disp, "inline") == 0;
 	struct buf b = BUF_INIT;
@@ -448,7 +500,7 @@ static void attach_message(struct walk *w, GMimeMessagePart *mp)
 	buf_release(&name);
 	p->content_type = mime_type(obj);
 	const char *cid = g_mime_object_get_content_id(obj);
-	p->content_id = cid ? addr_clean(cid, strlen(cid)) : xstrdup("");
+	p->content_id = cid ? angle_strip(cid, strlen(cid)) : xstrdup("");
 	GMimeStream *s = g_mime_stream_mem_new();
 	g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, s);
 	GByteArray *a = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(s));
@@ -588,16 +640,16 @@ static void headers_set(struct walk *w, GMimeMessage *msg)
 {
 	struct mail_msg *m = w->m;
 	GMimeObject *obj = GMIME_OBJECT(msg);
-	addr_first(&m->from, g_mime_message_get_from(msg));
-	addr_first(&m->reply_to, g_mime_message_get_reply_to(msg));
-	addr_first(&m->sender, g_mime_message_get_sender(msg));
-	addrs_add(&m->to, &m->nto, g_mime_message_get_to(msg), 0);
-	addrs_add(&m->cc, &m->ncc, g_mime_message_get_cc(msg), 0);
+	addr_header(w, obj, "From", &m->from);
+	addr_header(w, obj, "Reply-To", &m->reply_to);
+	addr_header(w, obj, "Sender", &m->sender);
+	addrs_header(w, obj, "To", &m->to, &m->nto);
+	addrs_header(w, obj, "Cc", &m->cc, &m->ncc);
 	delivered_set(m, obj);
 	const char *rp = raw_header(obj, "Return-Path");
 	if (rp)
 		m->return_path = addr_clean(rp, strlen(rp));
-	m->subject = header_text(g_mime_message_get_subject(msg));
+	m->subject = text_header(w, obj, "Subject");
 	const char *id = g_mime_message_get_message_id(msg);
 	m->message_id = id_usable(id) ? xstrdup(id) : NULL;
 	in_reply_to_set(w, obj);
@@ -653,11 +705,11 @@ out:
 	if (!out->subject)
 		out->subject = xstrdup("");
 	if (!out->from.address)
-		addr_first(&out->from, NULL);
+		addr_take_first(&out->from, NULL, 0);
 	if (!out->reply_to.address)
-		addr_first(&out->reply_to, NULL);
+		addr_take_first(&out->reply_to, NULL, 0);
 	if (!out->sender.address)
-		addr_first(&out->sender, NULL);
+		addr_take_first(&out->sender, NULL, 0);
 	mail_dsn_finish(&out->bounce, out->subject, out->text);
 	if (rc < 0)
 		out->quote_at = strlen(out->text);

@@ -61,8 +61,10 @@ static struct db_sql q_html = DB_SQL("SELECT html FROM mail_messages WHERE id = 
 /* clang-format on */
 DB_COLS_ENUM(MAIL_COLS, MC_NCOLS);
 
-static struct db_sql q_ticket = DB_SQL("SELECT " DB_COLS_SQL(MAIL_COLS) " FROM mail_messages WHERE ticket_id = $1"
-                                                                        " ORDER BY id LIMIT 1000");
+static struct db_sql q_ticket = DB_SQL("SELECT " DB_COLS_SQL(
+        MAIL_COLS) " FROM mail_messages WHERE ticket_id = $1"
+                   " OR message_id IN (SELECT id FROM ticket_messages WHERE ticket_id = $1)"
+                   " ORDER BY id LIMIT 1000");
 static struct db_sql q_list = DB_SQL(
         "SELECT " DB_COLS_SQL(MAIL_COLS) " FROM mail_messages"
                                          " WHERE (CAST($1 AS TEXT) = '' OR direction = $1)"

@@ -82,7 +82,7 @@ int mail_store_ref(struct db *db, int64_t id, struct mail_ref *out, struct kf_er
 /* Append row id's sanitised HTML to out ("" when none); KF_ENOTFOUND when missing. */
 int mail_store_html(struct db *db, int64_t id, struct buf *out, struct kf_error *err);
 
-/* The mails of ticket_id, oldest first, as a new array (addresses masked when mask). */
+/* The mails of ticket_id (and those whose message a merge moved onto it), oldest first, as a new array (addresses masked when mask). */
 int mail_store_ticket_json(struct db *db, int64_t ticket_id, int mask, json_t **items, struct kf_error *err);
 
 /* The admin's log, newest first: direction/status "" = any, before_id 0 = from the newest. */

@@ -280,7 +280,7 @@ void mail_template_release(struct mail_template *t)
 int mail_template_get(struct db *db, const char *name, const char *lang, struct mail_template *out,
                       struct kf_error *err)
 {
-	const char *bs, *bb;
+	const char *bs = NULL, *bb = NULL;
 	struct db_rows *r = NULL;
 	memset(out, 0, sizeof(*out));
 	int rc = mail_template_builtin(name, lang, &bs, &bb, err);
@@ -405,7 +405,7 @@ int mail_template_put(struct db *db, const struct actor *a, int64_t now, const c
 int mail_template_reset(struct db *db, const struct actor *a, int64_t now, const char *name, const char *lang,
                         struct kf_error *err)
 {
-	const char *bs, *bb;
+	const char *bs = NULL, *bb = NULL;
 	int rc = mail_template_builtin(name, lang, &bs, &bb, err);
 	if (rc < 0)
 		return rc;

@@ -148,6 +148,21 @@ void mail_thread_clean_subject(const char *subject, char *out, size_t n)
 		out[o - 3] = '\0';
 }
 
+int mail_thread_token(const char *addr, char tok[MAIL_TOKEN_MAX])
+{
+	const char *at = addr ? strrchr(addr, '@') : NULL, *plus = NULL;
+	if (!at)
+		return 0;
+	for (const char *p = addr; p < at; p++)
+		if (*p == '+')
+			plus = p;
+	if (!plus || plus == addr)
+		return 0;
+	char support[MAIL_ADDR_MAX + 1];
+	snprintf(support, sizeof(support), "%.*s%s", (int)(plus - addr), addr, at);
+	return mail_token_from_address(support, addr, tok);
+}
+
 int mail_thread_addr_eq(const char *a, const char *b)
 {
 	return a && b && a[0] && strcasecmp(a, b) == 0;

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "channels/mail_token.h"
+
 /*
  * The ticket id of the first tag "[#123]" / "[#000123]" (also with a
  * full-width "［＃123］" or a space after '#') in subject; 0 when none.
@@ -39,6 +41,13 @@ int mail_thread_addr_eq(const char *a, const char *b);
  * the mailboxes' addresses).  An empty support matches nothing.
  */
 int mail_thread_is_own(const char *support, const char *const *extra, size_t n, const char *addr);
+
+/*
+ * The reply token of addr ("local+TOKEN@domain", mail_token.h) into tok:
+ * 1 when addr carries one, 0 when not.  Any local part and domain: the
+ * token alone (60 random bits) names the ticket.
+ */
+int mail_thread_token(const char *addr, char tok[MAIL_TOKEN_MAX]);
 
 /* How a mail found its ticket. */
 enum mail_thread_via {

@@ -74,6 +74,7 @@ int cmd_quote(int argc, char **argv);
 int cmd_ratecard(int argc, char **argv);
 int cmd_analytics(int argc, char **argv);
 int cmd_events(int argc, char **argv);
+int cmd_mail(int argc, char **argv);
 
 extern const struct cli_cmd cli_commands[];
 /* The command named name (it must exist). */

@@ -14,6 +14,8 @@
 #include "auth/ratelimit.h"
 #include "auth/secret.h"
 #include "base/log.h"
+#include "channels/mail_out.h"
+#include "channels/mail_fetch.h"
 #include "cli/cli.h"
 #include "events/consumer.h"
 #include "http/server.h"
@@ -96,6 +98,8 @@ int cmd_serve(int argc, char **argv)
 	struct app app = { 0 };
 	struct scheduler *sched = NULL;
 	struct consumer_runner *deliver = NULL;
+	struct mail_sender *mail_sender = NULL;
+	struct mail_fetcher *fetcher = NULL;
 	const char *pos[1];
 	int npos, rc = cli_parse(argc, argv, cli_cmd_find("serve"), NULL, &cfg, pos, 0, &npos);
 	if (rc != EXIT_OK)
@@ -114,8 +118,15 @@ int cmd_serve(int argc, char **argv)
 	rc = scheduler_start(app.store, &sched, &err);
 	if (rc == 0)
 		rc = consumer_start(app.store, cfg.event_retention_days, &deliver, &err);
+	mail_fetch_set_timeout(cfg.mail_timeout);
+	if (rc == 0 && cfg.imap_fetch)
+		rc = mail_fetch_start(app.store, cfg.mail_timeout, &fetcher, &err);
+	if (rc == 0)
+		rc = mail_out_start(app.store, cfg.mail_senders, cfg.mail_timeout, &mail_sender, &err);
 	if (rc == 0)
 		rc = server_run(&app, &err);
+	mail_out_stop(mail_sender);
+	mail_fetch_stop(fetcher);
 	consumer_stop(deliver);
 	scheduler_stop(sched);
 	store_close(app.store);

@@ -53,6 +53,8 @@ const struct cli_cmd cli_commands[] = {
 	  "Freight rate cards: import from CSV (refused with the line and reason), check a file, list, export." },
 	{ "analytics", cmd_analytics, "kefu analytics recompute [--a 0.80] [--b 0.15] [--dry-run] [--progress]",
 	  "Recompute customer value now: RFM, ABC (-> tier), loyalty and lifecycle stage of every customer." },
+	{ "mail", cmd_mail, "kefu mail receive [--url URL] [--token-file FILE] [--mailbox ID]",
+	  "Hand one raw mail on standard input to a running kefu (for the MTA's pipe)." },
 	{ "events", cmd_events, "kefu events consumers | dead | retry CONSUMER SEQ",
 	  "The event stream's durable consumers (cursor, lag, failures) and the events parked dead, as JSON; retry puts one back." },
 	{ "demo", cmd_demo, "kefu demo --customers N [--seed S] [--db URL]",

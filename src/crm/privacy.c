@@ -630,6 +630,51 @@ static int erase_copies(struct db *db, int64_t id, struct kf_error *err)
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * --- mail (issue 14, migration 0021) ------------------------------------
+ *
+ * The mails of the customer's tickets and the mails they sent elsewhere
+ * lose their addresses, names, subject, HTML and skipped-file list, and
+ * their raw copies go (a blob stays only while another mail or an
+ * attachment still uses it); the participant rows of their tickets and
+ * those naming their addresses go, and so do bounce records of their
+ * addresses.  Run before the identities are deleted (they name the
+ * addresses).
+ */
+#define THEIR_EMAILS "(SELECT value FROM customer_identities WHERE customer_id = $1 AND kind = 'email')"
+#define THEIR_MAILS "(ticket_id IN " OF_TICKETS " OR from_addr IN " THEIR_EMAILS ")"
+static struct db_sql q_mail_raws = DB_SQL("SELECT DISTINCT raw_sha256 FROM mail_messages WHERE " THEIR_MAILS
+                                          " AND raw_sha256 <> ''");
+static struct db_sql q_mail_blank = DB_SQL(
+        "UPDATE mail_messages SET from_addr = '', from_name = '', to_addrs = '[]', cc_addrs = '[]', subject = '',"
+        " html = '', skipped = '[]', raw_sha256 = '' WHERE " THEIR_MAILS);
+static struct db_sql q_mail_blob_drop = DB_SQL(
+        "DELETE FROM attachment_blobs WHERE sha256 = $1 AND NOT EXISTS (SELECT 1 FROM mail_messages m"
+        " WHERE m.raw_sha256 = $1) AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = $1)");
+static struct db_sql q_mail_participants = DB_SQL(
+        "DELETE FROM ticket_participants WHERE ticket_id IN " OF_TICKETS " OR address IN " THEIR_EMAILS);
+static struct db_sql q_mail_bounces = DB_SQL("DELETE FROM mail_bounces WHERE address IN " THEIR_EMAILS);
+
+static int erase_mail(struct db *db, int64_t id, struct kf_error *err)
+{
+	struct db_rows *r = NULL;
+	struct values raws = { 0 };
+	int rc = db_query(db, &q_mail_raws, DB_ARGS(db_int(id)), &r, err);
+	while (rc >= 0 && (rc = db_next(r, err)) == 1)
+		values_add(&raws, db_col_text(r, 0));
+	db_done(r);
+	if (rc >= 0)
+		rc = db_exec(db, &q_mail_blank, DB_ARGS(db_int(id)), err);
+	for (size_t i = 0; rc >= 0 && i < raws.n; i++)
+		rc = db_exec(db, &q_mail_blob_drop, DB_ARGS(db_text(raws.v[i])), err);
+	if (rc >= 0)
+		rc = db_exec(db, &q_mail_participants, DB_ARGS(db_int(id)), err);
+	if (rc >= 0)
+		rc = db_exec(db, &q_mail_bounces, DB_ARGS(db_int(id)), err);
+	values_free(&raws);
+	return rc < 0 ? rc : 0;
+}
+
 int privacy_erase(struct db *db, const struct actor *a, int64_t now, int64_t id, struct kf_error *err)
 {
 	struct customer c;
@@ -642,6 +687,8 @@ int privacy_erase(struct db *db, const struct actor *a, int64_t now, int64_t id,
 		rc = kf_fail(err, KF_ECONFLICT, "erased", NULL, "this customer was erased");
 	if (rc == 0)
 		rc = erase_copies(db, id, err);
+	if (rc == 0)
+		rc = erase_mail(db, id, err);
 	if (rc == 0) {
 		before = impersonal_json(&c);
 		rc = erase_rows(db, id, now, err);

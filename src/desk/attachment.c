@@ -319,3 +319,16 @@ int attachment_set_message(struct db *db, int64_t id, int64_t message_id, struct
 	int rc = db_exec(db, &q_set_message, DB_ARGS(db_int(id), db_int(message_id)), err);
 	return rc < 0 ? rc : 0;
 }
+
+static struct db_sql q_attach = DB_SQL(
+        "UPDATE attachments SET message_id = $3 WHERE id = $2 AND ticket_id = $1 AND message_id IS NULL");
+
+int attachment_attach(struct db *db, int64_t ticket_id, int64_t id, int64_t message_id, struct kf_error *err)
+{
+	int rc = db_exec(db, &q_attach, DB_ARGS(db_int(ticket_id), db_int(id), db_int(message_id)), err);
+	if (rc == 0)
+		return kf_fail(err, KF_EINVAL, "invalid", "attachments",
+		               "attachment %lld is not a file of this ticket waiting to be sent",
+		               (long long)id);
+	return rc < 0 ? rc : 0;
+}

@@ -66,5 +66,10 @@ int attachment_blob_put(struct db *db, const void *data, size_t len, char sha256
 int attachment_blob_get(struct db *db, const char *sha256, struct buf *bytes, struct kf_error *err);
 /* Record that attachment id arrived with ticket message message_id. */
 int attachment_set_message(struct db *db, int64_t id, int64_t message_id, struct kf_error *err);
+/*
+ * Give attachment id, uploaded to ticket_id and on no message yet, to message message_id (a reply that
+ * sends it); KF_EINVAL naming field "attachments" when it is not such an attachment.
+ */
+int attachment_attach(struct db *db, int64_t ticket_id, int64_t id, int64_t message_id, struct kf_error *err);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/textlen.h"
+#include "desk/attachment.h"
 #include "crm/timeline.h"
 #include "store/search.h"
 #include "store/db.h"
@@ -196,4 +197,22 @@ int message_add(struct db *db, const struct actor *a, int64_t now, int64_t ticke
 		return rc;
 	}
 	return db_commit(db, err);
+}
+
+int message_add_files(struct db *db, const struct actor *a, int64_t now, int64_t ticket_id,
+                      enum message_kind kind, const char *body, enum ticket_state to, const int64_t *files,
+                      int nfiles, struct ticket *t, json_t **message, struct kf_error *err)
+{
+	int rc = db_begin(db, err);
+	if (rc < 0)
+		return rc;
+	rc = message_add(db, a, now, ticket_id, kind, body, to, t, message, err);
+	int64_t mid = rc == 0 ? (int64_t)json_integer_value(json_object_get(*message, "id")) : 0;
+	for (int i = 0; rc == 0 && i < nfiles; i++)
+		rc = attachment_attach(db, ticket_id, files[i], mid, err);
+	if (rc < 0 && *message) {
+		json_decref(*message);
+		*message = NULL;
+	}
+	return db_finish(db, rc, err);
 }

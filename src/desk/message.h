@@ -37,6 +37,14 @@ enum message_kind { MESSAGE_PUBLIC, MESSAGE_NOTE, MESSAGE_CUSTOMER };
 int message_add(struct db *db, const struct actor *a, int64_t now, int64_t ticket_id, enum message_kind kind,
                 const char *body, enum ticket_state to, struct ticket *t, json_t **message,
                 struct kf_error *err);
+/*
+ * message_add, and in its transaction the nfiles attachments of files (uploaded to the ticket, on
+ * no message yet) become the new message's (desk/attachment.h attachment_attach): a reply sends
+ * them (the e-mail channel attaches them).  Nothing is added when one of them is not such a file.
+ */
+int message_add_files(struct db *db, const struct actor *a, int64_t now, int64_t ticket_id,
+                      enum message_kind kind, const char *body, enum ticket_state to, const int64_t *files,
+                      int nfiles, struct ticket *t, json_t **message, struct kf_error *err);
 /* Oldest first after message after_id; *items is a new array. */
 int message_list(struct db *db, int64_t ticket_id, int64_t after_id, int limit, json_t **items,
                  int64_t *last_id, struct kf_error *err);

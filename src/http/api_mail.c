@@ -83,12 +83,12 @@ int api_mail_inbound(struct req *req, struct resp *resp)
 		ticket_number(res.ticket_id, number, sizeof(number));
 	int created = res.action == MAIL_IN_CREATED || res.action == MAIL_IN_LINKED;
 	json_t *body = json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:s}", "action", mail_in_action_name(res.action),
-	                         "mail_id", res.mail_id ? json_integer(res.mail_id) : json_null(), "ticket_id",
-	                         res.ticket_id ? json_integer(res.ticket_id) : json_null(), "ticket_number",
-	                         res.ticket_id ? json_string(number) : json_null(), "message_id",
-	                         res.message_id ? json_integer(res.message_id) : json_null(), "customer_id",
-	                         res.customer_id ? json_integer(res.customer_id) : json_null(), "reason",
-	                         res.reason);
+	                         "mail_id", res.mail_id ? json_integer(res.mail_id) : json_null(),
+	                         "ticket_id", res.ticket_id ? json_integer(res.ticket_id) : json_null(),
+	                         "ticket_number", res.ticket_id ? json_string(number) : json_null(),
+	                         "message_id", res.message_id ? json_integer(res.message_id) : json_null(),
+	                         "customer_id", res.customer_id ? json_integer(res.customer_id) : json_null(),
+	                         "reason", res.reason);
 	return reply_json(resp, created ? 201 : 200, body);
 }
 
@@ -150,8 +150,8 @@ int api_mail_raw(struct req *req, struct resp *resp)
 	}
 	if (ref.ticket_id)
 		ticket_number(ref.ticket_id, number, sizeof(number));
-	snprintf(cd, sizeof(cd), "attachment; filename=\"ticket-%s-%lld.eml\"", number[0] ? number + 1 : "none",
-	         (long long)id);
+	snprintf(cd, sizeof(cd), "attachment; filename=\"ticket-%s-%lld.eml\"",
+	         number[0] ? number + 1 : "none", (long long)id);
 	reply_header(resp, "Content-Disposition", cd);
 	reply_header(resp, "Cache-Control", "private, no-store");
 	resp->content_type = "message/rfc822";
@@ -201,8 +201,8 @@ static int id_arg(struct req *req, struct resp *resp, const char *name, int64_t 
 		return 0;
 	long long v = strtoll(s, &end, 10);
 	if (!*s || *end || v < 0 || v > max)
-		return reply_error(resp, 400, "invalid", name, "%s must be a whole number from 0 to %lld", name,
-		                   (long long)max),
+		return reply_error(resp, 400, "invalid", name, "%s must be a whole number from 0 to %lld",
+		                   name, (long long)max),
 		       -1;
 	*out = v;
 	return 0;
@@ -212,7 +212,7 @@ int api_mail_messages(struct req *req, struct resp *resp)
 {
 	static const char *const directions[] = { "in", "out", NULL };
 	static const char *const statuses[] = { "received", "dropped", "queued", "sent",
-		                                "deferred", "bounced", "failed",   NULL };
+		                                "deferred", "bounced", "failed", NULL };
 	struct kf_error err = KF_ERROR_INIT;
 	struct mail_store_filter f = { .limit = KF_DEFAULT_PAGE_SIZE };
 	int64_t limit = KF_DEFAULT_PAGE_SIZE, last = 0;
@@ -254,7 +254,8 @@ int api_mail_participants_add(struct req *req, struct resp *resp)
 	int added = 0;
 	if (req_param_id(req, resp, "id", &id) < 0 || req_json(req, resp) < 0)
 		return 0;
-	if (json_only_keys(req->json, keys, &err) < 0 || json_get_str(req->json, "address", 1, 254, &address, &err) < 0 ||
+	if (json_only_keys(req->json, keys, &err) < 0 ||
+	    json_get_str(req->json, "address", 1, 254, &address, &err) < 0 ||
 	    json_get_text(req->json, "name", 0, PARTICIPANT_NAME_MAX, &name, &err) < 0 ||
 	    participant_add(req->db, &a, req->now, id, address, name, &added, &err) < 0 ||
 	    participant_list_json(req->db, id, !can_see_pii(req), &items, &err) < 0)

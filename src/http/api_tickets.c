@@ -489,10 +489,34 @@ int api_tickets_transition(struct req *req, struct resp *resp)
 	return reply_ticket(resp, 200, &t);
 }
 
-/* POST a message of kind: {"body": ..., "state": optional}. */
+#define REPLY_FILES_MAX 20 /* attachments one reply may send */
+
+/* "attachments": ids of files uploaded to the ticket that a reply sends (optional, at most REPLY_FILES_MAX). */
+static int get_files(json_t *body, int64_t *files, int *n, struct kf_error *err)
+{
+	json_t *arr = json_object_get(body, "attachments"), *v;
+	size_t i;
+	*n = 0;
+	if (!arr)
+		return 0;
+	if (!json_is_array(arr) || json_array_size(arr) > REPLY_FILES_MAX)
+		return kf_fail(err, KF_EINVAL, "invalid", "attachments",
+		               "attachments: a list of at most %d ids", REPLY_FILES_MAX);
+	json_array_foreach(arr, i, v)
+	{
+		if (!json_is_integer(v) || json_integer_value(v) < 1)
+			return kf_fail(err, KF_EINVAL, "invalid", "attachments",
+			               "attachments: ids of the ticket's files");
+		files[(*n)++] = (int64_t)json_integer_value(v);
+	}
+	return 0;
+}
+
+/* POST a message of kind: {"body": ..., "state": optional, "attachments": optional (replies)}. */
 static int post_message(struct req *req, struct resp *resp, enum message_kind kind)
 {
 	static const char *const keys[] = { "body", "state", NULL };
+	static const char *const reply_keys[] = { "body", "state", "attachments", NULL };
 	static const char *const body_only[] = { "body", NULL };
 	struct kf_error err = KF_ERROR_INIT;
 	struct ticket t;
@@ -500,18 +524,25 @@ static int post_message(struct req *req, struct resp *resp, enum message_kind ki
 	enum ticket_state to = TS_NONE;
 	const char *body = NULL;
 	json_t *msg = NULL;
-	int64_t id;
+	int64_t id, files[REPLY_FILES_MAX];
+	int nfiles = 0;
 	if (req_param_id(req, resp, "id", &id) < 0 || req_json(req, resp) < 0)
 		return 0;
-	int rc = json_only_keys(req->json, kind == MESSAGE_CUSTOMER ? body_only : keys, &err);
+	int rc = json_only_keys(req->json,
+	                        kind == MESSAGE_CUSTOMER         ? body_only
+	                                : kind == MESSAGE_PUBLIC ? reply_keys
+	                                                         : keys,
+	                        &err);
 	if (rc == 0)
 		rc = json_get_text(req->json, "body", 1, TICKET_BODY_MAX, &body, &err);
 	if (rc >= 0)
 		rc = get_state(req->json, 0, &to, &err);
+	if (rc >= 0)
+		rc = get_files(req->json, files, &nfiles, &err);
 	if (rc < 0)
 		return reply_kf(resp, &err);
 	memset(&t, 0, sizeof(t));
-	if (message_add(req->db, &a, req->now, id, kind, body, to, &t, &msg, &err) < 0)
+	if (message_add_files(req->db, &a, req->now, id, kind, body, to, files, nfiles, &t, &msg, &err) < 0)
 		return reply_transition_error(resp, &err, &t);
 	reply_etag(resp, t.version);
 	return reply_json(resp, 201, json_pack("{s:o,s:o}", "message", msg, "ticket", ticket_to_json(&t)));

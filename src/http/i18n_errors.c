@@ -58,6 +58,8 @@ static const struct {
 #include "http/i18n_errors_pricing.inc"
 #include "http/i18n_errors_surveys.inc"
 #include "http/i18n_errors_mail.inc"
+#include "http/i18n_errors_mail_out.inc"
+#include "http/i18n_errors_mailboxes.inc"
 };
 
 static int find(const char *code)

@@ -22,6 +22,8 @@
 #include "http/api_pricing.h"
 #include "http/api_surveys.h"
 #include "http/api_mail.h"
+#include "http/api_mail_out.h"
+#include "http/api_mailboxes.h"
 
 #define PUB ROUTE_PUBLIC
 #define IDEM ROUTE_IDEMPOTENT
@@ -73,6 +75,8 @@ const struct route api_routes[] = {
 #include "http/routes_pricing.inc"
 #include "http/routes_surveys.inc"
 #include "http/routes_mail.inc"
+#include "http/routes_mail_out.inc"
+#include "http/routes_mailboxes.inc"
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

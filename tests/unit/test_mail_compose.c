@@ -119,7 +119,7 @@ static void body_is_alternative_with_file(void **state)
 	GMimeTextPart *plain = GMIME_TEXT_PART(g_mime_multipart_get_part(GMIME_MULTIPART(alt), 0));
 	GMimeTextPart *html = GMIME_TEXT_PART(g_mime_multipart_get_part(GMIME_MULTIPART(alt), 1));
 	char *t = g_mime_text_part_get_text(plain);
-	assert_string_equal(t, "您好，\n已补发。\n");
+	assert_string_equal(t, "您好，\r\n已补发。\r\n"); /* canonical CRLF */
 	g_free(t);
 	assert_string_equal(g_mime_text_part_get_charset(html), "utf-8");
 	t = g_mime_text_part_get_text(html);

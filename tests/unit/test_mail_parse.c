@@ -1,6 +1,9 @@
 /*
  * test_mail_parse.c - channels/mail_parse.c: headers, bodies in any
- * charset, attachments and the auto-reply flags of raw messages.
+ * charset, attachments and the auto-reply flags of raw messages; then every
+ * message of the corpus tests/data/mail/NAME.eml against its expected parse
+ * NAME.json (the keys are described in tests/data/mail/README.md).  The
+ * corpus is read from $KF_DATA_DIR/mail (default tests/data/mail).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +13,9 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <stdio.h>
 
 #include "channels/mail_charset.h"
 #include "channels/mail_parse.h"
@@ -156,12 +162,288 @@ static void nothing_readable_is_unparsable(void **state)
 	mail_msg_free(&m);
 }
 
+/* The corpus check of one message; failures name the file and the key. */
+struct expect {
+	const char *name;
+	const struct mail_msg *m;
+	json_t *j;
+};
+
+static void fail_key(const struct expect *e, const char *key, const char *got)
+{
+	fail_msg("%s: %s: got [%s]", e->name, key, got ? got : "(null)");
+}
+
+static void expect_str(const struct expect *e, const char *key, const char *got)
+{
+	json_t *v = json_object_get(e->j, key);
+	if (!v)
+		return;
+	if (json_is_null(v)) {
+		if (got)
+			fail_key(e, key, got);
+		return;
+	}
+	if (!got || strcmp(json_string_value(v), got) != 0)
+		fail_key(e, key, got);
+}
+
+static void expect_addr(const struct expect *e, const char *key, json_t *v, const struct mail_addr *a)
+{
+	const char *name = json_string_value(json_object_get(v, "name"));
+	const char *addr = json_string_value(json_object_get(v, "address"));
+	if (name && strcmp(name, a->name) != 0)
+		fail_key(e, key, a->name);
+	if (addr && strcmp(addr, a->address) != 0)
+		fail_key(e, key, a->address);
+}
+
+static void expect_addrs(const struct expect *e, const char *key, const struct mail_addr *v, size_t n)
+{
+	json_t *arr = json_object_get(e->j, key);
+	if (!arr)
+		return;
+	if (json_array_size(arr) != n) {
+		char got[32];
+		snprintf(got, sizeof(got), "%zu addresses", n);
+		fail_key(e, key, got);
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_t *x = json_array_get(arr, i);
+		if (json_is_string(x)) {
+			if (strcmp(json_string_value(x), v[i].address) != 0)
+				fail_key(e, key, v[i].address);
+		} else
+			expect_addr(e, key, x, &v[i]);
+	}
+}
+
+static void expect_refs(const struct expect *e)
+{
+	json_t *arr = json_object_get(e->j, "references");
+	if (!arr)
+		return;
+	if (json_array_size(arr) != e->m->nrefs)
+		fail_key(e, "references", "a different count");
+	for (size_t i = 0; i < e->m->nrefs; i++)
+		if (strcmp(json_string_value(json_array_get(arr, i)), e->m->references[i]) != 0)
+			fail_key(e, "references", e->m->references[i]);
+}
+
+/* text[0, quote_at) without white space at either end. */
+static void expect_visible(const struct expect *e)
+{
+	json_t *v = json_object_get(e->j, "text_visible");
+	if (!v)
+		return;
+	const char *t = e->m->text;
+	size_t end = e->m->quote_at;
+	assert_true(end <= strlen(t));
+	size_t start = 0;
+	while (start < end && strchr(" \t\r\n", t[start]))
+		start++;
+	while (end > start && strchr(" \t\r\n", t[end - 1]))
+		end--;
+	if (strlen(json_string_value(v)) != end - start ||
+	    memcmp(json_string_value(v), t + start, end - start) != 0)
+		fail_msg("%s: text_visible: got [%.*s]", e->name, (int)(end - start), t + start);
+}
+
+static void expect_contains(const struct expect *e, const char *key, const char *hay, bool want)
+{
+	json_t *arr = json_object_get(e->j, key);
+	for (size_t i = 0; i < json_array_size(arr); i++) {
+		const char *needle = json_string_value(json_array_get(arr, i));
+		if ((hay && strstr(hay, needle)) != want)
+			fail_msg("%s: %s [%s] in [%s]", e->name, key, needle, hay ? hay : "(null)");
+	}
+}
+
+static void expect_part(const struct expect *e, json_t *x, const struct mail_part *p)
+{
+	const char *fn = json_string_value(json_object_get(x, "filename"));
+	const char *ct = json_string_value(json_object_get(x, "content_type"));
+	const char *cid = json_string_value(json_object_get(x, "content_id"));
+	const char *has = json_string_value(json_object_get(x, "contains"));
+	json_t *size = json_object_get(x, "size");
+	json_t *inl = json_object_get(x, "is_inline");
+	if (fn && strcmp(fn, p->filename) != 0)
+		fail_key(e, "attachments.filename", p->filename);
+	if (ct && strcmp(ct, p->content_type) != 0)
+		fail_key(e, "attachments.content_type", p->content_type);
+	if (cid && strcmp(cid, p->content_id) != 0)
+		fail_key(e, "attachments.content_id", p->content_id);
+	if (size && (size_t)json_integer_value(size) != p->len)
+		fail_key(e, "attachments.size", p->filename);
+	if (inl && json_is_true(inl) != (p->is_inline != 0))
+		fail_key(e, "attachments.is_inline", p->filename);
+	if (has && !memmem(p->data, p->len, has, strlen(has)))
+		fail_key(e, "attachments.contains", p->filename);
+}
+
+static void expect_parts(const struct expect *e)
+{
+	json_t *arr = json_object_get(e->j, "attachments");
+	json_t *count = json_object_get(e->j, "attachments_count");
+	if (count && (size_t)json_integer_value(count) != e->m->nparts)
+		fail_key(e, "attachments_count", "a different count");
+	if (!arr)
+		return;
+	if (json_array_size(arr) != e->m->nparts)
+		fail_key(e, "attachments", "a different count");
+	for (size_t i = 0; i < e->m->nparts; i++)
+		expect_part(e, json_array_get(arr, i), &e->m->parts[i]);
+}
+
+static void expect_auto(const struct expect *e)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[] = { { "submitted", MAIL_AUTO_SUBMITTED },
+		      { "reply", MAIL_AUTO_REPLY },
+		      { "bulk", MAIL_AUTO_BULK },
+		      { "null_sender", MAIL_AUTO_NULL_SENDER } };
+	json_t *arr = json_object_get(e->j, "auto_flags");
+	if (!arr)
+		return;
+	unsigned want = 0;
+	for (size_t i = 0; i < json_array_size(arr); i++)
+		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (strcmp(json_string_value(json_array_get(arr, i)), names[k].name) == 0)
+				want |= names[k].bit;
+	if (want != e->m->auto_flags)
+		fail_msg("%s: auto_flags: got %u, want %u", e->name, e->m->auto_flags, want);
+}
+
+static void expect_bounce(const struct expect *e)
+{
+	json_t *b = json_object_get(e->j, "bounce");
+	if (!b)
+		return;
+	if (json_is_null(b)) {
+		if (e->m->bounce.is_bounce)
+			fail_key(e, "bounce", "a bounce");
+		return;
+	}
+	if (!e->m->bounce.is_bounce)
+		fail_key(e, "bounce", "no bounce");
+	struct expect sub = { e->name, e->m, b };
+	expect_str(&sub, "recipient", e->m->bounce.recipient);
+	expect_str(&sub, "action", e->m->bounce.action);
+	expect_str(&sub, "status", e->m->bounce.status);
+	expect_str(&sub, "diagnostic", e->m->bounce.diagnostic);
+	expect_str(&sub, "orig_message_id", e->m->bounce.orig_message_id);
+}
+
+static void expect_all(const struct expect *e)
+{
+	const struct mail_msg *m = e->m;
+	json_t *from = json_object_get(e->j, "from");
+	if (from)
+		expect_addr(e, "from", from, &m->from);
+	expect_addrs(e, "to", m->to, m->nto);
+	expect_addrs(e, "cc", m->cc, m->ncc);
+	expect_addrs(e, "delivered_to", m->delivered_to, m->ndelivered);
+	expect_str(e, "subject", m->subject);
+	expect_str(e, "message_id", m->message_id);
+	expect_str(e, "in_reply_to", m->in_reply_to);
+	expect_str(e, "return_path", m->return_path);
+	expect_refs(e);
+	json_t *date = json_object_get(e->j, "date");
+	if (date && json_integer_value(date) != m->date)
+		fail_msg("%s: date: got %lld", e->name, (long long)m->date);
+	expect_visible(e);
+	expect_contains(e, "text_contains", m->text, true);
+	json_t *html = json_object_get(e->j, "html");
+	if (html && json_is_null(html) && m->html)
+		fail_key(e, "html", m->html);
+	expect_contains(e, "html_contains", m->html, true);
+	expect_contains(e, "html_absent", m->html, false);
+	expect_parts(e);
+	expect_auto(e);
+	json_t *fwd = json_object_get(e->j, "is_forward");
+	if (fwd && json_is_true(fwd) != (m->is_forward != 0))
+		fail_key(e, "is_forward", m->is_forward ? "true" : "false");
+	expect_bounce(e);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot open %s: set KF_DATA_DIR to the test data directory", path);
+	char *p = NULL;
+	size_t n = 0, cap = 0;
+	for (;;) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 65536;
+			p = realloc(p, cap);
+			assert_non_null(p);
+		}
+		size_t r = fread(p + n, 1, cap - n, f);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	fclose(f);
+	*len = n;
+	return p;
+}
+
+static void check_one(const char *dir, const char *name)
+{
+	char path[2048];
+	snprintf(path, sizeof(path), "%s/%s.json", dir, name);
+	json_error_t jerr;
+	json_t *j = json_load_file(path, 0, &jerr);
+	if (!j)
+		fail_msg("%s: %s", path, jerr.text);
+	snprintf(path, sizeof(path), "%s/%s.eml", dir, name);
+	size_t len = 0;
+	char *raw = slurp(path, &len);
+	struct mail_msg m;
+	struct kf_error err = KF_ERROR_INIT;
+	assert_int_equal(mail_parse(raw, len, &m, &err), 0);
+	assert_true(mail_charset_valid(m.text, strlen(m.text)));
+	assert_true(!m.html || mail_charset_valid(m.html, strlen(m.html)));
+	struct expect e = { name, &m, j };
+	expect_all(&e);
+	mail_msg_free(&m);
+	free(raw);
+	json_decref(j);
+}
+
+static void corpus_parses_as_expected(void **state)
+{
+	(void)state;
+	const char *base = getenv("KF_DATA_DIR");
+	char dir[900];
+	snprintf(dir, sizeof(dir), "%s/mail", base && *base ? base : "tests/data");
+	DIR *d = opendir(dir);
+	if (!d)
+		fail_msg("cannot open %s", dir);
+	size_t checked = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+		if (n <= 5 || strcmp(de->d_name + n - 5, ".json") != 0)
+			continue;
+		char name[256];
+		snprintf(name, sizeof(name), "%.*s", (int)(n - 5), de->d_name);
+		check_one(dir, name);
+		checked++;
+	}
+	closedir(d);
+	assert_true(checked >= 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(headers_come_out_decoded),       cmocka_unit_test(gbk_body_and_attachment),
 		cmocka_unit_test(alternative_prefers_plain),      cmocka_unit_test(auto_flags_from_headers),
-		cmocka_unit_test(nothing_readable_is_unparsable),
+		cmocka_unit_test(nothing_readable_is_unparsable), cmocka_unit_test(corpus_parses_as_expected),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

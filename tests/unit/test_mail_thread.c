@@ -114,6 +114,25 @@ static void knows_its_own_addresses(void **state)
 	assert_false(mail_thread_is_own(s, NULL, 0, ""));
 }
 
+static void finds_the_token(void **state)
+{
+	(void)state;
+	char tok[MAIL_TOKEN_MAX];
+	assert_true(mail_thread_token("support+abcdefghijkm@kefu.test", tok));
+	assert_string_equal(tok, "abcdefghijkm");
+	assert_true(mail_thread_token("Support+ABCDEFGHIJKM@Kefu.Test", tok));
+	assert_string_equal(tok, "abcdefghijkm");
+	assert_true(mail_thread_token("a+b+23456789abcd@x.test", tok)); /* the last '+' */
+	assert_string_equal(tok, "23456789abcd");
+	assert_false(mail_thread_token("support@kefu.test", tok));
+	assert_false(mail_thread_token("support+abc@kefu.test", tok)); /* too short */
+	assert_false(mail_thread_token("support+abcdefghijkmn@kefu.test", tok)); /* too long */
+	assert_false(mail_thread_token("support+abcdefghijk1@kefu.test", tok)); /* 1 is not in the alphabet */
+	assert_false(mail_thread_token("+abcdefghijkm@kefu.test", tok));
+	assert_false(mail_thread_token("support+abcdefghijkm", tok));
+	assert_false(mail_thread_token(NULL, tok));
+}
+
 static void chooses_in_order(void **state)
 {
 	(void)state;
@@ -171,13 +190,10 @@ static void tells_the_kind(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(finds_the_tag),
-		cmocka_unit_test(cleans_the_subject),
-		cmocka_unit_test(cuts_between_characters),
-		cmocka_unit_test(compares_addresses),
-		cmocka_unit_test(knows_its_own_addresses),
-		cmocka_unit_test(chooses_in_order),
-		cmocka_unit_test(reopens_within_the_window),
+		cmocka_unit_test(finds_the_tag),           cmocka_unit_test(cleans_the_subject),
+		cmocka_unit_test(cuts_between_characters), cmocka_unit_test(compares_addresses),
+		cmocka_unit_test(knows_its_own_addresses), cmocka_unit_test(finds_the_token),
+		cmocka_unit_test(chooses_in_order),        cmocka_unit_test(reopens_within_the_window),
 		cmocka_unit_test(tells_the_kind),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

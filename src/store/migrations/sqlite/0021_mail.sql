@@ -11,6 +11,8 @@
 --   to_addrs/cc_addrs JSON arrays [{"name","address"}]; raw_sha256 names the raw message in
 --   attachment_blobs; quote_at: byte offset in the message body where quoted history begins (-1 none);
 --   skipped: JSON array of the parts not kept as attachments [{"filename","content_type","size","reason"}].
+--   event_seq: the event an outgoing mail answers (channels/mail_out.c: at-least-once delivery inserts
+--   it once); NULL for received mail and for mail queued by hand.
 -- mail_tokens: the random reply token of a ticket (support+TOKEN@...), made when kefu first mails about it.
 --   inbound_token_hash: hash of the token `kefu mail receive` presents (only POST /api/v1/mail/inbound).
 -- ticket_participants: addresses besides the customer who take part in a ticket's mail (Cc).
@@ -88,6 +90,7 @@ CREATE TABLE mail_messages (
 	quote_at INTEGER NOT NULL DEFAULT -1,
 	html TEXT NOT NULL DEFAULT '',
 	skipped TEXT NOT NULL DEFAULT '[]',
+	event_seq INTEGER,
 	created_at INTEGER NOT NULL,
 	updated_at INTEGER NOT NULL
 );
@@ -95,6 +98,7 @@ CREATE UNIQUE INDEX mail_messages_rfc ON mail_messages (direction, rfc_message_i
 CREATE UNIQUE INDEX mail_messages_uid ON mail_messages (mailbox_id, imap_uid) WHERE imap_uid IS NOT NULL;
 CREATE INDEX mail_messages_ticket ON mail_messages (ticket_id, id);
 CREATE INDEX mail_messages_due ON mail_messages (status, next_at) WHERE direction = 'out';
+CREATE UNIQUE INDEX mail_messages_event ON mail_messages (event_seq);
 CREATE INDEX mail_messages_sender ON mail_messages (from_addr, created_at) WHERE direction = 'in';
 CREATE TABLE mail_tokens (
 	token TEXT PRIMARY KEY,
