@@ -3,6 +3,9 @@
 // with the inbound token; an agent sees the mail ticket's From/To/Cc, folds
 // and unfolds the quoted history, adds a Cc (a bad address refused next to
 // the field, text kept) and removes one, in English and in Chinese; an
+// analyst sees masked addresses and neither the original nor the Cc form;
+// an agent's reply shows its delivery status (deferred: the relay is
+// down) and is retried; an
 // admin saves the relay settings (the password is never echoed), tests
 // the relay (a failed stage shown), generates an inbound token, edits a
 // template (an unknown placeholder refused under the body) and previews
@@ -300,6 +303,26 @@ describe('mail in the workspace', () => {
 		assert.ok(await mb.getAttribute('data-stage'));
 		const boxes = (await admin.expect(200, 'GET', '/api/v1/mail/mailboxes')).json.items;
 		assert.ok(!JSON.stringify(boxes).includes('pw-imapbox'), 'the mailbox password is not echoed');
+		assertNoPageErrors(page);
+		await page.context().close();
+	});
+
+	it('an analyst (no pii.read, no ticket.write) sees masked addresses, no original and no Cc form', async () => {
+		const page = await newPage(browser, { lang: 'en' });
+		await signIn(page, env.base, 'zhouqiang');
+		await page.goto(`${env.base}/#/tickets/${kettle}`);
+		const head = page.locator('.mail-head').first();
+		await head.waitFor();
+		const from = await head.locator('dl.mail-addrs dd').first().textContent();
+		assert.doesNotMatch(from, /zhang\.san@customer\.test/);
+		assert.match(from, /\*/);
+		assert.equal(await head.locator('a.mail-raw').count(), 0);
+		await page.waitForSelector('.mail-panel');
+		assert.equal(await page.locator('form.mail-add-cc').count(), 0);
+		assert.equal(await page.locator('.mail-parts button').count(), 0);
+		assert.doesNotMatch(await page.textContent('.mail-panel'), /li\.si@customer\.test|wang\.wu@customer\.test/);
+		const raw = await page.request.get(`${env.base}/api/v1/mail/messages/${(await head.getAttribute('data-mail-id'))}/raw`);
+		assert.equal(raw.status(), 403);
 		assertNoPageErrors(page);
 		await page.context().close();
 	});
