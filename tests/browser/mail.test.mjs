@@ -1,16 +1,17 @@
 // mail.test.mjs - the e-mail channel in the workspace (issue 14), in a real
 // browser against a real kefu: mail delivered through POST /mail/inbound
 // with the inbound token; an agent sees the mail ticket's From/To/Cc, folds
-// and unfolds the quoted history, adds a Cc (a bad address refused next to
-// the field, text kept) and removes one, in English and in Chinese; an
-// analyst sees masked addresses and neither the original nor the Cc form;
-// an agent's reply shows its delivery status (deferred: the relay is
-// down) and is retried; an
-// admin saves the relay settings (the password is never echoed), tests
-// the relay (a failed stage shown), generates an inbound token, edits a
-// template (an unknown placeholder refused under the body) and previews
-// it, and adds a mailbox whose test connection fails at a stage.  Plus the
-// pure helpers of pages/ticket_mail.js and pages/admin_mail.js in node.
+// and unfolds the quoted history, opens the sanitised HTML in its sandboxed
+// frame, adds a Cc (a bad address refused next to the field, text kept) and
+// removes one, in English and in Chinese; an admin saves the relay settings
+// (the password is never echoed), tests the relay (a failed stage shown),
+// generates an inbound token, edits a template (an unknown placeholder
+// refused under the body) and previews it, and adds a mailbox whose test
+// connection fails at a stage; an analyst sees masked addresses and neither
+// the original nor the Cc form; an agent's reply shows its delivery status
+// (deferred: the relay is down) and is retried; the admin section in
+// Chinese.  Plus the pure helpers of pages/ticket_mail.js and
+// pages/admin_mail.js in node.
 //
 //   KF_TEST_BIN=build/asan/kefu node --test --test-concurrency=1 tests/browser/mail.test.mjs
 
