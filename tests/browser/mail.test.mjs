@@ -7,7 +7,8 @@
 // (the password is never echoed), tests the relay (a failed stage shown),
 // generates an inbound token, edits a template (an unknown placeholder
 // refused under the body) and previews it, and adds a mailbox whose test
-// connection fails at a stage; an analyst sees masked addresses and neither
+// connection fails at a stage; a concurrent settings change (412) keeps
+// the admin's edit and takes the other; an analyst sees masked addresses and neither
 // the original nor the Cc form; an agent's reply shows its delivery status
 // (deferred: the relay is down) and is retried; the admin section in
 // Chinese.  Plus the pure helpers of pages/ticket_mail.js and
@@ -304,6 +305,29 @@ describe('mail in the workspace', () => {
 		assert.ok(await mb.getAttribute('data-stage'));
 		const boxes = (await admin.expect(200, 'GET', '/api/v1/mail/mailboxes')).json.items;
 		assert.ok(!JSON.stringify(boxes).includes('pw-imapbox'), 'the mailbox password is not echoed');
+		assertNoPageErrors(page);
+		await page.context().close();
+	});
+
+	it('a concurrent change of the mail settings: the 412 keeps the edit, takes the other change, saving again applies', async () => {
+		const page = await newPage(browser, { lang: 'en' });
+		await signIn(page, env.base, 'admin', env.db.adminPassword);
+		await page.goto(`${env.base}/#/admin/mail?part=settings`);
+		const form = page.locator('form.mail-settings');
+		await form.waitFor();
+		// someone else renames the sender meanwhile
+		const cur = await admin.expect(200, 'GET', '/api/v1/mail/settings');
+		await admin.expect(200, 'PATCH', '/api/v1/mail/settings', { body: { from_name: 'Other admin' }, headers: { 'If-Match': cur.headers.etag } });
+		await form.locator('input[name=reopen_days]').fill('30');
+		await form.locator('button[type=submit]').click();
+		await form.locator('.form-error:not(:empty)').waitFor();
+		assert.equal(await form.locator('input[name=reopen_days]').inputValue(), '30');
+		assert.equal(await form.locator('input[name=from_name]').inputValue(), 'Other admin');
+		await form.locator('button[type=submit]').click();
+		await page.waitForSelector('.toast:has-text("Saved")');
+		const s = (await admin.expect(200, 'GET', '/api/v1/mail/settings')).json;
+		assert.equal(s.reopen_days, 30);
+		assert.equal(s.from_name, 'Other admin');
 		assertNoPageErrors(page);
 		await page.context().close();
 	});
