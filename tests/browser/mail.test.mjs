@@ -23,7 +23,7 @@ import path from 'node:path';
 import { after, before, describe, it as plainIt } from 'node:test';
 
 import { useStrings } from '../../web/js/i18n.js';
-import { addrText, canRetry, deliveryStatus, mailTarget, skippedText, splitQuoted, validAddress } from '../../web/js/pages/ticket_mail.js';
+import { addrText, canRetry, deliveryStatus, mailTarget, pollDelay, skippedText, splitQuoted, validAddress } from '../../web/js/pages/ticket_mail.js';
 import { mailboxBody, receiveLines, settingsPatch, testText } from '../../web/js/pages/admin_mail.js';
 import { assertNoPageErrors, cleanup, DEMO_PASSWORD, demoServer, launch, newPage, signIn, withLogs } from './lib.mjs';
 
@@ -436,6 +436,17 @@ describe('mail helpers (node)', () => {
 		for (const s of ['queued', 'sent', 'bounced', 'failed', 'received', 'dropped']) assert.ok(`mail.status.${s}` in en, s);
 		assert.equal(skippedText({ filename: 'big.zip', reason: 'too_big' }), 'big.zip (too big)');
 		assert.equal(skippedText({ reason: 'too_many', count: 3 }), '3 more parts (too many)');
+	});
+
+	plainIt('looks again soon for queued mail, after the next try for deferred mail, never for settled mail', () => {
+		const now = 1_765_000_000_000;
+		assert.equal(pollDelay([], false, now), null);
+		assert.equal(pollDelay([], true, now), 5000, 'a reply was just sent');
+		assert.equal(pollDelay([{ direction: 'out', status: 'sent' }, { direction: 'in', status: 'received' }], false, now), null);
+		assert.equal(pollDelay([{ direction: 'out', status: 'queued' }], false, now), 5000);
+		assert.equal(pollDelay([{ direction: 'out', status: 'deferred', next_at: now / 1000 + 20 }], false, now), 22000);
+		assert.equal(pollDelay([{ direction: 'out', status: 'deferred', next_at: now / 1000 + 3600 }], false, now), 60000);
+		assert.equal(pollDelay([{ direction: 'out', status: 'deferred', next_at: now / 1000 - 60 }], false, now), 5000);
 	});
 
 	plainIt('finds the customer address and whether it bounced', () => {

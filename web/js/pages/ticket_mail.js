@@ -21,6 +21,7 @@ import { can } from '../session.js';
 const RETRYABLE = ['failed', 'deferred'];
 const PENDING = ['queued', 'deferred'];
 const POLL_MS = 5000;
+const POLL_MAX_MS = 60000;
 const EXPECT_MS = 30000; /* how long to look for the mail of a reply just sent */
 
 /**
@@ -80,6 +81,22 @@ export function mailTarget(items) {
 	if (!to) return { to: null, bouncing: false };
 	const last = [...outs].reverse().find((m) => (m.status === 'sent' || m.status === 'bounced') && m.to.some((a) => a.address === to.address));
 	return { to, bouncing: !!last && last.status === 'bounced' };
+}
+
+/**
+ * How long to wait before looking at the ticket's mail again (ms), or null
+ * for not at all: soon while a mail is queued or a reply's mail is
+ * expected; for a deferred one shortly after its next try, at most a
+ * minute apart.  nowMs: the clock in ms.
+ */
+export function pollDelay(items, expecting, nowMs) {
+	let best = expecting ? POLL_MS : null;
+	for (const m of items) {
+		if (m.direction !== 'out' || !PENDING.includes(m.status)) continue;
+		const d = m.status === 'queued' ? POLL_MS : Math.min(POLL_MAX_MS, Math.max(POLL_MS, m.next_at * 1000 - nowMs + 2000));
+		best = best === null ? d : Math.min(best, d);
+	}
+	return best;
 }
 
 /** One part of a mail not kept as an attachment ({filename, reason} or {reason: 'too_many', count}) in words. */
@@ -152,8 +169,8 @@ export function ticketMail(id, { writable, channel, onNew }) {
 	function schedule() {
 		clearTimeout(st.timer);
 		if (st.stopped) return;
-		const expecting = isMail() && Date.now() < st.expectUntil;
-		if (!expecting && !st.items.some((m) => m.direction === 'out' && PENDING.includes(m.status))) return;
+		const delay = pollDelay(st.items, isMail() && Date.now() < st.expectUntil, Date.now());
+		if (delay === null) return;
 		st.timer = setTimeout(async () => {
 			const fresh = await get(`/api/v1/tickets/${id}/mail`).catch(() => null);
 			if (st.stopped) return; /* the user left the page meanwhile */
@@ -168,7 +185,7 @@ export function ticketMail(id, { writable, channel, onNew }) {
 			refreshStatuses();
 			drawLine();
 			schedule();
-		}, POLL_MS);
+		}, delay);
 	}
 
 	async function retry(m, btn) {
