@@ -176,6 +176,8 @@ describe('mail in the workspace', () => {
 		const frame = head.locator('iframe.mail-html');
 		await frame.waitFor();
 		assert.equal(await frame.getAttribute('sandbox'), '');
+		const inner = await (await frame.elementHandle()).contentFrame();
+		await inner.waitForSelector('text=broken'); /* the frame is allowed to show it (no frame-ancestors refusal) */
 		const html = await page.request.get(`${env.base}${await frame.getAttribute('src')}`);
 		assert.equal(html.status(), 200);
 		assert.match(html.headers()['content-type'], /^text\/html/);
