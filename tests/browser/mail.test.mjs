@@ -6,8 +6,9 @@
 // removes one, in English and in Chinese; an admin saves the relay settings
 // (the password is never echoed), tests the relay (a failed stage shown),
 // generates an inbound token, edits a template (an unknown placeholder
-// refused under the body) and previews it, and adds a mailbox whose test
-// connection fails at a stage; a concurrent settings change (412) keeps
+// refused under the body) and previews it, adds a mailbox whose test
+// connection fails at a stage, edits it (a bad interval next to its
+// field), fetches it (the error shown) and deletes it; a concurrent settings change (412) keeps
 // the admin's edit and takes the other; an analyst sees masked addresses and neither
 // the original nor the Cc form; an agent's reply shows its delivery status
 // (deferred: the relay is down) and is retried; the admin section in
@@ -24,7 +25,7 @@ import { after, before, describe, it as plainIt } from 'node:test';
 
 import { useStrings } from '../../web/js/i18n.js';
 import { addrText, canRetry, deliveryStatus, mailTarget, pollDelay, skippedText, splitQuoted, validAddress } from '../../web/js/pages/ticket_mail.js';
-import { mailboxBody, receiveLines, settingsPatch, testText } from '../../web/js/pages/admin_mail.js';
+import { fetchText, mailboxBody, receiveLines, settingsPatch, testText } from '../../web/js/pages/admin_mail.js';
 import { assertNoPageErrors, cleanup, DEMO_PASSWORD, demoServer, launch, newPage, signIn, withLogs } from './lib.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -307,6 +308,28 @@ describe('mail in the workspace', () => {
 		assert.ok(await mb.getAttribute('data-stage'));
 		const boxes = (await admin.expect(200, 'GET', '/api/v1/mail/mailboxes')).json.items;
 		assert.ok(!JSON.stringify(boxes).includes('pw-imapbox'), 'the mailbox password is not echoed');
+		// edited: a bad poll interval refused next to its field (value kept), then saved; the password stays set
+		await row.locator('button', { hasText: 'Edit' }).click();
+		const ef = page.locator('form.mailbox-edit');
+		await ef.locator('input[name=poll_seconds]').waitFor();
+		assert.equal(await ef.locator('input[name=password]').isVisible(), false, 'a set password is not shown');
+		await ef.locator('input[name=poll_seconds]').fill('5');
+		await ef.locator('button[type=submit]').click();
+		await page.waitForSelector('form.mailbox-edit input[name=poll_seconds][aria-invalid=true]');
+		assert.equal(await ef.locator('input[name=poll_seconds]').inputValue(), '5');
+		await ef.locator('input[name=poll_seconds]').fill('120');
+		await ef.locator('button[type=submit]').click();
+		await ef.waitFor({ state: 'detached' });
+		const edited = (await admin.expect(200, 'GET', '/api/v1/mail/mailboxes')).json.items.find((x) => x.name === 'Support inbox');
+		assert.equal(edited.poll_seconds, 120);
+		assert.equal(edited.password_set, true);
+		// fetch now on the dead port says what went wrong; then the mailbox is deleted
+		await row.locator('button.mb-fetch').click();
+		await row.locator('.mail-test-result.bad').waitFor();
+		assert.match(await row.locator('.mail-test-result.bad').textContent(), /\S/);
+		await row.locator('button', { hasText: 'Delete' }).click();
+		await row.waitFor({ state: 'detached' });
+		assert.equal((await admin.expect(200, 'GET', '/api/v1/mail/mailboxes')).json.items.length, 0);
 		assertNoPageErrors(page);
 		await page.context().close();
 	});
@@ -477,5 +500,8 @@ describe('mail helpers (node)', () => {
 		assert.equal(testText({ ok: true }), 'Connection works');
 		assert.equal(testText({ ok: true, messages: 3 }), 'Connection works; 3 messages in the folder');
 		assert.equal(testText({ ok: false, stage: 'connect', message: 'refused' }), 'Failed at connect: refused');
+		assert.equal(testText({ ok: true, messages: 3, unseen: 1 }), 'Connection works; 3 messages in the folder, 1 unseen');
+		assert.equal(fetchText({ fetched: 2, duplicates: 1, failed: 0, error: '' }), '2 fetched, 1 duplicates, 0 failed');
+		assert.equal(fetchText({ fetched: 0, duplicates: 0, failed: 0, error: 'connect: refused' }), '0 fetched, 0 duplicates, 0 failed; connect: refused');
 	});
 });

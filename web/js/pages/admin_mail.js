@@ -50,10 +50,17 @@ export function receiveLines(token, origin) {
 	].join('\n');
 }
 
-/** A connection test's answer {ok, stage, message, messages?} in words. */
+/** A connection test's answer {ok, stage, message, messages?, unseen?} in words. */
 export function testText(r) {
+	if (r.ok && r.unseen !== undefined && r.unseen !== null && r.messages !== undefined) return t('mailadm.test_ok_unseen', { n: r.messages, unseen: r.unseen });
 	if (r.ok) return r.messages !== undefined && r.messages !== null ? t('mailadm.test_ok_n', { n: r.messages }) : t('mailadm.test_ok');
 	return t('mailadm.test_failed', { stage: te('mailadm.stage', r.stage), message: r.message || '' });
+}
+
+/** A fetch pass's answer {fetched, duplicates, failed, error} in words. */
+export function fetchText(r) {
+	const counts = t('mailadm.fetched', { fetched: r.fetched ?? 0, duplicates: r.duplicates ?? 0, failed: r.failed ?? 0 });
+	return r.error ? `${counts}; ${r.error}` : counts;
 }
 
 function testButton(url, out) {
@@ -227,8 +234,8 @@ function mailboxActions(m, slot, out, redraw) {
 		fetchNow.disabled = true;
 		try {
 			const { data } = await api('POST', `/api/v1/mail/mailboxes/${m.id}/fetch`);
-			out.className = 'mail-test-result ok';
-			clear(out, t('mailadm.fetched', { fetched: data.fetched ?? 0, duplicates: data.duplicates ?? 0, errors: data.errors ?? 0 }));
+			out.className = `mail-test-result ${data.error ? 'bad' : 'ok'}`;
+			clear(out, fetchText(data));
 		} catch (e) {
 			out.className = 'mail-test-result bad';
 			clear(out, e.message);
