@@ -11,9 +11,10 @@
 // field), fetches it (the error shown) and deletes it; a concurrent settings change (412) keeps
 // the admin's edit and takes the other; an analyst sees masked addresses and neither
 // the original nor the Cc form; an agent's reply shows its delivery status
-// (deferred: the relay is down) and is retried; the admin section in
-// Chinese.  Plus the pure helpers of pages/ticket_mail.js and
-// pages/admin_mail.js in node.
+// (deferred: the relay is down) and is retried; its bounce (a Postfix DSN)
+// marks it bounced, the composer warns, the admin lists the address and
+// removes it; the admin section in Chinese.  Plus the pure helpers of
+// pages/ticket_mail.js and pages/admin_mail.js in node.
 //
 //   KF_TEST_BIN=build/asan/kefu node --test --test-concurrency=1 tests/browser/mail.test.mjs
 
@@ -404,6 +405,41 @@ describe('mail in the workspace', () => {
 		assert.ok(log.some((m) => m.ticket_id === kettle), JSON.stringify(log));
 		assertNoPageErrors(page);
 		await page.context().close();
+	});
+
+	it('a bounce of that reply: the mail shows bounced, the composer warns, the admin lists the address and removes it', async () => {
+		const out = (await agent.expect(200, 'GET', `/api/v1/tickets/${kettle}/mail`)).json.items.filter((m) => m.direction === 'out');
+		const dsn = fs
+			.readFileSync(path.join(ROOT, 'tests/data/mail/postfix_dsn.eml'), 'utf8')
+			.replaceAll('nobody@customer.test', 'zhang.san@customer.test')
+			.replaceAll('kefu-321-0a1b2c3d@kefu.test', out[out.length - 1].rfc_message_id)
+			.replace('20261205040005.3F2A1B0@mx.kefu.test', 'browser-dsn-1@mx.kefu.test');
+		await deliver(dsn);
+		const page = await newPage(browser, { lang: 'en' });
+		page.on('dialog', (d) => d.accept());
+		await signIn(page, env.base, 'wangfang');
+		await page.goto(`${env.base}/#/tickets/${kettle}`);
+		const chip = page.locator('.mail-head.mail-out .mail-status.ms-bounced').last();
+		await chip.waitFor();
+		assert.match(await chip.textContent(), /^Bounced/);
+		const warn = page.locator('form.composer .mail-bouncing');
+		await warn.waitFor();
+		assert.equal(await warn.textContent(), "The customer's address zhang.san@customer.test has bounced; this reply may not arrive.");
+		assert.match(await page.textContent('.mail-log'), /Bounce notice/);
+		await page.context().close();
+
+		const adm = await newPage(browser, { lang: 'en' });
+		adm.on('dialog', (d) => d.accept());
+		await signIn(adm, env.base, 'admin', env.db.adminPassword);
+		await adm.goto(`${env.base}/#/admin/mail?part=bounces`);
+		const row = adm.locator('table.data tbody tr', { hasText: 'zhang.san@customer.test' });
+		await row.waitFor();
+		assert.match(await row.textContent(), /5\.1\.1/);
+		await row.locator('button').click();
+		await adm.waitForSelector('p.mail-no-bounces');
+		assert.equal((await admin.expect(200, 'GET', '/api/v1/mail/bounces')).json.items.length, 0);
+		assertNoPageErrors(adm);
+		await adm.context().close();
 	});
 
 	it('the admin section in Chinese', async () => {
