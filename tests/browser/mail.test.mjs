@@ -17,8 +17,10 @@
 // pages/ticket_mail.js and pages/admin_mail.js in node.
 //
 //   KF_TEST_BIN=build/asan/kefu node --test --test-concurrency=1 tests/browser/mail.test.mjs
+//   (also on PostgreSQL: scripts/with-pg.sh env KF_TEST_BACKEND=postgres …)
 
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -27,7 +29,8 @@ import { after, before, describe, it as plainIt } from 'node:test';
 import { useStrings } from '../../web/js/i18n.js';
 import { addrText, canRetry, deliveryStatus, mailTarget, pollDelay, skippedText, splitQuoted, validAddress } from '../../web/js/pages/ticket_mail.js';
 import { fetchText, mailboxBody, receiveLines, settingsPatch, testText } from '../../web/js/pages/admin_mail.js';
-import { assertNoPageErrors, cleanup, DEMO_PASSWORD, demoServer, launch, newPage, signIn, withLogs } from './lib.mjs';
+import { freshDb, kefuOk, startServer, tmpDir } from '../api/lib.mjs';
+import { assertNoPageErrors, cleanup, DEMO_PASSWORD, launch, newPage, signIn, withLogs } from './lib.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const en = JSON.parse(fs.readFileSync(path.join(ROOT, 'web/i18n/en.json'), 'utf8'));
@@ -37,6 +40,20 @@ after(async () => {
 	await browser?.close();
 	await cleanup();
 });
+
+/**
+ * A served demo database like lib.mjs's demoServer, with a secret key file
+ * so that passwords can be stored on PostgreSQL too (SQLite would make
+ * DB.key itself).
+ */
+async function mailServer() {
+	const db = await freshDb();
+	await kefuOk(['demo', '--customers', '10', '--seed', '1', '--db', db.url], { cwd: db.dir, timeout: 120_000 });
+	const keyFile = path.join(tmpDir('kefu-mailweb-'), 'secret.key');
+	fs.writeFileSync(keyFile, crypto.randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
+	const srv = await startServer({ db, args: ['--secret-key-file', keyFile] });
+	return { srv, db, base: `http://127.0.0.1:${srv.port}` };
+}
 
 /** A port nothing listens on (bound, then closed). */
 function closedPort() {
@@ -131,7 +148,7 @@ describe('mail in the workspace', () => {
 	const it = withLogs(() => env?.srv, { timeout: 120_000 });
 
 	before(async () => {
-		env = await demoServer({ customers: 10 });
+		env = await mailServer();
 		browser = await launch();
 		admin = env.srv.client('admin');
 		await admin.login('admin', env.db.adminPassword);
