@@ -10,7 +10,7 @@ debs=(
 	libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev libcmocka-dev
 	libfuzzer-14-dev libclang-rt-14-dev
 	libgmime-3.0-dev libcurl4-openssl-dev libxml2-dev
-	postfix dovecot-imapd dovecot-lmtpd swaks
+	postfix dovecot-imapd dovecot-lmtpd swaks libnet-ssleay-perl
 	postgresql
 	wrk sqlite3 curl python3 procps
 	tzdata

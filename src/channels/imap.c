@@ -125,7 +125,7 @@ int imap_folder_encode(const char *utf8, char *out, size_t cap)
 			rc = encode_run(&s, &b);
 		}
 	}
-	if (rc == 0 && !str_copy(out, cap, b.p ? b.p : ""))
+	if (rc == 0 && str_copy(out, cap, b.p ? b.p : ""))
 		rc = KF_ETOOBIG;
 	buf_release(&b);
 	return rc < 0 ? rc : 0;
@@ -422,7 +422,7 @@ static int folder_url(const struct imap *im, const char *folder, int64_t uidvali
 		rc = buf_addf(&b, ";UIDVALIDITY=%lld", (long long)uidvalidity);
 	if (rc == 0 && uid > 0)
 		rc = buf_addf(&b, "/;UID=%lld", (long long)uid);
-	if (rc == 0 && !str_copy(out, cap, b.p))
+	if (rc == 0 && str_copy(out, cap, b.p))
 		rc = KF_ETOOBIG;
 	buf_release(&b);
 	return rc < 0 ? kf_fail(err, KF_EINVAL, "invalid", "folder", "folder: too long") : 0;

@@ -65,9 +65,14 @@ static void repair_into(struct buf *b, const char *s, size_t len)
 	size_t i = 0;
 	while (i < len) {
 		size_t start = i;
-		size_t n;
-		while (i < len && (n = utf8_seq(u + i, len - i)) > 0)
+		for (;;) {
+			while (i < len && u[i] >= 0x01 && u[i] < 0x80)
+				i++; /* ASCII, the common case, without the full check */
+			size_t n = i < len ? utf8_seq(u + i, len - i) : 0;
+			if (n == 0)
+				break;
 			i += n;
+		}
 		buf_add(b, s + start, i - start);
 		if (i < len) {
 			buf_adds(b, replacement);

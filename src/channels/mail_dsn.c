@@ -245,24 +245,51 @@ static char *line_at(const char *text, const char *p)
 	return trimmed(s, strcspn(s, "\n"));
 }
 
-/* qmail "<x@y>:" or the first "x@y" after an Exchange "failed to these recipients" line. */
+/* The address around the '@' at a (bounded by white space, quotes, brackets, punctuation).  Owned. */
+static char *address_around(const char *text, const char *a)
+{
+	static const char stop[] = " \t\r\n<>()[]'\":;,";
+	const char *s = a;
+	while (s > text && !strchr(stop, s[-1]))
+		s--;
+	size_t n = (size_t)(a - s) + strcspn(a, stop);
+	if (n > MAIL_ADDR_MAX || s == a)
+		return NULL;
+	char *r = trimmed(s, n);
+	for (char *p = r; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return r;
+}
+
+/*
+ * The failed recipient of a plain-text bounce: qmail's "<x@y>:" line, else
+ * the first address after the sentence that introduces it (Exchange,
+ * Exim, Sendmail and others).
+ */
 static char *plain_recipient(const char *text)
 {
-	for (const char *p = text; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
+	static const char *const intro[] = { "recipients or groups:",
+		                             "cannot be reached:",
+		                             "could not be delivered to:",
+		                             "following address(es) failed:",
+		                             "permanent fatal errors",
+		                             "following recipients failed",
+		                             "以下收件人",
+		                             "无法送达",
+		                             NULL };
+	for (const char *p = text; *p;) {
 		size_t n = strcspn(p, "\n");
 		if (n > 3 && p[0] == '<' && p[n - 1] == ':' && p[n - 2] == '>' && memchr(p, '@', n))
 			return recipient_value(p);
+		p += n + (p[n] == '\n');
 	}
-	const char *at = strstr(text, "recipients or groups:");
-	if (!at)
-		return NULL;
-	const char *a = strchr(at, '@');
-	if (!a)
-		return NULL;
-	const char *s = a;
-	while (s > at && !isspace((unsigned char)s[-1]) && s[-1] != '(' && s[-1] != '<')
-		s--;
-	return recipient_value(s);
+	for (size_t i = 0; intro[i]; i++) {
+		const char *at = strstr(text, intro[i]);
+		const char *a = at ? strchr(at, '@') : NULL;
+		if (a && a - at < 400)
+			return address_around(text, a);
+	}
+	return NULL;
 }
 
 /* The shapes of plain-text bounces: a bounce subject, then recipient, status and the returned id. */

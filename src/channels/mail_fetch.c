@@ -82,14 +82,43 @@ struct pass {
 	int64_t done; /* messages dealt with in this pass */
 	int64_t total; /* candidates the first search found */
 	int first; /* the next message is the pass's first */
+	/* Progress not yet written to the mailbox row (one write per MAIL_FETCH_SAVE_EVERY messages). */
+	int64_t done_uid; /* the highest UID dealt with */
+	int64_t unsaved; /* messages dealt with since the last write */
+	int64_t unsaved_fetched, unsaved_failed;
 };
+
+/*
+ * Write where the pass stands.  Lagging behind is safe: a crash re-reads
+ * the messages after the last write, and the dedupe makes them duplicates.
+ */
+static int save(struct pass *p, struct kf_error *err)
+{
+	if (p->unsaved == 0)
+		return 0;
+	int rc = mailbox_advance(p->db, p->m.id, p->done_uid, p->unsaved_fetched, p->unsaved_failed, err);
+	if (rc == 0)
+		p->unsaved = p->unsaved_fetched = p->unsaved_failed = 0;
+	return rc;
+}
+
+/* Message uid is dealt with (counted: 1 stored, 0 set aside, -1 neither). */
+static int done(struct pass *p, int64_t uid, int counted, struct kf_error *err)
+{
+	if (uid > p->done_uid)
+		p->done_uid = uid;
+	p->unsaved++;
+	p->unsaved_fetched += counted == 1;
+	p->unsaved_failed += counted == 0;
+	return p->unsaved >= MAIL_FETCH_SAVE_EVERY ? save(p, err) : 0;
+}
 
 /* Leave uid in the folder, flagged for a person, and go past it. */
 static int set_aside(struct pass *p, int64_t uid, const char *why, struct kf_error *err)
 {
 	int rc = imap_flag(p->im, p->m.folder, p->m.uidvalidity, uid, "\\Seen \\Flagged", err);
 	if (rc == 0)
-		rc = mailbox_advance(p->db, p->m.id, uid, 0, err);
+		rc = done(p, uid, 0, err);
 	if (rc < 0)
 		return rc;
 	p->c->failed++;
@@ -147,14 +176,14 @@ static int take(struct pass *p, int64_t uid, struct kf_error *err)
 	if (rc == KF_ETOOBIG)
 		return set_aside(p, uid, "larger than the largest message accepted (max_message_bytes)", err);
 	if (rc == KF_ENOTFOUND) /* expunged meanwhile by someone else */
-		return mailbox_advance(p->db, p->m.id, uid, -1, err);
+		return done(p, uid, -1, err);
 	if (rc < 0)
 		return rc;
 	rc = deliver(p, uid, err);
 	if (rc != 0)
 		return rc < 0 ? rc : 0;
 	rc = after_fetch(p, uid, err);
-	return rc < 0 ? rc : mailbox_advance(p->db, p->m.id, uid, 1, err);
+	return rc < 0 ? rc : done(p, uid, 1, err);
 }
 
 /* The candidates: every UID above last_uid, and the unseen ones below; ascending. */
@@ -204,7 +233,9 @@ static int take_all(struct pass *p, struct kf_error *err)
 				        (long long)(p->total > p->done ? p->total : p->done));
 		}
 		free(uids);
-		if (rc == 0 && more) /* last_uid moved on: read it again */
+		if (rc == 0 && more) /* last_uid moved on: save and read it again */
+			rc = save(p, err);
+		if (rc == 0 && more)
 			rc = mailbox_get(p->db, p->m.id, &p->m, err);
 	}
 	return rc;
@@ -263,6 +294,9 @@ static int run_pass(struct db *db, int64_t id, int timeout_s, struct mail_fetch_
 	rc = pass_open(&p, timeout_s, err);
 	if (rc == 0)
 		rc = take_all(&p, err);
+	struct kf_error serr = KF_ERROR_INIT;
+	int saved = save(&p, rc < 0 ? &serr : err); /* what was done counts, also when the pass failed */
+	rc = rc < 0 ? rc : saved;
 	if (rc < 0) {
 		str_copy(out->error, sizeof(out->error), err->message);
 		log_msg(LOG_LEVEL_WARN, "imap", "%s: %s", p.m.name, err->message);

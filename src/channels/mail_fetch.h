@@ -9,7 +9,8 @@
  * one message in memory), hand it to mail_in_deliver with {via "imap",
  * mailbox, UID}, and only once that has committed (a duplicate counts as
  * committed) mark it \Seen, move it or delete it on the server, then move
- * last_uid up to it.  A crash anywhere in between re-reads the message on
+ * last_uid up to it (written every MAIL_FETCH_SAVE_EVERY messages and at the
+ * end of the pass).  A crash anywhere in between re-reads the message on
  * the next pass and the dedupe of received mail makes it a duplicate:
  * nothing lost, nothing doubled.
  *
@@ -45,6 +46,7 @@ struct store;
 #define MAIL_FETCH_STUCK_MAX 3 /* passes starting at one UID before its message is set aside */
 #define MAIL_FETCH_PROGRESS_EVERY 500 /* messages between progress lines */
 #define MAIL_FETCH_BATCH 1000 /* UIDs taken from one search; a pass searches again after them */
+#define MAIL_FETCH_SAVE_EVERY 50 /* messages between writes of last_uid (a crash re-reads at most these) */
 #define MAIL_FETCH_IDLE_MAX_S 60 /* the thread looks at the table at least this often */
 
 struct mail_fetch_counts {

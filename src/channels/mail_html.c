@@ -150,8 +150,13 @@ static bool attr_allowed(const char *tag, const char *name, const char *value)
 /* Append s HTML-escaped (text and attribute values alike). */
 static void escape_into(struct buf *b, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
+	for (;;) {
+		size_t n = strcspn(s, "&<>\"'");
+		buf_add(b, s, n);
+		s += n;
+		if (!*s)
+			return;
+		switch (*s++) {
 		case '&':
 			buf_adds(b, "&amp;");
 			break;
@@ -164,11 +169,8 @@ static void escape_into(struct buf *b, const char *s)
 		case '"':
 			buf_adds(b, "&quot;");
 			break;
-		case '\'':
-			buf_adds(b, "&#39;");
-			break;
 		default:
-			buf_addch(b, *s);
+			buf_adds(b, "&#39;");
 		}
 	}
 }
@@ -263,7 +265,17 @@ struct text {
 	struct buf b;
 	int pre; /* inside <pre>: white space kept */
 	int space; /* a collapsed space is pending */
+	int quote; /* <blockquote> depth: lines start with "> " that many times */
 };
+
+/* At the start of a line inside a blockquote, write its "> " marks. */
+static void text_bol(struct text *t)
+{
+	if (t->quote == 0 || (t->b.len > 0 && t->b.p[t->b.len - 1] != '\n'))
+		return;
+	for (int i = 0; i < t->quote; i++)
+		buf_adds(&t->b, "> ");
+}
 
 /* End the current line unless the text is empty or already ends one. */
 static void text_newline(struct text *t)
@@ -282,6 +294,8 @@ static void text_add(struct text *t, const char *s)
 		if (nbsp)
 			s++;
 		if (t->pre) {
+			if (*s != '\n')
+				text_bol(t);
 			buf_addch(&t->b, ws && *s != '\n' ? ' ' : *s);
 			continue;
 		}
@@ -289,6 +303,7 @@ static void text_add(struct text *t, const char *s)
 			t->space = t->b.len > 0 && t->b.p[t->b.len - 1] != '\n';
 			continue;
 		}
+		text_bol(t);
 		if (t->space)
 			buf_addch(&t->b, ' ');
 		t->space = 0;
@@ -335,9 +350,10 @@ static void text_element(struct text *t, xmlNodePtr n, int depth)
 	bool block = in_list(blocks, tag);
 	if (block)
 		text_newline(t);
-	if (strcasecmp(tag, "li") == 0)
+	if (strcasecmp(tag, "li") == 0) {
+		text_bol(t);
 		buf_adds(&t->b, "- ");
-	else if (strcasecmp(tag, "td") == 0 || strcasecmp(tag, "th") == 0)
+	} else if (strcasecmp(tag, "td") == 0 || strcasecmp(tag, "th") == 0)
 		t->space = t->b.len > 0 && t->b.p[t->b.len - 1] != '\n';
 	if (strcasecmp(tag, "a") == 0)
 		text_link(t, n, depth);
@@ -345,6 +361,10 @@ static void text_element(struct text *t, xmlNodePtr n, int depth)
 		t->pre++;
 		text_children(t, n, depth);
 		t->pre--;
+	} else if (strcasecmp(tag, "blockquote") == 0) {
+		t->quote++;
+		text_children(t, n, depth);
+		t->quote--;
 	} else
 		text_children(t, n, depth);
 	if (block)

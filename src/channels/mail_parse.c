@@ -1,13 +1,17 @@
 /*
  * mail_parse.c - see mail_parse.h.
  *
- * GMime builds the MIME tree with loose RFC 2047 and parameter parsing and
- * the fallback charsets utf-8, gb18030, big5 for raw 8-bit header text;
- * every string it hands back still goes through mail_charset_repair, and
- * every body through mail_charset_to_utf8 (our own charset choice: GMime's
- * filters drop what iconv refuses).  The tree walk picks the body (text/plain
- * over text/html inside multipart/alternative, inline text parts of a mixed
- * message joined) and keeps every other leaf as an attachment.
+ * GMime builds the MIME tree with loose RFC 2047, address and parameter
+ * parsing and the fallback charsets utf-8, gb18030, big5 for raw 8-bit
+ * text in part headers.  The headers kefu threads and shows (From, To, Cc,
+ * Reply-To, Sender, Subject) are read raw and repaired by mail_header first
+ * (split or charset-less encoded words, 8-bit names), then decoded by
+ * GMime; every string handed back goes through mail_charset_repair, every
+ * body through mail_charset_to_utf8 (our own charset choice: GMime's
+ * filters drop what iconv refuses).  The tree walk picks the body
+ * (text/plain over text/html inside multipart/alternative, inline text parts
+ * of a mixed message joined) and keeps every other leaf as an attachment;
+ * mail_html, mail_quote and mail_dsn do the rest.
  *
  * GMime objects live for one call: the parser options, the stream, the
  * parser and the message are made and unreffed here; the only process-wide
@@ -352,12 +356,11 @@ static unsigned auto_flags(GMimeObject *obj, const struct mail_msg *m)
 	if (header_is(obj, "Precedence", bulk) || g_mime_object_get_header(obj, "List-Id") ||
 	    g_mime_object_get_header(obj, "List-Unsubscribe"))
 		f |= MAIL_AUTO_BULK;
-	const char *local_end = strchr(m->from.address, '@');
-	size_t local = local_end ? (size_t)(local_end - m->from.address) : strlen(m->from.address);
-	if ((m->return_path && !*m->return_path) ||
-	    (local == 14 && strncasecmp(m->from.address, "mailer-daemon", 13) == 0) ||
-	    (local == 13 && strncasecmp(m->from.address, "mailer-daemon", 13) == 0) ||
-	    (local == 10 && strncasecmp(m->from.address, "postmaster", 10) == 0))
+	const char *at = strchr(m->from.address, '@');
+	size_t local = at ? (size_t)(at - m->from.address) : strlen(m->from.address);
+	bool daemon = (local == 13 && strncasecmp(m->from.address, "mailer-daemon", 13) == 0) ||
+	        (local == 10 && strncasecmp(m->from.address, "postmaster", 10) == 0);
+	if ((m->return_path && !*m->return_path) || daemon)
 		f |= MAIL_AUTO_NULL_SENDER;
 	return f;
 }
@@ -402,17 +405,14 @@ static void part_bytes(GMimePart *part, struct buf *b)
 	g_object_unref(s);
 }
 
-/* UTF-8 text of a text part, line ends made LF.  Owned. */
-static char *part_text(GMimePart *part)
+/* Line ends made LF (CRLF and lone CR), a leading byte order mark dropped; in place. */
+static void text_normalise(char *t)
 {
-	struct buf raw = BUF_INIT;
-	raw.max = (size_t)-1 / 4;
-	part_bytes(part, &raw);
-	const char *cs = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
-	char *t = mail_charset_to_utf8(raw.p, raw.len, cs);
-	buf_release(&raw);
+	const char *p = t;
+	if (strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
 	char *o = t;
-	for (const char *p = t; *p; p++) {
+	for (; *p; p++) {
 		if (*p == '\r') {
 			*o++ = '\n';
 			if (p[1] == '\n')
@@ -421,7 +421,72 @@ static char *part_text(GMimePart *part)
 			*o++ = *p;
 	}
 	*o = '\0';
-	return t;
+}
+
+/*
+ * Undo format=flowed (RFC 3676 section 4): a line ending in a space (not
+ * the signature separator "-- ") continues on the next line of the same
+ * quote depth; one space after the quote marks is stuffing; with
+ * delsp=yes the trailing space goes too.  Quoted lines come out as "> ".
+ */
+static char *flowed_decode(const char *t, bool delsp)
+{
+	struct buf b = BUF_INIT;
+	b.max = (size_t)-1 / 4;
+	int prev_depth = -1; /* quote depth of the previous line when it flowed on, else -1 */
+	while (*t) {
+		size_t n = strcspn(t, "\n");
+		const char *c = t;
+		int depth = 0;
+		while (c < t + n && *c == '>') {
+			depth++;
+			c++;
+		}
+		if (c < t + n && *c == ' ')
+			c++; /* stuffing */
+		size_t cn = (size_t)(t + n - c);
+		bool sig = cn == 3 && memcmp(c, "-- ", 3) == 0;
+		bool flows = cn > 0 && c[cn - 1] == ' ' && !sig;
+		if (prev_depth != depth) {
+			if (prev_depth >= 0 || b.len > 0)
+				buf_addch(&b, '\n');
+			for (int i = 0; i < depth; i++)
+				buf_adds(&b, "> ");
+		}
+		buf_add(&b, c, flows && delsp ? cn - 1 : cn);
+		prev_depth = flows ? depth : -1;
+		t += n + (t[n] == '\n');
+	}
+	if (b.len > 0 && prev_depth < 0)
+		buf_addch(&b, '\n');
+	if (!b.p)
+		return xstrdup("");
+	return buf_detach(&b, NULL);
+}
+
+/* Whether the content-type parameter name of obj is value (case-insensitive). */
+static bool param_is(GMimeObject *obj, const char *name, const char *value)
+{
+	const char *v = g_mime_object_get_content_type_parameter(obj, name);
+	return v && strcasecmp(v, value) == 0;
+}
+
+/* UTF-8 text of a text part, line ends made LF, format=flowed undone.  Owned. */
+static char *part_text(GMimePart *part)
+{
+	struct buf raw = BUF_INIT;
+	raw.max = (size_t)-1 / 4;
+	part_bytes(part, &raw);
+	GMimeObject *obj = GMIME_OBJECT(part);
+	const char *cs = g_mime_object_get_content_type_parameter(obj, "charset");
+	char *t = mail_charset_to_utf8(raw.p, raw.len, cs);
+	buf_release(&raw);
+	text_normalise(t);
+	if (!param_is(obj, "format", "flowed"))
+		return t;
+	char *f = flowed_decode(t, param_is(obj, "delsp", "yes"));
+	free(t);
+	return f;
 }
 
 /* "type/subtype" of obj, lower-case.  Owned. */
@@ -598,7 +663,8 @@ static void walk_obj(struct walk *w, GMimeObject *obj, int depth, bool alternati
 		buf_release(&b);
 	}
 	bool taken = is_body_text(obj, type) && take_body(w, part, type, alternative);
-	if (!taken && !(alternative && strncmp(type, "text/", 5) == 0))
+	bool other_body = strcmp(type, "text/plain") == 0 || strcmp(type, "text/html") == 0;
+	if (!taken && !(alternative && other_body)) /* a second plain or html alternative is dropped */
 		attach_leaf(w, part);
 	free(type);
 }

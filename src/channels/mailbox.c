@@ -497,10 +497,11 @@ int mailbox_stuck_bump(struct db *db, int64_t id, int64_t uid, int *count, struc
 	return db_finish(db, rc, err);
 }
 
-int mailbox_advance(struct db *db, int64_t id, int64_t uid, int stored, struct kf_error *err)
+int mailbox_advance(struct db *db, int64_t id, int64_t uid, int64_t fetched, int64_t failed,
+                    struct kf_error *err)
 {
-	int rc = db_exec(db, &q_advance,
-	                 DB_ARGS(db_int(id), db_int(uid), db_int(stored != 0), db_int(stored == 0)), err);
+	int rc = db_exec(db, &q_advance, DB_ARGS(db_int(id), db_int(uid), db_int(fetched), db_int(failed)),
+	                 err);
 	return rc < 0 ? rc : 0;
 }
 

@@ -144,10 +144,12 @@ int mailbox_restart(struct db *db, int64_t id, int64_t uidvalidity, struct kf_er
  */
 int mailbox_stuck_bump(struct db *db, int64_t id, int64_t uid, int *count, struct kf_error *err);
 /*
- * Message uid is dealt with (counted: 1 fetched + 1, 0 failed + 1 (set
- * aside), -1 neither (it was gone)): last_uid moves up to uid (never down).
+ * Messages up to uid are dealt with, fetched of them stored and failed set
+ * aside since the last call: last_uid moves up to uid (never down), the
+ * counters grow.
  */
-int mailbox_advance(struct db *db, int64_t id, int64_t uid, int counted, struct kf_error *err);
+int mailbox_advance(struct db *db, int64_t id, int64_t uid, int64_t fetched, int64_t failed,
+                    struct kf_error *err);
 /* The pass ended: last_error = msg ("" = fine), at most MAILBOX_ERROR_MAX bytes kept. */
 int mailbox_set_error(struct db *db, int64_t id, const char *msg, struct kf_error *err);
 

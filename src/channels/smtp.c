@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/str.h"
 #include "base/xalloc.h"
@@ -32,6 +33,7 @@ struct exchange {
 	size_t off; /* bytes handed to curl so far */
 	char reply[SMTP_REPLY_MAX]; /* the relay's last reply line */
 	char refusal[SMTP_REPLY_MAX]; /* its last 4xx/5xx line (the QUIT after a refusal answers 221) */
+	int auth_offered; /* the EHLO answer listed AUTH */
 	char error[CURL_ERROR_SIZE];
 };
 
@@ -90,6 +92,8 @@ static int debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *
 	x->reply[n] = '\0';
 	if (data[0] == '4' || data[0] == '5')
 		memcpy(x->refusal, x->reply, n + 1);
+	if (n >= 8 && strncmp(x->reply, "250", 3) == 0 && strncasecmp(x->reply + 4, "AUTH", 4) == 0)
+		x->auth_offered = 1;
 	return 0;
 }
 
@@ -101,6 +105,9 @@ static void relay_options(CURL *h, const struct smtp_relay *r, struct exchange *
 	snprintf(url, sizeof(url), "%s://%s:%d/%s", tls ? "smtps" : "smtp", r->host, r->port,
 	         r->helo && r->helo[0] ? r->helo : "localhost");
 	curl_easy_setopt(h, CURLOPT_URL, url);
+	const char *ca = getenv("SSL_CERT_FILE"); /* OpenSSL's convention for a private CA bundle */
+	if (ca && ca[0])
+		curl_easy_setopt(h, CURLOPT_CAINFO, ca);
 	curl_easy_setopt(h, CURLOPT_USE_SSL,
 	                 strcmp(r->security, "starttls") == 0 ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
 	if (r->username && r->username[0]) {
@@ -128,8 +135,9 @@ static enum smtp_result classify(CURL *h, CURLcode rc)
 	if (rc == CURLE_OK)
 		return SMTP_SENT;
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-	if (rc == CURLE_LOGIN_DENIED || rc == CURLE_USE_SSL_FAILED)
-		return SMTP_TEMPORARY; /* the relay's configuration, not this mail */
+	/* The relay's configuration, not this mail: login refused or required, TLS required (RFC 4954, 3207). */
+	if (rc == CURLE_LOGIN_DENIED || rc == CURLE_USE_SSL_FAILED || code == 530 || code == 535 || code == 538)
+		return SMTP_TEMPORARY;
 	if (code >= 500 && code < 600 &&
 	    (rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR || rc == CURLE_WEIRD_SERVER_REPLY ||
 	     rc == CURLE_UPLOAD_FAILED))
@@ -208,11 +216,17 @@ int smtp_test(const struct smtp_relay *r, char stage[16], char *message, size_t 
 	relay_options(h, r, &x);
 	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "NOOP");
 	CURLcode rc = curl_easy_perform(h);
+	int ok = rc == CURLE_OK;
 	str_copy(stage, 16, stage_of(rc));
-	if (rc == CURLE_OK)
+	if (ok && r->username && r->username[0] && !x.auth_offered) {
+		ok = 0; /* curl goes on without a login the relay does not offer: say so */
+		str_copy(stage, 16, "auth");
+		snprintf(message, n, "the relay offers no login on this connection (try starttls or tls)");
+	} else if (ok) {
 		snprintf(message, n, "%s", x.reply[0] ? x.reply : "the relay answered");
-	else
+	} else {
 		reply_out(&x, rc, message, n);
+	}
 	curl_easy_cleanup(h);
-	return rc == CURLE_OK;
+	return ok;
 }

@@ -4,7 +4,9 @@
  * security "none": smtp://host:port; "starttls": smtp:// with STARTTLS
  * required (CURLUSESSL_ALL), so a relay that does not offer it fails
  * rather than receiving the password in clear; "tls": smtps://.  Login
- * when a user name is set.  The certificate is verified.
+ * when a user name is set.  The certificate is verified, against the
+ * system's CA bundle or the one SSL_CERT_FILE names (OpenSSL's variable,
+ * for a relay with a private CA).
  *
  * One struct smtp_client per sending thread: its curl handle is reused
  * across messages, so a run of mails to one relay shares one connection.

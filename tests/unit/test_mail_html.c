@@ -135,7 +135,9 @@ static void text_cases(void **state)
 		{ "<h1>Title</h1>text", "Title\n\ntext" },
 		{ "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>", "a b\nc d" },
 		{ "<p>a</p>\n\n\n<p>b</p>", "a\n\nb" },
-		{ "<blockquote>quoted</blockquote>", "quoted" },
+		{ "<blockquote>quoted</blockquote>", "> quoted" },
+		{ "reply<blockquote>a<br>b<blockquote>c</blockquote></blockquote>", "reply\n\n> a\n> b\n> > c" },
+		{ "<blockquote><ul><li>x</li></ul></blockquote>", "> - x" },
 		{ "", "" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <dirent.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 
 #include "channels/mail_charset.h"
@@ -160,6 +161,202 @@ static void nothing_readable_is_unparsable(void **state)
 	assert_string_equal(err.key, "mail_unparsable");
 	assert_string_equal(m.text, "");
 	mail_msg_free(&m);
+	assert_int_equal(mail_parse("no header here\nat all\n", 22, &m, &err), KF_EINVAL);
+	mail_msg_free(&m);
+	/* Headers and nothing else, or an empty part: an empty text (the byte order mark check reads no further). */
+	parse_ok("From: a@b.test\n\n", &m);
+	assert_string_equal(m.text, "");
+	assert_int_equal(m.quote_at, 0);
+	mail_msg_free(&m);
+	parse_ok("From: a@b.test\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n7w==\n", &m);
+	assert_string_equal(m.text, "ï"); /* a lone 0xEF byte, no charset: read as windows-1252 */
+	mail_msg_free(&m);
+}
+
+/* A message built in a buffer the tests fill. */
+static char *msg_build(const char *head, const char *part, int copies, const char *tail)
+{
+	size_t cap = strlen(head) + (size_t)copies * (strlen(part) + 16) + strlen(tail) + 1;
+	char *p = malloc(cap);
+	assert_non_null(p);
+	size_t n = (size_t)snprintf(p, cap, "%s", head);
+	for (int i = 0; i < copies; i++)
+		n += (size_t)snprintf(p + n, cap - n, part, i);
+	snprintf(p + n, cap - n, "%s", tail);
+	return p;
+}
+
+static void caps_are_kept(void **state)
+{
+	(void)state;
+	char *raw = msg_build("From: a@b.test\nTo: x@y.test", ", u%d@y.test", 150, "\nSubject: many\n\nbody\n");
+	struct mail_msg m;
+	parse_ok(raw, &m);
+	assert_int_equal(m.nto, MAIL_MAX_ADDRS);
+	assert_string_equal(m.to[0].address, "x@y.test");
+	mail_msg_free(&m);
+	free(raw);
+	raw = msg_build(
+	        "From: a@b.test\nContent-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nhi\n",
+	        "--B\nContent-Type: application/octet-stream; name=f%d.bin\n\nxyz\n", 120, "--B--\n");
+	parse_ok(raw, &m);
+	assert_int_equal(m.nparts, MAIL_MAX_PARTS);
+	assert_int_equal(m.parts_dropped, 20);
+	assert_string_equal(m.parts[99].filename, "f99.bin");
+	assert_string_equal(m.text, "hi");
+	mail_msg_free(&m);
+	free(raw);
+}
+
+static void cid_reference_makes_a_part_inline(void **state)
+{
+	(void)state;
+	static const char raw[] = "From: a@b.test\n"
+	                          "Content-Type: multipart/related; boundary=R\n\n"
+	                          "--R\nContent-Type: text/html; charset=utf-8\n\n<p>see <img src=\"cid:Pic1@x\"></p>\n"
+	                          "--R\nContent-Type: image/png\nContent-ID: <Pic1@x>\n\nPNG\n"
+	                          "--R\nContent-Type: image/png\nContent-ID: <other@x>\n\nPNG\n"
+	                          "--R--\n";
+	struct mail_msg m;
+	parse_ok(raw, &m);
+	assert_int_equal(m.nparts, 2);
+	assert_string_equal(m.parts[0].content_id, "Pic1@x");
+	assert_int_equal(m.parts[0].is_inline, 1);
+	assert_int_equal(m.parts[1].is_inline, 0);
+	assert_string_equal(m.text, "see"); /* HTML only: text made from it */
+	assert_non_null(strstr(m.html, "src=\"cid:Pic1@x\""));
+	mail_msg_free(&m);
+}
+
+static void forwards_are_recognised(void **state)
+{
+	(void)state;
+	static const char *const yes[] = {
+		"From: a@b.test\nSubject: Fwd: parcel\n\nx\n",
+		"From: a@b.test\nSubject: FW: parcel\n\nx\n",
+		"From: a@b.test\nSubject: =?utf-8?B?6L2s5Y+ROiDljIXoo7k=?=\n\nx\n", /* 转发: 包裹 */
+		"From: a@b.test\nSubject: parcel\n\nsee\n\n---------- Forwarded message ---------\nFrom: c@d.test\n",
+		"From: a@b.test\nSubject: parcel\n\nsee\n\nBegin forwarded message:\n\n",
+	};
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		struct mail_msg m;
+		parse_ok(yes[i], &m);
+		assert_int_equal(m.is_forward, 1);
+		mail_msg_free(&m);
+	}
+	struct mail_msg m;
+	parse_ok("From: a@b.test\nSubject: Re: forward this please\n\nx\n", &m);
+	assert_int_equal(m.is_forward, 0);
+	mail_msg_free(&m);
+}
+
+static void plain_text_bounces(void **state)
+{
+	(void)state;
+	static const char exim[] =
+	        "Return-Path: <>\nFrom: Mail Delivery System <Mailer-Daemon@mx.test>\n"
+	        "Subject: Mail delivery failed: returning message to sender\n\n"
+	        "This message was created automatically by mail delivery software.\n\n"
+	        "A message that you sent could not be delivered to one or more of its\n"
+	        "recipients. This is a permanent error. The following address(es) failed:\n\n"
+	        "  Gone@Customer.test\n    host mx.customer.test [192.0.2.1]\n"
+	        "    SMTP error from remote mail server after RCPT TO:<gone@customer.test>:\n"
+	        "    550 5.1.1 User unknown\n\n------ This is a copy of the message, including all the headers. ------\n\n"
+	        "Message-ID: <kefu-9-abc@kefu.test>\nSubject: Re: x\n";
+	struct mail_msg m;
+	parse_ok(exim, &m);
+	assert_int_equal(m.bounce.is_bounce, 1);
+	assert_string_equal(m.bounce.recipient, "gone@customer.test");
+	assert_string_equal(m.bounce.status, "5.1.1");
+	assert_string_equal(m.bounce.diagnostic, "550 5.1.1 User unknown");
+	assert_string_equal(m.bounce.orig_message_id, "kefu-9-abc@kefu.test");
+	assert_int_equal(m.auto_flags & MAIL_AUTO_NULL_SENDER, MAIL_AUTO_NULL_SENDER);
+	mail_msg_free(&m);
+	static const char exchange[] =
+	        "From: postmaster@corp.test\nSubject: Undeliverable: order\n\n"
+	        "Your message did not reach some or all of the intended recipients.\n\n"
+	        "The following recipient(s) cannot be reached:\n\n"
+	        "      'Wang Wu' on 12/1/2026 10:00 AM\n"
+	        "            wangwu@corp.test\n            550 5.4.1 Recipient address rejected\n";
+	parse_ok(exchange, &m);
+	assert_int_equal(m.bounce.is_bounce, 1);
+	assert_string_equal(m.bounce.recipient, "wangwu@corp.test");
+	assert_string_equal(m.bounce.status, "5.4.1");
+	mail_msg_free(&m);
+	/* A customer who writes about a failed delivery is not a bounce. */
+	parse_ok("From: a@b.test\nSubject: my parcel\n\nDelivery failed twice, status 5.1.1?\n", &m);
+	assert_int_equal(m.bounce.is_bounce, 0);
+	assert_string_equal(m.bounce.recipient, "");
+	mail_msg_free(&m);
+}
+
+static void format_flowed_is_joined(void **state)
+{
+	(void)state;
+	static const char raw[] = "From: a@b.test\r\n"
+	                          "Content-Type: text/plain; charset=utf-8; format=flowed\r\n\r\n"
+	                          "\xEF\xBB\xBFThe parcel came but the \r\n"
+	                          "box was open.\r\n"
+	                          "  indented (stuffed)\r\n"
+	                          "\r\n"
+	                          "-- \r\n"
+	                          "Ann\r\n"
+	                          "> On Tue you \r\n"
+	                          "> wrote:\r\n";
+	struct mail_msg m;
+	parse_ok(raw, &m);
+	assert_string_equal(
+	        m.text,
+	        "The parcel came but the box was open.\n indented (stuffed)\n\n-- \nAnn\n> On Tue you wrote:\n");
+	assert_int_equal(m.quote_at, strlen("The parcel came but the box was open.\n indented (stuffed)\n\n"));
+	mail_msg_free(&m);
+	static const char delsp[] =
+	        "From: a@b.test\nContent-Type: text/plain; charset=utf-8; format=flowed; delsp=yes\n\n"
+	        "\xe4\xbd\xa0\xe5\xa5\xbd \n\xe4\xb8\x96\xe7\x95\x8c\n";
+	parse_ok(delsp, &m);
+	assert_string_equal(m.text, "你好世界\n");
+	mail_msg_free(&m);
+}
+
+/* Parsing in several threads at once gives what one thread gives (GMime state is per call). */
+struct thread_arg {
+	const char *raw;
+	int ok;
+};
+
+static void *parse_loop(void *p)
+{
+	struct thread_arg *a = p;
+	a->ok = 1;
+	for (int i = 0; i < 40; i++) {
+		struct mail_msg m;
+		struct kf_error err = KF_ERROR_INIT;
+		if (mail_parse(a->raw, strlen(a->raw), &m, &err) != 0 ||
+		    strcmp(m.subject, "你好 world") != 0 || m.nparts != 1 || strcmp(m.from.name, "张三") != 0)
+			a->ok = 0;
+		mail_msg_free(&m);
+	}
+	return NULL;
+}
+
+static void threads_parse_independently(void **state)
+{
+	(void)state;
+	static const char raw[] =
+	        "From: =?UTF-8?B?5byg5LiJ?= <z@c.test>\nSubject: =?GB2312?B?xOO6ww==?= world\n"
+	        "Content-Type: multipart/mixed; boundary=X\n\n"
+	        "--X\nContent-Type: text/html; charset=gbk\n\n<p>\xc4\xe3\xba\xc3</p>\n"
+	        "--X\nContent-Type: image/png; name=a.png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n--X--\n";
+	pthread_t t[4];
+	struct thread_arg a[4];
+	for (int i = 0; i < 4; i++) {
+		a[i].raw = raw;
+		assert_int_equal(pthread_create(&t[i], NULL, parse_loop, &a[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(a[i].ok, 1);
+	}
 }
 
 /* The corpus check of one message; failures name the file and the key. */
@@ -441,9 +638,18 @@ static void corpus_parses_as_expected(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(headers_come_out_decoded),       cmocka_unit_test(gbk_body_and_attachment),
-		cmocka_unit_test(alternative_prefers_plain),      cmocka_unit_test(auto_flags_from_headers),
-		cmocka_unit_test(nothing_readable_is_unparsable), cmocka_unit_test(corpus_parses_as_expected),
+		cmocka_unit_test(headers_come_out_decoded),
+		cmocka_unit_test(gbk_body_and_attachment),
+		cmocka_unit_test(alternative_prefers_plain),
+		cmocka_unit_test(auto_flags_from_headers),
+		cmocka_unit_test(nothing_readable_is_unparsable),
+		cmocka_unit_test(caps_are_kept),
+		cmocka_unit_test(cid_reference_makes_a_part_inline),
+		cmocka_unit_test(forwards_are_recognised),
+		cmocka_unit_test(plain_text_bounces),
+		cmocka_unit_test(format_flowed_is_joined),
+		cmocka_unit_test(threads_parse_independently),
+		cmocka_unit_test(corpus_parses_as_expected),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -788,8 +788,47 @@ T\xe9l. 01 23 45 67 89
     "date": 1796619600,
 })
 
-AUTO = {"submitted": 1, "reply": 2, "bulk": 4, "null_sender": 8}
+# 21. File names the ways clients write them: an RFC 2047 word inside quotes
+#     (Outlook, Foxmail), raw 8-bit GBK, RFC 2231 continuations, a name only
+#     in Content-Type, a text attachment, a name with a path in it.
+gbname = base64.b64encode("发票.pdf".encode("gb2312")).decode()
+names = ("From: Qian <qian@customer.test>\r\nTo: support@kefu.test\r\nSubject: invoices\r\n"
+         "Date: Mon, 7 Dec 2026 07:00:00 +0800\r\nMessage-ID: <names-1@customer.test>\r\n"
+         "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n"
+         "--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nsee the files\r\n"
+         "--B\r\nContent-Type: application/pdf; name=\"=?gb2312?B?%s?=\"\r\n"
+         "Content-Disposition: attachment; filename=\"=?gb2312?B?%s?=\"\r\n"
+         "Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n" % (gbname, gbname)).encode()
+names += ("--B\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"".encode()
+          + "订单明细.xlsx".encode("gbk") + b"\"\r\n\r\nxx\r\n")
+names += ("--B\r\nContent-Type: image/jpeg\r\nContent-Disposition: attachment;\r\n"
+          " filename*0*=UTF-8''%E9%9D%9E%E5%B8%B8%E9%95%BF%E7%9A%84;\r\n filename*1*=%E5%90%8D%E5%AD%97.jpg\r\n\r\nyy\r\n"
+          "--B\r\nContent-Type: image/png; name=\"only-in-type.png\"\r\n\r\nzz\r\n"
+          "--B\r\nContent-Type: text/plain; name=\"notes.txt\"\r\n\r\nattached text\r\n"
+          "--B\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"../../etc/passwd\"\r\n\r\nx\r\n"
+          "--B--\r\n").encode()
+CORPUS["attachment_names"] = (names, {
+    "text_visible": "see the files",
+    "attachments": [
+        {"filename": "发票.pdf", "content_type": "application/pdf", "size": 9, "contains": "%PDF-1.4"},
+        {"filename": "订单明细.xlsx", "content_type": "application/octet-stream", "size": 2},
+        {"filename": "非常长的名字.jpg", "content_type": "image/jpeg", "size": 2},
+        {"filename": "only-in-type.png", "content_type": "image/png", "size": 2},
+        {"filename": "notes.txt", "content_type": "text/plain", "size": 13},
+        {"filename": ".._.._etc_passwd", "content_type": "application/octet-stream", "size": 1},
+    ],
+})
 
+# 22. Mislabelled charsets: UTF-8 text and subject under a GB2312 label (a
+#     web form that sends UTF-8 but keeps the old header).
+mis_subject = base64.b64encode("退货地址是哪里".encode()).decode()
+add("mislabelled_charsets", ("From: web-form@shop.test\r\nTo: support@kefu.test\r\n"
+    "Subject: =?gb2312?B?%s?=\r\nDate: Mon, 7 Dec 2026 08:00:00 +0800\r\nMessage-ID: <form-88@shop.test>\r\n"
+    "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=gb2312\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+    "请问退货地址是哪里？订单号 8812。\r\n" % mis_subject), {
+    "subject": "退货地址是哪里",
+    "text_visible": "请问退货地址是哪里？订单号 8812。",
+})
 
 def main():
     for name, (raw, expect) in sorted(CORPUS.items()):

@@ -5,6 +5,8 @@
 --   fetched/failed count messages; tls_verify 0 accepts any certificate (self-signed servers);
 --   stuck_uid/stuck_count: the UID a pass started with and how many passes started there (a
 --   message that keeps failing or crashing kefu is set aside after a few, channels/mail_fetch.c).
+--   Ids are never reused (AUTOINCREMENT; PostgreSQL identities never are): mail_messages keeps
+--   (mailbox_id, imap_uid) of deleted mailboxes, and a new mailbox must not inherit them.
 -- mail_messages: every mail kefu received or is sending, one row each.  direction 'in': received
 --   (status received, or dropped/rejected with reason); 'out': the durable outbox (queued →
 --   sent | deferred → … | bounced | failed).  rfc_message_id without <>; refs space-separated;
@@ -38,7 +40,7 @@ CREATE TABLE mail_settings (
 );
 INSERT INTO mail_settings (id) VALUES (1);
 CREATE TABLE mailboxes (
-	id INTEGER PRIMARY KEY,
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
 	name TEXT NOT NULL UNIQUE,
 	address TEXT NOT NULL DEFAULT '',
 	host TEXT NOT NULL,
