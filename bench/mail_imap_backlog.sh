@@ -123,3 +123,6 @@ echo "backlog: $n messages, ${size} MB in the Maildir"
 grep -o '"msg":"bench: [0-9]*/[0-9]*"' "$dir/kefu.err" | sed 's/"msg":"\(.*\)"/  progress: imap: \1/' || true
 python3 -c "import sys; n,t=int(sys.argv[1]),float(sys.argv[2])-float(sys.argv[3]); print(f'fetched: {n} messages in {t:.1f} s = {n/t:.0f} messages/s ({sys.argv[4]} tickets)')" "$n" "$end" "$start" "$tickets"
 echo "peak RSS of kefu (VmHWM): $hwm"
+warns=$(grep -c '"level":"warn"' "$dir/kefu.err" || true)
+echo "warnings logged: $warns"
+[ "$warns" = 0 ] || grep '"level":"warn"' "$dir/kefu.err" | head -5

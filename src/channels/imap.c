@@ -34,6 +34,8 @@ struct imap {
 	struct buf *sink; /* where the write callback puts what the server sends */
 	size_t sink_max; /* bytes the sink may hold */
 	int overflow; /* the sink's cap was hit */
+	int (*cancelled)(void); /* imap_conf.cancelled */
+	CURLcode last; /* what the last exchange ended with */
 };
 
 /* --- pure helpers --------------------------------------------------------------------- */
@@ -151,7 +153,38 @@ static int cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int imap_parse_search(const char *text, size_t len, int64_t **uids, size_t *n)
+/* The UID a line gives: the numbers of "* SEARCH ...", or the UID item of "* n FETCH (... UID x ...)". */
+static void line_uids(const char *p, const char *le, int64_t **v, size_t *k, size_t *cap)
+{
+	const char *q = NULL;
+	int search = le - p >= 8 && strncasecmp(p, "* SEARCH", 8) == 0;
+	if (search)
+		q = p + 8;
+	else if (le - p > 2 && p[0] == '*' && p[1] == ' ') {
+		const char *open = memchr(p, '(', (size_t)(le - p));
+		for (const char *u = open; u && u + 4 < le; u++)
+			if ((u[-1] == '(' || u[-1] == ' ') && strncasecmp(u, "UID ", 4) == 0) {
+				q = u + 4;
+				break;
+			}
+	}
+	while (q && q < le) {
+		int64_t x;
+		while (q < le && (*q == ' ' || *q == '\r'))
+			q++;
+		if (!read_number(&q, le, &x))
+			break;
+		if (*k == *cap) {
+			*cap = *cap ? 2 * *cap : 64;
+			*v = xreallocarray(*v, *cap, sizeof(**v));
+		}
+		(*v)[(*k)++] = x;
+		if (!search)
+			break;
+	}
+}
+
+int imap_parse_uids(const char *text, size_t len, int64_t **uids, size_t *n)
 {
 	const char *p = text, *end = text + len;
 	size_t cap = 0, k = 0;
@@ -159,21 +192,7 @@ int imap_parse_search(const char *text, size_t len, int64_t **uids, size_t *n)
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		const char *le = eol ? eol : end;
-		if (le - p >= 8 && strncasecmp(p, "* SEARCH", 8) == 0) {
-			const char *q = p + 8;
-			int64_t x;
-			while (q < le) {
-				while (q < le && (*q == ' ' || *q == '\r'))
-					q++;
-				if (!read_number(&q, le, &x))
-					break;
-				if (k == cap) {
-					cap = cap ? 2 * cap : 64;
-					v = xreallocarray(v, cap, sizeof(*v));
-				}
-				v[k++] = x;
-			}
-		}
+		line_uids(p, le, &v, &k, &cap);
 		p = eol ? eol + 1 : end;
 	}
 	if (k > 1)
@@ -259,6 +278,17 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* libcurl's progress callback: a nonzero answer aborts the transfer. */
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	const struct imap *im = arg;
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return im->cancelled();
+}
+
 /* The error for curl's rc, at stage key when the code does not say better. */
 static int fail(struct imap *im, CURLcode rc, const char *key, struct kf_error *err)
 {
@@ -310,6 +340,7 @@ static int perform(struct imap *im, const char *url, const char *custom, struct 
 	curl_easy_setopt(im->curl, CURLOPT_URL, url);
 	curl_easy_setopt(im->curl, CURLOPT_CUSTOMREQUEST, custom);
 	CURLcode rc = curl_easy_perform(im->curl);
+	im->last = rc;
 	im->sink = NULL;
 	return rc == CURLE_OK ? 0 : fail(im, rc, key, err);
 }
@@ -327,6 +358,8 @@ static void set_options(struct imap *im, const struct imap_conf *c)
 {
 	CURL *h = im->curl;
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	/* libcurl cuts a server line longer than its buffer without saying so: take the largest. */
+	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, (long)CURL_MAX_READ_SIZE);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, im->errbuf);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, im);
@@ -340,6 +373,12 @@ static void set_options(struct imap *im, const struct imap_conf *c)
 	curl_easy_setopt(h, CURLOPT_USERNAME, c->username ? c->username : "");
 	if (c->password && c->password[0])
 		curl_easy_setopt(h, CURLOPT_PASSWORD, c->password);
+	im->cancelled = c->cancelled;
+	if (c->cancelled) {
+		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(h, CURLOPT_XFERINFODATA, im);
+	}
 }
 
 int imap_open(const struct imap_conf *conf, struct imap **out, struct kf_error *err)
@@ -445,6 +484,13 @@ int imap_status(struct imap *im, const char *folder, struct imap_status *out, st
 	return rc;
 }
 
+int imap_noop(struct imap *im, const char *folder, int64_t uidvalidity, struct kf_error *err)
+{
+	char url[URL_MAX];
+	int rc = folder_url(im, folder, uidvalidity, 0, url, sizeof(url), err);
+	return rc < 0 ? rc : perform(im, url, "NOOP", NULL, 0, "imap_command", err);
+}
+
 int imap_search(struct imap *im, const char *folder, int64_t uidvalidity, const char *criteria,
                 int64_t **uids, size_t *n, struct kf_error *err)
 {
@@ -460,7 +506,28 @@ int imap_search(struct imap *im, const char *folder, int64_t uidvalidity, const 
 	if (rc == KF_ETOOBIG)
 		rc = kf_fail(err, KF_EIO, "imap_command", NULL, "IMAP command: the search answer is too long");
 	if (rc == 0)
-		rc = imap_parse_search(b.p ? b.p : "", b.len, uids, n);
+		rc = imap_parse_uids(b.p ? b.p : "", b.len, uids, n);
+	buf_release(&b);
+	return rc;
+}
+
+int imap_list_from(struct imap *im, const char *folder, int64_t uidvalidity, int64_t from_uid, int64_t **uids,
+                   size_t *n, struct kf_error *err)
+{
+	char url[URL_MAX], cmd[64];
+	struct buf b = BUF_INIT;
+	*uids = NULL;
+	*n = 0;
+	int rc = folder_url(im, folder, uidvalidity, 0, url, sizeof(url), err);
+	if (rc < 0)
+		return rc;
+	snprintf(cmd, sizeof(cmd), "UID FETCH %lld:* (UID)", (long long)from_uid);
+	rc = perform(im, url, cmd, &b, IMAP_SEARCH_MAX, "imap_command", err);
+	if (rc == KF_ETOOBIG)
+		rc = kf_fail(err, KF_EIO, "imap_command", NULL,
+		             "IMAP command: the list of new messages is too long");
+	if (rc == 0)
+		rc = imap_parse_uids(b.p ? b.p : "", b.len, uids, n);
 	buf_release(&b);
 	return rc;
 }
@@ -474,7 +541,8 @@ int imap_fetch(struct imap *im, const char *folder, int64_t uidvalidity, int64_t
 	if (rc < 0)
 		return rc;
 	rc = perform(im, url, NULL, out, max_bytes, "imap_command", err);
-	if (rc == KF_EIO && strcmp(err->key, "imap_command") == 0 && out->len == 0)
+	/* The server answered OK without the message (expunged meanwhile); not a timeout or a lost line. */
+	if (rc == KF_EIO && im->last == CURLE_REMOTE_FILE_NOT_FOUND && out->len == 0)
 		rc = kf_fail(err, KF_ENOTFOUND, "imap_gone", NULL, "IMAP: message %lld is no longer there",
 		             (long long)uid);
 	return rc;

@@ -9,7 +9,8 @@
  * UTF-8 and travels in IMAP's modified UTF-7 (RFC 3501 5.1.3).
  *
  * Commands used: CAPABILITY, STATUS (UIDVALIDITY, UIDNEXT, MESSAGES,
- * UNSEEN), SELECT (curl's own, checking the UIDVALIDITY given), UID SEARCH,
+ * UNSEEN), SELECT (curl's own, checking the UIDVALIDITY given), UID FETCH
+ * n:* (UID) and UID SEARCH UNSEEN (the candidates), NOOP,
  * UID FETCH n BODY[] (curl's download, into a capped buffer: one message in
  * memory at a time), UID STORE, UID MOVE (or UID COPY + \Deleted + UID
  * EXPUNGE without MOVE; EXPUNGE without UIDPLUS).
@@ -40,6 +41,7 @@ struct imap_conf {
 	const char *username;
 	const char *password; /* NULL or "": none */
 	int timeout_s; /* per command (config mail_timeout) */
+	int (*cancelled)(void); /* NULL, or: nonzero ends the command in hand (shutting down) */
 };
 
 struct imap_status {
@@ -60,6 +62,16 @@ int imap_has(const struct imap *im, const char *name);
 
 /* STATUS of folder (not selecting it). */
 int imap_status(struct imap *im, const char *folder, struct imap_status *out, struct kf_error *err);
+/*
+ * The UIDs from from_uid on in folder (UID FETCH n:* (UID): one short line
+ * per message, where a SEARCH answer is one line that can outgrow what
+ * libcurl reads of a line; note "n:*" also names the last message when n
+ * is past it).  *uids: a new ascending array (free), *n its length.
+ */
+int imap_list_from(struct imap *im, const char *folder, int64_t uidvalidity, int64_t from_uid, int64_t **uids,
+                   size_t *n, struct kf_error *err);
+/* NOOP in folder: the server looks for new mail (Dovecot picks up a large Maildir backlog in parts). */
+int imap_noop(struct imap *im, const char *folder, int64_t uidvalidity, struct kf_error *err);
 /*
  * UID SEARCH criteria (ASCII, e.g. "UID 5:*" or "UNSEEN") in folder, which
  * must still have uidvalidity.  *uids: a new ascending array (free), *n
@@ -93,10 +105,11 @@ const char *imap_stage(const struct kf_error *err);
  */
 int imap_folder_encode(const char *utf8, char *out, size_t cap);
 /*
- * The numbers of the "* SEARCH" lines in text (len bytes), ascending and
- * without repeats, into *uids (new array, free) and *n.
+ * The UIDs in text (len bytes): the numbers of "* SEARCH" lines and the
+ * UID items of "* n FETCH (...)" lines, ascending and without repeats,
+ * into *uids (new array, free) and *n.
  */
-int imap_parse_search(const char *text, size_t len, int64_t **uids, size_t *n);
+int imap_parse_uids(const char *text, size_t len, int64_t **uids, size_t *n);
 /* The STATUS response items of the "* STATUS" line in text; 0, or KF_EINVAL when there is none. */
 int imap_parse_status(const char *text, size_t len, struct imap_status *out);
 

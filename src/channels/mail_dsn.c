@@ -208,10 +208,11 @@ static bool bounce_subject(const char *s)
 		                             "投递失败",
 		                             "未送达",
 		                             NULL };
+	size_t len = strnlen(s, 200); /* the words open a bounce's subject; a long one is not searched through */
 	for (size_t i = 0; words[i]; i++) {
 		size_t n = strlen(words[i]);
-		for (const char *p = s; *p; p++)
-			if (strncasecmp(p, words[i], n) == 0)
+		for (size_t k = 0; k + n <= len; k++)
+			if (strncasecmp(s + k, words[i], n) == 0)
 				return true;
 	}
 	return false;

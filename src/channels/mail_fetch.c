@@ -80,7 +80,7 @@ struct pass {
 	struct buf raw; /* the message in hand */
 	struct mail_fetch_counts *c;
 	int64_t done; /* messages dealt with in this pass */
-	int64_t total; /* candidates the first search found */
+	int64_t total; /* messages done plus those the last search found */
 	int first; /* the next message is the pass's first */
 	/* Progress not yet written to the mailbox row (one write per MAIL_FETCH_SAVE_EVERY messages). */
 	int64_t done_uid; /* the highest UID dealt with */
@@ -192,8 +192,9 @@ static int candidates(struct pass *p, int64_t **uids, size_t *n, struct kf_error
 	char crit[64];
 	int64_t *below = NULL;
 	size_t nb = 0, k = 0;
-	snprintf(crit, sizeof(crit), "UID %lld:*", (long long)p->m.last_uid + 1);
-	int rc = imap_search(p->im, p->m.folder, p->m.uidvalidity, crit, uids, n, err);
+	int rc = p->done ? imap_noop(p->im, p->m.folder, p->m.uidvalidity, err) : 0;
+	if (rc == 0)
+		rc = imap_list_from(p->im, p->m.folder, p->m.uidvalidity, p->m.last_uid + 1, uids, n, err);
 	for (size_t i = 0; rc == 0 && i < *n; i++) /* "n:*" names the last message even below n */
 		if ((*uids)[i] > p->m.last_uid)
 			(*uids)[k++] = (*uids)[i];
@@ -215,7 +216,11 @@ static int candidates(struct pass *p, int64_t **uids, size_t *n, struct kf_error
 	return rc;
 }
 
-/* Take the candidates, a batch at a time, until none is left or the process stops. */
+/*
+ * Take the candidates, a batch at a time, searching again after each batch
+ * that reached above last_uid (the server may show a large backlog in
+ * parts), until none is left or the process stops.
+ */
 static int take_all(struct pass *p, struct kf_error *err)
 {
 	int rc = 0;
@@ -223,10 +228,11 @@ static int take_all(struct pass *p, struct kf_error *err)
 		int64_t *uids = NULL;
 		size_t n = 0;
 		rc = candidates(p, &uids, &n, err);
-		if (rc == 0 && p->total == 0)
-			p->total = (int64_t)n;
-		more = n > MAIL_FETCH_BATCH;
-		for (size_t i = 0; rc == 0 && i < n && i < MAIL_FETCH_BATCH && !atomic_load(&stopping); i++) {
+		if (rc == 0 && p->done + (int64_t)n > p->total) /* the server may show a backlog in parts */
+			p->total = p->done + (int64_t)n;
+		size_t take_n = n < MAIL_FETCH_BATCH ? n : MAIL_FETCH_BATCH;
+		more = take_n > 0 && uids[take_n - 1] > p->m.last_uid;
+		for (size_t i = 0; rc == 0 && i < take_n && !atomic_load(&stopping); i++) {
 			rc = take(p, uids[i], err);
 			if (rc == 0 && ++p->done % MAIL_FETCH_PROGRESS_EVERY == 0)
 				log_msg(LOG_LEVEL_INFO, "imap", "%s: %lld/%lld", p->m.name, (long long)p->done,
@@ -241,16 +247,24 @@ static int take_all(struct pass *p, struct kf_error *err)
 	return rc;
 }
 
+static int is_stopping(void)
+{
+	return atomic_load(&stopping);
+}
+
 /* The client settings of mailbox m with password pw. */
 static struct imap_conf conf_of(const struct mailbox *m, const char *pw, int timeout_s)
 {
-	struct imap_conf c = { m->host,
-		               m->port,
-		               m->security,
-		               m->tls_verify,
-		               m->username,
-		               pw ? pw : "",
-		               timeout_s > 0 ? timeout_s : 60 };
+	struct imap_conf c = {
+		.host = m->host,
+		.port = m->port,
+		.security = m->security,
+		.tls_verify = m->tls_verify,
+		.username = m->username,
+		.password = pw ? pw : "",
+		.timeout_s = timeout_s > 0 ? timeout_s : 60,
+		.cancelled = is_stopping,
+	};
 	return c;
 }
 

@@ -19,6 +19,7 @@
 #include "channels/mail_charset.h"
 
 #define CHARSET_MAX 64 /* bytes of a charset name in an encoded word */
+#define WORD_TEXT_MAX 1024 /* bytes of encoded text in one word (RFC 2047 says 75; clients overshoot) */
 
 /* One encoded word found in a value. */
 struct word {
@@ -82,6 +83,15 @@ static void q_decode(const char *s, size_t n, struct buf *out)
 	}
 }
 
+/* Whether s[0, n) holds one of the characters of set (bounded, unlike strcspn). */
+static bool has_any(const char *s, size_t n, const char *set)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strchr(set, s[i]))
+			return true;
+	return false;
+}
+
 /*
  * Where the encoding letter of the encoded word at v[i] ("=?") is, and the
  * charset length in *cn; NULL when it is not an encoded word.  "=?B?text?="
@@ -90,7 +100,7 @@ static void q_decode(const char *s, size_t n, struct buf *out)
 static const char *word_enc(const char *v, size_t i, size_t *cn)
 {
 	const char *cs = v + i + 2;
-	const char *q1 = strchr(cs, '?');
+	const char *q1 = memchr(cs, '?', strnlen(cs, CHARSET_MAX + 1));
 	if (!q1)
 		return NULL;
 	if (q1 == cs + 1 && strchr("BbQq", *cs) && !(q1[1] && q1[2] == '?')) {
@@ -98,7 +108,7 @@ static const char *word_enc(const char *v, size_t i, size_t *cn)
 		return cs;
 	}
 	*cn = (size_t)(q1 - cs);
-	if (*cn >= CHARSET_MAX || strcspn(cs, " \t\r\n\"") < *cn)
+	if (*cn >= CHARSET_MAX || has_any(cs, *cn, " \t\r\n\""))
 		return NULL;
 	return q1 + 1;
 }
@@ -117,8 +127,9 @@ static bool word_read(const char *v, size_t i, struct word *w)
 	if ((enc != 'B' && enc != 'Q') || e[1] != '?')
 		return false;
 	const char *text = e + 2;
-	const char *endq = strstr(text, "?=");
-	if (!endq || strcspn(text, " \t\r\n") < (size_t)(endq - text))
+	size_t window = strnlen(text, WORD_TEXT_MAX);
+	const char *endq = memmem(text, window, "?=", 2); /* bounded: no quadratic scan of a long header */
+	if (!endq || has_any(text, (size_t)(endq - text), " \t\r\n"))
 		return false;
 	memcpy(w->charset, v + i + 2, cn);
 	w->charset[cn] = '\0';
@@ -204,10 +215,11 @@ char *mail_header_normalise(const char *raw)
 	buf_release(&unfolded);
 	struct buf out = BUF_INIT;
 	out.max = (size_t)-1 / 4;
+	size_t len = strlen(v);
 	size_t i = 0;
-	while (v[i]) {
-		const char *next = strstr(v + i, "=?");
-		size_t at = next ? (size_t)(next - v) : strlen(v);
+	while (i < len) {
+		const char *next = memmem(v + i, len - i, "=?", 2);
+		size_t at = next ? (size_t)(next - v) : len;
 		buf_add(&out, v + i, at - i);
 		i = at;
 		if (!next)

@@ -24,13 +24,15 @@
 #include "channels/mail_template.h"
 #include "channels/mail_token.h"
 #include "channels/smtp.h"
+#include "crm/privacy.h"
 #include "desk/ticket.h"
 #include "store/db.h"
 
 #define CC_MAX 50 /* participants on Cc */
 #define NAME_BYTES 404 /* a display name (100 characters) */
 #define LINK_MAX 256 /* bytes of a survey link */
-#define CLAIM_BATCH 8 /* due rows read per claim attempt */
+#define SEND_BATCH 16 /* due rows claimed (one commit) and recorded (one commit) together */
+#define CLAIM_TRIES 8 /* looks for due rows when other senders took all those seen */
 #define LEASE_S 120 /* a claimed row is left alone this long beyond the exchange's timeout */
 
 /* --- queueing ---------------------------------------------------------------------- */
@@ -407,6 +409,10 @@ static int prepare_queue(struct db *db, struct outgoing *o, int64_t seq, int64_t
 		skip(o, "the customer has no e-mail address");
 		return 0;
 	}
+	if (rc == 0 && !mail_settings_address_valid(o->to)) {
+		skip(o, "the customer's e-mail address is not one a relay takes");
+		return 0;
+	}
 	if (rc == 0 && o->message_id > 0)
 		rc = answered(db, o, err);
 	if (rc == 0 && strcmp(o->kind, "resolved") == 0 && !o->link[0]) {
@@ -618,7 +624,7 @@ int mail_out_retry_at(int64_t created_at, int64_t now, int attempts, int64_t *ne
 
 static struct db_sql q_due = DB_SQL(
         "SELECT id, next_at FROM mail_messages WHERE direction = 'out' AND status IN ('queued', 'deferred')"
-        " AND next_at <= $1 ORDER BY next_at, id LIMIT 8");
+        " AND next_at <= $1 ORDER BY next_at, id LIMIT 16");
 static struct db_sql q_claim = DB_SQL(
         "UPDATE mail_messages SET next_at = $3 WHERE id = $1 AND next_at = $2 AND direction = 'out'"
         " AND status IN ('queued', 'deferred')");
@@ -684,14 +690,21 @@ static int claimed_read(struct db *db, struct claimed *c, struct kf_error *err)
 	return rc < 0 ? rc : rc == 1;
 }
 
-/* Claim one due row at now into *c: 1 claimed, 0 none due, KF_E*. */
-static int claim(struct db *db, int64_t now, int64_t lease_s, struct claimed *c, struct kf_error *err)
+/*
+ * Claim up to SEND_BATCH due rows at now into cs, in one transaction (one commit for the batch):
+ * returns how many, or KF_E*.  Each lease covers the whole batch's sending.
+ */
+static int claim_once(struct db *db, int64_t now, int64_t lease_s, struct claimed *cs, int *seen,
+                      struct kf_error *err)
 {
 	struct db_rows *r = NULL;
-	int64_t ids[CLAIM_BATCH][2];
-	int n = 0;
-	int rc = db_query(db, &q_due, DB_ARGS(db_int(now)), &r, err);
-	while (rc >= 0 && n < CLAIM_BATCH && (rc = db_next(r, err)) == 1) {
+	int64_t ids[SEND_BATCH][2];
+	int n = 0, got = 0;
+	int rc = db_begin(db, err);
+	if (rc < 0)
+		return rc;
+	rc = db_query(db, &q_due, DB_ARGS(db_int(now)), &r, err);
+	while (rc >= 0 && n < SEND_BATCH && (rc = db_next(r, err)) == 1) {
 		ids[n][0] = db_col_int(r, 0);
 		ids[n++][1] = db_col_int(r, 1);
 	}
@@ -699,12 +712,35 @@ static int claim(struct db *db, int64_t now, int64_t lease_s, struct claimed *c,
 	for (int i = 0; rc >= 0 && i < n; i++) {
 		int64_t lease = now + lease_s;
 		rc = db_exec(db, &q_claim, DB_ARGS(db_int(ids[i][0]), db_int(ids[i][1]), db_int(lease)), err);
-		if (rc == 1) {
-			*c = (struct claimed){ .id = ids[i][0], .lease = lease };
-			return claimed_read(db, c, err);
-		}
+		if (rc != 1)
+			continue; /* another sender took it */
+		cs[got] = (struct claimed){ .id = ids[i][0], .lease = lease };
+		rc = claimed_read(db, &cs[got], err);
+		got += rc == 1;
 	}
-	return rc < 0 ? rc : 0;
+	rc = db_finish(db, rc < 0 ? rc : 0, err);
+	if (rc < 0) {
+		for (int i = 0; i < got; i++)
+			claimed_release(&cs[i]);
+		return rc;
+	}
+	*seen = n;
+	return got;
+}
+
+/*
+ * claim_once, again while another sender took every row it saw: the rows it took are leased now,
+ * so the next look finds the ones after them (several senders draining one queue).
+ */
+static int claim_batch(struct db *db, int64_t now, int64_t lease_s, struct claimed *cs, struct kf_error *err)
+{
+	int got = 0, seen = 0;
+	for (int tries = 0; tries < CLAIM_TRIES && got == 0; tries++) {
+		got = claim_once(db, now, lease_s, cs, &seen, err);
+		if (got < 0 || seen == 0)
+			break;
+	}
+	return got;
 }
 
 /* The relay of settings s (password opened into *pw, owned). */
@@ -722,6 +758,43 @@ static int relay_of(struct db *db, const struct mail_settings *s, int timeout_s,
 	return rc;
 }
 
+/* Whether c may be part of an address in a relay's reply line. */
+static int addr_char(char c)
+{
+	return c && !strchr(" \t<>()[],;:\"'", c);
+}
+
+/*
+ * reply with every address masked (o***@example.org, crm/privacy.h) into out: relays quote the
+ * recipient ("550 5.1.1 <x@y>: ..."), and last_error is shown to staff without pii.read and
+ * outlives an erasure.
+ */
+static void reply_masked(const char *reply, char *out, size_t n)
+{
+	struct buf b = BUF_INIT;
+	const char *p = reply;
+	while (*p) {
+		const char *at = strchr(p, '@');
+		if (!at) {
+			buf_adds(&b, p);
+			break;
+		}
+		const char *start = at, *end = at + 1;
+		while (start > p && addr_char(start[-1]))
+			start--;
+		while (addr_char(*end))
+			end++;
+		char addr[320], masked[320];
+		snprintf(addr, sizeof(addr), "%.*s", (int)(end - start), start);
+		privacy_mask_email(addr, masked, sizeof(masked));
+		buf_add(&b, p, (size_t)(start - p));
+		buf_adds(&b, masked);
+		p = end;
+	}
+	str_copy(out, n, b.p ? b.p : "");
+	buf_release(&b);
+}
+
 /* Record how sending c went. */
 static int record(struct db *db, const struct claimed *c, enum smtp_result res, const char *reply,
                   int64_t now, struct kf_error *err)
@@ -733,44 +806,65 @@ static int record(struct db *db, const struct claimed *c, enum smtp_result res, 
 	else if (res == SMTP_TEMPORARY)
 		status = mail_out_retry_at(c->created_at, now, c->attempts + 1, &next_at) ? "deferred"
 		                                                                          : "failed";
+	char masked[SMTP_REPLY_MAX];
+	reply_masked(reply, masked, sizeof(masked));
 	int rc = db_exec(db, &q_done,
-	                 DB_ARGS(db_int(c->id), db_text(status), db_int(next_at), db_text(reply), db_int(now),
-	                         db_int(c->lease)),
+	                 DB_ARGS(db_int(c->id), db_text(status), db_int(next_at), db_text(masked),
+	                         db_int(now), db_int(c->lease)),
 	                 err);
 	if (rc >= 0)
 		log_msg(res == SMTP_SENT ? LOG_LEVEL_DEBUG : LOG_LEVEL_WARN, "mail.out", "mail %lld: %s (%s)",
-		        (long long)c->id, status, reply);
+		        (long long)c->id, status, masked);
 	return rc < 0 ? rc : 0;
 }
 
-/* Send c through the relay of the current settings. */
-static int send_one(struct db *db, struct smtp_client *cl, int timeout_s, const struct claimed *c,
-                    struct kf_error *err)
+/* What the relay said about c: *res and reply (n bytes). */
+static void send_one(struct smtp_client *cl, const struct smtp_relay *relay, const struct mail_settings *s,
+                     const struct claimed *c, enum smtp_result *res, char *reply, size_t n)
+{
+	if (!c->raw || json_array_size(c->rcpt) == 0) {
+		*res = SMTP_PERMANENT;
+		str_copy(reply, n, !c->raw ? "erased before it was sent" : "no recipient");
+	} else if (!s->relay_host[0] || !s->address[0]) {
+		*res = SMTP_TEMPORARY;
+		str_copy(reply, n, "no relay configured");
+	} else {
+		const char *rcpt[CC_MAX + 1];
+		int k = 0;
+		for (size_t i = 0; i < json_array_size(c->rcpt) && k < CC_MAX + 1; i++)
+			rcpt[k++] = json_string_value(json_array_get(c->rcpt, i));
+		*res = smtp_send(cl, relay, s->address, rcpt, k, c->raw, c->len, reply, n);
+	}
+}
+
+/* Send the n claimed mails cs through the relay of the current settings; record them in one transaction. */
+static int send_batch(struct db *db, struct smtp_client *cl, int timeout_s, const struct claimed *cs, int n,
+                      struct kf_error *err)
 {
 	struct mail_settings s;
 	struct smtp_relay relay;
-	char *pw = NULL, reply[SMTP_REPLY_MAX] = "";
-	enum smtp_result res = SMTP_TEMPORARY;
+	enum smtp_result res[SEND_BATCH];
+	char *pw = NULL, reply[SEND_BATCH][SMTP_REPLY_MAX];
 	int rc = mail_settings_get(db, &s, err);
 	if (rc == 0)
 		rc = relay_of(db, &s, timeout_s, &relay, &pw, err);
-	if (rc == 0 && (!c->raw || json_array_size(c->rcpt) == 0)) {
-		res = SMTP_PERMANENT;
-		str_copy(reply, sizeof(reply), !c->raw ? "erased before it was sent" : "no recipient");
-	} else if (rc == 0 && (!s.relay_host[0] || !s.address[0])) {
-		res = SMTP_TEMPORARY;
-		str_copy(reply, sizeof(reply), "no relay configured");
-	} else if (rc == 0) {
-		const char *rcpt[CC_MAX + 1];
-		int n = 0;
-		for (size_t i = 0; i < json_array_size(c->rcpt) && n < CC_MAX + 1; i++)
-			rcpt[n++] = json_string_value(json_array_get(c->rcpt, i));
-		res = smtp_send(cl, &relay, s.address, rcpt, n, c->raw, c->len, reply, sizeof(reply));
+	for (int i = 0; rc == 0 && i < n; i++) {
+		int down = i > 0 && res[i - 1] == SMTP_TEMPORARY && reply[i - 1][0] != '4';
+		if (down) { /* the relay is unreachable (or unconfigured): the rest of the batch waits too */
+			res[i] = res[i - 1];
+			memcpy(reply[i], reply[i - 1], sizeof(reply[i]));
+		} else {
+			send_one(cl, &relay, &s, &cs[i], &res[i], reply[i], sizeof(reply[i]));
+		}
 	}
 	secret_wipe(pw);
-	if (rc == 0)
-		rc = record(db, c, res, reply, clock_now(), err);
-	return rc;
+	if (rc < 0)
+		return rc;
+	int64_t now = clock_now();
+	rc = db_begin(db, err);
+	for (int i = 0; rc == 0 && i < n; i++)
+		rc = record(db, &cs[i], res[i], reply[i], now, err);
+	return rc < 0 && !db_in_tx(db) ? rc : db_finish(db, rc, err);
 }
 
 struct mail_sender {
@@ -810,20 +904,21 @@ static int sender_wait(struct mail_sender *s, uint64_t *seen)
 	return stop;
 }
 
-/* Send every due mail; returns how many, or KF_E*. */
+/* Send every due mail, a batch at a time; returns how many, or KF_E*. */
 static int sender_pass(struct mail_sender *s, struct db *db, struct smtp_client *cl, struct kf_error *err)
 {
-	int sent = 0, rc;
-	struct claimed c = { 0 };
-	while ((rc = claim(db, clock_now(), s->timeout_s + LEASE_S, &c, err)) == 1) {
-		rc = send_one(db, cl, s->timeout_s, &c, err);
-		claimed_release(&c);
+	struct claimed cs[SEND_BATCH];
+	int sent = 0, n;
+	int64_t lease_s = (int64_t)s->timeout_s * SEND_BATCH + LEASE_S;
+	while ((n = claim_batch(db, clock_now(), lease_s, cs, err)) > 0) {
+		int rc = send_batch(db, cl, s->timeout_s, cs, n, err);
+		for (int i = 0; i < n; i++)
+			claimed_release(&cs[i]);
 		if (rc < 0)
 			return rc;
-		sent++;
+		sent += n;
 	}
-	claimed_release(&c);
-	return rc < 0 ? rc : sent;
+	return n < 0 ? n : sent;
 }
 
 static void *sender_loop(void *arg)

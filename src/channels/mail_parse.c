@@ -328,6 +328,9 @@ static bool contains_ci(const char *s, const char *needle)
 	return false;
 }
 
+/* Auto-reply markers open the subject ("自动回复: …", "Out of Office: …"); only its start is searched. */
+#define SUBJECT_SCAN_MAX 200
+
 static bool subject_auto_reply(const char *subject)
 {
 	static const char *const words[] = {
@@ -335,8 +338,12 @@ static bool subject_auto_reply(const char *subject)
 		"Autoreply",     "Automatic reply",   "Auto Reply", "Out of Office",
 		"Out-of-Office", "Abwesenheitsnotiz", NULL
 	};
+	char head[SUBJECT_SCAN_MAX + 1];
+	size_t n = strnlen(subject, SUBJECT_SCAN_MAX);
+	memcpy(head, subject, n);
+	head[n] = '\0';
 	for (size_t i = 0; words[i]; i++)
-		if (contains_ci(subject, words[i]))
+		if (contains_ci(head, words[i]))
 			return true;
 	return false;
 }
@@ -669,17 +676,26 @@ static void walk_obj(struct walk *w, GMimeObject *obj, int depth, bool alternati
 	free(type);
 }
 
-/* Mark the parts the HTML refers to by cid: as inline. */
+/*
+ * Mark the parts the HTML refers to by cid: as inline.  One pass over the
+ * HTML: each "cid:" found is compared with the parts' Content-IDs.
+ */
 static void cid_mark(struct mail_msg *m, const char *html)
 {
-	for (size_t i = 0; i < m->nparts; i++) {
-		struct mail_part *p = &m->parts[i];
-		if (!*p->content_id || p->is_inline)
-			continue;
-		struct buf ref = BUF_INIT;
-		buf_addf(&ref, "cid:%s", p->content_id);
-		p->is_inline = contains_ci(html, ref.p);
-		buf_release(&ref);
+	size_t left = 0; /* parts with a Content-ID not yet marked */
+	for (size_t i = 0; i < m->nparts; i++)
+		left += *m->parts[i].content_id && !m->parts[i].is_inline;
+	for (const char *p = html; *p && left > 0; p++) {
+		if ((*p | 0x20) != 'c' || strncasecmp(p, "cid:", 4) != 0)
+			continue; /* not strcasestr: sanitizers make each call scan the whole rest */
+		for (size_t i = 0; i < m->nparts; i++) {
+			struct mail_part *part = &m->parts[i];
+			size_t n = strlen(part->content_id);
+			if (n == 0 || part->is_inline || strncasecmp(p + 4, part->content_id, n) != 0)
+				continue;
+			part->is_inline = 1;
+			left--;
+		}
 	}
 }
 

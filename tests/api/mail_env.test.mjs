@@ -119,13 +119,21 @@ describe('mail environment', { skip: missing || false }, () => {
 		assert.equal(r.code, 67, `a wrong password: curl exit ${r.code} (67 = login denied)\n${r.stderr}`);
 	});
 
-	test('Postfix refuses nobody@customer.test with 550 and relays nothing else', async () => {
+	test('Postfix refuses nobody@customer.test with 550, bounces gone@customer.test later, relays nothing else', async () => {
 		let r = await env.send({ to: 'nobody@customer.test', expect: 'any' });
 		assert.equal(r.accepted, false);
 		assert.match(r.stdout + r.stderr, /<\*\* 550 5\.1\.1 <nobody@customer\.test>/);
 		r = await env.send({ to: 'someone@example.com', expect: 'any' });
 		assert.equal(r.accepted, false);
 		assert.match(r.stdout + r.stderr, /<\*\* 554 5\.7\.1 .*Relay access denied/);
+
+		// gone@customer.test is accepted, then bounced: a DSN to the sender.
+		const subject = `gone ${uniq()}`;
+		r = await env.send({ from: 'frank@customer.test', to: 'gone@customer.test', subject });
+		assert.ok(r.accepted);
+		const dsn = await env.waitForMail('customer', (m) => recipientOf(m) === 'frank@customer.test' && /^multipart\/report/.test(m.header('content-type') || '') && m.body.includes(subject));
+		assert.match(dsn.body, /Final-Recipient: rfc822; ?gone@customer\.test/);
+		assert.match(dsn.body, /Status: 5\.1\.1/);
 	});
 
 	test('the submission ports require TLS and AUTH (SASL through Dovecot)', async () => {
@@ -143,7 +151,7 @@ describe('mail environment', { skip: missing || false }, () => {
 		assert.equal(r.accepted, false, 'no AUTH: refused');
 	});
 
-	test('mail to @kefu.test is piped (as nobody) with the envelope; X-Original recipient kept', async () => {
+	test('mail to @kefu.test is piped (as nobody) with the envelope; Delivered-To and X-Original-To added', async () => {
 		const out = path.join(env.dir, 'piped');
 		fs.mkdirSync(out, { mode: 0o777 });
 		fs.chmodSync(out, 0o777);
@@ -167,8 +175,12 @@ describe('mail environment', { skip: missing || false }, () => {
 			const m = parseMessage(rest.join('\n'));
 			assert.equal(m.header('return-path'), '<alice@customer.test>');
 			assert.equal(m.header('to'), 'support+tok123@kefu.test');
+			// flags=DOR: the envelope recipient as Delivered-To and X-Original-To (kefu's own addresses).
+			assert.equal(m.header('x-original-to'), 'support+tok123@kefu.test');
+			assert.equal(m.header('delivered-to'), 'support+tok123@kefu.test');
 			assert.equal(Buffer.from(m.body, 'latin1').toString('utf8'), '订单 12345 没有收到\n');
-			assert.match(fs.readFileSync(env.pipeLog, 'utf8'), /recipient=support\+tok123@kefu\.test exit=0/);
+			// The wrapper logs after the command returned.
+			await env.waitFor(() => /recipient=support\+tok123@kefu\.test exit=0/.test(fs.readFileSync(env.pipeLog, 'utf8')), { what: 'the pipe log line' });
 		} finally {
 			env.setPipeCommand(null);
 		}

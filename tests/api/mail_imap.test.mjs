@@ -1,6 +1,6 @@
 // mail_imap.test.mjs - kefu fetching mail over IMAP (src/channels/imap.c,
 // mailbox.c, mail_fetch.c, http/api_mailboxes.c) from a real Dovecot
-// started here on loopback in a temporary directory (no system config
+// (tests/api/mailenv.mjs: loopback, a temporary directory, no system config
 // touched): the mailbox API (validation, If-Match, the password sealed,
 // write-only and never in the audit trail), "test connection" by stage
 // (login refused, TLS with and without checking a self-signed certificate,
@@ -8,21 +8,23 @@
 // \Seen or moved afterwards, a re-fetch of the same mail (flags reset on
 // the server) creating nothing, a message past the size cap set aside, and
 // a kefu SIGKILLed in the middle of a backlog and restarted ending with
-// every mail exactly once.
+// every mail exactly once; a re-created folder (new UIDVALIDITY) and a
+// message passes keep dying on.
 //
 // Mail is written straight into the Dovecot user's Maildir (new/), as a
-// local delivery agent does.  Skips only when dovecot is not installed.
+// local delivery agent does (mail_e2e.test.mjs sends one through Postfix).
+// Skips only when mailenv cannot run (see mailEnvMissing).
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
 
-import { BACKEND, PG_URL, assertError, cleanup, freshDb, run, sleep, startServer, tmpDir, withLogs } from './lib.mjs';
+import { BACKEND, PG_URL, assertError, cleanup, freshDb, run, sleep, startServer, withLogs } from './lib.mjs';
+import { mailEnvMissing, startMailEnv } from './mailenv.mjs';
 
-const DOVECOT = ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot'].find((p) => fs.existsSync(p));
+const NOBODY = 65534; /* mailenv's Dovecot keeps the mail as nobody */
 const USER = 'imapbox';
 const PASSWORD = 'pw-imapbox';
 
@@ -39,93 +41,38 @@ async function freePort() {
 	});
 }
 
-/** A throwaway Dovecot: IMAP (STARTTLS offered) and IMAPS on free loopback ports, one user. */
+/**
+ * The throwaway Dovecot of mailenv.mjs (IMAP with STARTTLS offered and IMAPS with a
+ * self-signed certificate, user imapbox), with what these tests do to it: deliver
+ * into the user's Maildir and send it IMAP commands through the curl tool.
+ */
 async function startDovecot() {
-	const dir = tmpDir('kefu-dovecot-');
-	const root = process.getuid() === 0;
-	const me = root ? null : spawnSync('id', ['-un']).stdout.toString().trim();
-	const uid = root ? 65534 : process.getuid();
-	const gid = root ? 65534 : process.getgid();
-	fs.chmodSync(dir, 0o755); /* Dovecot's unprivileged processes read the users file under it */
-	for (const d of ['run', 'log', 'mail']) fs.mkdirSync(path.join(dir, d));
-	const cert = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/key.pem`,
-		'-out', `${dir}/cert.pem`, '-days', '2', '-subj', '/CN=localhost']);
-	assert.equal(cert.status, 0, `openssl: ${cert.stderr}`);
-	fs.writeFileSync(`${dir}/users`, `${USER}:{PLAIN}${PASSWORD}::::::\n`);
-	const imapPort = await freePort();
-	const imapsPort = await freePort();
-	const maildir = `${dir}/mail/${USER}/Maildir`;
-	for (const d of ['new', 'cur', 'tmp']) fs.mkdirSync(`${maildir}/${d}`, { recursive: true });
-	if (root) spawnSync('chown', ['-R', `${uid}:${gid}`, `${dir}/mail`]);
-	fs.writeFileSync(`${dir}/dovecot.conf`, `protocols = imap
-listen = 127.0.0.1
-base_dir = ${dir}/run
-state_dir = ${dir}/run
-log_path = ${dir}/log/dovecot.log
-ssl = yes
-ssl_cert = <${dir}/cert.pem
-ssl_key = <${dir}/key.pem
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%n ${dir}/users
-}
-userdb {
-  driver = static
-  args = uid=${uid} gid=${gid} home=${dir}/mail/%n
-}
-mail_location = maildir:${dir}/mail/%n/Maildir
-first_valid_uid = 1
-first_valid_gid = 0
-default_internal_user = ${root ? 'dovecot' : me}
-default_login_user = ${root ? 'dovenull' : me}
-service imap-login {
-  chroot =
-  inet_listener imap {
-    port = ${imapPort}
-  }
-  inet_listener imaps {
-    port = ${imapsPort}
-  }
-}
-service anvil {
-  chroot =
-}
-`);
-	/* The master daemonizes; no pipes, so the call returns when the parent exits. */
-	const r = spawnSync(DOVECOT, ['-c', `${dir}/dovecot.conf`], { stdio: 'ignore' });
-	assert.equal(r.status, 0, `dovecot did not start: ${fs.existsSync(`${dir}/log/dovecot.log`) ? fs.readFileSync(`${dir}/log/dovecot.log`, 'utf8') : ''}`);
+	const env = await startMailEnv();
+	const maildir = path.join(env.mailDir, USER, 'Maildir');
 	let n = 0;
 	const dv = {
-		dir, imapPort, imapsPort, maildir,
-		/** Deliver raw (a string) into folder ('' = INBOX). */
+		imapPort: env.imapPort,
+		imapsPort: env.imapsPort,
+		maildir,
+		/** Deliver raw (a string) into folder ('' = INBOX), as a local delivery agent does. */
 		deliver(raw, folder = '') {
 			const d = folder ? `${maildir}/.${folder}` : maildir;
 			const name = `${Date.now()}.M${++n}P${process.pid}.kefu-test`;
 			fs.writeFileSync(`${d}/tmp/${name}`, raw);
-			if (root) fs.chownSync(`${d}/tmp/${name}`, uid, gid);
+			fs.chownSync(`${d}/tmp/${name}`, NOBODY, NOBODY);
 			fs.renameSync(`${d}/tmp/${name}`, `${d}/new/${name}`);
 		},
 		/** One IMAP command through the curl tool (folder selected first when given); its output. */
 		async imap(command, folder = '') {
-			const url = `imap://127.0.0.1:${imapPort}/${encodeURIComponent(folder)}`;
+			const url = `imap://127.0.0.1:${env.imapPort}/${encodeURIComponent(folder)}`;
 			const res = await run('curl', ['-sS', '--url', url, '-u', `${USER}:${PASSWORD}`, '-X', command],
 				{ rawEnv: process.env });
 			assert.equal(res.code, 0, `curl ${command}: ${res.stderr}`);
 			return res.stdout;
 		},
-		stop() {
-			const pid = Number(fs.readFileSync(`${dir}/run/master.pid`, 'utf8').trim());
-			if (pid > 0) process.kill(pid, 'SIGTERM');
-		},
+		stop: () => env.stop(),
 	};
-	try {
-		await dv.imap('NOOP'); /* the first login makes the mailbox */
-	} catch (e) {
-		dv.stop();
-		throw new Error(`${e.message}\n${fs.readFileSync(`${dir}/log/dovecot.log`, 'utf8')}`);
-	}
+	await dv.imap('NOOP'); /* the first login makes the Maildir */
 	return dv;
 }
 
@@ -164,7 +111,7 @@ async function flags(dv, folder = 'INBOX') {
 	return m;
 }
 
-const skip = DOVECOT ? false : 'dovecot is not installed (scripts/deps.sh installs it)';
+const skip = mailEnvMissing() || false;
 
 describe('IMAP fetching', { skip }, () => {
 	let dv, srv, admin, db, keyFile;
@@ -182,7 +129,7 @@ describe('IMAP fetching', { skip }, () => {
 	});
 	after(async () => {
 		if (srv?.running) await srv.stop();
-		if (dv) dv.stop();
+		if (dv) await dv.stop();
 	});
 
 	const box = (over = {}) => ({
@@ -341,6 +288,23 @@ describe('IMAP fetching', { skip }, () => {
 		assert.notEqual(row.uidvalidity, v1);
 		assert.equal(row.last_uid, 3);
 		assert.equal(Number(await sql(db, `SELECT COUNT(*) FROM mail_messages WHERE mailbox_id = ${m.id}`)), 3);
+		await admin.expect(200, 'DELETE', `/api/v1/mail/mailboxes/${m.id}`);
+	});
+
+	it('a message the last passes started with and never got past is set aside', async () => {
+		await dv.imap('CREATE "Poison"');
+		const m = (await admin.expect(201, 'POST', '/api/v1/mail/mailboxes', { body: box({ folder: 'Poison' }) })).json;
+		await admin.expect(200, 'POST', `/api/v1/mail/mailboxes/${m.id}/fetch`); /* learns the UIDVALIDITY */
+		dv.deliver(message(301), 'Poison');
+		dv.deliver(message(302), 'Poison');
+		/* As if three passes had started with UID 1 and died on it (a crash leaves no other trace). */
+		await sql(db, `UPDATE mailboxes SET stuck_uid = 1, stuck_count = 3 WHERE id = ${m.id}`);
+		const f = await admin.expect(200, 'POST', `/api/v1/mail/mailboxes/${m.id}/fetch`);
+		assert.deepEqual([f.json.fetched, f.json.failed], [1, 1], f.text);
+		assert.match(f.json.error, /UID 1 set aside/);
+		const fl = await flags(dv, 'Poison');
+		assert.ok(fl.get(1).includes('\\Flagged'), `UID 1 flagged: ${fl.get(1)}`);
+		assert.equal(Number(await sql(db, `SELECT COUNT(*) FROM mail_messages WHERE mailbox_id = ${m.id}`)), 1);
 		await admin.expect(200, 'DELETE', `/api/v1/mail/mailboxes/${m.id}`);
 	});
 

@@ -254,6 +254,24 @@ describe('a ticket opened by mail', { skip: MISSING || false }, () => {
 	});
 });
 
+describe('acknowledgements', { skip: MISSING || false }, () => {
+	it('in English for an English mail; none for bulk mail or an auto-reply', async () => {
+		const en = await receive(customerMail({ from: `amy.${process.pid}@customer.test`, fromName: 'Amy Lee', subject: 'Wrong size delivered',
+			body: 'Hello, I ordered a medium but received a large. Could you exchange it please?' }));
+		await outgoingWhere(en.ticket_id, (x) => x.kind === 'ack' && x.status === 'sent', 'the English ack');
+		const m = await until(async () => (await mailboxFor('customer', en.ticket_number))[0], 'the English ack in Dovecot');
+		assert.equal(decodeWords(h(m, 'Subject')), `We have received your request: Wrong size delivered [${en.ticket_number}]`);
+		for (const header of ['Precedence: bulk', 'Auto-Submitted: auto-replied']) {
+			const mm = customerMail({ from: `list${n}.${process.pid}@customer.test`, fromName: 'News', subject: `通知 ${n}` });
+			mm.raw = mm.raw.replace('MIME-Version: 1.0', `${header}\r\nMIME-Version: 1.0`);
+			const r = await receive(mm);
+			await sleep(1500);
+			assert.ok(r.ticket_id > 0, `the ${header} mail is kept on a ticket: ${JSON.stringify(r)}`);
+			assert.deepEqual((await outgoing(r.ticket_id)).filter((x) => x.kind === 'ack'), [], `no ack after ${header}`);
+		}
+	});
+});
+
 describe('a reply with files', { skip: MISSING || false }, () => {
 	const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 	it('sends the ticket\'s uploaded files as attachments; a file already sent or of another ticket is refused', async () => {
@@ -313,6 +331,8 @@ describe('delivery failures', { skip: MISSING || false }, () => {
 		assert.equal(f.status, 'failed', JSON.stringify(f));
 		assert.equal(f.attempts, 1);
 		assert.match(f.last_error, /^5\d\d /);
+		assert.ok(!f.last_error.includes('nobody@'), `the relay's line keeps the address masked: ${f.last_error}`);
+		assert.match(f.last_error, /\*\*\*@customer\.test/);
 		const r = (await admin.expect(200, 'POST', `/api/v1/mail/messages/${f.id}/retry`)).json;
 		assert.equal(r.status, 'queued');
 		assert.equal(r.id, f.id);
@@ -400,5 +420,26 @@ describe('the relay password', { skip: MISSING || false }, () => {
 		}
 		assert.ok(!srv.stderrText.includes(RELAY_PASSWORD), 'the password is in the log');
 		assert.equal(BACKEND === 'sqlite' || BACKEND === 'postgres', true);
+	});
+});
+
+describe('the outbox is durable', { skip: MISSING || false }, () => {
+	it('a deferred mail survives a restart and is sent after it', async () => {
+		const t = await receive(customerMail({ from: `wu.${process.pid}@customer.test`, fromName: '吴九', subject: '能开专票吗' }));
+		await outgoingWhere(t.ticket_id, (x) => x.kind === 'ack' && x.status === 'sent', 'the ack');
+		await patchSettings({ relay_port: await closedPort() });
+		await admin.expect(201, 'POST', `/api/v1/tickets/${t.ticket_id}/replies`, { body: { body: '可以开具增值税专用发票。' } });
+		const d = await outgoingWhere(t.ticket_id, (x) => x.kind === 'reply' && x.status === 'deferred', 'the reply to be deferred');
+		await srv.stop();
+		srv = await startServer({ db: srv.db, args: srv.args.slice(srv.args.indexOf('--addr') + 4), env: { SSL_CERT_FILE: env.certFile } });
+		admin = srv.client('admin');
+		await admin.login('admin', srv.db.adminPassword);
+		await patchSettings({ relay_port: env.smtpPort });
+		// the new server's clock starts from the real time (the old one had been advanced): move it to next_at
+		const now = (await advanceClock(admin, 0)).now;
+		await advanceClock(admin, Math.max(1, d.next_at - now + 1));
+		const sent = await outgoingWhere(t.ticket_id, (x) => x.id === d.id && x.status === 'sent', 'the reply after the restart');
+		assert.equal(sent.attempts, 2);
+		await until(async () => (await mailboxFor('customer', t.ticket_number)).find((x) => !h(x, 'Auto-Submitted')), 'the reply in Dovecot');
 	});
 });

@@ -4,12 +4,13 @@
 // Dovecot (`dovecot -c DIR/dovecot.conf`) from Debian's packages, with every
 // path (configuration, queue, data, sockets, logs, mailboxes) under a fresh
 // temporary directory, listening on 127.0.0.1 only, on free non-standard
-// ports.  No file under /etc or /var is read for writing or changed; a system
-// Postfix or Dovecot, running or not, does not matter.
+// ports.  No file under /etc or /var is written; a system Postfix or Dovecot,
+// running or not, does not matter.  Starts in well under a second.
 //
 //   Postfix smtpd   127.0.0.1:smtpPort        no auth; accepts mail for kefu.test and
 //                                             customer.test only, relays nothing else;
-//                                             nobody@customer.test is refused with 550
+//                                             nobody@customer.test is refused with 550 (at RCPT),
+//                                             gone@customer.test bounces later (a DSN)
 //   Postfix         127.0.0.1:submissionPort  STARTTLS required, then AUTH (SASL through
 //                                             Dovecot: user "relay", password "pw-relay")
 //   Postfix         127.0.0.1:smtpsPort       the same with implicit TLS
@@ -26,6 +27,8 @@
 //                           `kefu mail receive --url URL --token-file FILE` as user nobody
 //                           (through DIR/kefu-pipe, which reads the URL from DIR/kefu.url
 //                           so that setKefuUrl() can point it to a restarted server)
+//   gone@customer.test    → accepted, then bounced by Postfix (a DSN to the sender: for kefu's
+//                           mail, back through the pipe)
 //   any @customer.test    → LMTP → Dovecot user customer: every customer address lands in
 //                           the one mailbox, one copy per address, with
 //                           Delivered-To: customer+ADDRESS-LOCAL-PART@customer.test
@@ -36,15 +39,20 @@
 //     smtpPort, submissionPort, smtpsPort, imapPort, imapsPort, lmtpPort, certFile,
 //     users: {name: password}, pipeLog,
 //     send(opts), readMailbox(user, opts), waitForMail(user, pred, opts), waitFor(fn, opts),
-//     queue(), flushQueue(), setKefuUrl(url), setPipeCommand(argv|null), logs(), stop() }
+//     queue(), flushQueue(), setKefuUrl(url), syncToken(text?), setPipeCommand(cmd|null),
+//     logs(), stop() }
+// and the module exports parseMessage(raw) (headers and body of a raw message) and
+// recipientOf(message) (the envelope recipient of a message in the customer mailbox).
 //
 // Options of startMailEnv:
 //   kefuUrl    the running kefu's base URL (http://127.0.0.1:PORT); setKefuUrl() later
-//   tokenFile  a file holding the inbound token (may be written after the start; it is
-//              copied for user nobody on every delivery, so any mode will do)
+//   tokenFile  a file holding the inbound token (any mode); setKefuUrl() and syncToken()
+//              copy it where user nobody can read it, so after writing it later call
+//              env.syncToken() (or set env.tokenFile first)
 //   kefuBin    the kefu binary (default lib.mjs's BIN)
-//   pipeCommand  instead of kefu, an argv run for each message piped to @kefu.test (the
-//              message on stdin, as user nobody); for tests of the environment itself
+//   pipeCommand  instead of kefu, a command (an argv array, or a shell line getting the
+//              envelope sender and recipient as $1 and $2) run for each message piped to
+//              @kefu.test, the message on stdin, as user nobody; for tests of the environment
 //
 // If postfix or dovecot is not installed, startMailEnv() returns null and
 // mailEnvMissing() says what is missing: tests call t.skip(why) then.
@@ -64,17 +72,65 @@ const NOBODY_GID = 65534;
 const envs = new Set();
 
 process.on('exit', (code) => {
+	const failed = code !== 0 || !!process.exitCode;
 	for (const e of envs) {
-		if (code !== 0 || process.exitCode) {
+		if (failed) {
 			try {
-				process.stderr.write(e.logs());
+				process.stderr.write(e.logs() + `(kept ${e.dir}; the next start removes it)\n`);
 			} catch {
 				/* best effort */
 			}
 		}
 		e.kill();
+		if (!failed && !process.env.KF_TEST_KEEP) fs.rmSync(e.dir, { recursive: true, force: true });
 	}
 });
+
+// A test process ended by a signal runs no 'exit' handler: stop the servers, then exit as the
+// signal would have (installed once the first environment starts).
+let signalsHooked = false;
+function hookSignals() {
+	if (signalsHooked) return;
+	signalsHooked = true;
+	for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+		process.once(sig, () => {
+			for (const e of envs) e.kill();
+			process.exit(code);
+		});
+	}
+}
+
+/**
+ * Environments a SIGKILLed test process left behind (its owner pid is gone):
+ * stop their servers by their master pids and remove their directories.
+ */
+function reapOrphans() {
+	let names = [];
+	try {
+		names = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('kefu-mail-'));
+	} catch {
+		return;
+	}
+	for (const n of names) {
+		const dir = path.join(os.tmpdir(), n);
+		let owner;
+		try {
+			owner = parseInt(fs.readFileSync(path.join(dir, 'owner.pid'), 'utf8'), 10);
+		} catch {
+			continue; // not ours, or still being made
+		}
+		if (!(owner > 1) || alive(owner)) continue;
+		for (const f of [path.join(dir, 'postfix-queue', 'pid', 'master.pid'), path.join(dir, 'dovecot-run', 'master.pid')]) {
+			try {
+				const pid = parseInt(fs.readFileSync(f, 'utf8'), 10);
+				if (pid > 1) process.kill(pid, 'SIGKILL');
+			} catch {
+				/* not running */
+			}
+		}
+		if (!process.env.KF_TEST_KEEP) fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
 
 /** What is missing to run the mail environment, or '' when everything is there. */
 export function mailEnvMissing() {
@@ -253,9 +309,12 @@ class MailEnv {
 
 	async start() {
 		const t0 = Date.now();
+		reapOrphans();
+		hookSignals();
 		// /tmp/kefu-mail-XXXX, traversable by nobody (the pipe) and dovecot's users.
 		this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-mail-'));
 		fs.chmodSync(this.dir, 0o755);
+		fs.writeFileSync(path.join(this.dir, 'owner.pid'), `${process.pid}\n`);
 		const d = this.dir;
 		[this.smtpPort, this.submissionPort, this.smtpsPort, this.imapPort, this.imapsPort, this.lmtpPort] = await freePorts(6);
 
@@ -266,8 +325,8 @@ class MailEnv {
 		this.runDir = path.join(d, 'dovecot-run');
 		this.mailDir = path.join(d, 'mail');
 		for (const x of [this.pfDir, this.dvDir, this.mailDir, this.queueDir]) fs.mkdirSync(x, { mode: 0o755 });
-		// Postfix's data directory belongs to its mail_owner; the queue's subdirectories
-		// are made by `postfix start` (post-install create-missing).
+		// Postfix's data directory belongs to its mail_owner; makeQueue() makes the queue's
+		// subdirectories.
 		fs.mkdirSync(this.dataDir, { mode: 0o700 });
 		fs.chownSync(this.dataDir, userId('postfix'), groupId('postfix'));
 		this.maillog = path.join(d, 'postfix.log');
@@ -519,10 +578,13 @@ protocol lmtp {
 			fs.utimesSync(path.join(d, name), past, past);
 		};
 		const lmtp = `lmtp:inet:127.0.0.1:${this.lmtpPort}`;
-		w('transport', `imapbox@kefu.test ${lmtp}\npostmaster@kefu.test discard:\nkefu.test kefu:\ncustomer.test ${lmtp}\n`);
+		// gone@customer.test is accepted, then bounced by Postfix itself: a delivery status
+		// notification to the envelope sender (kefu's address: back through the pipe).
+		w('transport', `imapbox@kefu.test ${lmtp}\npostmaster@kefu.test discard:\nkefu.test kefu:\n` +
+			`gone@customer.test error:5.1.1 <gone@customer.test>: mailbox unavailable (user gone)\ncustomer.test ${lmtp}\n`);
 		// Every customer address lands in Dovecot user "customer", one copy per address,
 		// with the address kept as the detail: Delivered-To: customer+bob@customer.test.
-		w('virtual', `if !/^customer\\+/\n/^(.+)@customer\\.test$/ customer+\${1}@customer.test\nendif\n`);
+		w('virtual', `if !/^customer\\+/\n/^gone@customer\\.test$/ gone@customer.test\n/^(.+)@customer\\.test$/ customer+\${1}@customer.test\nendif\n`);
 		w('recipient_access', `nobody@customer.test 550 5.1.1 <nobody@customer.test>: Recipient address rejected: no such user\n`);
 		w('relay_recipients', `@kefu.test x\n@customer.test x\n`);
 		const main = `# throwaway Postfix for kefu's mail tests (tests/api/mailenv.mjs)
@@ -621,7 +683,7 @@ anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 kefu      unix  -       n       n       -       -       pipe
-  flags=Rq user=nobody ${pipeArgv}
+  flags=DORq user=nobody ${pipeArgv}
 `;
 		w('master.cf', master);
 	}

@@ -1,7 +1,7 @@
 /*
  * test_imap.c - the pure parts of channels/imap.c and mail_fetch.c:
- * folder names in modified UTF-7 (RFC 3501 5.1.3), the "* SEARCH" and
- * "* STATUS" answers as servers send them, and the key a message's UID is
+ * folder names in modified UTF-7 (RFC 3501 5.1.3), the "* SEARCH",
+ * "* n FETCH (UID x)" and "* STATUS" answers as servers send them, and the key a message's UID is
  * stored under.
  */
 #include <setjmp.h>
@@ -48,13 +48,13 @@ static void test_folder_encode(void **state)
 	assert_int_equal(imap_folder_encode("已处理", small, sizeof(small)), KF_ETOOBIG);
 }
 
-static void test_parse_search(void **state)
+static void test_parse_uids(void **state)
 {
 	(void)state;
 	int64_t *uids = NULL;
 	size_t n = 0;
 	const char *text = "* SEARCH 7 3 12 3\r\n* 4 EXISTS\r\n* SEARCH 40\r\n";
-	assert_int_equal(imap_parse_search(text, strlen(text), &uids, &n), 0);
+	assert_int_equal(imap_parse_uids(text, strlen(text), &uids, &n), 0);
 	assert_int_equal(n, 4);
 	assert_int_equal(uids[0], 3);
 	assert_int_equal(uids[1], 7);
@@ -62,10 +62,16 @@ static void test_parse_search(void **state)
 	assert_int_equal(uids[3], 40);
 	free(uids);
 	text = "* SEARCH\r\n";
-	assert_int_equal(imap_parse_search(text, strlen(text), &uids, &n), 0);
+	assert_int_equal(imap_parse_uids(text, strlen(text), &uids, &n), 0);
 	assert_int_equal(n, 0);
 	free(uids);
-	assert_int_equal(imap_parse_search("", 0, &uids, &n), 0);
+	text = "* 1 FETCH (UID 17)\r\n* 2 FETCH (FLAGS (\\Seen) UID 9)\r\n* 3 FETCH (UID 17)\r\n* 4 EXISTS\r\n";
+	assert_int_equal(imap_parse_uids(text, strlen(text), &uids, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(uids[0], 9);
+	assert_int_equal(uids[1], 17);
+	free(uids);
+	assert_int_equal(imap_parse_uids("", 0, &uids, &n), 0);
 	assert_int_equal(n, 0);
 	free(uids);
 }
@@ -98,7 +104,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_folder_encode),
-		cmocka_unit_test(test_parse_search),
+		cmocka_unit_test(test_parse_uids),
 		cmocka_unit_test(test_parse_status),
 		cmocka_unit_test(test_uid_key),
 	};
