@@ -643,7 +643,8 @@ describe('mail helpers (node)', () => {
 
 	plainIt('gives the copy-paste lines and the test answer in words', () => {
 		const l = receiveLines('kfm_x', 'https://kefu.shop.cn');
-		assert.match(l, /kefu mail receive --url https:\/\/kefu\.shop\.cn --token-file \/etc\/kefu\/mail-token/);
+		assert.match(l, /kefu mail receive --url https:\/\/kefu\.shop\.cn --token-file \/etc\/kefu\/mail\.token/);
+		assert.match(l, /flags=DORhu user=kefu argv=\/usr\/bin\/kefu mail receive/);
 		assert.match(l, /'kfm_x'/);
 		assert.equal(testText({ ok: true }), 'Connection works');
 		assert.equal(testText({ ok: true, messages: 3 }), 'Connection works; 3 messages in the folder');

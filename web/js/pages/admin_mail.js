@@ -44,9 +44,12 @@ export function settingsPatch(cur, v) {
 /** The `kefu mail receive` lines an MTA administrator pastes, for token and the server at origin. */
 export function receiveLines(token, origin) {
 	return [
-		`printf '%s\\n' '${token}' > /etc/kefu/mail-token && chmod 600 /etc/kefu/mail-token`,
-		`kefu mail receive --url ${origin} --token-file /etc/kefu/mail-token < message.eml`,
-		`# Postfix master.cf: kefu unix - n n - - pipe flags=Rq user=kefu argv=/usr/bin/kefu mail receive --url ${origin} --token-file /etc/kefu/mail-token`,
+		`printf '%s\\n' '${token}' > /etc/kefu/mail.token`,
+		'chown root:kefu /etc/kefu/mail.token && chmod 0640 /etc/kefu/mail.token',
+		`kefu mail receive --url ${origin} --token-file /etc/kefu/mail.token < message.eml`,
+		'# Postfix master.cf (docs/mail.md):',
+		'kefu      unix  -       n       n       -       -       pipe',
+		`  flags=DORhu user=kefu argv=/usr/bin/kefu mail receive --url ${origin} --token-file /etc/kefu/mail.token`,
 	].join('\n');
 }
 
