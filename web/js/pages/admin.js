@@ -3,10 +3,10 @@
 // holiday moving a due time), categories, canned replies, the desk
 // settings, the audit log, event consumers and the mail channel.  Each
 // section lives in its own module (admin_<section>.js; what they share in
-// admin_common.js); this one draws
-// the section menu and the chosen section.  Every change goes through the
-// audited API; edits send If-Match, and a 412 reloads the record (new ETag)
-// while the user's typed values stay in the form (../conflict.js).
+// admin_common.js); this one draws the section menu and the chosen
+// section.  Every change goes through the audited API; edits send
+// If-Match, and a 412 reloads the record (new ETag) while the user's typed
+// values stay in the form (../conflict.js).
 
 import { clear, h } from '../dom.js';
 import { t } from '../i18n.js';

@@ -103,11 +103,12 @@ export async function render(main, params) {
 	}
 
 	async function drawConvo() {
+		const mailRead = mail.load(); /* beside the messages, not after them */
 		const msgs = (await firstMsgs) || (await get(`/api/v1/tickets/${id}/messages`, { limit: 200 }));
 		if (customerName === null && tk.customer_id && msgs.items.some(loggedBy))
 			customerName = (await get(`/api/v1/customers/${tk.customer_id}`).catch(() => null))?.name || '';
 		firstMsgs = Promise.resolve(null);
-		await mail.load();
+		await mailRead;
 		clear(
 			convo,
 			h('h2.sr', t('ticket.conversation')),
