@@ -23,7 +23,7 @@ cleanup() {
 	[ -n "$kefu_pid" ] && kill "$kefu_pid" 2>/dev/null || true
 	[ -f "$dir/run/master.pid" ] && kill "$(cat "$dir/run/master.pid")" 2>/dev/null || true
 	sleep 0.5
-	rm -rf "$dir"
+	[ -n "${KF_BENCH_KEEP:-}" ] || rm -rf "$dir"
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

@@ -358,8 +358,6 @@ static void set_options(struct imap *im, const struct imap_conf *c)
 {
 	CURL *h = im->curl;
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	/* libcurl cuts a server line longer than its buffer without saying so: take the largest. */
-	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, (long)CURL_MAX_READ_SIZE);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, im->errbuf);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, im);
@@ -505,27 +503,6 @@ int imap_search(struct imap *im, const char *folder, int64_t uidvalidity, const 
 	rc = perform(im, url, cmd, &b, IMAP_SEARCH_MAX, "imap_command", err);
 	if (rc == KF_ETOOBIG)
 		rc = kf_fail(err, KF_EIO, "imap_command", NULL, "IMAP command: the search answer is too long");
-	if (rc == 0)
-		rc = imap_parse_uids(b.p ? b.p : "", b.len, uids, n);
-	buf_release(&b);
-	return rc;
-}
-
-int imap_list_from(struct imap *im, const char *folder, int64_t uidvalidity, int64_t from_uid, int64_t **uids,
-                   size_t *n, struct kf_error *err)
-{
-	char url[URL_MAX], cmd[64];
-	struct buf b = BUF_INIT;
-	*uids = NULL;
-	*n = 0;
-	int rc = folder_url(im, folder, uidvalidity, 0, url, sizeof(url), err);
-	if (rc < 0)
-		return rc;
-	snprintf(cmd, sizeof(cmd), "UID FETCH %lld:* (UID)", (long long)from_uid);
-	rc = perform(im, url, cmd, &b, IMAP_SEARCH_MAX, "imap_command", err);
-	if (rc == KF_ETOOBIG)
-		rc = kf_fail(err, KF_EIO, "imap_command", NULL,
-		             "IMAP command: the list of new messages is too long");
 	if (rc == 0)
 		rc = imap_parse_uids(b.p ? b.p : "", b.len, uids, n);
 	buf_release(&b);

@@ -9,8 +9,10 @@
  * UTF-8 and travels in IMAP's modified UTF-7 (RFC 3501 5.1.3).
  *
  * Commands used: CAPABILITY, STATUS (UIDVALIDITY, UIDNEXT, MESSAGES,
- * UNSEEN), SELECT (curl's own, checking the UIDVALIDITY given), UID FETCH
- * n:* (UID) and UID SEARCH UNSEEN (the candidates), NOOP,
+ * UNSEEN), SELECT (curl's own, checking the UIDVALIDITY given), UID SEARCH
+ * (over windows of UIDs: libcurl cuts a line longer than its 16 KB buffer
+ * without a word, and refuses more than 300 KB of answer to one command),
+ * NOOP,
  * UID FETCH n BODY[] (curl's download, into a capped buffer: one message in
  * memory at a time), UID STORE, UID MOVE (or UID COPY + \Deleted + UID
  * EXPUNGE without MOVE; EXPUNGE without UIDPLUS).
@@ -62,15 +64,7 @@ int imap_has(const struct imap *im, const char *name);
 
 /* STATUS of folder (not selecting it). */
 int imap_status(struct imap *im, const char *folder, struct imap_status *out, struct kf_error *err);
-/*
- * The UIDs from from_uid on in folder (UID FETCH n:* (UID): one short line
- * per message, where a SEARCH answer is one line that can outgrow what
- * libcurl reads of a line; note "n:*" also names the last message when n
- * is past it).  *uids: a new ascending array (free), *n its length.
- */
-int imap_list_from(struct imap *im, const char *folder, int64_t uidvalidity, int64_t from_uid, int64_t **uids,
-                   size_t *n, struct kf_error *err);
-/* NOOP in folder: the server looks for new mail (Dovecot picks up a large Maildir backlog in parts). */
+/* NOOP in folder: lets the server report what changed since the last command. */
 int imap_noop(struct imap *im, const char *folder, int64_t uidvalidity, struct kf_error *err);
 /*
  * UID SEARCH criteria (ASCII, e.g. "UID 5:*" or "UNSEEN") in folder, which

@@ -80,8 +80,9 @@ struct pass {
 	struct buf raw; /* the message in hand */
 	struct mail_fetch_counts *c;
 	int64_t done; /* messages dealt with in this pass */
-	int64_t total; /* messages done plus those the last search found */
+	int64_t total; /* UIDs from last_uid to UIDNEXT at the start, or more when searches found more */
 	int first; /* the next message is the pass's first */
+	int64_t uidnext; /* the folder's UIDNEXT when the pass began (0: not given) */
 	/* Progress not yet written to the mailbox row (one write per MAIL_FETCH_SAVE_EVERY messages). */
 	int64_t done_uid; /* the highest UID dealt with */
 	int64_t unsaved; /* messages dealt with since the last write */
@@ -186,33 +187,46 @@ static int take(struct pass *p, int64_t uid, struct kf_error *err)
 	return rc < 0 ? rc : done(p, uid, 1, err);
 }
 
-/* The candidates: every UID above last_uid, and the unseen ones below; ascending. */
-static int candidates(struct pass *p, int64_t **uids, size_t *n, struct kf_error *err)
+/* Append to *v the UIDs in from..to (to < 0: from on) of the folder; filtered, since "n:*" also names the last. */
+static int search_range(struct pass *p, int64_t from, int64_t to, int64_t **v, size_t *n, struct kf_error *err)
 {
 	char crit[64];
-	int64_t *below = NULL;
-	size_t nb = 0, k = 0;
+	int64_t *got = NULL;
+	size_t ng = 0;
+	if (to < 0)
+		snprintf(crit, sizeof(crit), "UID %lld:*", (long long)from);
+	else
+		snprintf(crit, sizeof(crit), "UID %lld:%lld", (long long)from, (long long)to);
+	int rc = imap_search(p->im, p->m.folder, p->m.uidvalidity, crit, &got, &ng, err);
+	for (size_t i = 0; rc == 0 && i < ng; i++)
+		if (got[i] >= from && (to < 0 || got[i] <= to)) {
+			*v = xreallocarray(*v, *n + 1, sizeof(**v));
+			(*v)[(*n)++] = got[i];
+		}
+	free(got);
+	return rc;
+}
+
+/*
+ * The candidates, ascending: the unseen UIDs up to last_uid, then the UIDs
+ * above it, searched MAIL_FETCH_WINDOW UIDs at a time up to the UIDNEXT the
+ * pass began with (one answer line stays short), until a batch is found.
+ */
+static int candidates(struct pass *p, int64_t **uids, size_t *n, struct kf_error *err)
+{
+	*uids = NULL;
+	*n = 0;
 	int rc = p->done ? imap_noop(p->im, p->m.folder, p->m.uidvalidity, err) : 0;
-	if (rc == 0)
-		rc = imap_list_from(p->im, p->m.folder, p->m.uidvalidity, p->m.last_uid + 1, uids, n, err);
-	for (size_t i = 0; rc == 0 && i < *n; i++) /* "n:*" names the last message even below n */
-		if ((*uids)[i] > p->m.last_uid)
-			(*uids)[k++] = (*uids)[i];
-	*n = k;
 	if (rc == 0 && p->m.last_uid > 0) {
+		char crit[64];
 		snprintf(crit, sizeof(crit), "UNSEEN UID 1:%lld", (long long)p->m.last_uid);
-		rc = imap_search(p->im, p->m.folder, p->m.uidvalidity, crit, &below, &nb, err);
+		rc = imap_search(p->im, p->m.folder, p->m.uidvalidity, crit, uids, n, err);
 	}
-	if (rc == 0 && nb > 0) {
-		int64_t *all = xreallocarray(NULL, nb + *n, sizeof(*all));
-		memcpy(all, below, nb * sizeof(*all));
-		if (*n)
-			memcpy(all + nb, *uids, *n * sizeof(*all));
-		free(*uids);
-		*uids = all;
-		*n += nb;
-	}
-	free(below);
+	int64_t from = p->m.last_uid + 1;
+	if (rc == 0 && p->uidnext <= 0)
+		return search_range(p, from, -1, uids, n, err);
+	for (; rc == 0 && from < p->uidnext && *n < MAIL_FETCH_BATCH; from += MAIL_FETCH_WINDOW)
+		rc = search_range(p, from, from + MAIL_FETCH_WINDOW - 1, uids, n, err);
 	return rc;
 }
 
@@ -281,6 +295,7 @@ static int pass_open(struct pass *p, int timeout_s, struct kf_error *err)
 	secret_wipe(pw);
 	if (rc == 0)
 		rc = imap_status(p->im, p->m.folder, &st, err);
+	p->uidnext = rc == 0 ? st.uidnext : 0;
 	if (rc == 0 && st.uidvalidity != p->m.uidvalidity) {
 		if (p->m.uidvalidity)
 			log_msg(LOG_LEVEL_WARN, "imap",
@@ -306,6 +321,8 @@ static int run_pass(struct db *db, int64_t id, int timeout_s, struct mail_fetch_
 	p.max_bytes = (size_t)s.max_message_bytes;
 	p.raw.max = p.max_bytes + 1;
 	rc = pass_open(&p, timeout_s, err);
+	if (rc == 0 && p.uidnext > p.m.last_uid + 1) /* at most this many new messages: the progress line's total */
+		p.total = p.uidnext - 1 - p.m.last_uid;
 	if (rc == 0)
 		rc = take_all(&p, err);
 	struct kf_error serr = KF_ERROR_INIT;

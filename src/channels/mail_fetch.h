@@ -46,6 +46,7 @@ struct store;
 #define MAIL_FETCH_STUCK_MAX 3 /* passes starting at one UID before its message is set aside */
 #define MAIL_FETCH_PROGRESS_EVERY 500 /* messages between progress lines */
 #define MAIL_FETCH_BATCH 1000 /* UIDs taken from one search; a pass searches again after them */
+#define MAIL_FETCH_WINDOW 1000 /* UIDs one UID SEARCH covers (its answer line stays under 16 KB) */
 #define MAIL_FETCH_SAVE_EVERY 50 /* messages between writes of last_uid (a crash re-reads at most these) */
 #define MAIL_FETCH_IDLE_MAX_S 60 /* the thread looks at the table at least this often */
 

@@ -268,6 +268,18 @@ describe('IMAP fetching', { skip }, () => {
 		await admin.expect(200, 'DELETE', `/api/v1/mail/mailboxes/${m.id}`);
 	});
 
+	it('deletes fetched mail when the mailbox says so', async () => {
+		await dv.imap('CREATE "Gone"');
+		const m = (await admin.expect(201, 'POST', '/api/v1/mail/mailboxes', { body: box({ folder: 'Gone', after_fetch: 'delete' }) })).json;
+		dv.deliver(message(401), 'Gone');
+		dv.deliver(message(402), 'Gone');
+		const f = await admin.expect(200, 'POST', `/api/v1/mail/mailboxes/${m.id}/fetch`);
+		assert.equal(f.json.fetched, 2, f.text);
+		assert.equal((await flags(dv, 'Gone')).size, 0, 'both expunged');
+		assert.equal(Number(await sql(db, `SELECT COUNT(*) FROM mail_messages WHERE mailbox_id = ${m.id}`)), 2);
+		await admin.expect(200, 'DELETE', `/api/v1/mail/mailboxes/${m.id}`);
+	});
+
 	it('a folder re-created with a new UIDVALIDITY is read again without doubling its mail', async () => {
 		await dv.imap('CREATE "Again"');
 		const m = (await admin.expect(201, 'POST', '/api/v1/mail/mailboxes', { body: box({ folder: 'Again' }) })).json;
