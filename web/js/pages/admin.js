@@ -1,17 +1,19 @@
 // admin.js - desk administration: users and roles, teams, SLA policies,
 // business calendars with holidays (and an SLA preview that shows a
 // holiday moving a due time), categories, canned replies, the desk
-// settings and the audit log.  Each section lives in its own module
-// (admin_<section>.js; what they share in admin_common.js); this one draws
-// the section menu and the chosen section.  Every change goes through the
-// audited API; edits send If-Match, and a 412 reloads the record (new ETag)
-// while the user's typed values stay in the form (../conflict.js).
+// settings, the audit log, event consumers and the mail channel.  Each
+// section lives in its own module (admin_<section>.js; what they share in
+// admin_common.js); this one draws the section menu and the chosen
+// section.  Every change goes through the audited API; edits send
+// If-Match, and a 412 reloads the record (new ETag) while the user's typed
+// values stay in the form (../conflict.js).
 
 import { clear, h } from '../dom.js';
 import { t } from '../i18n.js';
 import { can } from '../session.js';
 import { audit } from './admin_audit.js';
 import { events } from './admin_events.js';
+import { mail } from './admin_mail.js';
 import { calendars } from './admin_calendars.js';
 import { canned } from './admin_canned.js';
 import { cats } from './admin_categories.js';
@@ -30,6 +32,7 @@ const SECTIONS = [
 	['users', 'user.read'],
 	['audit', 'audit.read'],
 	['events', 'events.manage'],
+	['mail', 'mail.admin'],
 ];
 
 export async function render(main, params) {
@@ -45,7 +48,7 @@ export async function render(main, params) {
 			body
 		)
 	);
-	const draw = { calendars, sla, teams, categories: cats, canned, settings, users, audit, events }[section];
+	const draw = { calendars, sla, teams, categories: cats, canned, settings, users, audit, events, mail }[section];
 	const redraw = () => draw(body, params, redraw).catch((e) => clear(body, h('p.form-error', { role: 'alert' }, e.message)));
 	await redraw();
 }

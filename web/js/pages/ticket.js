@@ -2,7 +2,8 @@
 // (canned replies), properties with If-Match (a 412 reloads the ticket
 // and keeps what the user chose), live SLA clocks, the customer and order
 // panels, the type's process panel, an inquiry's quotes, merge and links,
-// and the history.
+// the history, and for mail the headers, delivery status, folded quotes and
+// participants (ticket_mail.js).
 
 import { saveOrReload } from '../conflict.js';
 import { api, get } from '../api.js';
@@ -14,6 +15,7 @@ import { clocks } from '../sla.js';
 import { customerPanel, orderPanel } from '../panels.js';
 import { processPanel } from '../process.js';
 import { ticketQuotePanel } from '../quote_form.js';
+import { ticketMail } from './ticket_mail.js';
 
 const STATES = ['new', 'open', 'pending_customer', 'pending_internal', 'resolved', 'closed'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
@@ -77,6 +79,7 @@ export async function render(main, params) {
 	let props = null;
 	let customerName = null; /* read when a customer's words were logged by staff */
 	const writable = can('ticket.write');
+	const mail = ticketMail(id, { writable, channel: tk.channel, onNew: () => drawConvo() }); /* the e-mail parts (issue 14) */
 	const reloadTicket = async () => {
 		({ data: tk, etag } = await api('GET', `/api/v1/tickets/${id}`));
 		drawHead();
@@ -100,10 +103,12 @@ export async function render(main, params) {
 	}
 
 	async function drawConvo() {
+		const mailRead = mail.load(); /* beside the messages, not after them */
 		const msgs = (await firstMsgs) || (await get(`/api/v1/tickets/${id}/messages`, { limit: 200 }));
 		if (customerName === null && tk.customer_id && msgs.items.some(loggedBy))
 			customerName = (await get(`/api/v1/customers/${tk.customer_id}`).catch(() => null))?.name || '';
 		firstMsgs = Promise.resolve(null);
+		await mailRead;
 		clear(
 			convo,
 			h('h2.sr', t('ticket.conversation')),
@@ -120,7 +125,8 @@ export async function render(main, params) {
 								' ',
 								h('time.muted', { datetime: new Date(m.created_at * 1000).toISOString() }, fmtTime(m.created_at))
 							),
-							h('div.body', m.body)
+							mail.header(m),
+							mail.body(m)
 						)
 					)
 				: h('p.muted', t('ticket.no_messages'))
@@ -155,6 +161,7 @@ export async function render(main, params) {
 			`form.composer.mode-${mode}`,
 			{ 'aria-label': t(`composer.${mode}`) },
 			h('div.tabs', { role: 'tablist' }, tab('reply'), tab('note')),
+			mode === 'reply' ? mail.line : null,
 			field(t(mode === 'reply' ? 'composer.reply_label' : 'composer.note_label'), body),
 			h(
 				'div.row',
@@ -171,6 +178,7 @@ export async function render(main, params) {
 				await api('POST', `/api/v1/tickets/${id}/${mode === 'reply' ? 'replies' : 'notes'}`, { body: payload });
 				body.value = '';
 				draft.set(id, mode, '');
+				if (mode === 'reply') mail.expectOutgoing();
 				toast(t(mode === 'reply' ? 'composer.sent' : 'composer.noted'));
 				await Promise.all([drawConvo(), reloadTicket()]);
 				drawSlaAndCustomer();
@@ -297,6 +305,7 @@ export async function render(main, params) {
 		clear(
 			extra,
 			await processPanel(tk, () => reloadTicket().then(drawSlaAndCustomer)),
+			await mail.panel(),
 			tk.order_id ? await orderPanel(tk.order_id, tk.shipment_id) : null,
 			tk.type === 'inquiry' ? await ticketQuotePanel(tk) : null,
 			await attachmentsPanel(),
@@ -423,5 +432,6 @@ export async function render(main, params) {
 	return () => {
 		document.removeEventListener('keydown', keys);
 		stops.forEach((f) => f());
+		mail.stop();
 	};
 }
