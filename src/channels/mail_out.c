@@ -21,6 +21,7 @@
 #include "base/xalloc.h"
 #include "channels/mail_compose.h"
 #include "channels/mail_settings.h"
+#include "channels/mail_thread.h"
 #include "channels/mail_template.h"
 #include "channels/mail_token.h"
 #include "channels/smtp.h"
@@ -49,7 +50,9 @@ static struct db_sql q_addr_first = DB_SQL(
         "SELECT value FROM customer_identities WHERE customer_id = $1 AND kind = 'email' ORDER BY id LIMIT 1");
 static struct db_sql q_lang = DB_SQL(
         "SELECT value FROM customer_preferences WHERE customer_id = $1 AND key = 'language'");
-static struct db_sql q_cc = DB_SQL("SELECT address, name FROM ticket_participants WHERE ticket_id = $1"
+/* kefu's mailboxes are its own addresses too: never a Cc (a mail fetched before the support address was set) */
+static struct db_sql q_cc = DB_SQL("SELECT address, name FROM ticket_participants p WHERE ticket_id = $1"
+                                   " AND NOT EXISTS (SELECT 1 FROM mailboxes m WHERE lower(m.address) = p.address)"
                                    " ORDER BY created_at, address LIMIT 50");
 static struct db_sql q_parent = DB_SQL(
         "SELECT rfc_message_id, refs FROM mail_messages WHERE ticket_id = $1 AND status <> 'dropped'"
@@ -152,8 +155,8 @@ static int participants(struct db *db, struct outgoing *o, struct kf_error *err)
 	int rc = db_query(db, &q_cc, DB_ARGS(db_int(o->t->id)), &r, err);
 	while (rc >= 0 && (rc = db_next(r, err)) == 1 && o->ncc < CC_MAX) {
 		const char *addr = db_col_text(r, 0), *name = db_col_text(r, 1);
-		if (!addr || strcasecmp(addr, o->to) == 0 || strcasecmp(addr, o->s.address) == 0 ||
-		    !mail_settings_address_valid(addr))
+		if (!addr || strcasecmp(addr, o->to) == 0 ||
+		    mail_thread_is_own(o->s.address, NULL, 0, addr) || !mail_settings_address_valid(addr))
 			continue;
 		o->cc_text[o->ncc][0] = xstrdup(addr);
 		o->cc_text[o->ncc][1] = xstrdup(name ? name : "");

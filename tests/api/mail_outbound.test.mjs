@@ -21,7 +21,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
 
-import { BACKEND, TEST_CLOCK_ARGS, advanceClock, assertError, cleanup, freshDb, httpRequest, sleep, startServer, tmpDir, uniq, withLogs } from './lib.mjs';
+import { BACKEND, BIN, TEST_CLOCK_ARGS, advanceClock, assertError, cleanup, freshDb, httpRequest, sleep, startServer, tmpDir, uniq, withLogs } from './lib.mjs';
 import { mailEnvMissing, startMailEnv } from './mailenv.mjs';
 
 const MISSING = mailEnvMissing(); // Postfix or Dovecot not installed: every test skips, saying so
@@ -33,7 +33,7 @@ const it = withLogs(() => srv);
 
 before(async () => {
 	if (MISSING) return;
-	env = await startMailEnv({ kefuBin: process.env.KF_TEST_BIN });
+	env = await startMailEnv({ kefuBin: BIN }); // absolute: Postfix's pipe runs it from its own directory
 	const db = await freshDb();
 	const dir = tmpDir('kefu-mailout-');
 	keyFile = path.join(dir, 'secret.key');
