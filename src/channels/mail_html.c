@@ -147,14 +147,21 @@ static bool attr_allowed(const char *tag, const char *name, const char *value)
 	return false;
 }
 
-/* Append s HTML-escaped (text and attribute values alike). */
-static void escape_into(struct buf *b, const char *s)
+static int escaped(char c)
 {
-	for (;;) {
-		size_t n = strcspn(s, "&<>\"'");
+	return c == '&' || c == '<' || c == '>' || c == '"' || c == '\'';
+}
+
+void mail_html_escape(struct buf *b, const char *s, size_t len)
+{
+	const char *end = s + len;
+	while (s < end) {
+		size_t n = 0;
+		while (s + n < end && !escaped(s[n]))
+			n++;
 		buf_add(b, s, n);
 		s += n;
-		if (!*s)
+		if (s == end)
 			return;
 		switch (*s++) {
 		case '&':
@@ -175,6 +182,12 @@ static void escape_into(struct buf *b, const char *s)
 	}
 }
 
+/* Append s (NUL-terminated) HTML-escaped: text and attribute values alike. */
+static void mail_html_escape_str(struct buf *b, const char *s)
+{
+	mail_html_escape(b, s, strlen(s));
+}
+
 static void attrs_write(struct buf *b, xmlNodePtr n, const char *tag)
 {
 	for (xmlAttrPtr a = n->properties; a; a = a->next) {
@@ -183,7 +196,7 @@ static void attrs_write(struct buf *b, xmlNodePtr n, const char *tag)
 		const char *v = value ? (const char *)value : "";
 		if (attr_allowed(tag, name, v)) {
 			buf_addf(b, " %s=\"", name);
-			escape_into(b, url_start(v) == v ? v : url_start(v));
+			mail_html_escape_str(b, url_start(v) == v ? v : url_start(v));
 			buf_addch(b, '"');
 		}
 		xmlFree(value);
@@ -201,7 +214,7 @@ static bool img_ok(xmlNodePtr n, struct buf *b)
 	if (!ok) {
 		xmlChar *alt = xmlGetProp(n, (const xmlChar *)"alt");
 		if (alt)
-			escape_into(b, (const char *)alt);
+			mail_html_escape_str(b, (const char *)alt);
 		xmlFree(alt);
 	}
 	return ok;
@@ -220,7 +233,7 @@ static void sanitise_node(struct buf *b, xmlNodePtr n, int depth)
 	if (depth > HTML_MAX_DEPTH)
 		return;
 	if (n->type == XML_TEXT_NODE) {
-		escape_into(b, n->content ? (const char *)n->content : "");
+		mail_html_escape_str(b, n->content ? (const char *)n->content : "");
 		return;
 	}
 	if (n->type != XML_ELEMENT_NODE) {

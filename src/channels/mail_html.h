@@ -16,10 +16,15 @@
 
 #include <stddef.h>
 
+#include "base/buf.h"
+
 /* Sanitised HTML (a fragment: no html/head/body) of html[0, len) in UTF-8.  Owned (free()). */
 char *mail_html_sanitise(const char *html, size_t len);
 
 /* Readable text of html[0, len) in UTF-8, LF line ends.  Owned (free()). */
 char *mail_html_to_text(const char *html, size_t len);
+
+/* Append s[0, len) to b with & < > " ' escaped (text and attribute values alike). */
+void mail_html_escape(struct buf *b, const char *s, size_t len);
 
 #endif

@@ -14,6 +14,7 @@
 #include "base/str.h"
 #include "base/textlen.h"
 #include "base/xalloc.h"
+#include "channels/mail_html.h"
 #include "store/db.h"
 
 /* One built-in template. */
@@ -181,29 +182,6 @@ static void one_line(char *s)
 			*p = ' ';
 }
 
-static void html_escape_char(struct buf *b, char c)
-{
-	switch (c) {
-	case '&':
-		buf_adds(b, "&amp;");
-		break;
-	case '<':
-		buf_adds(b, "&lt;");
-		break;
-	case '>':
-		buf_adds(b, "&gt;");
-		break;
-	case '"':
-		buf_adds(b, "&quot;");
-		break;
-	case '\'':
-		buf_adds(b, "&#39;");
-		break;
-	default:
-		buf_addch(b, c);
-	}
-}
-
 /* text as an HTML document: escaped, <p> per paragraph (blank line), <br> per line break. */
 static char *html_of(const char *text)
 {
@@ -221,7 +199,9 @@ static char *html_of(const char *text)
 		} else if (*p == '\n') {
 			buf_adds(&b, "<br>\n");
 		} else {
-			html_escape_char(&b, *p);
+			size_t n = strcspn(p, "\r\n");
+			mail_html_escape(&b, p, n);
+			p += n - 1;
 		}
 	}
 	buf_adds(&b, "</p>\n</body></html>\n");

@@ -72,6 +72,11 @@ static void html_part_escapes_values(void **state)
 	assert_non_null(strstr(
 	        r.html, "a<br>\n已为您补发，&lt;b&gt;单号&lt;/b&gt; SF123 &amp; 明天到。</p>\n<p>b</p>"));
 	mail_rendered_release(&r);
+	/* quotes too: an attribute-breaking value stays text */
+	assert_int_equal(mail_template_render("s", "x\"><img src=x onerror='alert(1)'>", &vars, &r, &err), 0);
+	assert_non_null(strstr(r.html, "x&quot;&gt;&lt;img src=x onerror=&#39;alert(1)&#39;&gt;"));
+	assert_null(strstr(r.html, "<img"));
+	mail_rendered_release(&r);
 }
 
 static void subject_stays_on_one_line(void **state)
