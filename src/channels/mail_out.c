@@ -6,7 +6,6 @@
 
 #include <pthread.h>
 #include <signal.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,7 @@
 #include "channels/mail_token.h"
 #include "channels/smtp.h"
 #include "crm/privacy.h"
+#include "desk/attachment.h"
 #include "desk/ticket.h"
 #include "store/db.h"
 
@@ -63,8 +63,6 @@ static struct db_sql q_files = DB_SQL(
         "SELECT a.filename, a.content_type, b.bytes FROM attachments a"
         " JOIN attachment_blobs b ON b.sha256 = a.sha256 WHERE a.message_id = $1 AND a.ticket_id = $2"
         " ORDER BY a.id LIMIT 20");
-static struct db_sql q_blob = DB_SQL(
-        "INSERT INTO attachment_blobs (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING");
 static struct db_sql q_insert = DB_SQL(
         "INSERT INTO mail_messages (direction, kind, ticket_id, message_id, rfc_message_id, in_reply_to, refs,"
         " from_addr, from_name, to_addrs, cc_addrs, subject, status, next_at, raw_sha256, size, html,"
@@ -328,21 +326,13 @@ static int files_of(struct db *db, const struct outgoing *o, struct mail_file *f
 	return rc < 0 ? rc : 0;
 }
 
-static void sha256_hex(const char *data, size_t len, char out[65])
-{
-	unsigned char h[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256(h, (const unsigned char *)data, len);
-	sodium_bin2hex(out, 65, h, sizeof(h));
-}
-
 /* The queued row for raw (len bytes) of o, from r and the headers in c. */
 static int queue_row(struct db *db, const struct outgoing *o, const struct mail_compose_in *c,
                      const struct mail_rendered *r, const char *raw, size_t len, int64_t seq, int64_t now,
                      struct kf_error *err)
 {
 	char sha[65];
-	sha256_hex(raw, len, sha);
-	int rc = db_exec(db, &q_blob, DB_ARGS(db_text(sha), db_blob(raw, len)), err);
+	int rc = attachment_blob_put(db, raw, len, sha, err);
 	if (rc < 0)
 		return rc;
 	char *to = json_text(addr_json(&c->to, 1)), *cc = json_text(addr_json(o->cc, o->ncc));

@@ -228,8 +228,6 @@ static int input_apply(const struct mail_settings_input *in, struct mail_setting
 	return 0;
 }
 
-static struct db_sql q_password_keep = DB_SQL("SELECT relay_password_enc FROM mail_settings WHERE id = 1");
-
 int mail_settings_put(struct db *db, const struct actor *a, int64_t now, int64_t version,
                       const struct mail_settings_input *in, struct mail_settings *out, struct kf_error *err)
 {
@@ -249,7 +247,7 @@ int mail_settings_put(struct db *db, const struct actor *a, int64_t now, int64_t
 		rc = input_apply(in, &cur, &sealed, err);
 	if (rc == 0 && !sealed) {
 		struct db_rows *r = NULL;
-		rc = db_query(db, &q_password_keep, NULL, 0, &r, err);
+		rc = db_query(db, &q_password, NULL, 0, &r, err);
 		if (rc == 0 && (rc = db_next(r, err)) == 1)
 			sealed = xstrdup(db_col_text(r, 0) ? db_col_text(r, 0) : "");
 		db_done(r);
