@@ -198,11 +198,11 @@ static int drop(struct deliver *d, const char *reason, struct kf_error *err)
 static int bounce_event(struct deliver *d, int64_t out_id, int64_t ticket_id, struct kf_error *err)
 {
 	const struct mail_bounce *b = &d->m.bounce;
-	char masked[300];
+	char masked[300], diag[600];
 	privacy_mask_email(b->recipient ? b->recipient : "", masked, sizeof(masked));
+	privacy_mask_emails_in(b->diagnostic, diag, sizeof(diag));
 	json_t *after = json_pack("{s:I,s:s,s:s,s:s}", "mail_id", (json_int_t)out_id, "recipient", masked,
-	                          "status", b->status ? b->status : "", "diagnostic",
-	                          b->diagnostic ? b->diagnostic : "");
+	                          "status", b->status ? b->status : "", "diagnostic", diag);
 	struct actor sys = { .kind = "system", .name = "mail" };
 	int rc = ticket_event_add(d->db, &sys, d->now, ticket_id, "mail_bounced", NULL, after, err);
 	json_decref(after);
@@ -226,10 +226,11 @@ static int on_bounce(struct deliver *d, struct kf_error *err)
 	const struct mail_bounce *b = &d->m.bounce;
 	const char *orig = b->orig_message_id ? b->orig_message_id : "";
 	int failed = bounce_failed(b);
-	char why[600];
+	char why[600], diag[400];
 	int64_t out_id = 0, ticket_id = 0;
+	privacy_mask_emails_in(b->diagnostic, diag, sizeof(diag)); /* shown to staff without pii.read */
 	snprintf(why, sizeof(why), "%s%s%s", b->status ? b->status : "", b->status && b->status[0] ? " " : "",
-	         b->diagnostic ? b->diagnostic : "");
+	         diag);
 	int rc = !orig[0] ? 0
 	        : failed  ? mail_store_bounced(d->db, orig, why, d->now, &out_id, &ticket_id, err)
 	                  : mail_store_seen(d->db, "out", orig, 0, 0, &out_id, &ticket_id, err);

@@ -764,42 +764,6 @@ static int relay_of(struct db *db, const struct mail_settings *s, int timeout_s,
 }
 
 /* Whether c may be part of an address in a relay's reply line. */
-static int addr_char(char c)
-{
-	return c && !strchr(" \t<>()[],;:\"'", c);
-}
-
-/*
- * reply with every address masked (o***@example.org, crm/privacy.h) into out: relays quote the
- * recipient ("550 5.1.1 <x@y>: ..."), and last_error is shown to staff without pii.read and
- * outlives an erasure.
- */
-static void reply_masked(const char *reply, char *out, size_t n)
-{
-	struct buf b = BUF_INIT;
-	const char *p = reply;
-	while (*p) {
-		const char *at = strchr(p, '@');
-		if (!at) {
-			buf_adds(&b, p);
-			break;
-		}
-		const char *start = at, *end = at + 1;
-		while (start > p && addr_char(start[-1]))
-			start--;
-		while (addr_char(*end))
-			end++;
-		char addr[320], masked[320];
-		snprintf(addr, sizeof(addr), "%.*s", (int)(end - start), start);
-		privacy_mask_email(addr, masked, sizeof(masked));
-		buf_add(&b, p, (size_t)(start - p));
-		buf_adds(&b, masked);
-		p = end;
-	}
-	str_copy(out, n, b.p ? b.p : "");
-	buf_release(&b);
-}
-
 /* Record how sending c went. */
 static int record(struct db *db, const struct claimed *c, enum smtp_result res, const char *reply,
                   int64_t now, struct kf_error *err)
@@ -812,7 +776,8 @@ static int record(struct db *db, const struct claimed *c, enum smtp_result res, 
 		status = mail_out_retry_at(c->created_at, now, c->attempts + 1, &next_at) ? "deferred"
 		                                                                          : "failed";
 	char masked[SMTP_REPLY_MAX];
-	reply_masked(reply, masked, sizeof(masked));
+	privacy_mask_emails_in(reply, masked,
+	                       sizeof(masked)); /* last_error is shown without pii.read and outlives an erasure */
 	int rc = db_exec(db, &q_done,
 	                 DB_ARGS(db_int(c->id), db_text(status), db_int(next_at), db_text(masked),
 	                         db_int(now), db_int(c->lease)),

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "auth/portal.h"
+#include "base/buf.h"
+#include "base/str.h"
 #include "base/xalloc.h"
 #include "crm/customer.h"
 #include "crm/timeline.h"
@@ -109,6 +111,38 @@ void privacy_mask_email(const char *s, char *out, size_t n)
 static int is_space(char c)
 {
 	return c == ' ' || c == '\t';
+}
+
+static int addr_char(char c)
+{
+	return c && !strchr(" \t<>()[],;:\"'", c);
+}
+
+/* Mail servers quote the recipient ("550 5.1.1 <x@y>: ..."): each word around an '@' is masked. */
+void privacy_mask_emails_in(const char *s, char *out, size_t n)
+{
+	struct buf b = BUF_INIT;
+	const char *p = s ? s : "";
+	while (*p) {
+		const char *at = strchr(p, '@');
+		if (!at) {
+			buf_adds(&b, p);
+			break;
+		}
+		const char *start = at, *end = at + 1;
+		while (start > p && addr_char(start[-1]))
+			start--;
+		while (addr_char(*end))
+			end++;
+		char addr[320], masked[320];
+		snprintf(addr, sizeof(addr), "%.*s", (int)(end - start), start);
+		privacy_mask_email(addr, masked, sizeof(masked));
+		buf_add(&b, p, (size_t)(start - p));
+		buf_adds(&b, masked);
+		p = end;
+	}
+	str_copy(out, n, b.p ? b.p : "");
+	buf_release(&b);
 }
 
 void privacy_mask_text(const char *s, char *out, size_t n)

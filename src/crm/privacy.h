@@ -33,6 +33,8 @@
 void privacy_mask_phone(const char *s, char *out, size_t n);
 void privacy_mask_email(const char *s, char *out, size_t n);
 void privacy_mask_text(const char *s, char *out, size_t n);
+/* Free text (a mail server's reply line, a bounce's diagnostic) with every e-mail address in it masked. */
+void privacy_mask_emails_in(const char *s, char *out, size_t n);
 /* An identity value of kind (phone and qq as phone, email as email, the rest as text). */
 void privacy_mask_identity(const char *kind, const char *s, char *out, size_t n);
 /* The masked form of a birthday or a street line: a static string. */

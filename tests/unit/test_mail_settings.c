@@ -22,6 +22,7 @@
 #include "auth/secret.h"
 #include "channels/mail_settings.h"
 #include "channels/mail_token.h"
+#include "crm/privacy.h"
 #include "store/db.h"
 #include "base/banned.h"
 
@@ -302,6 +303,24 @@ static void test_address_valid(void **state)
 	assert_false(mail_settings_address_valid("a@shop.cn."));
 }
 
+static void test_mask_emails_in(void **state)
+{
+	(void)state;
+	char out[256];
+	privacy_mask_emails_in("550 5.1.1 <erin.wang@customer.test>: Recipient address rejected", out,
+	                       sizeof(out));
+	assert_null(strstr(out, "erin.wang@"));
+	assert_non_null(strstr(out, "550 5.1.1 <"));
+	assert_non_null(strstr(out, ">: Recipient address rejected"));
+	privacy_mask_emails_in("to a@x.cn, b@y.cn", out, sizeof(out));
+	assert_null(strstr(out, "a@x.cn"));
+	assert_null(strstr(out, "b@y.cn"));
+	privacy_mask_emails_in("no address here", out, sizeof(out));
+	assert_string_equal(out, "no address here");
+	privacy_mask_emails_in(NULL, out, sizeof(out));
+	assert_string_equal(out, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,6 +330,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_token_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_settings, setup, teardown),
 		cmocka_unit_test(test_address_valid),
+		cmocka_unit_test(test_mask_emails_in),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
